@@ -1,0 +1,26 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The workspace's test conditions: tests import a package's public entry by name, and the
+ * `@qe-fleet/source` export condition points that name at `src/`, so tests run without a build
+ * while still going through `exports` (a deep import would fail here as it would for a user).
+ */
+const conditions = ['@qe-fleet/source', 'node', 'import', 'default'];
+
+/** Shared vitest config for every package; `overrides` is merged on top. */
+export function qeVitestConfig(overrides = {}) {
+  const { test = {}, ...rest } = overrides;
+  return defineConfig({
+    resolve: { conditions },
+    ssr: { resolve: { conditions, externalConditions: conditions } },
+    ...rest,
+    test: {
+      include: ['test/**/*.test.ts'],
+      environment: 'node',
+      pool: 'forks',
+      testTimeout: 30_000,
+      hookTimeout: 30_000,
+      ...test,
+    },
+  });
+}
