@@ -1,0 +1,260 @@
+/**
+ * Public types of @qe-fleet/learning-core: the contract the facade, the agents and the fleet app
+ * code against. Names follow the seed (sections 3, 5, 10, Appendix A).
+ */
+
+/** Learning algorithms behind the `LearningAlgorithm` interface. */
+export type AlgorithmName =
+  | 'q-learning'
+  | 'ucb1'
+  | 'thompson-sampling'
+  | 'discounted-thompson'
+  | 'sliding-window-ucb';
+
+/**
+ * Learning configuration (seed A.1 plus what the seed left implicit). `discountFactor` only
+ * matters to `q-learning`: the next state is the state of the agent's next task of the same type,
+ * so with mostly independent tasks a value near 0 avoids bootstrapping from unrelated tasks.
+ */
+export interface LearningConfig {
+  enabled: boolean;
+  algorithm: AlgorithmName;
+  learningRate: number;
+  discountFactor: number;
+  explorationRate: number;
+  explorationDecay: number;
+  minExplorationRate: number;
+  maxMemorySize: number;
+  batchSize: number;
+  updateFrequency: number;
+  /** Experience replay capacity (default 1000). */
+  replayBufferSize: number;
+  /** Trials a pattern needs before its confidence counts. */
+  minPatternTrials: number;
+  /** Confidence (Wilson lower bound) a pattern needs to be shared/imported (seed: 0.8). */
+  patternConfidenceThreshold: number;
+}
+
+/** A strategy (an action) an agent can run. */
+export interface StrategyDefinition {
+  name: string;
+  description?: string;
+  config?: Record<string, unknown>;
+}
+
+/** A task as the learning layer sees it (seed 4.2). */
+export interface LearningTask {
+  id: string;
+  type: string;
+  capabilities?: string[];
+  context?: Record<string, unknown>;
+  retries?: number;
+  timeout?: number;
+}
+
+/** Discretised state of a task (seed 4.1 `extractTaskState`, plus the task type). */
+export interface TaskState {
+  taskType: string;
+  /** 0..1, clamped. */
+  taskComplexity: number;
+  requiredCapabilities: string[];
+  contextFeatures: Record<string, unknown>;
+  previousAttempts: number;
+  /** 0..1, read from the process/OS. */
+  availableResources: number;
+  timeConstraint?: number;
+}
+
+/** Optional user feedback on a task (seed `LearningFeedback`). */
+export interface LearningFeedback {
+  /** 0..1. */
+  rating: number;
+  comment?: string;
+  source?: string;
+}
+
+/** What an agent reports after running a task with a strategy. */
+export interface ExecutionResult {
+  /** The strategy that was run (one of the engine's strategy names). */
+  strategy: string;
+  success: boolean;
+  /** Milliseconds. */
+  executionTime: number;
+  errors?: Array<string | Error>;
+  /** 0..1. */
+  coverage?: number;
+  /** 0..1. */
+  satisfaction?: number;
+  /** 0..1, higher is more efficient. */
+  resourceUsage?: number;
+  feedback?: LearningFeedback;
+}
+
+/** A ranked alternative inside a recommendation. */
+export interface StrategyAlternative {
+  strategy: string;
+  confidence: number;
+  expectedValue: number;
+}
+
+/** What `recommendStrategy` returns (seed 3.1). */
+export interface StrategyRecommendation {
+  strategy: string;
+  confidence: number;
+  /** Percent by which the chosen strategy's expected reward beats the mean of the others. */
+  expectedImprovement: number;
+  reasoning: string;
+  alternatives: StrategyAlternative[];
+}
+
+/** What the exploring selection call returns: a recommendation plus whether it explored. */
+export interface StrategySelection extends StrategyRecommendation {
+  explored: boolean;
+  stateKey: string;
+}
+
+/** One experience (state, action, reward, next state). */
+export interface TaskExperience {
+  id: string;
+  taskId: string;
+  taskType: string;
+  stateKey: string;
+  action: string;
+  reward: number;
+  nextStateKey: string | null;
+  timestamp: number;
+}
+
+/** What `learnFromExecution` returns. */
+export interface LearningOutcome {
+  learned: boolean;
+  reward: number;
+  improved: boolean;
+  /** Percent change of the recent mean reward against the first window's. */
+  improvementRate: number;
+  confidence: number;
+  patternsUpdated: number;
+  experience: TaskExperience | null;
+}
+
+/** A learned `taskType:strategy` pattern with a statistical confidence. */
+export interface LearnedPattern {
+  id: string;
+  /** `taskType:strategy`. */
+  pattern: string;
+  taskType: string;
+  strategy: string;
+  successes: number;
+  trials: number;
+  averageReward: number;
+  /** Wilson lower bound of the success rate, 0 below `minPatternTrials`. */
+  confidence: number;
+  usageCount: number;
+  /** Agent it was learned by (differs from the owner when imported). */
+  source: string;
+  createdAt: number;
+  lastUsedAt: number;
+}
+
+/** A recurring failure of a task type with an error class. */
+export interface FailurePattern {
+  id: string;
+  /** `taskType:errorClass`. */
+  pattern: string;
+  taskType: string;
+  errorClass: string;
+  frequency: number;
+  strategies: Record<string, number>;
+  lastSeen: number;
+  example: string;
+}
+
+/** The whole learning state, as saved, versioned and restored. */
+export interface LearningModelState {
+  version: 1;
+  agentId: string;
+  algorithm: AlgorithmName;
+  config: LearningConfig;
+  /** Algorithm statistics (Q-values, counts, posteriors), as the algorithm serialises them. */
+  model: unknown;
+  explorationRate: number;
+  taskCount: number;
+  experiences: TaskExperience[];
+  patterns: LearnedPattern[];
+  failurePatterns: FailurePattern[];
+  savedAt: number;
+}
+
+/** The per-task metrics of a snapshot (seed `PerformanceMetrics.metrics`). */
+export interface PerformanceMetricValues {
+  tasksCompleted: number;
+  successRate: number;
+  averageExecutionTime: number;
+  errorRate: number;
+  userSatisfaction: number;
+  resourceEfficiency: number;
+}
+
+/** Direction of a metric over time. */
+export interface MetricTrend {
+  metric: keyof PerformanceMetricValues;
+  direction: 'improving' | 'stable' | 'declining';
+  changeRate: number;
+}
+
+/** Seed `PerformanceMetrics`. */
+export interface PerformanceMetrics {
+  agentId: string;
+  period: { start: Date; end: Date };
+  metrics: PerformanceMetricValues;
+  trends: MetricTrend[];
+}
+
+/** Seed `ImprovementData`. */
+export interface ImprovementData {
+  agentId: string;
+  baselineScore: number;
+  currentScore: number;
+  /** Percent. */
+  improvementRate: number;
+  daysElapsed: number;
+  /** `improvementRate >= 20`. */
+  targetAchieved: boolean;
+}
+
+/** An A/B test between strategies. */
+export interface ABTest {
+  id: string;
+  name: string;
+  taskType: string | null;
+  strategies: Array<{ name: string; config: Record<string, unknown> }>;
+  /** Minimum samples per arm before a decision. */
+  sampleSize: number;
+  results: ABTestArmResult[];
+  status: 'running' | 'completed' | 'cancelled';
+  winner: string | null;
+  conclusion: string | null;
+  startedAt: number;
+  completedAt: number | null;
+}
+
+/** Per-arm statistics of an A/B test. */
+export interface ABTestArmResult {
+  strategy: string;
+  assigned: number;
+  trials: number;
+  successes: number;
+  /** Sum and sum of squares of ln(executionTime). */
+  sumLogTime: number;
+  sumSqLogTime: number;
+}
+
+/** An improvement strategy of the loop (seed `ImprovementStrategy`). */
+export interface ImprovementStrategy {
+  name: string;
+  description: string;
+  config: Record<string, unknown>;
+  priority: number;
+  usageCount: number;
+  successRate: number;
+}
