@@ -1,0 +1,608 @@
+import { performance } from 'node:perf_hooks';
+import {
+  AGENT_CONFIGS,
+  BALANCED_CONFIG,
+  ImprovementLoop,
+  LearningEngine,
+  LearningEventType,
+  PerformanceTracker,
+  resolveLearningConfig,
+} from '@qe-fleet/learning-core';
+import type {
+  ExecutionResult,
+  LearnedPattern,
+  LearningConfig,
+  StrategyDefinition,
+} from '@qe-fleet/learning-core';
+import { SwarmMemoryManager } from '@qe-fleet/memory';
+import type { Clock, Logger } from '@qe-fleet/memory';
+import { FacadeError } from './FacadeError.js';
+import { OverheadHistogram } from './OverheadHistogram.js';
+import { systemScheduler } from './systemScheduler.js';
+import type {
+  AgentEvents,
+  BaseAgentOptions,
+  ExecutedTaskResult,
+  OverheadSummary,
+  Scheduler,
+  StrategyChoice,
+  Task,
+  TaskResult,
+} from './types.js';
+
+const HOUR_MS = 3_600_000;
+/** Seed 5.2: shared patterns live a week. */
+const SHARED_PATTERN_TTL_S = 7 * 24 * 3600;
+const SHARED_PREFIX = 'phase2/learning/shared/patterns/';
+const ID_PATTERN = /^[\w.-]{1,128}$/;
+const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** Measured figures of one agent. */
+export interface AgentMetrics {
+  agentId: string;
+  tasksExecuted: number;
+  tasksFailed: number;
+  /** Learning overhead per task (ms). */
+  overhead: OverheadSummary;
+  /** Bytes of the serialised learning state, measured now. */
+  stateBytes: number;
+  /** Heap growth (bytes) measured around `initialize()`; includes garbage, so an upper bound. */
+  initHeapDeltaBytes: number;
+}
+
+type Listener<E extends keyof AgentEvents> = (payload: AgentEvents[E]) => void;
+
+/**
+ * An agent that learns which of its strategies works best (seed 4.1). Subclasses implement
+ * `getStrategies()` and `executeWithStrategy()`; `executeTask()` picks the strategy (engine or
+ * A/B test), runs it with the task's timeout, then records the snapshot, learns and stores the
+ * lifecycle event in one transaction, and measures everything it added around the run.
+ */
+export abstract class BaseAgent<I = unknown, O = unknown> {
+  /** The agent's id. */
+  readonly id: string;
+  /** The agent's type (picks `AGENT_CONFIGS[type]`). */
+  readonly type: string;
+  readonly swarmId: string | undefined;
+  readonly teamId: string | undefined;
+  /** Logger given in the options (silent by default). */
+  protected readonly logger: Logger;
+
+  readonly #options: BaseAgentOptions;
+  readonly #clock: Clock;
+  readonly #random: () => number;
+  readonly #scheduler: Scheduler;
+  readonly #config: LearningConfig;
+  readonly #histogram = new OverheadHistogram();
+  readonly #listeners = new Map<keyof AgentEvents, Set<(payload: never) => void>>();
+  readonly #inFlight = new Set<Promise<unknown>>();
+  #memory: SwarmMemoryManager | null = null;
+  #engine: LearningEngine | null = null;
+  #tracker: PerformanceTracker | null = null;
+  #loop: ImprovementLoop | null = null;
+  #strategies = new Map<string, StrategyDefinition>();
+  #importTimer: unknown = null;
+  #importLedger: Record<string, number> = {};
+  #status: 'created' | 'initializing' | 'ready' | 'stopping' | 'stopped' = 'created';
+  #tasksExecuted = 0;
+  #tasksFailed = 0;
+  #tasksSinceFlush = 0;
+  #initHeapDeltaBytes = 0;
+
+  constructor(options: BaseAgentOptions) {
+    if (typeof options.id !== 'string' || !ID_PATTERN.test(options.id)) {
+      throw new FacadeError('INVALID_OPTIONS', `agent id must match ${ID_PATTERN}, got ${JSON.stringify(options.id)}`);
+    }
+    if (typeof options.type !== 'string' || options.type.length === 0) {
+      throw new FacadeError('INVALID_OPTIONS', 'agent type must be a non-empty string', { agentId: options.id });
+    }
+    if (!(options.memory instanceof SwarmMemoryManager) && (typeof options.memory !== 'string' || options.memory === '')) {
+      throw new FacadeError('INVALID_OPTIONS', 'memory must be a SwarmMemoryManager or a database path', { agentId: options.id });
+    }
+    for (const key of ['improvementIntervalMs', 'patternImportIntervalMs', 'metricsFlushEvery'] as const) {
+      const value = options[key];
+      if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
+        throw new FacadeError('INVALID_OPTIONS', `${key} must be a finite number >= 0`, { agentId: options.id });
+      }
+    }
+    this.id = options.id;
+    this.type = options.type;
+    this.swarmId = options.swarmId;
+    this.teamId = options.teamId;
+    this.logger = options.logger ?? silentLogger;
+    this.#options = options;
+    this.#clock = options.clock ?? Date.now;
+    this.#random = options.random ?? Math.random;
+    this.#scheduler = options.scheduler ?? systemScheduler;
+    try {
+      this.#config = resolveLearningConfig({
+        ...BALANCED_CONFIG,
+        ...AGENT_CONFIGS[options.type],
+        ...options.learning,
+        enabled: options.learningEnabled ?? options.learning?.enabled ?? true,
+      });
+    } catch (error) {
+      throw new FacadeError('INVALID_OPTIONS', `invalid learning config for ${options.id}`, { agentId: options.id, cause: error });
+    }
+  }
+
+  /** The strategies this agent can run (seed 4.1); called once by `initialize()`. */
+  protected abstract getStrategies(): readonly StrategyDefinition[];
+
+  /**
+   * Runs `task` with `strategy`. Return `executionTime` when the duration is not wall time (a
+   * simulator's virtual time). Stop work when `signal` aborts (the task's timeout); the result is
+   * discarded then anyway. Throwing counts as a failure learned with the error's class.
+   */
+  protected abstract executeWithStrategy(task: Task<I>, strategy: StrategyDefinition, signal: AbortSignal): Promise<TaskResult<O>>;
+
+  /** Called after the strategy is chosen, before the run. Keep it cheap: it is measured overhead. */
+  protected onPreTask(_task: Task<I>, _choice: StrategyChoice): void {}
+
+  /** Called after a task completed (successfully or not) and was learned from. */
+  protected onPostTask(_task: Task<I>, _result: ExecutedTaskResult<O>): void {}
+
+  /** Called when a task threw or timed out, after it was learned from as a failure. */
+  protected onTaskError(_task: Task<I>, _error: FacadeError): void {}
+
+  /** Resolved learning configuration. */
+  get learningConfig(): LearningConfig {
+    return this.#config;
+  }
+
+  /** The store the agent uses. */
+  get memory(): SwarmMemoryManager {
+    return this.#ready().memory;
+  }
+
+  /** Seed 4.1 `learningEngine`. */
+  get learningEngine(): LearningEngine {
+    return this.#ready().engine;
+  }
+
+  /** Seed 4.1 `performanceTracker`. */
+  get performanceTracker(): PerformanceTracker {
+    return this.#ready().tracker;
+  }
+
+  /** Seed 4.1 `improvementLoop`. */
+  get improvementLoop(): ImprovementLoop {
+    return this.#ready().loop;
+  }
+
+  /** Per-task learning overhead, as measured so far (read-only use: merge it into another). */
+  get overheadHistogram(): OverheadHistogram {
+    return this.#histogram;
+  }
+
+  /** True between `initialize()` and `shutdown()`. */
+  get isReady(): boolean {
+    return this.#status === 'ready';
+  }
+
+  /** Subscribes to a lifecycle event in process; returns the unsubscribe function. */
+  on<E extends keyof AgentEvents>(type: E, listener: Listener<E>): () => void {
+    let set = this.#listeners.get(type);
+    if (set === undefined) this.#listeners.set(type, (set = new Set()));
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  /** Opens the store if given a path, then `initializeLearning()`. */
+  async initialize(): Promise<void> {
+    if (this.#status !== 'created') {
+      throw new FacadeError('INVALID_OPTIONS', `agent ${this.id} was already initialised`, { agentId: this.id });
+    }
+    this.#status = 'initializing';
+    const heapBefore = process.memoryUsage().heapUsed;
+    try {
+      const given = this.#options.memory;
+      if (typeof given === 'string') {
+        this.#memory = new SwarmMemoryManager(given, { clock: this.#clock, logger: this.logger });
+        this.#memory.initialize();
+      } else {
+        this.#memory = given;
+      }
+      await this.initializeLearning();
+    } catch (error) {
+      this.#status = 'created';
+      this.#closeOwnedMemory();
+      throw error;
+    }
+    this.#initHeapDeltaBytes = process.memoryUsage().heapUsed - heapBefore;
+    this.#status = 'ready';
+  }
+
+  /**
+   * Seed 4.1: engine, tracker and loop on the shared store, the agent registered with its
+   * capabilities, the improvement loop and the periodic pattern import started on the scheduler.
+   */
+  protected async initializeLearning(): Promise<void> {
+    const memory = this.#memory;
+    if (memory === null) throw new FacadeError('NOT_INITIALIZED', `agent ${this.id} has no store`, { agentId: this.id });
+    const strategies = this.getStrategies();
+    if (strategies.length === 0) {
+      throw new FacadeError('NO_STRATEGIES', `agent ${this.id} declares no strategies`, { agentId: this.id });
+    }
+    this.#strategies = new Map(strategies.map((s) => [s.name, s]));
+    const common = { clock: this.#clock, random: this.#random, logger: this.logger };
+    const engine = new LearningEngine(this.id, memory, { ...common, config: this.#config, strategies: [...strategies] });
+    await engine.initialize();
+    const tracker = new PerformanceTracker(this.id, memory, { clock: this.#clock });
+    await tracker.initialize();
+    const loop = new ImprovementLoop(this.id, memory, engine, tracker, {
+      clock: this.#clock,
+      random: this.#random,
+      scheduler: this.#scheduler,
+    });
+    await loop.initialize();
+    this.#importLedger = memory.retrieve<Record<string, number>>(this.#key('imported-patterns'), { partition: 'learning' }) ?? {};
+    memory.registerAgent({
+      id: this.id,
+      type: this.type,
+      capabilities: this.#options.capabilities ?? [this.type],
+      status: 'active',
+      performance: {},
+    });
+    this.#engine = engine;
+    this.#tracker = tracker;
+    this.#loop = loop;
+    if (this.#config.enabled) {
+      await loop.start(this.#options.improvementIntervalMs ?? HOUR_MS);
+      const importEvery = this.#options.patternImportIntervalMs ?? HOUR_MS;
+      if (importEvery > 0) this.#importTimer = this.#scheduler.setInterval(() => this.#syncPatterns(), importEvery);
+    }
+  }
+
+  /**
+   * Runs a task with learning (seed 4.1 flow): resolves to the result plus how it ran; a task
+   * that throws or times out rejects with a FacadeError (TASK_FAILED / TASK_TIMEOUT) after it
+   * was learned from as a failure, and the agent keeps working.
+   */
+  executeTask(task: Task<I>): Promise<ExecutedTaskResult<O>> {
+    const run = this.#executeTask(task);
+    this.#inFlight.add(run);
+    const forget = (): void => void this.#inFlight.delete(run);
+    run.then(forget, forget);
+    return run;
+  }
+
+  async #executeTask(task: Task<I>): Promise<ExecutedTaskResult<O>> {
+    const { memory, engine, tracker, loop } = this.#ready();
+    validateTask(task, this.id);
+    const started = performance.now();
+    const learning = engine.isEnabled();
+    const state = engine.extractTaskState(task);
+    const test = learning ? loop.assignStrategy(task.type) : null;
+    const selection = test === null ? (learning ? engine.selectStrategy(state) : engine.recommendStrategy(state)) : null;
+    const name = test?.strategy ?? selection?.strategy ?? '';
+    const strategy = this.#strategies.get(name);
+    if (strategy === undefined) {
+      throw new FacadeError('UNKNOWN_STRATEGY', `agent ${this.id} has no strategy "${name}"`, { agentId: this.id, taskId: task.id, strategy: name });
+    }
+    const choice: StrategyChoice = { strategy, explored: selection?.explored ?? false, abTestId: test?.testId ?? null };
+    this.#emit('agent:pre_task', { agentId: this.id, taskId: task.id, taskType: task.type, strategy: name, explored: choice.explored });
+
+    const controller = new AbortController();
+    let result: TaskResult<O> | undefined;
+    let failure: unknown;
+    const runStarted = performance.now();
+    let overhead = runStarted - started;
+    try {
+      this.onPreTask(task, choice);
+      result = checkResult(await this.#runWithTimeout(task, strategy, controller));
+    } catch (error) {
+      failure = error;
+    }
+    const runEnded = performance.now();
+
+    const timedOut = failure !== undefined && controller.signal.aborted;
+    const executionTime = result?.executionTime ?? runEnded - runStarted;
+    const context = { agentId: this.id, taskId: task.id, strategy: name, cause: failure };
+    const error =
+      failure === undefined
+        ? null
+        : timedOut
+          ? new FacadeError('TASK_TIMEOUT', `task ${task.id} of ${this.id} timed out after ${task.timeout} ms`, context)
+          : new FacadeError('TASK_FAILED', `task ${task.id} of ${this.id} failed with ${name}: ${describe(failure)}`, context);
+    const execution: ExecutionResult = {
+      strategy: name,
+      success: result?.success ?? false,
+      executionTime,
+      errors: result?.errors ?? (failure === undefined ? [] : [timedOut ? (controller.signal.reason as Error) : toError(failure)]),
+      ...pickMetrics(result),
+    };
+    memory.transaction(() => {
+      tracker.recordSnapshot(snapshotOf(execution));
+      if (learning) engine.learnFromExecution(task, execution, result?.feedback);
+      if (test !== null) loop.recordTestResult(test.testId, name, execution.success, executionTime);
+      memory.storeEvent(
+        error === null
+          ? { type: 'agent:post_task', source: this.id, payload: this.#postPayload(task, choice, execution) }
+          : { type: 'agent:task_error', source: this.id, payload: this.#errorPayload(task, name, error) },
+      );
+    });
+    overhead += performance.now() - runEnded;
+    this.#recordOverhead(overhead, error !== null || !execution.success);
+
+    if (error !== null) {
+      this.#emit('agent:task_error', this.#errorPayload(task, name, error));
+      this.#safely('onTaskError', () => this.onTaskError(task, error));
+      throw error;
+    }
+    const executed: ExecutedTaskResult<O> = {
+      ...(result as TaskResult<O>),
+      taskId: task.id,
+      agentId: this.id,
+      strategy: name,
+      explored: choice.explored,
+      abTestId: choice.abTestId,
+      executionTime,
+      overheadMs: overhead,
+    };
+    this.#emit('agent:post_task', this.#postPayload(task, choice, execution));
+    this.#safely('onPostTask', () => this.onPostTask(task, executed));
+    return executed;
+  }
+
+  /**
+   * Seed 5.2: publishes this agent's own patterns whose confidence (Wilson lower bound) reaches
+   * `patternConfidenceThreshold`, readable by its swarm for 7 days. `targets` only labels the
+   * event: access is by swarm. Returns how many patterns were published.
+   */
+  sharePatterns(targets: readonly string[] = []): number {
+    const { memory, engine } = this.#ready();
+    const confident = engine
+      .getPatterns()
+      .filter((p) => p.source === this.id && p.confidence >= this.#config.patternConfidenceThreshold);
+    if (confident.length === 0) return 0;
+    memory.transaction(() => {
+      for (const pattern of confident) {
+        memory.store(`${SHARED_PREFIX}${this.id}.${pattern.id}`, pattern, {
+          partition: 'learning',
+          ttl: SHARED_PATTERN_TTL_S,
+          accessLevel: 'swarm',
+          ...this.#caller(),
+        });
+        memory.storeEvent({
+          type: LearningEventType.PATTERN_SHARED,
+          source: this.id,
+          payload: { pattern, source: this.id, targets: [...targets] },
+        });
+      }
+    });
+    return confident.length;
+  }
+
+  /**
+   * Seed 5.2: imports the confident patterns other agents of the swarm shared, for strategies this
+   * agent has; never its own, never the same one twice unless it carries new evidence (more
+   * trials). Returns how many were imported.
+   */
+  importSharedPatterns(): number {
+    const { memory, engine } = this.#ready();
+    const entries = memory.query<LearnedPattern>(`${SHARED_PREFIX}%`, { partition: 'learning', ...this.#caller() });
+    let imported = 0;
+    for (const entry of entries) {
+      const pattern = entry.value;
+      if (
+        entry.owner === this.id ||
+        pattern.source === this.id ||
+        !this.#strategies.has(pattern.strategy) ||
+        !(pattern.confidence >= this.#config.patternConfidenceThreshold) ||
+        (this.#importLedger[entry.key] ?? -1) >= pattern.trials
+      ) {
+        continue;
+      }
+      engine.importPattern(pattern);
+      this.#importLedger[entry.key] = pattern.trials;
+      imported++;
+    }
+    if (imported > 0) memory.store(this.#key('imported-patterns'), this.#importLedger, { partition: 'learning' });
+    return imported;
+  }
+
+  /** What this agent measured so far. */
+  getMetrics(): AgentMetrics {
+    return {
+      agentId: this.id,
+      tasksExecuted: this.#tasksExecuted,
+      tasksFailed: this.#tasksFailed,
+      overhead: this.#histogram.summary(),
+      stateBytes: this.#engine === null ? 0 : Buffer.byteLength(JSON.stringify(this.#engine.getState())),
+      initHeapDeltaBytes: this.#initHeapDeltaBytes,
+    };
+  }
+
+  /** Persists the overhead and memory figures to `performance_metrics` (also done every N tasks). */
+  flushMetrics(): void {
+    this.#flush(this.#ready().memory);
+  }
+
+  #flush(memory: SwarmMemoryManager): void {
+    const metrics = this.getMetrics();
+    const timestamp = this.#clock();
+    const { overhead } = metrics;
+    const row = (metric: string, value: number, unit: string) => ({ metric, value, unit, agentId: this.id, timestamp });
+    memory.storePerformanceMetrics([
+      row('learning.overhead.avg', overhead.avg, 'ms'),
+      row('learning.overhead.p50', overhead.p50, 'ms'),
+      row('learning.overhead.p95', overhead.p95, 'ms'),
+      row('learning.overhead.p99', overhead.p99, 'ms'),
+      row('learning.overhead.peak', overhead.peak, 'ms'),
+      row('learning.tasks', overhead.count, 'tasks'),
+      row('learning.state.bytes', metrics.stateBytes, 'bytes'),
+      row('learning.heap.init', metrics.initHeapDeltaBytes, 'bytes'),
+    ]);
+    this.#tasksSinceFlush = 0;
+  }
+
+  /**
+   * Seed 4.1 `shutdownLearning`: waits for running tasks, stops the loop and the import, saves the
+   * state and metrics, stores the final report at `phase2/learning/{id}/report`, marks the agent
+   * stopped, and closes the store if the agent opened it. Idempotent.
+   */
+  async shutdown(): Promise<void> {
+    if (this.#status !== 'ready') return;
+    this.#status = 'stopping';
+    await Promise.allSettled([...this.#inFlight]);
+    const memory = this.#memory!;
+    if (this.#importTimer !== null) this.#scheduler.clearInterval(this.#importTimer);
+    this.#importTimer = null;
+    try {
+      await this.#loop!.stop();
+      await this.#engine!.saveState();
+      const report = await this.#tracker!.generateReport();
+      this.#flush(memory);
+      memory.store(this.#key('report'), report, { partition: 'learning' });
+      memory.updateAgentStatus(this.id, 'stopped');
+    } finally {
+      this.#status = 'stopped';
+      this.#closeOwnedMemory();
+    }
+  }
+
+  #ready(): { memory: SwarmMemoryManager; engine: LearningEngine; tracker: PerformanceTracker; loop: ImprovementLoop } {
+    if (this.#status !== 'ready' || this.#memory === null || this.#engine === null || this.#tracker === null || this.#loop === null) {
+      throw new FacadeError(
+        this.#status === 'stopped' || this.#status === 'stopping' ? 'SHUT_DOWN' : 'NOT_INITIALIZED',
+        `agent ${this.id} is ${this.#status === 'ready' ? 'not initialised' : this.#status}`,
+        { agentId: this.id },
+      );
+    }
+    return { memory: this.#memory, engine: this.#engine, tracker: this.#tracker, loop: this.#loop };
+  }
+
+  async #runWithTimeout(task: Task<I>, strategy: StrategyDefinition, controller: AbortController): Promise<TaskResult<O>> {
+    const running = this.executeWithStrategy(task, strategy, controller.signal);
+    const timeout = task.timeout;
+    if (timeout === undefined) return running;
+    // Raced rather than trusted: an agent that ignores the signal must not hang the caller.
+    return new Promise<TaskResult<O>>((resolve, reject) => {
+      const timer = this.#scheduler.setTimeout(() => {
+        const reason = new DOMException(`task timed out after ${timeout} ms`, 'TimeoutError');
+        controller.abort(reason);
+        reject(reason);
+      }, timeout);
+      running.then(
+        (value) => {
+          this.#scheduler.clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.#scheduler.clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  #recordOverhead(ms: number, failed: boolean): void {
+    this.#histogram.record(ms);
+    this.#tasksExecuted++;
+    if (failed) this.#tasksFailed++;
+    if (++this.#tasksSinceFlush >= (this.#options.metricsFlushEvery ?? 1000)) this.flushMetrics();
+  }
+
+  #syncPatterns(): void {
+    if (this.#status !== 'ready' || !this.#engine!.isEnabled()) return;
+    try {
+      this.sharePatterns();
+      this.importSharedPatterns();
+    } catch (error) {
+      this.logger.warn(`pattern sync of ${this.id} failed: ${describe(error)}`);
+    }
+  }
+
+  #emit<E extends keyof AgentEvents>(type: E, payload: AgentEvents[E]): void {
+    const set = this.#listeners.get(type);
+    if (set === undefined) return;
+    for (const listener of set) this.#safely(type, () => (listener as Listener<E>)(payload));
+  }
+
+  #safely(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      this.logger.error(`${what} of ${this.id} threw: ${describe(error)}`);
+    }
+  }
+
+  #postPayload(task: Task<I>, choice: StrategyChoice, execution: ExecutionResult): AgentEvents['agent:post_task'] {
+    return {
+      agentId: this.id,
+      taskId: task.id,
+      taskType: task.type,
+      strategy: execution.strategy,
+      explored: choice.explored,
+      success: execution.success,
+      executionTime: execution.executionTime,
+    };
+  }
+
+  #errorPayload(task: Task<I>, strategy: string, error: FacadeError): AgentEvents['agent:task_error'] {
+    return { agentId: this.id, taskId: task.id, taskType: task.type, strategy, code: error.code, message: error.message };
+  }
+
+  #caller(): { agentId: string; swarmId?: string; teamId?: string } {
+    return {
+      agentId: this.id,
+      ...(this.swarmId === undefined ? {} : { swarmId: this.swarmId }),
+      ...(this.teamId === undefined ? {} : { teamId: this.teamId }),
+    };
+  }
+
+  #key(suffix: string): string {
+    return `phase2/learning/${this.id}/${suffix}`;
+  }
+
+  #closeOwnedMemory(): void {
+    if (typeof this.#options.memory === 'string' && this.#memory !== null) {
+      this.#memory.close();
+      this.#memory = null;
+    }
+  }
+}
+
+function validateTask(task: Task<unknown>, agentId: string): void {
+  const bad = (why: string): never => {
+    throw new FacadeError('INVALID_TASK', `invalid task for ${agentId}: ${why}`, { agentId });
+  };
+  if (task === null || typeof task !== 'object') bad('not an object');
+  if (typeof task.id !== 'string' || task.id === '') bad('id must be a non-empty string');
+  if (typeof task.type !== 'string' || task.type === '') bad('type must be a non-empty string');
+  if (task.timeout !== undefined && !(Number.isFinite(task.timeout) && task.timeout > 0)) bad('timeout must be a positive number of ms');
+  if (task.retries !== undefined && !(Number.isInteger(task.retries) && task.retries >= 0)) bad('retries must be an integer >= 0');
+}
+
+function checkResult<O>(result: TaskResult<O>): TaskResult<O> {
+  if (result === null || typeof result !== 'object' || typeof result.success !== 'boolean') {
+    throw new TypeError('executeWithStrategy must resolve to a TaskResult with a boolean `success`');
+  }
+  if (result.executionTime !== undefined && !(Number.isFinite(result.executionTime) && result.executionTime >= 0)) {
+    throw new TypeError('TaskResult.executionTime must be a finite number >= 0');
+  }
+  return result;
+}
+
+function pickMetrics(result: TaskResult<unknown> | undefined): Partial<ExecutionResult> {
+  if (result === undefined) return {};
+  const picked: Partial<ExecutionResult> = {};
+  if (result.coverage !== undefined) picked.coverage = result.coverage;
+  if (result.satisfaction !== undefined) picked.satisfaction = result.satisfaction;
+  if (result.resourceUsage !== undefined) picked.resourceUsage = result.resourceUsage;
+  if (result.feedback !== undefined) picked.feedback = result.feedback;
+  return picked;
+}
+
+function snapshotOf(execution: ExecutionResult) {
+  return execution;
+}
+
+function toError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(describe(value));
+}
+
+function describe(value: unknown): string {
+  return value instanceof Error ? value.message : String(value);
+}

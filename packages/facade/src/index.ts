@@ -1,0 +1,18 @@
+export { BaseAgent } from './BaseAgent.js';
+export type { AgentMetrics } from './BaseAgent.js';
+export { FacadeError } from './FacadeError.js';
+export type { FacadeErrorCode, FacadeErrorContext } from './FacadeError.js';
+export { OverheadHistogram } from './OverheadHistogram.js';
+export type { OverheadHistogramOptions } from './OverheadHistogram.js';
+export { systemScheduler } from './systemScheduler.js';
+export type {
+  AgentEvents,
+  BaseAgentOptions,
+  ExecutedTaskResult,
+  LearningDashboard,
+  OverheadSummary,
+  Scheduler,
+  StrategyChoice,
+  Task,
+  TaskResult,
+} from './types.js';

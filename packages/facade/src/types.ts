@@ -1,0 +1,166 @@
+/**
+ * Public types of @qe-fleet/facade: the surface agent authors and the fleet app code against.
+ * Names follow the seed (sections 4, 5, 11).
+ */
+import type {
+  LearningConfig,
+  LearningFeedback,
+  LearningTask,
+  StrategyDefinition,
+} from '@qe-fleet/learning-core';
+import type { Clock, Logger, SwarmMemoryManager } from '@qe-fleet/memory';
+
+/**
+ * A task (seed 4.2): what the learning layer sees plus an optional payload for the agent.
+ * `retries` counts previous attempts (a state feature, not an instruction to retry);
+ * `timeout` (ms) is enforced by `executeTask`.
+ */
+export interface Task<I = unknown> extends LearningTask {
+  input?: I;
+}
+
+/** What `executeWithStrategy` returns. Every field but `success` is optional. */
+export interface TaskResult<O = unknown> {
+  success: boolean;
+  /** Milliseconds. When set (e.g. a simulator's virtual time) it is the task's duration; else measured. */
+  executionTime?: number;
+  errors?: Array<string | Error>;
+  /** 0..1. */
+  coverage?: number;
+  /** 0..1. */
+  satisfaction?: number;
+  /** 0..1, higher is more efficient. */
+  resourceUsage?: number;
+  feedback?: LearningFeedback;
+  /** Free-form result for the caller (findings, a generated suite...). Not used by learning. */
+  output?: O;
+}
+
+/** What `executeTask` resolves to: the agent's result plus how the task was run. */
+export interface ExecutedTaskResult<O = unknown> extends TaskResult<O> {
+  taskId: string;
+  agentId: string;
+  /** Name of the strategy that ran. */
+  strategy: string;
+  /** True when the engine explored instead of exploiting. */
+  explored: boolean;
+  /** The A/B test that assigned the strategy, if any. */
+  abTestId: string | null;
+  /** The task's duration (ms): the agent's `executionTime` if given, else measured. */
+  executionTime: number;
+  /** Milliseconds `executeTask` spent around `executeWithStrategy` (selection, learning, storage). */
+  overheadMs: number;
+}
+
+/** How the strategy of a task was chosen; passed to `onPreTask`. */
+export interface StrategyChoice {
+  strategy: StrategyDefinition;
+  explored: boolean;
+  abTestId: string | null;
+}
+
+/**
+ * Timers, injectable so tests drive time instead of sleeping. Handles are opaque.
+ * The default uses the global timers (unref'd, so a forgotten agent does not hold the process).
+ */
+export interface Scheduler {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+  setInterval(fn: () => void, ms: number): unknown;
+  clearInterval(handle: unknown): void;
+}
+
+/** Constructor options of `BaseAgent`. Only `id`, `type` and `memory` are required. */
+export interface BaseAgentOptions {
+  /** Unique agent id (letters, digits, `_ - .`). */
+  id: string;
+  /** Agent type, e.g. `test-generator`: picks `AGENT_CONFIGS[type]`. */
+  type: string;
+  /** A shared store, or a database path (then the agent opens, owns and closes it). */
+  memory: SwarmMemoryManager | string;
+  /** Overrides on top of `AGENT_CONFIGS[type]` over `BALANCED_CONFIG`. */
+  learning?: Partial<LearningConfig>;
+  /** Default true. When false the agent still runs tasks (exploiting) and reports metrics. */
+  learningEnabled?: boolean;
+  /** Capabilities registered in `agent_registry`. Default `[type]`. */
+  capabilities?: string[];
+  swarmId?: string;
+  teamId?: string;
+  /** Milliseconds since the epoch. Default `Date.now`. */
+  clock?: Clock;
+  /** Uniform [0, 1). Default `Math.random`. */
+  random?: () => number;
+  logger?: Logger;
+  scheduler?: Scheduler;
+  /** Period of the improvement loop. Default 1 hour (seed 4.1). */
+  improvementIntervalMs?: number;
+  /** Period of the shared-pattern import. Default 1 hour (seed 8.3). 0 disables it. */
+  patternImportIntervalMs?: number;
+  /** Overhead statistics are persisted every this many tasks (and on shutdown). Default 1000. */
+  metricsFlushEvery?: number;
+}
+
+/** Lifecycle events an agent announces (in process via `agent.on`, and stored as events). */
+export interface AgentEvents {
+  'agent:pre_task': { agentId: string; taskId: string; taskType: string; strategy: string; explored: boolean };
+  'agent:post_task': {
+    agentId: string;
+    taskId: string;
+    taskType: string;
+    strategy: string;
+    explored: boolean;
+    success: boolean;
+    executionTime: number;
+  };
+  'agent:task_error': {
+    agentId: string;
+    taskId: string;
+    taskType: string;
+    strategy: string;
+    code: string;
+    message: string;
+  };
+}
+
+/** Summary of a latency histogram (milliseconds). */
+export interface OverheadSummary {
+  count: number;
+  avg: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  peak: number;
+}
+
+/** Seed 11.2 `LearningDashboard`, every figure measured; extra fields say where they come from. */
+export interface LearningDashboard {
+  fleet: {
+    totalAgents: number;
+    learningEnabled: number;
+    averageImprovement: number;
+    targetAchieved: number;
+  };
+  performance: {
+    avgOverhead: number;
+    peakOverhead: number;
+    p95Overhead: number;
+    p99Overhead: number;
+    /** Tasks the overhead figures are measured over. */
+    tasksMeasured: number;
+  };
+  learning: {
+    totalExperiences: number;
+    patternsDiscovered: number;
+    activeABTests: number;
+    improvementCycles: number;
+  };
+  memory: {
+    /** Bytes: the sum of the agents' serialised learning states. */
+    totalSize: number;
+    avgPerAgent: number;
+    /** Id of the agent with the largest state ('' with no agents). */
+    largestAgent: string;
+    /** Bytes of the SQLite database (pages in use). */
+    databaseBytes: number;
+  };
+}
