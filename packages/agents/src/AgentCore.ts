@@ -1,0 +1,42 @@
+import type { CatalogueScore } from './Catalogue.js';
+import type { Finding } from './Finding.js';
+import type { Target } from './Target.js';
+
+/** A named way of running an agent, with the knobs the core reads. */
+export interface AgentStrategy<C = Record<string, unknown>> {
+  name: string;
+  description: string;
+  config: C;
+}
+
+/** What one run of an agent core produced. */
+export interface AgentReport {
+  agentId: string;
+  strategy: string;
+  /** The target folder (absolute). */
+  target: string;
+  findings: Finding[];
+  /** Wall time of the run, milliseconds. */
+  durationMs: number;
+  /** 0..1 where the agent measures coverage (files, routes, functions it examined / all). */
+  coverage?: number;
+  /** Present when the target has a catalogue: precision/recall of `findings` for `agentId`. */
+  score?: CatalogueScore;
+  /** Non-fatal remarks worth showing a human (skipped checks, unavailable sources). */
+  notes: string[];
+}
+
+/** Options of a core run. */
+export interface AgentRunOptions {
+  signal?: AbortSignal;
+}
+
+/**
+ * The pure, directly testable part of an agent: run one strategy on one target. Bad targets and
+ * broken tools throw AgentError; a report is only returned when the checks really ran.
+ */
+export interface AgentCore {
+  readonly id: string;
+  readonly strategies: readonly AgentStrategy<unknown>[];
+  run(target: Target, strategy: string, options?: AgentRunOptions): Promise<AgentReport>;
+}

@@ -1,0 +1,60 @@
+/** Severity of a finding or a catalogued defect (CATALOGUE.md). */
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+
+/** The catalogue's `kind` vocabulary, exact strings (CATALOGUE.md). */
+export const DEFECT_KINDS = [
+  'logic-bug',
+  'unawaited-promise',
+  'prototype-pollution',
+  'xss',
+  'code-injection',
+  'command-injection',
+  'hardcoded-secret',
+  'vulnerable-dependency',
+  'api-empty-body',
+  'api-field-dropped',
+  'api-schema-violation',
+  'api-server-error',
+  'perf-quadratic',
+  'complexity',
+  'duplication',
+  'a11y-violation',
+  'page-error',
+  'broken-link',
+  'visual-change',
+  'flaky-test',
+  'order-dependent-test',
+  'redundant-test',
+  'weak-assertion',
+  'coverage-gap',
+] as const;
+
+/** One of `DEFECT_KINDS`. */
+export type DefectKind = (typeof DEFECT_KINDS)[number];
+
+/** Where a finding or defect is; the shapes of CATALOGUE.md. `file` paths are relative to the target, `/`-separated. */
+export type FindingLocation =
+  | { file: string; line: number; endLine?: number }
+  | { route: string }
+  | { page: string; selector?: string }
+  | { package: string; version?: string }
+  | { test: string; name?: string };
+
+/** What an agent reports about one suspected defect. */
+export interface Finding {
+  kind: DefectKind;
+  severity: Severity;
+  location: FindingLocation;
+  message: string;
+  /** What the tool observed (a rule message, a response snippet, a matched range). */
+  evidence: string;
+  /** 0..1: how sure the rule is that this is a real defect. */
+  confidence: number;
+  /** The rule or check that produced it, e.g. `@typescript-eslint/no-floating-promises`. */
+  rule?: string;
+}
+
+/** True when `value` is one of the catalogue's kinds. */
+export function isDefectKind(value: unknown): value is DefectKind {
+  return typeof value === 'string' && (DEFECT_KINDS as readonly string[]).includes(value);
+}

@@ -1,0 +1,23 @@
+// Agent kit: what every agent shares.
+export { AgentError } from './AgentError.js';
+export type { AgentErrorCode } from './AgentError.js';
+export { assertLoopback } from './assertLoopback.js';
+export { loopbackFetch } from './loopbackFetch.js';
+export type { LoopbackFetchInit } from './loopbackFetch.js';
+export { DEFECT_KINDS, isDefectKind } from './Finding.js';
+export type { DefectKind, Finding, FindingLocation, Severity } from './Finding.js';
+export { findingMatches, loadCatalogue, locationsAgree, parseCatalogue, scoreFindings } from './Catalogue.js';
+export type { Catalogue, CatalogueDefect, CatalogueScore } from './Catalogue.js';
+export { runProcess } from './runProcess.js';
+export type { ProcessResult, RunProcessOptions } from './runProcess.js';
+export { openTarget } from './Target.js';
+export type { Target, TargetSpec } from './Target.js';
+export { listSourceFiles } from './listSourceFiles.js';
+export type { ListSourceFilesOptions } from './listSourceFiles.js';
+export { FixtureService, withService } from './FixtureService.js';
+export type { FixtureServiceOptions } from './FixtureService.js';
+export type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy } from './AgentCore.js';
+export { NEUTRAL_SATISFACTION, failedTaskResult, resourceUsageOf, satisfactionOf, toTaskResult } from './toTaskResult.js';
+export type { AgentTaskResult, ToTaskResultOptions } from './toTaskResult.js';
+export { runAgentTask } from './runAgentTask.js';
+export type { RunAgentTaskOptions } from './runAgentTask.js';

@@ -1,0 +1,260 @@
+import type { ExportedFunction, ParameterShape, TypeShape } from './extractExports.js';
+
+/** How strong the oracles of the generated tests are; each level includes the ones before. */
+export type OracleLevel = 'smoke' | 'invariants' | 'metamorphic';
+
+/** One generated property test. */
+export interface PlannedProperty {
+  /** Exported function under test. */
+  fn: ExportedFunction;
+  /** Oracle name, e.g. `no-crash`, `idempotent`, `sum-of-lines`. */
+  oracle: string;
+  level: OracleLevel;
+  /** `node:test` test body (TypeScript) using `fc`, `check` and the module namespace `m`. */
+  code: string;
+}
+
+const LEVELS: Record<OracleLevel, number> = { smoke: 0, invariants: 1, metamorphic: 2 };
+const MONEY = /price|amount|cost|total|subtotal|fee|tax|balance|cents|value/i;
+const COUNT = /^(n|count|qty|quantity|size|length|limit|page|pageSize|per|index|offset|times|max|min|depth|level)$/i;
+const QUANTITY = /qty|quantity|count|units/i;
+const PERCENT = /percent|pct|rate|ratio|discount/i;
+const NON_NEGATIVE_RESULT = /price|total|amount|cost|subtotal|sum|fee|tax|discount|count|quantity|length|size/i;
+const SIGNED_RESULT = /delta|diff|change|offset|adjust|balance|profit|net/i;
+const IDEMPOTENT = /slug|normali[sz]e|sanitiz|trim|clean|canonical|dedupe|unique|compact|sort|lower|upper|collapse|strip|squash|tidy/i;
+const MERGE = /merge|assign|extend|combine|defaults/i;
+const AGGREGATE = /total|sum|count/i;
+const ROUND_TRIPS: Array<[RegExp, RegExp]> = [
+  [/^encode(.*)$/, /^decode(.*)$/],
+  [/^serialize(.*)$/, /^deserialize(.*)$/],
+  [/^stringify(.*)$/, /^parse(.*)$/],
+  [/^format(.*)$/, /^parse(.*)$/],
+  [/^compress(.*)$/, /^decompress(.*)$/],
+  [/^escape(.*)$/, /^unescape(.*)$/],
+  [/^pack(.*)$/, /^unpack(.*)$/],
+  [/^to(.*)$/, /^from(.*)$/],
+];
+
+/** fast-check arbitrary (as code) for a value of `shape`; `name` (parameter/property) narrows numbers. */
+export function arbitraryCode(shape: TypeShape, name: string): string {
+  switch (shape.kind) {
+    case 'string':
+      if (/email/i.test(name)) return 'fc.emailAddress()';
+      if (/url|href|link/i.test(name)) return 'fc.webUrl()';
+      return 'fc.string({ maxLength: 24 })';
+    case 'number':
+      if (QUANTITY.test(name) || COUNT.test(name)) return 'fc.integer({ min: 0, max: 50 })';
+      if (PERCENT.test(name)) return 'fc.integer({ min: 0, max: 100 })';
+      if (MONEY.test(name)) return 'fc.integer({ min: 0, max: 100_000 }).map((c) => c / 100)';
+      return 'fc.double({ min: -1e6, max: 1e6, noNaN: true })';
+    case 'boolean':
+      return 'fc.boolean()';
+    case 'null':
+      return 'fc.constant(null)';
+    case 'undefined':
+      return 'fc.constant(undefined)';
+    case 'date':
+      return 'fc.date({ min: new Date(0), max: new Date(4102444800000), noInvalidDate: true })';
+    case 'literal':
+      return `fc.constant(${JSON.stringify(shape.value)})`;
+    case 'union': {
+      const usable = shape.options.filter((o) => o.kind !== 'opaque');
+      if (usable.every((o) => o.kind === 'literal')) {
+        return `fc.constantFrom(${usable.map((o) => JSON.stringify(o.kind === 'literal' ? o.value : null)).join(', ')})`;
+      }
+      return `fc.oneof(${usable.map((o) => arbitraryCode(o, name)).join(', ')})`;
+    }
+    case 'array':
+      return `fc.array(${arbitraryCode(shape.element, singular(name))}, { maxLength: 12 })`;
+    case 'tuple':
+      return `fc.tuple(${shape.elements.map((e, i) => arbitraryCode(e, `${name}${i}`)).join(', ')})`;
+    case 'object': {
+      const fields = shape.properties.map((p) => `${JSON.stringify(p.name)}: ${arbitraryCode(p.type, p.name)}`);
+      const required = shape.properties.filter((p) => !p.optional).map((p) => JSON.stringify(p.name));
+      return `fc.record({ ${fields.join(', ')} }, { requiredKeys: [${required.join(', ')}] })`;
+    }
+    case 'record':
+      return `fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), ${arbitraryCode(shape.value, name)}, { maxKeys: 6, noNullPrototype: true })`;
+    case 'json':
+      return 'fc.jsonValue({ maxDepth: 2 })';
+    case 'opaque':
+      return 'fc.constant(undefined)';
+  }
+}
+
+function singular(name: string): string {
+  return name.replace(/(ies)$/, 'y').replace(/s$/, '');
+}
+
+/** The parameters a test passes: required ones always, optional ones left out (their defaults). */
+function requiredParams(fn: ExportedFunction): ParameterShape[] {
+  return fn.params.filter((p) => !p.optional);
+}
+
+function isObjectLike(shape: TypeShape): boolean {
+  return shape.kind === 'object' || shape.kind === 'record' || shape.kind === 'json';
+}
+
+function sameKind(a: TypeShape, b: TypeShape): boolean {
+  return a.kind === b.kind && (a.kind !== 'array' || b.kind !== 'array' || a.element.kind === b.element.kind);
+}
+
+/** Name of the numeric "unit price" and "quantity" fields of a line-item shape, if it has them. */
+function lineFields(shape: TypeShape): { price: string; quantity?: string } | undefined {
+  if (shape.kind !== 'object') return undefined;
+  const numeric = shape.properties.filter((p) => p.type.kind === 'number' && !p.optional).map((p) => p.name);
+  const price = numeric.find((n) => /^(unit)?price$|^amount$|^unitPrice$/i.test(n));
+  if (!price) return undefined;
+  const quantity = numeric.find((n) => QUANTITY.test(n));
+  return quantity ? { price, quantity } : { price };
+}
+
+function property(fn: ExportedFunction, params: ParameterShape[], body: string, oracle: string): string {
+  const args = params.map((p, i) => `a${i}`);
+  const arbs = params.map((p) => arbitraryCode(p.type, p.name));
+  return `check(${JSON.stringify(fn.name)}, ${JSON.stringify(oracle)}, [${arbs.join(', ')}], (${args.join(', ')}) => {\n${body}\n  });`;
+}
+
+/**
+ * Chooses the oracles that apply to each pure function (from its types and its name) and writes
+ * their property tests, up to `level`.
+ */
+export function planProperties(functions: ExportedFunction[], level: OracleLevel): PlannedProperty[] {
+  const out: PlannedProperty[] = [];
+  const max = LEVELS[level];
+  const add = (fn: ExportedFunction, oracle: string, l: OracleLevel, code: string): void => {
+    if (LEVELS[l] <= max) out.push({ fn, oracle, level: l, code });
+  };
+  const pure = functions.filter((f) => f.pure);
+  for (const fn of pure) {
+    const params = requiredParams(fn);
+    const call = `m.${fn.name}(${params.map((_, i) => `a${i}`).join(', ')})`;
+    const first = params[0];
+    add(fn, 'no-crash', 'smoke', property(fn, params, `    call(() => ${call});\n    return true;`, 'no-crash'));
+
+    if (fn.returns.kind === 'number') {
+      add(fn, 'not-nan', 'invariants', property(fn, params, `    const r = guard(() => ${call});\n    return r === SKIP || !Number.isNaN(r);`, 'not-nan'));
+      if (NON_NEGATIVE_RESULT.test(fn.name) && !SIGNED_RESULT.test(fn.name)) {
+        add(
+          fn,
+          'non-negative',
+          'invariants',
+          property(fn, params, `    if (hasNegative([${params.map((_, i) => `a${i}`).join(', ')}])) return true;\n    const r = guard(() => ${call});\n    return r === SKIP || r >= 0;`, 'non-negative'),
+        );
+      }
+      if (/discount/i.test(fn.name) && first?.type.kind === 'number' && MONEY.test(first.name)) {
+        add(fn, 'discount-not-above-price', 'invariants', property(fn, params, `    const r = guard(() => ${call});\n    return r === SKIP || r <= a0 + 1e-9;`, 'discount-not-above-price'));
+      }
+    }
+
+    if (first && params.length === 1 && sameKind(first.type, fn.returns) && (first.type.kind === 'string' || first.type.kind === 'array') && IDEMPOTENT.test(fn.name)) {
+      add(fn, 'idempotent', 'invariants', property(fn, params, `    const once = guard(() => m.${fn.name}(a0));\n    if (once === SKIP) return true;\n    assert.deepStrictEqual(m.${fn.name}(once), once);\n    return true;`, 'idempotent'));
+    }
+
+    if (fn.returns.kind === 'number' && AGGREGATE.test(fn.name) && params.length === 1 && first) {
+      const single = lineFields(first.type);
+      const many = first.type.kind === 'array' ? lineFields(first.type.element) : undefined;
+      const lineExpr = (f: { price: string; quantity?: string }, v: string): string =>
+        f.quantity ? `${v}[${JSON.stringify(f.price)}] * ${v}[${JSON.stringify(f.quantity)}]` : `${v}[${JSON.stringify(f.price)}]`;
+      if (single) {
+        add(fn, 'line-total', 'invariants', property(fn, params, `    const r = guard(() => ${call});\n    return r === SKIP || near(r, ${lineExpr(single, 'a0')});`, 'line-total'));
+      }
+      if (many) {
+        add(fn, 'sum-of-lines', 'invariants', property(fn, params, `    const r = guard(() => ${call});\n    return r === SKIP || near(r, a0.reduce((s, l) => s + ${lineExpr(many, 'l')}, 0));`, 'sum-of-lines'));
+      }
+      if (first.type.kind === 'array') {
+        const two = [first, first];
+        add(fn, 'additive', 'metamorphic', property(fn, two, `    const [x, y, xy] = [guard(() => m.${fn.name}(a0)), guard(() => m.${fn.name}(a1)), guard(() => m.${fn.name}([...a0, ...a1]))];\n    return x === SKIP || y === SKIP || xy === SKIP || near(xy, x + y);`, 'additive'));
+        add(fn, 'order-independent', 'metamorphic', property(fn, params, `    const r = guard(() => ${call});\n    return r === SKIP || near(m.${fn.name}([...a0].reverse()), r);`, 'order-independent'));
+      }
+    }
+
+    const objectParams = params.filter((p) => isObjectLike(p.type));
+    if (MERGE.test(fn.name) && objectParams.length >= 2 && params.length === objectParams.length && isObjectLike(fn.returns)) {
+      add(
+        fn,
+        'keeps-keys',
+        'invariants',
+        property(fn, params, `    const r = guard(() => ${call});\n    if (r === SKIP || typeof r !== 'object' || r === null) return true;\n    return [${params.map((_, i) => `a${i}`).join(', ')}].every((o) => o === null || typeof o !== 'object' || Object.keys(o).every((k) => Object.hasOwn(r, k)));`, 'keeps-keys'),
+      );
+    }
+
+    if (first && params.length === 1 && first.type.kind === 'array' && fn.returns.kind === 'array' && /dedupe|unique|distinct/i.test(fn.name)) {
+      add(fn, 'no-duplicates-no-loss', 'metamorphic', property(fn, params, `    const r = guard(() => ${call});\n    if (r === SKIP) return true;\n    const keys = r.map((x) => JSON.stringify(x));\n    return new Set(keys).size === keys.length && a0.every((x) => keys.includes(JSON.stringify(x)));`, 'no-duplicates-no-loss'));
+    }
+  }
+
+  for (const f of pure) {
+    for (const g of pure) {
+      if (f === g || f.file !== g.file) continue;
+      const pair = ROUND_TRIPS.find(([fr, gr]) => {
+        const a = fr.exec(f.name);
+        const b = gr.exec(g.name);
+        return !!a && !!b && a[1] === b[1];
+      });
+      const fp = requiredParams(f);
+      const gp = requiredParams(g);
+      if (!pair || fp.length !== 1 || gp.length !== 1 || !fp[0] || !gp[0]) continue;
+      if (!sameKind(f.returns, gp[0].type) || !sameKind(g.returns, fp[0].type)) continue;
+      add(f, `round-trip:${g.name}`, 'invariants', property(f, fp, `    const encoded = guard(() => m.${f.name}(a0));\n    if (encoded === SKIP) return true;\n    assert.deepStrictEqual(m.${g.name}(encoded), a0);\n    return true;`, `round-trip:${g.name}`));
+    }
+  }
+  return out;
+}
+
+/**
+ * The helpers every generated test file imports (`check`, `guard`, `call`...), as TypeScript.
+ * `check` runs the property with a fixed seed and prints one `QE_RESULT` JSON line the agent reads,
+ * then fails the test with the shrunk counter-example, so the file is also a plain runnable test.
+ */
+export function harnessSource(): string {
+  return `import assert from 'node:assert/strict';
+import fc from 'fast-check';
+
+export const SKIP = Symbol('skip');
+const NUM_RUNS = Number(process.env.QE_NUM_RUNS ?? 100);
+const SEED = Number(process.env.QE_SEED ?? 42);
+
+/** A crash (a bug) as opposed to a deliberate rejection of the input. */
+function isCrash(e: unknown): boolean {
+  return e instanceof TypeError || e instanceof ReferenceError || (e instanceof RangeError && /call stack|Invalid (array|string) length/.test(e.message));
+}
+
+/** Runs f; a deliberate rejection (not a crash) becomes SKIP. */
+export function guard<T>(f: () => T): T | typeof SKIP {
+  try {
+    return f();
+  } catch (e) {
+    if (isCrash(e)) throw e;
+    return SKIP;
+  }
+}
+
+/** Runs f for its effect only (no-crash oracle). */
+export function call(f: () => unknown): void {
+  guard(f);
+}
+
+export function near(a: unknown, b: number): boolean {
+  return typeof a === 'number' && Math.abs(a - b) <= 1e-6 + 1e-9 * Math.abs(b);
+}
+
+export function hasNegative(v: unknown): boolean {
+  if (typeof v === 'number') return v < 0;
+  if (Array.isArray(v)) return v.some(hasNegative);
+  if (v && typeof v === 'object') return Object.values(v).some(hasNegative);
+  return false;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function check(fn: string, oracle: string, arbs: fc.Arbitrary<any>[], predicate: (...args: any[]) => boolean | void): void {
+  const details = fc.check(fc.property(...(arbs as [fc.Arbitrary<unknown>]), predicate as (...a: unknown[]) => boolean), { numRuns: NUM_RUNS, seed: SEED });
+  const error = details.errorInstance instanceof Error ? details.errorInstance.constructor.name + ': ' + details.errorInstance.message.split('\\n')[0] : details.errorInstance == null ? null : String(details.errorInstance);
+  const result = { fn, oracle, failed: details.failed, numRuns: details.numRuns, counterexample: details.counterexample ? fc.stringify(details.counterexample) : null, shrinks: details.numShrinks, error };
+  console.log('QE_RESULT ' + JSON.stringify(result));
+  if (details.failed) assert.fail(fn + ' violates ' + oracle + ' for ' + result.counterexample + (error ? ' (' + error + ')' : ''));
+}
+
+export { assert, fc };
+`;
+}
