@@ -1,5 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { relative, sep } from 'node:path';
 import ts from 'typescript';
 
 /** The shape of a TypeScript type, reduced to what input generators need. */
@@ -66,24 +65,10 @@ export interface ExtractedExports {
 const IO_MODULES = /^(node:)?(http|https|http2|net|fs|fs\/promises|child_process|dgram|worker_threads|cluster|tls)$/;
 const MAX_DEPTH = 4;
 
-/** Lists the `.ts` files under `dir` except tests, declarations and `node_modules`. */
-export function listSourceFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d).sort()) {
-      if (name === 'node_modules' || name.startsWith('.')) continue;
-      const full = join(d, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else if (/\.(ts|mts)$/.test(name) && !/\.d\.m?ts$/.test(name) && !/\.(test|spec)\.m?ts$/.test(name)) out.push(full);
-    }
-  };
-  walk(dir);
-  return out;
-}
-
 /**
  * Reads the exported functions of the target's source files with the TypeScript type checker:
- * parameter and return types become `TypeShape`s that generators turn into values.
+ * parameter and return types become `TypeShape`s that generators turn into values. `files` are
+ * absolute paths.
  */
 export function extractExports(root: string, files: string[]): ExtractedExports {
   const program = ts.createProgram(files, {

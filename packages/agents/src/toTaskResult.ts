@@ -4,7 +4,16 @@ import type { AgentReport } from './AgentCore.js';
 import type { CatalogueScore } from './Catalogue.js';
 import type { Finding } from './Finding.js';
 
-/** The TaskResult an agent hands to the learning layer, with the report attached for humans. */
+/** What a caller gets besides the learning signals: the findings, their score, and why a run failed. */
+export interface AgentOutput {
+  strategy: string;
+  findings: Finding[];
+  score?: CatalogueScore;
+  errorCode?: AgentErrorCode;
+  report?: AgentReport;
+}
+
+/** The TaskResult (facade contract) an agent hands to the learning layer; `output` is for humans. */
 export interface AgentTaskResult {
   success: boolean;
   /** Milliseconds. */
@@ -16,11 +25,7 @@ export interface AgentTaskResult {
   satisfaction: number;
   /** 0..1, higher is cheaper; see `resourceUsageOf`. */
   resourceUsage: number;
-  strategy: string;
-  findings: Finding[];
-  score?: CatalogueScore;
-  errorCode?: AgentErrorCode;
-  report?: AgentReport;
+  output: AgentOutput;
 }
 
 /** Options of `toTaskResult`. */
@@ -58,10 +63,12 @@ export function toTaskResult(report: AgentReport, options: ToTaskResultOptions =
     ...(report.coverage === undefined ? {} : { coverage: report.coverage }),
     satisfaction: satisfactionOf(report),
     resourceUsage: resourceUsageOf(report.durationMs, options.timeBudgetMs),
-    strategy: report.strategy,
-    findings: report.findings,
-    ...(report.score === undefined ? {} : { score: report.score }),
-    report,
+    output: {
+      strategy: report.strategy,
+      findings: report.findings,
+      ...(report.score === undefined ? {} : { score: report.score }),
+      report,
+    },
   };
 }
 
@@ -74,8 +81,6 @@ export function failedTaskResult(error: unknown, strategy: string, durationMs: n
     errors: [`${agentError.code}: ${agentError.message}`],
     satisfaction: 0,
     resourceUsage: 0,
-    strategy,
-    findings: [],
-    errorCode: agentError.code,
+    output: { strategy, findings: [], errorCode: agentError.code },
   };
 }

@@ -180,15 +180,15 @@ describe('runAgentTask and toTaskResult', () => {
     await writeFile(join(project, 'defects.json'), JSON.stringify(catalogue));
     const result = await runAgentTask(core(async () => report([finding('complexity', { file: 'src/a.ts', line: 10 }), finding('xss', { file: 'x', line: 1 })])), { dir: project }, 's');
     expect(result.success).toBe(true);
-    expect(result.score).toMatchObject({ precision: 0.5, recall: 1 / 3 });
+    expect(result.output.score).toMatchObject({ precision: 0.5, recall: 1 / 3 });
     expect(result.satisfaction).toBeCloseTo(0.4);
   });
   it('turns failures into failed results with a code, never a throw', async () => {
     const crash = core(async () => {
       throw new TypeError('tool exploded');
     });
-    expect(await runAgentTask(crash, { dir: join(dir, 'proj') }, 's')).toMatchObject({ success: false, errorCode: 'TOOL_FAILED', satisfaction: 0, findings: [] });
-    expect(await runAgentTask(crash, { dir: join(dir, 'nope') }, 's')).toMatchObject({ success: false, errorCode: 'TARGET_NOT_FOUND' });
-    expect(await runAgentTask(crash, { dir: join(dir, 'proj') }, 'other')).toMatchObject({ success: false, errorCode: 'UNKNOWN_STRATEGY' });
+    expect(await runAgentTask(crash, { dir: join(dir, 'proj') }, 's')).toMatchObject({ success: false, satisfaction: 0, output: { errorCode: 'TOOL_FAILED', findings: [] } });
+    expect(await runAgentTask(crash, { dir: join(dir, 'nope') }, 's')).toMatchObject({ success: false, output: { errorCode: 'TARGET_NOT_FOUND' } });
+    expect(await runAgentTask(crash, { dir: join(dir, 'proj') }, 'other')).toMatchObject({ success: false, output: { errorCode: 'UNKNOWN_STRATEGY' } });
   });
 });

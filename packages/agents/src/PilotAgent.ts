@@ -1,0 +1,39 @@
+import { BaseAgent } from '@qe-fleet/facade';
+import type { BaseAgentOptions, Task, TaskResult } from '@qe-fleet/facade';
+import type { StrategyDefinition } from '@qe-fleet/learning-core';
+import type { AgentCore } from './AgentCore.js';
+import { AgentError } from './AgentError.js';
+import { runAgentTask } from './runAgentTask.js';
+import type { TargetSpec } from './Target.js';
+import { failedTaskResult } from './toTaskResult.js';
+import type { AgentOutput } from './toTaskResult.js';
+
+/** Options of a pilot agent: BaseAgent's, with `type` fixed by the core's id. */
+export type PilotAgentOptions = Omit<BaseAgentOptions, 'type'>;
+
+/**
+ * The thin learning wrapper every pilot agent shares: a BaseAgent whose strategies are its core's
+ * and whose run is `runAgentTask` on the task's `input` (a TargetSpec). Agent subclasses only pick
+ * the core; everything that turns a run into a TaskResult lives in the kit.
+ */
+export class PilotAgent extends BaseAgent<TargetSpec, AgentOutput> {
+  /** The pure core this agent runs (callable directly, without learning). */
+  readonly core: AgentCore;
+
+  constructor(core: AgentCore, options: PilotAgentOptions) {
+    super({ ...options, type: core.id });
+    this.core = core;
+  }
+
+  protected override getStrategies(): readonly StrategyDefinition[] {
+    return this.core.strategies.map((s) => ({ name: s.name, description: s.description }));
+  }
+
+  protected override async executeWithStrategy(task: Task<TargetSpec>, strategy: StrategyDefinition, signal: AbortSignal): Promise<TaskResult<AgentOutput>> {
+    const spec = task.input;
+    if (spec === undefined || typeof spec.dir !== 'string') {
+      return failedTaskResult(new AgentError('TARGET_NOT_FOUND', `task ${task.id} has no input.dir naming the target folder`), strategy.name, 0);
+    }
+    return runAgentTask(this.core, spec, strategy.name, { signal, ...(task.timeout === undefined ? {} : { timeBudgetMs: task.timeout }) });
+  }
+}
