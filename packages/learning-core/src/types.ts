@@ -2,6 +2,7 @@
  * Public types of @qe-fleet/learning-core: the contract the facade, the agents and the fleet app
  * code against. Names follow the seed (sections 3, 5, 10, Appendix A).
  */
+import type { Logger } from '@qe-fleet/memory';
 
 /** Learning algorithms behind the `LearningAlgorithm` interface. */
 export type AlgorithmName =
@@ -33,6 +34,13 @@ export interface LearningConfig {
   minPatternTrials: number;
   /** Confidence (Wilson lower bound) a pattern needs to be shared/imported (seed: 0.8). */
   patternConfidenceThreshold: number;
+  /**
+   * Forgetting factor of `discounted-thompson` (0 < d <= 1): every update of a statistics row first
+   * multiplies its counts by d, so old evidence fades with an effective memory of 1 / (1 - d) tasks.
+   */
+  banditDiscount: number;
+  /** Window (in tasks of one task type) of `sliding-window-ucb`. */
+  slidingWindowSize: number;
 }
 
 /** A strategy (an action) an agent can run. */
@@ -128,6 +136,8 @@ export interface TaskExperience {
 /** What `learnFromExecution` returns. */
 export interface LearningOutcome {
   learned: boolean;
+  /** Experiences re-applied by experience replay during this call (q-learning only). */
+  replayed: number;
   reward: number;
   improved: boolean;
   /** Percent change of the recent mean reward against the first window's. */
@@ -182,6 +192,10 @@ export interface LearningModelState {
   experiences: TaskExperience[];
   patterns: LearnedPattern[];
   failurePatterns: FailurePattern[];
+  /** Strategies set by `setPreferredStrategy`, by task type. */
+  preferredStrategies: Record<string, string>;
+  /** Sum and count of the first rewards (the window `improvementRate` compares against). */
+  rewardBaseline: { sum: number; count: number };
   savedAt: number;
 }
 
@@ -257,4 +271,78 @@ export interface ImprovementStrategy {
   priority: number;
   usageCount: number;
   successRate: number;
+}
+
+/** A uniform random source on [0, 1) (`Math.random` or `createRandom(seed)`). */
+export type RandomSource = () => number;
+
+/** Reads how much of the machine is free, 0 (saturated) .. 1 (idle). */
+export type ResourceProbe = () => number;
+
+/** Options of `calculateReward`. */
+export interface RewardOptions {
+  /** Execution time (ms) that earns half the time score; default the task timeout, else 30 000. */
+  referenceTimeMs?: number;
+}
+
+/** Constructor options of `LearningEngine`. */
+export interface LearningEngineOptions {
+  config?: Partial<LearningConfig>;
+  /** The agent's strategies (the actions). Default one strategy, `default`. */
+  strategies?: ReadonlyArray<StrategyDefinition | string>;
+  /** Milliseconds since the epoch. Default `Date.now`. */
+  clock?: () => number;
+  /** Default `Math.random`. */
+  random?: RandomSource;
+  logger?: Logger;
+  /** Default reads os.loadavg / os.freemem / process.memoryUsage. */
+  resources?: ResourceProbe;
+}
+
+/** Where an algorithm reads and writes statistics: the row of the full state and of its task type. */
+export interface ArmContext {
+  /** Row code of the full (discretised) state. */
+  state: number;
+  /** Row code of the task-type level. */
+  type: number;
+}
+
+/** An algorithm's estimate of one arm (strategy) in a context. */
+export interface ArmEstimate {
+  /** Expected reward (0..1). */
+  mean: number;
+  /** Evidence behind `mean`, in (possibly discounted or pseudo-) trials. */
+  trials: number;
+}
+
+/**
+ * The small interface every learning algorithm implements. Arms are strategy indexes; statistics
+ * live in rows (one per context code) so the engine persists only the rows an update touched.
+ */
+export interface LearningAlgorithm {
+  readonly name: AlgorithmName;
+  /** True when re-applying an old experience is a valid update (TD learning). */
+  readonly replays: boolean;
+  /** True when selection follows the engine's epsilon schedule. */
+  readonly usesEpsilon: boolean;
+  /** The arm to run, exploring by the algorithm's own rule (`epsilon` for epsilon-greedy). */
+  select(ctx: ArmContext, epsilon: number): number;
+  /** One estimate per arm. */
+  estimates(ctx: ArmContext): ArmEstimate[];
+  /**
+   * Learns one reward; `next` is the context of the next task of the same type, when known.
+   * Returns false when the update must wait for `next` (it then happens in `link`).
+   */
+  update(ctx: ArmContext, arm: number, reward: number, next: ArmContext | null): boolean;
+  /** The next state of an experience passed to `update` became known. */
+  link(ctx: ArmContext, arm: number, reward: number, next: ArmContext): void;
+  /** Prior evidence (imported patterns) for an arm of a task type; weight 0 removes it. */
+  setPrior(type: number, arm: number, mean: number, weight: number): void;
+  /** Codes of the rows changed since the last call. */
+  takeDirty(): number[];
+  rowCodes(): Iterable<number>;
+  serializeRow(code: number): unknown;
+  restoreRow(code: number, value: unknown): void;
+  /** Forgets all statistics and priors. */
+  clear(): void;
 }

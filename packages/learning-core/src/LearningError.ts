@@ -1,0 +1,22 @@
+/** What went wrong, machine-readable. */
+export type LearningErrorCode =
+  | 'INVALID_CONFIG'
+  | 'INVALID_RESULT'
+  | 'INVALID_TASK'
+  | 'INVALID_STATE'
+  | 'INVALID_PATTERN'
+  | 'UNKNOWN_STRATEGY'
+  | 'VERSION_NOT_FOUND'
+  | 'NOT_INITIALIZED';
+
+/** Every bad input to the learning layer. The operation that throws it has written nothing. */
+export class LearningError extends Error {
+  override readonly name = 'LearningError';
+
+  constructor(
+    readonly code: LearningErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

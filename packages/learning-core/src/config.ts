@@ -1,0 +1,139 @@
+import { LearningError } from './LearningError.js';
+import type { AlgorithmName, LearningConfig } from './types.js';
+
+/** Every algorithm `LearningConfig.algorithm` accepts. */
+export const ALGORITHMS: readonly AlgorithmName[] = [
+  'q-learning',
+  'ucb1',
+  'thompson-sampling',
+  'discounted-thompson',
+  'sliding-window-ucb',
+];
+
+/**
+ * The default algorithm. Initial guess, pending the simulator benchmark (bench/effectiveness.ts,
+ * 30-day drifting QE workload): QE tasks are mostly independent, which suits a bandit, and
+ * workloads drift, which suits forgetting old evidence.
+ */
+const DEFAULT_ALGORITHM: AlgorithmName = 'discounted-thompson';
+
+/** What the seed's presets left implicit; shared by all three. */
+const COMMON = {
+  algorithm: DEFAULT_ALGORITHM,
+  replayBufferSize: 1000,
+  minPatternTrials: 10,
+  patternConfidenceThreshold: 0.8,
+  banditDiscount: 0.99,
+  slidingWindowSize: 200,
+} as const;
+
+/** Seed A.1: stable learning. */
+export const CONSERVATIVE_CONFIG: Readonly<LearningConfig> = Object.freeze({
+  ...COMMON,
+  enabled: true,
+  learningRate: 0.05,
+  discountFactor: 0.99,
+  explorationRate: 0.2,
+  explorationDecay: 0.998,
+  minExplorationRate: 0.01,
+  maxMemorySize: 50 * 1024 * 1024,
+  batchSize: 16,
+  updateFrequency: 20,
+});
+
+/** Seed A.1: fast learning. */
+export const AGGRESSIVE_CONFIG: Readonly<LearningConfig> = Object.freeze({
+  ...COMMON,
+  enabled: true,
+  learningRate: 0.2,
+  discountFactor: 0.9,
+  explorationRate: 0.5,
+  explorationDecay: 0.99,
+  minExplorationRate: 0.05,
+  maxMemorySize: 100 * 1024 * 1024,
+  batchSize: 64,
+  updateFrequency: 5,
+});
+
+/** Seed A.1: the default. */
+export const BALANCED_CONFIG: Readonly<LearningConfig> = Object.freeze({
+  ...COMMON,
+  enabled: true,
+  learningRate: 0.1,
+  discountFactor: 0.95,
+  explorationRate: 0.3,
+  explorationDecay: 0.995,
+  minExplorationRate: 0.01,
+  maxMemorySize: 100 * 1024 * 1024,
+  batchSize: 32,
+  updateFrequency: 10,
+});
+
+/** Seed A.2: per agent type, applied over `BALANCED_CONFIG`. */
+export const AGENT_CONFIGS: Readonly<Record<string, Readonly<Partial<LearningConfig>>>> = Object.freeze({
+  'test-generator': { learningRate: 0.15, explorationRate: 0.4, batchSize: 32 },
+  'code-reviewer': { learningRate: 0.08, explorationRate: 0.2, batchSize: 64 },
+  'api-tester': { learningRate: 0.1, explorationRate: 0.3, batchSize: 32 },
+  'flaky-test-detector': { learningRate: 0.12, explorationRate: 0.25, batchSize: 128 },
+});
+
+type Check = (value: unknown, config: LearningConfig) => string | null;
+
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+function range(lo: number, hi: number, { loOpen = false, hiOpen = false, integer = false } = {}): Check {
+  const text = `${integer ? 'an integer' : 'a number'} in ${loOpen ? '(' : '['}${lo}, ${hi}${hiOpen ? ')' : ']'}`;
+  return (v) => {
+    const ok =
+      isNumber(v) &&
+      (!integer || Number.isInteger(v)) &&
+      (loOpen ? v > lo : v >= lo) &&
+      (hiOpen ? v < hi : v <= hi);
+    return ok ? null : text;
+  };
+}
+
+const CHECKS: Record<keyof LearningConfig, Check> = {
+  enabled: (v) => (typeof v === 'boolean' ? null : 'a boolean'),
+  algorithm: (v) =>
+    ALGORITHMS.includes(v as AlgorithmName) ? null : `one of ${ALGORITHMS.join(', ')}`,
+  learningRate: range(0, 1, { loOpen: true }),
+  discountFactor: range(0, 1, { hiOpen: true }),
+  explorationRate: range(0, 1),
+  explorationDecay: range(0, 1, { loOpen: true }),
+  minExplorationRate: (v, c) =>
+    range(0, 1)(v, c) ?? ((v as number) <= c.explorationRate ? null : 'at most explorationRate'),
+  maxMemorySize: range(1024, Number.MAX_SAFE_INTEGER, { integer: true }),
+  replayBufferSize: range(1, 1_000_000, { integer: true }),
+  batchSize: (v, c) => range(1, c.replayBufferSize, { integer: true })(v, c),
+  updateFrequency: range(1, 1_000_000, { integer: true }),
+  minPatternTrials: range(1, 1_000_000, { integer: true }),
+  patternConfidenceThreshold: range(0, 1),
+  banditDiscount: range(0, 1, { loOpen: true }),
+  slidingWindowSize: range(1, 100_000, { integer: true }),
+};
+
+/**
+ * `BALANCED_CONFIG` with `partial` on top, validated. Throws `LearningError` (`INVALID_CONFIG`)
+ * naming the first bad key and its expected range; unknown keys are refused (they are typos).
+ */
+export function resolveLearningConfig(partial: Partial<LearningConfig> = {}): LearningConfig {
+  if (partial === null || typeof partial !== 'object') {
+    throw new LearningError('INVALID_CONFIG', 'learning config must be an object');
+  }
+  for (const key of Object.keys(partial)) {
+    if (!(key in CHECKS)) throw new LearningError('INVALID_CONFIG', `unknown learning config key "${key}"`);
+  }
+  const defined = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined));
+  const config: LearningConfig = { ...BALANCED_CONFIG, ...defined };
+  for (const [key, check] of Object.entries(CHECKS) as Array<[keyof LearningConfig, Check]>) {
+    const expected = check(config[key], config);
+    if (expected !== null) {
+      throw new LearningError(
+        'INVALID_CONFIG',
+        `learning config "${key}" must be ${expected}, got ${JSON.stringify(config[key]) ?? String(config[key])}`,
+      );
+    }
+  }
+  return config;
+}

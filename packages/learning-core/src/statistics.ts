@@ -1,0 +1,23 @@
+/** z of a two-sided 95 % interval. */
+export const Z95 = 1.959963984540054;
+
+/**
+ * Lower bound of the 95 % Wilson score interval of a success rate: a confidence that is honest
+ * about small samples (3/3 successes gives 0.44, 300/300 gives 0.99). 0 when there are no trials.
+ */
+export function wilsonLowerBound(successes: number, trials: number, z = Z95): number {
+  if (trials <= 0) return 0;
+  const p = successes / trials;
+  const z2 = z * z;
+  const centre = p + z2 / (2 * trials);
+  const margin = z * Math.sqrt((p * (1 - p)) / trials + z2 / (4 * trials * trials));
+  return Math.max(0, (centre - margin) / (1 + z2 / trials));
+}
+
+/** Standard normal cumulative distribution (Abramowitz-Stegun 7.1.26, error < 1.5e-7). */
+export function normalCdf(x: number): number {
+  const t = 1 / (1 + 0.3275911 * Math.abs(x) / Math.SQRT2);
+  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  const erf = 1 - poly * Math.exp(-(x * x) / 2);
+  return x >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
+}
