@@ -7,7 +7,10 @@ export type LearningErrorCode =
   | 'INVALID_PATTERN'
   | 'UNKNOWN_STRATEGY'
   | 'VERSION_NOT_FOUND'
-  | 'NOT_INITIALIZED';
+  | 'NOT_INITIALIZED'
+  | 'VERSION_NOT_FOUND'
+  | 'TEST_NOT_FOUND'
+  | 'INVALID_ABTEST';
 
 /** Every bad input to the learning layer. The operation that throws it has written nothing. */
 export class LearningError extends Error {

@@ -52,3 +52,53 @@ export { normalCdf, wilsonLowerBound } from './statistics.js';
 export { createAlgorithm } from './createAlgorithm.js';
 export { QLearning } from './QLearning.js';
 export { BanditLearner, type Forgetting } from './BanditLearner.js';
+export { compositeScore, COMPOSITE_TIME_SCALE_MS } from './compositeScore.js';
+export {
+  PerformanceTracker,
+  DEFAULT_WINDOW_SIZE,
+  IMPROVEMENT_TARGET,
+  SNAPSHOT_TTL,
+  type ImprovementTrend,
+  type PerformanceReport,
+  type PerformanceSnapshot,
+  type PerformanceTrackerOptions,
+  type SnapshotInput,
+  type WindowListener,
+} from './PerformanceTracker.js';
+export {
+  ImprovementLoop,
+  CYCLE_TTL,
+  DEFAULT_CYCLE_INTERVAL_MS,
+  DEFAULT_IMPROVEMENT_STRATEGIES,
+  type ImprovementCycleResult,
+  type ImprovementEngine,
+  type ImprovementLoopOptions,
+  type Opportunity,
+} from './ImprovementLoop.js';
+export {
+  PerformanceSafeguard,
+  type PerformanceSafeguardOptions,
+  type RollbackReport,
+  type SafeguardEngine,
+} from './PerformanceSafeguard.js';
+export {
+  StateVersioning,
+  DEFAULT_VERSIONS_KEPT,
+  type SaveVersionOptions,
+  type StateVersioningOptions,
+  type VersionedEngine,
+  type VersionInfo,
+} from './StateVersioning.js';
+export {
+  compareArms,
+  decideABTest,
+  normalMixtureTest,
+  DEFAULT_EFFECT_SCALE,
+  DEFAULT_SRM_THRESHOLD,
+  type ArmComparison,
+  type MixtureTestResult,
+  type SequentialDecision,
+  type SequentialDecisionOptions,
+} from './SequentialTest.js';
+export { chiSquareGoodnessOfFit, chiSquareSurvival, type ChiSquareResult } from './sampleRatio.js';
+export { ManualScheduler, timerScheduler, type Scheduler } from './Scheduler.js';

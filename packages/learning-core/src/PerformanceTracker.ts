@@ -1,0 +1,484 @@
+import type { Clock, Logger, SwarmMemoryManager } from '@qe-fleet/memory';
+import { compositeScore } from './compositeScore.js';
+import { LearningError } from './LearningError.js';
+import { TimeOrderedIds } from './TimeOrderedIds.js';
+import type {
+  ImprovementData,
+  MetricTrend,
+  PerformanceMetrics,
+  PerformanceMetricValues,
+} from './types.js';
+
+/** What `recordSnapshot` takes (seed: `Omit<PerformanceMetrics, 'agentId' | 'period'>`; trends optional). */
+export interface SnapshotInput {
+  metrics: PerformanceMetricValues;
+  trends?: MetricTrend[];
+}
+
+/** A stored snapshot. */
+export interface PerformanceSnapshot {
+  /** Time-ordered id: `{ms}-{seq}`; the key suffix under `snapshots/`. */
+  id: string;
+  timestamp: number;
+  metrics: PerformanceMetricValues;
+  /** `compositeScore(metrics)`. */
+  score: number;
+  trends?: MetricTrend[];
+}
+
+/** What `getImprovementTrend` returns (seed 3.2). */
+export interface ImprovementTrend {
+  timeline: Array<{ date: Date; improvementRate: number }>;
+  currentRate: number;
+  projected30Day: number;
+}
+
+/** What `generateReport` returns (seed 3.2). */
+export interface PerformanceReport {
+  summary: string;
+  improvement: ImprovementData;
+  trends: MetricTrend[];
+  recommendations: string[];
+}
+
+/** Constructor options of `PerformanceTracker`. */
+export interface PerformanceTrackerOptions {
+  clock?: Clock;
+  /**
+   * Snapshots in the baseline window and in the rolling window. The default was chosen with
+   * `bench/safeguard.ts` (per-task snapshots; see the README for the measured false-alarm rate).
+   */
+  windowSize?: number;
+  logger?: Logger;
+}
+
+/** Called when a window of `windowSize` snapshots completes; the argument compares it with the baseline. */
+export type WindowListener = (improvement: ImprovementData) => void;
+
+/** Default window (snapshots); see `PerformanceTrackerOptions.windowSize`. */
+export const DEFAULT_WINDOW_SIZE = 200;
+/** Improvement (percent) that counts as the target (seed: 20 % in 30 days). */
+export const IMPROVEMENT_TARGET = 20;
+/** Seconds a snapshot is kept (seed 2.2: 90 days). */
+export const SNAPSHOT_TTL = 90 * 24 * 3600;
+
+const DAY_MS = 24 * 3600 * 1000;
+const METRICS = [
+  'tasksCompleted',
+  'successRate',
+  'averageExecutionTime',
+  'errorRate',
+  'userSatisfaction',
+  'resourceEfficiency',
+] as const satisfies ReadonlyArray<keyof PerformanceMetricValues>;
+/** Metrics where a smaller value is better. */
+const LOWER_IS_BETTER = new Set<keyof PerformanceMetricValues>(['averageExecutionTime', 'errorRate']);
+/** Relative change (percent) below which a metric counts as stable (the safeguard's 5 %). */
+const STABLE_BAND = 5;
+
+/** Sums of a set of snapshots, enough for their means. */
+class Aggregate {
+  count = 0;
+  score = 0;
+  readonly sums: PerformanceMetricValues = {
+    tasksCompleted: 0,
+    successRate: 0,
+    averageExecutionTime: 0,
+    errorRate: 0,
+    userSatisfaction: 0,
+    resourceEfficiency: 0,
+  };
+  start = Number.POSITIVE_INFINITY;
+  end = Number.NEGATIVE_INFINITY;
+
+  add(snapshot: PerformanceSnapshot, sign = 1): void {
+    this.count += sign;
+    this.score += sign * snapshot.score;
+    for (const metric of METRICS) this.sums[metric] += sign * snapshot.metrics[metric];
+    this.start = Math.min(this.start, snapshot.timestamp);
+    this.end = Math.max(this.end, snapshot.timestamp);
+  }
+
+  meanScore(): number {
+    return this.count > 0 ? this.score / this.count : 0;
+  }
+
+  means(): PerformanceMetricValues {
+    const n = Math.max(this.count, 1);
+    const out = { ...this.sums };
+    for (const metric of METRICS) out[metric] /= n;
+    return out;
+  }
+}
+
+/**
+ * Per-agent performance tracking (seed 3.2). Each snapshot is one `memory.store` (so it joins the
+ * caller's transaction); the baseline, the rolling window and per-day sums live in memory and are
+ * rebuilt from the stored snapshots by `initialize()`. Every `windowSize` snapshots the window's
+ * aggregates go to `performance_metrics` (for dashboards) and to the `improvement` key, and the
+ * window listeners (the safeguard) are called.
+ */
+export class PerformanceTracker {
+  readonly #agentId: string;
+  readonly #memory: SwarmMemoryManager;
+  readonly #clock: Clock;
+  readonly #windowSize: number;
+  readonly #logger: Logger | undefined;
+  readonly #ids: TimeOrderedIds;
+  readonly #prefix: string;
+  /** The first `windowSize` snapshots; frozen once full. */
+  #baseline = new Aggregate();
+  /** The last `windowSize` snapshots, oldest first. */
+  #window: PerformanceSnapshot[] = [];
+  /** Per UTC day (ms since epoch / DAY_MS). */
+  #days = new Map<number, Aggregate>();
+  #count = 0;
+  #sinceWindow = 0;
+  readonly #listeners = new Set<WindowListener>();
+
+  constructor(agentId: string, memory: SwarmMemoryManager, options: PerformanceTrackerOptions = {}) {
+    const windowSize = options.windowSize ?? DEFAULT_WINDOW_SIZE;
+    if (!Number.isInteger(windowSize) || windowSize < 1) {
+      throw new LearningError('INVALID_CONFIG', `windowSize must be a positive integer, got ${windowSize}`);
+    }
+    this.#agentId = agentId;
+    this.#memory = memory;
+    this.#clock = options.clock ?? Date.now;
+    this.#windowSize = windowSize;
+    this.#logger = options.logger;
+    this.#ids = new TimeOrderedIds(this.#clock);
+    this.#prefix = `phase2/learning/${agentId}/`;
+  }
+
+  /** Snapshots per window. */
+  get windowSize(): number {
+    return this.#windowSize;
+  }
+
+  /** Rebuilds the baseline, the rolling window and the daily sums from storage. */
+  initialize(): void {
+    this.#baseline = new Aggregate();
+    this.#window = [];
+    this.#days = new Map();
+    this.#count = 0;
+    this.#sinceWindow = 0;
+    const stored = this.#memory.retrieve(this.#key('baseline'), { partition: 'learning' }) as StoredBaseline | null;
+    const snapshots = this.#memory
+      .query(this.#key('snapshots/%'), { partition: 'learning' })
+      .map((entry) => ({ id: entry.key.slice(this.#key('snapshots/').length), value: entry.value as StoredSnapshot }))
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    for (const { id, value } of snapshots) this.#absorb(this.#toSnapshot(id, value));
+    if (stored) this.#baseline = restoreBaseline(stored);
+    const last = snapshots.at(-1);
+    if (last) this.#ids.resume(last.id);
+    this.#sinceWindow = this.#count % this.#windowSize;
+  }
+
+  /**
+   * Stores one snapshot (one `memory.store`, so inside a caller's transaction it commits with the
+   * task) and updates the aggregates. Throws `LearningError('INVALID_RESULT')` on a non-finite or
+   * negative metric, storing nothing.
+   */
+  recordSnapshot(input: SnapshotInput): PerformanceSnapshot {
+    const metrics = validateMetrics(input.metrics);
+    const snapshot: PerformanceSnapshot = {
+      id: this.#ids.next(),
+      timestamp: this.#clock(),
+      metrics,
+      score: compositeScore(metrics),
+    };
+    const value: StoredSnapshot = { timestamp: snapshot.timestamp, metrics };
+    if (input.trends && input.trends.length > 0) {
+      snapshot.trends = input.trends;
+      value.trends = input.trends;
+    }
+    this.#memory.store(this.#key(`snapshots/${snapshot.id}`), value, { partition: 'learning', ttl: SNAPSHOT_TTL });
+    const baselineJustCompleted = this.#absorb(snapshot);
+    if (baselineJustCompleted) {
+      this.#memory.store(this.#key('baseline'), this.#baselineRecord(), { partition: 'learning', ttl: 0 });
+    }
+    if (++this.#sinceWindow >= this.#windowSize) {
+      this.#sinceWindow = 0;
+      this.#closeWindow();
+    }
+    return snapshot;
+  }
+
+  /** Subscribes to completed windows; returns the unsubscribe function. */
+  onWindow(listener: WindowListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Rolling window (the last `windowSize` snapshots) against the baseline (the first
+   * `windowSize`), as a percent change of the mean composite score. Until the baseline window is
+   * full both are the same snapshots, so the rate is 0.
+   */
+  calculateImprovement(): ImprovementData {
+    const baselineScore = this.#baseline.meanScore();
+    const currentScore = this.#windowScore();
+    const improvementRate = baselineScore > 0 ? ((currentScore - baselineScore) / baselineScore) * 100 : 0;
+    const start = this.#baseline.count > 0 ? this.#baseline.start : this.#clock();
+    return {
+      agentId: this.#agentId,
+      baselineScore,
+      currentScore,
+      improvementRate,
+      daysElapsed: Math.max(0, (this.#clock() - start) / DAY_MS),
+      targetAchieved: improvementRate >= IMPROVEMENT_TARGET,
+    };
+  }
+
+  /**
+   * Improvement per calendar day (UTC) over the last `days` days (days without snapshots are left
+   * out), the current rolling-window rate, and a least-squares line through the daily rates
+   * evaluated 30 days after the baseline started (the current rate when fewer than two days).
+   */
+  getImprovementTrend(days = 30): ImprovementTrend {
+    const currentRate = this.calculateImprovement().improvementRate;
+    const baselineScore = this.#baseline.meanScore();
+    if (this.#baseline.count === 0 || baselineScore <= 0) return { timeline: [], currentRate, projected30Day: currentRate };
+    const fromDay = Math.floor(this.#clock() / DAY_MS) - Math.max(days, 1) + 1;
+    const startDay = Math.floor(this.#baseline.start / DAY_MS);
+    const points = [...this.#days.entries()]
+      .filter(([day, agg]) => day >= fromDay && agg.count > 0)
+      .sort(([a], [b]) => a - b)
+      .map(([day, agg]) => ({ day, rate: ((agg.meanScore() - baselineScore) / baselineScore) * 100 }));
+    const timeline = points.map(({ day, rate }) => ({ date: new Date(day * DAY_MS), improvementRate: rate }));
+    const fit = leastSquares(points.map(({ day, rate }) => [day - startDay, rate] as const));
+    return { timeline, currentRate, projected30Day: fit ? fit.intercept + fit.slope * 30 : currentRate };
+  }
+
+  /** Summary, improvement, per-metric trends (window vs baseline) and rule-based recommendations. */
+  generateReport(): PerformanceReport {
+    const improvement = this.calculateImprovement();
+    const trend = this.getImprovementTrend();
+    const trends = this.#metricTrends();
+    const recommendations = recommend(this.#baseline.count >= this.#windowSize, this.#windowSize, improvement, trend, trends);
+    const summary =
+      this.#count === 0
+        ? `Agent ${this.#agentId}: no snapshots yet.`
+        : `Agent ${this.#agentId}: composite score ${improvement.currentScore.toFixed(3)} over the last ` +
+          `${Math.min(this.#count, this.#windowSize)} snapshots vs baseline ${improvement.baselineScore.toFixed(3)} ` +
+          `(${signed(improvement.improvementRate)} %, target ${IMPROVEMENT_TARGET} % ` +
+          `${improvement.targetAchieved ? 'achieved' : 'not yet achieved'}) after ${improvement.daysElapsed.toFixed(1)} days; ` +
+          `${this.#count} snapshots, projected at day 30: ${signed(trend.projected30Day)} %.`;
+    return { summary, improvement, trends, recommendations };
+  }
+
+  /** Deletes the stored snapshots older than `days` days (one transaction); returns how many. */
+  pruneOldSnapshots(days: number): number {
+    if (!(days >= 0)) throw new LearningError('INVALID_CONFIG', `days must be >= 0, got ${days}`);
+    const cutoff = this.#clock() - days * DAY_MS;
+    const old = this.#memory
+      .query(this.#key('snapshots/%'), { partition: 'learning' })
+      .filter((entry) => (entry.value as StoredSnapshot).timestamp < cutoff);
+    this.#memory.transaction(() => {
+      for (const entry of old) this.#memory.delete(entry.key, { partition: 'learning' });
+    });
+    for (const entry of old) {
+      const value = entry.value as StoredSnapshot;
+      const day = Math.floor(value.timestamp / DAY_MS);
+      const agg = this.#days.get(day);
+      agg?.add(this.#toSnapshot('', value), -1);
+      if (agg && agg.count <= 0) this.#days.delete(day);
+    }
+    this.#count -= old.length;
+    return old.length;
+  }
+
+  /** Snapshots recorded or loaded and not pruned. */
+  getSnapshotCount(): number {
+    return this.#count;
+  }
+
+  /** The mean of the first `windowSize` snapshots, once that many exist. */
+  getBaseline(): PerformanceMetrics | undefined {
+    return this.#baseline.count >= this.#windowSize ? this.#baselineRecord() : undefined;
+  }
+
+  /** Mean metrics and composite score of the rolling window. */
+  getCurrentWindow(): { metrics: PerformanceMetricValues; score: number; size: number } {
+    const agg = new Aggregate();
+    for (const snapshot of this.#window) agg.add(snapshot);
+    return { metrics: agg.means(), score: agg.meanScore(), size: agg.count };
+  }
+
+  #key(suffix: string): string {
+    return this.#prefix + suffix;
+  }
+
+  #toSnapshot(id: string, value: StoredSnapshot): PerformanceSnapshot {
+    const snapshot: PerformanceSnapshot = {
+      id,
+      timestamp: value.timestamp,
+      metrics: value.metrics,
+      score: compositeScore(value.metrics),
+    };
+    if (value.trends) snapshot.trends = value.trends;
+    return snapshot;
+  }
+
+  /** Adds a snapshot to the in-memory aggregates; true when it completed the baseline window. */
+  #absorb(snapshot: PerformanceSnapshot): boolean {
+    this.#count++;
+    this.#window.push(snapshot);
+    if (this.#window.length > this.#windowSize) this.#window.shift();
+    const day = Math.floor(snapshot.timestamp / DAY_MS);
+    let agg = this.#days.get(day);
+    if (!agg) this.#days.set(day, (agg = new Aggregate()));
+    agg.add(snapshot);
+    if (this.#baseline.count >= this.#windowSize) return false;
+    this.#baseline.add(snapshot);
+    return this.#baseline.count === this.#windowSize;
+  }
+
+  #windowScore(): number {
+    let sum = 0;
+    for (const snapshot of this.#window) sum += snapshot.score;
+    return this.#window.length > 0 ? sum / this.#window.length : 0;
+  }
+
+  #baselineRecord(): PerformanceMetrics & { score: number; count: number } {
+    return {
+      agentId: this.#agentId,
+      period: { start: new Date(this.#baseline.start), end: new Date(this.#baseline.end) },
+      metrics: this.#baseline.means(),
+      trends: [],
+      score: this.#baseline.meanScore(),
+      count: this.#baseline.count,
+    };
+  }
+
+  #closeWindow(): void {
+    const improvement = this.calculateImprovement();
+    const window = this.getCurrentWindow();
+    const timestamp = this.#clock();
+    const rows = [
+      { metric: 'learning.composite_score', value: window.score, unit: 'score' },
+      { metric: 'learning.improvement_rate', value: improvement.improvementRate, unit: 'percent' },
+      { metric: 'learning.success_rate', value: window.metrics.successRate, unit: 'ratio' },
+      { metric: 'learning.error_rate', value: window.metrics.errorRate, unit: 'ratio' },
+      { metric: 'learning.execution_time', value: window.metrics.averageExecutionTime, unit: 'ms' },
+      { metric: 'learning.user_satisfaction', value: window.metrics.userSatisfaction, unit: 'ratio' },
+      { metric: 'learning.resource_efficiency', value: window.metrics.resourceEfficiency, unit: 'ratio' },
+    ];
+    this.#memory.storePerformanceMetrics(rows.map((row) => ({ ...row, agentId: this.#agentId, timestamp })));
+    this.#memory.store(this.#key('improvement'), improvement, { partition: 'learning', ttl: 0 });
+    for (const listener of this.#listeners) {
+      try {
+        listener(improvement);
+      } catch (error) {
+        // A failing listener must not undo the snapshot the caller's task just produced.
+        this.#logger?.error(`performance window listener failed for ${this.#agentId}`, error);
+      }
+    }
+  }
+
+  #metricTrends(): MetricTrend[] {
+    if (this.#baseline.count === 0) return [];
+    const base = this.#baseline.means();
+    const current = this.getCurrentWindow().metrics;
+    return METRICS.map((metric) => {
+      const from = base[metric];
+      const changeRate = from !== 0 ? ((current[metric] - from) / Math.abs(from)) * 100 : current[metric] === 0 ? 0 : 100;
+      const better = LOWER_IS_BETTER.has(metric) ? -changeRate : changeRate;
+      const direction = Math.abs(changeRate) < STABLE_BAND ? 'stable' : better > 0 ? 'improving' : 'declining';
+      return { metric, direction, changeRate };
+    });
+  }
+}
+
+interface StoredSnapshot {
+  timestamp: number;
+  metrics: PerformanceMetricValues;
+  trends?: MetricTrend[];
+}
+
+interface StoredBaseline {
+  period: { start: string | number | Date; end: string | number | Date };
+  metrics: PerformanceMetricValues;
+  score: number;
+  count: number;
+}
+
+function restoreBaseline(stored: StoredBaseline): Aggregate {
+  const agg = new Aggregate();
+  agg.count = stored.count;
+  agg.score = stored.score * stored.count;
+  for (const metric of METRICS) agg.sums[metric] = stored.metrics[metric] * stored.count;
+  agg.start = new Date(stored.period.start).getTime();
+  agg.end = new Date(stored.period.end).getTime();
+  return agg;
+}
+
+function validateMetrics(metrics: PerformanceMetricValues | undefined): PerformanceMetricValues {
+  if (!metrics || typeof metrics !== 'object') throw new LearningError('INVALID_RESULT', 'snapshot needs metrics');
+  const out = {} as PerformanceMetricValues;
+  for (const metric of METRICS) {
+    const value = metrics[metric];
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new LearningError('INVALID_RESULT', `metric ${metric} must be a finite number >= 0, got ${String(value)}`);
+    }
+    out[metric] = value;
+  }
+  return out;
+}
+
+/** Ordinary least squares y = intercept + slope·x; null with fewer than two distinct x. */
+function leastSquares(points: ReadonlyArray<readonly [number, number]>): { intercept: number; slope: number } | null {
+  const n = points.length;
+  if (n < 2) return null;
+  const mx = points.reduce((s, [x]) => s + x, 0) / n;
+  const my = points.reduce((s, [, y]) => s + y, 0) / n;
+  let sxx = 0;
+  let sxy = 0;
+  for (const [x, y] of points) {
+    sxx += (x - mx) * (x - mx);
+    sxy += (x - mx) * (y - my);
+  }
+  if (sxx === 0) return null;
+  const slope = sxy / sxx;
+  return { intercept: my - slope * mx, slope };
+}
+
+function signed(value: number): string {
+  return `${value >= 0 ? '+' : ''}${value.toFixed(1)}`;
+}
+
+const ADVICE: Partial<Record<keyof PerformanceMetricValues, string>> = {
+  errorRate: 'error rate rose: review the failure patterns and the strategies they occur with',
+  successRate: 'success rate fell: lower exploration or roll back to the last good version',
+  averageExecutionTime: 'execution time grew: prefer faster strategies or tighten timeouts',
+  userSatisfaction: 'user satisfaction fell: review recent feedback comments',
+  resourceEfficiency: 'resource efficiency fell: check resource-heavy strategies',
+};
+
+function recommend(
+  hasBaseline: boolean,
+  windowSize: number,
+  improvement: ImprovementData,
+  trend: ImprovementTrend,
+  trends: MetricTrend[],
+): string[] {
+  if (!hasBaseline) return [`Record at least ${windowSize} snapshots to establish a baseline.`];
+  const out: string[] = [];
+  for (const t of trends) {
+    const advice = ADVICE[t.metric];
+    if (advice && t.direction === 'declining') out.push(`${capitalise(advice)} (${signed(t.changeRate)} % vs baseline).`);
+  }
+  if (improvement.targetAchieved) {
+    out.push('Target achieved: keep the current strategies and consider a more conservative learning configuration.');
+  } else if (trend.projected30Day < IMPROVEMENT_TARGET) {
+    out.push(
+      `Projected 30-day improvement ${signed(trend.projected30Day)} % is below the ${IMPROVEMENT_TARGET} % target: ` +
+        'run A/B tests between close strategies or raise exploration.',
+    );
+  }
+  return out;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
