@@ -4,6 +4,8 @@
  * `SwarmMemoryManager.transaction()`; seed-style `await memory.store(...)` still works.
  */
 
+import type { Emitter } from 'mitt';
+
 /** Milliseconds since the epoch; injected so tests run on a virtual clock. */
 export type Clock = () => number;
 
@@ -288,6 +290,100 @@ export interface OodaCycleRecord {
   timestamp: number;
 }
 
+/** Input of `storeWorkflowState` (upsert by `id`). */
+export interface NewWorkflowState<C = unknown> {
+  id: string;
+  step: string;
+  status: string;
+  checkpoint: C;
+  sha?: string;
+  ttl?: number;
+}
+
+/** Patch of `updateWorkflowState`; absent fields stay as they are. */
+export interface WorkflowStatePatch<C = unknown> {
+  step?: string;
+  status?: string;
+  checkpoint?: C;
+  sha?: string | null;
+}
+
+/** Input of `createConsensusProposal`; `quorum` is the number of distinct votes that approves it. */
+export interface NewConsensusProposal<D = unknown> {
+  id?: string;
+  decision: D;
+  proposer: string;
+  quorum: number;
+  ttl?: number;
+}
+
+/** Input of `createArtifact`. */
+export interface NewArtifact {
+  id?: string;
+  kind: string;
+  path: string;
+  sha256: string;
+  tags?: string[];
+  metadata?: Record<string, unknown>;
+  ttl?: number;
+}
+
+/** Input of `createSession`. */
+export interface NewSession<S = unknown> {
+  id?: string;
+  mode: string;
+  state: S;
+  ttl?: number;
+}
+
+/** Input of `registerAgent` (upsert by `id`; `createdAt` of an existing agent is kept). */
+export interface NewAgent<P = Record<string, unknown>> {
+  id: string;
+  type: string;
+  capabilities?: string[];
+  status?: AgentStatus;
+  performance?: P;
+}
+
+/** Input of `storeGoapGoal` (upsert by `id`). */
+export interface NewGoapGoal {
+  id: string;
+  conditions: Record<string, unknown>;
+  priority?: number;
+}
+
+/** Input of `storeGoapAction` (upsert by `id`). */
+export interface NewGoapAction {
+  id: string;
+  agentType: string;
+  preconditions: Record<string, unknown>;
+  effects: Record<string, unknown>;
+  cost?: number;
+}
+
+/** Input of `storeGoapPlan`; the goal must exist. */
+export interface NewGoapPlan {
+  id?: string;
+  goalId: string;
+  sequence: string[];
+  totalCost: number;
+}
+
+/** Input of `storeOodaCycle`; starts in `observe` unless `phase` says otherwise. */
+export interface NewOodaCycle {
+  id?: string;
+  phase?: OodaPhase;
+  observations?: unknown;
+  timestamp?: number;
+}
+
+/** Input of `postHint` (upsert by `key`; `ttl` defaults to `TTL_POLICY.tables.hints`). */
+export interface NewHint<T = unknown> {
+  key: string;
+  value: T;
+  ttl?: number;
+}
+
 /** The 15 tables. */
 export type TableName =
   | 'memory_entries'
@@ -325,6 +421,9 @@ export type MemoryBusEvents = {
   'event:stored': StoredEvent;
 };
 
+/** The typed event bus of `SwarmMemoryManager` (a mitt emitter); see `createMemoryBus`. */
+export type MemoryBus = Emitter<MemoryBusEvents>;
+
 /** A minimal logger; pino and console both fit. */
 export interface Logger {
   debug(msg: string, ...args: unknown[]): void;
@@ -345,4 +444,6 @@ export interface SwarmMemoryManagerOptions {
   logger?: Logger;
   /** Open read-only (for inspection tools). */
   readonly?: boolean;
+  /** Bus to announce on; default a new one (`createMemoryBus()`). */
+  bus?: MemoryBus;
 }

@@ -1,0 +1,1561 @@
+import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import { and, asc, avg, desc, eq, gt, gte, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { AccessControl, type AccessGrants, type AccessTarget } from './AccessControl.js';
+import { decodeNullable, decodeValue, encodeValue } from './codec.js';
+import { createMemoryBus } from './createMemoryBus.js';
+import { MemoryError, toMemoryError } from './MemoryError.js';
+import { openDatabase } from './openDatabase.js';
+import {
+  agentRegistry,
+  artifacts,
+  consensusState,
+  goapActions,
+  goapGoals,
+  goapPlans,
+  hints,
+  memoryAcl,
+  oodaCycles,
+  patterns,
+  performanceMetrics,
+  sessions,
+  workflowState,
+} from './schema.js';
+import { TTL_POLICY } from './ttlPolicy.js';
+import type {
+  AccessControlEntry,
+  AccessLevel,
+  AgentRecord,
+  AgentStatus,
+  ArtifactRecord,
+  Caller,
+  Clock,
+  ConsensusRecord,
+  EventQuery,
+  GoapActionRecord,
+  GoapGoalRecord,
+  GoapPlanRecord,
+  Hint,
+  KeyOptions,
+  Logger,
+  MemoryBus,
+  MemoryBusEvents,
+  MemoryEntry,
+  MemoryStats,
+  MetricQuery,
+  NewAgent,
+  NewArtifact,
+  NewConsensusProposal,
+  NewEvent,
+  NewGoapAction,
+  NewGoapGoal,
+  NewGoapPlan,
+  NewHint,
+  NewOodaCycle,
+  NewPattern,
+  NewPerformanceMetric,
+  NewSession,
+  NewWorkflowState,
+  OodaCycleRecord,
+  OodaPhase,
+  PatternRecord,
+  PerformanceMetricRecord,
+  Permission,
+  QueryOptions,
+  SessionCheckpoint,
+  SessionRecord,
+  StoredEvent,
+  StoreOptions,
+  SwarmMemoryManagerOptions,
+  TableName,
+  WorkflowStatePatch,
+  WorkflowStateRecord,
+} from './types.js';
+
+const DEFAULT_PARTITION = 'default';
+const PARTITION_PATTERN = /^[A-Za-z0-9_\-.:/]{1,128}$/;
+const MAX_KEY_BYTES = 1024;
+const ACCESS_LEVELS: ReadonlySet<string> = new Set<AccessLevel>(['private', 'team', 'swarm', 'public', 'system']);
+const PERMISSIONS: ReadonlySet<string> = new Set<Permission>(['read', 'write', 'delete', 'share']);
+const AGENT_STATUSES: ReadonlySet<string> = new Set<AgentStatus>(['idle', 'active', 'busy', 'stopped', 'error']);
+const OODA_PHASES: ReadonlySet<string> = new Set<OodaPhase>(['observe', 'orient', 'decide', 'act']);
+const OODA_PHASE_FIELD = { observe: 'observations', orient: 'orientation', decide: 'decision', act: 'action' } as const;
+const TABLES = Object.keys(TTL_POLICY.tables) as TableName[];
+/** Tables with an `expires_at` column, swept by `cleanupExpired`. */
+const EXPIRING_TABLES: readonly TableName[] = [
+  'memory_entries',
+  'hints',
+  'events',
+  'workflow_state',
+  'patterns',
+  'consensus_state',
+  'artifacts',
+  'sessions',
+];
+const SILENT_LOGGER: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+const ENTRY_COLUMNS = 'e.key, e.partition, e.value, e.metadata, e.created_at, e.expires_at, e.owner, e.access_level, e.team_id, e.swarm_id';
+const ACL_JOIN = 'LEFT JOIN memory_acl a ON a.key = e.key AND a.partition = e.partition';
+const LIVE = '(e.expires_at IS NULL OR e.expires_at > ?)';
+
+interface EntryRow {
+  key: string;
+  partition: string;
+  value: string;
+  metadata: string | null;
+  created_at: number;
+  expires_at: number | null;
+  owner: string | null;
+  access_level: AccessLevel | null;
+  team_id: string | null;
+  swarm_id: string | null;
+  granted_permissions?: string | null;
+  blocked_agents?: string | null;
+}
+
+interface EventRow {
+  id: string;
+  type: string;
+  payload: string;
+  source: string;
+  timestamp: number;
+  ttl: number;
+  expires_at: number | null;
+}
+
+/** Prepared statements of the hot paths, made once per open database. */
+interface Statements {
+  upsert: Database.Statement;
+  retrieveValue: Database.Statement;
+  entryWithAcl: Database.Statement;
+  query: Database.Statement;
+  queryWithAcl: Database.Statement;
+  deleteEntry: Database.Statement;
+  deleteAcl: Database.Statement;
+  insertEvent: Database.Statement;
+  expire: Database.Statement[];
+  orphanAcl: Database.Statement;
+  eventQueries: Map<string, Database.Statement>;
+  tx: Database.Transaction<(fn: () => unknown) => unknown>;
+}
+
+interface Open {
+  sqlite: Database.Database;
+  orm: BetterSQLite3Database;
+  s: Statements;
+}
+
+function fail(code: MemoryError['code'], message: string): never {
+  throw new MemoryError(code, message);
+}
+
+function checkKey(key: unknown, what = 'key'): string {
+  if (typeof key !== 'string' || key.length === 0) fail('INVALID_KEY', `${what} must be a non-empty string`);
+  // A UTF-16 unit is at most 3 UTF-8 bytes, so short keys skip the byte count.
+  if (key.length * 3 > MAX_KEY_BYTES && Buffer.byteLength(key) > MAX_KEY_BYTES) {
+    fail('INVALID_KEY', `${what} is longer than ${MAX_KEY_BYTES} bytes`);
+  }
+  return key;
+}
+
+function checkPartition(partition: unknown): string {
+  if (partition === undefined) return DEFAULT_PARTITION;
+  if (typeof partition !== 'string' || (partition !== DEFAULT_PARTITION && !PARTITION_PATTERN.test(partition))) {
+    fail('INVALID_PARTITION', 'partition must be 1-128 letters, digits or _ - . : /');
+  }
+  return partition;
+}
+
+function checkTtl(ttl: unknown, fallback: number): number {
+  if (ttl === undefined) return fallback;
+  if (typeof ttl !== 'number' || !Number.isFinite(ttl) || ttl < 0) fail('INVALID_TTL', 'ttl must be a finite number of seconds >= 0');
+  return ttl;
+}
+
+function expiresAt(now: number, ttl: number): number | null {
+  return ttl === 0 ? null : now + Math.round(ttl * 1000);
+}
+
+function checkText(value: unknown, what: string): string {
+  if (typeof value !== 'string' || value.length === 0) fail('INVALID_ARGUMENT', `${what} must be a non-empty string`);
+  return value;
+}
+
+function checkNumber(value: unknown, what: string, min = -Infinity, max = Infinity): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    fail('INVALID_ARGUMENT', `${what} must be a finite number in [${min}, ${max}]`);
+  }
+  return value;
+}
+
+function checkTime(value: unknown, what: string, fallback: number): number {
+  return value === undefined ? fallback : checkNumber(value, what);
+}
+
+function checkLimit(value: unknown, what: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || (value as number) < 0) fail('INVALID_ARGUMENT', `${what} must be an integer >= 0`);
+  return value as number;
+}
+
+function checkObject<T extends object>(value: T, what: string): T {
+  if (typeof value !== 'object' || value === null) fail('INVALID_ARGUMENT', `${what} must be an object`);
+  return value;
+}
+
+function checkOneOf<T extends string>(value: unknown, allowed: ReadonlySet<string>, what: string): T {
+  if (typeof value !== 'string' || !allowed.has(value)) fail('INVALID_ARGUMENT', `${what} must be one of ${[...allowed].join(', ')}`);
+  return value as T;
+}
+
+function checkStrings(value: unknown, what: string): string[] {
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) fail('INVALID_ARGUMENT', `${what} must be an array of strings`);
+  return value as string[];
+}
+
+function encodeOptional(value: unknown, what: string): string | null {
+  return value === undefined ? null : encodeValue(value, what);
+}
+
+/** `%`/`_` (the seed's LIKE patterns) to a GLOB, which is case-sensitive like keys are. */
+function likeToGlob(pattern: string): string {
+  let glob = '';
+  for (const ch of pattern) {
+    if (ch === '%') glob += '*';
+    else if (ch === '_') glob += '?';
+    else if (ch === '*' || ch === '?' || ch === '[') glob += `[${ch}]`;
+    else glob += ch;
+  }
+  return glob;
+}
+
+function live(column: SQLiteColumn, now: number): SQL {
+  return or(isNull(column), gt(column, now)) as SQL;
+}
+
+function targetOf(row: EntryRow): AccessTarget {
+  return {
+    key: row.key,
+    partition: row.partition,
+    owner: row.owner,
+    accessLevel: row.access_level ?? 'private',
+    teamId: row.team_id,
+    swarmId: row.swarm_id,
+  };
+}
+
+function grantsOf(row: EntryRow): AccessGrants | null {
+  if (row.granted_permissions == null) return null;
+  return {
+    grantedPermissions: JSON.parse(row.granted_permissions) as Record<string, Permission[]>,
+    blockedAgents: JSON.parse(row.blocked_agents ?? '[]') as string[],
+  };
+}
+
+function toEntry<T>(row: EntryRow): MemoryEntry<T> {
+  return {
+    key: row.key,
+    partition: row.partition,
+    value: decodeValue(row.value) as T,
+    metadata: decodeNullable(row.metadata) as Record<string, unknown> | null,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    owner: row.owner,
+    accessLevel: row.access_level ?? 'private',
+    teamId: row.team_id,
+    swarmId: row.swarm_id,
+  };
+}
+
+function toEvent(row: EventRow): StoredEvent {
+  return {
+    id: row.id,
+    type: row.type,
+    payload: decodeValue(row.payload),
+    source: row.source,
+    timestamp: row.timestamp,
+    ttl: row.ttl,
+    expiresAt: row.expires_at,
+  };
+}
+
+function callerOf(options: Caller | undefined): Caller {
+  return options ?? {};
+}
+
+function isSqliteError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_');
+}
+
+type PatternRow = typeof patterns.$inferSelect;
+type MetricRow = typeof performanceMetrics.$inferSelect;
+type WorkflowRow = typeof workflowState.$inferSelect;
+type ConsensusRow = typeof consensusState.$inferSelect;
+type ArtifactRow = typeof artifacts.$inferSelect;
+type SessionRow = typeof sessions.$inferSelect;
+type AgentRow = typeof agentRegistry.$inferSelect;
+type OodaRow = typeof oodaCycles.$inferSelect;
+
+function toPattern(row: PatternRow): PatternRecord {
+  return { ...row, metadata: decodeNullable(row.metadata) as Record<string, unknown> | null };
+}
+
+function toWorkflow<C>(row: WorkflowRow): WorkflowStateRecord<C> {
+  return { ...row, checkpoint: decodeValue(row.checkpoint) as C };
+}
+
+function toConsensus<D>(row: ConsensusRow): ConsensusRecord<D> {
+  return {
+    ...row,
+    decision: decodeValue(row.decision) as D,
+    votes: JSON.parse(row.votes) as string[],
+    status: row.status as ConsensusRecord['status'],
+  };
+}
+
+function toArtifact(row: ArtifactRow): ArtifactRecord {
+  return { ...row, tags: JSON.parse(row.tags) as string[], metadata: decodeNullable(row.metadata) as Record<string, unknown> | null };
+}
+
+function toSession<S>(row: SessionRow): SessionRecord<S> {
+  return { ...row, state: decodeValue(row.state) as S, checkpoints: decodeValue(row.checkpoints) as SessionCheckpoint[] };
+}
+
+function toAgent<P>(row: AgentRow): AgentRecord<P> {
+  return {
+    ...row,
+    capabilities: JSON.parse(row.capabilities) as string[],
+    status: row.status as AgentStatus,
+    performance: decodeValue(row.performance) as P,
+  };
+}
+
+function toGoapAction(row: typeof goapActions.$inferSelect): GoapActionRecord {
+  return {
+    ...row,
+    preconditions: decodeValue(row.preconditions) as Record<string, unknown>,
+    effects: decodeValue(row.effects) as Record<string, unknown>,
+  };
+}
+
+function toOoda(row: OodaRow): OodaCycleRecord {
+  return {
+    ...row,
+    phase: row.phase as OodaPhase,
+    observations: decodeNullable(row.observations),
+    orientation: decodeNullable(row.orientation),
+    decision: decodeNullable(row.decision),
+    action: decodeNullable(row.action),
+    result: decodeNullable(row.result),
+  };
+}
+
+/**
+ * The fleet's memory: 15 SQLite tables behind synchronous, typed operations, with TTLs,
+ * per-entry access control and a bus announcing every change. All reads hide expired rows at
+ * once; `cleanupExpired` (also on an unref'd timer) removes them.
+ */
+export class SwarmMemoryManager {
+  /** Announces stores, deletes, clears, expiry sweeps and stored events (after commit). */
+  readonly bus: MemoryBus;
+  /** The database file, or `:memory:`. */
+  readonly path: string;
+  #clock: Clock;
+  #logger: Logger;
+  #synchronous: 'NORMAL' | 'FULL';
+  #busyTimeoutMs: number;
+  #cleanupIntervalMs: number;
+  #readonly: boolean;
+  #open: Open | undefined;
+  #closed = false;
+  #timer: NodeJS.Timeout | undefined;
+  #txDepth = 0;
+  /** Announcements made inside a transaction, as alternating event names and payloads. */
+  #pending: unknown[] = [];
+
+  constructor(path = ':memory:', options: SwarmMemoryManagerOptions = {}) {
+    this.path = path;
+    this.bus = options.bus ?? createMemoryBus();
+    this.#clock = options.clock ?? Date.now;
+    this.#logger = options.logger ?? SILENT_LOGGER;
+    this.#synchronous = options.synchronous ?? 'NORMAL';
+    this.#busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    this.#cleanupIntervalMs = options.cleanupIntervalMs ?? 60_000;
+    this.#readonly = options.readonly ?? false;
+  }
+
+  /** Opens the database, migrating it to the current schema. Idempotent. */
+  initialize(): void {
+    if (this.#open) return;
+    if (this.#closed) fail('CLOSED', 'this SwarmMemoryManager was closed');
+    const sqlite = openDatabase(this.path, {
+      readonly: this.#readonly,
+      synchronous: this.#synchronous,
+      busyTimeoutMs: this.#busyTimeoutMs,
+      logger: this.#logger,
+    });
+    this.#open = { sqlite, orm: drizzle({ client: sqlite }), s: SwarmMemoryManager.#prepare(sqlite) };
+    if (this.#cleanupIntervalMs > 0 && !this.#readonly) {
+      this.#timer = setInterval(() => {
+        try {
+          this.cleanupExpired();
+        } catch (error) {
+          this.#logger.error('memory: expiry sweep failed', error);
+        }
+      }, this.#cleanupIntervalMs);
+      this.#timer.unref();
+    }
+  }
+
+  static #prepare(db: Database.Database): Statements {
+    return {
+      upsert: db.prepare(
+        `INSERT INTO memory_entries (key, partition, value, metadata, created_at, expires_at, owner, access_level, team_id, swarm_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (key, partition) DO UPDATE SET value = excluded.value, metadata = excluded.metadata,
+           created_at = excluded.created_at, expires_at = excluded.expires_at, owner = excluded.owner,
+           access_level = excluded.access_level, team_id = excluded.team_id, swarm_id = excluded.swarm_id`,
+      ),
+      retrieveValue: db
+        .prepare(`SELECT value FROM memory_entries e WHERE e.key = ? AND e.partition = ? AND ${LIVE}`)
+        .pluck(),
+      entryWithAcl: db.prepare(
+        `SELECT ${ENTRY_COLUMNS}, a.granted_permissions, a.blocked_agents FROM memory_entries e ${ACL_JOIN}
+         WHERE e.key = ? AND e.partition = ? AND ${LIVE}`,
+      ),
+      query: db.prepare(
+        `SELECT ${ENTRY_COLUMNS} FROM memory_entries e WHERE e.partition = ? AND e.key GLOB ? AND ${LIVE}
+         ORDER BY e.key LIMIT ? OFFSET ?`,
+      ),
+      queryWithAcl: db.prepare(
+        `SELECT ${ENTRY_COLUMNS}, a.granted_permissions, a.blocked_agents FROM memory_entries e ${ACL_JOIN}
+         WHERE e.partition = ? AND e.key GLOB ? AND ${LIVE} ORDER BY e.key`,
+      ),
+      deleteEntry: db.prepare(`DELETE FROM memory_entries AS e WHERE e.key = ? AND e.partition = ? AND ${LIVE}`),
+      deleteAcl: db.prepare('DELETE FROM memory_acl WHERE key = ? AND partition = ?'),
+      insertEvent: db.prepare(
+        'INSERT INTO events (id, type, payload, timestamp, source, ttl, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      expire: EXPIRING_TABLES.map((t) => db.prepare(`DELETE FROM ${t} WHERE expires_at IS NOT NULL AND expires_at <= ?`)),
+      orphanAcl: db.prepare(
+        `DELETE FROM memory_acl WHERE NOT EXISTS
+           (SELECT 1 FROM memory_entries e WHERE e.key = memory_acl.key AND e.partition = memory_acl.partition)`,
+      ),
+      eventQueries: new Map(),
+      tx: db.transaction((fn: () => unknown) => fn()),
+    };
+  }
+
+  /** Stops the expiry timer and closes the database (checkpointing the WAL). Idempotent. */
+  close(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    this.#open?.sqlite.close();
+    this.#open = undefined;
+    this.#closed = true;
+  }
+
+  #db(): Open {
+    if (this.#open) return this.#open;
+    return fail(this.#closed ? 'CLOSED' : 'NOT_INITIALIZED', this.#closed ? 'this SwarmMemoryManager was closed' : 'call initialize() first');
+  }
+
+  /**
+   * Runs `fn` (synchronous) in one `BEGIN IMMEDIATE` transaction; nested calls become savepoints.
+   * Bus announcements made inside are delivered after the outermost commit and dropped on rollback.
+   */
+  transaction<T>(fn: () => T): T {
+    const { s } = this.#db();
+    const mark = this.#pending.length;
+    this.#txDepth++;
+    let result: T;
+    try {
+      result = s.tx.immediate(fn) as T;
+    } catch (error) {
+      this.#pending.length = mark;
+      throw isSqliteError(error) ? toMemoryError(error, 'transaction failed') : error;
+    } finally {
+      this.#txDepth--;
+    }
+    if (this.#txDepth === 0 && this.#pending.length > 0) this.#flush();
+    return result;
+  }
+
+  #listening(type: keyof MemoryBusEvents): boolean {
+    return (this.bus.all.get(type)?.length ?? 0) > 0 || (this.bus.all.get('*')?.length ?? 0) > 0;
+  }
+
+  #announce<K extends keyof MemoryBusEvents>(type: K, event: MemoryBusEvents[K]): void {
+    if (this.#txDepth > 0) this.#pending.push(type, event);
+    else this.#emit(type, event);
+  }
+
+  #emit<K extends keyof MemoryBusEvents>(type: K, event: MemoryBusEvents[K]): void {
+    try {
+      this.bus.emit(type, event);
+    } catch (error) {
+      // The write is committed; a failing listener must not make it look failed.
+      this.#logger.error(`memory: a '${type}' listener threw`, error);
+    }
+  }
+
+  #flush(): void {
+    const pending = this.#pending;
+    this.#pending = [];
+    for (let i = 0; i < pending.length; i += 2) {
+      this.#emit(pending[i] as keyof MemoryBusEvents, pending[i + 1] as never);
+    }
+  }
+
+  /** Runs a SQLite call, turning driver errors into MemoryErrors. */
+  #run<T>(context: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (error) {
+      throw toMemoryError(error, context);
+    }
+  }
+
+  // ---------------------------------------------------------------- key-value (memory_entries)
+
+  /**
+   * Stores `value` under `key` (upsert). A named caller needs `write` on an existing entry and
+   * `share` to change its level or owner; it can only create entries it owns.
+   */
+  store(key: string, value: unknown, options?: StoreOptions): void {
+    const { s } = this.#db();
+    checkKey(key);
+    const partition = checkPartition(options?.partition);
+    const ttl = checkTtl(options?.ttl, TTL_POLICY.partitions[partition] ?? 0);
+    const level = options?.accessLevel;
+    if (level !== undefined) checkOneOf(level, ACCESS_LEVELS, 'accessLevel');
+    const encoded = encodeValue(value);
+    const metadata = options?.metadata === undefined ? null : encodeValue(checkObject(options.metadata, 'metadata'), 'metadata');
+    const now = this.#clock();
+    const expires = expiresAt(now, ttl);
+    let target: AccessTarget;
+    if (options?.agentId === undefined) {
+      target = {
+        key,
+        partition,
+        owner: options?.owner ?? null,
+        accessLevel: level ?? 'private',
+        teamId: options?.teamId ?? null,
+        swarmId: options?.swarmId ?? null,
+      };
+      this.#run('store failed', () =>
+        s.upsert.run(key, partition, encoded, metadata, now, expires, target.owner, target.accessLevel, target.teamId, target.swarmId),
+      );
+    } else {
+      const caller = options;
+      target = this.transaction(() => {
+        const existing = s.entryWithAcl.get(key, partition, now) as EntryRow | undefined;
+        let next: AccessTarget;
+        if (existing) {
+          const current = targetOf(existing);
+          const grants = grantsOf(existing);
+          AccessControl.assert(caller, current, 'write', grants);
+          next = { ...current, owner: caller.owner ?? current.owner, accessLevel: level ?? current.accessLevel };
+          if (next.owner !== current.owner || next.accessLevel !== current.accessLevel) {
+            AccessControl.assert(caller, current, 'share', grants);
+          }
+        } else {
+          next = {
+            key,
+            partition,
+            owner: caller.owner ?? caller.agentId ?? null,
+            accessLevel: level ?? 'private',
+            teamId: caller.teamId ?? null,
+            swarmId: caller.swarmId ?? null,
+          };
+          AccessControl.assertCreate(caller, next);
+          // Grants of an expired predecessor must not carry over to a new entry.
+          s.deleteAcl.run(key, partition);
+        }
+        s.upsert.run(key, partition, encoded, metadata, now, expires, next.owner, next.accessLevel, next.teamId, next.swarmId);
+        return next;
+      });
+    }
+    if (this.#listening('memory:stored')) {
+      this.#announce('memory:stored', { key, partition, owner: target.owner, accessLevel: target.accessLevel });
+    }
+  }
+
+  /** The live entry row, after checking `permission` for a named caller; undefined if absent. */
+  #entryFor(key: string, options: KeyOptions | undefined, permission: Permission): EntryRow | undefined {
+    const { s } = this.#db();
+    checkKey(key);
+    const partition = checkPartition(options?.partition);
+    const row = this.#run('read failed', () => s.entryWithAcl.get(key, partition, this.#clock()) as EntryRow | undefined);
+    if (row && options?.agentId !== undefined) AccessControl.assert(options, targetOf(row), permission, grantsOf(row));
+    return row;
+  }
+
+  /** The value under `key`, or `null` when absent or expired. */
+  retrieve<T = unknown>(key: string, options?: KeyOptions): T | null {
+    if (options?.agentId !== undefined) {
+      const row = this.#entryFor(key, options, 'read');
+      return row ? (decodeValue(row.value) as T) : null;
+    }
+    const { s } = this.#db();
+    checkKey(key);
+    const partition = checkPartition(options?.partition);
+    const text = this.#run('retrieve failed', () => s.retrieveValue.get(key, partition, this.#clock()) as string | undefined);
+    return text === undefined ? null : (decodeValue(text) as T);
+  }
+
+  /** The whole entry under `key` (value, metadata, owner, level, times), or `null`. */
+  retrieveEntry<T = unknown>(key: string, options?: KeyOptions): MemoryEntry<T> | null {
+    const row = this.#entryFor(key, options, 'read');
+    return row ? toEntry<T>(row) : null;
+  }
+
+  /**
+   * Entries of one partition whose key matches `pattern` (`%` any run, `_` one character), in
+   * key order. A named caller silently gets only the entries it may read.
+   */
+  query<T = unknown>(pattern: string, options?: QueryOptions): MemoryEntry<T>[] {
+    const { s } = this.#db();
+    checkKey(pattern, 'pattern');
+    const partition = checkPartition(options?.partition);
+    const limit = checkLimit(options?.limit, 'limit', -1);
+    const offset = checkLimit(options?.offset, 'offset', 0);
+    const glob = likeToGlob(pattern);
+    const now = this.#clock();
+    if (options?.agentId === undefined) {
+      const rows = this.#run('query failed', () => s.query.all(partition, glob, now, limit, offset) as EntryRow[]);
+      return rows.map((row) => toEntry<T>(row));
+    }
+    const caller = options;
+    return this.#run('query failed', () => {
+      const out: MemoryEntry<T>[] = [];
+      let skip = offset;
+      for (const row of s.queryWithAcl.iterate(partition, glob, now) as IterableIterator<EntryRow>) {
+        if (limit >= 0 && out.length >= limit) break;
+        if (!AccessControl.allows(caller, targetOf(row), 'read', grantsOf(row))) continue;
+        if (skip > 0) skip--;
+        else out.push(toEntry<T>(row));
+      }
+      return out;
+    });
+  }
+
+  /** Deletes `key` and its ACL; a named caller needs `delete`. True if a live entry was removed. */
+  delete(key: string, options?: KeyOptions): boolean {
+    const { s } = this.#db();
+    checkKey(key);
+    const partition = checkPartition(options?.partition);
+    const removed = this.transaction(() => {
+      if (options?.agentId !== undefined && !this.#entryFor(key, options, 'delete')) return false;
+      const changes = s.deleteEntry.run(key, partition, this.#clock()).changes;
+      s.deleteAcl.run(key, partition);
+      return changes > 0;
+    });
+    if (removed) this.#announce('memory:deleted', { key, partition });
+    return removed;
+  }
+
+  /** Deletes every entry (and ACL) of `partition`; returns the number of entries removed. */
+  clear(partition: string): number {
+    const { sqlite } = this.#db();
+    const p = checkPartition(partition);
+    const count = this.transaction(() => {
+      sqlite.prepare('DELETE FROM memory_acl WHERE partition = ?').run(p);
+      return sqlite.prepare('DELETE FROM memory_entries WHERE partition = ?').run(p).changes;
+    });
+    this.#announce('memory:cleared', { partition: p, count });
+    return count;
+  }
+
+  // ------------------------------------------------------------------ access control (memory_acl)
+
+  /** Loads the entry and its grants, checks `share` and applies `change` to the grants. */
+  #changeAcl(key: string, options: KeyOptions | undefined, change: (grants: AccessGrants, owner: string | null) => void): void {
+    const { orm } = this.#db();
+    this.transaction(() => {
+      const row = this.#entryFor(key, options, 'share');
+      if (!row) fail('NOT_FOUND', `no entry '${key}' in partition '${checkPartition(options?.partition)}'`);
+      const grants = grantsOf(row) ?? { grantedPermissions: {}, blockedAgents: [] };
+      change(grants, row.owner);
+      const now = this.#clock();
+      const values = {
+        grantedPermissions: JSON.stringify(grants.grantedPermissions),
+        blockedAgents: JSON.stringify(grants.blockedAgents),
+        updatedAt: now,
+      };
+      orm
+        .insert(memoryAcl)
+        .values({ key: row.key, partition: row.partition, createdAt: now, ...values })
+        .onConflictDoUpdate({ target: [memoryAcl.key, memoryAcl.partition], set: values })
+        .run();
+    });
+  }
+
+  /** Grants `permissions` on `key` to `agentId`; the caller must own the entry or hold `share`. */
+  grantPermission(key: string, agentId: string, permissions: Permission[], options?: KeyOptions): void {
+    checkText(agentId, 'agentId');
+    const perms = checkStrings(permissions, 'permissions').map((p) => checkOneOf<Permission>(p, PERMISSIONS, 'permission'));
+    this.#changeAcl(key, options, (grants) => {
+      const held = new Set(grants.grantedPermissions[agentId] ?? []);
+      for (const p of perms) held.add(p);
+      grants.grantedPermissions[agentId] = [...held];
+    });
+  }
+
+  /** Withdraws `permissions` (all when omitted) granted to `agentId` on `key`. */
+  revokePermission(key: string, agentId: string, permissions?: Permission[], options?: KeyOptions): void {
+    checkText(agentId, 'agentId');
+    const perms = permissions === undefined ? undefined : checkStrings(permissions, 'permissions');
+    this.#changeAcl(key, options, (grants) => {
+      const left = perms === undefined ? [] : (grants.grantedPermissions[agentId] ?? []).filter((p) => !perms.includes(p));
+      if (left.length > 0) grants.grantedPermissions[agentId] = left;
+      else delete grants.grantedPermissions[agentId];
+    });
+  }
+
+  /** Denies `agentId` everything on `key`, whatever its level or grants. The owner cannot be blocked. */
+  blockAgent(key: string, agentId: string, options?: KeyOptions): void {
+    checkText(agentId, 'agentId');
+    this.#changeAcl(key, options, (grants, owner) => {
+      if (agentId === owner) fail('INVALID_ARGUMENT', 'the owner of an entry cannot be blocked');
+      if (!grants.blockedAgents.includes(agentId)) grants.blockedAgents.push(agentId);
+    });
+  }
+
+  /** Lifts a block. */
+  unblockAgent(key: string, agentId: string, options?: KeyOptions): void {
+    checkText(agentId, 'agentId');
+    this.#changeAcl(key, options, (grants) => {
+      grants.blockedAgents = grants.blockedAgents.filter((a) => a !== agentId);
+    });
+  }
+
+  /** Owner, level, grants and blocks of `key` (a named caller needs `read`), or `null`. */
+  getACL(key: string, options?: KeyOptions): AccessControlEntry | null {
+    const { orm } = this.#db();
+    const row = this.#entryFor(key, options, 'read');
+    if (!row) return null;
+    const acl = orm
+      .select({ createdAt: memoryAcl.createdAt, updatedAt: memoryAcl.updatedAt })
+      .from(memoryAcl)
+      .where(and(eq(memoryAcl.key, row.key), eq(memoryAcl.partition, row.partition)))
+      .get();
+    const grants = grantsOf(row);
+    return {
+      ...targetOf(row),
+      grantedPermissions: grants?.grantedPermissions ?? {},
+      blockedAgents: grants?.blockedAgents ?? [],
+      createdAt: acl?.createdAt ?? row.created_at,
+      updatedAt: acl?.updatedAt ?? row.created_at,
+    };
+  }
+
+  // ------------------------------------------------------------------------------------ expiry
+
+  /** Physically removes expired rows from every table (and orphaned ACLs); returns the count. */
+  cleanupExpired(): number {
+    const { s } = this.#db();
+    const now = this.#clock();
+    const count = this.transaction(() => {
+      let total = 0;
+      for (const stmt of s.expire) total += stmt.run(now).changes;
+      return total + s.orphanAcl.run().changes;
+    });
+    if (count > 0) this.#announce('memory:expired', { count });
+    return count;
+  }
+
+  // ------------------------------------------------------------------------------------- hints
+
+  /** Posts a hint on the blackboard (upsert by key). */
+  postHint(hint: NewHint): void {
+    const { orm } = this.#db();
+    checkObject(hint, 'hint');
+    const key = checkKey(hint.key);
+    const ttl = checkTtl(hint.ttl, TTL_POLICY.tables.hints);
+    const value = encodeValue(hint.value);
+    const now = this.#clock();
+    const row = { key, value, createdAt: now, expiresAt: expiresAt(now, ttl) };
+    this.#run('postHint failed', () =>
+      orm.insert(hints).values(row).onConflictDoUpdate({ target: hints.key, set: row }).run(),
+    );
+  }
+
+  /** Live hints whose key matches `pattern` (`%`, `_`), in key order. */
+  readHints<T = unknown>(pattern: string): Hint<T>[] {
+    const { orm } = this.#db();
+    checkKey(pattern, 'pattern');
+    const rows = this.#run('readHints failed', () =>
+      orm
+        .select()
+        .from(hints)
+        .where(and(sql`${hints.key} GLOB ${likeToGlob(pattern)}`, live(hints.expiresAt, this.#clock())))
+        .orderBy(asc(hints.key))
+        .all(),
+    );
+    return rows.map((row) => ({ ...row, value: decodeValue(row.value) as T }));
+  }
+
+  // ------------------------------------------------------------------------------------ events
+
+  /** Appends an event (TTL default 30 days); returns its id. */
+  storeEvent<P = unknown>(event: NewEvent<P>): string {
+    const { s } = this.#db();
+    checkObject(event, 'event');
+    const type = checkText(event.type, 'event type');
+    const source = checkText(event.source, 'event source');
+    const ttl = checkTtl(event.ttl, TTL_POLICY.tables.events);
+    const now = this.#clock();
+    const timestamp = checkTime(event.timestamp, 'event timestamp', now);
+    const payload = encodeValue(event.payload, 'event payload');
+    const id = randomUUID();
+    const expires = expiresAt(now, ttl);
+    this.#run('storeEvent failed', () => s.insertEvent.run(id, type, payload, timestamp, source, ttl, expires));
+    if (this.#listening('event:stored')) {
+      this.#announce('event:stored', { id, type, payload: event.payload, source, timestamp, ttl, expiresAt: expires });
+    }
+    return id;
+  }
+
+  /** Live events of a type (or matching an EventQuery), newest first unless `order: 'asc'`. */
+  queryEvents<P = unknown>(filter: string | EventQuery): StoredEvent<P>[] {
+    const { sqlite, s } = this.#db();
+    const q: EventQuery = typeof filter === 'string' ? { type: checkText(filter, 'event type') } : checkObject(filter, 'event query');
+    const params: Record<string, string | number> = { now: this.#clock(), limit: checkLimit(q.limit, 'limit', -1) };
+    const where = ['(expires_at IS NULL OR expires_at > @now)'];
+    if (q.type !== undefined) {
+      params.type = checkText(q.type, 'event type');
+      where.push('type = @type');
+    }
+    if (q.source !== undefined) {
+      params.source = checkText(q.source, 'event source');
+      where.push('source = @source');
+    }
+    if (q.since !== undefined) {
+      params.since = checkNumber(q.since, 'since');
+      where.push('timestamp >= @since');
+    }
+    if (q.until !== undefined) {
+      params.until = checkNumber(q.until, 'until');
+      where.push('timestamp <= @until');
+    }
+    const order = q.order === 'asc' ? 'ASC' : 'DESC';
+    const text = `SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY timestamp ${order}, rowid ${order} LIMIT @limit`;
+    let stmt = s.eventQueries.get(text);
+    if (!stmt) {
+      stmt = sqlite.prepare(text);
+      s.eventQueries.set(text, stmt);
+    }
+    const prepared = stmt;
+    return this.#run('queryEvents failed', () => (prepared.all(params) as EventRow[]).map((row) => toEvent(row) as StoredEvent<P>));
+  }
+
+  // ---------------------------------------------------------------------------------- patterns
+
+  /** Stores a pattern, or updates the one with the same `pattern` text (keeping its id); returns the id. */
+  storePattern(pattern: NewPattern): string {
+    const { orm } = this.#db();
+    checkObject(pattern, 'pattern');
+    const text = checkText(pattern.pattern, 'pattern');
+    const confidence = checkNumber(pattern.confidence, 'confidence', 0, 1);
+    const ttl = checkTtl(pattern.ttl, TTL_POLICY.tables.patterns);
+    const usageCount = pattern.usageCount === undefined ? undefined : checkLimit(pattern.usageCount, 'usageCount', 0);
+    const metadata = encodeOptional(pattern.metadata, 'metadata');
+    const now = this.#clock();
+    const set = {
+      confidence,
+      metadata,
+      ttl,
+      expiresAt: expiresAt(now, ttl),
+      agentId: pattern.agentId ?? null,
+      ...(usageCount === undefined ? {} : { usageCount }),
+    };
+    return this.#run('storePattern failed', () => {
+      const row = orm
+        .insert(patterns)
+        .values({ id: pattern.id ?? randomUUID(), pattern: text, createdAt: now, ...set })
+        .onConflictDoUpdate({ target: patterns.pattern, set })
+        .returning({ id: patterns.id })
+        .get();
+      return row.id;
+    });
+  }
+
+  /** The live pattern with this text, or `null`. */
+  getPattern(pattern: string): PatternRecord | null {
+    const { orm } = this.#db();
+    const row = this.#run('getPattern failed', () =>
+      orm
+        .select()
+        .from(patterns)
+        .where(and(eq(patterns.pattern, checkText(pattern, 'pattern')), live(patterns.expiresAt, this.#clock())))
+        .get(),
+    );
+    return row ? toPattern(row) : null;
+  }
+
+  /**
+   * Counts one more use of a live pattern and renews its TTL (a used pattern stays); returns the
+   * new usage count, or `null` if there is no such pattern.
+   */
+  incrementPatternUsage(pattern: string): number | null {
+    const { orm } = this.#db();
+    const now = this.#clock();
+    const row = this.#run('incrementPatternUsage failed', () =>
+      orm
+        .update(patterns)
+        .set({
+          usageCount: sql`${patterns.usageCount} + 1`,
+          expiresAt: sql`CASE WHEN ${patterns.ttl} = 0 THEN NULL ELSE ${now} + ${patterns.ttl} * 1000 END`,
+        })
+        .where(and(eq(patterns.pattern, checkText(pattern, 'pattern')), live(patterns.expiresAt, now)))
+        .returning({ usageCount: patterns.usageCount })
+        .get(),
+    );
+    return row?.usageCount ?? null;
+  }
+
+  /** Live patterns with confidence >= `min`, most confident first. */
+  queryPatternsByConfidence(min: number, options?: { agentId?: string; limit?: number }): PatternRecord[] {
+    const { orm } = this.#db();
+    const conditions = [gte(patterns.confidence, checkNumber(min, 'min confidence')), live(patterns.expiresAt, this.#clock())];
+    if (options?.agentId !== undefined) conditions.push(eq(patterns.agentId, options.agentId));
+    const rows = this.#run('queryPatternsByConfidence failed', () =>
+      orm
+        .select()
+        .from(patterns)
+        .where(and(...conditions))
+        .orderBy(desc(patterns.confidence), asc(patterns.pattern))
+        .limit(checkLimit(options?.limit, 'limit', -1))
+        .all(),
+    );
+    return rows.map(toPattern);
+  }
+
+  // ----------------------------------------------------------------------- performance metrics
+
+  #metricRow(metric: NewPerformanceMetric, now: number): MetricRow {
+    checkObject(metric, 'metric');
+    return {
+      id: randomUUID(),
+      metric: checkText(metric.metric, 'metric name'),
+      value: checkNumber(metric.value, 'metric value'),
+      unit: checkText(metric.unit, 'metric unit'),
+      timestamp: checkTime(metric.timestamp, 'metric timestamp', now),
+      agentId: metric.agentId ?? null,
+    };
+  }
+
+  /** Records one measurement (never expires); returns its id. */
+  storePerformanceMetric(metric: NewPerformanceMetric): string {
+    return this.storePerformanceMetrics([metric])[0] as string;
+  }
+
+  /** Records several measurements in one transaction (all or none); returns their ids. */
+  storePerformanceMetrics(metrics: NewPerformanceMetric[]): string[] {
+    const { orm } = this.#db();
+    if (!Array.isArray(metrics)) fail('INVALID_ARGUMENT', 'metrics must be an array');
+    const now = this.#clock();
+    const rows = metrics.map((m) => this.#metricRow(m, now));
+    if (rows.length > 0) this.transaction(() => orm.insert(performanceMetrics).values(rows).run());
+    return rows.map((r) => r.id);
+  }
+
+  #metricConditions(q: MetricQuery): SQL | undefined {
+    const conditions: SQL[] = [];
+    if (q.metric !== undefined) conditions.push(eq(performanceMetrics.metric, checkText(q.metric, 'metric')));
+    if (q.agentId !== undefined) conditions.push(eq(performanceMetrics.agentId, checkText(q.agentId, 'agentId')));
+    if (q.since !== undefined) conditions.push(gte(performanceMetrics.timestamp, checkNumber(q.since, 'since')));
+    if (q.until !== undefined) conditions.push(lte(performanceMetrics.timestamp, checkNumber(q.until, 'until')));
+    return and(...conditions);
+  }
+
+  /** Measurements matching `query`, oldest first. */
+  queryPerformanceMetrics(query: MetricQuery = {}): PerformanceMetricRecord[] {
+    const { orm } = this.#db();
+    checkObject(query, 'metric query');
+    return this.#run('queryPerformanceMetrics failed', () =>
+      orm
+        .select()
+        .from(performanceMetrics)
+        .where(this.#metricConditions(query))
+        .orderBy(asc(performanceMetrics.timestamp))
+        .limit(checkLimit(query.limit, 'limit', -1))
+        .all(),
+    );
+  }
+
+  /** Mean value of one metric (optionally per agent and time range), or `null` with no samples. */
+  getAveragePerformance(query: MetricQuery & { metric: string }): number | null {
+    const { orm } = this.#db();
+    checkObject(query, 'metric query');
+    checkText(query.metric, 'metric');
+    const row = this.#run('getAveragePerformance failed', () =>
+      orm
+        .select({ mean: avg(performanceMetrics.value) })
+        .from(performanceMetrics)
+        .where(this.#metricConditions(query))
+        .get(),
+    );
+    return row?.mean == null ? null : Number(row.mean);
+  }
+
+  // ---------------------------------------------------------------------------- agent registry
+
+  /** Registers (or re-registers) an agent; returns the stored record. */
+  registerAgent<P = Record<string, unknown>>(agent: NewAgent<P>): AgentRecord<P> {
+    const { orm } = this.#db();
+    checkObject(agent, 'agent');
+    const id = checkText(agent.id, 'agent id');
+    const now = this.#clock();
+    const set = {
+      type: checkText(agent.type, 'agent type'),
+      capabilities: JSON.stringify(checkStrings(agent.capabilities ?? [], 'capabilities')),
+      status: checkOneOf<AgentStatus>(agent.status ?? 'idle', AGENT_STATUSES, 'status'),
+      performance: encodeValue(agent.performance ?? {}, 'performance'),
+      updatedAt: now,
+    };
+    const row = this.#run('registerAgent failed', () =>
+      orm
+        .insert(agentRegistry)
+        .values({ id, createdAt: now, ...set })
+        .onConflictDoUpdate({ target: agentRegistry.id, set })
+        .returning()
+        .get(),
+    );
+    return toAgent<P>(row);
+  }
+
+  /** The agent with this id, or `null`. */
+  getAgent<P = Record<string, unknown>>(id: string): AgentRecord<P> | null {
+    const { orm } = this.#db();
+    const row = this.#run('getAgent failed', () =>
+      orm.select().from(agentRegistry).where(eq(agentRegistry.id, checkText(id, 'agent id'))).get(),
+    );
+    return row ? toAgent<P>(row) : null;
+  }
+
+  #updateAgent(id: string, set: Partial<AgentRow>): void {
+    const { orm } = this.#db();
+    const changes = this.#run('agent update failed', () =>
+      orm
+        .update(agentRegistry)
+        .set({ ...set, updatedAt: this.#clock() })
+        .where(eq(agentRegistry.id, checkText(id, 'agent id')))
+        .run().changes,
+    );
+    if (changes === 0) fail('NOT_FOUND', `no agent '${id}'`);
+  }
+
+  /** Sets an agent's lifecycle status. */
+  updateAgentStatus(id: string, status: AgentStatus): void {
+    this.#updateAgent(id, { status: checkOneOf<AgentStatus>(status, AGENT_STATUSES, 'status') });
+  }
+
+  /** Replaces an agent's performance summary. */
+  updateAgentPerformance(id: string, performance: Record<string, unknown>): void {
+    this.#updateAgent(id, { performance: encodeValue(checkObject(performance, 'performance'), 'performance') });
+  }
+
+  /** Agents with this status, by id. */
+  queryAgentsByStatus<P = Record<string, unknown>>(status: AgentStatus): AgentRecord<P>[] {
+    const { orm } = this.#db();
+    const rows = this.#run('queryAgentsByStatus failed', () =>
+      orm
+        .select()
+        .from(agentRegistry)
+        .where(eq(agentRegistry.status, checkOneOf<AgentStatus>(status, AGENT_STATUSES, 'status')))
+        .orderBy(asc(agentRegistry.id))
+        .all(),
+    );
+    return rows.map((row) => toAgent<P>(row));
+  }
+
+  // ---------------------------------------------------------------------------- workflow state
+
+  /** Stores a workflow checkpoint (upsert by id). */
+  storeWorkflowState<C = unknown>(state: NewWorkflowState<C>): void {
+    const { orm } = this.#db();
+    checkObject(state, 'workflow state');
+    const id = checkText(state.id, 'workflow id');
+    const ttl = checkTtl(state.ttl, TTL_POLICY.tables.workflow_state);
+    const now = this.#clock();
+    const set = {
+      step: checkText(state.step, 'step'),
+      status: checkText(state.status, 'status'),
+      checkpoint: encodeValue(state.checkpoint, 'checkpoint'),
+      sha: state.sha ?? null,
+      updatedAt: now,
+      expiresAt: expiresAt(now, ttl),
+    };
+    this.#run('storeWorkflowState failed', () =>
+      orm
+        .insert(workflowState)
+        .values({ id, createdAt: now, ...set })
+        .onConflictDoUpdate({ target: workflowState.id, set })
+        .run(),
+    );
+  }
+
+  /** The live workflow state with this id, or `null`. */
+  getWorkflowState<C = unknown>(id: string): WorkflowStateRecord<C> | null {
+    const { orm } = this.#db();
+    const row = this.#run('getWorkflowState failed', () =>
+      orm
+        .select()
+        .from(workflowState)
+        .where(and(eq(workflowState.id, checkText(id, 'workflow id')), live(workflowState.expiresAt, this.#clock())))
+        .get(),
+    );
+    return row ? toWorkflow<C>(row) : null;
+  }
+
+  /** Updates some fields of a live workflow state; throws NOT_FOUND if there is none. */
+  updateWorkflowState<C = unknown>(id: string, patch: WorkflowStatePatch<C>): void {
+    const { orm } = this.#db();
+    checkObject(patch, 'patch');
+    const now = this.#clock();
+    const set: Partial<WorkflowRow> = { updatedAt: now };
+    if (patch.step !== undefined) set.step = checkText(patch.step, 'step');
+    if (patch.status !== undefined) set.status = checkText(patch.status, 'status');
+    if (patch.checkpoint !== undefined) set.checkpoint = encodeValue(patch.checkpoint, 'checkpoint');
+    if (patch.sha !== undefined) set.sha = patch.sha;
+    const changes = this.#run('updateWorkflowState failed', () =>
+      orm
+        .update(workflowState)
+        .set(set)
+        .where(and(eq(workflowState.id, checkText(id, 'workflow id')), live(workflowState.expiresAt, now)))
+        .run().changes,
+    );
+    if (changes === 0) fail('NOT_FOUND', `no workflow state '${id}'`);
+  }
+
+  /** Live workflow states with this status, oldest first. */
+  queryWorkflowsByStatus<C = unknown>(status: string): WorkflowStateRecord<C>[] {
+    const { orm } = this.#db();
+    const rows = this.#run('queryWorkflowsByStatus failed', () =>
+      orm
+        .select()
+        .from(workflowState)
+        .where(and(eq(workflowState.status, checkText(status, 'status')), live(workflowState.expiresAt, this.#clock())))
+        .orderBy(asc(workflowState.createdAt), asc(workflowState.id))
+        .all(),
+    );
+    return rows.map((row) => toWorkflow<C>(row));
+  }
+
+  // --------------------------------------------------------------------------------- consensus
+
+  /** Opens a proposal (TTL default 7 days); returns its id. */
+  createConsensusProposal<D = unknown>(proposal: NewConsensusProposal<D>): string {
+    const { orm } = this.#db();
+    checkObject(proposal, 'proposal');
+    const quorum = checkNumber(proposal.quorum, 'quorum', 1);
+    if (!Number.isInteger(quorum)) fail('INVALID_ARGUMENT', 'quorum must be an integer >= 1');
+    const ttl = checkTtl(proposal.ttl, TTL_POLICY.tables.consensus_state);
+    const now = this.#clock();
+    const id = proposal.id ?? randomUUID();
+    this.#run('createConsensusProposal failed', () =>
+      orm
+        .insert(consensusState)
+        .values({
+          id: checkText(id, 'proposal id'),
+          decision: encodeValue(proposal.decision, 'decision'),
+          proposer: checkText(proposal.proposer, 'proposer'),
+          quorum,
+          createdAt: now,
+          expiresAt: expiresAt(now, ttl),
+        })
+        .run(),
+    );
+    return id;
+  }
+
+  /**
+   * Records `agentId`'s vote (once per agent) on a live proposal; the proposal is approved when
+   * distinct votes reach the quorum. Returns whether it is approved.
+   */
+  voteOnConsensus(id: string, agentId: string): boolean {
+    const { orm } = this.#db();
+    checkText(agentId, 'agentId');
+    return this.transaction(() => {
+      const current = this.getConsensusState(id);
+      if (!current) fail('NOT_FOUND', `no live consensus proposal '${id}'`);
+      if (current.status !== 'pending' || current.votes.includes(agentId)) return current.status === 'approved';
+      const votes = [...current.votes, agentId];
+      const status = votes.length >= current.quorum ? 'approved' : 'pending';
+      orm
+        .update(consensusState)
+        .set({ votes: JSON.stringify(votes), status, version: current.version + 1 })
+        .where(eq(consensusState.id, id))
+        .run();
+      return status === 'approved';
+    });
+  }
+
+  /** The live proposal with this id, or `null`. */
+  getConsensusState<D = unknown>(id: string): ConsensusRecord<D> | null {
+    const { orm } = this.#db();
+    const row = this.#run('getConsensusState failed', () =>
+      orm
+        .select()
+        .from(consensusState)
+        .where(and(eq(consensusState.id, checkText(id, 'proposal id')), live(consensusState.expiresAt, this.#clock())))
+        .get(),
+    );
+    return row ? toConsensus<D>(row) : null;
+  }
+
+  /** Live proposals with this status, oldest first. */
+  queryConsensusByStatus<D = unknown>(status: ConsensusRecord['status']): ConsensusRecord<D>[] {
+    const { orm } = this.#db();
+    const rows = this.#run('queryConsensusByStatus failed', () =>
+      orm
+        .select()
+        .from(consensusState)
+        .where(and(eq(consensusState.status, checkText(status, 'status')), live(consensusState.expiresAt, this.#clock())))
+        .orderBy(asc(consensusState.createdAt), asc(consensusState.id))
+        .all(),
+    );
+    return rows.map((row) => toConsensus<D>(row));
+  }
+
+  // --------------------------------------------------------------------------------- artifacts
+
+  /** Records an artifact (TTL default never); returns its id. */
+  createArtifact(artifact: NewArtifact): string {
+    const { orm } = this.#db();
+    checkObject(artifact, 'artifact');
+    const ttl = checkTtl(artifact.ttl, TTL_POLICY.tables.artifacts);
+    const now = this.#clock();
+    const id = checkText(artifact.id ?? randomUUID(), 'artifact id');
+    const row = {
+      id,
+      kind: checkText(artifact.kind, 'kind'),
+      path: checkText(artifact.path, 'path'),
+      sha256: checkText(artifact.sha256, 'sha256'),
+      tags: JSON.stringify(checkStrings(artifact.tags ?? [], 'tags')),
+      metadata: encodeOptional(artifact.metadata, 'metadata'),
+      createdAt: now,
+      expiresAt: expiresAt(now, ttl),
+    };
+    this.#run('createArtifact failed', () => orm.insert(artifacts).values(row).run());
+    return id;
+  }
+
+  /** The live artifact with this id, or `null`. */
+  getArtifact(id: string): ArtifactRecord | null {
+    const { orm } = this.#db();
+    const row = this.#run('getArtifact failed', () =>
+      orm
+        .select()
+        .from(artifacts)
+        .where(and(eq(artifacts.id, checkText(id, 'artifact id')), live(artifacts.expiresAt, this.#clock())))
+        .get(),
+    );
+    return row ? toArtifact(row) : null;
+  }
+
+  /** Live artifacts of a kind, oldest first. */
+  queryArtifactsByKind(kind: string): ArtifactRecord[] {
+    return this.#queryArtifacts(eq(artifacts.kind, checkText(kind, 'kind')));
+  }
+
+  /** Live artifacts carrying `tag`, oldest first. */
+  queryArtifactsByTag(tag: string): ArtifactRecord[] {
+    const t = checkText(tag, 'tag');
+    return this.#queryArtifacts(sql`EXISTS (SELECT 1 FROM json_each(${artifacts.tags}) WHERE json_each.value = ${t})`);
+  }
+
+  #queryArtifacts(condition: SQL): ArtifactRecord[] {
+    const { orm } = this.#db();
+    const rows = this.#run('artifact query failed', () =>
+      orm
+        .select()
+        .from(artifacts)
+        .where(and(condition, live(artifacts.expiresAt, this.#clock())))
+        .orderBy(asc(artifacts.createdAt), asc(artifacts.id))
+        .all(),
+    );
+    return rows.map(toArtifact);
+  }
+
+  // ---------------------------------------------------------------------------------- sessions
+
+  /** Opens a session (TTL default never); returns its id. */
+  createSession<S = unknown>(session: NewSession<S>): string {
+    const { orm } = this.#db();
+    checkObject(session, 'session');
+    const ttl = checkTtl(session.ttl, TTL_POLICY.tables.sessions);
+    const now = this.#clock();
+    const id = checkText(session.id ?? randomUUID(), 'session id');
+    this.#run('createSession failed', () =>
+      orm
+        .insert(sessions)
+        .values({
+          id,
+          mode: checkText(session.mode, 'mode'),
+          state: encodeValue(session.state, 'state'),
+          createdAt: now,
+          expiresAt: expiresAt(now, ttl),
+        })
+        .run(),
+    );
+    return id;
+  }
+
+  /** The live session with this id (with its checkpoints), or `null`. */
+  getSession<S = unknown>(id: string): SessionRecord<S> | null {
+    const { orm } = this.#db();
+    const row = this.#run('getSession failed', () =>
+      orm
+        .select()
+        .from(sessions)
+        .where(and(eq(sessions.id, checkText(id, 'session id')), live(sessions.expiresAt, this.#clock())))
+        .get(),
+    );
+    return row ? toSession<S>(row) : null;
+  }
+
+  #requireSession(id: string): SessionRecord {
+    return this.getSession(id) ?? fail('NOT_FOUND', `no live session '${id}'`);
+  }
+
+  /** Appends a checkpoint of `state` (which becomes the session's state); returns it. */
+  addSessionCheckpoint<S = unknown>(id: string, state: S, sha?: string): SessionCheckpoint<S> {
+    const { orm } = this.#db();
+    const checkpoint: SessionCheckpoint<S> = { timestamp: this.#clock(), sha: sha ?? null, state };
+    const encodedState = encodeValue(state, 'state');
+    this.transaction(() => {
+      const current = this.#requireSession(id);
+      orm
+        .update(sessions)
+        .set({ state: encodedState, checkpoints: encodeValue([...current.checkpoints, checkpoint], 'checkpoints') })
+        .where(eq(sessions.id, id))
+        .run();
+    });
+    return checkpoint;
+  }
+
+  /** The newest checkpoint of a live session, or `null` if it has none. */
+  getLatestCheckpoint<S = unknown>(id: string): SessionCheckpoint<S> | null {
+    return (this.#requireSession(id).checkpoints.at(-1) as SessionCheckpoint<S> | undefined) ?? null;
+  }
+
+  /** Records that the session was resumed now. */
+  markSessionResumed(id: string): void {
+    const { orm } = this.#db();
+    const now = this.#clock();
+    const changes = this.#run('markSessionResumed failed', () =>
+      orm
+        .update(sessions)
+        .set({ lastResumed: now })
+        .where(and(eq(sessions.id, checkText(id, 'session id')), live(sessions.expiresAt, now)))
+        .run().changes,
+    );
+    if (changes === 0) fail('NOT_FOUND', `no live session '${id}'`);
+  }
+
+  // -------------------------------------------------------------------------------------- GOAP
+
+  /** Stores a goal (upsert by id). */
+  storeGoapGoal(goal: NewGoapGoal): void {
+    const { orm } = this.#db();
+    checkObject(goal, 'goal');
+    const set = {
+      conditions: encodeValue(checkObject(goal.conditions, 'conditions'), 'conditions'),
+      priority: checkNumber(goal.priority ?? 0, 'priority'),
+    };
+    this.#run('storeGoapGoal failed', () =>
+      orm
+        .insert(goapGoals)
+        .values({ id: checkText(goal.id, 'goal id'), createdAt: this.#clock(), ...set })
+        .onConflictDoUpdate({ target: goapGoals.id, set })
+        .run(),
+    );
+  }
+
+  /** The goal with this id, or `null`. */
+  getGoapGoal(id: string): GoapGoalRecord | null {
+    const { orm } = this.#db();
+    const row = this.#run('getGoapGoal failed', () =>
+      orm.select().from(goapGoals).where(eq(goapGoals.id, checkText(id, 'goal id'))).get(),
+    );
+    return row ? { ...row, conditions: decodeValue(row.conditions) as Record<string, unknown> } : null;
+  }
+
+  /** Stores an action (upsert by id). */
+  storeGoapAction(action: NewGoapAction): void {
+    const { orm } = this.#db();
+    checkObject(action, 'action');
+    const set = {
+      agentType: checkText(action.agentType, 'agentType'),
+      preconditions: encodeValue(checkObject(action.preconditions, 'preconditions'), 'preconditions'),
+      effects: encodeValue(checkObject(action.effects, 'effects'), 'effects'),
+      cost: checkNumber(action.cost ?? 1, 'cost', 0),
+    };
+    this.#run('storeGoapAction failed', () =>
+      orm
+        .insert(goapActions)
+        .values({ id: checkText(action.id, 'action id'), createdAt: this.#clock(), ...set })
+        .onConflictDoUpdate({ target: goapActions.id, set })
+        .run(),
+    );
+  }
+
+  /** The action with this id, or `null`. */
+  getGoapAction(id: string): GoapActionRecord | null {
+    const { orm } = this.#db();
+    const row = this.#run('getGoapAction failed', () =>
+      orm.select().from(goapActions).where(eq(goapActions.id, checkText(id, 'action id'))).get(),
+    );
+    return row ? toGoapAction(row) : null;
+  }
+
+  /** Actions an agent type can perform, cheapest first. */
+  queryGoapActionsByAgentType(agentType: string): GoapActionRecord[] {
+    const { orm } = this.#db();
+    const rows = this.#run('queryGoapActionsByAgentType failed', () =>
+      orm
+        .select()
+        .from(goapActions)
+        .where(eq(goapActions.agentType, checkText(agentType, 'agentType')))
+        .orderBy(asc(goapActions.cost), asc(goapActions.id))
+        .all(),
+    );
+    return rows.map(toGoapAction);
+  }
+
+  /** Stores a plan for an existing goal; returns its id. */
+  storeGoapPlan(plan: NewGoapPlan): string {
+    const { orm } = this.#db();
+    checkObject(plan, 'plan');
+    const goalId = checkText(plan.goalId, 'goalId');
+    const id = checkText(plan.id ?? randomUUID(), 'plan id');
+    const row = {
+      id,
+      goalId,
+      sequence: JSON.stringify(checkStrings(plan.sequence, 'sequence')),
+      totalCost: checkNumber(plan.totalCost, 'totalCost', 0),
+      createdAt: this.#clock(),
+    };
+    this.transaction(() => {
+      if (!this.getGoapGoal(goalId)) fail('NOT_FOUND', `no GOAP goal '${goalId}'`);
+      orm.insert(goapPlans).values(row).run();
+    });
+    return id;
+  }
+
+  /** The plan with this id, or `null`. */
+  getGoapPlan(id: string): GoapPlanRecord | null {
+    const { orm } = this.#db();
+    const row = this.#run('getGoapPlan failed', () =>
+      orm.select().from(goapPlans).where(eq(goapPlans.id, checkText(id, 'plan id'))).get(),
+    );
+    return row ? { ...row, sequence: JSON.parse(row.sequence) as string[] } : null;
+  }
+
+  // -------------------------------------------------------------------------------------- OODA
+
+  /** Starts a cycle; returns its id. */
+  storeOodaCycle(cycle: NewOodaCycle = {}): string {
+    const { orm } = this.#db();
+    checkObject(cycle, 'cycle');
+    const id = checkText(cycle.id ?? randomUUID(), 'cycle id');
+    const now = this.#clock();
+    this.#run('storeOodaCycle failed', () =>
+      orm
+        .insert(oodaCycles)
+        .values({
+          id,
+          phase: checkOneOf<OodaPhase>(cycle.phase ?? 'observe', OODA_PHASES, 'phase'),
+          observations: encodeOptional(cycle.observations, 'observations'),
+          timestamp: checkTime(cycle.timestamp, 'timestamp', now),
+        })
+        .run(),
+    );
+    return id;
+  }
+
+  #updateOoda(id: string, set: Partial<OodaRow>): void {
+    const { orm } = this.#db();
+    const changes = this.#run('OODA update failed', () =>
+      orm.update(oodaCycles).set(set).where(eq(oodaCycles.id, checkText(id, 'cycle id'))).run().changes,
+    );
+    if (changes === 0) fail('NOT_FOUND', `no OODA cycle '${id}'`);
+  }
+
+  /** Moves a cycle to `phase`, storing `data` in that phase's field (observations, orientation, decision, action). */
+  updateOodaPhase(id: string, phase: OodaPhase, data?: unknown): void {
+    const p = checkOneOf<OodaPhase>(phase, OODA_PHASES, 'phase');
+    this.#updateOoda(id, { phase: p, ...(data === undefined ? {} : { [OODA_PHASE_FIELD[p]]: encodeValue(data, 'data') }) });
+  }
+
+  /** Marks a cycle completed with its result. */
+  completeOodaCycle(id: string, result: unknown): void {
+    this.#updateOoda(id, { completed: true, result: encodeValue(result, 'result') });
+  }
+
+  /** The cycle with this id, or `null`. */
+  getOodaCycle(id: string): OodaCycleRecord | null {
+    const { orm } = this.#db();
+    const row = this.#run('getOodaCycle failed', () =>
+      orm.select().from(oodaCycles).where(eq(oodaCycles.id, checkText(id, 'cycle id'))).get(),
+    );
+    return row ? toOoda(row) : null;
+  }
+
+  /** Cycles currently in `phase`, oldest first. */
+  queryOodaCyclesByPhase(phase: OodaPhase): OodaCycleRecord[] {
+    const { orm } = this.#db();
+    const rows = this.#run('queryOodaCyclesByPhase failed', () =>
+      orm
+        .select()
+        .from(oodaCycles)
+        .where(eq(oodaCycles.phase, checkOneOf<OodaPhase>(phase, OODA_PHASES, 'phase')))
+        .orderBy(asc(oodaCycles.timestamp), asc(oodaCycles.id))
+        .all(),
+    );
+    return rows.map(toOoda);
+  }
+
+  // ----------------------------------------------------------------------------- introspection
+
+  /** Live rows per table, entries per partition and access level, and the database size. */
+  stats(): MemoryStats {
+    const { sqlite } = this.#db();
+    const now = this.#clock();
+    return this.#run('stats failed', () => {
+      const tables = {} as Record<TableName, number>;
+      for (const table of TABLES) {
+        const where = EXPIRING_TABLES.includes(table) ? ' WHERE expires_at IS NULL OR expires_at > ?' : '';
+        const stmt = sqlite.prepare(`SELECT COUNT(*) FROM ${table}${where}`).pluck();
+        tables[table] = (where ? stmt.get(now) : stmt.get()) as number;
+      }
+      const partitions: Record<string, number> = {};
+      const accessLevels: Record<AccessLevel, number> = { private: 0, team: 0, swarm: 0, public: 0, system: 0 };
+      const rows = sqlite
+        .prepare(
+          `SELECT partition, COALESCE(access_level, 'private') AS level, COUNT(*) AS n FROM memory_entries e
+           WHERE ${LIVE} GROUP BY partition, level`,
+        )
+        .all(now) as { partition: string; level: AccessLevel; n: number }[];
+      for (const { partition, level, n } of rows) {
+        partitions[partition] = (partitions[partition] ?? 0) + n;
+        accessLevels[level] = (accessLevels[level] ?? 0) + n;
+      }
+      const pageCount = sqlite.pragma('page_count', { simple: true }) as number;
+      const pageSize = sqlite.pragma('page_size', { simple: true }) as number;
+      return {
+        tables,
+        totalEntries: tables.memory_entries,
+        totalPatterns: tables.patterns,
+        partitions,
+        accessLevels,
+        databaseBytes: pageCount * pageSize,
+      };
+    });
+  }
+}
