@@ -52,6 +52,11 @@ export { normalCdf, wilsonLowerBound } from './statistics.js';
 export { createAlgorithm } from './createAlgorithm.js';
 export { QLearning } from './QLearning.js';
 export { BanditLearner, type Forgetting } from './BanditLearner.js';
+export { TabularAlgorithm, type SerializedRow } from './TabularAlgorithm.js';
+export { StatsTable } from './StatsTable.js';
+export { ReplayBuffer } from './ReplayBuffer.js';
+export { errorClass } from './errorClass.js';
+export { LearningEngine } from './LearningEngine.js';
 export { compositeScore, COMPOSITE_TIME_SCALE_MS } from './compositeScore.js';
 export {
   PerformanceTracker,

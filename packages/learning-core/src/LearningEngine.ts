@@ -1,0 +1,832 @@
+import type { Logger, SwarmMemoryManager } from '@qe-fleet/memory';
+import { resolveLearningConfig } from './config.js';
+import { createAlgorithm } from './createAlgorithm.js';
+import { errorClass } from './errorClass.js';
+import { LEARNING_EVENT_TTL, LearningEventType } from './events.js';
+import { LearningError } from './LearningError.js';
+import { ReplayBuffer } from './ReplayBuffer.js';
+import { calculateReward } from './reward.js';
+import { normalCdf, wilsonLowerBound, Z95 } from './statistics.js';
+import {
+  createSystemResourceProbe,
+  extractTaskState,
+  FEATURE_COUNT,
+  featureCode,
+  formatStateKey,
+  parseStateKey,
+  TYPE_LEVEL,
+} from './taskState.js';
+import type {
+  ArmContext,
+  ArmEstimate,
+  ExecutionResult,
+  FailurePattern,
+  LearnedPattern,
+  LearningAlgorithm,
+  LearningConfig,
+  LearningEngineOptions,
+  LearningFeedback,
+  LearningModelState,
+  LearningOutcome,
+  LearningTask,
+  RandomSource,
+  ResourceProbe,
+  StrategyDefinition,
+  StrategyRecommendation,
+  StrategySelection,
+  TaskExperience,
+  TaskState,
+} from './types.js';
+
+const PARTITION = 'learning';
+/** Seed 2.2: patterns live 7 days in the patterns table, refreshed whenever used. */
+const PATTERN_TTL = 7 * 24 * 3600;
+/** Row codes: task type index x stride + feature code (TYPE_LEVEL for the whole type). */
+const TYPE_STRIDE = FEATURE_COUNT + 1;
+/** Most pseudo-trials imported patterns may lend one strategy of one task type. */
+const IMPORT_WEIGHT_CAP = 10;
+/** Tasks in the baseline and the recent window `improvementRate` compares. */
+const REWARD_WINDOW = 50;
+/** Occurrences after which a failure pattern is announced as recurring. */
+const FAILURE_RECURRENCE = 3;
+/** Task states remembered between selection and learning (by task id). */
+const STATE_CACHE_SIZE = 256;
+
+/** The small persisted record of everything not in a model, experience or pattern row. */
+interface Meta {
+  algorithm: string;
+  explorationRate: number;
+  taskCount: number;
+  enabled: boolean;
+  preferred: Record<string, string>;
+  rewardBaseline: { sum: number; count: number };
+}
+
+/** An experience as stored: `previous` links it to the prior experience of its type. */
+interface StoredExperience extends Omit<TaskExperience, 'nextStateKey'> {
+  previous: number | null;
+}
+
+const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+const pad = (seq: number): string => String(seq).padStart(12, '0');
+
+/**
+ * Learns which of an agent's strategies works best per task type and state (seed 3.1), and
+ * persists every experience before `learnFromExecution` returns.
+ *
+ * Persistence: all keys are under `phase2/learning/{agentId}/` in partition `learning`:
+ * `meta` (exploration rate, task count, enabled, preferred strategies), `config`, `q/{stateKey}`
+ * (one row of algorithm statistics per state, `{taskType}|*` for a task type), `experiences/{seq}`
+ * (the last `replayBufferSize`), `patterns/{id}`, `failure-patterns/{id}`, and `state` (a full
+ * snapshot, `saveState` only). Each `learnFromExecution` writes the rows it changed, the
+ * experience, its pattern (also in the patterns table, 7-day TTL), failure patterns, `meta` and the
+ * `learning:training` event in ONE memory transaction, so a crash loses nothing acknowledged.
+ *
+ * Experience replay (q-learning only): every `updateFrequency` tasks, `batchSize` distinct random
+ * experiences from the buffer are re-applied as TD updates (that is what replay is for: propagating
+ * values learned since). The bandits use each experience exactly once: their statistics are counts
+ * and sums, which replay would inflate.
+ */
+export class LearningEngine {
+  readonly agentId: string;
+  readonly #memory: SwarmMemoryManager;
+  readonly #config: LearningConfig;
+  readonly #strategies: StrategyDefinition[];
+  readonly #arms: string[];
+  readonly #armIndex: Map<string, number>;
+  readonly #clock: () => number;
+  readonly #random: RandomSource;
+  readonly #logger: Logger;
+  readonly #resources: ResourceProbe;
+  readonly #prefix: string;
+  readonly #algorithm: LearningAlgorithm;
+  readonly #buffer: ReplayBuffer;
+  #types: string[] = [];
+  #typeIndex = new Map<string, number>();
+  #explorationRate = 0;
+  #taskCount = 0;
+  #enabled = true;
+  #preferred = new Map<string, number>();
+  #baseline = { sum: 0, count: 0 };
+  /** Sequence number of the latest experience per task type index. */
+  #pending = new Map<number, number>();
+  #patterns = new Map<string, LearnedPattern>();
+  #failures = new Map<string, FailurePattern>();
+  #stateCache = new Map<string, TaskState>();
+  #initialized = false;
+
+  constructor(agentId: string, memory: SwarmMemoryManager, options: LearningEngineOptions = {}) {
+    if (typeof agentId !== 'string' || !/^[\w.-]{1,128}$/.test(agentId)) {
+      throw new LearningError('INVALID_CONFIG', `agentId must be 1-128 letters, digits, _ - or ., got ${String(agentId)}`);
+    }
+    this.agentId = agentId;
+    this.#memory = memory;
+    this.#config = resolveLearningConfig(options.config);
+    this.#strategies = (options.strategies ?? ['default']).map((s) =>
+      typeof s === 'string' ? { name: s } : { ...s },
+    );
+    this.#arms = this.#strategies.map((s) => s.name);
+    this.#armIndex = new Map(this.#arms.map((name, i) => [name, i]));
+    if (
+      this.#arms.length === 0 ||
+      this.#arms.length > 65_535 ||
+      this.#armIndex.size !== this.#arms.length ||
+      this.#arms.some((n) => typeof n !== 'string' || n.length === 0)
+    ) {
+      throw new LearningError('INVALID_CONFIG', 'strategies must be 1-65535 distinct non-empty names');
+    }
+    this.#clock = options.clock ?? Date.now;
+    this.#random = options.random ?? Math.random;
+    this.#logger = options.logger ?? silentLogger;
+    this.#resources = options.resources ?? createSystemResourceProbe(this.#clock);
+    this.#prefix = `phase2/learning/${agentId}/`;
+    this.#algorithm = createAlgorithm(this.#config, this.#arms, this.#random);
+    this.#buffer = new ReplayBuffer(this.#config.replayBufferSize);
+  }
+
+  /** Loads the persisted state (or the `state` snapshot of an older store) and records the config. */
+  initialize(): void {
+    if (this.#initialized) return;
+    const stale = this.#restore();
+    this.#memory.transaction(() => {
+      this.#put('config', this.#config);
+      if (!stale) return;
+      for (const key of this.#keys('q/')) this.#memory.delete(key, { partition: PARTITION });
+      this.#writeMeta();
+    });
+    this.#initialized = true;
+    if (this.#memory.retrieve(`${this.#prefix}meta`, { partition: PARTITION }) === null) {
+      const snapshot = this.#memory.retrieve(`${this.#prefix}state`, { partition: PARTITION });
+      if (snapshot !== null) this.loadState(snapshot as LearningModelState);
+    }
+  }
+
+  /** The resolved configuration. */
+  getConfig(): LearningConfig {
+    return { ...this.#config };
+  }
+
+  /** The agent's strategies (the actions the engine chooses among). */
+  getStrategies(): StrategyDefinition[] {
+    return this.#strategies.map((s) => ({ ...s }));
+  }
+
+  /**
+   * Seed 4.1 state of a task (with its task type), resources read from the probe. Remembered by
+   * task id, so `learnFromExecution` learns about the state the strategy was chosen in.
+   */
+  extractTaskState(task: LearningTask): TaskState {
+    const state = extractTaskState(task, this.#resources);
+    if (typeof task.id === 'string') {
+      this.#stateCache.delete(task.id);
+      this.#stateCache.set(task.id, state);
+      if (this.#stateCache.size > STATE_CACHE_SIZE) this.#stateCache.delete(this.#stateCache.keys().next().value!);
+    }
+    return state;
+  }
+
+  /**
+   * The best strategy for a state (exploits). The estimate of each strategy comes from the
+   * algorithm (Q-value, or the bandit mean over the state backed off to its task type).
+   * `confidence` is P(chosen beats the runner-up) under a normal approximation with standard error
+   * 0.5 / sqrt(trials + 1) (0 without trials, 1 with a single strategy that has trials).
+   * `expectedImprovement` is 100 x (chosen estimate - mean estimate of the other strategies that
+   * have trials) / that mean; 0 when no other strategy has trials. A strategy set by
+   * `setPreferredStrategy` is chosen unless another's estimate beats it by more than 1.96 standard
+   * errors of the difference.
+   */
+  recommendStrategy(state: TaskState): StrategyRecommendation {
+    const ctx = this.#context(state);
+    const estimates = this.#algorithm.estimates(ctx);
+    return this.#describe(state, estimates, this.#exploit(state.taskType, estimates), false);
+  }
+
+  /**
+   * The strategy to run (explores): q-learning is epsilon-greedy with the decaying exploration
+   * rate, the bandits explore by their own rule (optimism or sampling). When learning is disabled
+   * it exploits only.
+   */
+  selectStrategy(state: TaskState): StrategySelection {
+    const ctx = this.#context(state);
+    const estimates = this.#algorithm.estimates(ctx);
+    const exploit = this.#exploit(state.taskType, estimates);
+    const greedy = this.#argmax(estimates);
+    const chosen = this.#enabled ? this.#algorithm.select(ctx, this.#explorationRate) : greedy;
+    const arm = chosen === greedy ? exploit : chosen;
+    const explored = arm !== exploit;
+    return { ...this.#describe(state, estimates, arm, explored), explored, stateKey: this.#key(ctx.state) };
+  }
+
+  /**
+   * Learns from one execution and records it durably before returning. Refuses a bad result
+   * (`INVALID_RESULT`, `UNKNOWN_STRATEGY`) or task (`INVALID_TASK`) having written nothing. When
+   * learning is disabled it records nothing and returns `learned: false`.
+   */
+  learnFromExecution(task: LearningTask, result: ExecutionResult, feedback?: LearningFeedback): LearningOutcome {
+    this.#ready();
+    if (task === null || typeof task !== 'object' || typeof task.id !== 'string') {
+      throw new LearningError('INVALID_TASK', 'task must be an object with a string id');
+    }
+    const state = this.#stateCache.get(task.id) ?? extractTaskState(task, this.#resources);
+    if (state.taskType !== task.type) throw new LearningError('INVALID_TASK', `task ${task.id} changed its type`);
+    const arm = this.#armIndex.get(result?.strategy);
+    if (arm === undefined) {
+      throw new LearningError('UNKNOWN_STRATEGY', `unknown strategy ${String(result?.strategy)}; known: ${this.#arms.join(', ')}`);
+    }
+    const timeout = typeof task.timeout === 'number' && task.timeout > 0 ? task.timeout : undefined;
+    const reward = calculateReward(result, feedback, { referenceTimeMs: timeout });
+    if (!this.#enabled) {
+      return {
+        learned: false,
+        reward,
+        replayed: 0,
+        improved: false,
+        improvementRate: this.#improvementRate(),
+        confidence: this.#patterns.get(`${task.type}:${result.strategy}`)?.confidence ?? 0,
+        patternsUpdated: 0,
+        experience: null,
+      };
+    }
+    this.#stateCache.delete(task.id);
+    try {
+      return this.#learn(task, state, arm, result, reward);
+    } catch (error) {
+      // Memory and store must agree: drop whatever this call changed in memory.
+      this.#restore();
+      throw error;
+    }
+  }
+
+  /** Seed 7.3: one experience-replay minibatch now (q-learning; 0 for bandits). Persisted. */
+  batchUpdate(): number {
+    this.#ready();
+    if (!this.#enabled || !this.#algorithm.replays) return 0;
+    const replayed = this.#replay();
+    this.#memory.transaction(() => this.#writeRows());
+    return replayed;
+  }
+
+  /** Learned and imported patterns, highest confidence first. */
+  getPatterns(): LearnedPattern[] {
+    return [...this.#patterns.values()].map((p) => ({ ...p })).sort((a, b) => b.confidence - a.confidence || b.trials - a.trials);
+  }
+
+  /** Failure patterns, most frequent first. */
+  getFailurePatterns(): FailurePattern[] {
+    return [...this.#failures.values()]
+      .map((f) => ({ ...f, strategies: { ...f.strategies } }))
+      .sort((a, b) => b.frequency - a.frequency);
+  }
+
+  /**
+   * Takes another agent's pattern as prior evidence: its mean reward counts for that task type and
+   * strategy as up to 10 pseudo-trials (over all sources), so it steers choices until the agent's
+   * own data outweigh it. Re-importing replaces the earlier import from that source (no double
+   * counting). Returns false (and stores nothing) for the agent's own patterns, unknown strategies,
+   * and patterns whose recomputed confidence is below `patternConfidenceThreshold`.
+   */
+  importPattern(pattern: LearnedPattern): boolean {
+    this.#ready();
+    const p = validatePattern(pattern);
+    const confidence = this.#confidence(p.successes, p.trials);
+    if (p.source === this.agentId || !this.#armIndex.has(p.strategy) || confidence < this.#config.patternConfidenceThreshold) {
+      return false;
+    }
+    const id = `${p.source}>${p.taskType}:${p.strategy}`;
+    const existing = this.#patterns.get(id);
+    if (existing !== undefined && existing.trials === p.trials && existing.successes === p.successes && existing.averageReward === p.averageReward) {
+      return false;
+    }
+    const now = this.#clock();
+    const imported: LearnedPattern = {
+      ...p,
+      id,
+      pattern: `${p.taskType}:${p.strategy}`,
+      confidence,
+      createdAt: existing?.createdAt ?? now,
+      lastUsedAt: now,
+    };
+    this.#memory.transaction(() => {
+      this.#memory.store(`${this.#prefix}patterns/${id}`, imported, { partition: PARTITION, owner: this.agentId });
+      if (existing === undefined) this.#emit(LearningEventType.PATTERN_DISCOVERED, { agentId: this.agentId, pattern: imported, imported: true });
+    });
+    this.#patterns.set(id, imported);
+    this.#applyPriors(p.taskType, p.strategy);
+    return true;
+  }
+
+  /**
+   * Makes `strategy` the one `recommendStrategy` returns for `taskType` (how the ImprovementLoop
+   * applies an A/B winner) unless the engine's data show another strategy better with confidence;
+   * null clears it. Persisted; emits `learning:strategy_changed`.
+   */
+  setPreferredStrategy(taskType: string, strategy: string | null): void {
+    this.#ready();
+    if (typeof taskType !== 'string' || taskType.length === 0) {
+      throw new LearningError('INVALID_TASK', 'taskType must be a non-empty string');
+    }
+    const arm = strategy === null ? undefined : this.#armIndex.get(strategy);
+    if (strategy !== null && arm === undefined) throw new LearningError('UNKNOWN_STRATEGY', `unknown strategy ${String(strategy)}`);
+    const previous = this.#preferred.get(taskType);
+    if (arm === undefined) this.#preferred.delete(taskType);
+    else this.#preferred.set(taskType, arm);
+    this.#memory.transaction(() => {
+      this.#writeMeta();
+      this.#emit(LearningEventType.STRATEGY_CHANGED, {
+        agentId: this.agentId,
+        taskType,
+        strategy,
+        previous: previous === undefined ? null : this.#arms[previous],
+      });
+    });
+  }
+
+  /** Current epsilon of q-learning's schedule; 0 for the bandits, which explore by their own rule. */
+  getExplorationRate(): number {
+    return this.#explorationRate;
+  }
+
+  /** Experiences learned from since the start (not only those still in the buffer). */
+  getTotalExperiences(): number {
+    return this.#taskCount;
+  }
+
+  /**
+   * Disabled: selection still works (exploit only) and `learnFromExecution` records nothing.
+   * Persisted, so a rollback's disable survives a restart.
+   */
+  setEnabled(enabled: boolean): void {
+    this.#ready();
+    this.#enabled = enabled;
+    this.#writeMeta();
+  }
+
+  isEnabled(): boolean {
+    return this.#enabled;
+  }
+
+  /** The whole learning state, as persisted (experiences are read back from the store). */
+  getState(): LearningModelState {
+    this.#ready();
+    const model: Record<string, unknown> = {};
+    const keys = [...this.#algorithm.rowCodes()].map((code) => [this.#key(code), code] as const).sort(([a], [b]) => (a < b ? -1 : 1));
+    for (const [key, code] of keys) model[key] = this.#algorithm.serializeRow(code);
+    return {
+      version: 1,
+      agentId: this.agentId,
+      algorithm: this.#config.algorithm,
+      config: { ...this.#config },
+      model,
+      explorationRate: this.#explorationRate,
+      taskCount: this.#taskCount,
+      experiences: this.#readExperiences().map(([seq, e]) => {
+        const { previous: _previous, ...rest } = e;
+        const slot = this.#buffer.slotOf(seq);
+        const next = slot < 0 ? -1 : this.#buffer.nextAt(slot);
+        return { ...rest, nextStateKey: next < 0 ? null : this.#key(next) };
+      }),
+      patterns: [...this.#patterns.values()].map((p) => ({ ...p })).sort(byId),
+      failurePatterns: this.getFailurePatterns().sort(byId),
+      preferredStrategies: Object.fromEntries([...this.#preferred].map(([t, arm]) => [t, this.#arms[arm]!])),
+      rewardBaseline: { ...this.#baseline },
+      savedAt: this.#clock(),
+    };
+  }
+
+  /**
+   * Replaces the whole learning state (in memory and in the store, in one transaction), e.g. on a
+   * rollback. The engine keeps its own config; a state of another algorithm is refused
+   * (`INVALID_STATE`), as is any malformed part, with nothing written.
+   */
+  loadState(state: LearningModelState): void {
+    this.#ready();
+    const rows = this.#validateState(state);
+    const capacity = this.#config.replayBufferSize;
+    const experiences = state.experiences.slice(-capacity);
+    const first = state.taskCount - experiences.length;
+    const lastOfType = new Map<string, { seq: number; next: string | null }>();
+    const stored = experiences.map((e, i): [number, StoredExperience] => {
+      const seq = first + i;
+      const prior = lastOfType.get(e.taskType);
+      lastOfType.set(e.taskType, { seq, next: e.nextStateKey });
+      const { nextStateKey: _next, ...rest } = e;
+      return [seq, { ...rest, previous: prior !== undefined && prior.next === e.stateKey ? prior.seq : null }];
+    });
+    this.#memory.transaction(() => {
+      for (const folder of ['q/', 'experiences/', 'patterns/', 'failure-patterns/']) {
+        for (const key of this.#keys(folder)) this.#memory.delete(key, { partition: PARTITION });
+      }
+      for (const [key, row] of rows) this.#put(`q/${key}`, row);
+      for (const [seq, e] of stored) this.#put(`experiences/${pad(seq)}`, e);
+      for (const p of state.patterns) {
+        this.#put(`patterns/${p.id}`, p);
+        if (p.source === this.agentId) this.#storePatternRecord(p);
+      }
+      for (const f of state.failurePatterns) this.#put(`failure-patterns/${f.id}`, f);
+      const meta: Meta = {
+        algorithm: this.#config.algorithm,
+        explorationRate: state.explorationRate,
+        taskCount: state.taskCount,
+        enabled: this.#enabled,
+        preferred: { ...state.preferredStrategies },
+        rewardBaseline: { ...state.rewardBaseline },
+      };
+      this.#put('meta', meta);
+    });
+    this.#restore();
+  }
+
+  /** Stores the full snapshot at `phase2/learning/{agentId}/state` (seed 2.2). */
+  saveState(): void {
+    this.#memory.store(`${this.#prefix}state`, this.getState(), { partition: PARTITION, owner: this.agentId });
+  }
+
+  #learn(task: LearningTask, state: TaskState, arm: number, result: ExecutionResult, reward: number): LearningOutcome {
+    const now = this.#clock();
+    const ctx = this.#context(state);
+    const typeIdx = this.#typeOf(state.taskType);
+    const seq = this.#taskCount;
+    const pendingSeq = this.#pending.get(typeIdx);
+    const previousSlot = pendingSeq === undefined ? -1 : this.#buffer.slotOf(pendingSeq);
+
+    this.#algorithm.update(ctx, arm, reward, null);
+    if (previousSlot >= 0) {
+      const b = this.#buffer;
+      this.#algorithm.link(this.#contextOf(b.stateAt(previousSlot)), b.armAt(previousSlot), b.rewardAt(previousSlot), ctx);
+      b.setNext(previousSlot, ctx.state);
+    }
+    const evicted = this.#buffer.push(seq, ctx.state, arm, reward);
+    this.#pending.set(typeIdx, seq);
+    this.#taskCount++;
+    if (this.#algorithm.usesEpsilon) {
+      this.#explorationRate = Math.max(this.#config.minExplorationRate, this.#explorationRate * this.#config.explorationDecay);
+    }
+    if (this.#baseline.count < REWARD_WINDOW) this.#baseline = { sum: this.#baseline.sum + reward, count: this.#baseline.count + 1 };
+    const { pattern, discovered } = this.#touchPattern(state.taskType, arm, result.success, reward, now);
+    const failures = result.success ? [] : this.#touchFailures(state.taskType, arm, result.errors ?? [], now);
+    const replayed = this.#algorithm.replays && this.#taskCount % this.#config.updateFrequency === 0 ? this.#replay() : 0;
+
+    const experience: TaskExperience = {
+      id: `${this.agentId}:${seq}`,
+      taskId: task.id,
+      taskType: state.taskType,
+      stateKey: this.#key(ctx.state),
+      action: this.#arms[arm]!,
+      reward,
+      nextStateKey: null,
+      timestamp: now,
+    };
+    const improvementRate = this.#improvementRate();
+    this.#memory.transaction(() => {
+      this.#writeRows();
+      const { nextStateKey: _next, ...stored } = experience;
+      this.#put(`experiences/${pad(seq)}`, { ...stored, previous: previousSlot >= 0 ? pendingSeq! : null } satisfies StoredExperience);
+      if (evicted !== null) this.#memory.delete(`${this.#prefix}experiences/${pad(evicted)}`, { partition: PARTITION });
+      this.#put(`patterns/${pattern.id}`, pattern);
+      this.#storePatternRecord(pattern);
+      for (const f of failures) this.#put(`failure-patterns/${f.id}`, f);
+      this.#writeMeta();
+      this.#emit(LearningEventType.TRAINING, { agentId: this.agentId, experience, reward, improvement: improvementRate });
+      if (discovered) this.#emit(LearningEventType.PATTERN_DISCOVERED, { agentId: this.agentId, pattern, imported: false });
+      for (const f of failures) {
+        if (f.frequency === FAILURE_RECURRENCE) this.#emit(LearningEventType.FAILURE_DETECTED, { agentId: this.agentId, failure: f });
+      }
+    });
+    return {
+      learned: true,
+      reward,
+      replayed,
+      improved: this.#taskCount > REWARD_WINDOW && improvementRate > 0,
+      improvementRate,
+      confidence: pattern.confidence,
+      patternsUpdated: 1 + failures.length,
+      experience,
+    };
+  }
+
+  #replay(): number {
+    let replayed = 0;
+    const b = this.#buffer;
+    for (const slot of b.sample(this.#config.batchSize, this.#random)) {
+      const next = b.nextAt(slot);
+      const applied = this.#algorithm.update(this.#contextOf(b.stateAt(slot)), b.armAt(slot), b.rewardAt(slot), next < 0 ? null : this.#contextOf(next));
+      if (applied) replayed++;
+    }
+    return replayed;
+  }
+
+  #touchPattern(taskType: string, arm: number, success: boolean, reward: number, now: number): { pattern: LearnedPattern; discovered: boolean } {
+    const strategy = this.#arms[arm]!;
+    const id = `${taskType}:${strategy}`;
+    const old = this.#patterns.get(id);
+    const trials = (old?.trials ?? 0) + 1;
+    const successes = (old?.successes ?? 0) + (success ? 1 : 0);
+    const pattern: LearnedPattern = {
+      id,
+      pattern: id,
+      taskType: old?.taskType ?? taskType,
+      strategy,
+      successes,
+      trials,
+      averageReward: (old?.averageReward ?? 0) + (reward - (old?.averageReward ?? 0)) / trials,
+      confidence: this.#confidence(successes, trials),
+      usageCount: (old?.usageCount ?? 0) + 1,
+      source: this.agentId,
+      createdAt: old?.createdAt ?? now,
+      lastUsedAt: now,
+    };
+    this.#patterns.set(id, pattern);
+    return { pattern, discovered: trials === this.#config.minPatternTrials };
+  }
+
+  #touchFailures(taskType: string, arm: number, errors: ReadonlyArray<string | Error>, now: number): FailurePattern[] {
+    const strategy = this.#arms[arm]!;
+    const byClass = new Map<string, string>();
+    for (const error of errors) {
+      const cls = errorClass(error);
+      if (!byClass.has(cls)) byClass.set(cls, (error instanceof Error ? error.message : String(error)).slice(0, 200));
+    }
+    if (byClass.size === 0) byClass.set('unknown', 'failed without an error');
+    return [...byClass].map(([cls, example]) => {
+      const id = `${taskType}:${cls}`;
+      const old = this.#failures.get(id);
+      const failure: FailurePattern = {
+        id,
+        pattern: id,
+        taskType,
+        errorClass: cls,
+        frequency: (old?.frequency ?? 0) + 1,
+        strategies: { ...old?.strategies, [strategy]: (old?.strategies[strategy] ?? 0) + 1 },
+        lastSeen: now,
+        example,
+      };
+      this.#failures.set(id, failure);
+      return failure;
+    });
+  }
+
+  #confidence(successes: number, trials: number): number {
+    return trials >= this.#config.minPatternTrials ? wilsonLowerBound(successes, trials) : 0;
+  }
+
+  /** Recomputes the prior of one task type and strategy from every imported pattern about it. */
+  #applyPriors(taskType: string, strategy: string): void {
+    let weight = 0;
+    let sum = 0;
+    for (const p of this.#patterns.values()) {
+      if (p.source === this.agentId || p.taskType !== taskType || p.strategy !== strategy) continue;
+      weight += p.trials;
+      sum += p.trials * p.averageReward;
+    }
+    const typeCode = this.#typeOf(taskType) * TYPE_STRIDE + TYPE_LEVEL;
+    this.#algorithm.setPrior(typeCode, this.#armIndex.get(strategy)!, weight > 0 ? sum / weight : 0, Math.min(IMPORT_WEIGHT_CAP, weight));
+  }
+
+  /** Percent change of the mean of the last 50 rewards against the first 50's. */
+  #improvementRate(): number {
+    if (this.#baseline.count === 0) return 0;
+    const base = this.#baseline.sum / this.#baseline.count;
+    const recent = this.#buffer.recentMean(this.#taskCount - 1, REWARD_WINDOW);
+    return base > 0 && Number.isFinite(recent) ? ((recent - base) / base) * 100 : 0;
+  }
+
+  #exploit(taskType: string, estimates: ArmEstimate[]): number {
+    const best = this.#argmax(estimates);
+    const preferred = this.#preferred.get(taskType);
+    if (preferred === undefined || preferred === best) return best;
+    const b = estimates[best]!;
+    const p = estimates[preferred]!;
+    return b.mean - p.mean > Z95 * Math.hypot(standardError(b), standardError(p)) ? best : preferred;
+  }
+
+  #argmax(estimates: ArmEstimate[]): number {
+    let best = 0;
+    for (let i = 1; i < estimates.length; i++) if (estimates[i]!.mean > estimates[best]!.mean) best = i;
+    return best;
+  }
+
+  #describe(state: TaskState, estimates: ArmEstimate[], arm: number, explored: boolean): StrategyRecommendation {
+    const chosen = estimates[arm]!;
+    const others = estimates.map((e, i) => ({ e, i })).filter(({ i }) => i !== arm);
+    const runnerUp = others.reduce<{ e: ArmEstimate; i: number } | null>((r, o) => (r === null || o.e.mean > r.e.mean ? o : r), null);
+    const versus = (a: ArmEstimate, b: ArmEstimate): number => normalCdf((a.mean - b.mean) / Math.hypot(standardError(a), standardError(b)));
+    const confidence = chosen.trials === 0 ? 0 : runnerUp === null ? 1 : versus(chosen, runnerUp.e);
+    const tried = others.filter(({ e }) => e.trials > 0);
+    const othersMean = tried.reduce((s, { e }) => s + e.mean, 0) / tried.length;
+    const expectedImprovement = tried.length > 0 && othersMean > 0 ? ((chosen.mean - othersMean) / othersMean) * 100 : 0;
+    const preferred = this.#preferred.get(state.taskType) === arm;
+    const reason = explored ? 'exploring' : preferred ? 'preferred (A/B winner), not beaten with confidence' : 'highest estimate';
+    return {
+      strategy: this.#arms[arm]!,
+      confidence,
+      expectedImprovement,
+      reasoning:
+        `${this.#config.algorithm}, ${reason}: ${this.#arms[arm]} expects ${chosen.mean.toFixed(3)} over ${round(chosen.trials)} trials` +
+        (runnerUp === null ? '' : `; next ${this.#arms[runnerUp.i]} ${runnerUp.e.mean.toFixed(3)} over ${round(runnerUp.e.trials)}`),
+      alternatives: others
+        .sort((a, b) => b.e.mean - a.e.mean)
+        .map(({ e, i }) => ({ strategy: this.#arms[i]!, confidence: e.trials === 0 ? 0 : versus(e, chosen), expectedValue: e.mean })),
+    };
+  }
+
+  #context(state: TaskState): ArmContext {
+    if (state === null || typeof state !== 'object' || typeof state.taskType !== 'string' || state.taskType.length === 0) {
+      throw new LearningError('INVALID_TASK', 'state must be a TaskState with a taskType');
+    }
+    const base = this.#typeOf(state.taskType) * TYPE_STRIDE;
+    return { state: base + featureCode(state), type: base + TYPE_LEVEL };
+  }
+
+  #contextOf(code: number): ArmContext {
+    const base = code - (code % TYPE_STRIDE);
+    return { state: code, type: base + TYPE_LEVEL };
+  }
+
+  #typeOf(taskType: string): number {
+    let index = this.#typeIndex.get(taskType);
+    if (index === undefined) {
+      index = this.#types.length;
+      this.#types.push(taskType);
+      this.#typeIndex.set(taskType, index);
+    }
+    return index;
+  }
+
+  #key(code: number): string {
+    return formatStateKey(this.#types[Math.floor(code / TYPE_STRIDE)]!, code % TYPE_STRIDE);
+  }
+
+  #put(key: string, value: unknown): void {
+    this.#memory.store(`${this.#prefix}${key}`, value, { partition: PARTITION, owner: this.agentId });
+  }
+
+  #writeRows(): void {
+    for (const code of this.#algorithm.takeDirty()) this.#put(`q/${this.#key(code)}`, this.#algorithm.serializeRow(code));
+  }
+
+  #writeMeta(): void {
+    const meta: Meta = {
+      algorithm: this.#config.algorithm,
+      explorationRate: this.#explorationRate,
+      taskCount: this.#taskCount,
+      enabled: this.#enabled,
+      preferred: Object.fromEntries([...this.#preferred].map(([t, arm]) => [t, this.#arms[arm]!])),
+      rewardBaseline: this.#baseline,
+    };
+    this.#put('meta', meta);
+  }
+
+  #storePatternRecord(pattern: LearnedPattern): void {
+    this.#memory.storePattern({
+      // The patterns table's `pattern` is unique across agents, so it is scoped by agent.
+      pattern: `${this.agentId}/${pattern.pattern}`,
+      confidence: pattern.confidence,
+      usageCount: pattern.usageCount,
+      agentId: this.agentId,
+      metadata: { ...pattern },
+      ttl: PATTERN_TTL,
+    });
+  }
+
+  #emit(type: LearningEventType, payload: Record<string, unknown>): void {
+    this.#memory.storeEvent({ type, payload, source: this.agentId, timestamp: this.#clock(), ttl: LEARNING_EVENT_TTL });
+  }
+
+  /** Keys under `phase2/learning/{agentId}/{folder}` (exact prefix: `_` is a LIKE wildcard). */
+  #keys(folder: string): string[] {
+    return this.#entries(folder).map((e) => e.key);
+  }
+
+  #entries(folder: string): Array<{ key: string; value: unknown }> {
+    const prefix = `${this.#prefix}${folder}`;
+    return this.#memory.query(`${prefix}%`, { partition: PARTITION }).filter((e) => e.key.startsWith(prefix));
+  }
+
+  #readExperiences(): Array<[number, StoredExperience]> {
+    const prefix = `${this.#prefix}experiences/`;
+    return this.#entries('experiences/')
+      .map((e): [number, StoredExperience] => [Number(e.key.slice(prefix.length)), e.value as StoredExperience])
+      .sort((a, b) => a[0] - b[0]);
+  }
+
+  /**
+   * Rebuilds everything in memory from the store: the one path for initialize, reload and rollback.
+   * Returns true when the stored model rows belong to another algorithm (and were not loaded).
+   */
+  #restore(): boolean {
+    this.#algorithm.clear();
+    this.#buffer.clear();
+    this.#types = [];
+    this.#typeIndex.clear();
+    this.#pending.clear();
+    this.#patterns.clear();
+    this.#failures.clear();
+    this.#preferred.clear();
+    const meta = this.#memory.retrieve(`${this.#prefix}meta`, { partition: PARTITION }) as Meta | null;
+    const sameAlgorithm = meta === null || meta.algorithm === this.#config.algorithm;
+    if (!sameAlgorithm) {
+      this.#logger.warn(`learning ${this.agentId}: algorithm changed from ${meta.algorithm} to ${this.#config.algorithm}; model statistics start afresh`);
+    }
+    this.#explorationRate = this.#algorithm.usesEpsilon ? (sameAlgorithm && meta !== null ? meta.explorationRate : this.#config.explorationRate) : 0;
+    this.#taskCount = meta?.taskCount ?? 0;
+    this.#enabled = this.#config.enabled && (meta?.enabled ?? true);
+    this.#baseline = { ...(meta?.rewardBaseline ?? { sum: 0, count: 0 }) };
+    for (const [taskType, strategy] of Object.entries(meta?.preferred ?? {})) {
+      const arm = this.#armIndex.get(strategy);
+      if (arm !== undefined) this.#preferred.set(taskType, arm);
+    }
+    const prefix = `${this.#prefix}q/`;
+    for (const { key, value } of this.#entries('q/')) {
+      const parsed = parseStateKey(key.slice(prefix.length));
+      if (parsed === null || !sameAlgorithm) continue;
+      this.#algorithm.restoreRow(this.#typeOf(parsed.taskType) * TYPE_STRIDE + parsed.code, value);
+    }
+    const codes = new Map<number, number>();
+    for (const [seq, e] of this.#readExperiences()) {
+      const parsed = parseStateKey(e.stateKey);
+      const arm = this.#armIndex.get(e.action);
+      if (parsed === null || arm === undefined) continue;
+      const typeIdx = this.#typeOf(parsed.taskType);
+      const code = typeIdx * TYPE_STRIDE + parsed.code;
+      this.#buffer.push(seq, code, arm, e.reward);
+      codes.set(seq, code);
+      const previous = e.previous === null ? -1 : this.#buffer.slotOf(e.previous);
+      if (previous >= 0) this.#buffer.setNext(previous, code);
+      this.#pending.set(typeIdx, seq);
+    }
+    for (const { value } of this.#entries('patterns/')) {
+      const p = value as LearnedPattern;
+      this.#patterns.set(p.id, p);
+    }
+    for (const p of this.#patterns.values()) if (p.source !== this.agentId) this.#applyPriors(p.taskType, p.strategy);
+    for (const { value } of this.#entries('failure-patterns/')) {
+      const f = value as FailurePattern;
+      this.#failures.set(f.id, f);
+    }
+    this.#algorithm.takeDirty();
+    return !sameAlgorithm;
+  }
+
+  #validateState(state: LearningModelState): Array<[string, unknown]> {
+    const bad = (why: string): never => {
+      throw new LearningError('INVALID_STATE', `cannot load learning state: ${why}`);
+    };
+    if (state === null || typeof state !== 'object' || state.version !== 1) bad('version must be 1');
+    if (state.algorithm !== this.#config.algorithm) bad(`it is for ${state.algorithm}, this engine runs ${this.#config.algorithm}`);
+    if (!Number.isInteger(state.taskCount) || state.taskCount < 0) bad('taskCount must be an integer >= 0');
+    if (!(state.explorationRate >= 0 && state.explorationRate <= 1)) bad('explorationRate must be in [0, 1]');
+    if (![state.experiences, state.patterns, state.failurePatterns].every(Array.isArray)) bad('experiences and patterns must be arrays');
+    if (state.experiences.length > state.taskCount) bad('more experiences than taskCount');
+    if (state.model === null || typeof state.model !== 'object') bad('model must be an object');
+    const rows = Object.entries(state.model as Record<string, unknown>);
+    // Restoring into a scratch algorithm checks every row before anything is written.
+    const scratch = createAlgorithm(this.#config, this.#arms, this.#random);
+    const types = new Map<string, number>();
+    for (const [key, row] of rows) {
+      const parsed = parseStateKey(key) ?? bad(`bad model key ${key}`);
+      const typeIdx = types.get(parsed.taskType) ?? types.size;
+      types.set(parsed.taskType, typeIdx);
+      scratch.restoreRow(typeIdx * TYPE_STRIDE + parsed.code, row);
+    }
+    for (const e of state.experiences) {
+      if (parseStateKey(e?.stateKey) === null || typeof e.reward !== 'number' || !(e.reward >= 0 && e.reward <= 1)) {
+        bad(`bad experience ${String(e?.id)}`);
+      }
+    }
+    for (const p of state.patterns) validatePattern(p);
+    for (const f of state.failurePatterns) if (typeof f?.id !== 'string' || !(f.frequency >= 0)) bad('bad failure pattern');
+    return rows;
+  }
+
+  #ready(): void {
+    if (!this.#initialized) throw new LearningError('NOT_INITIALIZED', 'call initialize() first');
+  }
+}
+
+const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+const round = (x: number): string => (Number.isInteger(x) ? String(x) : x.toFixed(1));
+
+/** Standard error of an estimate of a [0, 1] reward (0.5 bounds its standard deviation). */
+const standardError = (e: ArmEstimate): number => 0.5 / Math.sqrt(e.trials + 1);
+
+function validatePattern(p: LearnedPattern): LearnedPattern {
+  const ok =
+    p !== null &&
+    typeof p === 'object' &&
+    typeof p.id === 'string' &&
+    typeof p.taskType === 'string' &&
+    p.taskType.length > 0 &&
+    typeof p.strategy === 'string' &&
+    typeof p.source === 'string' &&
+    Number.isInteger(p.trials) &&
+    Number.isInteger(p.successes) &&
+    p.successes >= 0 &&
+    p.successes <= p.trials &&
+    typeof p.averageReward === 'number' &&
+    p.averageReward >= 0 &&
+    p.averageReward <= 1;
+  if (!ok) throw new LearningError('INVALID_PATTERN', `bad pattern ${JSON.stringify(p)?.slice(0, 200)}`);
+  return p;
+}
