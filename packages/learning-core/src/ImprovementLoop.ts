@@ -241,7 +241,8 @@ export class ImprovementLoop {
     const minTrials = numberConfig(this.#strategies.get(AB_STRATEGY), 'minTrials', 20);
     const byType = new Map<string, LearnedPattern[]>();
     for (const pattern of this.#engine.getPatterns()) {
-      if (pattern.trials < minTrials) continue;
+      // Imported patterns are other agents' evidence; the test is about this agent.
+      if (pattern.source !== this.#agentId || pattern.trials < minTrials) continue;
       const list = byType.get(pattern.taskType) ?? [];
       list.push(pattern);
       byType.set(pattern.taskType, list);
@@ -446,15 +447,13 @@ export class ImprovementLoop {
   }
 
   /**
-   * Makes the engine recommend `winner`: for the test's task type, or for every task type the
-   * engine has seen when the test covered all of them.
+   * Makes the engine recommend `winner` (the engine records it and emits
+   * `learning:strategy_changed`): for the test's task type, or for every task type the engine has
+   * seen when the test covered all of them.
    */
   #apply(test: ABTest, winner: string): void {
     const taskTypes = test.taskType !== null ? [test.taskType] : [...new Set(this.#engine.getPatterns().map((p) => p.taskType))];
-    for (const taskType of taskTypes) {
-      this.#engine.setPreferredStrategy(taskType, winner);
-      this.#emit(LearningEventType.STRATEGY_CHANGED, { taskType, strategy: winner, reason: 'abtest', testId: test.id });
-    }
+    for (const taskType of taskTypes) this.#engine.setPreferredStrategy(taskType, winner);
   }
 
   #reportFailures(): FailurePattern[] {
@@ -469,22 +468,23 @@ export class ImprovementLoop {
       judged++;
       if ((byId.get(id)?.frequency ?? frequency) === frequency) quiet++;
     }
-    const reported: FailurePattern[] = [];
-    for (const pattern of patterns) {
-      const last = this.#reported.get(pattern.id) ?? 0;
-      if (pattern.frequency - last < minFrequency) continue;
-      this.#reported.set(pattern.id, pattern.frequency);
-      reported.push(pattern);
+    const reported: Array<{ failure: FailurePattern; newOccurrences: number }> = [];
+    for (const failure of patterns) {
+      const newOccurrences = failure.frequency - (this.#reported.get(failure.id) ?? 0);
+      if (newOccurrences < minFrequency) continue;
+      this.#reported.set(failure.id, failure.frequency);
+      reported.push({ failure, newOccurrences });
     }
     this.#memory.transaction(() => {
-      for (const pattern of reported) this.#emit(LearningEventType.FAILURE_DETECTED, { pattern });
+      // The engine reports a pattern once when it first recurs; the cycle escalates one that keeps recurring.
+      for (const r of reported) this.#emit(LearningEventType.FAILURE_DETECTED, { ...r, reportedBy: 'improvement-cycle' });
       if (alert && (reported.length > 0 || judged > 0)) {
         alert.usageCount += reported.length;
         if (judged > 0) alert.successRate = quiet / judged;
         this.#storeStrategy(alert);
       }
     });
-    return reported;
+    return reported.map((r) => r.failure);
   }
 
   #startTests(opportunities: Opportunity[]): string[] {

@@ -163,9 +163,9 @@ export class PerformanceTracker {
     this.#count = 0;
     this.#sinceWindow = 0;
     const stored = this.#memory.retrieve(this.#key('baseline'), { partition: 'learning' }) as StoredBaseline | null;
-    const snapshots = this.#memory
-      .query(this.#key('snapshots/%'), { partition: 'learning' })
-      .map((entry) => ({ id: entry.key.slice(this.#key('snapshots/').length), value: entry.value as StoredSnapshot }))
+    const prefix = this.#key('snapshots/');
+    const snapshots = this.#storedSnapshots()
+      .map((entry) => ({ id: entry.key.slice(prefix.length), value: entry.value }))
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     for (const { id, value } of snapshots) this.#absorb(this.#toSnapshot(id, value));
     if (stored) this.#baseline = restoreBaseline(stored);
@@ -271,14 +271,12 @@ export class PerformanceTracker {
   pruneOldSnapshots(days: number): number {
     if (!(days >= 0)) throw new LearningError('INVALID_CONFIG', `days must be >= 0, got ${days}`);
     const cutoff = this.#clock() - days * DAY_MS;
-    const old = this.#memory
-      .query(this.#key('snapshots/%'), { partition: 'learning' })
-      .filter((entry) => (entry.value as StoredSnapshot).timestamp < cutoff);
+    const old = this.#storedSnapshots().filter((entry) => entry.value.timestamp < cutoff);
     this.#memory.transaction(() => {
       for (const entry of old) this.#memory.delete(entry.key, { partition: 'learning' });
     });
     for (const entry of old) {
-      const value = entry.value as StoredSnapshot;
+      const value = entry.value;
       const day = Math.floor(value.timestamp / DAY_MS);
       const agg = this.#days.get(day);
       agg?.add(this.#toSnapshot('', value), -1);
@@ -307,6 +305,14 @@ export class PerformanceTracker {
 
   #key(suffix: string): string {
     return this.#prefix + suffix;
+  }
+
+  #storedSnapshots(): Array<{ key: string; value: StoredSnapshot }> {
+    const prefix = this.#key('snapshots/');
+    // `_` in an agent id is a LIKE wildcard: keep only our own keys.
+    return this.#memory
+      .query<StoredSnapshot>(`${prefix}%`, { partition: 'learning' })
+      .filter((entry) => entry.key.startsWith(prefix));
   }
 
   #toSnapshot(id: string, value: StoredSnapshot): PerformanceSnapshot {

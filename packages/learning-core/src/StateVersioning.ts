@@ -89,6 +89,7 @@ export class StateVersioning {
     const prefix = this.#key('');
     return this.#memory
       .query(`${prefix}%`, { partition: 'learning' })
+      .filter((entry) => entry.key.startsWith(prefix))
       .map((entry) => {
         const version = entry.key.slice(prefix.length);
         const meta = entry.metadata ?? {};
