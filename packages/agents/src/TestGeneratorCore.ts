@@ -1,19 +1,17 @@
-import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative, sep } from 'node:path';
-import ts from 'typescript';
+import { dirname, join, relative } from 'node:path';
 import type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy } from './AgentCore.js';
 import { AgentError } from './AgentError.js';
 import { extractExports } from './extractExports.js';
 import type { ExportedFunction } from './extractExports.js';
 import type { Finding } from './Finding.js';
 import { listSourceFiles } from './listSourceFiles.js';
-import { harnessSource, planProperties } from './planProperties.js';
+import { harnessSource, nodeShimSource, planProperties } from './planProperties.js';
 import type { OracleLevel, PlannedProperty } from './planProperties.js';
 import { runProcess } from './runProcess.js';
 import type { Target } from './Target.js';
+import { TargetWorkspace } from './TargetWorkspace.js';
 
 /** Knobs of a test-generator strategy. */
 export interface TestGeneratorConfig {
@@ -75,7 +73,7 @@ export const TEST_GENERATOR_STRATEGIES: readonly AgentStrategy<TestGeneratorConf
 
 const require = createRequire(import.meta.url);
 const CONFIDENCE: Record<OracleLevel, number> = { smoke: 0.7, invariants: 0.85, metamorphic: 0.75 };
-const RESULT_LINE = /QE_RESULT (\{.*\})\s*$/;
+const RESULT_LINE = /QE_RESULT ([A-Za-z0-9_-]+)\s*$/;
 
 /**
  * Test generator core: reads the target's exported functions with the type checker, writes
@@ -105,29 +103,30 @@ export class TestGeneratorCore implements AgentCore {
     if (planned.length === 0) {
       throw new AgentError('UNSUPPORTED_TARGET', `no exported pure function with generable parameters in ${target.dir}/src (found ${extracted.functions.length} exported functions)`);
     }
-    const workspace = await mkdtemp(join(this.#options.tmpRoot ?? tmpdir(), 'qe-testgen-'));
+    const workspace = await TargetWorkspace.create({ targetDir: target.dir, sources, link: ['fast-check'], ...(this.#options.tmpRoot ? { tmpRoot: this.#options.tmpRoot } : {}) });
     try {
-      const layout = await this.#prepare(workspace, target.dir, sources, planned);
-      const compiled = compile(workspace, layout);
-      if (compiled.runnable.length === 0) {
-        throw new AgentError('TOOL_FAILED', `none of the ${layout.testFiles.length} generated test files type-checks: ${compiled.diagnostics.slice(0, 3).join('; ')}`);
+      const testFiles = await writeTests(workspace, planned);
+      const support = [await workspace.write('tests/qe-harness.ts', harnessSource()), await workspace.write('tests/node-shim.d.ts', nodeShimSource())];
+      const errors = workspace.compile([...support, ...testFiles], testFiles);
+      const runnable = testFiles.filter((f) => errors.get(f)?.length === 0).map((f) => workspace.outPath(f));
+      const diagnostics = [...errors].flatMap(([file, list]) => list.slice(0, 2).map((e) => `${relative(workspace.dir, file)}: ${e}`));
+      if (runnable.length === 0) {
+        throw new AgentError('TOOL_FAILED', `none of the ${testFiles.length} generated test files type-checks: ${diagnostics.slice(0, 3).join('; ')}`);
       }
-      const run = await this.#runTests(workspace, compiled.runnable, strategy.config.numRuns, options.signal);
+      const run = await this.#runTests(workspace.dir, runnable, strategy.config.numRuns, options.signal);
       const outcomes = run.outcomes;
-      const findings = toFindings(outcomes, planned);
-      const notes = [...compiled.diagnostics.slice(0, 5), ...run.notes];
       return {
         agentId: this.id,
         strategy: strategy.name,
         target: target.dir,
-        findings,
+        findings: toFindings(outcomes, planned),
         durationMs: now() - started,
         ...(run.lineCoverage === undefined ? {} : { coverage: run.lineCoverage }),
-        notes,
+        notes: [...diagnostics.slice(0, 5), ...run.notes],
         stats: {
           testsWritten: planned.length,
-          testFiles: layout.testFiles.length,
-          compileRate: compiled.runnable.length / layout.testFiles.length,
+          testFiles: testFiles.length,
+          compileRate: runnable.length / testFiles.length,
           propertiesRun: outcomes.length,
           propertiesFailed: outcomes.filter((o) => o.failed).length,
           lineCoverage: run.lineCoverage,
@@ -135,41 +134,8 @@ export class TestGeneratorCore implements AgentCore {
         },
       };
     } finally {
-      if (!this.#options.keepWorkspace) await rm(workspace, { recursive: true, force: true });
+      if (!this.#options.keepWorkspace) await workspace.dispose();
     }
-  }
-
-  /** Copies the target's sources into `workspace/target` and writes the generated tests beside them. */
-  async #prepare(workspace: string, targetDir: string, sources: string[], planned: PlannedProperty[]): Promise<Layout> {
-    await writeFile(join(workspace, 'package.json'), JSON.stringify({ name: 'qe-generated-tests', private: true, type: 'module' }));
-    const modules = join(workspace, 'node_modules');
-    await mkdir(modules);
-    await symlink(dirname(require.resolve('fast-check/package.json')), join(modules, 'fast-check'), 'dir');
-    const targetModules = join(targetDir, 'node_modules');
-    if (existsSync(targetModules)) {
-      for (const name of await readdir(targetModules)) {
-        if (name !== 'fast-check' && !name.startsWith('.')) await symlink(join(targetModules, name), join(modules, name));
-      }
-    }
-    const targetFiles: string[] = [];
-    for (const rel of sources) {
-      const to = join(workspace, 'target', rel);
-      await mkdir(dirname(to), { recursive: true });
-      await copyFile(join(targetDir, rel), to);
-      targetFiles.push(to);
-    }
-    await mkdir(join(workspace, 'tests'));
-    await writeFile(join(workspace, 'tests', 'qe-harness.ts'), harnessSource());
-    const byFile = new Map<string, PlannedProperty[]>();
-    for (const p of planned) byFile.set(p.fn.file, [...(byFile.get(p.fn.file) ?? []), p]);
-    const testFiles: string[] = [];
-    for (const [file, props] of byFile) {
-      const name = join(workspace, 'tests', `${file.replace(/^src\//, '').replace(/\.m?ts$/, '').replaceAll('/', '__')}.test.ts`);
-      const importPath = relative(join(workspace, 'tests'), join(workspace, 'target', file)).split(sep).join('/').replace(/\.(m?)ts$/, '.$1js');
-      await writeFile(name, testFileSource(importPath, props));
-      testFiles.push(name);
-    }
-    return { targetFiles, testFiles, harness: join(workspace, 'tests', 'qe-harness.ts') };
   }
 
   async #runTests(workspace: string, testFiles: string[], numRuns: number, signal: AbortSignal | undefined): Promise<RunOutcome> {
@@ -199,7 +165,7 @@ export class TestGeneratorCore implements AgentCore {
     const outcomes: PropertyOutcome[] = [];
     for (const line of `${result.stdout}\n${result.stderr}`.split('\n')) {
       const match = RESULT_LINE.exec(line);
-      if (match?.[1] !== undefined) outcomes.push(JSON.parse(match[1]) as PropertyOutcome);
+      if (match?.[1] !== undefined) outcomes.push(JSON.parse(Buffer.from(match[1], 'base64url').toString('utf8')) as PropertyOutcome);
     }
     if (outcomes.length === 0) {
       throw new AgentError('TOOL_FAILED', `generated tests produced no results (exit ${result.exitCode}): ${`${result.stderr}\n${result.stdout}`.trim().slice(-1500)}`);
@@ -213,16 +179,23 @@ export class TestGeneratorCore implements AgentCore {
   }
 }
 
-interface Layout {
-  targetFiles: string[];
-  testFiles: string[];
-  harness: string;
-}
-
 interface RunOutcome {
   outcomes: PropertyOutcome[];
   lineCoverage: number | undefined;
   notes: string[];
+}
+
+/** Writes one test file per target module; returns their absolute paths. */
+async function writeTests(workspace: TargetWorkspace, planned: PlannedProperty[]): Promise<string[]> {
+  const byFile = new Map<string, PlannedProperty[]>();
+  for (const p of planned) byFile.set(p.fn.file, [...(byFile.get(p.fn.file) ?? []), p]);
+  const files: string[] = [];
+  for (const [file, props] of byFile) {
+    const name = `tests/${file.replace(/^src\//, '').replace(/\.m?ts$/, '').replaceAll('/', '__')}.test.ts`;
+    const importPath = `${'../'.repeat(name.split('/').length - 1)}target/${file}`.replace(/\.(m?)ts$/, '.$1js');
+    files.push(await workspace.write(name, testFileSource(importPath, props)));
+  }
+  return files;
 }
 
 function testFileSource(importPath: string, props: PlannedProperty[]): string {
@@ -230,44 +203,13 @@ function testFileSource(importPath: string, props: PlannedProperty[]): string {
   return [
     '// Generated by @qe-fleet/agents test-generator: property tests derived from exported signatures.',
     "import { test } from 'node:test';",
-    "import { assert, call, check, guard, hasNegative, near, SKIP } from './qe-harness.js';",
+    "import { assert, call, check, fc, guard, hasNegative, near, SKIP } from './qe-harness.js';",
     `import * as m from ${JSON.stringify(importPath)};`,
     'void [assert, call, guard, hasNegative, near, SKIP];',
     '',
     ...tests,
     '',
   ].join('\n');
-}
-
-/**
- * Type-checks the generated tests against the copied target sources and emits JavaScript (with
- * source maps, so c8 reports coverage on the TypeScript lines). A test file with type errors is
- * not run: it counts against the compile rate.
- */
-function compile(workspace: string, layout: Layout): { runnable: string[]; diagnostics: string[] } {
-  const program = ts.createProgram([...layout.targetFiles, layout.harness, ...layout.testFiles], {
-    target: ts.ScriptTarget.ES2022,
-    lib: ['lib.es2023.d.ts'],
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    strict: true,
-    skipLibCheck: true,
-    types: [],
-    rootDir: workspace,
-    outDir: join(workspace, 'out'),
-    sourceMap: true,
-    noEmitOnError: false,
-  });
-  const diagnostics: string[] = [];
-  const runnable: string[] = [];
-  for (const file of layout.testFiles) {
-    const sf = program.getSourceFile(file);
-    const errors = sf ? [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)] : [];
-    if (errors.length === 0) runnable.push(join(workspace, 'out', relative(workspace, file)).replace(/\.ts$/, '.js'));
-    for (const d of errors.slice(0, 3)) diagnostics.push(`${relative(workspace, file)}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
-  }
-  program.emit();
-  return { runnable, diagnostics };
 }
 
 /** Line coverage over every target file c8 saw (json-summary totals). */

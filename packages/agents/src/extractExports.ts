@@ -17,6 +17,13 @@ export type TypeShape =
   | { kind: 'record'; value: TypeShape }
   /** Anything JSON-like (`unknown`, `any`, `object`). */
   | { kind: 'json' }
+  /**
+   * An unconstrained type parameter: by parametricity the function cannot look inside its values,
+   * so any type stands for it; generators use small integers (equal values are likely).
+   */
+  | { kind: 'typeParam' }
+  /** A callback; generators synthesise one returning a value of `returns`. */
+  | { kind: 'function'; arity: number; returns: TypeShape }
   /** A type no generator can produce a value of (functions, classes, promises as input...). */
   | { kind: 'opaque'; text: string };
 
@@ -46,6 +53,12 @@ export interface ExportedFunction {
   params: ParameterShape[];
   returns: TypeShape;
   async: boolean;
+  /**
+   * 1-based line of the innermost iteration nested in another (a loop, or an array search such as
+   * `indexOf`/`includes`/`find` inside a loop or an iteration callback): where super-linear time is
+   * spent. Undefined when nothing nests.
+   */
+  hotspotLine?: number;
   /**
    * No I/O import in its module, returns a value, and every parameter can be generated: a
    * candidate for property tests and micro-benchmarks.
@@ -114,6 +127,7 @@ export function extractExports(root: string, files: string[]): ExtractedExports 
       const start = sf.getLineAndCharacterOfPosition(decl.getStart(sf)).line + 1;
       const end = sf.getLineAndCharacterOfPosition(decl.getEnd()).line + 1;
       const generable = params.every((p) => !containsOpaque(p.type));
+      const hotspot = nestedIteration(decl, sf);
       functions.push({
         name: exported.getName(),
         file: rel,
@@ -122,11 +136,31 @@ export function extractExports(root: string, files: string[]): ExtractedExports 
         params,
         returns,
         async,
+        ...(hotspot === undefined ? {} : { hotspotLine: hotspot }),
         pure: !doesIo && !async && returns.kind !== 'undefined' && generable,
       });
     }
   }
   return { files: files.map((f) => relative(root, f).split(sep).join('/')), functions, syntaxErrors };
+}
+
+const ITERATING_CALLS = /^(indexOf|lastIndexOf|includes|find|findIndex|findLast|findLastIndex|filter|map|forEach|reduce|reduceRight|some|every|flatMap|splice|sort)$/;
+
+function isIteration(node: ts.Node): boolean {
+  if (ts.isForStatement(node) || ts.isForOfStatement(node) || ts.isForInStatement(node) || ts.isWhileStatement(node) || ts.isDoStatement(node)) return true;
+  return ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && ITERATING_CALLS.test(node.expression.name.text);
+}
+
+/** Line of the deepest iteration at nesting depth >= 2 inside `root` (see `hotspotLine`). */
+function nestedIteration(root: ts.Node, sf: ts.SourceFile): number | undefined {
+  let best: { depth: number; pos: number } | undefined;
+  const visit = (node: ts.Node, depth: number): void => {
+    const here = isIteration(node) ? depth + 1 : depth;
+    if (here >= 2 && here > (best?.depth ?? 0)) best = { depth: here, pos: node.getStart(sf) };
+    ts.forEachChild(node, (child) => visit(child, here));
+  };
+  visit(root, 0);
+  return best === undefined ? undefined : sf.getLineAndCharacterOfPosition(best.pos).line + 1;
 }
 
 function containsOpaque(shape: TypeShape): boolean {
@@ -143,6 +177,8 @@ function containsOpaque(shape: TypeShape): boolean {
       return shape.properties.some((p) => !p.optional && containsOpaque(p.type));
     case 'record':
       return containsOpaque(shape.value);
+    case 'function':
+      return containsOpaque(shape.returns);
     default:
       return false;
   }
@@ -151,6 +187,10 @@ function containsOpaque(shape: TypeShape): boolean {
 function shapeOf(checker: ts.TypeChecker, type: ts.Type, depth: number): TypeShape {
   const f = type.flags;
   if (f & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return { kind: 'json' };
+  if (f & ts.TypeFlags.TypeParameter) {
+    const constraint = checker.getBaseConstraintOfType(type);
+    return constraint && !(constraint.flags & ts.TypeFlags.Unknown) && constraint !== type ? shapeOf(checker, constraint, depth) : { kind: 'typeParam' };
+  }
   if (f & ts.TypeFlags.StringLiteral) return { kind: 'literal', value: (type as ts.StringLiteralType).value };
   if (f & ts.TypeFlags.NumberLiteral) return { kind: 'literal', value: (type as ts.NumberLiteralType).value };
   if (f & ts.TypeFlags.BooleanLiteral) return { kind: 'literal', value: checker.typeToString(type) === 'true' };
@@ -175,7 +215,11 @@ function shapeOf(checker: ts.TypeChecker, type: ts.Type, depth: number): TypeSha
   if (checker.isTupleType(type)) {
     return { kind: 'tuple', elements: checker.getTypeArguments(type as ts.TypeReference).map((t) => shapeOf(checker, t, depth + 1)) };
   }
-  if (type.getCallSignatures().length > 0 || type.getConstructSignatures().length > 0) return { kind: 'opaque', text };
+  if (type.getConstructSignatures().length > 0) return { kind: 'opaque', text };
+  const [callSignature] = type.getCallSignatures();
+  if (callSignature) {
+    return { kind: 'function', arity: callSignature.getParameters().length, returns: shapeOf(checker, callSignature.getReturnType(), depth + 1) };
+  }
   if (f & ts.TypeFlags.Object) {
     const symbolName = type.getSymbol()?.getName();
     if (symbolName === 'Promise' || symbolName === 'Map' || symbolName === 'Set' || symbolName === 'RegExp') return { kind: 'opaque', text };

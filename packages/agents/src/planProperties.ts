@@ -77,6 +77,10 @@ export function arbitraryCode(shape: TypeShape, name: string): string {
       return `fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), ${arbitraryCode(shape.value, name)}, { maxKeys: 6, noNullPrototype: true })`;
     case 'json':
       return 'fc.jsonValue({ maxDepth: 2 })';
+    case 'typeParam':
+      return 'fc.integer({ min: 0, max: 20 })';
+    case 'function':
+      return `fc.func(${arbitraryCode(shape.returns, name)})`;
     case 'opaque':
       return 'fc.constant(undefined)';
   }
@@ -164,7 +168,7 @@ export function planProperties(functions: ExportedFunction[], level: OracleLevel
       }
       if (first.type.kind === 'array') {
         const two = [first, first];
-        add(fn, 'additive', 'metamorphic', property(fn, two, `    const [x, y, xy] = [guard(() => m.${fn.name}(a0)), guard(() => m.${fn.name}(a1)), guard(() => m.${fn.name}([...a0, ...a1]))];\n    return x === SKIP || y === SKIP || xy === SKIP || near(xy, x + y);`, 'additive'));
+        add(fn, 'additive', 'metamorphic', property(fn, two, `    const x = guard(() => m.${fn.name}(a0));\n    const y = guard(() => m.${fn.name}(a1));\n    const xy = guard(() => m.${fn.name}([...a0, ...a1]));\n    return x === SKIP || y === SKIP || xy === SKIP || near(xy, x + y);`, 'additive'));
         add(fn, 'order-independent', 'metamorphic', property(fn, params, `    const r = guard(() => ${call});\n    return r === SKIP || near(m.${fn.name}([...a0].reverse()), r);`, 'order-independent'));
       }
     }
@@ -204,7 +208,7 @@ export function planProperties(functions: ExportedFunction[], level: OracleLevel
 
 /**
  * The helpers every generated test file imports (`check`, `guard`, `call`...), as TypeScript.
- * `check` runs the property with a fixed seed and prints one `QE_RESULT` JSON line the agent reads,
+ * `check` runs the property with a fixed seed and prints one `QE_RESULT` line (base64url JSON) the agent reads,
  * then fails the test with the shrunk counter-example, so the file is also a plain runnable test.
  */
 export function harnessSource(): string {
@@ -246,15 +250,33 @@ export function hasNegative(v: unknown): boolean {
   return false;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function check(fn: string, oracle: string, arbs: fc.Arbitrary<any>[], predicate: (...args: any[]) => boolean | void): void {
-  const details = fc.check(fc.property(...(arbs as [fc.Arbitrary<unknown>]), predicate as (...a: unknown[]) => boolean), { numRuns: NUM_RUNS, seed: SEED });
+export function check<Ts extends unknown[]>(fn: string, oracle: string, arbs: { [K in keyof Ts]: fc.Arbitrary<Ts[K]> }, predicate: (...args: Ts) => boolean | void): void {
+  const details = fc.check(fc.property(...(arbs as unknown as [fc.Arbitrary<unknown>]), predicate as unknown as (a: unknown) => boolean), { numRuns: NUM_RUNS, seed: SEED });
   const error = details.errorInstance instanceof Error ? details.errorInstance.constructor.name + ': ' + details.errorInstance.message.split('\\n')[0] : details.errorInstance == null ? null : String(details.errorInstance);
   const result = { fn, oracle, failed: details.failed, numRuns: details.numRuns, counterexample: details.counterexample ? fc.stringify(details.counterexample) : null, shrinks: details.numShrinks, error };
-  console.log('QE_RESULT ' + JSON.stringify(result));
+  // base64url: test reporters escape comment text, this survives any of them.
+  console.log('QE_RESULT ' + Buffer.from(JSON.stringify(result)).toString('base64url'));
   if (details.failed) assert.fail(fn + ' violates ' + oracle + ' for ' + result.counterexample + (error ? ' (' + error + ')' : ''));
 }
 
 export { assert, fc };
+`;
+}
+
+/**
+ * Ambient declarations of the few Node APIs the generated tests use, so they type-check without
+ * `@types/node` being installed anywhere near the target.
+ */
+export function nodeShimSource(): string {
+  return `declare module 'node:test' {
+  export function test(name: string, fn: () => void | Promise<void>): void;
+}
+declare module 'node:assert/strict' {
+  const assert: { deepStrictEqual(actual: unknown, expected: unknown): void; fail(message: string): never };
+  export default assert;
+}
+declare const process: { env: Record<string, string | undefined> };
+declare const console: { log(...args: unknown[]): void };
+declare const Buffer: { from(text: string): { toString(encoding: 'base64url'): string } };
 `;
 }
