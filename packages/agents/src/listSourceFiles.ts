@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 
-/** Folders no agent looks into: dependencies, build output, VCS data. */
+/** Folders no agent looks into (besides dot-folders): dependencies, build output. */
 const SKIPPED = new Set(['node_modules', 'dist', 'build', 'coverage', '.git', '.turbo', '.next', 'out']);
 
 /** Options of `listSourceFiles`. */
@@ -24,10 +24,9 @@ export async function listSourceFiles(dir: string, options: ListSourceFilesOptio
     const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
     for (const entry of entries) {
       if (out.length >= limit) return;
-      if (entry.name.startsWith('.') && entry.name !== '.') continue;
       const full = join(folder, entry.name);
       if (entry.isDirectory()) {
-        if (!SKIPPED.has(entry.name)) await walk(full);
+        if (!SKIPPED.has(entry.name) && !entry.name.startsWith('.')) await walk(full);
       } else if (entry.isFile() && extensions.some((ext) => entry.name.endsWith(ext)) && !/\.d\.[cm]?ts$/.test(entry.name)) {
         out.push(relative(dir, full).replaceAll('\\', '/'));
       }
