@@ -51,6 +51,13 @@ const REWARD_WINDOW = 50;
 const FAILURE_RECURRENCE = 3;
 /** Task states remembered between selection and learning (by task id). */
 const STATE_CACHE_SIZE = 256;
+/**
+ * The patterns-table copy of a pattern (an index for lookup and sharing; the durable record is its
+ * memory_entries row, written every use) is refreshed when its confidence moved this much...
+ */
+const PATTERN_REFRESH_CONFIDENCE = 0.02;
+/** ...or this long after the last refresh, far inside its 7-day TTL. */
+const PATTERN_REFRESH_MS = 3600_000;
 
 /** The small persisted record of everything not in a model, experience or pattern row. */
 interface Meta {
@@ -62,14 +69,17 @@ interface Meta {
   rewardBaseline: { sum: number; count: number };
 }
 
-/** An experience as stored: `previous` links it to the prior experience of its type. */
+/**
+ * An experience as stored under `experiences/{seq % replayBufferSize}` (a ring: the newest
+ * overwrites the one it evicts). `previous` links it to the prior experience of its type.
+ */
 interface StoredExperience extends Omit<TaskExperience, 'nextStateKey'> {
+  seq: number;
   previous: number | null;
 }
 
 const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
-const pad = (seq: number): string => String(seq).padStart(12, '0');
 
 /**
  * Learns which of an agent's strategies works best per task type and state (seed 3.1), and
@@ -77,11 +87,12 @@ const pad = (seq: number): string => String(seq).padStart(12, '0');
  *
  * Persistence: all keys are under `phase2/learning/{agentId}/` in partition `learning`:
  * `meta` (exploration rate, task count, enabled, preferred strategies), `config`, `q/{stateKey}`
- * (one row of algorithm statistics per state, `{taskType}|*` for a task type), `experiences/{seq}`
- * (the last `replayBufferSize`), `patterns/{id}`, `failure-patterns/{id}`, and `state` (a full
- * snapshot, `saveState` only). Each `learnFromExecution` writes the rows it changed, the
- * experience, its pattern (also in the patterns table, 7-day TTL), failure patterns, `meta` and the
- * `learning:training` event in ONE memory transaction, so a crash loses nothing acknowledged.
+ * (one row of algorithm statistics per state, `{taskType}|*` for a task type),
+ * `experiences/{slot}` (a ring of `replayBufferSize`), `patterns/{id}`, `failure-patterns/{id}`,
+ * and `state` (a full snapshot, `saveState` only). Each `learnFromExecution` writes the rows it
+ * changed, the experience, its pattern (mirrored in the patterns table with the 7-day TTL),
+ * failure patterns, `meta` and the `learning:training` event in ONE memory transaction, so a
+ * crash loses nothing acknowledged.
  *
  * Experience replay (q-learning only): every `updateFrequency` tasks, `batchSize` distinct random
  * experiences from the buffer are re-applied as TD updates (that is what replay is for: propagating
@@ -114,6 +125,8 @@ export class LearningEngine {
   #patterns = new Map<string, LearnedPattern>();
   #failures = new Map<string, FailurePattern>();
   #stateCache = new Map<string, TaskState>();
+  /** When and at what confidence each own pattern was last written to the patterns table. */
+  #patternRecords = new Map<string, { confidence: number; at: number }>();
   #initialized = false;
 
   constructor(agentId: string, memory: SwarmMemoryManager, options: LearningEngineOptions = {}) {
@@ -151,9 +164,8 @@ export class LearningEngine {
     const stale = this.#restore();
     this.#memory.transaction(() => {
       this.#put('config', this.#config);
-      if (!stale) return;
-      for (const key of this.#keys('q/')) this.#memory.delete(key, { partition: PARTITION });
-      this.#writeMeta();
+      for (const key of stale) this.#memory.delete(key, { partition: PARTITION });
+      if (stale.length > 0) this.#writeMeta();
     });
     this.#initialized = true;
     if (this.#memory.retrieve(`${this.#prefix}meta`, { partition: PARTITION }) === null) {
@@ -228,8 +240,8 @@ export class LearningEngine {
     if (task === null || typeof task !== 'object' || typeof task.id !== 'string') {
       throw new LearningError('INVALID_TASK', 'task must be an object with a string id');
     }
-    const state = this.#stateCache.get(task.id) ?? extractTaskState(task, this.#resources);
-    if (state.taskType !== task.type) throw new LearningError('INVALID_TASK', `task ${task.id} changed its type`);
+    const cached = this.#stateCache.get(task.id);
+    const state = cached !== undefined && cached.taskType === task.type ? cached : extractTaskState(task, this.#resources);
     const arm = this.#armIndex.get(result?.strategy);
     if (arm === undefined) {
       throw new LearningError('UNKNOWN_STRATEGY', `unknown strategy ${String(result?.strategy)}; known: ${this.#arms.join(', ')}`);
@@ -381,7 +393,7 @@ export class LearningEngine {
       explorationRate: this.#explorationRate,
       taskCount: this.#taskCount,
       experiences: this.#readExperiences().map(([seq, e]) => {
-        const { previous: _previous, ...rest } = e;
+        const { previous: _previous, seq: _seq, ...rest } = e;
         const slot = this.#buffer.slotOf(seq);
         const next = slot < 0 ? -1 : this.#buffer.nextAt(slot);
         return { ...rest, nextStateKey: next < 0 ? null : this.#key(next) };
@@ -411,17 +423,17 @@ export class LearningEngine {
       const prior = lastOfType.get(e.taskType);
       lastOfType.set(e.taskType, { seq, next: e.nextStateKey });
       const { nextStateKey: _next, ...rest } = e;
-      return [seq, { ...rest, previous: prior !== undefined && prior.next === e.stateKey ? prior.seq : null }];
+      return [seq, { ...rest, seq, previous: prior !== undefined && prior.next === e.stateKey ? prior.seq : null }];
     });
     this.#memory.transaction(() => {
       for (const folder of ['q/', 'experiences/', 'patterns/', 'failure-patterns/']) {
         for (const key of this.#keys(folder)) this.#memory.delete(key, { partition: PARTITION });
       }
       for (const [key, row] of rows) this.#put(`q/${key}`, row);
-      for (const [seq, e] of stored) this.#put(`experiences/${pad(seq)}`, e);
+      for (const [seq, e] of stored) this.#put(`experiences/${seq % capacity}`, e);
       for (const p of state.patterns) {
         this.#put(`patterns/${p.id}`, p);
-        if (p.source === this.agentId) this.#storePatternRecord(p);
+        if (p.source === this.agentId) this.#storePatternRecord(p, true);
       }
       for (const f of state.failurePatterns) this.#put(`failure-patterns/${f.id}`, f);
       const meta: Meta = {
@@ -456,7 +468,7 @@ export class LearningEngine {
       this.#algorithm.link(this.#contextOf(b.stateAt(previousSlot)), b.armAt(previousSlot), b.rewardAt(previousSlot), ctx);
       b.setNext(previousSlot, ctx.state);
     }
-    const evicted = this.#buffer.push(seq, ctx.state, arm, reward);
+    this.#buffer.push(seq, ctx.state, arm, reward);
     this.#pending.set(typeIdx, seq);
     this.#taskCount++;
     if (this.#algorithm.usesEpsilon) {
@@ -481,10 +493,13 @@ export class LearningEngine {
     this.#memory.transaction(() => {
       this.#writeRows();
       const { nextStateKey: _next, ...stored } = experience;
-      this.#put(`experiences/${pad(seq)}`, { ...stored, previous: previousSlot >= 0 ? pendingSeq! : null } satisfies StoredExperience);
-      if (evicted !== null) this.#memory.delete(`${this.#prefix}experiences/${pad(evicted)}`, { partition: PARTITION });
+      this.#put(`experiences/${seq % this.#buffer.capacity}`, {
+        ...stored,
+        seq,
+        previous: previousSlot >= 0 ? pendingSeq! : null,
+      } satisfies StoredExperience);
       this.#put(`patterns/${pattern.id}`, pattern);
-      this.#storePatternRecord(pattern);
+      this.#storePatternRecord(pattern, pattern.trials === 1 || discovered);
       for (const f of failures) this.#put(`failure-patterns/${f.id}`, f);
       this.#writeMeta();
       this.#emit(LearningEventType.TRAINING, { agentId: this.agentId, experience, reward, improvement: improvementRate });
@@ -677,7 +692,18 @@ export class LearningEngine {
     this.#put('meta', meta);
   }
 
-  #storePatternRecord(pattern: LearnedPattern): void {
+  #storePatternRecord(pattern: LearnedPattern, force: boolean): void {
+    const last = this.#patternRecords.get(pattern.id);
+    const now = this.#clock();
+    if (
+      !force &&
+      last !== undefined &&
+      Math.abs(pattern.confidence - last.confidence) < PATTERN_REFRESH_CONFIDENCE &&
+      now - last.at < PATTERN_REFRESH_MS
+    ) {
+      return;
+    }
+    this.#patternRecords.set(pattern.id, { confidence: pattern.confidence, at: now });
     this.#memory.storePattern({
       // The patterns table's `pattern` is unique across agents, so it is scoped by agent.
       pattern: `${this.agentId}/${pattern.pattern}`,
@@ -703,18 +729,20 @@ export class LearningEngine {
     return this.#memory.query(`${prefix}%`, { partition: PARTITION }).filter((e) => e.key.startsWith(prefix));
   }
 
-  #readExperiences(): Array<[number, StoredExperience]> {
-    const prefix = `${this.#prefix}experiences/`;
+  /** Stored experiences, oldest first, with their keys. */
+  #readExperiences(): Array<[number, StoredExperience, string]> {
     return this.#entries('experiences/')
-      .map((e): [number, StoredExperience] => [Number(e.key.slice(prefix.length)), e.value as StoredExperience])
+      .map((e): [number, StoredExperience, string] => [(e.value as StoredExperience).seq, e.value as StoredExperience, e.key])
       .sort((a, b) => a[0] - b[0]);
   }
 
   /**
    * Rebuilds everything in memory from the store: the one path for initialize, reload and rollback.
-   * Returns true when the stored model rows belong to another algorithm (and were not loaded).
+   * Returns the keys it did not load: model rows of another algorithm, and experiences outside the
+   * ring (after `replayBufferSize` changed).
    */
-  #restore(): boolean {
+  #restore(): string[] {
+    const stale: string[] = [];
     this.#algorithm.clear();
     this.#buffer.clear();
     this.#types = [];
@@ -723,6 +751,7 @@ export class LearningEngine {
     this.#patterns.clear();
     this.#failures.clear();
     this.#preferred.clear();
+    this.#patternRecords.clear();
     const meta = this.#memory.retrieve(`${this.#prefix}meta`, { partition: PARTITION }) as Meta | null;
     const sameAlgorithm = meta === null || meta.algorithm === this.#config.algorithm;
     if (!sameAlgorithm) {
@@ -739,18 +768,26 @@ export class LearningEngine {
     const prefix = `${this.#prefix}q/`;
     for (const { key, value } of this.#entries('q/')) {
       const parsed = parseStateKey(key.slice(prefix.length));
-      if (parsed === null || !sameAlgorithm) continue;
+      if (parsed === null || !sameAlgorithm) {
+        stale.push(key);
+        continue;
+      }
       this.#algorithm.restoreRow(this.#typeOf(parsed.taskType) * TYPE_STRIDE + parsed.code, value);
     }
-    const codes = new Map<number, number>();
-    for (const [seq, e] of this.#readExperiences()) {
+    const experiences = this.#readExperiences();
+    const capacity = this.#buffer.capacity;
+    const last = experiences.at(-1)?.[0] ?? 0;
+    for (const [seq, e, key] of experiences) {
+      if (key !== `${this.#prefix}experiences/${seq % capacity}` || seq <= last - capacity) {
+        stale.push(key);
+        continue;
+      }
       const parsed = parseStateKey(e.stateKey);
       const arm = this.#armIndex.get(e.action);
       if (parsed === null || arm === undefined) continue;
       const typeIdx = this.#typeOf(parsed.taskType);
       const code = typeIdx * TYPE_STRIDE + parsed.code;
       this.#buffer.push(seq, code, arm, e.reward);
-      codes.set(seq, code);
       const previous = e.previous === null ? -1 : this.#buffer.slotOf(e.previous);
       if (previous >= 0) this.#buffer.setNext(previous, code);
       this.#pending.set(typeIdx, seq);
@@ -765,7 +802,7 @@ export class LearningEngine {
       this.#failures.set(f.id, f);
     }
     this.#algorithm.takeDirty();
-    return !sameAlgorithm;
+    return stale;
   }
 
   #validateState(state: LearningModelState): Array<[string, unknown]> {

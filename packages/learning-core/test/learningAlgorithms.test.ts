@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { ALGORITHMS, createRandom, type AlgorithmName, type LearningConfig } from '@qe-fleet/learning-core';
+import { openEngine, openMemory, runTasks } from './engineHelpers.js';
+
+const CONFIGS: Array<[AlgorithmName, Partial<LearningConfig>]> = [
+  ['q-learning', { algorithm: 'q-learning', discountFactor: 0, explorationDecay: 0.99 }],
+  ['q-learning', { algorithm: 'q-learning', discountFactor: 0.5, explorationDecay: 0.99 }],
+  ['ucb1', { algorithm: 'ucb1' }],
+  ['thompson-sampling', { algorithm: 'thompson-sampling' }],
+  ['discounted-thompson', { algorithm: 'discounted-thompson' }],
+  ['sliding-window-ucb', { algorithm: 'sliding-window-ucb' }],
+];
+
+describe('convergence on a stationary stochastic problem (success 0.3 / 0.5 / 0.8)', () => {
+  it('covers every algorithm', () => {
+    expect(new Set(CONFIGS.map(([name]) => name))).toEqual(new Set(ALGORITHMS));
+  });
+
+  for (const [name, config] of CONFIGS) {
+    it(`${name} ${JSON.stringify(config)} finds and mostly plays the best arm`, () => {
+      for (const seed of [1, 2, 3]) {
+        const engine = openEngine(openMemory(), config, { seed });
+        const chosen = runTasks(engine, 800, createRandom(1000 + seed));
+        const last = chosen.slice(-300);
+        const bestShare = last.filter((c) => c.strategy === 'best').length / last.length;
+        expect(bestShare, `seed ${seed}`).toBeGreaterThan(0.7);
+        expect(engine.recommendStrategy(engine.extractTaskState({ id: 'probe', type: 'unit-test' })).strategy).toBe('best');
+      }
+    });
+  }
+
+  it('a learner that ignored rewards would fail the same check (the check can fail)', () => {
+    const engine = openEngine(openMemory(), { algorithm: 'thompson-sampling' });
+    const chosen = runTasks(engine, 800, createRandom(7), { successRate: { 'unit-test': { slow: 0.5, medium: 0.5, best: 0.5 } } });
+    const bestShare = chosen.slice(-300).filter((c) => c.strategy === 'best').length / 300;
+    expect(bestShare).toBeLessThan(0.7);
+  });
+});
+
+describe('the task type is part of the state', () => {
+  for (const algorithm of ['q-learning', 'discounted-thompson'] as const) {
+    it(`${algorithm} learns a different best strategy per task type`, () => {
+      const engine = openEngine(openMemory(), { algorithm, discountFactor: 0 });
+      runTasks(engine, 1200, createRandom(5), {
+        types: ['unit-test', 'api-test'],
+        successRate: {
+          'unit-test': { slow: 0.2, medium: 0.3, best: 0.9 },
+          'api-test': { slow: 0.9, medium: 0.3, best: 0.2 },
+        },
+      });
+      const unit = engine.extractTaskState({ id: 'u', type: 'unit-test' });
+      const api = engine.extractTaskState({ id: 'a', type: 'api-test' });
+      expect(unit.taskType).toBe('unit-test');
+      expect(engine.recommendStrategy(unit).strategy).toBe('best');
+      expect(engine.recommendStrategy(api).strategy).toBe('slow');
+      expect(engine.selectStrategy(api).stateKey.startsWith('api-test|')).toBe(true);
+    });
+  }
+});
+
+describe('epsilon-greedy (q-learning)', () => {
+  it('decays epsilon per learned task to the floor, and never below', () => {
+    const engine = openEngine(openMemory(), { algorithm: 'q-learning', explorationRate: 0.5, explorationDecay: 0.9, minExplorationRate: 0.05 });
+    expect(engine.getExplorationRate()).toBe(0.5);
+    runTasks(engine, 1, createRandom(1));
+    expect(engine.getExplorationRate()).toBeCloseTo(0.45, 12);
+    runTasks(engine, 100, createRandom(1), { start: 1 });
+    expect(engine.getExplorationRate()).toBe(0.05);
+  });
+
+  it('explores at the rate epsilon says (random arm, so 2/3 of draws differ from the greedy one)', () => {
+    const engine = openEngine(openMemory(), { algorithm: 'q-learning', discountFactor: 0, explorationRate: 0.3, explorationDecay: 1, minExplorationRate: 0.3 });
+    runTasks(engine, 300, createRandom(3));
+    const state = engine.extractTaskState({ id: 'x', type: 'unit-test' });
+    let explored = 0;
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 3000; i++) {
+      const s = engine.selectStrategy(state);
+      if (s.explored) explored++;
+      counts.set(s.strategy, (counts.get(s.strategy) ?? 0) + 1);
+    }
+    expect(explored / 3000).toBeGreaterThan(0.17);
+    expect(explored / 3000).toBeLessThan(0.23);
+    expect(counts.get('slow')).toBeGreaterThan(200);
+    expect(counts.get('medium')).toBeGreaterThan(200);
+  });
+
+  it('bandits report no epsilon (they explore by their own rule) yet do explore early', () => {
+    const engine = openEngine(openMemory(), { algorithm: 'thompson-sampling' });
+    expect(engine.getExplorationRate()).toBe(0);
+    const chosen = runTasks(engine, 200, createRandom(9));
+    expect(chosen.slice(0, 50).some((c) => c.explored)).toBe(true);
+    expect(new Set(chosen.slice(0, 50).map((c) => c.strategy)).size).toBe(3);
+  });
+
+  it('when learning is disabled, selection only exploits', () => {
+    const engine = openEngine(openMemory(), { algorithm: 'q-learning', explorationRate: 1, minExplorationRate: 1, explorationDecay: 1 });
+    engine.setEnabled(false);
+    const state = engine.extractTaskState({ id: 'x', type: 'unit-test' });
+    for (let i = 0; i < 100; i++) expect(engine.selectStrategy(state).explored).toBe(false);
+  });
+});

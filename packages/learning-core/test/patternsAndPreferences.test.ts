@@ -1,0 +1,191 @@
+import { describe, expect, it } from 'vitest';
+import { LearningError, createRandom, errorClass, wilsonLowerBound, type LearnedPattern } from '@qe-fleet/learning-core';
+import { openEngine, openMemory, runTasks } from './engineHelpers.js';
+
+const task = (i: number, type = 'unit-test') => ({ id: `t${i}`, type });
+
+describe('learned patterns', () => {
+  it('count successes per task type and strategy, with a Wilson confidence after minPatternTrials', () => {
+    const memory = openMemory();
+    const engine = openEngine(memory, { minPatternTrials: 5 });
+    const outcomes = [true, true, false, true, true, true, false, true];
+    outcomes.forEach((success, i) => engine.learnFromExecution(task(i), { strategy: 'best', success, executionTime: 100 }));
+    const [pattern] = engine.getPatterns();
+    expect(pattern).toMatchObject({ pattern: 'unit-test:best', taskType: 'unit-test', strategy: 'best', successes: 6, trials: 8, usageCount: 8, source: 'agent-1' });
+    expect(pattern!.confidence).toBeCloseTo(wilsonLowerBound(6, 8), 12);
+    expect(pattern!.confidence).toBeCloseTo(0.4093, 3);
+
+    // below the minimum count the confidence is 0, however good the record
+    const fresh = openEngine(openMemory(), { minPatternTrials: 5 });
+    for (let i = 0; i < 4; i++) fresh.learnFromExecution(task(i), { strategy: 'best', success: true, executionTime: 100 });
+    expect(fresh.getPatterns()[0]!.confidence).toBe(0);
+
+    // mirrored in the patterns table (scoped by agent) with the seed's 7-day TTL
+    const record = memory.getPattern('agent-1/unit-test:best');
+    expect(record).not.toBeNull();
+    expect(record!.ttl).toBe(7 * 24 * 3600);
+    expect(record!.agentId).toBe('agent-1');
+    // discovered once, when the pattern reached minPatternTrials
+    expect(memory.queryEvents('learning:pattern_discovered')).toHaveLength(1);
+  });
+
+  it('sorts patterns by confidence', () => {
+    const engine = openEngine(openMemory(), { minPatternTrials: 3 });
+    runTasks(engine, 300, createRandom(4));
+    const confidences = engine.getPatterns().map((p) => p.confidence);
+    expect(confidences).toEqual([...confidences].sort((a, b) => b - a));
+    expect(engine.getPatterns()[0]!.strategy).toBe('best');
+  });
+});
+
+describe('failure patterns', () => {
+  it('groups failures by task type and error class (code, name, normalised message)', () => {
+    expect(errorClass(Object.assign(new Error('no such file'), { code: 'ENOENT' }))).toBe('ENOENT');
+    expect(errorClass(new TypeError('x is undefined'))).toBe('TypeError');
+    expect(errorClass(new Error('Timeout after 3012 ms in /tmp/a.ts'))).toBe(errorClass('timeout after 2998 ms in /home/b.ts'));
+    expect(errorClass('')).toBe('unknown');
+
+    const memory = openMemory();
+    const engine = openEngine(memory);
+    const fail = (i: number, strategy: string, errors: Array<string | Error>) =>
+      engine.learnFromExecution(task(i), { strategy, success: false, executionTime: 100, errors });
+    fail(1, 'slow', [new Error('Timeout after 3012 ms')]);
+    fail(2, 'best', ['timeout after 40 ms']);
+    fail(3, 'slow', [new TypeError('boom'), new TypeError('bang')]);
+    fail(4, 'slow', ['timeout after 7 ms']);
+    engine.learnFromExecution(task(5), { strategy: 'slow', success: true, executionTime: 100, errors: ['timeout after 1 ms'] });
+    const failures = engine.getFailurePatterns();
+    expect(failures.map((f) => [f.pattern, f.frequency])).toEqual([
+      ['unit-test:timeout after # ms', 3],
+      ['unit-test:TypeError', 1],
+    ]);
+    expect(failures[0]!.strategies).toEqual({ slow: 2, best: 1 });
+    // announced once, when it recurred for the third time
+    expect(memory.queryEvents('learning:failure_detected')).toHaveLength(1);
+  });
+});
+
+describe('importPattern', () => {
+  const shared = (overrides: Partial<LearnedPattern> = {}): LearnedPattern => ({
+    id: 'unit-test:medium',
+    pattern: 'unit-test:medium',
+    taskType: 'unit-test',
+    strategy: 'medium',
+    successes: 190,
+    trials: 200,
+    averageReward: 0.9,
+    confidence: 0.9,
+    usageCount: 200,
+    source: 'agent-2',
+    createdAt: 1,
+    lastUsedAt: 2,
+    ...overrides,
+  });
+
+  it('steers the recommendation before the agent has data of its own, and emits pattern_discovered', () => {
+    const memory = openMemory();
+    const engine = openEngine(memory);
+    const state = engine.extractTaskState(task(0));
+    expect(engine.recommendStrategy(state).strategy).toBe('slow'); // no data: the first strategy
+    expect(engine.importPattern(shared())).toBe(true);
+    expect(engine.recommendStrategy(state).strategy).toBe('medium');
+    expect(memory.queryEvents('learning:pattern_discovered')).toHaveLength(1);
+    expect(engine.getPatterns().find((p) => p.source === 'agent-2')).toMatchObject({ strategy: 'medium', trials: 200 });
+  });
+
+  it('counts a pattern imported twice once, and its weight is bounded so own data win', () => {
+    const memory = openMemory();
+    const engine = openEngine(memory);
+    const state = engine.extractTaskState(task(0));
+    engine.importPattern(shared());
+    const once = engine.recommendStrategy(state);
+    expect(engine.importPattern(shared())).toBe(false);
+    expect(engine.importPattern({ ...shared(), lastUsedAt: 99 })).toBe(false);
+    expect(engine.recommendStrategy(state)).toEqual(once);
+    expect(engine.getPatterns()).toHaveLength(1);
+    expect(memory.queryEvents('learning:pattern_discovered')).toHaveLength(1);
+
+    // an updated pattern from the same source replaces (does not add to) the earlier one
+    expect(engine.importPattern(shared({ successes: 380, trials: 400 }))).toBe(true);
+    expect(engine.getPatterns()).toHaveLength(1);
+
+    // the agent's own evidence that medium is poor overrides 400 imported trials
+    for (let i = 0; i < 40; i++) engine.learnFromExecution(task(i), { strategy: 'medium', success: false, executionTime: 20_000 });
+    for (let i = 40; i < 80; i++) engine.learnFromExecution(task(i), { strategy: 'best', success: true, executionTime: 100 });
+    expect(engine.recommendStrategy(state).strategy).toBe('best');
+  });
+
+  it('refuses own, unknown-strategy and low-confidence patterns, and rejects malformed ones', () => {
+    const engine = openEngine(openMemory());
+    expect(engine.importPattern(shared({ source: 'agent-1' }))).toBe(false);
+    expect(engine.importPattern(shared({ strategy: 'warp-drive' }))).toBe(false);
+    expect(engine.importPattern(shared({ successes: 6, trials: 10 }))).toBe(false);
+    expect(engine.getPatterns()).toHaveLength(0);
+    expect(() => engine.importPattern(shared({ successes: 300, trials: 200 }))).toThrow(LearningError);
+    expect(() => engine.importPattern(shared({ averageReward: Number.NaN }))).toThrow(/bad pattern/);
+  });
+});
+
+describe('setPreferredStrategy', () => {
+  it('changes what recommendStrategy returns for that task type only, until data beat it with confidence', () => {
+    const memory = openMemory();
+    const engine = openEngine(memory);
+    const unit = engine.extractTaskState(task(0));
+    const api = engine.extractTaskState(task(0, 'api-test'));
+    for (let i = 0; i < 6; i++) engine.learnFromExecution(task(i), { strategy: 'best', success: true, executionTime: 100 });
+    for (let i = 6; i < 12; i++) engine.learnFromExecution(task(i), { strategy: 'medium', success: i % 2 === 0, executionTime: 100 });
+    expect(engine.recommendStrategy(unit).strategy).toBe('best');
+
+    engine.setPreferredStrategy('unit-test', 'medium');
+    const rec = engine.recommendStrategy(unit);
+    expect(rec.strategy).toBe('medium');
+    expect(rec.reasoning).toMatch(/preferred/);
+    expect(engine.recommendStrategy(api).strategy).toBe('slow');
+    expect(memory.queryEvents('learning:strategy_changed')).toHaveLength(1);
+
+    // exploitation in selectStrategy follows it too
+    const disabledSelections = new Set<string>();
+    engine.setEnabled(false);
+    for (let i = 0; i < 20; i++) disabledSelections.add(engine.selectStrategy(unit).strategy);
+    expect([...disabledSelections]).toEqual(['medium']);
+    engine.setEnabled(true);
+
+    // a lot of evidence that best is better overrides the preference
+    for (let i = 12; i < 200; i++) engine.learnFromExecution(task(i), { strategy: i % 2 ? 'best' : 'medium', success: i % 2 === 1 || i % 4 === 0, executionTime: 100 });
+    expect(engine.recommendStrategy(unit).strategy).toBe('best');
+
+    engine.setPreferredStrategy('unit-test', null);
+    expect(() => engine.setPreferredStrategy('unit-test', 'nope')).toThrow(LearningError);
+  });
+});
+
+describe('setEnabled', () => {
+  it('when disabled, learnFromExecution records nothing and returns learned: false', () => {
+    const memory = openMemory();
+    const engine = openEngine(memory);
+    engine.learnFromExecution(task(1), { strategy: 'best', success: true, executionTime: 100 });
+    engine.setEnabled(false);
+    const before = engine.getState();
+    const events = memory.queryEvents('learning:training').length;
+    const outcome = engine.learnFromExecution(task(2), { strategy: 'best', success: true, executionTime: 100 });
+    expect(outcome.learned).toBe(false);
+    expect(outcome.experience).toBeNull();
+    expect(outcome.reward).toBeGreaterThan(0.9);
+    expect(engine.getState()).toEqual(before);
+    expect(memory.queryEvents('learning:training').length).toBe(events);
+    expect(engine.isEnabled()).toBe(false);
+  });
+});
+
+describe('events', () => {
+  it('emits learning:training with the experience, stored for 30 days', () => {
+    const memory = openMemory();
+    const engine = openEngine(memory);
+    const outcome = engine.learnFromExecution(task(1), { strategy: 'best', success: true, executionTime: 100 });
+    const [event] = memory.queryEvents<{ experience: unknown; reward: number }>('learning:training');
+    expect(event!.source).toBe('agent-1');
+    expect(event!.ttl).toBe(30 * 24 * 3600);
+    expect(event!.payload.experience).toEqual(outcome.experience);
+    expect(event!.payload.reward).toBe(outcome.reward);
+  });
+});

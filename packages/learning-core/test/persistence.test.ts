@@ -1,0 +1,158 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ALGORITHMS, LearningEngine, LearningError, createRandom, type LearnedPattern } from '@qe-fleet/learning-core';
+import { openEngine, openMemory, runTasks } from './engineHelpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'qe-learning-persist-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const imported: LearnedPattern = {
+  id: 'x',
+  pattern: 'api-test:medium',
+  taskType: 'api-test',
+  strategy: 'medium',
+  successes: 95,
+  trials: 100,
+  averageReward: 0.85,
+  confidence: 0.88,
+  usageCount: 100,
+  source: 'agent-9',
+  createdAt: 1,
+  lastUsedAt: 1,
+};
+
+describe('restart', () => {
+  for (const algorithm of ALGORITHMS) {
+    it(`${algorithm}: getState() is deep-equal after closing and reopening the file database`, () => {
+      const path = join(dir, `${algorithm}.db`);
+      const config = { algorithm, replayBufferSize: 120, updateFrequency: 7, batchSize: 5, minPatternTrials: 5, slidingWindowSize: 30 };
+      const memory = openMemory(path);
+      const engine = openEngine(memory, config);
+      engine.importPattern(imported);
+      runTasks(engine, 400, createRandom(3), { types: ['unit-test', 'api-test', 'e2e'] });
+      engine.setPreferredStrategy('e2e', 'medium');
+      const before = engine.getState();
+      expect(before.experiences).toHaveLength(120);
+      expect(before.experiences.filter((e) => e.nextStateKey !== null).length).toBeGreaterThan(100);
+      memory.close();
+
+      const reopened = openMemory(path);
+      const again = openEngine(reopened, config, { seed: 77 });
+      expect(again.getState()).toEqual(before);
+      expect(again.getExplorationRate()).toBe(engine.getExplorationRate());
+      expect(again.getTotalExperiences()).toBe(400);
+      const e2e = again.extractTaskState({ id: 'p', type: 'e2e' });
+      expect(again.recommendStrategy(e2e)).toEqual(engine.recommendStrategy(e2e));
+      // and it keeps learning from where it was
+      runTasks(again, 10, createRandom(4), { start: 400 });
+      expect(again.getTotalExperiences()).toBe(410);
+      reopened.close();
+    });
+  }
+
+  it('saveState stores a full snapshot; loadState replaces everything, persisted', () => {
+    const path = join(dir, 'snapshot.db');
+    const memory = openMemory(path);
+    const engine = openEngine(memory, { algorithm: 'q-learning', discountFactor: 0.3 });
+    runTasks(engine, 150, createRandom(8));
+    engine.saveState();
+    const saved = memory.retrieve('phase2/learning/agent-1/state', { partition: 'learning' });
+    expect(saved).toEqual(engine.getState());
+    const snapshot = engine.getState();
+
+    runTasks(engine, 150, createRandom(9), { start: 150, types: ['other'] });
+    expect(engine.getState()).not.toEqual(snapshot);
+    engine.loadState(snapshot);
+    expect(engine.getState()).toEqual(snapshot);
+    memory.close();
+
+    const reopened = openMemory(path);
+    expect(openEngine(reopened, { algorithm: 'q-learning', discountFactor: 0.3 }).getState()).toEqual(snapshot);
+    reopened.close();
+  });
+
+  it('loadState refuses a malformed state or another algorithm and writes nothing', () => {
+    const memory = openMemory();
+    const engine = openEngine(memory, { algorithm: 'ucb1' });
+    runTasks(engine, 30, createRandom(1));
+    const state = engine.getState();
+    const bad = [
+      { ...state, algorithm: 'q-learning' as const },
+      { ...state, version: 2 as 1 },
+      { ...state, taskCount: -1 },
+      { ...state, model: { 'no-key': {} } },
+      { ...state, model: { 'unit-test|*': { arms: { slow: [1, Number.NaN] } } } },
+      { ...state, experiences: [{ ...state.experiences[0]!, reward: 7 }] },
+    ];
+    for (const candidate of bad) {
+      expect(() => engine.loadState(candidate)).toThrow(LearningError);
+      expect(engine.getState()).toEqual(state);
+    }
+  });
+
+  it('a new algorithm starts its statistics afresh but keeps patterns and experiences', () => {
+    const path = join(dir, 'switch.db');
+    const memory = openMemory(path);
+    runTasks(openEngine(memory, { algorithm: 'ucb1' }), 50, createRandom(1));
+    memory.close();
+    const reopened = openMemory(path);
+    const engine = openEngine(reopened, { algorithm: 'q-learning' });
+    const state = engine.getState();
+    expect(state.model).toEqual({});
+    expect(state.experiences).toHaveLength(50);
+    expect(state.patterns.reduce((n, p) => n + p.trials, 0)).toBe(50);
+    expect(engine.getExplorationRate()).toBe(0.3);
+    reopened.close();
+  });
+});
+
+describe('SIGKILL mid-loop', () => {
+  const child = fileURLToPath(new URL('./fixtures/learnUntilKilled.ts', import.meta.url));
+
+  function runUntilKilled(path: string, algorithm: string, acks: number): Promise<string[]> {
+    return new Promise((resolve, reject) => {
+      const proc = spawn(process.execPath, ['--conditions=@qe-fleet/source', '--import', 'tsx', child, path, algorithm], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const acked: string[] = [];
+      let buffered = '';
+      let stderr = '';
+      proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      proc.stdout.on('data', (d: Buffer) => {
+        buffered += d.toString();
+        const lines = buffered.split('\n');
+        buffered = lines.pop()!;
+        for (const line of lines) if (line.startsWith('ack ')) acked.push(line.slice(4));
+        if (acked.length >= acks && !proc.killed) proc.kill('SIGKILL');
+      });
+      proc.on('exit', (_code, signal) => (signal === 'SIGKILL' ? resolve(acked) : reject(new Error(`child exited: ${stderr}`))));
+    });
+  }
+
+  it('keeps every acknowledged experience, and the statistics agree with them, across two kills', async () => {
+    for (const algorithm of ['q-learning', 'discounted-thompson']) {
+      const path = join(dir, `killed-${algorithm}.db`);
+      const first = await runUntilKilled(path, algorithm, 300);
+      const second = await runUntilKilled(path, algorithm, 200);
+      const memory = openMemory(path);
+      const engine = new LearningEngine('killed-agent', memory, {
+        config: { replayBufferSize: 100_000, algorithm: algorithm as 'q-learning' },
+        strategies: ['a', 'b', 'c'],
+      });
+      engine.initialize();
+      const state = engine.getState();
+      const stored = new Set(state.experiences.map((e) => e.taskId));
+      for (const id of [...first, ...second]) expect(stored.has(id), id).toBe(true);
+      expect(state.taskCount).toBe(state.experiences.length);
+      expect(state.taskCount).toBeGreaterThanOrEqual(first.length + second.length);
+      // each experience is in the pattern counts exactly once: nothing half-written
+      expect(state.patterns.reduce((n, p) => n + p.trials, 0)).toBe(state.taskCount);
+      expect(state.experiences.map((e) => e.taskId)).toEqual(state.experiences.map((_, i) => `task-${i}`));
+      memory.close();
+    }
+  }, 120_000);
+});

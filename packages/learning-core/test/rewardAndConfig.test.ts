@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import {
+  AGENT_CONFIGS,
+  AGGRESSIVE_CONFIG,
+  BALANCED_CONFIG,
+  CONSERVATIVE_CONFIG,
+  LearningError,
+  calculateReward,
+  createRandom,
+  normalCdf,
+  resolveLearningConfig,
+  wilsonLowerBound,
+  type ExecutionResult,
+} from '@qe-fleet/learning-core';
+import { openEngine, openMemory } from './engineHelpers.js';
+
+const ok: ExecutionResult = { strategy: 'best', success: true, executionTime: 1000 };
+
+function expectLearningError(fn: () => unknown, code: string, message: RegExp): void {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(LearningError);
+    expect((error as LearningError).code).toBe(code);
+    expect((error as Error).message).toMatch(message);
+    return;
+  }
+  throw new Error('expected a LearningError');
+}
+
+describe('calculateReward', () => {
+  it('stays in [0, 1] over random valid results, and orders success above failure', () => {
+    const random = createRandom(11);
+    for (let i = 0; i < 5000; i++) {
+      const result: ExecutionResult = {
+        strategy: 's',
+        success: random() < 0.5,
+        executionTime: random() * 1e6,
+        errors: Array.from({ length: Math.floor(random() * 5) }, () => 'e'),
+        coverage: random() < 0.5 ? random() : undefined,
+        satisfaction: random() < 0.5 ? random() : undefined,
+        resourceUsage: random() < 0.5 ? random() : undefined,
+      };
+      const r = calculateReward(result, random() < 0.3 ? { rating: random() } : undefined);
+      expect(r).toBeGreaterThanOrEqual(0);
+      expect(r).toBeLessThanOrEqual(1);
+      const flipped = calculateReward({ ...result, success: !result.success });
+      expect(result.success ? r > flipped : r < flipped).toBe(true);
+    }
+  });
+
+  it('computes the documented weighted mean', () => {
+    // success 0.45*1 + time 0.2*(30000/(30000+30000)) + errors 0.1*1 over weight 0.75
+    expect(calculateReward({ strategy: 's', success: true, executionTime: 30_000 })).toBeCloseTo((0.45 + 0.1 + 0.1) / 0.75, 12);
+    // instant perfect run with every signal at its best is 1; a failure with everything at worst is near 0
+    expect(calculateReward({ strategy: 's', success: true, executionTime: 0, coverage: 1, satisfaction: 1, resourceUsage: 1 })).toBe(1);
+    const worst = calculateReward({ strategy: 's', success: false, executionTime: 1e9, errors: Array(99).fill('x'), coverage: 0, satisfaction: 0, resourceUsage: 0 });
+    expect(worst).toBeLessThan(0.01);
+    // the reference time comes from the option (the engine passes the task timeout)
+    expect(calculateReward(ok, undefined, { referenceTimeMs: 1000 })).toBeCloseTo((0.45 + 0.1 + 0.1) / 0.75, 12);
+    // feedback rating overrides satisfaction
+    expect(calculateReward({ ...ok, satisfaction: 0 }, { rating: 1 })).toBeGreaterThan(calculateReward({ ...ok, satisfaction: 0 }));
+  });
+
+  it.each([
+    ['NaN time', { executionTime: Number.NaN }, /executionTime/],
+    ['infinite time', { executionTime: Number.POSITIVE_INFINITY }, /executionTime/],
+    ['negative time', { executionTime: -1 }, /executionTime/],
+    ['NaN coverage', { coverage: Number.NaN }, /coverage/],
+    ['coverage above 1', { coverage: 1.5 }, /coverage/],
+    ['non-boolean success', { success: 'yes' }, /success/],
+  ])('refuses %s with INVALID_RESULT', (_name, patch, message) => {
+    expectLearningError(() => calculateReward({ ...ok, ...patch } as ExecutionResult), 'INVALID_RESULT', message);
+  });
+
+  it('a refused result writes nothing through learnFromExecution', () => {
+    const memory = openMemory();
+    const engine = openEngine(memory);
+    engine.learnFromExecution({ id: 't1', type: 'unit-test' }, ok);
+    const before = engine.getState();
+    const events = memory.queryEvents('learning:training').length;
+    expectLearningError(() => engine.learnFromExecution({ id: 't2', type: 'unit-test' }, { ...ok, executionTime: Number.NaN }), 'INVALID_RESULT', /executionTime/);
+    expectLearningError(() => engine.learnFromExecution({ id: 't3', type: 'unit-test' }, { ...ok, strategy: 'nope' }), 'UNKNOWN_STRATEGY', /nope/);
+    expectLearningError(() => engine.learnFromExecution({ id: 't4', type: '' }, ok), 'INVALID_TASK', /type/);
+    expect(engine.getState()).toEqual(before);
+    expect(memory.queryEvents('learning:training').length).toBe(events);
+    expect(engine.getTotalExperiences()).toBe(1);
+  });
+});
+
+describe('Wilson lower bound (95 %)', () => {
+  it.each([
+    [0, 10, 0],
+    [10, 10, 0.722467],
+    [3, 3, 0.438503],
+    [8, 10, 0.490160],
+    [50, 100, 0.403832],
+    [95, 100, 0.88825],
+    [0, 0, 0],
+  ])('%i of %i -> %f', (s, n, expected) => {
+    expect(wilsonLowerBound(s, n)).toBeCloseTo(expected, 5);
+  });
+
+  it('normalCdf matches known values', () => {
+    expect(normalCdf(0)).toBeCloseTo(0.5, 7);
+    expect(normalCdf(1.959963984540054)).toBeCloseTo(0.975, 6);
+    expect(normalCdf(-1)).toBeCloseTo(0.158655, 6);
+  });
+});
+
+describe('config', () => {
+  it('exports the seed presets and agent configs', () => {
+    expect(BALANCED_CONFIG).toMatchObject({ learningRate: 0.1, discountFactor: 0.95, explorationRate: 0.3, explorationDecay: 0.995, minExplorationRate: 0.01, batchSize: 32, updateFrequency: 10 });
+    expect(CONSERVATIVE_CONFIG).toMatchObject({ learningRate: 0.05, discountFactor: 0.99, batchSize: 16, updateFrequency: 20, maxMemorySize: 50 * 1024 * 1024 });
+    expect(AGGRESSIVE_CONFIG).toMatchObject({ learningRate: 0.2, explorationRate: 0.5, minExplorationRate: 0.05, batchSize: 64, updateFrequency: 5 });
+    expect(AGENT_CONFIGS['flaky-test-detector']).toEqual({ learningRate: 0.12, explorationRate: 0.25, batchSize: 128 });
+    for (const preset of [BALANCED_CONFIG, CONSERVATIVE_CONFIG, AGGRESSIVE_CONFIG]) expect(resolveLearningConfig(preset)).toEqual(preset);
+    for (const partial of Object.values(AGENT_CONFIGS)) expect(() => resolveLearningConfig(partial)).not.toThrow();
+  });
+
+  it('resolves a partial over BALANCED_CONFIG', () => {
+    expect(resolveLearningConfig({ algorithm: 'ucb1', batchSize: 8 })).toEqual({ ...BALANCED_CONFIG, algorithm: 'ucb1', batchSize: 8 });
+  });
+
+  it.each([
+    [{ learningRate: 0 }, /"learningRate" must be a number in \(0, 1\], got 0/],
+    [{ learningRate: Number.NaN }, /"learningRate"/],
+    [{ discountFactor: 1 }, /"discountFactor" must be a number in \[0, 1\)/],
+    [{ explorationRate: 1.2 }, /"explorationRate" must be a number in \[0, 1\]/],
+    [{ minExplorationRate: 0.5 }, /"minExplorationRate" must be at most explorationRate/],
+    [{ batchSize: 2.5 }, /"batchSize" must be an integer in \[1, 1000\]/],
+    [{ batchSize: 2000 }, /"batchSize" must be an integer in \[1, 1000\]/],
+    [{ algorithm: 'sarsa' }, /"algorithm" must be one of q-learning, ucb1/],
+    [{ enabled: 'yes' }, /"enabled" must be a boolean/],
+    [{ banditDiscount: 0 }, /"banditDiscount"/],
+    [{ learningrate: 0.1 }, /unknown learning config key "learningrate"/],
+  ])('refuses %j with INVALID_CONFIG', (partial, message) => {
+    expectLearningError(() => resolveLearningConfig(partial as never), 'INVALID_CONFIG', message);
+  });
+});
