@@ -8,6 +8,7 @@ export type AgentErrorCode =
   | 'NON_LOOPBACK'
   | 'CATALOGUE_INVALID'
   | 'UNKNOWN_STRATEGY'
+  | 'UNKNOWN_AGENT'
   | 'ABORTED';
 
 /** The one error type of @qe-fleet/agents. `code` is stable; `message` says what to do about it. */

@@ -23,3 +23,36 @@ export { runAgentTask } from './runAgentTask.js';
 export type { RunAgentTaskOptions } from './runAgentTask.js';
 export { PilotAgent } from './PilotAgent.js';
 export type { PilotAgentOptions } from './PilotAgent.js';
+export { findOpenApiFile, loadOpenApiRoutes } from './loadOpenApiRoutes.js';
+export type { OpenApiRoute, RouteParameter } from './loadOpenApiRoutes.js';
+export { runEslint } from './runEslint.js';
+export type { RuleMapping, RunEslintOptions } from './runEslint.js';
+
+// code-reviewer
+export { CODE_REVIEW_STRATEGIES, CodeReviewer } from './CodeReviewer.js';
+export type { CodeReviewConfig, CodeReviewerOptions } from './CodeReviewer.js';
+export { CodeReviewerAgent } from './CodeReviewerAgent.js';
+export type { CodeReviewerAgentOptions } from './CodeReviewerAgent.js';
+export { findDuplicates } from './findDuplicates.js';
+export type { Duplicate, FindDuplicatesOptions } from './findDuplicates.js';
+export { findUnawaitedCalls } from './findUnawaitedCalls.js';
+export type { UnawaitedCall } from './findUnawaitedCalls.js';
+
+// security-scanner
+export { SECURITY_SCAN_STRATEGIES, SecurityScanner } from './SecurityScanner.js';
+export type { SecurityScanConfig, SecurityScannerOptions } from './SecurityScanner.js';
+export { SecurityScannerAgent } from './SecurityScannerAgent.js';
+export type { SecurityScannerAgentOptions } from './SecurityScannerAgent.js';
+export { findSecuritySinks } from './findSecuritySinks.js';
+export type { FindSecuritySinksOptions, SecuritySink } from './findSecuritySinks.js';
+export { findSecrets, shannonEntropy } from './findSecrets.js';
+export type { FindSecretsOptions, SecretMatch } from './findSecrets.js';
+export { loadAdvisories, matchAdvisories, parseAdvisories, readLockedPackages } from './checkDependencies.js';
+export type { Advisory, LockedPackage, VulnerableDependency } from './checkDependencies.js';
+export { satisfiesRange } from './satisfiesRange.js';
+export { runLiveProbes } from './runLiveProbes.js';
+export type { LiveProbeOptions, ProbeHit } from './runLiveProbes.js';
+
+// Registry for the fleet app.
+export { AGENT_IDS, createPilotAgents } from './createPilotAgents.js';
+export type { CreatePilotAgentsOptions } from './createPilotAgents.js';
