@@ -1,17 +1,19 @@
 import { performance } from 'node:perf_hooks';
 import {
   AGENT_CONFIGS,
-  BALANCED_CONFIG,
   ImprovementLoop,
   LearningEngine,
   LearningEventType,
+  PerformanceSafeguard,
   PerformanceTracker,
+  StateVersioning,
   resolveLearningConfig,
 } from '@qe-fleet/learning-core';
 import type {
   ExecutionResult,
   LearnedPattern,
   LearningConfig,
+  SnapshotInput,
   StrategyDefinition,
 } from '@qe-fleet/learning-core';
 import { SwarmMemoryManager } from '@qe-fleet/memory';
@@ -50,6 +52,14 @@ export interface AgentMetrics {
   initHeapDeltaBytes: number;
 }
 
+interface Ready {
+  memory: SwarmMemoryManager;
+  engine: LearningEngine;
+  tracker: PerformanceTracker;
+  loop: ImprovementLoop;
+  safeguard: PerformanceSafeguard;
+}
+
 type Listener<E extends keyof AgentEvents> = (payload: AgentEvents[E]) => void;
 
 /**
@@ -80,9 +90,9 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
   #engine: LearningEngine | null = null;
   #tracker: PerformanceTracker | null = null;
   #loop: ImprovementLoop | null = null;
+  #safeguard: PerformanceSafeguard | null = null;
   #strategies = new Map<string, StrategyDefinition>();
   #importTimer: unknown = null;
-  #importLedger: Record<string, number> = {};
   #status: 'created' | 'initializing' | 'ready' | 'stopping' | 'stopped' = 'created';
   #tasksExecuted = 0;
   #tasksFailed = 0;
@@ -116,7 +126,6 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
     this.#scheduler = options.scheduler ?? systemScheduler;
     try {
       this.#config = resolveLearningConfig({
-        ...BALANCED_CONFIG,
         ...AGENT_CONFIGS[options.type],
         ...options.learning,
         enabled: options.learningEnabled ?? options.learning?.enabled ?? true,
@@ -170,6 +179,11 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
     return this.#ready().loop;
   }
 
+  /** Seed 10.1 safeguard: checks every tracker window, rolls back and disables learning on a drop. */
+  get safeguard(): PerformanceSafeguard {
+    return this.#ready().safeguard;
+  }
+
   /** Per-task learning overhead, as measured so far (read-only use: merge it into another). */
   get overheadHistogram(): OverheadHistogram {
     return this.#histogram;
@@ -214,8 +228,9 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
   }
 
   /**
-   * Seed 4.1: engine, tracker and loop on the shared store, the agent registered with its
-   * capabilities, the improvement loop and the periodic pattern import started on the scheduler.
+   * Seed 4.1: engine, tracker, loop and safeguard (seed 10) on the shared store, the agent
+   * registered with its capabilities; with learning on, the improvement loop, the safeguard and
+   * the periodic pattern sync are started on the scheduler.
    */
   protected async initializeLearning(): Promise<void> {
     const memory = this.#memory;
@@ -225,18 +240,24 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
       throw new FacadeError('NO_STRATEGIES', `agent ${this.id} declares no strategies`, { agentId: this.id });
     }
     this.#strategies = new Map(strategies.map((s) => [s.name, s]));
-    const common = { clock: this.#clock, random: this.#random, logger: this.logger };
-    const engine = new LearningEngine(this.id, memory, { ...common, config: this.#config, strategies: [...strategies] });
-    await engine.initialize();
-    const tracker = new PerformanceTracker(this.id, memory, { clock: this.#clock });
-    await tracker.initialize();
-    const loop = new ImprovementLoop(this.id, memory, engine, tracker, {
-      clock: this.#clock,
+    const clock = this.#clock;
+    const logger = this.logger;
+    const resources = this.#options.resources;
+    const engine = new LearningEngine(this.id, memory, {
+      config: this.#config,
+      strategies,
+      clock,
       random: this.#random,
-      scheduler: this.#scheduler,
+      logger,
+      ...(resources === undefined ? {} : { resources }),
     });
-    await loop.initialize();
-    this.#importLedger = memory.retrieve<Record<string, number>>(this.#key('imported-patterns'), { partition: 'learning' }) ?? {};
+    engine.initialize();
+    const tracker = new PerformanceTracker(this.id, memory, { clock, logger });
+    tracker.initialize();
+    const loop = new ImprovementLoop(this.id, memory, engine, tracker, { clock, random: this.#random, scheduler: this.#scheduler, logger });
+    loop.initialize();
+    const versioning = new StateVersioning(this.id, memory, engine, { clock });
+    const safeguard = new PerformanceSafeguard(this.id, memory, engine, tracker, versioning, { loop, clock, logger });
     memory.registerAgent({
       id: this.id,
       type: this.type,
@@ -247,8 +268,10 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
     this.#engine = engine;
     this.#tracker = tracker;
     this.#loop = loop;
-    if (this.#config.enabled) {
-      await loop.start(this.#options.improvementIntervalMs ?? HOUR_MS);
+    this.#safeguard = safeguard;
+    if (engine.isEnabled()) {
+      safeguard.start();
+      loop.start(this.#options.improvementIntervalMs ?? HOUR_MS);
       const importEvery = this.#options.patternImportIntervalMs ?? HOUR_MS;
       if (importEvery > 0) this.#importTimer = this.#scheduler.setInterval(() => this.#syncPatterns(), importEvery);
     }
@@ -274,7 +297,8 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
     const learning = engine.isEnabled();
     const state = engine.extractTaskState(task);
     const test = learning ? loop.assignStrategy(task.type) : null;
-    const selection = test === null ? (learning ? engine.selectStrategy(state) : engine.recommendStrategy(state)) : null;
+    // With learning off the engine exploits only.
+    const selection = test === null ? engine.selectStrategy(state) : null;
     const name = test?.strategy ?? selection?.strategy ?? '';
     const strategy = this.#strategies.get(name);
     if (strategy === undefined) {
@@ -316,7 +340,7 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
       tracker.recordSnapshot(snapshotOf(execution));
       if (learning) engine.learnFromExecution(task, execution, result?.feedback);
       if (test !== null) loop.recordTestResult(test.testId, name, execution.success, executionTime);
-      memory.storeEvent(
+      memory.storeEvent<unknown>(
         error === null
           ? { type: 'agent:post_task', source: this.id, payload: this.#postPayload(task, choice, execution) }
           : { type: 'agent:task_error', source: this.id, payload: this.#errorPayload(task, name, error) },
@@ -384,21 +408,15 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
     const entries = memory.query<LearnedPattern>(`${SHARED_PREFIX}%`, { partition: 'learning', ...this.#caller() });
     let imported = 0;
     for (const entry of entries) {
-      const pattern = entry.value;
-      if (
-        entry.owner === this.id ||
-        pattern.source === this.id ||
-        !this.#strategies.has(pattern.strategy) ||
-        !(pattern.confidence >= this.#config.patternConfidenceThreshold) ||
-        (this.#importLedger[entry.key] ?? -1) >= pattern.trials
-      ) {
-        continue;
+      if (entry.owner === this.id) continue;
+      try {
+        // The engine refuses its own patterns, unknown strategies, low confidence and unchanged evidence.
+        if (engine.importPattern(entry.value)) imported++;
+      } catch (error) {
+        // One malformed entry from a peer must not stop the import of the others.
+        this.logger.warn(`${this.id} skipped shared pattern ${entry.key}: ${describe(error)}`);
       }
-      engine.importPattern(pattern);
-      this.#importLedger[entry.key] = pattern.trials;
-      imported++;
     }
-    if (imported > 0) memory.store(this.#key('imported-patterns'), this.#importLedger, { partition: 'learning' });
     return imported;
   }
 
@@ -450,9 +468,10 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
     if (this.#importTimer !== null) this.#scheduler.clearInterval(this.#importTimer);
     this.#importTimer = null;
     try {
-      await this.#loop!.stop();
-      await this.#engine!.saveState();
-      const report = await this.#tracker!.generateReport();
+      this.#loop!.stop();
+      this.#safeguard!.stop();
+      this.#engine!.saveState();
+      const report = this.#tracker!.generateReport();
       this.#flush(memory);
       memory.store(this.#key('report'), report, { partition: 'learning' });
       memory.updateAgentStatus(this.id, 'stopped');
@@ -462,15 +481,15 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
     }
   }
 
-  #ready(): { memory: SwarmMemoryManager; engine: LearningEngine; tracker: PerformanceTracker; loop: ImprovementLoop } {
-    if (this.#status !== 'ready' || this.#memory === null || this.#engine === null || this.#tracker === null || this.#loop === null) {
+  #ready(): Ready {
+    if (this.#status !== 'ready' || this.#memory === null || this.#engine === null || this.#tracker === null || this.#loop === null || this.#safeguard === null) {
       throw new FacadeError(
         this.#status === 'stopped' || this.#status === 'stopping' ? 'SHUT_DOWN' : 'NOT_INITIALIZED',
         `agent ${this.id} is ${this.#status === 'ready' ? 'not initialised' : this.#status}`,
         { agentId: this.id },
       );
     }
-    return { memory: this.#memory, engine: this.#engine, tracker: this.#tracker, loop: this.#loop };
+    return { memory: this.#memory, engine: this.#engine, tracker: this.#tracker, loop: this.#loop, safeguard: this.#safeguard };
   }
 
   async #runWithTimeout(task: Task<I>, strategy: StrategyDefinition, controller: AbortController): Promise<TaskResult<O>> {
@@ -595,8 +614,18 @@ function pickMetrics(result: TaskResult<unknown> | undefined): Partial<Execution
   return picked;
 }
 
-function snapshotOf(execution: ExecutionResult) {
-  return execution;
+/** One task as a performance snapshot, mapped as the learning-core simulator does (a failure counts as an error even without a message). */
+function snapshotOf(execution: ExecutionResult): SnapshotInput {
+  return {
+    metrics: {
+      tasksCompleted: 1,
+      successRate: execution.success ? 1 : 0,
+      averageExecutionTime: execution.executionTime,
+      errorRate: !execution.success || (execution.errors?.length ?? 0) > 0 ? 1 : 0,
+      userSatisfaction: execution.satisfaction ?? 0,
+      resourceEfficiency: execution.resourceUsage ?? 0,
+    },
+  };
 }
 
 function toError(value: unknown): Error {

@@ -8,7 +8,8 @@ export type FacadeErrorCode =
   | 'UNKNOWN_STRATEGY'
   | 'TASK_FAILED'
   | 'TASK_TIMEOUT'
-  | 'FLEET_INIT_FAILED';
+  | 'FLEET_INIT_FAILED'
+  | 'FLEET_SHUTDOWN_FAILED';
 
 /** Where a task error happened, so a caller can tell which agent, task and strategy failed. */
 export interface FacadeErrorContext {

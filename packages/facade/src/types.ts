@@ -6,6 +6,7 @@ import type {
   LearningConfig,
   LearningFeedback,
   LearningTask,
+  ResourceProbe,
   StrategyDefinition,
 } from '@qe-fleet/learning-core';
 import type { Clock, Logger, SwarmMemoryManager } from '@qe-fleet/memory';
@@ -92,6 +93,8 @@ export interface BaseAgentOptions {
   random?: () => number;
   logger?: Logger;
   scheduler?: Scheduler;
+  /** How free the machine is (0..1), a state feature. Default: the engine's OS probe. */
+  resources?: ResourceProbe;
   /** Period of the improvement loop. Default 1 hour (seed 4.1). */
   improvementIntervalMs?: number;
   /** Period of the shared-pattern import. Default 1 hour (seed 8.3). 0 disables it. */
@@ -143,6 +146,7 @@ export interface LearningDashboard {
   performance: {
     avgOverhead: number;
     peakOverhead: number;
+    p50Overhead: number;
     p95Overhead: number;
     p99Overhead: number;
     /** Tasks the overhead figures are measured over. */

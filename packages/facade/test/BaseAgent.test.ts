@@ -1,0 +1,251 @@
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { describe, expect, it } from 'vitest';
+import { FacadeError } from '@qe-fleet/facade';
+import type { ExecutedTaskResult, StrategyChoice, Task, TaskResult } from '@qe-fleet/facade';
+import { BaseAgent } from '@qe-fleet/facade';
+import type { StrategyDefinition } from '@qe-fleet/learning-core';
+import { ManualTimers } from './support/ManualTimers.js';
+import { SimulatedAgent, tasks } from './support/SimulatedAgent.js';
+import type { SimMode } from './support/SimulatedAgent.js';
+import { openMemory, simAgent, simOptions, tempDir } from './support/setup.js';
+
+async function caught(promise: Promise<unknown>): Promise<FacadeError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof FacadeError) return error;
+    throw error;
+  }
+  throw new Error('expected a FacadeError');
+}
+
+class HookedAgent extends SimulatedAgent {
+  readonly log: string[] = [];
+  protected override onPreTask(task: Task<{ mode?: SimMode }>, choice: StrategyChoice): void {
+    this.log.push(`pre:${task.id}:${choice.strategy.name}`);
+  }
+  protected override onPostTask(task: Task<{ mode?: SimMode }>, result: ExecutedTaskResult<{ arm: string }>): void {
+    this.log.push(`post:${task.id}:${result.success}`);
+  }
+  protected override onTaskError(task: Task<{ mode?: SimMode }>, error: FacadeError): void {
+    this.log.push(`error:${task.id}:${error.code}`);
+  }
+}
+
+/** Returns no executionTime and spends a known minimum of wall time. */
+class WallClockAgent extends BaseAgent {
+  protected getStrategies(): StrategyDefinition[] {
+    return [{ name: 'only' }];
+  }
+  protected async executeWithStrategy(): Promise<TaskResult> {
+    const until = performance.now() + 3;
+    while (performance.now() < until);
+    return { success: true };
+  }
+}
+
+describe('BaseAgent options and lifecycle', () => {
+  it('refuses bad options with INVALID_OPTIONS and tasks before initialize with NOT_INITIALIZED', async () => {
+    const timers = new ManualTimers();
+    const memory = openMemory(timers);
+    for (const bad of [{ id: '' }, { id: 'has space' }, { type: '' }, { memory: 42 as never }, { learning: { learningRate: 5 } }, { metricsFlushEvery: -1 }]) {
+      expect(() => simAgent(timers, memory, bad)).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
+    }
+    const agent = simAgent(timers, memory);
+    expect((await caught(agent.executeTask({ id: 't', type: 'x' }))).code).toBe('NOT_INITIALIZED');
+    expect(() => agent.learningEngine).toThrow(FacadeError);
+    memory.close();
+  });
+
+  it('registers the agent with its capabilities, learns with AGENT_CONFIGS[type] over BALANCED_CONFIG, starts the loop', async () => {
+    const timers = new ManualTimers();
+    const memory = openMemory(timers);
+    const agent = simAgent(timers, memory, { capabilities: ['unit-tests', 'boundary-analysis'], learning: { batchSize: 8 } });
+    await agent.initialize();
+    expect(memory.getAgent('sim-1')).toMatchObject({ type: 'test-generator', capabilities: ['unit-tests', 'boundary-analysis'], status: 'active' });
+    expect(agent.learningEngine.isEnabled()).toBe(true);
+    expect(agent.learningConfig).toMatchObject({ learningRate: 0.15, explorationRate: 0.4, batchSize: 8, discountFactor: 0.95 });
+    expect(agent.improvementLoop.isActive()).toBe(true);
+    await expect(agent.initialize()).rejects.toThrow(FacadeError);
+    await agent.shutdown();
+    memory.close();
+  });
+
+  it('runs tasks through the hooks, stores one event per task and learns from each', async () => {
+    const timers = new ManualTimers();
+    const memory = openMemory(timers);
+    const agent = new HookedAgent(simOptions(timers, memory));
+    const announced: string[] = [];
+    agent.on('agent:pre_task', (e) => announced.push(`pre:${e.taskId}`));
+    const off = agent.on('agent:post_task', (e) => announced.push(`post:${e.taskId}`));
+    await agent.initialize();
+    const results: ExecutedTaskResult<{ arm: string }>[] = [];
+    for (const task of tasks('t', 20)) results.push(await agent.executeTask(task));
+    off();
+    await agent.executeTask({ id: 'last', type: 'unit-test-generation' });
+
+    expect(agent.log.slice(0, 2)).toEqual([`pre:t-0:${results[0]!.strategy}`, `post:t-0:${results[0]!.success}`]);
+    expect(announced.slice(0, 2)).toEqual(['pre:t-0', 'post:t-0']);
+    expect(announced.filter((a) => a.startsWith('post')).length).toBe(20);
+    for (const result of results) {
+      const arm = agent.arms[result.strategy]!;
+      expect(result.output).toEqual({ arm: result.strategy });
+      // The simulator's virtual time is the task's duration, not the wall time.
+      expect(result.executionTime).toBeGreaterThanOrEqual(arm.timeMs * 0.5);
+      expect(result.overheadMs).toBeGreaterThan(0);
+    }
+    expect(memory.queryEvents('agent:post_task').length).toBe(21);
+    expect(agent.learningEngine.getTotalExperiences()).toBe(21);
+    expect(agent.getMetrics()).toMatchObject({ tasksExecuted: 21, overhead: { count: 21 } });
+    await agent.shutdown();
+    memory.close();
+  });
+
+  it('measures the duration when the agent does not report one', async () => {
+    const timers = new ManualTimers();
+    const memory = openMemory(timers);
+    const agent = new WallClockAgent({ id: 'wall', type: 'api-tester', memory, clock: timers.now, scheduler: timers });
+    await agent.initialize();
+    const result = await agent.executeTask({ id: 'w1', type: 'probe' });
+    expect(result.executionTime).toBeGreaterThanOrEqual(3);
+    expect(result.overheadMs).toBeLessThan(result.executionTime);
+    await agent.shutdown();
+    memory.close();
+  });
+
+  it('learns from a throwing task as a failure, rejects with TASK_FAILED in context, and keeps working', async () => {
+    const timers = new ManualTimers();
+    const memory = openMemory(timers);
+    const agent = new HookedAgent(simOptions(timers, memory));
+    await agent.initialize();
+    const error = await caught(agent.executeTask({ id: 'boom', type: 'unit-test-generation', input: { mode: 'throw' } }));
+    expect(error).toMatchObject({ code: 'TASK_FAILED', taskId: 'boom', agentId: 'sim-1' });
+    expect(error.cause).toBeInstanceOf(RangeError);
+    expect(Object.keys(agent.arms)).toContain(error.strategy);
+    expect(agent.log).toEqual([`pre:boom:${error.strategy}`, 'error:boom:TASK_FAILED']);
+    expect(agent.learningEngine.getTotalExperiences()).toBe(1);
+    expect(agent.learningEngine.getFailurePatterns()).toEqual([expect.objectContaining({ errorClass: 'RangeError', taskType: 'unit-test-generation' })]);
+    expect(memory.queryEvents('agent:task_error')).toEqual([expect.objectContaining({ source: 'sim-1', payload: expect.objectContaining({ code: 'TASK_FAILED' }) })]);
+    const next = await agent.executeTask({ id: 'after', type: 'unit-test-generation' });
+    expect(next.taskId).toBe('after');
+    expect(agent.getMetrics()).toMatchObject({ tasksExecuted: 2, tasksFailed: next.success ? 1 : 2 });
+    await agent.shutdown();
+    memory.close();
+  });
+
+  it('times out a task that ignores its signal: TASK_TIMEOUT, signal aborted, learned as a failure', async () => {
+    const timers = new ManualTimers();
+    const memory = openMemory(timers);
+    const agent = simAgent(timers, memory);
+    await agent.initialize();
+    const pending = caught(agent.executeTask({ id: 'slow', type: 'unit-test-generation', timeout: 5000, input: { mode: 'hang' } }));
+    timers.advance(4999);
+    expect(agent.signals[0]!.aborted).toBe(false);
+    timers.advance(1);
+    const error = await pending;
+    expect(error).toMatchObject({ code: 'TASK_TIMEOUT', taskId: 'slow', agentId: 'sim-1' });
+    expect(agent.signals[0]!.aborted).toBe(true);
+    expect((agent.signals[0]!.reason as Error).name).toBe('TimeoutError');
+    expect(agent.learningEngine.getFailurePatterns()).toEqual([expect.objectContaining({ errorClass: 'TimeoutError' })]);
+    // A task that finishes in time clears its timer.
+    const pendingTimers = timers.pending;
+    await agent.executeTask({ id: 'quick', type: 'unit-test-generation', timeout: 600_000 });
+    expect(timers.pending).toBe(pendingTimers);
+    await agent.shutdown();
+    memory.close();
+  });
+
+  it('refuses bad tasks and bad results with clear codes', async () => {
+    const timers = new ManualTimers();
+    const memory = openMemory(timers);
+    const agent = simAgent(timers, memory);
+    await agent.initialize();
+    for (const bad of [{ id: '', type: 'x' }, { id: 'a', type: '' }, { id: 'a', type: 'x', timeout: 0 }, { id: 'a', type: 'x', retries: -1 }]) {
+      expect((await caught(agent.executeTask(bad))).code).toBe('INVALID_TASK');
+    }
+    expect(agent.learningEngine.getTotalExperiences()).toBe(0);
+    await agent.shutdown();
+    memory.close();
+  });
+
+  it('with learning off still runs tasks and reports metrics, but learns nothing and runs no loop', async () => {
+    const timers = new ManualTimers();
+    const memory = openMemory(timers);
+    const agent = simAgent(timers, memory, { learningEnabled: false });
+    await agent.initialize();
+    expect(timers.pending).toBe(0);
+    const strategies = new Set<string>();
+    for (const task of tasks('off', 30)) strategies.add((await agent.executeTask(task)).strategy);
+    expect(strategies.size).toBe(1);
+    expect(agent.learningEngine.isEnabled()).toBe(false);
+    expect(agent.learningEngine.getTotalExperiences()).toBe(0);
+    expect(agent.getMetrics().overhead.count).toBe(30);
+    expect(agent.performanceTracker.getSnapshotCount()).toBeGreaterThan(0);
+    await agent.shutdown();
+    memory.close();
+  });
+
+  it('persists overhead metrics every N tasks and on shutdown, then stores the report and marks the agent stopped', async () => {
+    const timers = new ManualTimers();
+    const memory = openMemory(timers);
+    const agent = simAgent(timers, memory, { metricsFlushEvery: 10 });
+    await agent.initialize();
+    for (const task of tasks('m', 25)) await agent.executeTask(task);
+    const p99 = () => memory.queryPerformanceMetrics({ metric: 'learning.overhead.p99', agentId: 'sim-1' });
+    expect(p99().length).toBe(2);
+    await agent.shutdown();
+    await agent.shutdown();
+    expect(p99().length).toBe(3);
+    expect(p99()[0]).toMatchObject({ unit: 'ms' });
+    const stateBytes = memory.queryPerformanceMetrics({ metric: 'learning.state.bytes', agentId: 'sim-1' });
+    expect(stateBytes.at(-1)!.value).toBeGreaterThan(100);
+    expect(memory.retrieve('phase2/learning/sim-1/report', { partition: 'learning' })).not.toBeNull();
+    expect(memory.getAgent('sim-1')).toMatchObject({ status: 'stopped' });
+    expect(timers.pending).toBe(0);
+    expect((await caught(agent.executeTask({ id: 'late', type: 'x' }))).code).toBe('SHUT_DOWN');
+    memory.close();
+  });
+
+  it('owns and closes a store it opened from a path', async () => {
+    const { dir, remove } = tempDir();
+    try {
+      const timers = new ManualTimers();
+      const path = join(dir, 'agent.db');
+      const agent = simAgent(timers, path);
+      await agent.initialize();
+      await agent.executeTask({ id: 'p1', type: 'unit-test-generation' });
+      await agent.shutdown();
+      const reopened = openMemory(timers, path);
+      expect(reopened.getAgent('sim-1')).toMatchObject({ status: 'stopped' });
+      reopened.close();
+    } finally {
+      remove();
+    }
+  });
+
+  it('loses nothing on a crash mid-run: a new agent with the same id resumes the exact state', async () => {
+    const { dir, remove } = tempDir();
+    try {
+      const timers = new ManualTimers();
+      const path = join(dir, 'crash.db');
+      const memory = openMemory(timers, path);
+      const agent = simAgent(timers, memory);
+      await agent.initialize();
+      for (const task of tasks('c', 60)) await agent.executeTask(task);
+      const before = agent.learningEngine.getState();
+      const snapshots = agent.performanceTracker.getSnapshotCount();
+      memory.close(); // no shutdown: the process "dies" here
+
+      const reopened = openMemory(timers, path);
+      const again = simAgent(timers, reopened);
+      await again.initialize();
+      expect(again.learningEngine.getState()).toEqual(before);
+      expect(again.performanceTracker.getSnapshotCount()).toBe(snapshots);
+      await again.shutdown();
+      reopened.close();
+    } finally {
+      remove();
+    }
+  });
+});

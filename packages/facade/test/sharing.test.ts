@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { LearningEventType } from '@qe-fleet/learning-core';
+import type { LearnedPattern } from '@qe-fleet/learning-core';
+import { AccessDeniedError } from '@qe-fleet/memory';
+import type { SwarmMemoryManager } from '@qe-fleet/memory';
+import { ManualTimers } from './support/ManualTimers.js';
+import { tasks } from './support/SimulatedAgent.js';
+import type { SimArm, SimulatedAgent } from './support/SimulatedAgent.js';
+import { openMemory, simAgent } from './support/setup.js';
+
+const DAY_S = 24 * 3600;
+
+async function run(agent: SimulatedAgent, prefix: string, count: number): Promise<number> {
+  let successes = 0;
+  for (const task of tasks(prefix, count)) if ((await agent.executeTask(task)).success) successes++;
+  return successes;
+}
+
+function sharedEntries(memory: SwarmMemoryManager) {
+  return memory.query<LearnedPattern>('phase2/learning/shared/patterns/%', { partition: 'learning' });
+}
+
+describe('cross-agent learning', () => {
+  it('shares only confident patterns, swarm-readable for 7 days, and announces each', async () => {
+    const timers = new ManualTimers();
+    const memory = openMemory(timers);
+    const teacher = simAgent(timers, memory, { id: 'teacher', swarmId: 'qe' });
+    await teacher.initialize();
+    expect(teacher.sharePatterns(['student'])).toBe(0); // nothing learned: nothing is confident
+    await run(teacher, 'warm', 200);
+    const threshold = teacher.learningConfig.patternConfidenceThreshold;
+    const confident = teacher.learningEngine.getPatterns().filter((p) => p.confidence >= threshold);
+    expect(confident.length).toBeGreaterThan(0);
+    expect(confident.length).toBeLessThan(teacher.learningEngine.getPatterns().length);
+
+    expect(teacher.sharePatterns(['student'])).toBe(confident.length);
+    const entries = sharedEntries(memory);
+    expect(entries.map((e) => e.value.pattern).sort()).toEqual(confident.map((p) => p.pattern).sort());
+    for (const entry of entries) {
+      expect(entry).toMatchObject({ accessLevel: 'swarm', swarmId: 'qe', owner: 'teacher' });
+      expect(entry.expiresAt! - entry.createdAt).toBe(7 * DAY_S * 1000);
+    }
+    const events = memory.queryEvents(LearningEventType.PATTERN_SHARED);
+    expect(events.length).toBe(confident.length);
+    expect(events[0]).toMatchObject({ source: 'teacher', payload: { source: 'teacher', targets: ['student'] } });
+    await teacher.shutdown();
+    memory.close();
+  });
+
+  it('imports other agents\' patterns once, never its own, again only with new evidence', async () => {
+    const timers = new ManualTimers();
+    const memory = openMemory(timers);
+    const teacher = simAgent(timers, memory, { id: 'teacher', swarmId: 'qe' });
+    const student = simAgent(timers, memory, { id: 'student', swarmId: 'qe', seed: 5 });
+    await teacher.initialize();
+    await student.initialize();
+    await run(teacher, 'a', 200);
+    const shared = teacher.sharePatterns();
+    expect(shared).toBeGreaterThan(0);
+    expect(teacher.importSharedPatterns()).toBe(0); // its own
+    expect(student.importSharedPatterns()).toBe(shared);
+    expect(student.learningEngine.getPatterns().some((p) => p.source === 'teacher')).toBe(true);
+    expect(student.importSharedPatterns()).toBe(0); // already known
+    teacher.sharePatterns();
+    expect(student.importSharedPatterns()).toBe(0); // re-shared, same evidence
+    await run(teacher, 'b', 100);
+    teacher.sharePatterns();
+    expect(student.importSharedPatterns()).toBeGreaterThan(0); // more trials: new evidence
+    await teacher.shutdown();
+    await student.shutdown();
+    memory.close();
+  });
+
+  it('keeps shared patterns inside the swarm: another swarm can neither read nor import them', async () => {
+    const timers = new ManualTimers();
+    const memory = openMemory(timers);
+    const teacher = simAgent(timers, memory, { id: 'teacher', swarmId: 'qe' });
+    const outsider = simAgent(timers, memory, { id: 'outsider', swarmId: 'other' });
+    const loner = simAgent(timers, memory, { id: 'loner' });
+    for (const agent of [teacher, outsider, loner]) await agent.initialize();
+    await run(teacher, 'a', 200);
+    expect(teacher.sharePatterns()).toBeGreaterThan(0);
+    const key = sharedEntries(memory)[0]!.key;
+    expect(outsider.importSharedPatterns()).toBe(0);
+    expect(loner.importSharedPatterns()).toBe(0);
+    const asOutsider = { partition: 'learning', agentId: 'outsider', swarmId: 'other' };
+    expect(memory.query('phase2/learning/shared/patterns/%', asOutsider)).toEqual([]);
+    expect(() => memory.retrieve(key, asOutsider)).toThrow(AccessDeniedError);
+    expect(memory.retrieve(key, { partition: 'learning', agentId: 'student', swarmId: 'qe' })).not.toBeNull();
+    for (const agent of [teacher, outsider, loner]) await agent.shutdown();
+    memory.close();
+  });
+
+  it('shares and imports periodically on the agents\' scheduler', async () => {
+    const timers = new ManualTimers();
+    const memory = openMemory(timers);
+    const options = { swarmId: 'qe', patternImportIntervalMs: 3_600_000, improvementIntervalMs: 86_400_000 };
+    const teacher = simAgent(timers, memory, { id: 'teacher', ...options, timers: undefined });
+    const student = simAgent(timers, memory, { id: 'student', ...options, seed: 9, timers: undefined });
+    await teacher.initialize();
+    await student.initialize();
+    await run(teacher, 'a', 200);
+    expect(student.learningEngine.getPatterns().some((p) => p.source === 'teacher')).toBe(false);
+    timers.advance(3_600_000); // first tick shares, second agent's tick imports
+    timers.advance(3_600_000);
+    expect(student.learningEngine.getPatterns().some((p) => p.source === 'teacher')).toBe(true);
+    await teacher.shutdown();
+    await student.shutdown();
+    memory.close();
+  });
+
+  it('helps: agents that import a peer\'s patterns earn more early than agents learning alone', async () => {
+    const timers = new ManualTimers();
+    const memory = openMemory(timers);
+    // Six strategies, one clearly best: enough choice that learning alone takes a while.
+    const arms: Record<string, SimArm> = Object.fromEntries(
+      [0.3, 0.4, 0.5, 0.55, 0.6, 0.9].map((p, i) => [`s${i}`, { successProbability: p, timeMs: 3000, satisfaction: p }]),
+    );
+    const teacher = simAgent(timers, memory, { id: 'teacher', swarmId: 'qe', seed: 11, arms });
+    await teacher.initialize();
+    await run(teacher, 'teach', 400);
+    expect(teacher.sharePatterns()).toBeGreaterThan(0);
+    let importerWins = 0;
+    let aloneWins = 0;
+    for (let pair = 0; pair < 5; pair++) {
+      // Same seeds for both: the same outcome stream and exploration draws, only the knowledge differs.
+      const importer = simAgent(timers, memory, { id: `importer-${pair}`, swarmId: 'qe', seed: 100 + pair, arms });
+      const alone = simAgent(timers, memory, { id: `alone-${pair}`, swarmId: 'qe', seed: 100 + pair, arms });
+      await importer.initialize();
+      await alone.initialize();
+      expect(importer.importSharedPatterns()).toBeGreaterThan(0);
+      importerWins += await run(importer, 'early', 30);
+      aloneWins += await run(alone, 'early', 30);
+      await importer.shutdown();
+      await alone.shutdown();
+    }
+    expect(importerWins).toBeGreaterThan(aloneWins);
+    await teacher.shutdown();
+    memory.close();
+  });
+});
