@@ -19,6 +19,13 @@ export interface TargetWorkspaceOptions {
 
 const require = createRequire(import.meta.url);
 
+/** Folder of a dependency of this package (found where Node would look, whatever its `exports` allow). */
+function packageDir(name: string): string {
+  const found = (require.resolve.paths(name) ?? []).map((p) => join(p, name)).find((dir) => existsSync(join(dir, 'package.json')));
+  if (found === undefined) throw new Error(`cannot find the package ${name}`);
+  return found;
+}
+
 /**
  * A temporary ESM project holding a copy of the target's sources (under `target/`) and the code an
  * agent generates, compiled with the TypeScript API into `out/` with source maps. The target folder
@@ -43,7 +50,7 @@ export class TargetWorkspace {
       const modules = join(dir, 'node_modules');
       await mkdir(modules);
       const linked = new Set(options.link ?? []);
-      for (const name of linked) await symlink(dirname(require.resolve(`${name}/package.json`)), join(modules, name), 'dir');
+      for (const name of linked) await symlink(packageDir(name), join(modules, name), 'dir');
       const targetModules = join(options.targetDir, 'node_modules');
       if (existsSync(targetModules)) {
         for (const name of await readdir(targetModules)) {
