@@ -3,6 +3,7 @@ import type { Clock } from '@qe-fleet/memory';
 /** Width of the millisecond part: `Date.now()` has 13 digits until the year 2286. */
 const TIME_DIGITS = 13;
 const SEQ_DIGITS = 4;
+const ID_PATTERN = new RegExp(`^(\\d{${TIME_DIGITS}})-(\\d{${SEQ_DIGITS}})$`);
 
 /**
  * Ids of the form `{ms}-{seq}` (fixed width) that never repeat and sort in time order as
@@ -44,7 +45,7 @@ export class TimeOrderedIds {
 
   /** The millisecond and sequence of an id, or null when it is not one of ours. */
   static parse(id: string): { ms: number; seq: number } | null {
-    const match = /^(\d{13})-(\d{4})$/.exec(id);
+    const match = ID_PATTERN.exec(id);
     return match ? { ms: Number(match[1]), seq: Number(match[2]) } : null;
   }
 }

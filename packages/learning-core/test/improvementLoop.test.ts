@@ -1,14 +1,15 @@
-import { SwarmMemoryManager } from '@qe-fleet/memory';
+import type { SwarmMemoryManager } from '@qe-fleet/memory';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   createRandom,
   ImprovementLoop,
-  LearningEngine,
   LearningError,
   ManualScheduler,
   PerformanceTracker,
+  type LearningEngine as Engine,
   type TaskState,
 } from '@qe-fleet/learning-core';
+import { openEngine, openMemory } from './support/stack.js';
 
 const T0 = Date.UTC(2026, 0, 1, 8);
 const DAY = 24 * 3600 * 1000;
@@ -16,7 +17,7 @@ const DAY = 24 * 3600 * 1000;
 describe('ImprovementLoop', () => {
   let now: number;
   let memory: SwarmMemoryManager;
-  let engine: LearningEngine;
+  let engine: Engine;
   let tracker: PerformanceTracker;
   let scheduler: ManualScheduler;
   let taskSeq = 0;
@@ -49,16 +50,8 @@ describe('ImprovementLoop', () => {
 
   beforeEach(() => {
     now = T0;
-    memory = new SwarmMemoryManager(':memory:', { clock, cleanupIntervalMs: 0 });
-    memory.initialize();
-    engine = new LearningEngine('agent-1', memory, {
-      clock,
-      random: createRandom(1),
-      strategies: ['a', 'b', 'c'],
-      config: { algorithm: 'ucb1' },
-      resources: () => 0.5,
-    });
-    engine.initialize();
+    memory = openMemory(clock);
+    engine = openEngine(memory, clock, ['a', 'b', 'c'], 1);
     tracker = new PerformanceTracker('agent-1', memory, { clock, windowSize: 4 });
     tracker.initialize();
     scheduler = new ManualScheduler();

@@ -1,4 +1,4 @@
-import { SwarmMemoryManager } from '@qe-fleet/memory';
+import type { SwarmMemoryManager } from '@qe-fleet/memory';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   compositeScore,
@@ -6,6 +6,7 @@ import {
   PerformanceTracker,
   type PerformanceMetricValues,
 } from '@qe-fleet/learning-core';
+import { openMemory } from './support/stack.js';
 
 const DAY = 24 * 3600 * 1000;
 const T0 = Date.UTC(2026, 0, 1, 8);
@@ -29,8 +30,7 @@ describe('PerformanceTracker', () => {
 
   beforeEach(() => {
     now = T0;
-    memory = new SwarmMemoryManager(':memory:', { clock, cleanupIntervalMs: 0 });
-    memory.initialize();
+    memory = openMemory(clock);
   });
   afterEach(() => memory.close());
 

@@ -1,4 +1,4 @@
-import { SwarmMemoryManager } from '@qe-fleet/memory';
+import type { SwarmMemoryManager } from '@qe-fleet/memory';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   createRandom,
@@ -11,6 +11,7 @@ import {
   StateVersioning,
   type PerformanceMetricValues,
 } from '@qe-fleet/learning-core';
+import { openEngine, openMemory } from './support/stack.js';
 
 const T0 = Date.UTC(2026, 0, 1, 8);
 
@@ -43,16 +44,8 @@ describe('StateVersioning and PerformanceSafeguard', () => {
 
   beforeEach(() => {
     now = T0;
-    memory = new SwarmMemoryManager(':memory:', { clock, cleanupIntervalMs: 0 });
-    memory.initialize();
-    engine = new LearningEngine('agent-1', memory, {
-      clock,
-      random: createRandom(3),
-      strategies: ['a', 'b'],
-      config: { algorithm: 'ucb1' },
-      resources: () => 0.5,
-    });
-    engine.initialize();
+    memory = openMemory(clock);
+    engine = openEngine(memory, clock, ['a', 'b'], 3);
   });
   afterEach(() => memory.close());
 
@@ -92,8 +85,7 @@ describe('StateVersioning and PerformanceSafeguard', () => {
       const stored = memory.retrieve('phase2/learning/agent-1/state', { partition: 'learning' }) as { patterns: unknown[] };
       expect(stored.patterns).toHaveLength(1);
       // The rollback is durable: a fresh engine on the same store sees the old state.
-      const fresh = new LearningEngine('agent-1', memory, { clock, strategies: ['a', 'b'], config: { algorithm: 'ucb1' }, resources: () => 0.5 });
-      fresh.initialize();
+      const fresh = openEngine(memory, clock, ['a', 'b'], 4);
       expect(fresh.getPatterns().map((p) => `${p.pattern}:${p.trials}`)).toEqual(before);
     });
 
