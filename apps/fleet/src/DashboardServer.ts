@@ -1,0 +1,131 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { SwarmMemoryManager } from '@qe-fleet/memory';
+import type { Registry } from 'prom-client';
+import { renderLineChart } from './chart.js';
+import { collectDashboardData, type DashboardData } from './dashboardData.js';
+import { DASHBOARD_PAGE } from './dashboardPage.js';
+import { createFleetRegistry } from './prometheus.js';
+
+/** Options of `DashboardServer`. */
+export interface DashboardServerOptions {
+  memory: SwarmMemoryManager;
+  /** 0 picks a free port. */
+  port?: number;
+  /** How often the live event stream polls the store (ms). Default 1000. */
+  pollMs?: number;
+}
+
+const IMPROVEMENT_TARGET = 20;
+
+/**
+ * The seed 11.2 dashboard over HTTP, bound to 127.0.0.1 only: the page, its JSON, an SVG chart of
+ * improvement per day, a live event stream (server-sent events) and `/metrics` for Prometheus.
+ * Every response is computed from the store when asked.
+ */
+export class DashboardServer {
+  readonly #memory: SwarmMemoryManager;
+  readonly #port: number;
+  readonly #pollMs: number;
+  readonly #registry: Registry;
+  readonly #streams = new Set<ServerResponse>();
+  #server: Server | null = null;
+  #poller: NodeJS.Timeout | null = null;
+  #lastEventTime = 0;
+
+  constructor(options: DashboardServerOptions) {
+    this.#memory = options.memory;
+    this.#port = options.port ?? 0;
+    this.#pollMs = options.pollMs ?? 1000;
+    this.#registry = createFleetRegistry(() => this.data());
+  }
+
+  /** The dashboard as JSON, fresh from the store. */
+  data(): Promise<DashboardData> {
+    return collectDashboardData(this.#memory);
+  }
+
+  /** Starts listening; resolves to the base URL. */
+  async start(): Promise<string> {
+    const server = createServer((req, res) => {
+      this.#handle(req, res).catch((error: unknown) => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(`internal error: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.#port, '127.0.0.1', () => resolve());
+    });
+    this.#server = server;
+    this.#lastEventTime = this.#memory.queryEvents({ limit: 1 })[0]?.timestamp ?? 0;
+    this.#poller = setInterval(() => this.#pushNewEvents(), this.#pollMs);
+    this.#poller.unref();
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  /** Closes the event streams and the server. */
+  async stop(): Promise<void> {
+    if (this.#poller) clearInterval(this.#poller);
+    this.#poller = null;
+    for (const res of this.#streams) res.end();
+    this.#streams.clear();
+    const server = this.#server;
+    this.#server = null;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    if (req.method !== 'GET') {
+      res.writeHead(405, { allow: 'GET' }).end();
+      return;
+    }
+    switch (path) {
+      case '/':
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(DASHBOARD_PAGE);
+        return;
+      case '/api/dashboard':
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(await this.data()));
+        return;
+      case '/chart/improvement.svg': {
+        const data = await this.data();
+        const svg = renderLineChart({
+          title: 'Improvement over baseline per day',
+          xLabel: 'day',
+          yLabel: 'improvement %',
+          series: data.agents
+            .filter((a) => a.timeline.length > 0)
+            .map((a) => ({ name: a.id, points: a.timeline.map((p, i) => ({ x: i + 1, y: p.improvementRate })) })),
+          references: [{ y: IMPROVEMENT_TARGET, label: `seed target ${IMPROVEMENT_TARGET} %` }],
+        });
+        res.writeHead(200, { 'content-type': 'image/svg+xml' }).end(svg);
+        return;
+      }
+      case '/api/events/stream':
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+        res.write(': connected\n\n');
+        this.#streams.add(res);
+        req.on('close', () => this.#streams.delete(res));
+        return;
+      case '/metrics':
+        res.writeHead(200, { 'content-type': this.#registry.contentType }).end(await this.#registry.metrics());
+        return;
+      case '/favicon.ico':
+        res.writeHead(204).end();
+        return;
+      default:
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    }
+  }
+
+  #pushNewEvents(): void {
+    if (this.#streams.size === 0) return;
+    const events = this.#memory.queryEvents({ since: this.#lastEventTime + 1, order: 'asc', limit: 200 });
+    for (const event of events) {
+      this.#lastEventTime = Math.max(this.#lastEventTime, event.timestamp);
+      const frame = `event: stored\ndata: ${JSON.stringify(event)}\n\n`;
+      for (const res of this.#streams) res.write(frame);
+    }
+  }
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+import { registerDashboardCommand } from './dashboardCommand.js';
+import { registerInspectCommands } from './inspectCommands.js';
+import { registerLearningCommands } from './learningCommands.js';
+import { runCli } from './program.js';
+import { registerRunCommand } from './runCommand.js';
+import { registerSimulateCommand } from './simulateCommand.js';
+
+// The first Ctrl-C asks commands to stop at the next safe point (state is saved); a second one forces.
+const controller = new AbortController();
+process.on('SIGINT', () => {
+  if (controller.signal.aborted) process.exit(130);
+  process.stderr.write('qe-fleet: stopping (state is being saved; Ctrl-C again to force)\n');
+  controller.abort();
+});
+process.on('SIGTERM', () => controller.abort());
+
+process.exitCode = await runCli(
+  process.argv.slice(2),
+  { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env, signal: controller.signal },
+  [registerRunCommand, registerSimulateCommand, registerDashboardCommand, registerInspectCommands, registerLearningCommands],
+);

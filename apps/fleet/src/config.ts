@@ -1,0 +1,74 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { FleetError } from './FleetError.js';
+
+const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+
+/** The schema of `qe-fleet.config.json`; every key is optional and unknown keys are refused. */
+export const FleetConfigSchema = z
+  .object({
+    target: z.string().min(1).describe('folder of the project to check'),
+    url: z.url().describe('base URL of a running service (loopback only)'),
+    agents: z.array(z.string().min(1)).min(1).describe('agent ids to run'),
+    db: z.string().min(1).describe('SQLite database file'),
+    repeat: z.int().min(1).max(1000).describe('how many times each agent runs'),
+    failOn: z.enum([...SEVERITIES, 'none']).describe('exit 1 when a finding at or above this severity is found'),
+    logLevel: z.enum(['silent', 'error', 'warn', 'info', 'debug', 'trace']),
+    seed: z.int().describe('seed of the random source used for exploration'),
+    dashboard: z.object({ port: z.int().min(0).max(65535) }).strict().partial(),
+    simulate: z
+      .object({
+        days: z.number().positive().max(365),
+        tasksPerHour: z.number().positive().max(1000),
+        seed: z.int(),
+        scenario: z.string().min(1),
+      })
+      .strict()
+      .partial(),
+  })
+  .strict()
+  .partial();
+
+/** A validated config file. */
+export type FleetConfig = z.infer<typeof FleetConfigSchema>;
+
+/** Default config file name, looked up in the working directory. */
+export const CONFIG_FILE = 'qe-fleet.config.json';
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const key = issue.path.length > 0 ? issue.path.join('.') : '(root)';
+  if (issue.code === 'unrecognized_keys') {
+    return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${[...issue.path, k].join('.')}'`).join(', ')}`;
+  }
+  return `'${key}': ${issue.message}`;
+}
+
+/** Validates a parsed config object; a wrong key or value gives a FleetError naming it. */
+export function parseConfig(raw: unknown, source = CONFIG_FILE): FleetConfig {
+  const parsed = FleetConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  - ${describeIssue(i)}`);
+    throw new FleetError('INVALID_CONFIG', `invalid config in ${source}:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * Loads the config file: an explicit `path` must exist; otherwise `qe-fleet.config.json` in `cwd`
+ * is read when present, and an empty config is returned when not.
+ */
+export function loadConfig(cwd: string, path?: string): FleetConfig {
+  const file = resolve(cwd, path ?? CONFIG_FILE);
+  if (!existsSync(file)) {
+    if (path !== undefined) throw new FleetError('CONFIG_NOT_FOUND', `config file not found: ${file}`);
+    return {};
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new FleetError('INVALID_CONFIG', `config file ${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  return parseConfig(raw, file);
+}

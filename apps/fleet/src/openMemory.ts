@@ -1,0 +1,24 @@
+import { existsSync } from 'node:fs';
+import { MemoryError, SwarmMemoryManager } from '@qe-fleet/memory';
+import { FleetError } from './FleetError.js';
+
+/**
+ * Opens the fleet database with a user-facing error instead of a stack trace: a missing file for
+ * a command that only reads, a read-only or corrupt file, or a schema newer than this version.
+ */
+export function openMemory(path: string, options: { mustExist?: boolean; readonly?: boolean } = {}): SwarmMemoryManager {
+  if (options.mustExist && path !== ':memory:' && !existsSync(path)) {
+    throw new FleetError('DATABASE', `no fleet database at ${path} (run \`qe-fleet run\` first, or pass --db)`);
+  }
+  const memory = new SwarmMemoryManager(path, { readonly: options.readonly ?? false });
+  try {
+    memory.initialize();
+  } catch (error) {
+    memory.close();
+    if (error instanceof MemoryError) {
+      throw new FleetError('DATABASE', `cannot open database ${path}: ${error.message} [${error.code}]`, { cause: error });
+    }
+    throw error;
+  }
+  return memory;
+}

@@ -1,0 +1,30 @@
+/** A column of a text table. */
+export interface Column<Row> {
+  header: string;
+  value: (row: Row) => string;
+  align?: 'left' | 'right';
+}
+
+/** Renders rows as an aligned plain-text table (no colours, so it reads the same in logs). */
+export function renderTable<Row>(columns: Array<Column<Row>>, rows: Row[]): string {
+  const cells = rows.map((row) => columns.map((c) => c.value(row)));
+  const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => (r[i] ?? '').length)));
+  const line = (values: string[]) =>
+    values
+      .map((v, i) => (columns[i]?.align === 'right' ? v.padStart(widths[i] ?? 0) : v.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [line(columns.map((c) => c.header)), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+}
+
+/** Formats a number with fixed decimals, or '-' when there is none. */
+export function fmt(value: number | null | undefined, digits = 2): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? '-' : value.toFixed(digits);
+}
+
+/** Formats a signed percentage ('+12.3 %'). */
+export function pct(value: number | null | undefined, digits = 1): string {
+  return value === null || value === undefined || !Number.isFinite(value)
+    ? '-'
+    : `${value >= 0 ? '+' : ''}${value.toFixed(digits)} %`;
+}

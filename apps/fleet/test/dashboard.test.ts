@@ -1,0 +1,72 @@
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { SwarmMemoryManager } from '@qe-fleet/memory';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DashboardServer } from '../src/DashboardServer.js';
+import { cli } from './cliHarness.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = fileURLToPath(new URL('../test-artifacts', import.meta.url));
+// CI installs Chromium (.ci/run); on a developer machine without it the browser test is skipped, never in CI.
+const haveBrowser = existsSync(CHROMIUM) || process.env.CI === 'true';
+
+describe.runIf(haveBrowser)('dashboard in headless Chromium', () => {
+  let dir: string;
+  let memory: SwarmMemoryManager;
+  let server: DashboardServer;
+  let url: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'qe-dashboard-'));
+    const db = join(dir, 'fleet.db');
+    // A real run of one agent on the bundled sample target, twice, so the store has real data.
+    const run = await cli(['run', '--agents', 'security-scanner', '--repeat', '2', '--db', db], dir);
+    expect(run.code, run.err).toBe(0);
+    memory = new SwarmMemoryManager(db);
+    memory.initialize();
+    server = new DashboardServer({ memory, pollMs: 100 });
+    url = await server.start();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    memory?.close();
+  });
+
+  it('loads with no console errors, shows the run, streams new events live and serves /metrics', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(m.text());
+    });
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(`${url}/`);
+    await page.locator('#agents td', { hasText: 'security-scanner' }).first().waitFor();
+    await expect.poll(() => page.locator('#live').textContent()).toBe('(live)');
+    expect(await page.locator('#fleet .card').count()).toBe(5);
+    expect(await page.locator('#overhead tr').count()).toBeGreaterThan(1);
+    expect(await page.locator('#events div').count()).toBeGreaterThan(0);
+
+    memory.storeEvent({ type: 'learning:improvement', payload: { marker: 'live-event-42' }, source: 'dashboard-test' });
+    await page.locator('#events', { hasText: 'live-event-42' }).waitFor({ timeout: 10_000 });
+
+    const chart = await page.request.get(`${url}/chart/improvement.svg`);
+    expect(chart.headers()['content-type']).toContain('image/svg+xml');
+    const metrics = await (await page.request.get(`${url}/metrics`)).text();
+    expect(metrics).toMatch(/qe_fleet_agents\{status="stopped"\} 1/);
+    expect(metrics).toMatch(/qe_fleet_learning_overhead_ms\{agent="security-scanner",stat="p99"\} \d/);
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    writeFileSync(join(ARTIFACTS, 'dashboard.png'), await page.screenshot({ fullPage: true }));
+    expect(problems).toEqual([]);
+  }, 60_000);
+});
