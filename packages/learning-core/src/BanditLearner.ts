@@ -16,8 +16,20 @@ const NO_DATA_MEAN = 0.5;
 /** How old evidence fades. */
 export type Forgetting = { kind: 'none' } | { kind: 'discount'; factor: number } | { kind: 'window'; size: number };
 
-/** A type row's sliding window of [arm, reward], oldest first. */
-type Window = Array<[number, number]>;
+/** A type row's sliding window: a ring of (arm, reward), `length` long from `start`. */
+interface Window {
+  arms: Uint16Array;
+  rewards: Float64Array;
+  start: number;
+  length: number;
+}
+
+function* entries(window: Window): Generator<[number, number]> {
+  for (let i = 0; i < window.length; i++) {
+    const at = (window.start + i) % window.arms.length;
+    yield [window.arms[at]!, window.rewards[at]!];
+  }
+}
 
 /**
  * The bandit family (tasks are independent; no next state is needed): UCB1 or Gaussian Thompson
@@ -93,10 +105,12 @@ export class BanditLearner extends TabularAlgorithm {
     const row = this.table.ensure(code);
     const forgetting = this.#forgetting;
     if (forgetting.kind === 'window' && typeLevel) {
-      const window = this.#windows.get(code) ?? [];
-      this.#windows.set(code, window);
-      window.push([arm, reward]);
-      if (window.length > forgetting.size) window.shift();
+      const window = this.#window(code, forgetting.size);
+      const at = (window.start + window.length) % forgetting.size;
+      window.arms[at] = arm;
+      window.rewards[at] = reward;
+      if (window.length < forgetting.size) window.length++;
+      else window.start = (window.start + 1) % forgetting.size;
       this.#sumWindow(row, window);
       return;
     }
@@ -106,10 +120,19 @@ export class BanditLearner extends TabularAlgorithm {
     this.table.set(row, 2 * arm + 1, this.table.get(row, 2 * arm + 1) + reward);
   }
 
+  #window(code: number, size: number): Window {
+    let window = this.#windows.get(code);
+    if (window === undefined) {
+      window = { arms: new Uint16Array(size), rewards: new Float64Array(size), start: 0, length: 0 };
+      this.#windows.set(code, window);
+    }
+    return window;
+  }
+
   /** Window sums are recomputed, not maintained, so a restored window gives identical numbers. */
   #sumWindow(row: number, window: Window): void {
     for (let i = 0; i < this.arms.length * 2; i++) this.table.set(row, i, 0);
-    for (const [arm, reward] of window) {
+    for (const [arm, reward] of entries(window)) {
       this.table.set(row, 2 * arm, this.table.get(row, 2 * arm) + 1);
       this.table.set(row, 2 * arm + 1, this.table.get(row, 2 * arm + 1) + reward);
     }
@@ -118,24 +141,30 @@ export class BanditLearner extends TabularAlgorithm {
   override serializeRow(code: number): SerializedRow & { window?: Array<[string, number]> } {
     const window = this.#windows.get(code);
     const row = super.serializeRow(code);
-    return window === undefined ? row : { ...row, window: window.map(([arm, r]) => [this.arms[arm]!, r]) };
+    return window === undefined ? row : { ...row, window: [...entries(window)].map(([arm, r]) => [this.arms[arm]!, r]) };
   }
 
   override restoreRow(code: number, value: unknown): void {
     super.restoreRow(code, value);
     const window = (value as { window?: unknown }).window;
     if (window === undefined) return;
-    if (!Array.isArray(window)) throw new LearningError('INVALID_STATE', `model row ${code} has a bad window`);
-    const restored: Window = [];
-    for (const entry of window as unknown[]) {
+    if (!Array.isArray(window) || this.#forgetting.kind !== 'window') {
+      throw new LearningError('INVALID_STATE', `model row ${code} has a bad window`);
+    }
+    const size = this.#forgetting.size;
+    const restored = this.#window(code, size);
+    restored.start = 0;
+    restored.length = 0;
+    for (const entry of (window as unknown[]).slice(-size)) {
       const [name, reward] = Array.isArray(entry) ? entry : [];
       const arm = this.arms.indexOf(name as string);
       if (typeof reward !== 'number' || !Number.isFinite(reward)) {
         throw new LearningError('INVALID_STATE', `model row ${code} has a bad window entry`);
       }
-      if (arm >= 0) restored.push([arm, reward]);
+      if (arm < 0) continue;
+      restored.arms[restored.length] = arm;
+      restored.rewards[restored.length++] = reward;
     }
-    this.#windows.set(code, restored);
     this.#sumWindow(this.table.ensure(code), restored);
   }
 

@@ -1,15 +1,17 @@
 const CHUNK_ROWS = 64;
 
 /**
- * Rows of `width` numbers keyed by an integer code, packed into fixed-size Float64Array chunks:
- * 1,000 states x 10 strategies cost ~160 KB here, where a Map of objects costs several times that.
+ * Rows of `width` numbers keyed by an integer code, packed into fixed-size Float32Array chunks:
+ * 1,000 states x 10 strategies x 2 statistics cost ~80 KB here, where a Map of objects costs
+ * several times that. Learning statistics need no more than float32's 7 significant digits, and
+ * every value is rounded on its way in, so what is persisted and restored is exactly what was used.
  * Records which rows changed so the engine persists only those.
  */
 export class StatsTable {
   readonly width: number;
   #index = new Map<number, number>();
   #codes: number[] = [];
-  #chunks: Float64Array[] = [];
+  #chunks: Float32Array[] = [];
   #dirty = new Set<number>();
 
   constructor(width: number) {
@@ -26,7 +28,7 @@ export class StatsTable {
     const found = this.#index.get(code);
     if (found !== undefined) return found;
     const row = this.#codes.length;
-    if (row % CHUNK_ROWS === 0) this.#chunks.push(new Float64Array(CHUNK_ROWS * this.width));
+    if (row % CHUNK_ROWS === 0) this.#chunks.push(new Float32Array(CHUNK_ROWS * this.width));
     this.#codes.push(code);
     this.#index.set(code, row);
     return row;

@@ -8,7 +8,8 @@ export const FEATURE_COUNT = 1600;
 /** Feature code of the task-type level (all states of a type), one past the real codes. */
 export const TYPE_LEVEL = FEATURE_COUNT;
 
-const clamp01 = (x: number): number => (x < 0 ? 0 : x > 1 ? 1 : x);
+/** Clamps to [0, 1]; NaN counts as 0. */
+const clamp01 = (x: number): number => (x > 0 ? (x < 1 ? x : 1) : 0);
 const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 
 /**
@@ -69,11 +70,11 @@ function capabilityBucket(n: number): number {
 
 /** The discretised, clamped features of a state as one integer in [0, FEATURE_COUNT). */
 export function featureCode(state: TaskState): number {
-  const c = Math.min(4, Math.floor(clamp01(finite(state.taskComplexity) ? state.taskComplexity : 0) * 5));
+  const c = Math.min(4, Math.floor(clamp01(state.taskComplexity) * 5));
   const k = capabilityBucket(Array.isArray(state.requiredCapabilities) ? state.requiredCapabilities.length : 0);
   const a = Math.min(3, finite(state.previousAttempts) && state.previousAttempts > 0 ? Math.floor(state.previousAttempts) : 0);
   const t = timeBucket(state.timeConstraint);
-  const r = Math.min(3, Math.floor(clamp01(finite(state.availableResources) ? state.availableResources : 1) * 4));
+  const r = Math.min(3, Math.floor(clamp01(state.availableResources) * 4));
   return (((c * 4 + k) * 4 + a) * 5 + t) * 4 + r;
 }
 
