@@ -1,8 +1,17 @@
+import { createRequire } from 'node:module';
 import { ESLint } from 'eslint';
 import type { Linter } from 'eslint';
 import tseslint from 'typescript-eslint';
 import { AgentError } from './AgentError.js';
 import type { DefectKind, Finding, Severity } from './Finding.js';
+
+const requireFromTsEslint = createRequire(createRequire(import.meta.url).resolve('typescript-eslint'));
+/**
+ * typescript-eslint keeps its TypeScript programs in module-level caches. A long-lived agent must
+ * drop them before each type-aware run: otherwise it could lint a stale program of a target that
+ * changed, and a strategy's measured cost would depend on which strategy ran before it.
+ */
+const clearTypeAwareCaches = (requireFromTsEslint('@typescript-eslint/parser') as { clearCaches: () => void }).clearCaches;
 
 /** What a rule's message means in catalogue terms, and how far it is trusted. */
 export interface RuleMapping {
@@ -49,6 +58,7 @@ export async function runEslint(dir: string, files: readonly string[], options: 
     },
   ];
   let results: ESLint.LintResult[];
+  if (options.typeAware) clearTypeAwareCaches();
   try {
     const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig, errorOnUnmatchedPattern: false, warnIgnored: false });
     results = await eslint.lintFiles([...files]);

@@ -1,0 +1,73 @@
+import { calculateReward, createRandom } from '@qe-fleet/learning-core';
+import { SwarmMemoryManager } from '@qe-fleet/memory';
+import { PilotAgent, runAgentTask } from '@qe-fleet/agents';
+import type { AgentCore, AgentReport, AgentStrategy } from '@qe-fleet/agents';
+
+/**
+ * A core that replays one measured report per strategy. The learning test runs every strategy for
+ * real once (in the test file's `beforeAll`), then lets BaseAgent choose among them many times:
+ * each replay returns the real findings and the real measured duration, so the learner sees what
+ * a real run would have shown it, at a fraction of the cost. Scoring still happens per task in
+ * `runAgentTask` against the target's catalogue.
+ */
+export class ReplayCore implements AgentCore {
+  readonly id: string;
+  readonly strategies: readonly AgentStrategy<unknown>[];
+  readonly #reports: ReadonlyMap<string, AgentReport>;
+
+  constructor(id: string, strategies: readonly AgentStrategy<unknown>[], reports: ReadonlyMap<string, AgentReport>) {
+    this.id = id;
+    this.strategies = strategies;
+    this.#reports = reports;
+  }
+
+  async run(_target: unknown, strategy: string): Promise<AgentReport> {
+    const report = this.#reports.get(strategy);
+    if (report === undefined) throw new Error(`no measured report for ${strategy}`);
+    return report;
+  }
+}
+
+/** What `learnOnReplays` saw: the reward each strategy measures and the strategy chosen per task. */
+export interface ConvergenceRun {
+  /** Expected reward per strategy: learning-core's `calculateReward` of its replayed TaskResult. */
+  rewards: Map<string, number>;
+  best: string;
+  choices: string[];
+  /** What the engine recommends (exploits) after the last task. */
+  recommended: string;
+}
+
+/**
+ * Runs `tasks` executeTask calls through a real BaseAgent (default learning config of the agent
+ * type) on an in-memory SwarmMemoryManager with a seeded random source, replaying `reports`.
+ */
+export async function learnOnReplays(core: ReplayCore, dir: string, options: { tasks: number; seed: number; timeout: number }): Promise<ConvergenceRun> {
+  const rewards = new Map<string, number>();
+  for (const strategy of core.strategies) {
+    const result = await runAgentTask(core, { dir }, strategy.name, { timeBudgetMs: options.timeout });
+    const { output: _output, ...signals } = result;
+    rewards.set(strategy.name, calculateReward({ ...signals, strategy: strategy.name }, undefined, { referenceTimeMs: options.timeout }));
+  }
+  const best = [...rewards].reduce((a, b) => (b[1] > a[1] ? b : a))[0];
+  const memory = new SwarmMemoryManager(':memory:', { cleanupIntervalMs: 0 });
+  memory.initialize();
+  const agent = new PilotAgent(core, { id: core.id, memory, random: createRandom(options.seed), patternImportIntervalMs: 0 });
+  await agent.initialize();
+  const choices: string[] = [];
+  const task = (i: number) => ({ id: `task-${i}`, type: core.id, input: { dir }, timeout: options.timeout });
+  try {
+    for (let i = 0; i < options.tasks; i++) choices.push((await agent.executeTask(task(i))).strategy);
+    const engine = agent.learningEngine;
+    return { rewards, best, choices, recommended: engine.recommendStrategy(engine.extractTaskState(task(options.tasks))).strategy };
+  } finally {
+    await agent.shutdown();
+    memory.close();
+  }
+}
+
+/** How often `strategy` was chosen among the last `n` choices. */
+export function shareOfLast(choices: readonly string[], strategy: string, n: number): number {
+  const tail = choices.slice(-n);
+  return tail.filter((c) => c === strategy).length / tail.length;
+}
