@@ -159,11 +159,17 @@ function checkKey(key: unknown, what = 'key'): string {
   return key;
 }
 
+/** Partitions already validated; a fleet uses a handful, so the hot paths skip the regex. */
+const knownPartitions = new Set<unknown>([DEFAULT_PARTITION]);
+const MAX_KNOWN_PARTITIONS = 1024;
+
 function checkPartition(partition: unknown): string {
   if (partition === undefined) return DEFAULT_PARTITION;
-  if (typeof partition !== 'string' || (partition !== DEFAULT_PARTITION && !PARTITION_PATTERN.test(partition))) {
+  if (knownPartitions.has(partition)) return partition as string;
+  if (typeof partition !== 'string' || !PARTITION_PATTERN.test(partition)) {
     fail('INVALID_PARTITION', 'partition must be 1-128 letters, digits or _ - . : /');
   }
+  if (knownPartitions.size < MAX_KNOWN_PARTITIONS) knownPartitions.add(partition);
   return partition;
 }
 
@@ -509,7 +515,7 @@ export class SwarmMemoryManager {
     }
   }
 
-  /** Runs a SQLite call, turning driver errors into MemoryErrors. */
+  /** Runs a SQLite call, turning driver errors into MemoryErrors (hot paths inline this, closure-free). */
   #run<T>(context: string, fn: () => T): T {
     try {
       return fn();
@@ -545,9 +551,11 @@ export class SwarmMemoryManager {
         teamId: options?.teamId ?? null,
         swarmId: options?.swarmId ?? null,
       };
-      this.#run('store failed', () =>
-        s.upsert.run(key, partition, encoded, metadata, now, expires, target.owner, target.accessLevel, target.teamId, target.swarmId),
-      );
+      try {
+        s.upsert.run(key, partition, encoded, metadata, now, expires, target.owner, target.accessLevel, target.teamId, target.swarmId);
+      } catch (error) {
+        throw toMemoryError(error, 'store failed');
+      }
     } else {
       const caller = options;
       target = this.transaction(() => {
@@ -602,7 +610,12 @@ export class SwarmMemoryManager {
     const { s } = this.#db();
     checkKey(key);
     const partition = checkPartition(options?.partition);
-    const text = this.#run('retrieve failed', () => s.retrieveValue.get(key, partition, this.#clock()) as string | undefined);
+    let text: string | undefined;
+    try {
+      text = s.retrieveValue.get(key, partition, this.#clock()) as string | undefined;
+    } catch (error) {
+      throw toMemoryError(error, 'retrieve failed');
+    }
     return text === undefined ? null : (decodeValue(text) as T);
   }
 
@@ -812,7 +825,11 @@ export class SwarmMemoryManager {
     const payload = encodeValue(event.payload, 'event payload');
     const id = randomUUID();
     const expires = expiresAt(now, ttl);
-    this.#run('storeEvent failed', () => s.insertEvent.run(id, type, payload, timestamp, source, ttl, expires));
+    try {
+      s.insertEvent.run(id, type, payload, timestamp, source, ttl, expires);
+    } catch (error) {
+      throw toMemoryError(error, 'storeEvent failed');
+    }
     if (this.#listening('event:stored')) {
       this.#announce('event:stored', { id, type, payload: event.payload, source, timestamp, ttl, expiresAt: expires });
     }

@@ -24,9 +24,9 @@ export const memoryEntries = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.key, t.partition] }),
     index('memory_entries_expires_at_idx').on(t.expiresAt),
-    index('memory_entries_partition_idx').on(t.partition),
+    // Serves `query` (partition = ? AND key GLOB 'prefix*') and `clear(partition)`.
+    index('memory_entries_partition_key_idx').on(t.partition, t.key),
     index('memory_entries_owner_idx').on(t.owner),
-    index('memory_entries_access_level_idx').on(t.accessLevel),
   ],
 );
 
