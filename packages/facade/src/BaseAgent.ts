@@ -17,10 +17,11 @@ import type {
   StrategyDefinition,
 } from '@qe-fleet/learning-core';
 import { SwarmMemoryManager } from '@qe-fleet/memory';
-import type { Clock, Logger } from '@qe-fleet/memory';
+import type { Clock, Logger, NewEvent } from '@qe-fleet/memory';
 import { FacadeError } from './FacadeError.js';
 import { OverheadHistogram } from './OverheadHistogram.js';
 import { systemScheduler } from './systemScheduler.js';
+import { TransactionBatcher } from './TransactionBatcher.js';
 import type {
   AgentEvents,
   BaseAgentOptions,
@@ -58,6 +59,7 @@ interface Ready {
   tracker: PerformanceTracker;
   loop: ImprovementLoop;
   safeguard: PerformanceSafeguard;
+  batcher: TransactionBatcher;
 }
 
 type Listener<E extends keyof AgentEvents> = (payload: AgentEvents[E]) => void;
@@ -91,6 +93,7 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
   #tracker: PerformanceTracker | null = null;
   #loop: ImprovementLoop | null = null;
   #safeguard: PerformanceSafeguard | null = null;
+  #batcher: TransactionBatcher | null = null;
   #strategies = new Map<string, StrategyDefinition>();
   #importTimer: unknown = null;
   #status: 'created' | 'initializing' | 'ready' | 'stopping' | 'stopped' = 'created';
@@ -269,6 +272,7 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
     this.#tracker = tracker;
     this.#loop = loop;
     this.#safeguard = safeguard;
+    this.#batcher = TransactionBatcher.of(memory);
     if (engine.isEnabled()) {
       safeguard.start();
       loop.start(this.#options.improvementIntervalMs ?? HOUR_MS);
@@ -291,7 +295,7 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
   }
 
   async #executeTask(task: Task<I>): Promise<ExecutedTaskResult<O>> {
-    const { memory, engine, tracker, loop } = this.#ready();
+    const { memory, engine, tracker, loop, batcher } = this.#ready();
     validateTask(task, this.id);
     const started = performance.now();
     const learning = engine.isEnabled();
@@ -336,18 +340,30 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
       errors: result?.errors ?? (failure === undefined ? [] : [timedOut ? (controller.signal.reason as Error) : toError(failure)]),
       ...pickMetrics(result),
     };
-    memory.transaction(() => {
+    const event: NewEvent<unknown> =
+      error === null
+        ? { type: 'agent:post_task', source: this.id, payload: this.#postPayload(task, choice, execution) }
+        : { type: 'agent:task_error', source: this.id, payload: this.#errorPayload(task, name, error) };
+    const learned = batcher.run(() => {
       tracker.recordSnapshot(snapshotOf(execution));
       if (learning) engine.learnFromExecution(task, execution, result?.feedback);
       if (test !== null) loop.recordTestResult(test.testId, name, execution.success, executionTime);
-      memory.storeEvent<unknown>(
-        error === null
-          ? { type: 'agent:post_task', source: this.id, payload: this.#postPayload(task, choice, execution) }
-          : { type: 'agent:task_error', source: this.id, payload: this.#errorPayload(task, name, error) },
-      );
+      memory.storeEvent(event);
     });
     overhead += performance.now() - runEnded;
-    this.#recordOverhead(overhead, error !== null || !execution.success);
+    let learningFailure: unknown;
+    try {
+      overhead += await learned;
+    } catch (cause) {
+      learningFailure = cause;
+    }
+    overhead = this.#recordOverhead(overhead, performance.now(), error !== null || !execution.success);
+    if (learningFailure !== undefined) {
+      throw new FacadeError('LEARNING_FAILED', `learning from task ${task.id} of ${this.id} failed: ${describe(learningFailure)}`, {
+        ...context,
+        cause: learningFailure,
+      });
+    }
 
     if (error !== null) {
       this.#emit('agent:task_error', this.#errorPayload(task, name, error));
@@ -482,14 +498,15 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
   }
 
   #ready(): Ready {
-    if (this.#status !== 'ready' || this.#memory === null || this.#engine === null || this.#tracker === null || this.#loop === null || this.#safeguard === null) {
+    const [memory, engine, tracker, loop, safeguard, batcher] = [this.#memory, this.#engine, this.#tracker, this.#loop, this.#safeguard, this.#batcher];
+    if (this.#status !== 'ready' || !memory || !engine || !tracker || !loop || !safeguard || !batcher) {
       throw new FacadeError(
         this.#status === 'stopped' || this.#status === 'stopping' ? 'SHUT_DOWN' : 'NOT_INITIALIZED',
         `agent ${this.id} is ${this.#status === 'ready' ? 'not initialised' : this.#status}`,
         { agentId: this.id },
       );
     }
-    return { memory: this.#memory, engine: this.#engine, tracker: this.#tracker, loop: this.#loop, safeguard: this.#safeguard };
+    return { memory, engine, tracker, loop, safeguard, batcher };
   }
 
   async #runWithTimeout(task: Task<I>, strategy: StrategyDefinition, controller: AbortController): Promise<TaskResult<O>> {
@@ -516,11 +533,14 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
     });
   }
 
-  #recordOverhead(ms: number, failed: boolean): void {
-    this.#histogram.record(ms);
+  /** Counts the task, persists the figures when due, and records the overhead including that tail. */
+  #recordOverhead(before: number, tailStarted: number, failed: boolean): number {
     this.#tasksExecuted++;
     if (failed) this.#tasksFailed++;
     if (++this.#tasksSinceFlush >= (this.#options.metricsFlushEvery ?? 1000)) this.flushMetrics();
+    const overhead = before + performance.now() - tailStarted;
+    this.#histogram.record(overhead);
+    return overhead;
   }
 
   #syncPatterns(): void {

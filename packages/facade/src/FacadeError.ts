@@ -8,6 +8,7 @@ export type FacadeErrorCode =
   | 'UNKNOWN_STRATEGY'
   | 'TASK_FAILED'
   | 'TASK_TIMEOUT'
+  | 'LEARNING_FAILED'
   | 'FLEET_INIT_FAILED'
   | 'FLEET_SHUTDOWN_FAILED';
 

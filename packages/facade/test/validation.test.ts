@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { generateLearningDashboard, initializeLearningFleet } from '@qe-fleet/facade';
+import type { LearningModelState } from '@qe-fleet/learning-core';
 import { ManualTimers } from './support/ManualTimers.js';
 import { SimulatedAgent, tasks } from './support/SimulatedAgent.js';
 import type { SimArm } from './support/SimulatedAgent.js';
@@ -115,6 +116,45 @@ describe('Learning System Integration (seed 12.2)', () => {
     expect(agent2.importSharedPatterns()).toBeGreaterThan(0);
     await agent1.shutdown();
     await agent2.shutdown();
+    memory.close();
+  });
+
+  /**
+   * The seed's `injectBadExperiences`, made real: after a good period the world breaks (every
+   * strategy fails), so the agent learns from a stream of bad outcomes; the safeguard must see
+   * three degraded windows in a row, disable learning and restore the last healthy version.
+   */
+  it('rolls back on performance degradation', async () => {
+    const timers = new ManualTimers();
+    const memory = openMemory(timers);
+    const agent = simAgent(timers, memory, { timers: undefined });
+    await agent.initialize();
+    for (const task of tasks('good', 600)) await agent.executeTask(task);
+    const versions = memory.query<LearningModelState>('phase2/learning/sim-1/versions/%', { partition: 'learning' });
+    expect(versions.length).toBeGreaterThan(0);
+    const saved = versions.at(-1)!;
+
+    for (const arm of Object.values(agent.arms)) Object.assign(arm, { successProbability: 0, satisfaction: 0 });
+    for (const task of tasks('bad', 100)) await agent.executeTask(task);
+    expect(agent.learningEngine.getState().model).not.toEqual(saved.value.model);
+    let injected = 100;
+    while (agent.learningEngine.isEnabled() && injected < 1000) {
+      await agent.executeTask({ id: `bad-more-${injected++}`, type: 'unit-test-generation' });
+    }
+
+    expect(agent.learningEngine.isEnabled()).toBe(false);
+    expect(injected).toBeLessThanOrEqual(3 * agent.performanceTracker.windowSize + 200);
+    const rollback = agent.safeguard.getRollback();
+    expect(rollback).toMatchObject({ agentId: 'sim-1', restoredVersion: saved.key.split('/').at(-1) });
+    expect(rollback!.degradation).toBeLessThan(-5);
+    expect(agent.learningEngine.getState().model).toEqual(saved.value.model);
+    expect(agent.improvementLoop.isActive()).toBe(false);
+    expect(memory.queryEvents('learning:rollback').length).toBe(1);
+    // Learning is off, the agent still works and learns nothing from the broken world.
+    const experiences = agent.learningEngine.getTotalExperiences();
+    await agent.executeTask({ id: 'after-rollback', type: 'unit-test-generation' });
+    expect(agent.learningEngine.getTotalExperiences()).toBe(experiences);
+    await agent.shutdown();
     memory.close();
   });
 });

@@ -1,0 +1,71 @@
+import { performance } from 'node:perf_hooks';
+import type { SwarmMemoryManager } from '@qe-fleet/memory';
+
+interface Pending {
+  work: () => void;
+  resolve: (costMs: number) => void;
+  reject: (error: unknown) => void;
+}
+
+const batchers = new WeakMap<SwarmMemoryManager, TransactionBatcher>();
+
+/**
+ * Group commit for one store: work submitted during one turn of the event loop (e.g. the tasks
+ * of a `Promise.all` batch finishing together, from any agent on the store) runs in ONE
+ * transaction, each item in its own savepoint so a failing item is undone alone. A commit costs
+ * far more than the rows it writes, so this is what lets a fleet learn from thousands of tasks a
+ * second. `run` resolves after the commit (durable) with the item's cost in ms: its own work plus
+ * its share of the commit.
+ */
+export class TransactionBatcher {
+  readonly #memory: SwarmMemoryManager;
+  #queue: Pending[] = [];
+
+  private constructor(memory: SwarmMemoryManager) {
+    this.#memory = memory;
+  }
+
+  /** The batcher of `memory` (one per store, shared by every agent on it). */
+  static of(memory: SwarmMemoryManager): TransactionBatcher {
+    let batcher = batchers.get(memory);
+    if (batcher === undefined) batchers.set(memory, (batcher = new TransactionBatcher(memory)));
+    return batcher;
+  }
+
+  /** Queues `work` (synchronous) for the next group commit. */
+  run(work: () => void): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      if (this.#queue.push({ work, resolve, reject }) === 1) setImmediate(() => this.#flush());
+    });
+  }
+
+  #flush(): void {
+    const items = this.#queue;
+    this.#queue = [];
+    const costs = new Float64Array(items.length);
+    const failures = new Map<number, unknown>();
+    const started = performance.now();
+    try {
+      this.#memory.transaction(() => {
+        items.forEach((item, i) => {
+          const t = performance.now();
+          try {
+            this.#memory.transaction(item.work);
+          } catch (error) {
+            failures.set(i, error);
+          }
+          costs[i] = performance.now() - t;
+        });
+      });
+    } catch (error) {
+      for (const item of items) item.reject(error);
+      return;
+    }
+    const own = costs.reduce((sum, c) => sum + c, 0);
+    const share = (performance.now() - started - own) / items.length;
+    items.forEach((item, i) => {
+      if (failures.has(i)) item.reject(failures.get(i));
+      else item.resolve(costs[i]! + share);
+    });
+  }
+}
