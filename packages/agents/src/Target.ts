@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AgentError } from './AgentError.js';
+import { assertLoopback } from './assertLoopback.js';
 import { loadCatalogue } from './Catalogue.js';
 import type { Catalogue } from './Catalogue.js';
 
@@ -28,9 +29,11 @@ export interface Target {
 
 /**
  * Validates a target folder: it must exist (TARGET_NOT_FOUND) and hold a readable package.json
- * (NO_PACKAGE_JSON). Loads the catalogue when there is one, so every agent scores the same way.
+ * (NO_PACKAGE_JSON); a base URL must be loopback (NON_LOOPBACK), checked before any work starts.
+ * Loads the catalogue when there is one, so every agent scores the same way.
  */
 export async function openTarget(spec: TargetSpec): Promise<Target> {
+  if (spec.baseUrl !== undefined) assertLoopback(spec.baseUrl);
   const dir = resolve(spec.dir);
   const info = await stat(dir).catch(() => null);
   if (info === null || !info.isDirectory()) throw new AgentError('TARGET_NOT_FOUND', `target folder ${dir} does not exist or is not a folder`);
