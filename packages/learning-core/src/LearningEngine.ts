@@ -59,7 +59,11 @@ const PATTERN_REFRESH_CONFIDENCE = 0.02;
 /** ...or this long after the last refresh, far inside its 7-day TTL. */
 const PATTERN_REFRESH_MS = 3600_000;
 
-/** The small persisted record of everything not in a model, experience or pattern row. */
+/**
+ * The small persisted record of everything not in a model, experience or pattern row. Task count
+ * and exploration rate advance with every experience, which carries them, so `meta` is rewritten
+ * only while the reward baseline fills and when a setting changes; on load the newer of the two wins.
+ */
 interface Meta {
   algorithm: string;
   explorationRate: number;
@@ -76,6 +80,8 @@ interface Meta {
 interface StoredExperience extends Omit<TaskExperience, 'nextStateKey'> {
   seq: number;
   previous: number | null;
+  /** The exploration rate after this experience (so `meta` need not be rewritten every task). */
+  explorationRate: number;
 }
 
 const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -393,7 +399,7 @@ export class LearningEngine {
       explorationRate: this.#explorationRate,
       taskCount: this.#taskCount,
       experiences: this.#readExperiences().map(([seq, e]) => {
-        const { previous: _previous, seq: _seq, ...rest } = e;
+        const { previous: _previous, seq: _seq, explorationRate: _rate, ...rest } = e;
         const slot = this.#buffer.slotOf(seq);
         const next = slot < 0 ? -1 : this.#buffer.nextAt(slot);
         return { ...rest, nextStateKey: next < 0 ? null : this.#key(next) };
@@ -423,7 +429,8 @@ export class LearningEngine {
       const prior = lastOfType.get(e.taskType);
       lastOfType.set(e.taskType, { seq, next: e.nextStateKey });
       const { nextStateKey: _next, ...rest } = e;
-      return [seq, { ...rest, seq, previous: prior !== undefined && prior.next === e.stateKey ? prior.seq : null }];
+      const previous = prior !== undefined && prior.next === e.stateKey ? prior.seq : null;
+      return [seq, { ...rest, seq, previous, explorationRate: state.explorationRate }];
     });
     this.#memory.transaction(() => {
       for (const folder of ['q/', 'experiences/', 'patterns/', 'failure-patterns/']) {
@@ -497,11 +504,12 @@ export class LearningEngine {
         ...stored,
         seq,
         previous: previousSlot >= 0 ? pendingSeq! : null,
+        explorationRate: this.#explorationRate,
       } satisfies StoredExperience);
       this.#put(`patterns/${pattern.id}`, pattern);
       this.#storePatternRecord(pattern, pattern.trials === 1 || discovered);
       for (const f of failures) this.#put(`failure-patterns/${f.id}`, f);
-      this.#writeMeta();
+      if (seq < REWARD_WINDOW) this.#writeMeta();
       this.#emit(LearningEventType.TRAINING, { agentId: this.agentId, experience, reward, improvement: improvementRate });
       if (discovered) this.#emit(LearningEventType.PATTERN_DISCOVERED, { agentId: this.agentId, pattern, imported: false });
       for (const f of failures) {
@@ -791,6 +799,11 @@ export class LearningEngine {
       const previous = e.previous === null ? -1 : this.#buffer.slotOf(e.previous);
       if (previous >= 0) this.#buffer.setNext(previous, code);
       this.#pending.set(typeIdx, seq);
+    }
+    const latest = experiences.at(-1)?.[1];
+    if (latest !== undefined && latest.seq >= this.#taskCount) {
+      this.#taskCount = latest.seq + 1;
+      if (this.#algorithm.usesEpsilon && sameAlgorithm) this.#explorationRate = latest.explorationRate;
     }
     for (const { value } of this.#entries('patterns/')) {
       const p = value as LearnedPattern;

@@ -11,7 +11,8 @@ import {
 } from '@qe-fleet/learning-core';
 import { openEngine, openMemory, runTasks } from './engineHelpers.js';
 
-type Row = { arms: Record<string, [number, number]> };
+type Row = { arms: { slow: [number, number]; medium: [number, number]; best: [number, number] } };
+const rows = (state: { model: unknown }): Record<string, Row> => state.model as Record<string, Row>;
 
 describe('ReplayBuffer', () => {
   it('is bounded, evicts the oldest, and samples distinct occupied slots', () => {
@@ -48,12 +49,12 @@ describe('experience replay in the engine', () => {
     for (let i = 0; i < 30; i++) {
       replayed.push(engine.learnFromExecution({ id: `t${i}`, type: 'unit-test' }, { strategy: 'best', success: true, executionTime: 10 }).replayed);
     }
-    expect(replayed.map((n, i) => [i + 1, n]).filter(([, n]) => n > 0)).toEqual([[10, 4], [20, 4], [30, 4]]);
+    expect(replayed.map((n, i) => [i + 1, n]).filter(([, n]) => n! > 0)).toEqual([[10, 4], [20, 4], [30, 4]]);
     // visits = primary updates (each experience once) + replays
-    const row = engine.getState().model['unit-test|c0|k0|a0|t0|r2'] as Row;
+    const row = rows(engine.getState())['unit-test|c0|k0|a0|t0|r2']!;
     expect(row.arms.best[1]).toBe(30 + 12);
     expect(engine.batchUpdate()).toBe(4);
-    expect((engine.getState().model['unit-test|c0|k0|a0|t0|r2'] as Row).arms.best[1]).toBe(46);
+    expect(rows(engine.getState())['unit-test|c0|k0|a0|t0|r2']!.arms.best[1]).toBe(46);
   });
 
   it('q-learning with a discount waits for the next state: each experience is learned exactly once when it arrives', () => {
@@ -66,7 +67,7 @@ describe('experience replay in the engine', () => {
     learn(2, 'unit-test'); // the next unit-test task: experience 0 now has its next state
     const state = engine.getState();
     expect(state.experiences.map((e) => e.nextStateKey)).toEqual(['unit-test|c0|k0|a0|t0|r2', null, null]);
-    const row = state.model['unit-test|c0|k0|a0|t0|r2'] as Row;
+    const row = rows(state)['unit-test|c0|k0|a0|t0|r2']!;
     expect(row.arms.best[1]).toBe(1);
     // target = (1 - 0.5) * r + 0.5 * max Q(next) with Q(next) = 0 before; Q = 0.1 * target
     expect(row.arms.best[0]).toBeCloseTo(0.1 * 0.5 * state.experiences[0]!.reward, 6);
@@ -76,10 +77,10 @@ describe('experience replay in the engine', () => {
     const engine = openEngine(openMemory(), { algorithm: 'ucb1', updateFrequency: 5 });
     const chosen = runTasks(engine, 200, createRandom(6));
     expect(engine.batchUpdate()).toBe(0);
-    const typeRow = engine.getState().model['unit-test|*'] as Row;
+    const typeRow = rows(engine.getState())['unit-test|*']!;
     expect(Object.values(typeRow.arms).reduce((n, [trials]) => n + trials, 0)).toBe(200);
-    for (const name of ['slow', 'medium', 'best']) {
-      expect(typeRow.arms[name]![0]).toBe(chosen.filter((c) => c.strategy === name).length);
+    for (const name of ['slow', 'medium', 'best'] as const) {
+      expect(typeRow.arms[name][0]).toBe(chosen.filter((c) => c.strategy === name).length);
     }
   });
 });
