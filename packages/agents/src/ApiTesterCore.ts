@@ -11,7 +11,7 @@ import { withService } from './FixtureService.js';
 import type { Finding } from './Finding.js';
 import { listSourceFiles } from './listSourceFiles.js';
 import { loopbackFetch } from './loopbackFetch.js';
-import { documentedResponse, responseProblems } from './responseProblems.js';
+import { documentedResponse, findIds, responseProblems } from './responseProblems.js';
 import type { DocumentedResponses } from './responseProblems.js';
 import { SchemaSampler } from './SchemaSampler.js';
 import type { SchemaObject } from './SchemaSampler.js';
@@ -122,6 +122,35 @@ export function readOperations(doc: Record<string, unknown>): ApiOperation[] {
     }
   }
   return out.sort((a, b) => (METHOD_ORDER[a.method] ?? 9) - (METHOD_ORDER[b.method] ?? 9));
+}
+
+/** The query and body of a valid request (examples first when `examples`), without path parameters. */
+export function validRequest(op: ApiOperation, sampler: SchemaSampler, examples: boolean): { query: URLSearchParams; body: unknown } {
+  const query = new URLSearchParams();
+  for (const p of op.params) {
+    if (p.in !== 'query') continue;
+    if (p.required || (examples ? p.example !== undefined || p.schema?.example !== undefined : sampler.next() < 0.5)) {
+      query.set(p.name, String(examples ? (p.example ?? sampler.valid(p.schema, { preferExamples: true })) : sampler.valid(p.schema)));
+    }
+  }
+  return { query, body: op.body?.schema ? sampler.valid(op.body.schema, { preferExamples: examples }) : undefined };
+}
+
+/** Variants of a valid request that the document says are invalid: bad bodies, missing or bad required query parameters. */
+export function invalidRequests(op: ApiOperation, sampler: SchemaSampler, base: { query: URLSearchParams; body: unknown }): Array<{ query: URLSearchParams; body: unknown; invalid: string }> {
+  const out: Array<{ query: URLSearchParams; body: unknown; invalid: string }> = [];
+  for (const bad of sampler.invalid(op.body?.schema)) out.push({ query: base.query, body: bad.value, invalid: `body: ${bad.reason}` });
+  for (const p of op.params.filter((q) => q.in === 'query' && q.required)) {
+    const missing = new URLSearchParams(base.query);
+    missing.delete(p.name);
+    out.push({ query: missing, body: base.body, invalid: `query ${p.name} missing` });
+    for (const bad of sampler.invalid(p.schema).filter((b) => typeof b.value !== 'object')) {
+      const q = new URLSearchParams(base.query);
+      q.set(p.name, String(bad.value));
+      out.push({ query: q, body: base.body, invalid: `query ${p.name}: ${bad.reason}` });
+    }
+  }
+  return out;
 }
 
 /**
@@ -237,32 +266,13 @@ class ApiRun {
 
   #validRequest(op: ApiOperation, examples: boolean): Request {
     const pathParams: Record<string, string> = {};
-    const query = new URLSearchParams();
-    for (const p of op.params) {
-      if (p.in === 'path') pathParams[p.name] = this.#pathValue(op, p, examples);
-      else if (p.in === 'query' && (p.required || (examples ? p.example !== undefined || p.schema?.example !== undefined : this.sampler.next() < 0.5))) {
-        query.set(p.name, String(p.example ?? this.sampler.valid(p.schema, { preferExamples: examples })));
-      }
-    }
-    const body = op.body?.schema ? this.sampler.valid(op.body.schema, { preferExamples: examples }) : undefined;
-    return { pathParams, query, body, invalid: undefined };
+    for (const p of op.params) if (p.in === 'path') pathParams[p.name] = this.#pathValue(op, p, examples);
+    return { pathParams, ...validRequest(op, this.sampler, examples), invalid: undefined };
   }
 
   #invalidRequests(op: ApiOperation): Request[] {
     const base = this.#validRequest(op, true);
-    const out: Request[] = [];
-    for (const bad of this.sampler.invalid(op.body?.schema)) out.push({ ...base, body: bad.value, invalid: `body: ${bad.reason}` });
-    for (const p of op.params.filter((q) => q.in === 'query' && q.required)) {
-      const missing = new URLSearchParams(base.query);
-      missing.delete(p.name);
-      out.push({ ...base, query: missing, invalid: `query ${p.name} missing` });
-      for (const bad of this.sampler.invalid(p.schema).filter((b) => typeof b.value !== 'object')) {
-        const q = new URLSearchParams(base.query);
-        q.set(p.name, String(bad.value));
-        out.push({ ...base, query: q, invalid: `query ${p.name}: ${bad.reason}` });
-      }
-    }
-    return out;
+    return invalidRequests(op, this.sampler, base).map((r) => ({ ...base, ...r }));
   }
 
   #pathValue(op: ApiOperation, p: ApiOperation['params'][number], examples: boolean): string {
@@ -293,23 +303,7 @@ class ApiRun {
 
   #harvestIds(op: ApiOperation, body: string): void {
     if (op.params.some((p) => p.in === 'path') && op.method !== 'POST') return;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      return;
-    }
-    const ids: string[] = [];
-    const visit = (v: unknown, depth: number): void => {
-      if (depth > 3 || ids.length > 50) return;
-      if (Array.isArray(v)) for (const item of v) visit(item, depth + 1);
-      else if (v && typeof v === 'object') {
-        const id = (v as Record<string, unknown>)['id'];
-        if (typeof id === 'string' || typeof id === 'number') ids.push(String(id));
-        for (const child of Object.values(v)) if (typeof child === 'object') visit(child, depth + 1);
-      }
-    };
-    visit(parsed, 0);
+    const ids = findIds(body);
     if (ids.length > 0) this.#ids.set(op.path, [...(this.#ids.get(op.path) ?? []), ...ids]);
   }
 

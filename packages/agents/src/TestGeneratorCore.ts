@@ -1,14 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
+import SwaggerParser from '@apidevtools/swagger-parser';
 import type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy } from './AgentCore.js';
 import { AgentError } from './AgentError.js';
+import { findOpenApiDocument, readOperations } from './ApiTesterCore.js';
 import { extractExports } from './extractExports.js';
-import type { ExportedFunction } from './extractExports.js';
 import type { Finding } from './Finding.js';
 import { listSourceFiles } from './listSourceFiles.js';
-import { harnessSource, nodeShimSource, planProperties } from './planProperties.js';
-import type { OracleLevel, PlannedProperty } from './planProperties.js';
+import { withService } from './FixtureService.js';
+import { harnessSource, moduleAlias, nodeShimSource, planClassProperties, planProperties } from './planProperties.js';
+import type { OracleLevel, PlannedProperty, PropertySubject } from './planProperties.js';
+import { planRouteTests, responseProblemsFiles, routeHarnessSource, routeTestSource } from './planRouteTests.js';
+import type { RouteCase } from './planRouteTests.js';
+import type { ResponseProblem } from './responseProblems.js';
 import { runProcess } from './runProcess.js';
 import type { Target } from './Target.js';
 import { TargetWorkspace } from './TargetWorkspace.js';
@@ -18,6 +23,17 @@ export interface TestGeneratorConfig {
   oracles: OracleLevel;
   /** fast-check runs per property. */
   numRuns: number;
+  /** Also write request tests per OpenAPI operation and run them against the loopback service. */
+  routes: boolean;
+}
+
+/** One route test's outcome, as the generated test printed it. */
+export interface RouteOutcome {
+  route: string;
+  request: string;
+  invalid: string | null;
+  status: number;
+  problem: ResponseProblem | null;
 }
 
 /** One property's outcome, as the generated test printed it. */
@@ -40,9 +56,12 @@ export interface TestGeneratorStats {
   compileRate: number;
   propertiesRun: number;
   propertiesFailed: number;
+  routeTests: number;
+  routeTestsFailed: number;
   /** Line coverage of the target's source files by the generated tests, 0..1 (c8). */
   lineCoverage: number | undefined;
   outcomes: PropertyOutcome[];
+  routeOutcomes: RouteOutcome[];
 }
 
 /** A test-generator report: the kit's report plus the generator's own figures. */
@@ -65,15 +84,15 @@ export interface TestGeneratorCoreOptions {
 
 /** The strategies: oracle strength times property runs. */
 export const TEST_GENERATOR_STRATEGIES: readonly AgentStrategy<TestGeneratorConfig>[] = [
-  { name: 'smoke', description: 'no-crash properties only, 50 runs each', config: { oracles: 'smoke', numRuns: 50 } },
-  { name: 'invariants', description: 'no-crash + type/name invariants, 100 runs', config: { oracles: 'invariants', numRuns: 100 } },
-  { name: 'metamorphic', description: 'invariants + metamorphic relations, 100 runs', config: { oracles: 'metamorphic', numRuns: 100 } },
-  { name: 'metamorphic-thorough', description: 'invariants + metamorphic relations, 500 runs', config: { oracles: 'metamorphic', numRuns: 500 } },
+  { name: 'smoke', description: 'pure functions, no-crash properties only, 50 runs each', config: { oracles: 'smoke', numRuns: 50, routes: false } },
+  { name: 'invariants', description: 'pure functions, no-crash + doc/type/name invariants, 100 runs', config: { oracles: 'invariants', numRuns: 100, routes: false } },
+  { name: 'invariants-routes', description: 'invariants + request tests per OpenAPI operation', config: { oracles: 'invariants', numRuns: 100, routes: true } },
+  { name: 'metamorphic-routes', description: 'invariants + metamorphic relations (500 runs) + request tests', config: { oracles: 'metamorphic', numRuns: 500, routes: true } },
 ];
 
 const require = createRequire(import.meta.url);
 const CONFIDENCE: Record<OracleLevel, number> = { smoke: 0.7, invariants: 0.85, metamorphic: 0.75 };
-const RESULT_LINE = /QE_RESULT ([A-Za-z0-9_-]+)\s*$/;
+const RESULT_LINE = /QE_(RESULT|ROUTE) ([A-Za-z0-9_-]+)\s*$/;
 
 /**
  * Test generator core: reads the target's exported functions with the type checker, writes
@@ -96,41 +115,60 @@ export class TestGeneratorCore implements AgentCore {
     const started = now();
     const strategy = this.strategies.find((s) => s.name === strategyName);
     if (!strategy) throw new AgentError('UNKNOWN_STRATEGY', `test-generator has no strategy "${strategyName}"`);
+    const { config } = strategy;
+    const notes: string[] = [];
     const sources = (await listSourceFiles(target.dir, { roots: ['src'], extensions: ['.ts', '.mts'] })).filter((f) => !/\.(test|spec)\.m?ts$/.test(f));
-    if (sources.length === 0) throw new AgentError('UNSUPPORTED_TARGET', `${target.dir} has no TypeScript sources under src/ to read signatures from`);
-    const extracted = extractExports(target.dir, sources.map((f) => join(target.dir, f)));
-    const planned = planProperties(extracted.functions, strategy.config.oracles);
-    if (planned.length === 0) {
-      throw new AgentError('UNSUPPORTED_TARGET', `no exported pure function with generable parameters in ${target.dir}/src (found ${extracted.functions.length} exported functions)`);
+    const extracted = sources.length === 0 ? undefined : extractExports(target.dir, sources.map((f) => join(target.dir, f)));
+    const functions = extracted?.functions ?? [];
+    const planned = [...planProperties(functions, config.oracles), ...planClassProperties(extracted?.classes ?? [], config.oracles)];
+    const routeCases = config.routes ? await this.#planRoutes(target.dir, notes) : [];
+    if (planned.length === 0 && routeCases.length === 0) {
+      const why = sources.length === 0 ? 'no TypeScript sources under src/' : `no exported pure function with generable parameters (of ${functions.length} exported functions)`;
+      throw new AgentError('UNSUPPORTED_TARGET', `nothing to generate tests for in ${target.dir}: ${why}${config.routes ? ' and no OpenAPI document' : ''}`);
     }
-    const workspace = await TargetWorkspace.create({ targetDir: target.dir, sources, link: ['fast-check'], ...(this.#options.tmpRoot ? { tmpRoot: this.#options.tmpRoot } : {}) });
+    const workspace = await TargetWorkspace.create({ targetDir: target.dir, sources, link: ['fast-check', 'ajv', 'ajv-formats'], ...(this.#options.tmpRoot ? { tmpRoot: this.#options.tmpRoot } : {}) });
     try {
-      const testFiles = await writeTests(workspace, planned);
+      const testFiles = await writeTests(workspace, planned, sources);
       const support = [await workspace.write('tests/qe-harness.ts', harnessSource()), await workspace.write('tests/node-shim.d.ts', nodeShimSource())];
+      if (routeCases.length > 0) {
+        testFiles.push(await workspace.write('tests/routes.test.ts', routeTestSource(routeCases)));
+        support.push(await workspace.write('tests/qe-routes.ts', routeHarnessSource()));
+        for (const file of await responseProblemsFiles()) {
+          const path = await workspace.write(`tests/${file.name}`, file.content);
+          if (file.name.endsWith('.ts') && !file.name.endsWith('.d.ts')) support.push(path);
+          else if (file.name.endsWith('.js')) await workspace.write(`out/tests/${file.name}`, file.content);
+        }
+      }
       const errors = workspace.compile([...support, ...testFiles], testFiles);
       const runnable = testFiles.filter((f) => errors.get(f)?.length === 0).map((f) => workspace.outPath(f));
       const diagnostics = [...errors].flatMap(([file, list]) => list.slice(0, 2).map((e) => `${relative(workspace.dir, file)}: ${e}`));
+      notes.push(...diagnostics.slice(0, 5));
       if (runnable.length === 0) {
         throw new AgentError('TOOL_FAILED', `none of the ${testFiles.length} generated test files type-checks: ${diagnostics.slice(0, 3).join('; ')}`);
       }
-      const run = await this.#runTests(workspace.dir, runnable, strategy.config.numRuns, options.signal);
-      const outcomes = run.outcomes;
+      const runTests = (baseUrl?: string): Promise<RunOutcome> => this.#runTests(workspace.dir, runnable, config.numRuns, baseUrl, options.signal);
+      const routesRunnable = runnable.some((f) => f.endsWith('routes.test.js'));
+      const run = routesRunnable ? await withService(target, runTests, { startupTimeoutMs: 20_000 }) : await runTests();
+      notes.push(...run.notes);
       return {
         agentId: this.id,
         strategy: strategy.name,
         target: target.dir,
-        findings: toFindings(outcomes, planned),
+        findings: [...toFindings(run.outcomes, planned), ...routeFindings(run.routeOutcomes)],
         durationMs: now() - started,
         ...(run.lineCoverage === undefined ? {} : { coverage: run.lineCoverage }),
-        notes: [...diagnostics.slice(0, 5), ...run.notes],
+        notes,
         stats: {
-          testsWritten: planned.length,
+          testsWritten: planned.length + routeCases.length,
           testFiles: testFiles.length,
           compileRate: runnable.length / testFiles.length,
-          propertiesRun: outcomes.length,
-          propertiesFailed: outcomes.filter((o) => o.failed).length,
+          propertiesRun: run.outcomes.length,
+          propertiesFailed: run.outcomes.filter((o) => o.failed).length,
+          routeTests: run.routeOutcomes.length,
+          routeTestsFailed: run.routeOutcomes.filter((o) => o.problem !== null).length,
           lineCoverage: run.lineCoverage,
-          outcomes,
+          outcomes: run.outcomes,
+          routeOutcomes: run.routeOutcomes,
         },
       };
     } finally {
@@ -138,7 +176,24 @@ export class TestGeneratorCore implements AgentCore {
     }
   }
 
-  async #runTests(workspace: string, testFiles: string[], numRuns: number, signal: AbortSignal | undefined): Promise<RunOutcome> {
+  /** Route test cases from the target's OpenAPI document; none (with a note) when it has none. */
+  async #planRoutes(dir: string, notes: string[]): Promise<RouteCase[]> {
+    const docPath = await findOpenApiDocument(dir);
+    if (docPath === undefined) {
+      notes.push('no OpenAPI document: no request tests written');
+      return [];
+    }
+    let doc: Record<string, unknown>;
+    try {
+      doc = (await SwaggerParser.validate(docPath)) as unknown as Record<string, unknown>;
+    } catch (error) {
+      notes.push(`OpenAPI document ${docPath} is invalid, no request tests written: ${error instanceof Error ? error.message : String(error)}`);
+      return [];
+    }
+    return planRouteTests(readOperations(doc), { seed: this.#options.seed ?? 42, randomCases: 2, invalidCases: 4 });
+  }
+
+  async #runTests(workspace: string, testFiles: string[], numRuns: number, baseUrl: string | undefined, signal: AbortSignal | undefined): Promise<RunOutcome> {
     const c8 = join(dirname(require.resolve('c8/package.json')), 'bin', 'c8.js');
     const reportDir = join(workspace, 'coverage');
     const args = [
@@ -154,20 +209,25 @@ export class TestGeneratorCore implements AgentCore {
       '--test-reporter=tap',
       ...testFiles,
     ];
+    const timeoutMs = this.#options.timeoutMs ?? 60_000;
     const result = await runProcess(process.execPath, args, {
       cwd: workspace,
-      timeoutMs: this.#options.timeoutMs ?? 60_000,
-      env: { QE_NUM_RUNS: String(numRuns), QE_SEED: String(this.#options.seed ?? 42), NODE_V8_COVERAGE: undefined },
+      timeoutMs,
+      env: { QE_NUM_RUNS: String(numRuns), QE_SEED: String(this.#options.seed ?? 42), QE_BASE_URL: baseUrl, NODE_V8_COVERAGE: undefined },
       ...(signal === undefined ? {} : { signal }),
     });
     if (result.aborted) throw new AgentError('ABORTED', 'test generation was aborted');
-    if (result.timedOut) throw new AgentError('TOOL_FAILED', `generated tests did not finish within ${this.#options.timeoutMs ?? 60_000} ms`);
+    if (result.timedOut) throw new AgentError('TOOL_FAILED', `generated tests did not finish within ${timeoutMs} ms`);
     const outcomes: PropertyOutcome[] = [];
+    const routeOutcomes: RouteOutcome[] = [];
     for (const line of `${result.stdout}\n${result.stderr}`.split('\n')) {
       const match = RESULT_LINE.exec(line);
-      if (match?.[1] !== undefined) outcomes.push(JSON.parse(Buffer.from(match[1], 'base64url').toString('utf8')) as PropertyOutcome);
+      if (match?.[2] === undefined) continue;
+      const parsed: unknown = JSON.parse(Buffer.from(match[2], 'base64url').toString('utf8'));
+      if (match[1] === 'RESULT') outcomes.push(parsed as PropertyOutcome);
+      else routeOutcomes.push(parsed as RouteOutcome);
     }
-    if (outcomes.length === 0) {
+    if (outcomes.length === 0 && routeOutcomes.length === 0) {
       throw new AgentError('TOOL_FAILED', `generated tests produced no results (exit ${result.exitCode}): ${`${result.stderr}\n${result.stdout}`.trim().slice(-1500)}`);
     }
     const notes: string[] = [];
@@ -175,37 +235,40 @@ export class TestGeneratorCore implements AgentCore {
       notes.push(`coverage unavailable: ${error instanceof Error ? error.message : String(error)}`);
       return undefined;
     });
-    return { outcomes, lineCoverage, notes };
+    return { outcomes, routeOutcomes, lineCoverage, notes };
   }
 }
 
 interface RunOutcome {
   outcomes: PropertyOutcome[];
+  routeOutcomes: RouteOutcome[];
   lineCoverage: number | undefined;
   notes: string[];
 }
 
 /** Writes one test file per target module; returns their absolute paths. */
-async function writeTests(workspace: TargetWorkspace, planned: PlannedProperty[]): Promise<string[]> {
+async function writeTests(workspace: TargetWorkspace, planned: PlannedProperty[], sources: string[]): Promise<string[]> {
   const byFile = new Map<string, PlannedProperty[]>();
   for (const p of planned) byFile.set(p.fn.file, [...(byFile.get(p.fn.file) ?? []), p]);
   const files: string[] = [];
   for (const [file, props] of byFile) {
     const name = `tests/${file.replace(/^src\//, '').replace(/\.m?ts$/, '').replaceAll('/', '__')}.test.ts`;
-    const importPath = `${'../'.repeat(name.split('/').length - 1)}target/${file}`.replace(/\.(m?)ts$/, '.$1js');
-    files.push(await workspace.write(name, testFileSource(importPath, props)));
+    const importOf = (f: string): string => `${'../'.repeat(name.split('/').length - 1)}target/${f}`.replace(/\.(m?)ts$/, '.$1js');
+    const aliased = sources.filter((f) => props.some((p) => p.code.includes(`${moduleAlias(f)}.`))).map((f) => `import * as ${moduleAlias(f)} from ${JSON.stringify(importOf(f))};`);
+    files.push(await workspace.write(name, testFileSource(importOf(file), aliased, props)));
   }
   return files;
 }
 
-function testFileSource(importPath: string, props: PlannedProperty[]): string {
-  const tests = props.map((p) => `test(${JSON.stringify(`${p.fn.name}: ${p.oracle}`)}, () => {\n  ${p.code}\n});`);
+function testFileSource(importPath: string, aliased: string[], props: PlannedProperty[]): string {
+  const tests = props.map((p) => `test(${JSON.stringify(`${p.fn.name}: ${p.oracle}`)}, async () => {\n  await ${p.code}\n});`);
   return [
     '// Generated by @qe-fleet/agents test-generator: property tests derived from exported signatures.',
     "import { test } from 'node:test';",
-    "import { assert, call, check, fc, guard, hasNegative, near, SKIP } from './qe-harness.js';",
+    "import { assert, call, check, checkAsync, fc, guard, guardAsync, hasNegative, near, SKIP } from './qe-harness.js';",
     `import * as m from ${JSON.stringify(importPath)};`,
-    'void [assert, call, guard, hasNegative, near, SKIP];',
+    ...aliased,
+    'void [assert, call, check, checkAsync, guard, guardAsync, hasNegative, near, SKIP, m];',
     '',
     ...tests,
     '',
@@ -228,7 +291,7 @@ async function readCoverage(reportDir: string): Promise<number> {
 
 /** One finding per function with failing properties (several oracles failing usually share one cause). */
 function toFindings(outcomes: PropertyOutcome[], planned: PlannedProperty[]): Finding[] {
-  const byFn = new Map<ExportedFunction, Array<{ outcome: PropertyOutcome; level: OracleLevel }>>();
+  const byFn = new Map<PropertySubject, Array<{ outcome: PropertyOutcome; level: OracleLevel }>>();
   for (const outcome of outcomes) {
     if (!outcome.failed) continue;
     const plan = planned.find((p) => p.fn.name === outcome.fn && p.oracle === outcome.oracle);
@@ -248,4 +311,22 @@ function toFindings(outcomes: PropertyOutcome[], planned: PlannedProperty[]): Fi
       rule: `property:${oracles.join('+')}`,
     };
   });
+}
+
+/** One finding per kind and route among the failed route tests. */
+function routeFindings(outcomes: RouteOutcome[]): Finding[] {
+  const out = new Map<string, Finding>();
+  for (const o of outcomes) {
+    if (o.problem === null || out.has(`${o.problem.kind} ${o.route}`)) continue;
+    out.set(`${o.problem.kind} ${o.route}`, {
+      kind: o.problem.kind,
+      severity: o.problem.kind === 'api-server-error' ? 'high' : 'medium',
+      location: { route: o.route },
+      message: `${o.request} ${o.problem.message}${o.invalid ? ` (to an invalid request: ${o.invalid})` : ''}`,
+      evidence: `generated request test: ${o.request} → ${o.status}`,
+      confidence: o.problem.confidence,
+      rule: `route-test:${o.problem.kind}`,
+    });
+  }
+  return [...out.values()];
 }

@@ -24,6 +24,8 @@ export type TypeShape =
   | { kind: 'typeParam' }
   /** A callback; generators synthesise one returning a value of `returns`. */
   | { kind: 'function'; arity: number; returns: TypeShape }
+  /** An interface the target implements with an exported class constructible without arguments. */
+  | { kind: 'instance'; className: string; file: string }
   /** A type no generator can produce a value of (functions, classes, promises as input...). */
   | { kind: 'opaque'; text: string };
 
@@ -59,6 +61,8 @@ export interface ExportedFunction {
    * spent. Undefined when nothing nests.
    */
   hotspotLine?: number;
+  /** The doc comment (text and `@example` tags). */
+  doc: string;
   /**
    * No I/O import in its module, returns a value, and every parameter can be generated: a
    * candidate for property tests and micro-benchmarks.
@@ -66,11 +70,32 @@ export interface ExportedFunction {
   pure: boolean;
 }
 
+/** A public method of an exported class. */
+export interface MethodShape {
+  name: string;
+  line: number;
+  endLine: number;
+  params: ParameterShape[];
+  returns: TypeShape;
+  async: boolean;
+}
+
+/** An exported class and how to get an instance of it. */
+export interface ExportedClass {
+  name: string;
+  file: string;
+  line: number;
+  /** `new C(...)` when the constructor is public, else a static method returning C (or a promise of it). */
+  factory?: { kind: 'new' | 'static'; name: string; params: ParameterShape[]; async: boolean };
+  methods: MethodShape[];
+}
+
 /** What `extractExports` found. */
 export interface ExtractedExports {
   /** Source files analysed, relative to the target root. */
   files: string[];
   functions: ExportedFunction[];
+  classes: ExportedClass[];
   /** TypeScript diagnostics of the target itself (syntax errors make functions unreliable). */
   syntaxErrors: string[];
 }
@@ -94,54 +119,175 @@ export function extractExports(root: string, files: string[]): ExtractedExports 
     types: [],
   });
   const checker = program.getTypeChecker();
-  const functions: ExportedFunction[] = [];
-  const syntaxErrors = program
-    .getSyntacticDiagnostics()
-    .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
-  for (const file of files) {
+  const syntaxErrors = program.getSyntacticDiagnostics().map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  const modules = files.flatMap((file) => {
     const sf = program.getSourceFile(file);
-    if (!sf) continue;
-    const moduleSymbol = checker.getSymbolAtLocation(sf);
-    if (!moduleSymbol) continue;
-    const doesIo = sf.statements.some(
-      (s) => ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier) && IO_MODULES.test(s.moduleSpecifier.text),
-    );
-    const rel = relative(root, file).split(sep).join('/');
-    for (const exported of checker.getExportsOfModule(moduleSymbol)) {
-      const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+    const moduleSymbol = sf && checker.getSymbolAtLocation(sf);
+    if (!sf || !moduleSymbol) return [];
+    const doesIo = sf.statements.some((st) => ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier) && IO_MODULES.test(st.moduleSpecifier.text));
+    const exports = checker
+      .getExportsOfModule(moduleSymbol)
+      .map((e) => ({ name: e.getName(), symbol: e.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(e) : e }))
+      .filter((e) => e.symbol.valueDeclaration?.getSourceFile() === sf);
+    return [{ sf, rel: relative(root, file).split(sep).join('/'), doesIo, exports }];
+  });
+  const reader = new ShapeReader(checker);
+  // Classes constructible without arguments can stand in for the interfaces they implement.
+  for (const { rel, exports } of modules) {
+    for (const { name, symbol } of exports) {
+      if (!(symbol.flags & ts.SymbolFlags.Class) || !symbol.valueDeclaration) continue;
+      const statics = checker.getTypeOfSymbolAtLocation(symbol, symbol.valueDeclaration);
+      if (publicConstructor(symbol) && statics.getConstructSignatures().some((c) => c.getParameters().every((p) => isOptional(p)))) {
+        reader.implementations.push({ className: name, file: rel, type: checker.getDeclaredTypeOfSymbol(symbol) });
+      }
+    }
+  }
+  const functions: ExportedFunction[] = [];
+  const classes: ExportedClass[] = [];
+  for (const { sf, rel, doesIo, exports } of modules) {
+    for (const { name, symbol } of exports) {
       const decl = symbol.valueDeclaration;
-      if (!decl || decl.getSourceFile() !== sf) continue;
+      if (!decl) continue;
       const type = checker.getTypeOfSymbolAtLocation(symbol, decl);
+      if (symbol.flags & ts.SymbolFlags.Class) {
+        classes.push(readClass(reader, name, rel, symbol, decl, type, sf));
+        continue;
+      }
       const signature = type.getCallSignatures()[0];
-      if (!signature || type.getConstructSignatures().length > 0) continue;
-      const params = signature.getParameters().map((p): ParameterShape => {
-        const pDecl = p.valueDeclaration;
-        const optional = !!pDecl && ts.isParameter(pDecl) && (!!pDecl.questionToken || !!pDecl.initializer);
-        const pType = checker.getTypeOfSymbolAtLocation(p, pDecl ?? decl);
-        return { name: p.getName(), type: shapeOf(checker, optional ? checker.getNonNullableType(pType) : pType, 0), optional };
-      });
-      const rawReturn = signature.getReturnType();
-      const awaited = checker.getAwaitedType(rawReturn);
-      const async = !!awaited && awaited !== rawReturn;
-      const returns = shapeOf(checker, awaited ?? rawReturn, 0);
-      const start = sf.getLineAndCharacterOfPosition(decl.getStart(sf)).line + 1;
-      const end = sf.getLineAndCharacterOfPosition(decl.getEnd()).line + 1;
-      const generable = params.every((p) => !containsOpaque(p.type));
+      if (!signature) continue;
+      const shape = reader.signature(signature, decl);
       const hotspot = nestedIteration(decl, sf);
+      const doc = [ts.displayPartsToString(symbol.getDocumentationComment(checker)), ...symbol.getJsDocTags(checker).filter((t) => t.name === 'example').map((t) => ts.displayPartsToString(t.text))].join('\n');
       functions.push({
-        name: exported.getName(),
+        name,
         file: rel,
-        line: start,
-        endLine: end,
-        params,
-        returns,
-        async,
+        ...lines(decl, sf),
+        ...shape,
         ...(hotspot === undefined ? {} : { hotspotLine: hotspot }),
-        pure: !doesIo && !async && returns.kind !== 'undefined' && generable,
+        doc,
+        pure: !doesIo && !shape.async && shape.returns.kind !== 'undefined' && shape.params.every((p) => !containsOpaque(p.type)),
       });
     }
   }
-  return { files: files.map((f) => relative(root, f).split(sep).join('/')), functions, syntaxErrors };
+  return { files: modules.map((m) => m.rel), functions, classes, syntaxErrors };
+}
+
+function lines(node: ts.Node, sf: ts.SourceFile): { line: number; endLine: number } {
+  return { line: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1, endLine: sf.getLineAndCharacterOfPosition(node.getEnd()).line + 1 };
+}
+
+function isOptional(p: ts.Symbol): boolean {
+  const d = p.valueDeclaration;
+  return !!d && ts.isParameter(d) && (!!d.questionToken || !!d.initializer || !!d.dotDotDotToken);
+}
+
+function publicConstructor(symbol: ts.Symbol): boolean {
+  const ctor = symbol.valueDeclaration && ts.isClassDeclaration(symbol.valueDeclaration) ? symbol.valueDeclaration.members.find(ts.isConstructorDeclaration) : undefined;
+  return !ctor?.modifiers?.some((m) => m.kind === ts.SyntaxKind.PrivateKeyword || m.kind === ts.SyntaxKind.ProtectedKeyword);
+}
+
+function readClass(reader: ShapeReader, name: string, file: string, symbol: ts.Symbol, decl: ts.Declaration, statics: ts.Type, sf: ts.SourceFile): ExportedClass {
+  const checker = reader.checker;
+  const instance = checker.getDeclaredTypeOfSymbol(symbol);
+  let factory: ExportedClass['factory'];
+  const ctor = statics.getConstructSignatures()[0];
+  if (ctor && publicConstructor(symbol)) factory = { kind: 'new', name, ...reader.signature(ctor, decl) };
+  else {
+    for (const prop of checker.getPropertiesOfType(statics)) {
+      const sig = prop.valueDeclaration && checker.getTypeOfSymbolAtLocation(prop, prop.valueDeclaration).getCallSignatures()[0];
+      if (!sig || !prop.valueDeclaration) continue;
+      const returned = sig.getReturnType();
+      if (returned === instance || checker.getAwaitedType(returned) === instance) {
+        factory = { kind: 'static', name: prop.getName(), params: reader.signature(sig, prop.valueDeclaration).params, async: returned !== instance };
+        break;
+      }
+    }
+  }
+  const methods: MethodShape[] = [];
+  for (const prop of checker.getPropertiesOfType(instance)) {
+    const d = prop.valueDeclaration;
+    if (!d || !ts.isMethodDeclaration(d) || d.modifiers?.some((m) => m.kind === ts.SyntaxKind.PrivateKeyword || m.kind === ts.SyntaxKind.ProtectedKeyword) || ts.isPrivateIdentifier(d.name)) continue;
+    const sig = checker.getTypeOfSymbolAtLocation(prop, d).getCallSignatures()[0];
+    if (sig) methods.push({ name: prop.getName(), ...lines(d, sf), ...reader.signature(sig, d) });
+  }
+  return { name, file, line: lines(decl, sf).line, ...(factory ? { factory } : {}), methods };
+}
+
+/** Turns checker types into TypeShapes, knowing which exported classes implement which interfaces. */
+class ShapeReader {
+  readonly checker: ts.TypeChecker;
+  readonly implementations: Array<{ className: string; file: string; type: ts.Type }> = [];
+
+  constructor(checker: ts.TypeChecker) {
+    this.checker = checker;
+  }
+
+  signature(signature: ts.Signature, decl: ts.Node): { params: ParameterShape[]; returns: TypeShape; async: boolean } {
+    const checker = this.checker;
+    const params = signature.getParameters().map((p): ParameterShape => {
+      const optional = isOptional(p);
+      const pType = checker.getTypeOfSymbolAtLocation(p, p.valueDeclaration ?? decl);
+      return { name: p.getName(), type: this.shape(optional ? checker.getNonNullableType(pType) : pType, 0), optional };
+    });
+    const rawReturn = signature.getReturnType();
+    const awaited = checker.getAwaitedType(rawReturn);
+    return { params, returns: this.shape(awaited ?? rawReturn, 0), async: !!awaited && awaited !== rawReturn };
+  }
+
+  shape(type: ts.Type, depth: number): TypeShape {
+    const checker = this.checker;
+    const f = type.flags;
+    if (f & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return { kind: 'json' };
+    if (f & ts.TypeFlags.TypeParameter) {
+      const constraint = checker.getBaseConstraintOfType(type);
+      return constraint && !(constraint.flags & ts.TypeFlags.Unknown) && constraint !== type ? this.shape(constraint, depth) : { kind: 'typeParam' };
+    }
+    if (f & ts.TypeFlags.StringLiteral) return { kind: 'literal', value: (type as ts.StringLiteralType).value };
+    if (f & ts.TypeFlags.NumberLiteral) return { kind: 'literal', value: (type as ts.NumberLiteralType).value };
+    if (f & ts.TypeFlags.BooleanLiteral) return { kind: 'literal', value: checker.typeToString(type) === 'true' };
+    if (f & ts.TypeFlags.Boolean) return { kind: 'boolean' };
+    if (f & ts.TypeFlags.StringLike) return { kind: 'string' };
+    if (f & ts.TypeFlags.NumberLike) return { kind: 'number' };
+    if (f & ts.TypeFlags.Null) return { kind: 'null' };
+    if (f & (ts.TypeFlags.Undefined | ts.TypeFlags.Void)) return { kind: 'undefined' };
+    if (type.isUnion()) {
+      const options = type.types.map((t) => this.shape(t, depth));
+      return options.length === 1 && options[0] ? options[0] : { kind: 'union', options };
+    }
+    const text = checker.typeToString(type);
+    if (depth >= MAX_DEPTH) return { kind: 'opaque', text };
+    if (text === 'Date') return { kind: 'date' };
+    if (text === 'object') return { kind: 'json' };
+    if (checker.isArrayType(type)) {
+      const [element] = checker.getTypeArguments(type as ts.TypeReference);
+      return { kind: 'array', element: element ? this.shape(element, depth + 1) : { kind: 'json' } };
+    }
+    if (checker.isTupleType(type)) {
+      return { kind: 'tuple', elements: checker.getTypeArguments(type as ts.TypeReference).map((t) => this.shape(t, depth + 1)) };
+    }
+    if (type.getConstructSignatures().length > 0) return { kind: 'opaque', text };
+    const [callSignature] = type.getCallSignatures();
+    if (callSignature) return { kind: 'function', arity: callSignature.getParameters().length, returns: this.shape(callSignature.getReturnType(), depth + 1) };
+    if (!(f & ts.TypeFlags.Object)) return { kind: 'opaque', text };
+    const symbolName = type.getSymbol()?.getName();
+    if (symbolName === 'Promise' || symbolName === 'Map' || symbolName === 'Set' || symbolName === 'RegExp') return { kind: 'opaque', text };
+    const props = checker.getPropertiesOfType(type);
+    const hasMethods = props.some((p) => p.valueDeclaration && checker.getTypeOfSymbolAtLocation(p, p.valueDeclaration).getCallSignatures().length > 0);
+    if (hasMethods) {
+      const impl = this.implementations.find((i) => checker.isTypeAssignableTo(i.type, type));
+      return impl ? { kind: 'instance', className: impl.className, file: impl.file } : { kind: 'opaque', text };
+    }
+    const index = checker.getIndexInfosOfType(type).find((i) => i.keyType.flags & ts.TypeFlags.String);
+    if (index && props.length === 0) return { kind: 'record', value: this.shape(index.type, depth + 1) };
+    const properties = props.map((p): PropertyShape => {
+      const optional = (p.flags & ts.SymbolFlags.Optional) !== 0;
+      const d = p.valueDeclaration ?? p.declarations?.[0];
+      const pType = d ? checker.getTypeOfSymbolAtLocation(p, d) : checker.getTypeOfSymbol(p);
+      return { name: p.getName(), type: this.shape(optional ? checker.getNonNullableType(pType) : pType, depth + 1), optional };
+    });
+    const name = type.aliasSymbol?.getName() ?? (symbolName && symbolName !== '__type' && symbolName !== '__object' ? symbolName : undefined);
+    return name ? { kind: 'object', name, properties } : { kind: 'object', properties };
+  }
 }
 
 const ITERATING_CALLS = /^(indexOf|lastIndexOf|includes|find|findIndex|findLast|findLastIndex|filter|map|forEach|reduce|reduceRight|some|every|flatMap|splice|sort)$/;
@@ -182,58 +328,4 @@ function containsOpaque(shape: TypeShape): boolean {
     default:
       return false;
   }
-}
-
-function shapeOf(checker: ts.TypeChecker, type: ts.Type, depth: number): TypeShape {
-  const f = type.flags;
-  if (f & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return { kind: 'json' };
-  if (f & ts.TypeFlags.TypeParameter) {
-    const constraint = checker.getBaseConstraintOfType(type);
-    return constraint && !(constraint.flags & ts.TypeFlags.Unknown) && constraint !== type ? shapeOf(checker, constraint, depth) : { kind: 'typeParam' };
-  }
-  if (f & ts.TypeFlags.StringLiteral) return { kind: 'literal', value: (type as ts.StringLiteralType).value };
-  if (f & ts.TypeFlags.NumberLiteral) return { kind: 'literal', value: (type as ts.NumberLiteralType).value };
-  if (f & ts.TypeFlags.BooleanLiteral) return { kind: 'literal', value: checker.typeToString(type) === 'true' };
-  if (f & ts.TypeFlags.EnumLiteral && type.isUnion()) return { kind: 'union', options: type.types.map((t) => shapeOf(checker, t, depth)) };
-  if (f & ts.TypeFlags.Boolean) return { kind: 'boolean' };
-  if (f & ts.TypeFlags.StringLike) return { kind: 'string' };
-  if (f & ts.TypeFlags.NumberLike) return { kind: 'number' };
-  if (f & ts.TypeFlags.Null) return { kind: 'null' };
-  if (f & (ts.TypeFlags.Undefined | ts.TypeFlags.Void)) return { kind: 'undefined' };
-  if (type.isUnion()) {
-    const options = type.types.map((t) => shapeOf(checker, t, depth));
-    return options.length === 1 && options[0] ? options[0] : { kind: 'union', options };
-  }
-  const text = checker.typeToString(type);
-  if (depth >= MAX_DEPTH) return { kind: 'opaque', text };
-  if (text === 'Date') return { kind: 'date' };
-  if (text === 'object') return { kind: 'json' };
-  if (checker.isArrayType(type)) {
-    const [element] = checker.getTypeArguments(type as ts.TypeReference);
-    return { kind: 'array', element: element ? shapeOf(checker, element, depth + 1) : { kind: 'json' } };
-  }
-  if (checker.isTupleType(type)) {
-    return { kind: 'tuple', elements: checker.getTypeArguments(type as ts.TypeReference).map((t) => shapeOf(checker, t, depth + 1)) };
-  }
-  if (type.getConstructSignatures().length > 0) return { kind: 'opaque', text };
-  const [callSignature] = type.getCallSignatures();
-  if (callSignature) {
-    return { kind: 'function', arity: callSignature.getParameters().length, returns: shapeOf(checker, callSignature.getReturnType(), depth + 1) };
-  }
-  if (f & ts.TypeFlags.Object) {
-    const symbolName = type.getSymbol()?.getName();
-    if (symbolName === 'Promise' || symbolName === 'Map' || symbolName === 'Set' || symbolName === 'RegExp') return { kind: 'opaque', text };
-    const index = checker.getIndexInfosOfType(type).find((i) => i.keyType.flags & ts.TypeFlags.String);
-    const props = checker.getPropertiesOfType(type);
-    if (index && props.length === 0) return { kind: 'record', value: shapeOf(checker, index.type, depth + 1) };
-    const properties = props.map((p): PropertyShape => {
-      const optional = (p.flags & ts.SymbolFlags.Optional) !== 0;
-      const decl = p.valueDeclaration ?? p.declarations?.[0];
-      const pType = decl ? checker.getTypeOfSymbolAtLocation(p, decl) : checker.getTypeOfSymbol(p);
-      return { name: p.getName(), type: shapeOf(checker, optional ? checker.getNonNullableType(pType) : pType, depth + 1), optional };
-    });
-    const name = type.aliasSymbol?.getName() ?? (symbolName && symbolName !== '__type' && symbolName !== '__object' ? symbolName : undefined);
-    return name ? { kind: 'object', name, properties } : { kind: 'object', properties };
-  }
-  return { kind: 'opaque', text };
 }

@@ -1,12 +1,14 @@
-import type { ExportedFunction, ParameterShape, TypeShape } from './extractExports.js';
+import type { ExportedClass, ExportedFunction, ParameterShape, TypeShape } from './extractExports.js';
 
 /** How strong the oracles of the generated tests are; each level includes the ones before. */
 export type OracleLevel = 'smoke' | 'invariants' | 'metamorphic';
 
+/** What a property tests: an exported function, or a class method (`Cart.addItem`). */
+export type PropertySubject = Pick<ExportedFunction, 'name' | 'file' | 'line' | 'endLine'>;
+
 /** One generated property test. */
 export interface PlannedProperty {
-  /** Exported function under test. */
-  fn: ExportedFunction;
+  fn: PropertySubject;
   /** Oracle name, e.g. `no-crash`, `idempotent`, `sum-of-lines`. */
   oracle: string;
   level: OracleLevel;
@@ -24,6 +26,36 @@ const SIGNED_RESULT = /delta|diff|change|offset|adjust|balance|profit|net/i;
 const IDEMPOTENT = /slug|normali[sz]e|sanitiz|trim|clean|canonical|dedupe|unique|compact|sort|lower|upper|collapse|strip|squash|tidy/i;
 const MERGE = /merge|assign|extend|combine|defaults/i;
 const AGGREGATE = /total|sum|count/i;
+/** `"input" becomes "output"`, `'in' → 'out'`, `f("in") === "out"` and the like in a doc comment. */
+const QUOTED = String.raw`("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|-?\d+(?:\.\d+)?)`;
+const DOC_EXAMPLES = [
+  new RegExp(`${QUOTED}\\s*(?:becomes|turns into|gives|yields|maps to|→|->|=>)\\s*${QUOTED}`, 'g'),
+  new RegExp(`\\w+\\(${QUOTED}\\)\\s*(?:===?|returns|→|->|=>|//\\s*=>)\\s*${QUOTED}`, 'g'),
+];
+
+/** Input/output pairs a unary function's doc comment states (see DOC_EXAMPLES). */
+export function docExamples(doc: string): Array<[unknown, unknown]> {
+  const out: Array<[unknown, unknown]> = [];
+  for (const pattern of DOC_EXAMPLES) {
+    for (const match of doc.matchAll(pattern)) {
+      const input = literal(match[1]);
+      const output = literal(match[2]);
+      if (input !== undefined && output !== undefined) out.push([input, output]);
+    }
+  }
+  return out;
+}
+
+function literal(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  if (/^-?\d/.test(text)) return Number(text);
+  try {
+    return JSON.parse(text.startsWith("'") ? `"${text.slice(1, -1).replaceAll('"', '\\"')}"` : text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 const ROUND_TRIPS: Array<[RegExp, RegExp]> = [
   [/^encode(.*)$/, /^decode(.*)$/],
   [/^serialize(.*)$/, /^deserialize(.*)$/],
@@ -81,9 +113,60 @@ export function arbitraryCode(shape: TypeShape, name: string): string {
       return 'fc.integer({ min: 0, max: 20 })';
     case 'function':
       return `fc.func(${arbitraryCode(shape.returns, name)})`;
+    case 'instance':
+      return `fc.constant(null).map(() => new ${moduleAlias(shape.file)}.${shape.className}())`;
     case 'opaque':
       return 'fc.constant(undefined)';
   }
+}
+
+/** Import alias of a target module in generated tests (`src/cart.ts` → `M_src_cart_ts`). */
+export function moduleAlias(file: string): string {
+  return `M_${file.replace(/[^A-Za-z0-9]/g, '_')}`;
+}
+
+const MUTATOR = /^(add|increase|increment|deposit|credit|push|append|insert|put)/i;
+const COUNTER = /count|quantity|units|size|length/i;
+
+/**
+ * Stateful properties of exported classes: when a class has an `add…` method taking a quantity and
+ * a `…count()` method, the count after any sequence of adds must grow by exactly the quantities
+ * added (adding the same key twice included: keys are drawn from a tiny set so repeats happen).
+ */
+export function planClassProperties(classes: ExportedClass[], level: OracleLevel): PlannedProperty[] {
+  if (LEVELS[level] < LEVELS.invariants) return [];
+  const out: PlannedProperty[] = [];
+  for (const cls of classes) {
+    const factory = cls.factory;
+    const counter = cls.methods.find((m) => m.params.length === 0 && !m.async && m.returns.kind === 'number' && COUNTER.test(m.name));
+    if (!factory || !counter || factory.params.some((p) => !p.optional && p.type.kind === 'opaque')) continue;
+    const made = factory.params.filter((p) => !p.optional);
+    const alias = moduleAlias(cls.file);
+    // Collaborators are built inside the property, so every run starts from a fresh one.
+    const generated = made.filter((p) => p.type.kind !== 'instance');
+    const factoryArgs = made.map((p) => (p.type.kind === 'instance' ? `new ${moduleAlias(p.type.file)}.${p.type.className}()` : `f${generated.indexOf(p)}`));
+    const create = factory.kind === 'new' ? `new ${alias}.${cls.name}(${factoryArgs.join(', ')})` : `${factory.async ? 'await ' : ''}${alias}.${cls.name}.${factory.name}(${factoryArgs.join(', ')})`;
+    for (const mutator of cls.methods.filter((m) => MUTATOR.test(m.name))) {
+      const params = mutator.params.filter((p) => !p.optional);
+      const quantity = params.findIndex((p) => p.type.kind === 'number' && QUANTITY.test(p.name));
+      if (quantity < 0 || params.some((p) => p.type.kind === 'opaque')) continue;
+      const callArbs = params.map((p) => (p.type.kind === 'string' ? "fc.constantFrom('a', 'b')" : arbitraryCode(p.type, p.name)));
+      const args = params.map((_, i) => `c${i}`);
+      const arbs = [...generated.map((p) => arbitraryCode(p.type, p.name)), `fc.array(fc.tuple(${callArbs.join(', ')}), { maxLength: 6 })`];
+      const name = `${cls.name}.${mutator.name}`;
+      const code = `checkAsync(${JSON.stringify(name)}, 'add-accumulates', [${arbs.join(', ')}], async (${[...generated.map((_, i) => `f${i}`), 'calls'].join(', ')}) => {
+    const obj = ${create};
+    let expected = obj.${counter.name}();
+    for (const [${args.join(', ')}] of calls) {
+      const r = await guardAsync(async () => obj.${mutator.name}(${args.join(', ')}));
+      if (r !== SKIP) expected += c${quantity};
+    }
+    return near(obj.${counter.name}(), expected);
+  });`;
+      out.push({ fn: { name, file: cls.file, line: mutator.line, endLine: mutator.endLine }, oracle: 'add-accumulates', level: 'invariants', code });
+    }
+  }
+  return out;
 }
 
 function singular(name: string): string {
@@ -135,6 +218,19 @@ export function planProperties(functions: ExportedFunction[], level: OracleLevel
     const call = `m.${fn.name}(${params.map((_, i) => `a${i}`).join(', ')})`;
     const first = params[0];
     add(fn, 'no-crash', 'smoke', property(fn, params, `    call(() => ${call});\n    return true;`, 'no-crash'));
+
+    if (first && params.length === 1) {
+      const examples = docExamples(fn.doc).filter(([input]) => typeof input === (first.type.kind === 'number' ? 'number' : 'string'));
+      if (examples.length > 0 && (first.type.kind === 'string' || first.type.kind === 'number')) {
+        const cases = `fc.constantFrom(...${JSON.stringify(examples)} as Array<[${first.type.kind}, unknown]>)`;
+        add(fn, 'doc-example', 'invariants', `check(${JSON.stringify(fn.name)}, 'doc-example', [${cases}], ([input, expected]) => {\n    assert.deepStrictEqual(m.${fn.name}(input), expected);\n  });`);
+      }
+    }
+
+    if (first && params.length === 1 && first.type.kind === 'number' && fn.returns.kind === 'number' && /round/i.test(fn.name) && (MONEY.test(first.name) || /money|price|cents|currency/i.test(fn.name))) {
+      // Money is generated at cent precision, so rounding to cents must leave it as it is.
+      add(fn, 'round-fixpoint', 'invariants', property(fn, params, `    const r = guard(() => ${call});\n    return r === SKIP || Math.abs(r - a0) < 1e-9;`, 'round-fixpoint'));
+    }
 
     if (fn.returns.kind === 'number') {
       add(fn, 'not-nan', 'invariants', property(fn, params, `    const r = guard(() => ${call});\n    return r === SKIP || !Number.isNaN(r);`, 'not-nan'));
@@ -234,6 +330,16 @@ export function guard<T>(f: () => T): T | typeof SKIP {
   }
 }
 
+/** Async guard: a deliberate rejection (not a crash) becomes SKIP. */
+export async function guardAsync<T>(f: () => Promise<T>): Promise<T | typeof SKIP> {
+  try {
+    return await f();
+  } catch (e) {
+    if (isCrash(e)) throw e;
+    return SKIP;
+  }
+}
+
 /** Runs f for its effect only (no-crash oracle). */
 export function call(f: () => unknown): void {
   guard(f);
@@ -251,7 +357,14 @@ export function hasNegative(v: unknown): boolean {
 }
 
 export function check<Ts extends unknown[]>(fn: string, oracle: string, arbs: { [K in keyof Ts]: fc.Arbitrary<Ts[K]> }, predicate: (...args: Ts) => boolean | void): void {
-  const details = fc.check(fc.property(...(arbs as unknown as [fc.Arbitrary<unknown>]), predicate as unknown as (a: unknown) => boolean), { numRuns: NUM_RUNS, seed: SEED });
+  report(fn, oracle, fc.check(fc.property(...(arbs as unknown as [fc.Arbitrary<unknown>]), predicate as unknown as (a: unknown) => boolean), { numRuns: NUM_RUNS, seed: SEED }));
+}
+
+export async function checkAsync<Ts extends unknown[]>(fn: string, oracle: string, arbs: { [K in keyof Ts]: fc.Arbitrary<Ts[K]> }, predicate: (...args: Ts) => Promise<boolean | void>): Promise<void> {
+  report(fn, oracle, await fc.check(fc.asyncProperty(...(arbs as unknown as [fc.Arbitrary<unknown>]), predicate as unknown as (a: unknown) => Promise<boolean>), { numRuns: NUM_RUNS, seed: SEED }));
+}
+
+function report(fn: string, oracle: string, details: fc.RunDetails<unknown>): void {
   const error = details.errorInstance instanceof Error ? details.errorInstance.constructor.name + ': ' + details.errorInstance.message.split('\\n')[0] : details.errorInstance == null ? null : String(details.errorInstance);
   const result = { fn, oracle, failed: details.failed, numRuns: details.numRuns, counterexample: details.counterexample ? fc.stringify(details.counterexample) : null, shrinks: details.numShrinks, error };
   // base64url: test reporters escape comment text, this survives any of them.
@@ -278,5 +391,10 @@ declare module 'node:assert/strict' {
 declare const process: { env: Record<string, string | undefined> };
 declare const console: { log(...args: unknown[]): void };
 declare const Buffer: { from(text: string): { toString(encoding: 'base64url'): string } };
+declare const AbortSignal: { timeout(ms: number): unknown };
+declare function fetch(
+  url: string,
+  init?: { method?: string; redirect?: string; signal?: unknown; body?: string; headers?: Record<string, string> },
+): Promise<{ status: number; text(): Promise<string>; headers: { get(name: string): string | null } }>;
 `;
 }

@@ -56,3 +56,25 @@ export function responseProblems(responses: DocumentedResponses, actual: ActualR
   const errors = check(schema, parsed);
   return errors === undefined ? undefined : { kind: 'api-schema-violation', message: `answered ${status} with a body that violates its schema: ${errors}`, confidence: 0.9 };
 }
+
+/** Resource ids (`id` fields of objects, up to 50) found in a JSON body, in document order. */
+export function findIds(body: string): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return [];
+  }
+  const ids: string[] = [];
+  const visit = (v: unknown, depth: number): void => {
+    if (depth > 3 || ids.length >= 50) return;
+    if (Array.isArray(v)) for (const item of v) visit(item, depth + 1);
+    else if (v && typeof v === 'object') {
+      const id = (v as Record<string, unknown>)['id'];
+      if (typeof id === 'string' || typeof id === 'number') ids.push(String(id));
+      for (const child of Object.values(v)) if (typeof child === 'object') visit(child, depth + 1);
+    }
+  };
+  visit(parsed, 0);
+  return ids;
+}
