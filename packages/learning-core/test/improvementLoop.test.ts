@@ -6,6 +6,7 @@ import {
   LearningError,
   ManualScheduler,
   PerformanceTracker,
+  timerScheduler,
   type LearningEngine as Engine,
   type TaskState,
 } from '@qe-fleet/learning-core';
@@ -73,6 +74,18 @@ describe('ImprovementLoop', () => {
     scheduler.advance(10_000);
     expect(memory.query('phase2/learning/agent-1/cycles/%', { partition: 'learning' })).toHaveLength(3);
     expect(() => loop.start(0)).toThrow(LearningError);
+  });
+
+  it('uses unref\'d timers by default, so a running loop never keeps the process alive', () => {
+    const handle = timerScheduler.setInterval(() => undefined, 60_000) as ReturnType<typeof setInterval>;
+    expect(handle.hasRef()).toBe(false);
+    timerScheduler.clearInterval(handle);
+    const loop = new ImprovementLoop('agent-1', memory, engine, tracker, { clock });
+    loop.initialize();
+    loop.start();
+    expect(loop.isActive()).toBe(true);
+    loop.stop();
+    expect(loop.isActive()).toBe(false);
   });
 
   it('registers the default improvement strategies in storage', () => {
