@@ -11,6 +11,7 @@ const BENCHES: Array<{ file: string; flags?: string[] }> = [
   { file: 'heap.ts', flags: ['--expose-gc'] },
   { file: 'effectiveness.ts' },
   { file: 'safeguard.ts' },
+  { file: 'abtest.ts' },
 ];
 
 let failed = 0;
