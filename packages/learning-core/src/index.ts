@@ -107,3 +107,23 @@ export {
 } from './SequentialTest.js';
 export { chiSquareGoodnessOfFit, chiSquareSurvival, type ChiSquareResult } from './sampleRatio.js';
 export { ManualScheduler, timerScheduler, type Scheduler } from './Scheduler.js';
+export {
+  Simulator,
+  type HiddenArmReward,
+  type SimulatedAgentResult,
+  type SimulationDay,
+  type SimulationOptions,
+  type SimulationPolicy,
+  type SimulationResult,
+} from './Simulator.js';
+export {
+  getScenario,
+  isScenarioName,
+  SCENARIO_NAMES,
+  type ArmModel,
+  type DriftEvent,
+  type Scenario,
+  type ScenarioName,
+  type TaskTypeModel,
+} from './scenarios.js';
+export { BASELINE_NAMES, type BaselineName } from './baselines.js';

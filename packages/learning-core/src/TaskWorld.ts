@@ -1,0 +1,198 @@
+import { sampleLogNormal, sampleUnit, streamSeed } from './distributions.js';
+import { LearningError } from './LearningError.js';
+import { createRandom } from './random.js';
+import type { ArmModel, Scenario, TaskTypeModel } from './scenarios.js';
+import type { ExecutionResult, LearningTask, RandomSource } from './types.js';
+
+/** Scores one execution; the simulator passes the engine's own reward so NS measures what it optimises. */
+export type RewardFunction = (result: ExecutionResult, task: LearningTask) => number;
+
+/** Error classes a failed run reports, so the engine sees realistic failure patterns. */
+const ERROR_CLASSES = ['AssertionError', 'TimeoutError', 'TypeError'] as const;
+
+/** Monte-Carlo draws per arm for its expected reward; with common random numbers across arms. */
+const EXPECTATION_SAMPLES = 20_000;
+
+/**
+ * The hidden world of a scenario: draws tasks and execution results, and knows each arm's
+ * expected reward (the expectation of the reward function under the arm's hidden distribution,
+ * per drift phase), estimated once by Monte Carlo (20 000 draws per arm and phase).
+ */
+export class TaskWorld {
+  readonly scenario: Scenario;
+  readonly strategies: string[];
+  #reward: RewardFunction;
+  #cumulativeWeights: number[];
+  /** Days at which some arm changes, ascending, starting with 0. */
+  #phaseStarts: number[];
+  /** `taskType` → phase → strategy → expected reward. */
+  #expected = new Map<string, Array<Map<string, number>>>();
+
+  constructor(scenario: Scenario, reward: RewardFunction) {
+    validateScenario(scenario);
+    this.scenario = scenario;
+    this.strategies = scenario.strategies.map((s) => s.name);
+    this.#reward = reward;
+    const total = scenario.taskTypes.reduce((sum, t) => sum + t.weight, 0);
+    let acc = 0;
+    this.#cumulativeWeights = scenario.taskTypes.map((t) => (acc += t.weight / total));
+    this.#phaseStarts = [0, ...new Set(scenario.drifts.map((d) => d.atDay))].sort((a, b) => a - b);
+    for (const type of scenario.taskTypes) {
+      this.#expected.set(
+        type.taskType,
+        this.#phaseStarts.map((day) => this.#estimate(type, day)),
+      );
+    }
+  }
+
+  /** The task types of the scenario. */
+  get taskTypes(): string[] {
+    return this.scenario.taskTypes.map((t) => t.taskType);
+  }
+
+  /** Days (0-based, fractional allowed) at which the hidden parameters change. */
+  get driftDays(): number[] {
+    return this.#phaseStarts.slice(1);
+  }
+
+  /** The hidden parameters of an arm on `day` (0-based, fractional), drifts applied. */
+  armAt(taskType: string, strategy: string, day: number): ArmModel {
+    const base = this.#type(taskType).arms[strategy];
+    if (base === undefined) throw new LearningError('UNKNOWN_STRATEGY', `unknown strategy '${strategy}'`);
+    let model = base;
+    for (const drift of this.scenario.drifts) {
+      if (drift.taskType === taskType && drift.strategy === strategy && drift.atDay <= day) {
+        model = { ...model, ...drift.change };
+      }
+    }
+    return model;
+  }
+
+  /** Expected reward of `strategy` on `taskType` on `day`. */
+  expectedReward(taskType: string, strategy: string, day: number): number {
+    const value = this.#phase(taskType, day).get(strategy);
+    if (value === undefined) throw new LearningError('UNKNOWN_STRATEGY', `unknown strategy '${strategy}'`);
+    return value;
+  }
+
+  /** The arm an oracle plays, its expected reward, and the uniform-random policy's expected reward. */
+  reference(taskType: string, day: number): { best: string; oracle: number; random: number } {
+    let best = '';
+    let oracle = Number.NEGATIVE_INFINITY;
+    let sum = 0;
+    for (const [strategy, value] of this.#phase(taskType, day)) {
+      sum += value;
+      if (value > oracle) {
+        oracle = value;
+        best = strategy;
+      }
+    }
+    return { best, oracle, random: sum / this.strategies.length };
+  }
+
+  /** Draws the next task of the stream. */
+  sampleTask(random: RandomSource, id: string): LearningTask {
+    const u = random();
+    const index = this.#cumulativeWeights.findIndex((w) => u < w);
+    const type = this.scenario.taskTypes[index === -1 ? this.scenario.taskTypes.length - 1 : index]!;
+    return {
+      id,
+      type: type.taskType,
+      capabilities: [...type.capabilities],
+      timeout: type.timeoutMs,
+    };
+  }
+
+  /** Draws what running `strategy` on `task` on `day` yields. */
+  sampleResult(random: RandomSource, task: LearningTask, strategy: string, day: number): ExecutionResult {
+    return drawResult(random, this.armAt(task.type, strategy, day), strategy, this.scenario.noise);
+  }
+
+  #type(taskType: string): TaskTypeModel {
+    const type = this.scenario.taskTypes.find((t) => t.taskType === taskType);
+    if (type === undefined) throw new LearningError('INVALID_TASK', `unknown task type '${taskType}'`);
+    return type;
+  }
+
+  #phase(taskType: string, day: number): Map<string, number> {
+    const phases = this.#expected.get(taskType);
+    if (phases === undefined) throw new LearningError('INVALID_TASK', `unknown task type '${taskType}'`);
+    let index = 0;
+    while (index + 1 < this.#phaseStarts.length && this.#phaseStarts[index + 1]! <= day) index++;
+    return phases[index]!;
+  }
+
+  #estimate(type: TaskTypeModel, day: number): Map<string, number> {
+    const task: LearningTask = {
+      id: 'expectation',
+      type: type.taskType,
+      capabilities: type.capabilities,
+      timeout: type.timeoutMs,
+    };
+    const values = new Map<string, number>();
+    for (const strategy of this.strategies) {
+      // One fixed stream for every arm (common random numbers): differences between arms carry
+      // almost no estimation noise, and equal arms get equal values in every scenario and phase.
+      const random = createRandom(streamSeed(0, 'expectation'));
+      const model = this.armAt(type.taskType, strategy, day);
+      let sum = 0;
+      for (let i = 0; i < EXPECTATION_SAMPLES; i++) {
+        sum += this.#reward(drawResult(random, model, strategy, this.scenario.noise), task);
+      }
+      values.set(strategy, sum / EXPECTATION_SAMPLES);
+    }
+    return values;
+  }
+}
+
+/** One execution of an arm; always consumes the same number of uniforms (common random numbers). */
+function drawResult(random: RandomSource, model: ArmModel, strategy: string, noise: number): ExecutionResult {
+  const success = random() < model.successProbability;
+  const executionTime = sampleLogNormal(random, model.latencyMedianMs, model.latencySigma);
+  const satisfaction = sampleUnit(random, model.satisfaction, noise);
+  const resourceUsage = sampleUnit(random, model.resourceEfficiency, noise);
+  const coverage = sampleUnit(random, model.coverage, noise);
+  const errorClass = ERROR_CLASSES[Math.floor(random() * ERROR_CLASSES.length)]!;
+  return {
+    strategy,
+    success,
+    executionTime,
+    errors: success ? [] : [`${errorClass}: generated tests failed (${strategy})`],
+    coverage,
+    satisfaction,
+    resourceUsage,
+  };
+}
+
+function validateScenario(scenario: Scenario): void {
+  const fail = (why: string): never => {
+    throw new LearningError('INVALID_CONFIG', `scenario '${scenario.name}': ${why}`);
+  };
+  if (scenario.strategies.length < 2) fail('needs at least two strategies');
+  if (scenario.taskTypes.length === 0) fail('needs at least one task type');
+  if (!(scenario.noise >= 0)) fail('noise must be >= 0');
+  if (!(scenario.defaultStrategyDays >= 0)) fail('defaultStrategyDays must be >= 0');
+  for (const type of scenario.taskTypes) {
+    if (!(type.weight > 0)) fail(`task type '${type.taskType}' needs a positive weight`);
+    for (const { name } of scenario.strategies) {
+      const model = type.arms[name];
+      if (model === undefined) fail(`task type '${type.taskType}' has no arm for '${name}'`);
+      else validateArm(model, `${type.taskType}/${name}`, fail);
+    }
+  }
+  for (const drift of scenario.drifts) {
+    const type = scenario.taskTypes.find((t) => t.taskType === drift.taskType);
+    if (type?.arms[drift.strategy] === undefined) fail(`drift names unknown arm ${drift.taskType}/${drift.strategy}`);
+    if (!(drift.atDay > 0)) fail('a drift needs atDay > 0');
+    validateArm(drift.change, `drift of ${drift.taskType}/${drift.strategy}`, fail);
+  }
+}
+
+function validateArm(model: Partial<ArmModel>, where: string, fail: (why: string) => never): void {
+  for (const key of ['successProbability', 'satisfaction', 'resourceEfficiency', 'coverage'] as const) {
+    const v = model[key];
+    if (v !== undefined && !(v >= 0 && v <= 1)) fail(`${where}.${key} must be in [0, 1]`);
+  }
+  if (model.latencyMedianMs !== undefined && !(model.latencyMedianMs > 0)) fail(`${where}.latencyMedianMs must be > 0`);
+  if (model.latencySigma !== undefined && !(model.latencySigma >= 0)) fail(`${where}.latencySigma must be >= 0`);
+}

@@ -1,0 +1,118 @@
+/**
+ * Textbook comparison policies for the simulator, deliberately independent of the LearningEngine:
+ * uniform random, UCB1 (Auer et al. 2002), Bernoulli Thompson sampling with the binarisation trick
+ * for [0, 1] rewards (Agrawal & Goyal 2012), the best fixed strategy in hindsight and the oracle.
+ * Each keeps separate statistics per task type, the natural context of the simulated tasks.
+ */
+import { sampleBeta } from './distributions.js';
+import type { RandomSource } from './types.js';
+
+/** Names of the baseline policies. */
+export type BaselineName = 'uniform-random' | 'ucb1' | 'thompson' | 'best-fixed' | 'oracle';
+
+/** Every baseline, in report order. */
+export const BASELINE_NAMES: readonly BaselineName[] = ['uniform-random', 'ucb1', 'thompson', 'best-fixed', 'oracle'];
+
+/** A policy choosing a strategy per task and learning from rewards scaled to [0, 1]. */
+export interface BaselinePolicy {
+  choose(taskType: string, day: number): string;
+  update(taskType: string, strategy: string, reward01: number): void;
+}
+
+/** What the hindsight policies may know about the hidden world; learning policies never see it. */
+export interface HiddenKnowledge {
+  /** The arm with the highest expected reward on that day. */
+  bestAt(taskType: string, day: number): string;
+  /** The arm with the highest expected reward summed over the run's own tasks of that type. */
+  bestFixed(taskType: string): string;
+}
+
+/** Creates a baseline policy over `strategies`. */
+export function createBaselinePolicy(
+  name: BaselineName,
+  strategies: readonly string[],
+  random: RandomSource,
+  knowledge: HiddenKnowledge,
+): BaselinePolicy {
+  switch (name) {
+    case 'uniform-random':
+      return { choose: () => strategies[Math.floor(random() * strategies.length)]!, update: () => {} };
+    case 'oracle':
+      return { choose: (type, day) => knowledge.bestAt(type, day), update: () => {} };
+    case 'best-fixed':
+      return { choose: (type) => knowledge.bestFixed(type), update: () => {} };
+    case 'ucb1':
+      return ucb1(strategies);
+    case 'thompson':
+      return thompson(strategies, random);
+  }
+}
+
+interface ArmStats {
+  pulls: number[];
+  sums: number[];
+  total: number;
+}
+
+function statsFor(table: Map<string, ArmStats>, taskType: string, arms: number): ArmStats {
+  let stats = table.get(taskType);
+  if (stats === undefined) {
+    stats = { pulls: new Array<number>(arms).fill(0), sums: new Array<number>(arms).fill(0), total: 0 };
+    table.set(taskType, stats);
+  }
+  return stats;
+}
+
+function record(stats: ArmStats, arm: number, value: number): void {
+  stats.pulls[arm]! += 1;
+  stats.sums[arm]! += value;
+  stats.total += 1;
+}
+
+function ucb1(strategies: readonly string[]): BaselinePolicy {
+  const table = new Map<string, ArmStats>();
+  return {
+    choose(taskType) {
+      const s = statsFor(table, taskType, strategies.length);
+      const untried = s.pulls.indexOf(0);
+      if (untried !== -1) return strategies[untried]!;
+      let best = 0;
+      let bestIndex = Number.NEGATIVE_INFINITY;
+      for (let i = 0; i < strategies.length; i++) {
+        const n = s.pulls[i]!;
+        const index = s.sums[i]! / n + Math.sqrt((2 * Math.log(s.total)) / n);
+        if (index > bestIndex) {
+          bestIndex = index;
+          best = i;
+        }
+      }
+      return strategies[best]!;
+    },
+    update(taskType, strategy, reward01) {
+      record(statsFor(table, taskType, strategies.length), strategies.indexOf(strategy), reward01);
+    },
+  };
+}
+
+function thompson(strategies: readonly string[], random: RandomSource): BaselinePolicy {
+  // sums = successes of the binarised reward, pulls - sums = failures; prior Beta(1, 1).
+  const table = new Map<string, ArmStats>();
+  return {
+    choose(taskType) {
+      const s = statsFor(table, taskType, strategies.length);
+      let best = 0;
+      let bestDraw = Number.NEGATIVE_INFINITY;
+      for (let i = 0; i < strategies.length; i++) {
+        const draw = sampleBeta(random, 1 + s.sums[i]!, 1 + s.pulls[i]! - s.sums[i]!);
+        if (draw > bestDraw) {
+          bestDraw = draw;
+          best = i;
+        }
+      }
+      return strategies[best]!;
+    },
+    update(taskType, strategy, reward01) {
+      record(statsFor(table, taskType, strategies.length), strategies.indexOf(strategy), random() < reward01 ? 1 : 0);
+    },
+  };
+}
