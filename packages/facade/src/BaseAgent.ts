@@ -96,6 +96,8 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
   #batcher: TransactionBatcher | null = null;
   #strategies = new Map<string, StrategyDefinition>();
   #importTimer: unknown = null;
+  /** Own patterns published, with the evidence they had then. */
+  readonly #published = new Map<string, { trials: number; at: number }>();
   #status: 'created' | 'initializing' | 'ready' | 'stopping' | 'stopped' = 'created';
   #tasksExecuted = 0;
   #tasksFailed = 0;
@@ -387,14 +389,19 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
 
   /**
    * Seed 5.2: publishes this agent's own patterns whose confidence (Wilson lower bound) reaches
-   * `patternConfidenceThreshold`, readable by its swarm for 7 days. `targets` only labels the
-   * event: access is by swarm. Returns how many patterns were published.
+   * `patternConfidenceThreshold` and whose evidence changed since this agent last published them,
+   * readable by its swarm for 7 days. `targets` only labels the event: access is by swarm.
+   * Returns how many patterns were published.
    */
   sharePatterns(targets: readonly string[] = []): number {
     const { memory, engine } = this.#ready();
-    const confident = engine
-      .getPatterns()
-      .filter((p) => p.source === this.id && p.confidence >= this.#config.patternConfidenceThreshold);
+    const now = this.#clock();
+    // Unchanged evidence is not published again until half its TTL has passed (then it is refreshed).
+    const confident = engine.getPatterns().filter((p) => {
+      if (p.source !== this.id || p.confidence < this.#config.patternConfidenceThreshold) return false;
+      const last = this.#published.get(p.id);
+      return last === undefined || last.trials !== p.trials || now - last.at >= (SHARED_PATTERN_TTL_S * 1000) / 2;
+    });
     if (confident.length === 0) return 0;
     memory.transaction(() => {
       for (const pattern of confident) {
@@ -411,6 +418,7 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
         });
       }
     });
+    for (const pattern of confident) this.#published.set(pattern.id, { trials: pattern.trials, at: now });
     return confident.length;
   }
 
@@ -448,26 +456,32 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
     };
   }
 
-  /** Persists the overhead and memory figures to `performance_metrics` (also done every N tasks). */
+  /**
+   * Persists the overhead figures to `performance_metrics` (done every `metricsFlushEvery` tasks
+   * and on shutdown, which also stores the state and heap bytes: serialising the state is too
+   * slow for the task path).
+   */
   flushMetrics(): void {
-    this.#flush(this.#ready().memory);
+    this.#flush(this.#ready().memory, false);
   }
 
-  #flush(memory: SwarmMemoryManager): void {
-    const metrics = this.getMetrics();
+  #flush(memory: SwarmMemoryManager, withMemoryFigures: boolean): void {
     const timestamp = this.#clock();
-    const { overhead } = metrics;
+    const overhead = this.#histogram.summary();
     const row = (metric: string, value: number, unit: string) => ({ metric, value, unit, agentId: this.id, timestamp });
-    memory.storePerformanceMetrics([
+    const rows = [
       row('learning.overhead.avg', overhead.avg, 'ms'),
       row('learning.overhead.p50', overhead.p50, 'ms'),
       row('learning.overhead.p95', overhead.p95, 'ms'),
       row('learning.overhead.p99', overhead.p99, 'ms'),
       row('learning.overhead.peak', overhead.peak, 'ms'),
       row('learning.tasks', overhead.count, 'tasks'),
-      row('learning.state.bytes', metrics.stateBytes, 'bytes'),
-      row('learning.heap.init', metrics.initHeapDeltaBytes, 'bytes'),
-    ]);
+    ];
+    if (withMemoryFigures) {
+      const { stateBytes, initHeapDeltaBytes } = this.getMetrics();
+      rows.push(row('learning.state.bytes', stateBytes, 'bytes'), row('learning.heap.init', initHeapDeltaBytes, 'bytes'));
+    }
+    memory.storePerformanceMetrics(rows);
     this.#tasksSinceFlush = 0;
   }
 
@@ -488,7 +502,7 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
       this.#safeguard!.stop();
       this.#engine!.saveState();
       const report = this.#tracker!.generateReport();
-      this.#flush(memory);
+      this.#flush(memory, true);
       memory.store(this.#key('report'), report, { partition: 'learning' });
       memory.updateAgentStatus(this.id, 'stopped');
     } finally {

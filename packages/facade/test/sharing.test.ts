@@ -34,14 +34,17 @@ describe('cross-agent learning', () => {
     expect(confident.length).toBeLessThan(teacher.learningEngine.getPatterns().length);
 
     expect(teacher.sharePatterns(['student'])).toBe(confident.length);
+    expect(teacher.sharePatterns(['student'])).toBe(0); // nothing new to say
+    timers.advance(3.5 * DAY_S * 1000);
+    expect(teacher.sharePatterns(['student'])).toBe(confident.length); // refreshed before expiring
     const entries = sharedEntries(memory);
     expect(entries.map((e) => e.value.pattern).sort()).toEqual(confident.map((p) => p.pattern).sort());
     for (const entry of entries) {
       expect(entry).toMatchObject({ accessLevel: 'swarm', swarmId: 'qe', owner: 'teacher' });
       expect(entry.expiresAt! - entry.createdAt).toBe(7 * DAY_S * 1000);
     }
-    const events = memory.queryEvents(LearningEventType.PATTERN_SHARED);
-    expect(events.length).toBe(confident.length);
+    const events = memory.queryEvents({ type: LearningEventType.PATTERN_SHARED, order: 'asc' });
+    expect(events.length).toBe(2 * confident.length);
     expect(events[0]).toMatchObject({ source: 'teacher', payload: { source: 'teacher', targets: ['student'] } });
     await teacher.shutdown();
     memory.close();
