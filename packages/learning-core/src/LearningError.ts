@@ -6,7 +6,6 @@ export type LearningErrorCode =
   | 'INVALID_STATE'
   | 'INVALID_PATTERN'
   | 'UNKNOWN_STRATEGY'
-  | 'VERSION_NOT_FOUND'
   | 'NOT_INITIALIZED'
   | 'VERSION_NOT_FOUND'
   | 'TEST_NOT_FOUND'

@@ -31,7 +31,7 @@ function expectLearningError(fn: () => unknown, code: string, message: RegExp): 
 describe('calculateReward', () => {
   it('stays in [0, 1] over random valid results, and orders success above failure', () => {
     const random = createRandom(11);
-    for (let i = 0; i < 5000; i++) {
+    for (let i = 0; i < 2000; i++) {
       const result: ExecutionResult = {
         strategy: 's',
         success: random() < 0.5,
