@@ -120,18 +120,20 @@ export class SecurityScanner implements AgentCore {
 
     if (config.dependencies) findings.push(...(await this.#dependencies(target, notes)));
     options.signal?.throwIfAborted();
-    let coverage: number | undefined;
     if (config.live) {
       const { routes } = await loadOpenApiRoutes(target.dir);
       const probe = await withService(target, (baseUrl) => runLiveProbes(baseUrl, routes, { pathParameters: config.noisy, ...(options.signal === undefined ? {} : { signal: options.signal }) }), this.#options.service);
       const getRoutes = routes.filter((r) => r.method === 'GET').length;
-      coverage = getRoutes === 0 ? 0 : probe.probedRoutes / getRoutes;
       notes.push(`live: ${probe.requests} requests to ${probe.probedRoutes} of ${getRoutes} GET routes`);
       for (const hit of probe.hits) {
         findings.push({ kind: hit.kind, severity: hit.kind === 'xss' ? 'high' : 'critical', location: { route: hit.route }, message: hit.message, evidence: hit.evidence, confidence: hit.confidence, rule: hit.rule });
       }
     }
-    return { agentId: this.id, strategy: strategy.name, target: target.dir, findings, durationMs: this.#now() - started, ...(coverage === undefined ? {} : { coverage }), notes };
+    // Coverage = the share of the four attack surfaces this run examined (code sinks, secrets,
+    // dependencies, the running service): a scan that skipped one cannot vouch for it.
+    const surfaces = [code.length > 0, text.length > 0, config.dependencies, config.live];
+    const coverage = surfaces.filter(Boolean).length / surfaces.length;
+    return { agentId: this.id, strategy: strategy.name, target: target.dir, findings, durationMs: this.#now() - started, coverage, notes };
   }
 
   async #dependencies(target: Target, notes: string[]): Promise<Finding[]> {

@@ -28,11 +28,19 @@ export class ReplayCore implements AgentCore {
   }
 }
 
+/** Reward difference below which two strategies count as tied (a 3 % time jitter moves a reward by ~0.005). */
+export const TIE = 0.01;
+
 /** What `learnOnReplays` saw: the reward each strategy measures and the strategy chosen per task. */
 export interface ConvergenceRun {
   /** Expected reward per strategy: learning-core's `calculateReward` of its replayed TaskResult. */
   rewards: Map<string, number>;
   best: string;
+  /**
+   * Strategies whose reward is within `TIE` of the best: measured durations vary run to run by
+   * more than that, so which of them is "best" is noise that no learner can (or should) resolve.
+   */
+  contenders: string[];
   choices: string[];
   /** What the engine recommends (exploits) after the last task. */
   recommended: string;
@@ -49,7 +57,8 @@ export async function learnOnReplays(core: ReplayCore, dir: string, options: { t
     const { output: _output, ...signals } = result;
     rewards.set(strategy.name, calculateReward({ ...signals, strategy: strategy.name }, undefined, { referenceTimeMs: options.timeout }));
   }
-  const best = [...rewards].reduce((a, b) => (b[1] > a[1] ? b : a))[0];
+  const [best, top] = [...rewards].reduce((a, b) => (b[1] > a[1] ? b : a));
+  const contenders = [...rewards].filter(([, r]) => r >= top - TIE).map(([name]) => name);
   const memory = new SwarmMemoryManager(':memory:', { cleanupIntervalMs: 0 });
   memory.initialize();
   const agent = new PilotAgent(core, { id: core.id, memory, random: createRandom(options.seed), patternImportIntervalMs: 0 });
@@ -59,7 +68,7 @@ export async function learnOnReplays(core: ReplayCore, dir: string, options: { t
   try {
     for (let i = 0; i < options.tasks; i++) choices.push((await agent.executeTask(task(i))).strategy);
     const engine = agent.learningEngine;
-    return { rewards, best, choices, recommended: engine.recommendStrategy(engine.extractTaskState(task(options.tasks))).strategy };
+    return { rewards, best, contenders, choices, recommended: engine.recommendStrategy(engine.extractTaskState(task(options.tasks))).strategy };
   } finally {
     await agent.shutdown();
     memory.close();
