@@ -6,7 +6,8 @@
  * improvement, PASS/FAIL per target and the default algorithm the data supports.
  *
  * Jobs run in `EFFECTIVENESS_WORKERS` forked processes (default 2). `EFFECTIVENESS_SEEDS` (default
- * 20) and `EFFECTIVENESS_DAYS` (default 30) shrink a run for a quick look.
+ * 20), `EFFECTIVENESS_DAYS` (default 30) and `EFFECTIVENESS_ALGORITHMS` (comma-separated, default
+ * all) shrink a run.
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +44,8 @@ interface JobResult {
 const SEEDS = Number(process.env['EFFECTIVENESS_SEEDS'] ?? 20);
 const DAYS = Number(process.env['EFFECTIVENESS_DAYS'] ?? 30);
 const WORKERS = Number(process.env['EFFECTIVENESS_WORKERS'] ?? 2);
+/** Comma-separated subset of the engine algorithms (default all). */
+const ENGINE_ALGORITHMS = (process.env['EFFECTIVENESS_ALGORITHMS']?.split(',') ?? ALGORITHMS) as AlgorithmName[];
 const POOL_SIZE = 3;
 const WORKER_FLAG = '--effectiveness-worker';
 
@@ -76,7 +79,7 @@ function jobs(): Job[] {
   const out: Job[] = [];
   for (const scenario of SCENARIO_NAMES) {
     for (let seed = 1; seed <= SEEDS; seed++) {
-      for (const algorithm of ALGORITHMS) {
+      for (const algorithm of ENGINE_ALGORITHMS) {
         for (const pooled of [true, false]) out.push({ scenario, policy: 'engine', algorithm, pooled, seed });
       }
       for (const policy of BASELINE_NAMES) out.push({ scenario, policy, pooled: false, seed });
@@ -193,7 +196,7 @@ function report(results: JobResult[], elapsedMs: number): void {
     `${pad('algorithm', 22)}${lpad('pooled med', 14)}${lpad('pooled p10', 14)}${lpad('alone med', 14)}` +
       `${lpad('min NS', 12)}${lpad('composite', 14)}${lpad('mean NS', 10)}  passes`,
   );
-  const verdicts = ALGORITHMS.map((algorithm) => {
+  const verdicts = ENGINE_ALGORITHMS.map((algorithm) => {
     const mine = (pooled: boolean): Row[] =>
       [...byScenario.values()].flatMap((rs) =>
         rs.filter((r) => r.job.policy === 'engine' && r.job.algorithm === algorithm && r.job.pooled === pooled),
