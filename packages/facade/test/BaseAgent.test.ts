@@ -102,6 +102,29 @@ describe('BaseAgent options and lifecycle', () => {
     memory.close();
   });
 
+  it('runs the arm an active A/B test assigns and reports each result to the test', async () => {
+    const timers = new ManualTimers();
+    const memory = openMemory(timers);
+    const agent = simAgent(timers, memory);
+    await agent.initialize();
+    const testId = agent.improvementLoop.createABTest('template-vs-property', [{ name: 'template-based' }, { name: 'property-based' }], 10, {
+      taskType: 'unit-test-generation',
+    });
+    const results = [];
+    for (const task of tasks('ab', 12)) results.push(await agent.executeTask(task));
+    const other = await agent.executeTask({ id: 'other-type', type: 'api-test' });
+    expect(results.every((r) => r.abTestId === testId && !r.explored)).toBe(true);
+    const arms = results.map((r) => r.strategy);
+    expect(arms.filter((a) => a === 'template-based').length).toBe(6);
+    expect(arms.filter((a) => a === 'property-based').length).toBe(6);
+    expect(other.abTestId).toBeNull();
+    const test = agent.improvementLoop.getTest(testId)!;
+    expect(test.results.map((r) => r.trials)).toEqual([6, 6]);
+    expect(test.results.reduce((n, r) => n + r.successes, 0)).toBe(results.filter((r) => r.success).length);
+    await agent.shutdown();
+    memory.close();
+  });
+
   it('measures the duration when the agent does not report one', async () => {
     const timers = new ManualTimers();
     const memory = openMemory(timers);

@@ -112,7 +112,7 @@ describe('cross-agent learning', () => {
     memory.close();
   });
 
-  it('helps: agents that import a peer\'s patterns earn more early than agents learning alone', async () => {
+  it('helps: agents that import a peer\'s patterns choose better early than agents learning alone', async () => {
     const timers = new ManualTimers();
     const memory = openMemory(timers);
     // Six strategies, one clearly best: enough choice that learning alone takes a while.
@@ -123,21 +123,31 @@ describe('cross-agent learning', () => {
     await teacher.initialize();
     await run(teacher, 'teach', 400);
     expect(teacher.sharePatterns()).toBeGreaterThan(0);
-    let importerWins = 0;
-    let aloneWins = 0;
-    for (let pair = 0; pair < 5; pair++) {
+    // Expected reward of a choice: the chosen strategy's hidden success probability (no outcome noise).
+    const earlyReward = async (agent: SimulatedAgent): Promise<number> => {
+      let sum = 0;
+      for (const task of tasks('early', 20)) sum += arms[(await agent.executeTask(task)).strategy]!.successProbability;
+      return sum / 20;
+    };
+    const importer: number[] = [];
+    const alone: number[] = [];
+    for (let pair = 0; pair < 8; pair++) {
       // Same seeds for both: the same outcome stream and exploration draws, only the knowledge differs.
-      const importer = simAgent(timers, memory, { id: `importer-${pair}`, swarmId: 'qe', seed: 100 + pair, arms });
-      const alone = simAgent(timers, memory, { id: `alone-${pair}`, swarmId: 'qe', seed: 100 + pair, arms });
-      await importer.initialize();
-      await alone.initialize();
-      expect(importer.importSharedPatterns()).toBeGreaterThan(0);
-      importerWins += await run(importer, 'early', 30);
-      aloneWins += await run(alone, 'early', 30);
-      await importer.shutdown();
-      await alone.shutdown();
+      const a = simAgent(timers, memory, { id: `importer-${pair}`, swarmId: 'qe', seed: 100 + pair, arms });
+      const b = simAgent(timers, memory, { id: `alone-${pair}`, swarmId: 'qe', seed: 100 + pair, arms });
+      await a.initialize();
+      await b.initialize();
+      expect(a.importSharedPatterns()).toBeGreaterThan(0);
+      importer.push(await earlyReward(a));
+      alone.push(await earlyReward(b));
+      await a.shutdown();
+      await b.shutdown();
     }
-    expect(importerWins).toBeGreaterThan(aloneWins);
+    const mean = (xs: number[]) => xs.reduce((x, y) => x + y, 0) / xs.length;
+    // Measured: 0.647 vs 0.600 mean expected success, importer ahead in 6 of 8 pairs. Only the best
+    // strategy's pattern is confident enough to share, so the others are still explored.
+    expect(importer.filter((r, i) => r > alone[i]!).length).toBeGreaterThan(importer.length / 2);
+    expect(mean(importer) - mean(alone)).toBeGreaterThan(0.02);
     await teacher.shutdown();
     memory.close();
   });
