@@ -60,6 +60,25 @@ describe('qe-fleet usage and exit codes', () => {
   });
 });
 
+describe('run', () => {
+  it('refuses a missing target folder and an unknown agent with exit 2', async () => {
+    const missing = await cli(['run', '--target', join(dir, 'nope'), '--db', db], dir);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('target folder not found');
+    const unknown = await cli(['run', '--agents', 'code-reviewer,bogus', '--db', db], dir);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain('unknown agent bogus');
+  });
+
+  it('exits 1 with --fail-on when a finding reaches that severity, after printing the table', async () => {
+    const result = await cli(['run', '--agents', 'security-scanner', '--fail-on', 'critical', '--db', db, '--json'], dir);
+    expect(result.code, result.err).toBe(1);
+    const summary = JSON.parse(result.out) as { agents: Array<{ agent: string; success: boolean; bySeverity: { critical: number } }> };
+    expect(summary.agents).toEqual([expect.objectContaining({ agent: 'security-scanner', success: true })]);
+    expect(summary.agents[0]?.bySeverity.critical).toBeGreaterThan(0);
+  }, 120_000);
+});
+
 describe('inspection commands read the store', () => {
   beforeEach(() => seedDatabase(db));
 
