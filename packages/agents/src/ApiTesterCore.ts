@@ -1,15 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
-import SwaggerParser from '@apidevtools/swagger-parser';
 import { Ajv } from 'ajv';
 import type { ValidateFunction } from 'ajv';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsPlugin from 'ajv-formats';
 import type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy } from './AgentCore.js';
 import { AgentError } from './AgentError.js';
 import { withService } from './FixtureService.js';
 import type { Finding } from './Finding.js';
-import { listSourceFiles } from './listSourceFiles.js';
+import { loadOpenApiRoutes } from './loadOpenApiRoutes.js';
 import { loopbackFetch } from './loopbackFetch.js';
 import { documentedResponse, findIds, responseProblems } from './responseProblems.js';
 import type { DocumentedResponses } from './responseProblems.js';
@@ -76,7 +74,6 @@ export const API_TESTER_STRATEGIES: readonly AgentStrategy<ApiTesterConfig>[] = 
 ];
 
 const addFormats = addFormatsPlugin as unknown as (ajv: Ajv) => Ajv;
-const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 /** Reads before writes, deletes last, so the service's seeded data survives for the other checks. */
 const METHOD_ORDER: Record<string, number> = { GET: 0, POST: 1, PUT: 2, PATCH: 3, DELETE: 4 };
 
@@ -87,41 +84,32 @@ interface Sent {
   ms: number;
 }
 
-/** Finds the target's OpenAPI document: a JSON/YAML file whose name says openapi or swagger. */
-export async function findOpenApiDocument(dir: string): Promise<string | undefined> {
-  const files = await listSourceFiles(dir, { extensions: ['.json', '.yaml', '.yml'], limit: 2000 });
-  const candidates = files.filter((f) => /(^|\/)(openapi|swagger)[^/]*\.(json|ya?ml)$/i.test(f));
-  candidates.sort((a, b) => a.split('/').length - b.split('/').length);
-  return candidates[0] === undefined ? undefined : join(dir, candidates[0]);
-}
-
-/** Reads the operations of a validated, dereferenced OpenAPI 3 document. */
-export function readOperations(doc: Record<string, unknown>): ApiOperation[] {
-  const out: ApiOperation[] = [];
-  const paths = (doc['paths'] ?? {}) as Record<string, Record<string, unknown>>;
-  for (const [path, item] of Object.entries(paths)) {
-    const shared = (item['parameters'] ?? []) as ApiOperation['params'];
-    for (const method of METHODS) {
-      const op = item[method] as Record<string, unknown> | undefined;
-      if (!op) continue;
-      const params = [...shared, ...((op['parameters'] ?? []) as ApiOperation['params'])].map((p) => ({ ...p, required: p.required === true }));
-      const requestBody = op['requestBody'] as { required?: boolean; content?: Record<string, { schema?: SchemaObject }> } | undefined;
+/**
+ * The operations of the target's OpenAPI document, validated and dereferenced (kit
+ * `loadOpenApiRoutes`), reads before writes and deletes last. No document: UNSUPPORTED_TARGET.
+ */
+export async function loadOperations(dir: string): Promise<{ file: string; operations: ApiOperation[] }> {
+  const { file, document, routes } = await loadOpenApiRoutes(dir, { validate: true });
+  if (!('openapi' in document)) throw new AgentError('UNSUPPORTED_TARGET', `${file} is Swagger 2, only OpenAPI 3 is supported`);
+  const operations = routes
+    .filter((r) => r.method in METHOD_ORDER)
+    .map((r): ApiOperation => {
+      const requestBody = r.operation['requestBody'] as { required?: boolean; content?: Record<string, { schema?: SchemaObject }> } | undefined;
       const [mediaType, media] = Object.entries(requestBody?.content ?? {})[0] ?? [];
       const responses: DocumentedResponses = {};
-      for (const [status, response] of Object.entries((op['responses'] ?? {}) as Record<string, { content?: Record<string, { schema?: SchemaObject }> }>)) {
+      for (const [status, response] of Object.entries((r.operation['responses'] ?? {}) as Record<string, { content?: Record<string, { schema?: SchemaObject }> }>)) {
         responses[status] = Object.fromEntries(Object.entries(response.content ?? {}).map(([type, m]) => [type, m.schema ?? null]));
       }
-      out.push({
-        method: method.toUpperCase(),
-        path,
-        route: `${method.toUpperCase()} ${path}`,
-        params,
+      return {
+        method: r.method,
+        path: r.path,
+        route: r.route,
+        params: r.parameters.map((p) => ({ ...p, ...(p.schema ? { schema: p.schema as SchemaObject } : {}) })),
         ...(mediaType === undefined ? {} : { body: { ...(media?.schema ? { schema: media.schema } : {}), required: requestBody?.required === true, mediaType } }),
         responses,
-      });
-    }
-  }
-  return out.sort((a, b) => (METHOD_ORDER[a.method] ?? 9) - (METHOD_ORDER[b.method] ?? 9));
+      };
+    });
+  return { file, operations: operations.sort((a, b) => (METHOD_ORDER[a.method] ?? 9) - (METHOD_ORDER[b.method] ?? 9)) };
 }
 
 /** The query and body of a valid request (examples first when `examples`), without path parameters. */
@@ -174,19 +162,10 @@ export class ApiTesterCore implements AgentCore {
     const started = now();
     const strategy = this.strategies.find((s) => s.name === strategyName);
     if (!strategy) throw new AgentError('UNKNOWN_STRATEGY', `api-tester has no strategy "${strategyName}"`);
-    const docPath = await findOpenApiDocument(target.dir);
-    if (docPath === undefined) throw new AgentError('UNSUPPORTED_TARGET', `${target.dir} has no OpenAPI document (openapi.json/yaml or swagger.json)`);
-    let doc: Record<string, unknown>;
-    try {
-      doc = (await SwaggerParser.validate(docPath)) as unknown as Record<string, unknown>;
-    } catch (error) {
-      throw new AgentError('UNSUPPORTED_TARGET', `OpenAPI document ${docPath} is invalid: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-    }
-    if (typeof doc['openapi'] !== 'string') throw new AgentError('UNSUPPORTED_TARGET', `${docPath} is Swagger 2, only OpenAPI 3 is supported`);
-    const operations = readOperations(doc);
-    const ajv = String(doc['openapi']).startsWith('3.1') ? new Ajv2020({ strict: false, allErrors: true }) : new Ajv({ strict: false, allErrors: true });
-    addFormats(ajv as Ajv);
-    const run = new ApiRun(operations, strategy.config, ajv as Ajv, new SchemaSampler({ seed: this.#options.seed ?? 7 }), this.#options.requestTimeoutMs ?? 5000, options.signal);
+    const { file, operations } = await loadOperations(target.dir);
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats(ajv);
+    const run = new ApiRun(operations, strategy.config, ajv, new SchemaSampler({ seed: this.#options.seed ?? 7 }), this.#options.requestTimeoutMs ?? 5000, options.signal);
     await withService(target, (baseUrl) => run.execute(baseUrl), { startupTimeoutMs: this.#options.startupTimeoutMs ?? 20_000 });
     const perOperation = run.stats();
     const covered = perOperation.filter((s) => s.requests > 0).length;
@@ -198,7 +177,7 @@ export class ApiTesterCore implements AgentCore {
       durationMs: now() - started,
       coverage: operations.length === 0 ? 0 : covered / operations.length,
       notes: run.notes,
-      stats: { operations: operations.length, operationsCovered: covered, requests: run.sent.length, perOperation, document: docPath },
+      stats: { operations: operations.length, operationsCovered: covered, requests: run.sent.length, perOperation, document: file },
     };
   }
 }

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy } from './AgentCore.js';
-import { findOpenApiDocument, readOperations } from './ApiTesterCore.js';
+import { loadOperations } from './ApiTesterCore.js';
 import type { ApiOperation } from './ApiTesterCore.js';
 import { AgentError } from './AgentError.js';
 import { extractExports } from './extractExports.js';
@@ -18,7 +18,6 @@ import { SchemaSampler, typeOf } from './SchemaSampler.js';
 import type { SchemaObject } from './SchemaSampler.js';
 import type { Target } from './Target.js';
 import { TargetWorkspace } from './TargetWorkspace.js';
-import SwaggerParser from '@apidevtools/swagger-parser';
 
 /** Knobs of a performance-tester strategy. */
 export interface PerformanceTesterConfig {
@@ -89,6 +88,8 @@ export interface PerformanceTesterCoreOptions {
   updateBaselines?: boolean;
   /** Kill the child-process benchmark after this long (default 60 000 ms). */
   timeoutMs?: number;
+  /** Milliseconds the target's service may take to start for route timing (default 20 000). */
+  startupTimeoutMs?: number;
   /** Route payload sizes (default [2000, 4000, 8000]: large enough that growth beats the request overhead). */
   routeSizes?: number[];
   /** Requests per route size; the fastest counts, as the least disturbed by other load (default 5). */
@@ -149,14 +150,14 @@ export class PerformanceTesterCore implements AgentCore {
     const config = strategy.config;
     const sources = (await listSourceFiles(target.dir, { roots: ['src'], extensions: ['.ts', '.mts'] })).filter((f) => !/\.(test|spec)\.m?ts$/.test(f));
     const functions = sources.length === 0 ? [] : extractExports(target.dir, sources.map((f) => join(target.dir, f))).functions.filter((f) => f.pure && f.params.some((p) => !p.optional && isSized(p.type)));
-    const docPath = config.routes ? await findOpenApiDocument(target.dir) : undefined;
-    if (functions.length === 0 && docPath === undefined) {
+    const routes = config.routes ? await loadOperations(target.dir).catch((error: unknown) => (error instanceof AgentError && error.code === 'UNSUPPORTED_TARGET' ? undefined : Promise.reject(error))) : undefined;
+    if (functions.length === 0 && routes === undefined) {
       throw new AgentError('UNSUPPORTED_TARGET', `${target.dir} has no exported pure function taking a sized input (array, string, object) under src/${config.routes ? ' and no OpenAPI document' : ''} to benchmark`);
     }
     const notes: string[] = [];
     const functionResults = functions.length === 0 ? [] : await this.#benchFunctions(target.dir, sources, functions, config, options.signal);
-    const routeResults = docPath === undefined ? [] : await this.#benchRoutes(target, docPath, options.signal);
-    if (config.routes && docPath === undefined) notes.push('no OpenAPI document: routes not timed');
+    const routeResults = routes === undefined ? [] : await this.#benchRoutes(target, routes.operations, options.signal);
+    if (config.routes && routes === undefined) notes.push('no OpenAPI document: routes not timed');
     const findings: Finding[] = [];
     for (const result of functionResults) {
       if (result.error !== undefined) notes.push(`${result.subject}: ${result.error}`);
@@ -221,14 +222,8 @@ export class PerformanceTesterCore implements AgentCore {
   }
 
   /** Times operations whose JSON body holds arrays at growing array lengths; overhead (length 1) subtracted. */
-  async #benchRoutes(target: Target, docPath: string, signal: AbortSignal | undefined): Promise<GrowthResult[]> {
-    let doc: Record<string, unknown>;
-    try {
-      doc = (await SwaggerParser.validate(docPath)) as unknown as Record<string, unknown>;
-    } catch (error) {
-      throw new AgentError('UNSUPPORTED_TARGET', `OpenAPI document ${docPath} is invalid: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-    }
-    const operations = readOperations(doc).filter((op) => op.body?.schema && hasArray(op.body.schema) && !op.params.some((p) => p.in === 'path'));
+  async #benchRoutes(target: Target, all: ApiOperation[], signal: AbortSignal | undefined): Promise<GrowthResult[]> {
+    const operations = all.filter((op) => op.body?.schema && hasArray(op.body.schema) && !op.params.some((p) => p.in === 'path'));
     if (operations.length === 0) return [];
     const sizes = this.#options.routeSizes ?? [2000, 4000, 8000];
     const repeats = this.#options.requestsPerSize ?? 5;
@@ -268,7 +263,7 @@ export class PerformanceTesterCore implements AgentCore {
         }
       }
       return results;
-    });
+    }, { startupTimeoutMs: this.#options.startupTimeoutMs ?? 20_000 });
   }
 
   async #compareBaselines(targetName: string, results: GrowthResult[]): Promise<{ regressions: Regression[]; stored: number }> {

@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
-import SwaggerParser from '@apidevtools/swagger-parser';
 import type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy } from './AgentCore.js';
 import { AgentError } from './AgentError.js';
-import { findOpenApiDocument, readOperations } from './ApiTesterCore.js';
+import { loadOperations } from './ApiTesterCore.js';
 import { extractExports } from './extractExports.js';
 import type { Finding } from './Finding.js';
 import { listSourceFiles } from './listSourceFiles.js';
@@ -71,8 +70,10 @@ export interface TestGeneratorReport extends AgentReport {
 
 /** Constructor options of `TestGeneratorCore`. */
 export interface TestGeneratorCoreOptions {
-  /** Milliseconds the generated suite may run (default 60 000). */
+  /** Milliseconds the generated suite may run (default 120 000). */
   timeoutMs?: number;
+  /** Milliseconds the target's service may take to start for the request tests (default 20 000). */
+  startupTimeoutMs?: number;
   /** Seed of every property (default 42): runs are reproducible. */
   seed?: number;
   /** Where temporary workspaces go (default the OS temp dir). */
@@ -148,7 +149,7 @@ export class TestGeneratorCore implements AgentCore {
       }
       const runTests = (baseUrl?: string): Promise<RunOutcome> => this.#runTests(workspace.dir, runnable, config.numRuns, baseUrl, options.signal);
       const routesRunnable = runnable.some((f) => f.endsWith('routes.test.js'));
-      const run = routesRunnable ? await withService(target, runTests, { startupTimeoutMs: 20_000 }) : await runTests();
+      const run = routesRunnable ? await withService(target, runTests, { startupTimeoutMs: this.#options.startupTimeoutMs ?? 20_000 }) : await runTests();
       notes.push(...run.notes);
       return {
         agentId: this.id,
@@ -178,19 +179,15 @@ export class TestGeneratorCore implements AgentCore {
 
   /** Route test cases from the target's OpenAPI document; none (with a note) when it has none. */
   async #planRoutes(dir: string, notes: string[]): Promise<RouteCase[]> {
-    const docPath = await findOpenApiDocument(dir);
-    if (docPath === undefined) {
-      notes.push('no OpenAPI document: no request tests written');
-      return [];
-    }
-    let doc: Record<string, unknown>;
     try {
-      doc = (await SwaggerParser.validate(docPath)) as unknown as Record<string, unknown>;
+      const { operations } = await loadOperations(dir);
+      return planRouteTests(operations, { seed: this.#options.seed ?? 42, randomCases: 2, invalidCases: 4 });
     } catch (error) {
-      notes.push(`OpenAPI document ${docPath} is invalid, no request tests written: ${error instanceof Error ? error.message : String(error)}`);
+      const agentError = AgentError.from(error);
+      if (agentError.code !== 'UNSUPPORTED_TARGET' && agentError.code !== 'TOOL_FAILED') throw agentError;
+      notes.push(`no request tests written: ${agentError.message}`);
       return [];
     }
-    return planRouteTests(readOperations(doc), { seed: this.#options.seed ?? 42, randomCases: 2, invalidCases: 4 });
   }
 
   async #runTests(workspace: string, testFiles: string[], numRuns: number, baseUrl: string | undefined, signal: AbortSignal | undefined): Promise<RunOutcome> {
@@ -209,7 +206,7 @@ export class TestGeneratorCore implements AgentCore {
       '--test-reporter=tap',
       ...testFiles,
     ];
-    const timeoutMs = this.#options.timeoutMs ?? 60_000;
+    const timeoutMs = this.#options.timeoutMs ?? 120_000;
     const result = await runProcess(process.execPath, args, {
       cwd: workspace,
       timeoutMs,

@@ -1,14 +1,20 @@
+import { ApiTesterAgent } from './ApiTesterAgent.js';
 import { CodeReviewerAgent } from './CodeReviewerAgent.js';
 import { AgentError } from './AgentError.js';
+import { PerformanceTesterAgent } from './PerformanceTesterAgent.js';
 import type { PilotAgent, PilotAgentOptions } from './PilotAgent.js';
 import { SecurityScannerAgent } from './SecurityScannerAgent.js';
+import { TestGeneratorAgent } from './TestGeneratorAgent.js';
 
 /**
  * Implemented pilot agents by agent id (seed 11.1 ids). Adding an agent = one line here; the
  * fleet app reads `AGENT_IDS` and calls `createPilotAgents`.
  */
 const FACTORIES: Readonly<Record<string, (options: PilotAgentOptions) => PilotAgent>> = {
+  'test-generator': (options) => new TestGeneratorAgent(options),
   'code-reviewer': (options) => new CodeReviewerAgent(options),
+  'api-tester': (options) => new ApiTesterAgent(options),
+  'performance-tester': (options) => new PerformanceTesterAgent(options),
   'security-scanner': (options) => new SecurityScannerAgent(options),
 };
 

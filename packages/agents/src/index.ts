@@ -53,6 +53,38 @@ export { satisfiesRange } from './satisfiesRange.js';
 export { runLiveProbes } from './runLiveProbes.js';
 export type { LiveProbeOptions, ProbeHit } from './runLiveProbes.js';
 
+// test-generator
+export { TEST_GENERATOR_STRATEGIES, TestGeneratorCore } from './TestGeneratorCore.js';
+export type { PropertyOutcome, RouteOutcome, TestGeneratorConfig, TestGeneratorCoreOptions, TestGeneratorReport, TestGeneratorStats } from './TestGeneratorCore.js';
+export { TestGeneratorAgent } from './TestGeneratorAgent.js';
+export type { TestGeneratorAgentOptions } from './TestGeneratorAgent.js';
+export { extractExports } from './extractExports.js';
+export type { ExportedClass, ExportedFunction, ExtractedExports, MethodShape, ParameterShape, PropertyShape, TypeShape } from './extractExports.js';
+export { arbitraryCode, docExamples, planClassProperties, planProperties } from './planProperties.js';
+export type { OracleLevel, PlannedProperty, PropertySubject } from './planProperties.js';
+export { planRouteTests } from './planRouteTests.js';
+export type { PlanRouteTestsOptions, RouteCase } from './planRouteTests.js';
+export { TargetWorkspace } from './TargetWorkspace.js';
+export type { TargetWorkspaceOptions } from './TargetWorkspace.js';
+
+// api-tester
+export { API_TESTER_STRATEGIES, ApiTesterCore, invalidRequests, loadOperations, validRequest } from './ApiTesterCore.js';
+export type { ApiOperation, ApiTesterConfig, ApiTesterCoreOptions, ApiTesterReport, OperationStats } from './ApiTesterCore.js';
+export { ApiTesterAgent } from './ApiTesterAgent.js';
+export type { ApiTesterAgentOptions } from './ApiTesterAgent.js';
+export { SchemaSampler, typeOf } from './SchemaSampler.js';
+export type { InvalidSample, SampleOptions, SchemaObject, SchemaSamplerOptions } from './SchemaSampler.js';
+export { documentedResponse, findIds, responseProblems } from './responseProblems.js';
+export type { ActualResponse, DocumentedResponses, ResponseProblem, SchemaCheck } from './responseProblems.js';
+
+// performance-tester
+export { PERFORMANCE_TESTER_STRATEGIES, PerformanceTesterCore, baselineKey } from './PerformanceTesterCore.js';
+export type { BaselineStore, BenchPoint, GrowthResult, PerformanceTesterConfig, PerformanceTesterCoreOptions, PerformanceTesterReport, Regression } from './PerformanceTesterCore.js';
+export { PerformanceTesterAgent } from './PerformanceTesterAgent.js';
+export type { PerformanceTesterAgentOptions } from './PerformanceTesterAgent.js';
+export { fitGrowth } from './fitGrowth.js';
+export type { GrowthClass, GrowthFit, SizePoint } from './fitGrowth.js';
+
 // Registry for the fleet app.
 export { AGENT_IDS, createPilotAgents } from './createPilotAgents.js';
 export type { CreatePilotAgentsOptions } from './createPilotAgents.js';

@@ -37,14 +37,17 @@ export function findOpenApiFile(dir: string): string | undefined {
 /**
  * Loads and dereferences a target's OpenAPI document (JSON or YAML, local `$ref`s only: resolving
  * external references could fetch from the network) and lists its operations.
- * No document: UNSUPPORTED_TARGET; an unreadable one: TOOL_FAILED.
+ * No document: UNSUPPORTED_TARGET; an unreadable (or, with `validate`, invalid) one: TOOL_FAILED.
  */
-export async function loadOpenApiRoutes(dir: string): Promise<{ file: string; document: OpenAPI.Document; routes: OpenApiRoute[] }> {
+export async function loadOpenApiRoutes(dir: string, options: { validate?: boolean } = {}): Promise<{ file: string; document: OpenAPI.Document; routes: OpenApiRoute[] }> {
   const file = findOpenApiFile(dir);
   if (file === undefined) throw new AgentError('UNSUPPORTED_TARGET', `no OpenAPI document in ${dir} (looked for ${CANDIDATES.join(', ')})`);
   let document: OpenAPI.Document;
   try {
-    document = await SwaggerParser.dereference(file, { resolve: { external: false } });
+    // `validate` also checks the document against the OpenAPI schema (and dereferences it).
+    document = options.validate
+      ? await SwaggerParser.validate(file, { resolve: { external: false } })
+      : await SwaggerParser.dereference(file, { resolve: { external: false } });
   } catch (error) {
     throw new AgentError('TOOL_FAILED', `cannot read OpenAPI document ${file}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
