@@ -6,7 +6,7 @@
  *
  *   pnpm bench   (or: tsx bench/abtest.ts [runs])
  */
-import { createRandom, decideABTest, standardNormal, type ABTestArmResult, type RandomSource } from '@qe-fleet/learning-core';
+import { addArmResult, createRandom, decideABTest, emptyArmResult, standardNormal, type RandomSource } from '@qe-fleet/learning-core';
 
 const RUNS = Number(process.argv[2] ?? 1000);
 const MIN = 100;
@@ -19,23 +19,12 @@ interface Arm {
 
 /** Per-arm sample size at the decision, and the decision (winner name or outcome). */
 function runTest(random: RandomSource, a: Arm, b: Arm): { perArm: number; result: string } {
-  const arms: ABTestArmResult[] = ['a', 'b'].map((strategy) => ({
-    strategy,
-    assigned: 0,
-    trials: 0,
-    successes: 0,
-    sumLogTime: 0,
-    sumSqLogTime: 0,
-  }));
+  const arms = ['a', 'b'].map(emptyArmResult);
   for (let i = 0; i < 2 * MAX; i++) {
     const arm = arms[i % 2]!;
     const truth = i % 2 === 0 ? a : b;
     arm.assigned++;
-    arm.trials++;
-    if (random() < truth.success) arm.successes++;
-    const lt = Math.log(truth.medianMs) + 0.5 * standardNormal(random);
-    arm.sumLogTime += lt;
-    arm.sumSqLogTime += lt * lt;
+    addArmResult(arm, random() < truth.success, truth.medianMs * Math.exp(0.5 * standardNormal(random)));
     const decision = decideABTest(arms, { alpha: 0.05, minSamplesPerArm: MIN, maxSamplesPerArm: MAX });
     if (decision.outcome === 'winner') return { perArm: arm.trials, result: decision.winner };
     if (decision.outcome !== 'continue') return { perArm: arm.trials, result: decision.outcome };

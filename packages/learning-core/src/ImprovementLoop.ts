@@ -3,7 +3,7 @@ import { LEARNING_EVENT_TTL, LearningEventType } from './events.js';
 import { LearningError } from './LearningError.js';
 import type { PerformanceTracker } from './PerformanceTracker.js';
 import { timerScheduler, type Scheduler } from './Scheduler.js';
-import { decideABTest, logTime } from './SequentialTest.js';
+import { addArmResult, decideABTest, emptyArmResult } from './SequentialTest.js';
 import { wilsonLowerBound } from './statistics.js';
 import { TimeOrderedIds } from './TimeOrderedIds.js';
 import type {
@@ -296,7 +296,7 @@ export class ImprovementLoop {
       taskType: options.taskType ?? null,
       strategies: strategies.map((s) => ({ name: s.name, config: { ...(s.config ?? {}) } })),
       sampleSize,
-      results: names.map((strategy) => ({ strategy, assigned: 0, trials: 0, successes: 0, sumLogTime: 0, sumSqLogTime: 0 })),
+      results: names.map(emptyArmResult),
       status: 'running',
       winner: null,
       conclusion: null,
@@ -354,12 +354,8 @@ export class ImprovementLoop {
       throw new LearningError('INVALID_RESULT', `executionTime must be a finite number >= 0, got ${String(executionTime)}`);
     }
     if (test.status !== 'running') return structuredClone(test);
-    const lt = logTime(executionTime);
     this.#update(test, () => {
-      arm.trials++;
-      if (success) arm.successes++;
-      arm.sumLogTime += lt;
-      arm.sumSqLogTime += lt * lt;
+      addArmResult(arm, success, executionTime);
       const concluded = this.#look(test);
       if (!concluded) this.#storeTest(test);
       return concluded;

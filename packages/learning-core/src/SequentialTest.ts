@@ -63,8 +63,22 @@ export interface ArmComparison {
 }
 
 /** Times below 1 ms count as 1 ms so their logarithm stays finite. */
-export function logTime(executionTime: number): number {
+function logTime(executionTime: number): number {
   return Math.log(Math.max(executionTime, 1));
+}
+
+/** An arm with no traffic yet. */
+export function emptyArmResult(strategy: string): ABTestArmResult {
+  return { strategy, assigned: 0, trials: 0, successes: 0, sumLogTime: 0, sumSqLogTime: 0 };
+}
+
+/** Adds one result to an arm's sufficient statistics (in place). */
+export function addArmResult(arm: ABTestArmResult, success: boolean, executionTime: number): void {
+  const lt = logTime(executionTime);
+  arm.trials++;
+  if (success) arm.successes++;
+  arm.sumLogTime += lt;
+  arm.sumSqLogTime += lt * lt;
 }
 
 /** Compares arm `b` with arm `a` on success rate and on log execution time, each at level `alpha`. */

@@ -95,8 +95,10 @@ export {
   type VersionInfo,
 } from './StateVersioning.js';
 export {
+  addArmResult,
   compareArms,
   decideABTest,
+  emptyArmResult,
   normalMixtureTest,
   DEFAULT_EFFECT_SCALE,
   DEFAULT_SRM_THRESHOLD,

@@ -1,25 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import {
+  addArmResult,
   chiSquareGoodnessOfFit,
   chiSquareSurvival,
   compositeScore,
   createRandom,
   decideABTest,
+  emptyArmResult,
   normalMixtureTest,
   standardNormal,
-  type ABTestArmResult,
   type RandomSource,
   type SequentialDecision,
 } from '@qe-fleet/learning-core';
 
-const arm = (strategy: string): ABTestArmResult => ({
-  strategy,
-  assigned: 0,
-  trials: 0,
-  successes: 0,
-  sumLogTime: 0,
-  sumSqLogTime: 0,
-});
+const arm = emptyArmResult;
 
 interface ArmTruth {
   success: number;
@@ -38,11 +32,7 @@ function runTest(random: RandomSource, truth: [ArmTruth, ArmTruth], maxPerArm: n
     const a = arms[k]!;
     const t = truth[k]!;
     a.assigned++;
-    a.trials++;
-    if (random() < t.success) a.successes++;
-    const lt = t.logTime + 0.5 * standardNormal(random);
-    a.sumLogTime += lt;
-    a.sumSqLogTime += lt * lt;
+    addArmResult(a, random() < t.success, Math.exp(t.logTime + 0.5 * standardNormal(random)));
     const decision = decideABTest(arms, { alpha: 0.05, minSamplesPerArm: minPerArm, maxSamplesPerArm: maxPerArm });
     if (decision.outcome !== 'continue') return { decision, perArm: a.trials };
   }
