@@ -136,6 +136,8 @@ export class PerformanceTracker {
   readonly #prefix: string;
   /** The first `windowSize` snapshots; frozen once full. */
   #baseline = new Aggregate();
+  /** Full, or restored from storage (possibly saved under another window size): no longer grows. */
+  #baselineDone = false;
   /** The last `windowSize` snapshots, oldest first. */
   #window: PerformanceSnapshot[] = [];
   /** Per UTC day (ms since epoch / DAY_MS). */
@@ -166,6 +168,7 @@ export class PerformanceTracker {
   /** Rebuilds the baseline, the rolling window and the daily sums from storage. */
   initialize(): void {
     this.#baseline = new Aggregate();
+    this.#baselineDone = false;
     this.#window = [];
     this.#days = new Map();
     this.#count = 0;
@@ -176,7 +179,10 @@ export class PerformanceTracker {
       .map((entry) => ({ id: entry.key.slice(prefix.length), value: entry.value }))
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     for (const { id, value } of snapshots) this.#absorb(this.#toSnapshot(id, value));
-    if (stored) this.#baseline = restoreBaseline(stored);
+    if (stored) {
+      this.#baseline = restoreBaseline(stored);
+      this.#baselineDone = true;
+    }
     const last = snapshots.at(-1);
     if (last) this.#ids.resume(last.id);
     this.#sinceWindow = this.#count % this.#windowSize;
@@ -264,7 +270,7 @@ export class PerformanceTracker {
     const improvement = this.calculateImprovement();
     const trend = this.getImprovementTrend();
     const trends = this.#metricTrends();
-    const recommendations = recommend(this.#baseline.count >= this.#windowSize, this.#windowSize, improvement, trend, trends);
+    const recommendations = recommend(this.#baselineDone, this.#windowSize, improvement, trend, trends);
     const summary =
       this.#count === 0
         ? `Agent ${this.#agentId}: no snapshots yet.`
@@ -302,7 +308,7 @@ export class PerformanceTracker {
 
   /** The mean of the first `windowSize` snapshots, once that many exist. */
   getBaseline(): PerformanceMetrics | undefined {
-    return this.#baseline.count >= this.#windowSize ? this.#baselineRecord() : undefined;
+    return this.#baselineDone ? this.#baselineRecord() : undefined;
   }
 
   /** Mean metrics and composite score of the rolling window. */
@@ -344,9 +350,10 @@ export class PerformanceTracker {
     let agg = this.#days.get(day);
     if (!agg) this.#days.set(day, (agg = new Aggregate()));
     agg.add(snapshot);
-    if (this.#baseline.count >= this.#windowSize) return false;
+    if (this.#baselineDone) return false;
     this.#baseline.add(snapshot);
-    return this.#baseline.count === this.#windowSize;
+    this.#baselineDone = this.#baseline.count >= this.#windowSize;
+    return this.#baselineDone;
   }
 
   #windowScore(): number {

@@ -92,6 +92,16 @@ describe('PerformanceTracker', () => {
     expect((rows.at(-1)!.value as { metrics: PerformanceMetricValues }).metrics.successRate).toBe(0.9);
   });
 
+  it('keeps a stored baseline when restarted with another window size', () => {
+    const t = tracker(4);
+    for (let i = 0; i < 4; i++) t.recordSnapshot({ metrics: metrics({ successRate: 0.2 }) });
+    const baseline = t.getBaseline();
+    const wider = tracker(8);
+    for (let i = 0; i < 8; i++) wider.recordSnapshot({ metrics: metrics({ successRate: 0.9 }) });
+    expect(wider.getBaseline()).toEqual(baseline);
+    expect(wider.calculateImprovement().currentScore).toBeCloseTo(compositeScore(metrics({ successRate: 0.9 })), 12);
+  });
+
   it('writes window aggregates to performance_metrics once per window', () => {
     const t = tracker(4);
     for (let i = 0; i < 9; i++) t.recordSnapshot({ metrics: metrics() });
