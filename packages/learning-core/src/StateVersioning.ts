@@ -38,7 +38,9 @@ export const DEFAULT_VERSIONS_KEPT = 10;
 /**
  * Versioned copies of the learning state (seed 10.2) at `phase2/learning/{agentId}/versions/{v}`.
  * Version ids are `v{ms}-{seq}`: they never collide (several per millisecond, restarts) and sort
- * in time order as strings.
+ * in time order as strings. The list of versions is read from storage once and then kept in
+ * memory (a version holds a whole state, so re-reading them all at every save would be costly):
+ * one StateVersioning per agent writes its versions, as one engine owns its state.
  */
 export class StateVersioning {
   readonly #agentId: string;
@@ -46,6 +48,8 @@ export class StateVersioning {
   readonly #engine: VersionedEngine;
   readonly #ids: TimeOrderedIds;
   readonly #keep: number;
+  /** Stored versions, oldest first; null until first read. */
+  #index: VersionInfo[] | null = null;
 
   constructor(agentId: string, memory: SwarmMemoryManager, engine: VersionedEngine, options: StateVersioningOptions = {}) {
     const keep = options.keep ?? DEFAULT_VERSIONS_KEPT;
@@ -62,32 +66,46 @@ export class StateVersioning {
    * the newest `keep`, all in one transaction; returns the version id.
    */
   saveVersionedState(state?: LearningModelState, options: SaveVersionOptions = {}): string {
-    const existing = this.listVersions();
-    const last = existing.at(-1);
-    if (last) this.#ids.resume(last.slice(1));
+    const index = this.#versions();
     const version = `v${this.#ids.next()}`;
     const value = state ?? this.#engine.getState();
     const metadata: Record<string, unknown> = {};
     if (options.healthy !== undefined) metadata['healthy'] = options.healthy;
     if (options.improvementRate !== undefined) metadata['improvementRate'] = options.improvementRate;
+    const pruned = index.slice(0, Math.max(0, index.length + 1 - this.#keep));
     this.#memory.transaction(() => {
       this.#memory.store(this.#key(version), value, { partition: 'learning', ttl: 0, metadata });
-      for (const old of existing.slice(0, Math.max(0, existing.length + 1 - this.#keep))) {
-        this.#memory.delete(this.#key(old), { partition: 'learning' });
-      }
+      for (const old of pruned) this.#memory.delete(this.#key(old.version), { partition: 'learning' });
+    });
+    index.splice(0, pruned.length);
+    index.push({
+      version,
+      savedAt: TimeOrderedIds.parse(version.slice(1))!.ms,
+      healthy: options.healthy ?? null,
+      improvementRate: options.improvementRate ?? null,
     });
     return version;
   }
 
   /** Stored version ids, oldest first. */
   listVersions(): string[] {
-    return this.listVersionInfo().map((info) => info.version);
+    return this.#versions().map((info) => info.version);
   }
 
   /** Stored versions with their metadata, oldest first. */
   listVersionInfo(): VersionInfo[] {
+    return this.#versions().map((info) => ({ ...info }));
+  }
+
+  /** The newest version saved while performance was fine, or null. */
+  latestHealthyVersion(): string | null {
+    return this.#versions().findLast((info) => info.healthy === true)?.version ?? null;
+  }
+
+  #versions(): VersionInfo[] {
+    if (this.#index) return this.#index;
     const prefix = this.#key('');
-    return this.#memory
+    this.#index = this.#memory
       .query(`${prefix}%`, { partition: 'learning' })
       .filter((entry) => entry.key.startsWith(prefix))
       .map((entry) => {
@@ -101,11 +119,9 @@ export class StateVersioning {
         };
       })
       .sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : 0));
-  }
-
-  /** The newest version saved while performance was fine, or null. */
-  latestHealthyVersion(): string | null {
-    return this.listVersionInfo().findLast((info) => info.healthy === true)?.version ?? null;
+    const last = this.#index.at(-1);
+    if (last) this.#ids.resume(last.version.slice(1));
+    return this.#index;
   }
 
   /**

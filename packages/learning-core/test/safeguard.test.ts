@@ -54,10 +54,13 @@ describe('StateVersioning and PerformanceSafeguard', () => {
       const versioning = new StateVersioning('agent-1', memory, engine, { clock });
       const v1 = versioning.saveVersionedState();
       const v2 = versioning.saveVersionedState();
-      const v3 = new StateVersioning('agent-1', memory, engine, { clock }).saveVersionedState();
+      expect(versioning.listVersions()).toEqual([v1, v2]);
+      const restarted = new StateVersioning('agent-1', memory, engine, { clock });
+      const v3 = restarted.saveVersionedState();
       expect(new Set([v1, v2, v3]).size).toBe(3);
       expect([v1, v2, v3]).toEqual([v1, v2, v3].sort());
-      expect(versioning.listVersions()).toEqual([v1, v2, v3]);
+      expect(restarted.listVersions()).toEqual([v1, v2, v3]);
+      expect(new StateVersioning('agent-1', memory, engine, { clock }).listVersions()).toEqual([v1, v2, v3]);
       expect(v1).toMatch(/^v\d{13}-\d{4}$/);
     });
 
