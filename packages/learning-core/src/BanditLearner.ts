@@ -64,8 +64,7 @@ export class BanditLearner extends TabularAlgorithm {
     this.#forgetting = forgetting;
   }
 
-  select(ctx: ArmContext, _epsilon: number): number {
-    const estimates = this.estimates(ctx);
+  select(_ctx: ArmContext, estimates: readonly ArmEstimate[]): number {
     if (this.#rule === 'thompson') {
       return this.argmax(estimates.map((e) => e.mean + (0.5 / Math.sqrt(e.trials + 1)) * standardNormal(this.random)));
     }

@@ -176,7 +176,15 @@ export class LearningEngine {
     this.#initialized = true;
     if (this.#memory.retrieve(`${this.#prefix}meta`, { partition: PARTITION }) === null) {
       const snapshot = this.#memory.retrieve(`${this.#prefix}state`, { partition: PARTITION });
-      if (snapshot !== null) this.loadState(snapshot as LearningModelState);
+      if (snapshot !== null) {
+        try {
+          this.loadState(snapshot as LearningModelState);
+        } catch (error) {
+          // An unusable old snapshot must not keep the agent from starting; it stays in the store.
+          if (!(error instanceof LearningError)) throw error;
+          this.#logger.warn(`learning ${this.agentId}: ignoring the stored snapshot: ${error.message}`);
+        }
+      }
     }
   }
 
@@ -215,6 +223,7 @@ export class LearningEngine {
    * errors of the difference.
    */
   recommendStrategy(state: TaskState): StrategyRecommendation {
+    this.#ready();
     const ctx = this.#context(state);
     const estimates = this.#algorithm.estimates(ctx);
     return this.#describe(state, estimates, this.#exploit(state.taskType, estimates), false);
@@ -226,11 +235,12 @@ export class LearningEngine {
    * it exploits only.
    */
   selectStrategy(state: TaskState): StrategySelection {
+    this.#ready();
     const ctx = this.#context(state);
     const estimates = this.#algorithm.estimates(ctx);
     const exploit = this.#exploit(state.taskType, estimates);
     const greedy = this.#argmax(estimates);
-    const chosen = this.#enabled ? this.#algorithm.select(ctx, this.#explorationRate) : greedy;
+    const chosen = this.#enabled ? this.#algorithm.select(ctx, estimates, this.#explorationRate) : greedy;
     const arm = chosen === greedy ? exploit : chosen;
     const explored = arm !== exploit;
     return { ...this.#describe(state, estimates, arm, explored), explored, stateKey: this.#key(ctx.state) };
@@ -271,7 +281,11 @@ export class LearningEngine {
       return this.#learn(task, state, arm, result, reward);
     } catch (error) {
       // Memory and store must agree: drop whatever this call changed in memory.
-      this.#restore();
+      try {
+        this.#restore();
+      } catch (restoreError) {
+        this.#logger.error(`learning ${this.agentId}: reloading after a failed write failed`, restoreError);
+      }
       throw error;
     }
   }

@@ -25,9 +25,9 @@ export class QLearning extends TabularAlgorithm {
     this.#discount = discountFactor;
   }
 
-  select(ctx: ArmContext, epsilon: number): number {
+  select(_ctx: ArmContext, estimates: readonly ArmEstimate[], epsilon: number): number {
     if (this.random() < epsilon) return Math.floor(this.random() * this.arms.length);
-    return this.argmax(this.estimates(ctx).map((e) => e.mean));
+    return this.argmax(estimates.map((e) => e.mean));
   }
 
   /** Q per strategy; an unvisited one starts at its imported prior, else 0. */

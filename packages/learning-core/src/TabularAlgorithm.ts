@@ -26,7 +26,7 @@ export abstract class TabularAlgorithm implements LearningAlgorithm {
     this.table = new StatsTable(arms.length * 2);
   }
 
-  abstract select(ctx: ArmContext, epsilon: number): number;
+  abstract select(ctx: ArmContext, estimates: readonly ArmEstimate[], epsilon: number): number;
   abstract estimates(ctx: ArmContext): ArmEstimate[];
   abstract update(ctx: ArmContext, arm: number, reward: number, next: ArmContext | null): boolean;
   abstract link(ctx: ArmContext, arm: number, reward: number, next: ArmContext): void;

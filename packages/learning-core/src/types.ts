@@ -325,8 +325,11 @@ export interface LearningAlgorithm {
   readonly replays: boolean;
   /** True when selection follows the engine's epsilon schedule. */
   readonly usesEpsilon: boolean;
-  /** The arm to run, exploring by the algorithm's own rule (`epsilon` for epsilon-greedy). */
-  select(ctx: ArmContext, epsilon: number): number;
+  /**
+   * The arm to run, exploring by the algorithm's own rule (`epsilon` for epsilon-greedy);
+   * `estimates` are this algorithm's `estimates(ctx)`, passed in because the caller has them.
+   */
+  select(ctx: ArmContext, estimates: readonly ArmEstimate[], epsilon: number): number;
   /** One estimate per arm. */
   estimates(ctx: ArmContext): ArmEstimate[];
   /**

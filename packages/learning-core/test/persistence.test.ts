@@ -94,6 +94,35 @@ describe('restart', () => {
     }
   });
 
+  it('a write that fails inside the transaction leaves memory and store as they were', () => {
+    const memory = openMemory();
+    const engine = openEngine(memory, { algorithm: 'discounted-thompson' });
+    runTasks(engine, 20, createRandom(2));
+    const before = engine.getState();
+    const storeEvent = memory.storeEvent.bind(memory);
+    memory.storeEvent = () => {
+      throw new Error('disk full');
+    };
+    expect(() => engine.learnFromExecution({ id: 'x', type: 'unit-test' }, { strategy: 'best', success: true, executionTime: 5 })).toThrow('disk full');
+    memory.storeEvent = storeEvent;
+    expect(engine.getState()).toEqual(before);
+    expect(engine.getTotalExperiences()).toBe(20);
+    runTasks(engine, 5, createRandom(3), { start: 20 });
+    expect(engine.getTotalExperiences()).toBe(25);
+  });
+
+  it('an agent with only a saved snapshot (seed layout) starts from it', () => {
+    const memory = openMemory();
+    const engine = openEngine(memory, { algorithm: 'ucb1' });
+    runTasks(engine, 40, createRandom(5));
+    engine.saveState();
+    const saved = engine.getState();
+    for (const entry of memory.query('phase2/learning/agent-1/%', { partition: 'learning' })) {
+      if (!entry.key.endsWith('/state')) memory.delete(entry.key, { partition: 'learning' });
+    }
+    expect(openEngine(memory, { algorithm: 'ucb1' }).getState()).toEqual(saved);
+  });
+
   it('a new algorithm starts its statistics afresh but keeps patterns and experiences', () => {
     const path = join(dir, 'switch.db');
     const memory = openMemory(path);
