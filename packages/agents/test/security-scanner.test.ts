@@ -1,31 +1,23 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SecurityScanner, findSecrets, findSecuritySinks, openTarget, readLockedPackages, runAgentTask, satisfiesRange, scoreFindings } from '@qe-fleet/agents';
-import type { AgentReport, CatalogueScore, Target } from '@qe-fleet/agents';
+import { SecurityScanner, findSecrets, findSecuritySinks, readLockedPackages, runAgentTask, satisfiesRange } from '@qe-fleet/agents';
+import type { AgentReport, CatalogueScore } from '@qe-fleet/agents';
+import { FIXTURE, PACKAGE, expectBestStrategyFindsCatalogue, measureStrategies } from './support/fixture.js';
 import { ReplayCore, learnOnReplays, shareOfLast } from './support/learning.js';
 
-const FIXTURE = fileURLToPath(new URL('../../../fixtures/sample-target', import.meta.url));
-const PACKAGE = fileURLToPath(new URL('..', import.meta.url));
 // The machine is shared: give the fixture service time to start under load.
 const scanner = new SecurityScanner({ service: { startupTimeoutMs: 60_000 } });
-const reports = new Map<string, AgentReport>();
-const scores = new Map<string, CatalogueScore>();
-let target: Target;
+let reports: Map<string, AgentReport>;
+let scores: Map<string, CatalogueScore>;
 let tmp: string;
 
 // Every strategy runs for real exactly once (two of them start the fixture service); the tests
 // below, including the learning test, share these reports.
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'qe-ss-'));
-  target = await openTarget({ dir: FIXTURE });
-  for (const { name } of scanner.strategies) {
-    const report = await scanner.run(target, name);
-    reports.set(name, report);
-    scores.set(name, scoreFindings(report.findings, target.catalogue!, 'security-scanner'));
-  }
+  ({ reports, scores } = await measureStrategies(scanner));
 }, 240_000);
 afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
@@ -33,9 +25,7 @@ afterAll(async () => {
 
 describe('security-scanner on the sample target', () => {
   it('its best strategy finds the catalogued defects: recall >= 0.8 with precision >= 0.8', () => {
-    const [best, score] = [...scores].reduce((a, b) => (b[1].f1 > a[1].f1 ? b : a));
-    expect(score.recall, `${best} missed ${score.missed.map((d) => d.id).join(', ')}`).toBeGreaterThanOrEqual(0.8);
-    expect(score.precision, `${best} false positives ${JSON.stringify(score.falsePositives)}`).toBeGreaterThanOrEqual(0.8);
+    expectBestStrategyFindsCatalogue(scores);
   });
 
   it('static rules alone miss exactly the dependency and the live route defects; deps and live probes add them', () => {
