@@ -8,7 +8,7 @@
  *                 a missed target exit 1 (off by default: the shared CI machine is too noisy to gate on).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
@@ -50,6 +50,8 @@ class NoopAgent extends BaseAgent {
 interface RunFigures {
   dashboard: LearningDashboard;
   throughput: number;
+  /** Process CPU time per task (µs): what a task costs whatever else the machine runs. */
+  cpuPerTaskUs: number;
   heapPerAgentInit: number;
   heapPerAgentAfter: number;
 }
@@ -65,6 +67,7 @@ async function runFleet(dir: string, name: string, learningEnabled: boolean, tas
   const heapPerAgentInit = (process.memoryUsage().heapUsed - heapBefore) / agents.length;
 
   let next = 0;
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   for (let done = 0; done < tasksPerAgent; done += CONCURRENCY) {
     const batch: Promise<unknown>[] = [];
@@ -74,12 +77,13 @@ async function runFleet(dir: string, name: string, learningEnabled: boolean, tas
     await Promise.all(batch);
   }
   const elapsedS = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   gc();
   const heapPerAgentAfter = (process.memoryUsage().heapUsed - heapBefore) / agents.length;
   const dashboard = generateLearningDashboard(fleet, memory);
   await fleet.shutdown();
   memory.close();
-  return { dashboard, throughput: next / elapsedS, heapPerAgentInit, heapPerAgentAfter };
+  return { dashboard, throughput: next / elapsedS, cpuPerTaskUs: (cpu.user + cpu.system) / next, heapPerAgentInit, heapPerAgentAfter };
 }
 
 const verdict = (ok: boolean): string => (ok ? 'PASS' : 'FAIL');
@@ -105,6 +109,7 @@ try {
   console.log(`fleet throughput: ${on.throughput.toFixed(0)} learned tasks/s (target >= ${TARGET.throughput}): ${verdict(checks[1]!)}`);
   console.log(`  same fleet, learning off: ${off.throughput.toFixed(0)} tasks/s, overhead avg ${ms(off.dashboard.performance.avgOverhead)} p99 ${ms(off.dashboard.performance.p99Overhead)}`);
   console.log(`  learning on / off throughput ratio: ${(on.throughput / off.throughput).toFixed(2)}`);
+  console.log(`  process CPU per task: ${on.cpuPerTaskUs.toFixed(0)} µs learning on, ${off.cpuPerTaskUs.toFixed(0)} µs off (${(1e6 / on.cpuPerTaskUs).toFixed(0)} learned tasks per CPU-second; wall-time figures above include waiting for the CPU, load average ${os.loadavg()[0]!.toFixed(1)} on ${os.availableParallelism()} cores)`);
   console.log(`memory per agent: heap after init ${kb(on.heapPerAgentInit)}, after the run ${kb(on.heapPerAgentAfter)} (target <= ${kb(TARGET.heapPerAgentBytes)}): ${verdict(checks[2]!)}`);
   console.log(`  learning state ${kb(on.dashboard.memory.avgPerAgent)} avg, largest ${on.dashboard.memory.largestAgent}; database ${kb(on.dashboard.memory.databaseBytes)}`);
   console.log(`learning: ${on.dashboard.learning.totalExperiences} experiences, ${on.dashboard.learning.patternsDiscovered} patterns, ${on.dashboard.learning.improvementCycles} improvement cycles`);
