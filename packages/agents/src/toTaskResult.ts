@@ -74,7 +74,9 @@ export function toTaskResult(report: AgentReport, options: ToTaskResultOptions =
 
 /** Maps a failure to a failed TaskResult: never "all clean", always a code and the reason. */
 export function failedTaskResult(error: unknown, strategy: string, durationMs: number): AgentTaskResult {
-  const agentError = AgentError.from(error);
+  // An aborted run (the task's timeout) was cut short by the caller, not broken by the tool.
+  const aborted = error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
+  const agentError = AgentError.from(error, aborted ? 'ABORTED' : 'TOOL_FAILED');
   return {
     success: false,
     executionTime: durationMs,

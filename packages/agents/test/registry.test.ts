@@ -1,0 +1,73 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SwarmMemoryManager } from '@qe-fleet/memory';
+import { createRandom } from '@qe-fleet/learning-core';
+import { AGENT_IDS, AgentError, CodeReviewerAgent, createPilotAgents, failedTaskResult, runAgentTask } from '@qe-fleet/agents';
+import type { AgentCore } from '@qe-fleet/agents';
+
+let tmp: string;
+let memory: SwarmMemoryManager;
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'qe-reg-'));
+  memory = new SwarmMemoryManager(':memory:', { cleanupIntervalMs: 0 });
+  memory.initialize();
+});
+afterAll(async () => {
+  memory.close();
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe('registry', () => {
+  it('lists the implemented agents and creates them on one store', () => {
+    expect(AGENT_IDS).toEqual(expect.arrayContaining(['code-reviewer', 'security-scanner']));
+    const agents = createPilotAgents({ memory, ids: ['code-reviewer', 'security-scanner'], idPrefix: 'pilot-' });
+    expect(agents.map((a) => [a.id, a.type, a.core.id])).toEqual([
+      ['pilot-code-reviewer', 'code-reviewer', 'code-reviewer'],
+      ['pilot-security-scanner', 'security-scanner', 'security-scanner'],
+    ]);
+    expect(() => createPilotAgents({ memory, ids: ['no-such-agent'] })).toThrow(expect.objectContaining({ code: 'UNKNOWN_AGENT' }) as Error);
+  });
+
+  it('runs a real task through BaseAgent: findings in output, a bad target as a failed result', async () => {
+    const dir = join(tmp, 'tiny');
+    await mkdir(dir);
+    await writeFile(join(dir, 'package.json'), '{"name":"tiny","type":"module"}');
+    await writeFile(join(dir, 'index.js'), 'export const same = (x) => x === x;\n');
+    const agent = new CodeReviewerAgent({ id: 'cr-real', memory, random: createRandom(3), patternImportIntervalMs: 0});
+    await agent.initialize();
+    try {
+      // Whatever the engine picks: only `recommended` can review a folder with no tsconfig and no git.
+      for (let i = 0; i < 4; i++) {
+        const done = await agent.executeTask({ id: `ok-${i}`, type: 'code-reviewer', input: { dir }, timeout: 60_000 });
+        expect(done.output?.strategy).toBe(done.strategy);
+        if (done.strategy === 'recommended') expect(done.output?.findings.map((f) => f.rule)).toEqual(['no-self-compare']);
+        else expect(done).toMatchObject({ success: false, output: { errorCode: 'UNSUPPORTED_TARGET' } });
+      }
+      const missing = await agent.executeTask({ id: 'bad', type: 'code-reviewer', input: { dir: join(tmp, 'missing') } });
+      expect(missing).toMatchObject({ success: false, satisfaction: 0, output: { errorCode: 'TARGET_NOT_FOUND' } });
+      const noInput = await agent.executeTask({ id: 'none', type: 'code-reviewer' });
+      expect(noInput).toMatchObject({ success: false, output: { errorCode: 'TARGET_NOT_FOUND' } });
+    } finally {
+      await agent.shutdown();
+    }
+  });
+
+  it('an aborted run is ABORTED, not a tool failure', async () => {
+    const controller = new AbortController();
+    const slow: AgentCore = {
+      id: 'code-reviewer',
+      strategies: [{ name: 's', description: '', config: {} }],
+      run: async (_t, _s, options) => {
+        controller.abort(new DOMException('task timed out', 'TimeoutError'));
+        options?.signal?.throwIfAborted();
+        throw new Error('unreachable');
+      },
+    };
+    await mkdir(join(tmp, 'p'), { recursive: true });
+    await writeFile(join(tmp, 'p/package.json'), '{}');
+    expect(await runAgentTask(slow, { dir: join(tmp, 'p') }, 's', { signal: controller.signal })).toMatchObject({ success: false, output: { errorCode: 'ABORTED' } });
+    expect(failedTaskResult(new AgentError('NON_LOOPBACK', 'x'), 's', 1).output.errorCode).toBe('NON_LOOPBACK');
+  });
+});
