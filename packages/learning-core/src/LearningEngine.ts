@@ -55,7 +55,7 @@ const STATE_CACHE_SIZE = 256;
  * The patterns-table copy of a pattern (an index for lookup and sharing; the durable record is its
  * memory_entries row, written every use) is refreshed when its confidence moved this much...
  */
-const PATTERN_REFRESH_CONFIDENCE = 0.02;
+const PATTERN_REFRESH_CONFIDENCE = 0.05;
 /** ...or this long after the last refresh, far inside its 7-day TTL. */
 const PATTERN_REFRESH_MS = 3600_000;
 

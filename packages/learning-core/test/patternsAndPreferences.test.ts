@@ -29,6 +29,20 @@ describe('learned patterns', () => {
     expect(memory.queryEvents('learning:pattern_discovered')).toHaveLength(1);
   });
 
+  it('refreshes the patterns-table copy when confidence moved 0.05, or after an hour', () => {
+    const memory = openMemory();
+    let now = 1_700_000_000_000;
+    const engine = openEngine(memory, { minPatternTrials: 5 }, { clock: () => now });
+    const tableConfidence = () => memory.getPattern('agent-1/unit-test:best')!.confidence;
+    for (let i = 0; i < 60; i++) engine.learnFromExecution(task(i), { strategy: 'best', success: true, executionTime: 100 });
+    const own = () => engine.getPatterns()[0]!.confidence;
+    expect(Math.abs(tableConfidence() - own())).toBeLessThan(0.05);
+    expect(tableConfidence()).not.toBe(own()); // throttled: not rewritten on every use
+    now += 3600_000;
+    engine.learnFromExecution(task(60), { strategy: 'best', success: true, executionTime: 100 });
+    expect(tableConfidence()).toBe(own());
+  });
+
   it('sorts patterns by confidence', () => {
     const engine = openEngine(openMemory(), { minPatternTrials: 3 });
     runTasks(engine, 300, createRandom(4));
