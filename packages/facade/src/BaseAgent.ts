@@ -635,6 +635,13 @@ function checkResult<O>(result: TaskResult<O>): TaskResult<O> {
   if (result.executionTime !== undefined && !(Number.isFinite(result.executionTime) && result.executionTime >= 0)) {
     throw new TypeError('TaskResult.executionTime must be a finite number >= 0');
   }
+  for (const key of ['coverage', 'satisfaction', 'resourceUsage'] as const) {
+    const value = result[key];
+    if (value !== undefined && !(Number.isFinite(value) && value >= 0 && value <= 1)) {
+      throw new TypeError(`TaskResult.${key} must be a number in [0, 1], got ${String(value)}`);
+    }
+  }
+  if (result.errors !== undefined && !Array.isArray(result.errors)) throw new TypeError('TaskResult.errors must be an array');
   return result;
 }
 

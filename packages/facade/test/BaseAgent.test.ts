@@ -45,6 +45,17 @@ class WallClockAgent extends BaseAgent {
   }
 }
 
+/** Returns whatever the test sets, to check how results are validated. */
+class BadResultAgent extends BaseAgent {
+  next: TaskResult = { success: true };
+  protected getStrategies(): StrategyDefinition[] {
+    return [{ name: 'only' }];
+  }
+  protected async executeWithStrategy(): Promise<TaskResult> {
+    return this.next;
+  }
+}
+
 describe('BaseAgent options and lifecycle', () => {
   it('refuses bad options with INVALID_OPTIONS and tasks before initialize with NOT_INITIALIZED', async () => {
     const timers = new ManualTimers();
@@ -179,15 +190,25 @@ describe('BaseAgent options and lifecycle', () => {
     memory.close();
   });
 
-  it('refuses bad tasks and bad results with clear codes', async () => {
+  it('refuses bad tasks with INVALID_TASK, storing nothing, and bad results as TASK_FAILED', async () => {
     const timers = new ManualTimers();
     const memory = openMemory(timers);
-    const agent = simAgent(timers, memory);
+    const agent = new BadResultAgent({ id: 'bad', type: 'api-tester', memory, clock: timers.now, scheduler: timers, resources: () => 0.8 });
     await agent.initialize();
     for (const bad of [{ id: '', type: 'x' }, { id: 'a', type: '' }, { id: 'a', type: 'x', timeout: 0 }, { id: 'a', type: 'x', retries: -1 }]) {
       expect((await caught(agent.executeTask(bad))).code).toBe('INVALID_TASK');
     }
     expect(agent.learningEngine.getTotalExperiences()).toBe(0);
+    expect(agent.performanceTracker.getSnapshotCount()).toBe(0);
+    for (const result of [{ success: 'yes' }, { success: true, satisfaction: 1.5 }, { success: true, executionTime: -1 }, { success: true, coverage: Number.NaN }]) {
+      agent.next = result as never;
+      const error = await caught(agent.executeTask({ id: `r${agent.learningEngine.getTotalExperiences()}`, type: 'probe' }));
+      expect(error.code).toBe('TASK_FAILED');
+      expect(error.cause).toBeInstanceOf(TypeError);
+    }
+    // Each was learned from as the agent's failure, with the error class.
+    expect(agent.learningEngine.getTotalExperiences()).toBe(4);
+    expect(agent.learningEngine.getFailurePatterns()).toEqual([expect.objectContaining({ errorClass: 'TypeError', frequency: 4 })]);
     await agent.shutdown();
     memory.close();
   });
