@@ -103,6 +103,7 @@ async function runAll(all: Job[]): Promise<JobResult[]> {
         };
         child.on('message', (message: JobResult) => {
           results.push(message);
+          if (results.length % 25 === 0) process.stderr.write(`effectiveness: ${results.length}/${all.length} runs\n`);
           feed();
         });
         child.on('error', reject);

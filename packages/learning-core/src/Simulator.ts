@@ -242,6 +242,7 @@ export class Simulator {
     if (!(this.#days > 0 && this.#days <= 365)) bad('days must be in (0, 365]');
     this.#tasksPerHour = options.tasksPerHour ?? 10;
     if (!(this.#tasksPerHour > 0 && this.#tasksPerHour <= 1000)) bad('tasksPerHour must be in (0, 1000]');
+    if (Math.round(this.#days * 24 * this.#tasksPerHour) < 1) bad('the run must hold at least one task per agent');
     this.#agentTypes = options.agents ?? ['test-generator'];
     if (this.#agentTypes.length === 0 || this.#agentTypes.some((t) => t.length === 0)) {
       bad('agents must name at least one agent type');
@@ -467,7 +468,7 @@ export class Simulator {
         driftDays: world.driftDays,
       },
       policy: this.#policy,
-      algorithm: this.#policy === 'engine' ? (agents[0]!.engine!.getState().algorithm) : null,
+      algorithm: this.#policy === 'engine' ? agents[0]!.engine!.getConfig().algorithm : null,
       pooled: this.#pooled,
       seed: this.#seed,
       days: this.#days,

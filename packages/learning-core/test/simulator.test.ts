@@ -81,6 +81,7 @@ describe('Simulator', () => {
     const bad = [
       { scenario: 'nope' },
       { days: 0 },
+      { days: 0.001 },
       { tasksPerHour: -1 },
       { agents: [] },
       { agentsPerType: 1.5 },
