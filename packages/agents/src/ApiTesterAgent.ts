@@ -1,6 +1,6 @@
 import { ApiTesterCore } from './ApiTesterCore.js';
 import type { ApiTesterCoreOptions } from './ApiTesterCore.js';
-import { PilotAgent } from './PilotAgent.js';
+import { INDEPENDENT_RUNS_LEARNING, PilotAgent } from './PilotAgent.js';
 import type { PilotAgentOptions } from './PilotAgent.js';
 
 /** Options of `ApiTesterAgent`: BaseAgent's plus the core's. */
@@ -11,6 +11,6 @@ export interface ApiTesterAgentOptions extends PilotAgentOptions {
 /** The api-tester agent: `ApiTesterCore` behind the learning wrapper. */
 export class ApiTesterAgent extends PilotAgent {
   constructor({ tester, ...options }: ApiTesterAgentOptions) {
-    super(new ApiTesterCore(tester), options);
+    super(new ApiTesterCore(tester), { ...options, learning: { ...INDEPENDENT_RUNS_LEARNING, ...options.learning } });
   }
 }

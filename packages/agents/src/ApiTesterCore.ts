@@ -6,6 +6,7 @@ import addFormatsPlugin from 'ajv-formats';
 import type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy } from './AgentCore.js';
 import { AgentError } from './AgentError.js';
 import { withService } from './FixtureService.js';
+import type { FixtureServiceOptions } from './FixtureService.js';
 import type { Finding } from './Finding.js';
 import { loadOpenApiRoutes } from './loadOpenApiRoutes.js';
 import { loopbackFetch } from './loopbackFetch.js';
@@ -59,8 +60,8 @@ export interface ApiTesterCoreOptions {
   seed?: number;
   /** Per-request timeout (default 5000 ms). */
   requestTimeoutMs?: number;
-  /** Service startup timeout (default 20 000 ms). */
-  startupTimeoutMs?: number;
+  /** How to start the target's service when the target gives no base URL (kit `FixtureService` options). */
+  service?: Omit<FixtureServiceOptions, 'dir'>;
   now?: () => number;
 }
 
@@ -166,7 +167,7 @@ export class ApiTesterCore implements AgentCore {
     const ajv = new Ajv({ strict: false, allErrors: true });
     addFormats(ajv);
     const run = new ApiRun(operations, strategy.config, ajv, new SchemaSampler({ seed: this.#options.seed ?? 7 }), this.#options.requestTimeoutMs ?? 5000, options.signal);
-    await withService(target, (baseUrl) => run.execute(baseUrl), { startupTimeoutMs: this.#options.startupTimeoutMs ?? 20_000 });
+    await withService(target, (baseUrl) => run.execute(baseUrl), this.#options.service);
     const perOperation = run.stats();
     const covered = perOperation.filter((s) => s.requests > 0).length;
     return {

@@ -1,6 +1,6 @@
 import { PerformanceTesterCore } from './PerformanceTesterCore.js';
 import type { PerformanceTesterCoreOptions } from './PerformanceTesterCore.js';
-import { PilotAgent } from './PilotAgent.js';
+import { INDEPENDENT_RUNS_LEARNING, PilotAgent } from './PilotAgent.js';
 import type { PilotAgentOptions } from './PilotAgent.js';
 
 /** Options of `PerformanceTesterAgent`: BaseAgent's plus the core's (baselines come from the agent's store unless given). */
@@ -20,7 +20,7 @@ export class PerformanceTesterAgent extends PilotAgent {
       store: (key: string, value: unknown) => self?.memory.store(key, value),
       retrieve: (key: string) => self?.memory.retrieve(key),
     };
-    super(new PerformanceTesterCore({ ...tester, baselines }), options);
+    super(new PerformanceTesterCore({ ...tester, baselines }), { ...options, learning: { ...INDEPENDENT_RUNS_LEARNING, ...options.learning } });
     self = this;
   }
 }

@@ -8,6 +8,7 @@ import { AgentError } from './AgentError.js';
 import { extractExports } from './extractExports.js';
 import type { ExportedFunction, TypeShape } from './extractExports.js';
 import { withService } from './FixtureService.js';
+import type { FixtureServiceOptions } from './FixtureService.js';
 import { fitGrowth } from './fitGrowth.js';
 import type { GrowthFit } from './fitGrowth.js';
 import type { Finding } from './Finding.js';
@@ -88,8 +89,8 @@ export interface PerformanceTesterCoreOptions {
   updateBaselines?: boolean;
   /** Kill the child-process benchmark after this long (default 60 000 ms). */
   timeoutMs?: number;
-  /** Milliseconds the target's service may take to start for route timing (default 20 000). */
-  startupTimeoutMs?: number;
+  /** How to start the target's service when the target gives no base URL (kit `FixtureService` options). */
+  service?: Omit<FixtureServiceOptions, 'dir'>;
   /** Route payload sizes (default [2000, 4000, 8000]: large enough that growth beats the request overhead). */
   routeSizes?: number[];
   /** Requests per route size; the fastest counts, as the least disturbed by other load (default 5). */
@@ -263,7 +264,7 @@ export class PerformanceTesterCore implements AgentCore {
         }
       }
       return results;
-    }, { startupTimeoutMs: this.#options.startupTimeoutMs ?? 20_000 });
+    }, this.#options.service);
   }
 
   async #compareBaselines(targetName: string, results: GrowthResult[]): Promise<{ regressions: Regression[]; stored: number }> {

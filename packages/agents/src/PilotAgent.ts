@@ -1,12 +1,21 @@
 import { BaseAgent } from '@qe-fleet/facade';
 import type { BaseAgentOptions, Task, TaskResult } from '@qe-fleet/facade';
-import type { StrategyDefinition } from '@qe-fleet/learning-core';
+import type { LearningConfig, StrategyDefinition } from '@qe-fleet/learning-core';
 import type { AgentCore } from './AgentCore.js';
 import { AgentError } from './AgentError.js';
 import { runAgentTask } from './runAgentTask.js';
 import type { TargetSpec } from './Target.js';
 import { failedTaskResult } from './toTaskResult.js';
 import type { AgentOutput } from './toTaskResult.js';
+
+/**
+ * Learning settings for agents whose tasks are independent runs on a target (opt in through
+ * `learning`): tabular Q-learning without bootstrapping (discount 0), so each strategy's value is
+ * the running mean of its own rewards and the greedy choice settles on the best one even when
+ * strategies differ by a few hundredths of reward (the seed's 0.95 discount, and the discounted
+ * bandits' forgetting, keep such strategies indistinguishable for hundreds of tasks).
+ */
+export const INDEPENDENT_RUNS_LEARNING: Partial<LearningConfig> = Object.freeze({ algorithm: 'q-learning', discountFactor: 0 });
 
 /** Options of a pilot agent: BaseAgent's, with `type` fixed by the core's id. */
 export type PilotAgentOptions = Omit<BaseAgentOptions, 'type'>;

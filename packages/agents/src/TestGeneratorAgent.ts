@@ -1,4 +1,4 @@
-import { PilotAgent } from './PilotAgent.js';
+import { INDEPENDENT_RUNS_LEARNING, PilotAgent } from './PilotAgent.js';
 import type { PilotAgentOptions } from './PilotAgent.js';
 import { TestGeneratorCore } from './TestGeneratorCore.js';
 import type { TestGeneratorCoreOptions } from './TestGeneratorCore.js';
@@ -11,6 +11,6 @@ export interface TestGeneratorAgentOptions extends PilotAgentOptions {
 /** The test-generator agent: `TestGeneratorCore` behind the learning wrapper. */
 export class TestGeneratorAgent extends PilotAgent {
   constructor({ generator, ...options }: TestGeneratorAgentOptions) {
-    super(new TestGeneratorCore(generator), options);
+    super(new TestGeneratorCore(generator), { ...options, learning: { ...INDEPENDENT_RUNS_LEARNING, ...options.learning } });
   }
 }

@@ -8,6 +8,7 @@ import { extractExports } from './extractExports.js';
 import type { Finding } from './Finding.js';
 import { listSourceFiles } from './listSourceFiles.js';
 import { withService } from './FixtureService.js';
+import type { FixtureServiceOptions } from './FixtureService.js';
 import { harnessSource, moduleAlias, nodeShimSource, planClassProperties, planProperties } from './planProperties.js';
 import type { OracleLevel, PlannedProperty, PropertySubject } from './planProperties.js';
 import { planRouteTests, responseProblemsFiles, routeHarnessSource, routeTestSource } from './planRouteTests.js';
@@ -72,8 +73,8 @@ export interface TestGeneratorReport extends AgentReport {
 export interface TestGeneratorCoreOptions {
   /** Milliseconds the generated suite may run (default 120 000). */
   timeoutMs?: number;
-  /** Milliseconds the target's service may take to start for the request tests (default 20 000). */
-  startupTimeoutMs?: number;
+  /** How to start the target's service when the target gives no base URL (kit `FixtureService` options). */
+  service?: Omit<FixtureServiceOptions, 'dir'>;
   /** Seed of every property (default 42): runs are reproducible. */
   seed?: number;
   /** Where temporary workspaces go (default the OS temp dir). */
@@ -149,7 +150,7 @@ export class TestGeneratorCore implements AgentCore {
       }
       const runTests = (baseUrl?: string): Promise<RunOutcome> => this.#runTests(workspace.dir, runnable, config.numRuns, baseUrl, options.signal);
       const routesRunnable = runnable.some((f) => f.endsWith('routes.test.js'));
-      const run = routesRunnable ? await withService(target, runTests, { startupTimeoutMs: this.#options.startupTimeoutMs ?? 20_000 }) : await runTests();
+      const run = routesRunnable ? await withService(target, runTests, this.#options.service) : await runTests();
       notes.push(...run.notes);
       return {
         agentId: this.id,

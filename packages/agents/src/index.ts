@@ -21,7 +21,7 @@ export { NEUTRAL_SATISFACTION, failedTaskResult, resourceUsageOf, satisfactionOf
 export type { AgentOutput, AgentTaskResult, ToTaskResultOptions } from './toTaskResult.js';
 export { runAgentTask } from './runAgentTask.js';
 export type { RunAgentTaskOptions } from './runAgentTask.js';
-export { PilotAgent } from './PilotAgent.js';
+export { INDEPENDENT_RUNS_LEARNING, PilotAgent } from './PilotAgent.js';
 export type { PilotAgentOptions } from './PilotAgent.js';
 export { findOpenApiFile, loadOpenApiRoutes } from './loadOpenApiRoutes.js';
 export type { OpenApiRoute, RouteParameter } from './loadOpenApiRoutes.js';

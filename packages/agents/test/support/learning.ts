@@ -1,4 +1,5 @@
 import { calculateReward, createRandom } from '@qe-fleet/learning-core';
+import type { LearningConfig } from '@qe-fleet/learning-core';
 import { SwarmMemoryManager } from '@qe-fleet/memory';
 import { PilotAgent, runAgentTask } from '@qe-fleet/agents';
 import type { AgentCore, AgentReport, AgentStrategy } from '@qe-fleet/agents';
@@ -50,7 +51,7 @@ export interface ConvergenceRun {
  * Runs `tasks` executeTask calls through a real BaseAgent (default learning config of the agent
  * type) on an in-memory SwarmMemoryManager with a seeded random source, replaying `reports`.
  */
-export async function learnOnReplays(core: ReplayCore, dir: string, options: { tasks: number; seed: number; timeout: number }): Promise<ConvergenceRun> {
+export async function learnOnReplays(core: ReplayCore, dir: string, options: { tasks: number; seed: number; timeout: number; learning?: Partial<LearningConfig> }): Promise<ConvergenceRun> {
   const rewards = new Map<string, number>();
   for (const strategy of core.strategies) {
     const result = await runAgentTask(core, { dir }, strategy.name, { timeBudgetMs: options.timeout });
@@ -61,7 +62,7 @@ export async function learnOnReplays(core: ReplayCore, dir: string, options: { t
   const contenders = [...rewards].filter(([, r]) => r >= top - TIE).map(([name]) => name);
   const memory = new SwarmMemoryManager(':memory:', { cleanupIntervalMs: 0 });
   memory.initialize();
-  const agent = new PilotAgent(core, { id: core.id, memory, random: createRandom(options.seed), patternImportIntervalMs: 0 });
+  const agent = new PilotAgent(core, { id: core.id, memory, random: createRandom(options.seed), patternImportIntervalMs: 0, ...(options.learning ? { learning: options.learning } : {}) });
   await agent.initialize();
   const choices: string[] = [];
   const task = (i: number) => ({ id: `task-${i}`, type: core.id, input: { dir }, timeout: options.timeout });
