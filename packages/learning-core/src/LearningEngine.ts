@@ -247,9 +247,10 @@ export class LearningEngine {
   }
 
   /**
-   * Learns from one execution and records it durably before returning. Refuses a bad result
-   * (`INVALID_RESULT`, `UNKNOWN_STRATEGY`) or task (`INVALID_TASK`) having written nothing. When
-   * learning is disabled it records nothing and returns `learned: false`.
+   * Learns from one execution and records it durably before returning (inside a caller's
+   * transaction: when that commits; if it rolls back instead, call `reload()`). Refuses a bad
+   * result (`INVALID_RESULT`, `UNKNOWN_STRATEGY`) or task (`INVALID_TASK`) having written nothing.
+   * When learning is disabled it records nothing and returns `learned: false`.
    */
   learnFromExecution(task: LearningTask, result: ExecutionResult, feedback?: LearningFeedback): LearningOutcome {
     this.#ready();
@@ -288,6 +289,15 @@ export class LearningEngine {
       }
       throw error;
     }
+  }
+
+  /**
+   * Re-reads the whole learning state from the store, dropping whatever memory holds beyond it:
+   * for callers whose enclosing transaction around `learnFromExecution` rolled back.
+   */
+  reload(): void {
+    this.#ready();
+    this.#restore();
   }
 
   /** Seed 7.3: one experience-replay minibatch now (q-learning; 0 for bandits). Persisted. */

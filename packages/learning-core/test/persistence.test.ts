@@ -33,7 +33,7 @@ describe('restart', () => {
       const memory = openMemory(path);
       const engine = openEngine(memory, config);
       engine.importPattern(imported);
-      runTasks(engine, 400, createRandom(3), { types: ['unit-test', 'api-test', 'e2e'] });
+      runTasks(engine, 250, createRandom(3), { types: ['unit-test', 'api-test', 'e2e'] });
       engine.setPreferredStrategy('e2e', 'medium');
       const before = engine.getState();
       expect(before.experiences).toHaveLength(120);
@@ -44,12 +44,12 @@ describe('restart', () => {
       const again = openEngine(reopened, config, { seed: 77 });
       expect(again.getState()).toEqual(before);
       expect(again.getExplorationRate()).toBe(engine.getExplorationRate());
-      expect(again.getTotalExperiences()).toBe(400);
+      expect(again.getTotalExperiences()).toBe(250);
       const e2e = again.extractTaskState({ id: 'p', type: 'e2e' });
       expect(again.recommendStrategy(e2e)).toEqual(engine.recommendStrategy(e2e));
       // and it keeps learning from where it was
-      runTasks(again, 10, createRandom(4), { start: 400 });
-      expect(again.getTotalExperiences()).toBe(410);
+      runTasks(again, 10, createRandom(4), { start: 250 });
+      expect(again.getTotalExperiences()).toBe(260);
       reopened.close();
     });
   }
@@ -111,6 +111,22 @@ describe('restart', () => {
     expect(engine.getTotalExperiences()).toBe(25);
   });
 
+  it('reload() drops learning whose enclosing transaction rolled back', () => {
+    const memory = openMemory();
+    const engine = openEngine(memory);
+    runTasks(engine, 10, createRandom(2));
+    const before = engine.getState();
+    expect(() =>
+      memory.transaction(() => {
+        runTasks(engine, 5, createRandom(3), { start: 10 });
+        throw new Error('another item of the batch failed');
+      }),
+    ).toThrow('batch failed');
+    expect(engine.getTotalExperiences()).toBe(15); // memory is ahead of the store...
+    engine.reload();
+    expect(engine.getState()).toEqual(before); // ...until reloaded
+  });
+
   it('an agent with only a saved snapshot (seed layout) starts from it', () => {
     const memory = openMemory();
     const engine = openEngine(memory, { algorithm: 'ucb1' });
@@ -165,8 +181,8 @@ describe('SIGKILL mid-loop', () => {
   it('keeps every acknowledged experience, and the statistics agree with them, across two kills', async () => {
     for (const algorithm of ['q-learning', 'discounted-thompson']) {
       const path = join(dir, `killed-${algorithm}.db`);
-      const first = await runUntilKilled(path, algorithm, 300);
-      const second = await runUntilKilled(path, algorithm, 200);
+      const first = await runUntilKilled(path, algorithm, 200);
+      const second = await runUntilKilled(path, algorithm, 100);
       const memory = openMemory(path);
       const engine = new LearningEngine('killed-agent', memory, {
         config: { replayBufferSize: 100_000, algorithm: algorithm as 'q-learning' },
