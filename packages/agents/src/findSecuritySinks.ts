@@ -172,6 +172,16 @@ function keyLoopVariable(node: ts.Node): { key: string; body: ts.Node } | undefi
   return undefined;
 }
 
+/**
+ * True when `target` is a parameter of `fn`: writing `__proto__` into an object the caller passed
+ * (and recursing into what it holds) is what pollutes shared prototypes; a fresh local object
+ * only gets its own prototype swapped.
+ */
+function writesIntoParameter(target: ts.Expression, fn: ts.SignatureDeclaration | undefined): boolean {
+  if (fn === undefined || !ts.isIdentifier(target)) return false;
+  return fn.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === target.text);
+}
+
 /** True when the function guards keys: names `__proto__`/`constructor` or calls a key-check helper. */
 function guardsKeys(fn: ts.Node): boolean {
   const text = fn.getText();
@@ -245,7 +255,8 @@ export function findSecuritySinks(files: ReadonlyMap<string, string>, options: F
               n.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
               ts.isElementAccessExpression(n.left) &&
               ts.isIdentifier(n.left.argumentExpression) &&
-              n.left.argumentExpression.text === loop.key
+              n.left.argumentExpression.text === loop.key &&
+              (options.noisy || writesIntoParameter(n.left.expression, fn))
             ) {
               add(n, {
                 kind: 'prototype-pollution',

@@ -37,26 +37,41 @@ const KNOWN_ASYNC = new Set(['fetch']);
  * The syntactic stand-in for `@typescript-eslint/no-floating-promises`: collects the names of
  * functions and methods declared `async` or `: Promise<...>` anywhere in the given files, then
  * reports expression statements that call one of those names without `await`, `void`, `return` or
- * a `.then/.catch` chain. Name-based, so a same-named sync function elsewhere is a false positive;
- * the type-aware strategy is the precise version.
+ * a `.then/.catch` chain. A plain call resolves to a function of its own file first. Name-based
+ * otherwise, so a same-named sync method elsewhere is a false positive; the type-aware strategy
+ * is the precise version.
  */
 export function findUnawaitedCalls(files: ReadonlyMap<string, string>): UnawaitedCall[] {
   const parsed = [...files].map(([file, source]) => ({ file, sf: ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true) }));
   const asyncNames = new Set(KNOWN_ASYNC);
-  const collect = (node: ts.Node): void => {
-    if (ts.isFunctionLike(node) && returnsPromise(node)) {
-      const name = declaredName(node);
-      if (name !== undefined) asyncNames.add(name);
-    }
-    ts.forEachChild(node, collect);
-  };
-  for (const { sf } of parsed) collect(sf);
+  // Per file: functions declared there, async or not. A local declaration decides for a plain
+  // `name()` call, so a sync helper is not mistaken for a same-named async one elsewhere.
+  const local = new Map<ts.SourceFile, Map<string, boolean>>();
+  for (const { sf } of parsed) {
+    const declared = new Map<string, boolean>();
+    const collect = (node: ts.Node): void => {
+      if (ts.isFunctionLike(node)) {
+        const name = declaredName(node);
+        const isAsync = returnsPromise(node);
+        if (name !== undefined) {
+          if (isAsync) asyncNames.add(name);
+          if (!ts.isMethodDeclaration(node) && !ts.isPropertyAssignment(node.parent)) declared.set(name, isAsync || declared.get(name) === true);
+        }
+      }
+      ts.forEachChild(node, collect);
+    };
+    collect(sf);
+    local.set(sf, declared);
+  }
   const found: UnawaitedCall[] = [];
   for (const { file, sf } of parsed) {
+    const declared = local.get(sf)!;
     const visit = (node: ts.Node): void => {
       if (ts.isExpressionStatement(node) && ts.isCallExpression(node.expression)) {
         const name = calleeName(node.expression);
-        if (name !== undefined && asyncNames.has(name)) {
+        const plain = ts.isIdentifier(node.expression.expression);
+        const isAsync = name !== undefined && (plain && declared.has(name) ? declared.get(name)! : asyncNames.has(name));
+        if (name !== undefined && isAsync) {
           found.push({
             file,
             line: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1,

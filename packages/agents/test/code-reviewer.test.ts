@@ -152,6 +152,13 @@ describe('finders', () => {
       '  return save();',
       '}',
     ].join('\n');
-    expect(findUnawaitedCalls(new Map([['m.ts', source]])).map((c) => [c.line, c.callee])).toEqual([[5, 'save']]);
+    // `walk` is async in another file but sync here: the local declaration decides.
+    const other = 'export async function walk() {}\nexport function use() { walk(); }';
+    const local = 'function walk() {}\nexport function go() { walk(); }';
+    const found = findUnawaitedCalls(new Map([['m.ts', source], ['other.ts', other], ['local.ts', local]]));
+    expect(found.map((c) => [c.file, c.line, c.callee])).toEqual([
+      ['m.ts', 5, 'save'],
+      ['other.ts', 2, 'walk'],
+    ]);
   });
 });

@@ -173,6 +173,7 @@ describe('rules', () => {
       'export function merge(t: any, s: any) { for (const k of Object.keys(s)) { t[k] = s[k]; } return t; }',
       "export function safeMerge(t: any, s: any) { for (const k in s) { if (k === '__proto__' || k === 'constructor') continue; t[k] = s[k]; } return t; }",
       'export function count(words: string[]) { const c: any = {}; for (const w in words) { c[w] = 1; } return c; }',
+      'export function cloneDeep(s: any): any { const out: any = {}; for (const k of Object.keys(s)) { out[k] = cloneDeep(s[k]); } return out; }',
     ].join('\n');
     const sinks = findSecuritySinks(new Map([['a.ts', source]]), { noisy: false });
     expect(sinks.map((s) => [s.kind, s.line, s.rule])).toEqual([
