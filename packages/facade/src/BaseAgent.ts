@@ -68,7 +68,8 @@ type Listener<E extends keyof AgentEvents> = (payload: AgentEvents[E]) => void;
  * An agent that learns which of its strategies works best (seed 4.1). Subclasses implement
  * `getStrategies()` and `executeWithStrategy()`; `executeTask()` picks the strategy (engine or
  * A/B test), runs it with the task's timeout, then records the snapshot, learns and stores the
- * lifecycle event in one transaction, and measures everything it added around the run.
+ * lifecycle event in one transaction (shared with the other tasks finishing at the same time), and
+ * measures everything it added around the run.
  */
 export abstract class BaseAgent<I = unknown, O = unknown> {
   /** The agent's id. */
@@ -114,10 +115,15 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
     if (!(options.memory instanceof SwarmMemoryManager) && (typeof options.memory !== 'string' || options.memory === '')) {
       throw new FacadeError('INVALID_OPTIONS', 'memory must be a SwarmMemoryManager or a database path', { agentId: options.id });
     }
-    for (const key of ['improvementIntervalMs', 'patternImportIntervalMs', 'metricsFlushEvery'] as const) {
+    const checks = [
+      ['improvementIntervalMs', (v: number) => Number.isFinite(v) && v > 0, 'a finite number > 0'],
+      ['patternImportIntervalMs', (v: number) => Number.isFinite(v) && v >= 0, 'a finite number >= 0'],
+      ['metricsFlushEvery', (v: number) => Number.isInteger(v) && v >= 1, 'an integer >= 1'],
+    ] as const;
+    for (const [key, ok, expected] of checks) {
       const value = options[key];
-      if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
-        throw new FacadeError('INVALID_OPTIONS', `${key} must be a finite number >= 0`, { agentId: options.id });
+      if (value !== undefined && !ok(value)) {
+        throw new FacadeError('INVALID_OPTIONS', `${key} must be ${expected}, got ${String(value)}`, { agentId: options.id });
       }
     }
     this.id = options.id;
@@ -150,7 +156,7 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
    */
   protected abstract executeWithStrategy(task: Task<I>, strategy: StrategyDefinition, signal: AbortSignal): Promise<TaskResult<O>>;
 
-  /** Called after the strategy is chosen, before the run. Keep it cheap: it is measured overhead. */
+  /** Called after the strategy is chosen, before the run; its time counts as the task's run time. A throw fails the task. */
   protected onPreTask(_task: Task<I>, _choice: StrategyChoice): void {}
 
   /** Called after a task completed (successfully or not) and was learned from. */
@@ -359,7 +365,7 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
     } catch (cause) {
       learningFailure = cause;
     }
-    overhead = this.#recordOverhead(overhead, performance.now(), error !== null || !execution.success);
+    overhead = this.#recordOverhead(memory, overhead, performance.now(), error !== null || !execution.success);
     if (learningFailure !== undefined) {
       throw new FacadeError('LEARNING_FAILED', `learning from task ${task.id} of ${this.id} failed: ${describe(learningFailure)}`, {
         ...context,
@@ -500,11 +506,13 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
     try {
       this.#loop!.stop();
       this.#safeguard!.stop();
-      this.#engine!.saveState();
       const report = this.#tracker!.generateReport();
-      this.#flush(memory, true);
-      memory.store(this.#key('report'), report, { partition: 'learning' });
-      memory.updateAgentStatus(this.id, 'stopped');
+      memory.transaction(() => {
+        this.#engine!.saveState();
+        this.#flush(memory, true);
+        memory.store(this.#key('report'), report, { partition: 'learning' });
+        memory.updateAgentStatus(this.id, 'stopped');
+      });
     } finally {
       this.#status = 'stopped';
       this.#closeOwnedMemory();
@@ -548,10 +556,11 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
   }
 
   /** Counts the task, persists the figures when due, and records the overhead including that tail. */
-  #recordOverhead(before: number, tailStarted: number, failed: boolean): number {
+  #recordOverhead(memory: SwarmMemoryManager, before: number, tailStarted: number, failed: boolean): number {
     this.#tasksExecuted++;
     if (failed) this.#tasksFailed++;
-    if (++this.#tasksSinceFlush >= (this.#options.metricsFlushEvery ?? 1000)) this.flushMetrics();
+    // Not flushMetrics(): a task still finishing while the agent shuts down must not fail here.
+    if (++this.#tasksSinceFlush >= (this.#options.metricsFlushEvery ?? 1000)) this.#flush(memory, false);
     const overhead = before + performance.now() - tailStarted;
     this.#histogram.record(overhead);
     return overhead;

@@ -60,7 +60,7 @@ describe('BaseAgent options and lifecycle', () => {
   it('refuses bad options with INVALID_OPTIONS and tasks before initialize with NOT_INITIALIZED', async () => {
     const timers = new ManualTimers();
     const memory = openMemory(timers);
-    for (const bad of [{ id: '' }, { id: 'has space' }, { type: '' }, { memory: 42 as never }, { learning: { learningRate: 5 } }, { metricsFlushEvery: -1 }]) {
+    for (const bad of [{ id: '' }, { id: 'has space' }, { type: '' }, { memory: 42 as never }, { learning: { learningRate: 5 } }, { metricsFlushEvery: 0 }, { improvementIntervalMs: 0 }, { patternImportIntervalMs: -1 }]) {
       expect(() => simAgent(timers, memory, bad)).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
     }
     const agent = simAgent(timers, memory);
@@ -248,6 +248,21 @@ describe('BaseAgent options and lifecycle', () => {
     expect(memory.getAgent('sim-1')).toMatchObject({ status: 'stopped' });
     expect(timers.pending).toBe(0);
     expect((await caught(agent.executeTask({ id: 'late', type: 'x' }))).code).toBe('SHUT_DOWN');
+    memory.close();
+  });
+
+  it('lets running tasks finish, learned and counted, when it shuts down', async () => {
+    const timers = new ManualTimers();
+    const memory = openMemory(timers);
+    const agent = simAgent(timers, memory, { metricsFlushEvery: 1 });
+    await agent.initialize();
+    const running = tasks('s', 5).map((task) => agent.executeTask(task));
+    const stopping = agent.shutdown();
+    expect((await Promise.all(running)).length).toBe(5);
+    await stopping;
+    const counted = memory.queryPerformanceMetrics({ metric: 'learning.tasks', agentId: 'sim-1' }).map((m) => m.value);
+    expect(Math.max(...counted)).toBe(5);
+    expect(memory.retrieve<{ taskCount: number }>('phase2/learning/sim-1/state', { partition: 'learning' })).toMatchObject({ taskCount: 5 });
     memory.close();
   });
 
