@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { AgentError } from './AgentError.js';
 import { assertLoopback } from './assertLoopback.js';
 import { killProcessGroup } from './killProcessGroup.js';
@@ -12,13 +13,33 @@ export interface FixtureServiceOptions {
   dir: string;
   /** Default `process.execPath` (node). */
   command?: string;
-  /** Default `['--import', 'tsx', 'src/server.ts']`, the sample target's documented start command. */
+  /** Default `['--import', <tsx>, 'src/server.ts']`, the sample target's documented start command (tsx from `resolveTsxLoader`). */
   args?: readonly string[];
   /** Milliseconds to wait for the `listening on` line (default 20 000). */
   startupTimeoutMs?: number;
   /** Milliseconds between SIGTERM and SIGKILL on stop (default 2000). */
   killGraceMs?: number;
   env?: Record<string, string | undefined>;
+}
+
+/**
+ * What `--import` gets for tsx: the tsx Node would find from the target folder, else the one
+ * above this package (the workspace's), as a file URL, so a copy of a fixture outside the
+ * workspace still starts; `'tsx'` when there is none (the service then fails with Node's message).
+ */
+export function resolveTsxLoader(dir: string): string {
+  for (const start of [dir, dirname(fileURLToPath(import.meta.url))]) {
+    for (let at = start; ; at = dirname(at)) {
+      const manifest = join(at, 'node_modules', 'tsx', 'package.json');
+      if (existsSync(manifest)) {
+        const exports = (JSON.parse(readFileSync(manifest, 'utf8')) as { exports?: Record<string, unknown> }).exports?.['.'];
+        const entry = typeof exports === 'string' ? exports : ((exports as { import?: unknown; default?: unknown } | undefined)?.import ?? (exports as { default?: unknown } | undefined)?.default);
+        if (typeof entry === 'string') return pathToFileURL(join(dirname(manifest), entry)).href;
+      }
+      if (dirname(at) === at) break;
+    }
+  }
+  return 'tsx';
 }
 
 /** The line a fixture service prints once it accepts connections. */
@@ -47,7 +68,8 @@ export class FixtureService {
   /** Starts the service and resolves with its base URL; a second call returns the same URL. */
   async start(): Promise<string> {
     if (this.#baseUrl !== undefined) return this.#baseUrl;
-    const { dir, command = process.execPath, args = ['--import', 'tsx', 'src/server.ts'], startupTimeoutMs = 20_000, env } = this.#options;
+    const { dir, command = process.execPath, startupTimeoutMs = 20_000, env } = this.#options;
+    const args = this.#options.args ?? ['--import', resolveTsxLoader(dir), 'src/server.ts'];
     if (this.#options.args === undefined && !existsSync(join(dir, 'src/server.ts'))) {
       throw new AgentError('UNSUPPORTED_TARGET', `target ${dir} has no src/server.ts to start and no start command was given`);
     }

@@ -14,7 +14,7 @@ export { openTarget } from './Target.js';
 export type { Target, TargetSpec } from './Target.js';
 export { listSourceFiles } from './listSourceFiles.js';
 export type { ListSourceFilesOptions } from './listSourceFiles.js';
-export { FixtureService, withService } from './FixtureService.js';
+export { FixtureService, resolveTsxLoader, withService } from './FixtureService.js';
 export type { FixtureServiceOptions } from './FixtureService.js';
 export type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy } from './AgentCore.js';
 export { NEUTRAL_SATISFACTION, failedTaskResult, resourceUsageOf, satisfactionOf, toTaskResult } from './toTaskResult.js';

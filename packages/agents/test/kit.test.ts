@@ -1,6 +1,7 @@
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AgentError,
@@ -10,6 +11,7 @@ import {
   loopbackFetch,
   openTarget,
   parseCatalogue,
+  resolveTsxLoader,
   runAgentTask,
   runProcess,
   scoreFindings,
@@ -159,6 +161,19 @@ describe('FixtureService', () => {
     await expectCode(new FixtureService({ dir: serverDir(), args: ['-e', 'console.error("bad config"); process.exit(1)'] }).start(), 'SERVICE_START_FAILED');
     await expectCode(new FixtureService({ dir: serverDir(), args: ['-e', 'setInterval(()=>{},1000)'], startupTimeoutMs: 400, killGraceMs: 200 }).start(), 'SERVICE_START_FAILED');
   });
+  it('starts a copy of the sample target outside the workspace with the workspace tsx', async () => {
+    const copy = join(dir, 'copy');
+    await cp(fileURLToPath(new URL('../../../fixtures/sample-target', import.meta.url)), copy, { recursive: true });
+    expect(resolveTsxLoader(copy)).toMatch(/^file:.*tsx/);
+    const service = new FixtureService({ dir: copy, startupTimeoutMs: 60_000 });
+    try {
+      const url = await service.start();
+      const response = await loopbackFetch(`${url}/api/health`);
+      expect(response.status).toBe(200);
+    } finally {
+      await service.stop();
+    }
+  }, 90_000);
   it('says UNSUPPORTED_TARGET when there is no server entry', async () => {
     await expectCode(new FixtureService({ dir }).start(), 'UNSUPPORTED_TARGET');
   });
