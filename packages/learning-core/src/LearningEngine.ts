@@ -505,7 +505,8 @@ export class LearningEngine {
     if (this.#algorithm.usesEpsilon) {
       this.#explorationRate = Math.max(this.#config.minExplorationRate, this.#explorationRate * this.#config.explorationDecay);
     }
-    if (this.#baseline.count < REWARD_WINDOW) this.#baseline = { sum: this.#baseline.sum + reward, count: this.#baseline.count + 1 };
+    const baselineFilling = this.#baseline.count < REWARD_WINDOW;
+    if (baselineFilling) this.#baseline = { sum: this.#baseline.sum + reward, count: this.#baseline.count + 1 };
     const { pattern, discovered } = this.#touchPattern(state.taskType, arm, result.success, reward, now);
     const failures = result.success ? [] : this.#touchFailures(state.taskType, arm, result.errors ?? [], now);
     const replayed = this.#algorithm.replays && this.#taskCount % this.#config.updateFrequency === 0 ? this.#replay() : 0;
@@ -533,7 +534,7 @@ export class LearningEngine {
       this.#put(`patterns/${pattern.id}`, pattern);
       this.#storePatternRecord(pattern, pattern.trials === 1 || discovered);
       for (const f of failures) this.#put(`failure-patterns/${f.id}`, f);
-      if (seq < REWARD_WINDOW) this.#writeMeta();
+      if (baselineFilling) this.#writeMeta();
       this.#emit(LearningEventType.TRAINING, { agentId: this.agentId, experience, reward, improvement: improvementRate });
       if (discovered) this.#emit(LearningEventType.PATTERN_DISCOVERED, { agentId: this.agentId, pattern, imported: false });
       for (const f of failures) {

@@ -11,6 +11,8 @@ import type { ArmContext, ArmEstimate, RandomSource } from './types.js';
  * kept in reward units: target = (1 - d) * r + d * max Q(s'), which is (1 - d) times the textbook
  * Q and so yields the same greedy policy. QE tasks are mostly independent, so a d near 0 avoids
  * bootstrapping from unrelated tasks; the seed presets' 0.9-0.99 make s' dominate the target.
+ * (With d > 0, an experience whose successor arrives after it left the replay buffer is not learned
+ * from: its target cannot be computed.)
  */
 export class QLearning extends TabularAlgorithm {
   readonly name = 'q-learning';
