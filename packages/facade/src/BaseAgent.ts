@@ -357,7 +357,11 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
       if (learning) engine.learnFromExecution(task, execution, result?.feedback);
       if (test !== null) loop.recordTestResult(test.testId, name, execution.success, executionTime);
       memory.storeEvent(event);
-    });
+    }, () => this.#safely('reloading after a failed commit', () => {
+      engine.reload();
+      tracker.initialize();
+      loop.initialize();
+    }));
     overhead += performance.now() - runEnded;
     let learningFailure: unknown;
     try {

@@ -3,6 +3,7 @@ import type { SwarmMemoryManager } from '@qe-fleet/memory';
 
 interface Pending {
   work: () => void;
+  rolledBack: () => void;
   resolve: (costMs: number) => void;
   reject: (error: unknown) => void;
 }
@@ -35,10 +36,14 @@ export class TransactionBatcher {
     return batcher;
   }
 
-  /** Queues `work` (synchronous) for the next group commit. */
-  run(work: () => void): Promise<number> {
+  /**
+   * Queues `work` (synchronous) for the next group commit. If the whole transaction fails (the
+   * store refused the commit), every item is rejected after its `rolledBack` ran: that is where
+   * in-memory state that already absorbed the work is reloaded from the store.
+   */
+  run(work: () => void, rolledBack: () => void): Promise<number> {
     return new Promise<number>((resolve, reject) => {
-      if (this.#queue.push({ work, resolve, reject }) === 1) setImmediate(() => this.#flush());
+      if (this.#queue.push({ work, rolledBack, resolve, reject }) === 1) setImmediate(() => this.#flush());
     });
   }
 
@@ -61,7 +66,10 @@ export class TransactionBatcher {
         });
       });
     } catch (error) {
-      for (const item of items) item.reject(error);
+      for (const item of items) {
+        item.rolledBack();
+        item.reject(error);
+      }
       return;
     }
     const own = costs.reduce((sum, c) => sum + c, 0);

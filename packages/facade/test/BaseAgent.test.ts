@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { FacadeError } from '@qe-fleet/facade';
 import type { ExecutedTaskResult, StrategyChoice, Task, TaskResult } from '@qe-fleet/facade';
 import { BaseAgent } from '@qe-fleet/facade';
+import { LearningError } from '@qe-fleet/learning-core';
 import type { StrategyDefinition } from '@qe-fleet/learning-core';
+import { MemoryError } from '@qe-fleet/memory';
 import { ManualTimers } from './support/ManualTimers.js';
 import { SimulatedAgent, tasks } from './support/SimulatedAgent.js';
 import type { SimMode } from './support/SimulatedAgent.js';
@@ -166,6 +168,42 @@ describe('BaseAgent options and lifecycle', () => {
     expect(agent.getMetrics()).toMatchObject({ tasksExecuted: 2, tasksFailed: next.success ? 1 : 2 });
     await agent.shutdown();
     memory.close();
+  });
+
+  it('rejects with LEARNING_FAILED when learning refuses a result, without disturbing the tasks committed with it', async () => {
+    const timers = new ManualTimers();
+    const memory = openMemory(timers);
+    const agent = simAgent(timers, memory);
+    const bad = new BadResultAgent({ id: 'bad', type: 'api-tester', memory, clock: timers.now, scheduler: timers, resources: () => 0.8 });
+    await agent.initialize();
+    await bad.initialize();
+    bad.next = { success: true, feedback: { rating: 2 } }; // the engine's reward refuses ratings outside [0, 1]
+    // Both finish in the same turn, so they share one commit.
+    const [refused, fine] = await Promise.allSettled([bad.executeTask({ id: 'b1', type: 'probe' }), agent.executeTask({ id: 'g1', type: 'unit-test-generation' })]);
+    expect(refused).toMatchObject({ status: 'rejected', reason: { code: 'LEARNING_FAILED', taskId: 'b1', agentId: 'bad' } });
+    expect((refused as PromiseRejectedResult).reason.cause).toBeInstanceOf(LearningError);
+    expect(fine).toMatchObject({ status: 'fulfilled', value: { taskId: 'g1' } });
+    expect(bad.learningEngine.getTotalExperiences()).toBe(0);
+    expect(agent.learningEngine.getTotalExperiences()).toBe(1);
+    bad.next = { success: true };
+    await bad.executeTask({ id: 'b2', type: 'probe' });
+    expect(bad.learningEngine.getTotalExperiences()).toBe(1);
+    await agent.shutdown();
+    await bad.shutdown();
+    memory.close();
+  });
+
+  it('reports LEARNING_FAILED when the store refuses the commit', async () => {
+    const timers = new ManualTimers();
+    const memory = openMemory(timers);
+    const agent = new BadResultAgent({ id: 'gate', type: 'api-tester', memory, clock: timers.now, scheduler: timers, resources: () => 0.8 });
+    await agent.initialize();
+    await agent.executeTask({ id: 'ok', type: 'probe' });
+    const pending = agent.executeTask({ id: 'lost', type: 'probe' });
+    memory.close(); // the store goes away between the run and the commit
+    const error = await caught(pending);
+    expect(error).toMatchObject({ code: 'LEARNING_FAILED', taskId: 'lost' });
+    expect(error.cause).toBeInstanceOf(MemoryError);
   });
 
   it('times out a task that ignores its signal: TASK_TIMEOUT, signal aborted, learned as a failure', async () => {
