@@ -212,7 +212,8 @@ export function planProperties(functions: ExportedFunction[], level: OracleLevel
   const add = (fn: ExportedFunction, oracle: string, l: OracleLevel, code: string): void => {
     if (LEVELS[l] <= max) out.push({ fn, oracle, level: l, code });
   };
-  const pure = functions.filter((f) => f.pure);
+  // Without a required parameter there is nothing to generate: one call is not a property.
+  const pure = functions.filter((f) => f.pure && requiredParams(f).length > 0);
   for (const fn of pure) {
     const params = requiredParams(fn);
     const call = `m.${fn.name}(${params.map((_, i) => `a${i}`).join(', ')})`;
