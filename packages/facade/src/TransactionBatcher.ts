@@ -16,10 +16,10 @@ const batchers = new WeakMap<SwarmMemoryManager, TransactionBatcher>();
  * transaction; a commit costs far more than the rows it writes. `run` resolves after the commit
  * (durable) with the item's cost in ms: its own work plus its share of the commit.
  *
- * Items get no savepoint of their own (measured: a savepoint per item nearly doubles the cost of a
- * snapshot row plus an event). That is safe because every write an item makes is atomic by itself
- * (one statement, or the engine's and the loop's own nested transactions, which roll themselves
- * back), so an item that throws leaves whole writes, and only it is rejected.
+ * Items get no savepoint of their own (a savepoint makes SQLite journal every page the item
+ * touches, a large part of a small item's cost). That is safe because every write an item makes
+ * is atomic by itself (one statement, or the engine's and the loop's own nested transactions,
+ * which roll themselves back), so an item that throws leaves whole writes, and only it is rejected.
  */
 export class TransactionBatcher {
   readonly #memory: SwarmMemoryManager;
