@@ -153,24 +153,16 @@ export class PerformanceSafeguard {
   }
 
   #trip(degradation: number): void {
-    const restoredVersion = this.#versioning.latestHealthyVersion();
-    const report: RollbackReport = {
-      agentId: this.#agentId,
-      degradation,
-      restoredVersion,
-      timestamp: this.#clock(),
-      reason: `composite score ${degradation.toFixed(2)} % vs baseline in ${this.#consecutive} consecutive checks (threshold ${this.#threshold} %)`,
-    };
-    this.#memory.transaction(() => {
-      if (restoredVersion) this.#versioning.rollbackToVersion(restoredVersion);
+    const reason =
+      `composite score ${degradation.toFixed(2)} % vs baseline in ${this.#consecutive} consecutive checks ` +
+      `(threshold ${this.#threshold} %)`;
+    const report = this.#memory.transaction((): RollbackReport => {
+      const restoredVersion = this.#versioning.rollbackToLatestHealthy();
       // After the restore: the restored state's config would otherwise switch learning back on.
       this.#engine.setEnabled(false);
-      this.#memory.storeEvent({
-        type: LearningEventType.ROLLBACK,
-        payload: report,
-        source: this.#agentId,
-        ttl: LEARNING_EVENT_TTL,
-      });
+      const payload = { agentId: this.#agentId, degradation, restoredVersion, timestamp: this.#clock(), reason };
+      this.#memory.storeEvent({ type: LearningEventType.ROLLBACK, payload, source: this.#agentId, ttl: LEARNING_EVENT_TTL });
+      return payload;
     });
     this.#loop?.stop();
     this.#tripped = report;

@@ -102,6 +102,21 @@ export class StateVersioning {
     return this.#versions().findLast((info) => info.healthy === true)?.version ?? null;
   }
 
+  /** Rolls back to the newest healthy version that is really stored; returns it, or null if none. */
+  rollbackToLatestHealthy(): string | null {
+    for (;;) {
+      const version = this.latestHealthyVersion();
+      if (version === null) return null;
+      try {
+        this.rollbackToVersion(version);
+        return version;
+      } catch (error) {
+        if (!(error instanceof LearningError && error.code === 'VERSION_NOT_FOUND')) throw error;
+        // The list was re-read from storage: try the next one.
+      }
+    }
+  }
+
   #versions(): VersionInfo[] {
     if (this.#index) return this.#index;
     const prefix = this.#key('');
@@ -130,7 +145,11 @@ export class StateVersioning {
    */
   rollbackToVersion(version: string): LearningModelState {
     const state = this.#memory.retrieve(this.#key(version), { partition: 'learning' }) as LearningModelState | null;
-    if (!state) throw new LearningError('VERSION_NOT_FOUND', `Version not found: ${version}`);
+    if (!state) {
+      // The list may name a version whose save was rolled back with its caller's transaction.
+      this.#index = null;
+      throw new LearningError('VERSION_NOT_FOUND', `Version not found: ${version}`);
+    }
     this.#memory.transaction(() => {
       this.#memory.store(`phase2/learning/${this.#agentId}/state`, state, { partition: 'learning', ttl: 0 });
       // Inside the transaction: if the engine rejects the state, the store above is undone.

@@ -92,6 +92,23 @@ describe('StateVersioning and PerformanceSafeguard', () => {
       expect(fresh.getPatterns().map((p) => `${p.pattern}:${p.trials}`)).toEqual(before);
     });
 
+    it('skips a healthy version whose save was rolled back with its caller transaction', () => {
+      const versioning = new StateVersioning('agent-1', memory, engine, { clock });
+      teach('unit', 'a', 2);
+      const kept = versioning.saveVersionedState(undefined, { healthy: true });
+      const before = patternKeys();
+      teach('unit', 'b', 2);
+      expect(() =>
+        memory.transaction(() => {
+          versioning.saveVersionedState(undefined, { healthy: true });
+          throw new Error('the task failed');
+        }),
+      ).toThrow('the task failed');
+      expect(versioning.rollbackToLatestHealthy()).toBe(kept);
+      expect(patternKeys()).toEqual(before);
+      expect(versioning.listVersions()).toEqual([kept]);
+    });
+
     it('refuses an unknown version with VERSION_NOT_FOUND and changes nothing', () => {
       const versioning = new StateVersioning('agent-1', memory, engine, { clock });
       teach('unit', 'a', 2);
