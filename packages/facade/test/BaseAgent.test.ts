@@ -68,6 +68,9 @@ describe('BaseAgent options and lifecycle', () => {
     const agent = simAgent(timers, memory);
     expect((await caught(agent.executeTask({ id: 't', type: 'x' }))).code).toBe('NOT_INITIALIZED');
     expect(() => agent.learningEngine).toThrow(FacadeError);
+    const empty = simAgent(timers, memory, { id: 'empty', arms: {} });
+    expect((await caught(empty.initialize())).code).toBe('NO_STRATEGIES');
+    expect(memory.getAgent('empty')).toBeNull();
     memory.close();
   });
 
