@@ -1,24 +1,14 @@
 import { AccessDeniedError } from './MemoryError.js';
-import type { AccessLevel, Caller, Permission } from './types.js';
+import type { AccessControlEntry, AccessLevel, Caller, Permission } from './types.js';
 
 /** How a caller relates to an entry, most specific first. */
 export type Relation = 'owner' | 'team' | 'swarm' | 'other';
 
 /** The parts of an entry access control looks at. */
-export interface AccessTarget {
-  key: string;
-  partition: string;
-  owner: string | null;
-  accessLevel: AccessLevel;
-  teamId: string | null;
-  swarmId: string | null;
-}
+export type AccessTarget = Pick<AccessControlEntry, 'key' | 'partition' | 'owner' | 'accessLevel' | 'teamId' | 'swarmId'>;
 
 /** Grants and blocks of an entry (`memory_acl`). */
-export interface AccessGrants {
-  grantedPermissions: Record<string, Permission[]>;
-  blockedAgents: string[];
-}
+export type AccessGrants = Pick<AccessControlEntry, 'grantedPermissions' | 'blockedAgents'>;
 
 const ALL: readonly Permission[] = ['read', 'write', 'delete', 'share'];
 const READ_WRITE: readonly Permission[] = ['read', 'write'];

@@ -541,54 +541,46 @@ export class SwarmMemoryManager {
     const metadata = options?.metadata === undefined ? null : encodeValue(checkObject(options.metadata, 'metadata'), 'metadata');
     const now = this.#clock();
     const expires = expiresAt(now, ttl);
-    let target: AccessTarget;
     if (options?.agentId === undefined) {
-      target = {
-        key,
-        partition,
-        owner: options?.owner ?? null,
-        accessLevel: level ?? 'private',
-        teamId: options?.teamId ?? null,
-        swarmId: options?.swarmId ?? null,
-      };
+      const owner = options?.owner ?? null;
+      const accessLevel = level ?? 'private';
       try {
-        s.upsert.run(key, partition, encoded, metadata, now, expires, target.owner, target.accessLevel, target.teamId, target.swarmId);
+        s.upsert.run(key, partition, encoded, metadata, now, expires, owner, accessLevel, options?.teamId ?? null, options?.swarmId ?? null);
       } catch (error) {
         throw toMemoryError(error, 'store failed');
       }
-    } else {
-      const caller = options;
-      target = this.transaction(() => {
-        const existing = s.entryWithAcl.get(key, partition, now) as EntryRow | undefined;
-        let next: AccessTarget;
-        if (existing) {
-          const current = targetOf(existing);
-          const grants = grantsOf(existing);
-          AccessControl.assert(caller, current, 'write', grants);
-          next = { ...current, owner: caller.owner ?? current.owner, accessLevel: level ?? current.accessLevel };
-          if (next.owner !== current.owner || next.accessLevel !== current.accessLevel) {
-            AccessControl.assert(caller, current, 'share', grants);
-          }
-        } else {
-          next = {
-            key,
-            partition,
-            owner: caller.owner ?? caller.agentId ?? null,
-            accessLevel: level ?? 'private',
-            teamId: caller.teamId ?? null,
-            swarmId: caller.swarmId ?? null,
-          };
-          AccessControl.assertCreate(caller, next);
-          // Grants of an expired predecessor must not carry over to a new entry.
-          s.deleteAcl.run(key, partition);
+      if (this.#listening('memory:stored')) this.#announce('memory:stored', { key, partition, owner, accessLevel });
+      return;
+    }
+    const caller = options;
+    const target = this.transaction(() => {
+      const existing = s.entryWithAcl.get(key, partition, now) as EntryRow | undefined;
+      let next: AccessTarget;
+      if (existing) {
+        const current = targetOf(existing);
+        const grants = grantsOf(existing);
+        AccessControl.assert(caller, current, 'write', grants);
+        next = { ...current, owner: caller.owner ?? current.owner, accessLevel: level ?? current.accessLevel };
+        if (next.owner !== current.owner || next.accessLevel !== current.accessLevel) {
+          AccessControl.assert(caller, current, 'share', grants);
         }
-        s.upsert.run(key, partition, encoded, metadata, now, expires, next.owner, next.accessLevel, next.teamId, next.swarmId);
-        return next;
-      });
-    }
-    if (this.#listening('memory:stored')) {
-      this.#announce('memory:stored', { key, partition, owner: target.owner, accessLevel: target.accessLevel });
-    }
+      } else {
+        next = {
+          key,
+          partition,
+          owner: caller.owner ?? caller.agentId ?? null,
+          accessLevel: level ?? 'private',
+          teamId: caller.teamId ?? null,
+          swarmId: caller.swarmId ?? null,
+        };
+        AccessControl.assertCreate(caller, next);
+        // Grants of an expired predecessor must not carry over to a new entry.
+        s.deleteAcl.run(key, partition);
+      }
+      s.upsert.run(key, partition, encoded, metadata, now, expires, next.owner, next.accessLevel, next.teamId, next.swarmId);
+      return next;
+    });
+    this.#announce('memory:stored', { key, partition, owner: target.owner, accessLevel: target.accessLevel });
   }
 
   /** The live entry row, after checking `permission` for a named caller; undefined if absent. */
