@@ -40,10 +40,16 @@ export interface BenchPoint {
   /** The robust time the growth is fitted on: median latency (functions), fastest of the repeats (routes). */
   ms: number;
   meanMs: number;
-  /** Relative margin of error of the mean, percent (95 %). */
+  /** Relative margin of error of the mean, percent (95 %, tinybench). */
   rme: number;
-  /** Margin of error of the mean, milliseconds. */
+  /** Margin of error of the mean, milliseconds (tinybench). */
   moe: number;
+  /**
+   * 95 % margin of error of `ms`, milliseconds: 1.96 × 1.2533 × 1.4826 × MAD / √samples (the
+   * median's standard error from the MAD). On a busy machine outliers push the mean's margin past
+   * the mean itself; the median's stays meaningful, so baselines are compared on it.
+   */
+  msMoe: number;
   samples: number;
 }
 
@@ -59,14 +65,14 @@ export interface GrowthResult {
   error?: string;
 }
 
-/** A slowdown against the stored baseline beyond both margins of error. */
+/** A slowdown of the median against the stored baseline beyond both medians' margins of error. */
 export interface Regression {
   subject: string;
   n: number;
   baselineMs: number;
   currentMs: number;
   ratio: number;
-  /** Sum of both margins of error, milliseconds: the slowdown exceeds it. */
+  /** Sum of both medians' margins of error, milliseconds: the slowdown exceeds it. */
   marginMs: number;
 }
 
@@ -85,6 +91,12 @@ export interface BaselineStore {
 export interface PerformanceTesterCoreOptions {
   /** Baselines per function (`agents/performance-tester/baseline/{target}/{fn}`); none: no regression check. */
   baselines?: BaselineStore;
+  /**
+   * A slowdown counts as a regression only beyond this ratio (default 2) as well as beyond both
+   * margins of error: on a busy machine the same code measures up to ~1.7× slower from one run to
+   * the next, more than any within-run margin shows.
+   */
+  regressionRatio?: number;
   /** Overwrite stored baselines with this run (default: store only where none exists). */
   updateBaselines?: boolean;
   /** Kill the child-process benchmark after this long (default 60 000 ms). */
@@ -130,8 +142,8 @@ export function baselineKey(target: string, subject: string): string {
  * Performance tester core: benchmarks the target's exported pure functions with tinybench at
  * growing input sizes (inputs generated from the parameter types), fits log(time) against
  * log(size) and reports super-linear growth (slope ≥ 1.8 with R² ≥ 0.9) as perf-quadratic at the
- * nested iteration that causes it; compares each function with its stored baseline (slowdowns
- * beyond both margins of error); and times routes with array payloads at growing sizes against
+ * nested iteration that causes it; compares each function's medians with its stored baseline
+ * (slowdowns beyond both margins of error); and times routes with array payloads at growing sizes against
  * the loopback service.
  */
 export class PerformanceTesterCore implements AgentCore {
@@ -244,7 +256,7 @@ export class PerformanceTesterCore implements AgentCore {
             if (response.status >= 400) throw new Error(`answered ${response.status} at n=${n}`);
           }
           const meanMs = samples.reduce((a, b) => a + b, 0) / samples.length;
-          return { n, ms: Math.min(...samples), meanMs, rme: 0, moe: 0, samples: samples.length };
+          return { n, ms: Math.min(...samples), meanMs, rme: 0, moe: 0, msMoe: 0, samples: samples.length };
         };
         try {
           // Warm the route's code paths up first: cold requests would inflate the overhead estimate.
@@ -279,9 +291,9 @@ export class PerformanceTesterCore implements AgentCore {
       for (const point of result.points) {
         const before = baseline?.points?.find((p) => p.n === point.n);
         if (!before) continue;
-        const marginMs = point.moe + before.moe;
-        if (point.meanMs - before.meanMs > marginMs && point.meanMs > before.meanMs * 1.1) {
-          regressions.push({ subject: result.subject, n: point.n, baselineMs: before.meanMs, currentMs: point.meanMs, ratio: point.meanMs / before.meanMs, marginMs });
+        const marginMs = point.msMoe + before.msMoe;
+        if (point.ms - before.ms > marginMs && point.ms > before.ms * (this.#options.regressionRatio ?? 2)) {
+          regressions.push({ subject: result.subject, n: point.n, baselineMs: before.ms, currentMs: point.ms, ratio: point.ms / before.ms, marginMs });
         }
       }
       if (!baseline || this.#options.updateBaselines) {
@@ -462,7 +474,7 @@ export async function run({ sizes, timePerSizeMs, maxCallMs }) {
         const result = bench.tasks[0].result;
         if (result.state !== 'completed') throw new Error('benchmark ' + result.state);
         const l = result.latency;
-        points.push({ n, ms: l.p50, meanMs: l.mean, rme: l.rme, moe: l.moe, samples: l.samplesCount });
+        points.push({ n, ms: l.p50, meanMs: l.mean, rme: l.rme, moe: l.moe, msMoe: (1.96 * 1.2533 * 1.4826 * l.mad) / Math.sqrt(l.samplesCount), samples: l.samplesCount });
       } catch (e) {
         error = 'n=' + n + ': ' + (e instanceof Error ? e.constructor.name + ': ' + e.message : String(e));
         break;
