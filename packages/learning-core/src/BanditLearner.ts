@@ -1,6 +1,6 @@
 import { LearningError } from './LearningError.js';
 import { standardNormal } from './random.js';
-import { TabularAlgorithm, type SerializedRow } from './TabularAlgorithm.js';
+import { NO_DATA_MEAN, TabularAlgorithm, type SerializedRow } from './TabularAlgorithm.js';
 import type { AlgorithmName, ArmContext, ArmEstimate, RandomSource } from './types.js';
 
 /**
@@ -9,9 +9,6 @@ import type { AlgorithmName, ArmContext, ArmEstimate, RandomSource } from './typ
  * states then start from what the type already knows, and a state's own data win after ~20 trials.
  */
 const BACKOFF_TRIALS = 20;
-
-/** Mean of an arm nothing is known about (rewards are in [0, 1]). */
-const NO_DATA_MEAN = 0.5;
 
 /** How old evidence fades. */
 export type Forgetting = { kind: 'none' } | { kind: 'discount'; factor: number } | { kind: 'window'; size: number };

@@ -1,4 +1,4 @@
-import { TabularAlgorithm } from './TabularAlgorithm.js';
+import { NO_DATA_MEAN, TabularAlgorithm } from './TabularAlgorithm.js';
 import type { ArmContext, ArmEstimate, RandomSource } from './types.js';
 
 /**
@@ -13,6 +13,11 @@ import type { ArmContext, ArmEstimate, RandomSource } from './types.js';
  * bootstrapping from unrelated tasks; the seed presets' 0.9-0.99 make s' dominate the target.
  * (With d > 0, an experience whose successor arrives after it left the replay buffer is not learned
  * from: its target cannot be computed.)
+ *
+ * The step is max(learningRate, 1 / (visits + 1 + prior weight)): a running mean while a pair has
+ * few visits, so the first visits are not shrunk towards the initial value (which, with greedy
+ * choice, would make the most-visited strategy look best), then the constant rate. An unvisited
+ * pair starts at its imported prior, else at 0.5, the middle of the reward range.
  */
 export class QLearning extends TabularAlgorithm {
   readonly name = 'q-learning';
@@ -32,12 +37,14 @@ export class QLearning extends TabularAlgorithm {
     return this.argmax(estimates.map((e) => e.mean));
   }
 
-  /** Q per strategy; an unvisited one starts at its imported prior, else 0. */
+  /** Q per strategy; an unvisited one starts at its imported prior, else at 0.5. */
   estimates(ctx: ArmContext): ArmEstimate[] {
     const row = this.table.find(ctx.state);
     return this.arms.map((_, i) => {
       const visits = row < 0 ? 0 : this.table.get(row, 2 * i + 1);
-      return { mean: visits > 0 ? this.table.get(row, 2 * i) : this.prior(ctx.type, i).mean, trials: visits };
+      if (visits > 0) return { mean: this.table.get(row, 2 * i), trials: visits };
+      const prior = this.prior(ctx.type, i);
+      return { mean: prior.weight > 0 ? prior.mean : NO_DATA_MEAN, trials: 0 };
     });
   }
 
@@ -46,8 +53,9 @@ export class QLearning extends TabularAlgorithm {
     const bootstrap = next === null ? 0 : Math.max(...this.estimates(next).map((e) => e.mean));
     const target = (1 - this.#discount) * reward + this.#discount * bootstrap;
     const current = this.estimates(ctx)[arm]!;
+    const step = Math.max(this.#learningRate, 1 / (current.trials + 1 + this.prior(ctx.type, arm).weight));
     const row = this.table.ensure(ctx.state);
-    this.table.set(row, 2 * arm, current.mean + this.#learningRate * (target - current.mean));
+    this.table.set(row, 2 * arm, current.mean + step * (target - current.mean));
     this.table.set(row, 2 * arm + 1, current.trials + 1);
     return true;
   }

@@ -2,6 +2,9 @@ import { LearningError } from './LearningError.js';
 import { StatsTable } from './StatsTable.js';
 import type { AlgorithmName, ArmContext, ArmEstimate, LearningAlgorithm, RandomSource } from './types.js';
 
+/** Mean of an arm nothing is known about (rewards are in [0, 1]). */
+export const NO_DATA_MEAN = 0.5;
+
 /** A row as persisted: two numbers per strategy, by strategy name (robust to a reordered set). */
 export interface SerializedRow {
   arms: Record<string, [number, number]>;

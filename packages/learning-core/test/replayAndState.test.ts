@@ -69,8 +69,8 @@ describe('experience replay in the engine', () => {
     expect(state.experiences.map((e) => e.nextStateKey)).toEqual(['unit-test|c0|k0|a0|t0|r2', null, null]);
     const row = rows(state)['unit-test|c0|k0|a0|t0|r2']!;
     expect(row.arms.best[1]).toBe(1);
-    // target = (1 - 0.5) * r + 0.5 * max Q(next) with Q(next) = 0 before; Q = 0.1 * target
-    expect(row.arms.best[0]).toBeCloseTo(0.1 * 0.5 * state.experiences[0]!.reward, 6);
+    // target = (1 - 0.5) * r + 0.5 * max Q(next), next state unvisited (0.5); first visit: Q = target
+    expect(row.arms.best[0]).toBeCloseTo(0.5 * state.experiences[0]!.reward + 0.25, 6);
   });
 
   it('bandits never replay: their statistics count each experience exactly once', () => {
