@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CodeReviewer, findDuplicates, findUnawaitedCalls, openTarget, runAgentTask, runProcess, scoreFindings } from '@qe-fleet/agents';
 import type { AgentReport, CatalogueScore, Target } from '@qe-fleet/agents';
 import { FIXTURE, PACKAGE, expectBestStrategyFindsCatalogue, measureStrategies } from './support/fixture.js';
-import { ReplayCore, learnOnReplays, shareOfLast } from './support/learning.js';
+import { ReplayCore, expectLearningConverges } from './support/learning.js';
 
 const reviewer = new CodeReviewer();
 let reports: Map<string, AgentReport>;
@@ -47,15 +47,7 @@ describe('code-reviewer on the sample target', () => {
   });
 
   it('learning converges on the strategy that measures best (BaseAgent, in-memory store, seeded, replayed runs)', async () => {
-    const core = new ReplayCore('code-reviewer', reviewer.strategies, reports);
-    const run = await learnOnReplays(core, FIXTURE, { tasks: 60, seed: 7, timeout: 60_000 });
-    const why = `rewards ${JSON.stringify([...run.rewards])}, choices ${run.choices.join(' ')}`;
-    // The exploiting choice after 60 tasks is the best-measuring strategy (or one tied with it)...
-    expect(run.contenders, why).toContain(run.recommended);
-    // ...the contenders ran more often than a uniform pick would, and the worst one less than they did lately.
-    expect(run.contenders.reduce((n, c) => n + shareOfLast(run.choices, c, 60), 0), why).toBeGreaterThan(run.contenders.length / reviewer.strategies.length);
-    const worst = [...run.rewards].reduce((a, b) => (b[1] < a[1] ? b : a))[0];
-    expect(shareOfLast(run.choices, worst, 30), why).toBeLessThan(run.contenders.reduce((n, c) => n + shareOfLast(run.choices, c, 30), 0));
+    await expectLearningConverges(new ReplayCore('code-reviewer', reviewer.strategies, reports), FIXTURE);
   });
 });
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecurityScanner, findSecrets, findSecuritySinks, readLockedPackages, runAgentTask, satisfiesRange } from '@qe-fleet/agents';
 import type { AgentReport, CatalogueScore } from '@qe-fleet/agents';
 import { FIXTURE, PACKAGE, expectBestStrategyFindsCatalogue, measureStrategies } from './support/fixture.js';
-import { ReplayCore, learnOnReplays, shareOfLast } from './support/learning.js';
+import { ReplayCore, expectLearningConverges } from './support/learning.js';
 
 // The machine is shared: give the fixture service time to start under load.
 const scanner = new SecurityScanner({ service: { startupTimeoutMs: 60_000 } });
@@ -53,13 +53,7 @@ describe('security-scanner on the sample target', () => {
   });
 
   it('learning converges on the strategy that measures best (BaseAgent, in-memory store, seeded, replayed runs)', async () => {
-    const core = new ReplayCore('security-scanner', scanner.strategies, reports);
-    const run = await learnOnReplays(core, FIXTURE, { tasks: 60, seed: 7, timeout: 60_000 });
-    const why = `rewards ${JSON.stringify([...run.rewards])}, choices ${run.choices.join(' ')}`;
-    expect(run.contenders, why).toContain(run.recommended);
-    expect(run.contenders.reduce((n, c) => n + shareOfLast(run.choices, c, 60), 0), why).toBeGreaterThan(run.contenders.length / scanner.strategies.length);
-    const worst = [...run.rewards].reduce((a, b) => (b[1] < a[1] ? b : a))[0];
-    expect(shareOfLast(run.choices, worst, 30), why).toBeLessThan(run.contenders.reduce((n, c) => n + shareOfLast(run.choices, c, 30), 0));
+    await expectLearningConverges(new ReplayCore('security-scanner', scanner.strategies, reports), FIXTURE);
   });
 });
 

@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { calculateReward, createRandom } from '@qe-fleet/learning-core';
 import type { LearningConfig } from '@qe-fleet/learning-core';
 import { SwarmMemoryManager } from '@qe-fleet/memory';
@@ -80,4 +81,20 @@ export async function learnOnReplays(core: ReplayCore, dir: string, options: { t
 export function shareOfLast(choices: readonly string[], strategy: string, n: number): number {
   const tail = choices.slice(-n);
   return tail.filter((c) => c === strategy).length / tail.length;
+}
+
+/**
+ * The learning test of an agent: 60 replayed tasks through BaseAgent (seed 7), then the exploiting
+ * choice is the best-measuring strategy (or one tied with it), the contenders ran more often than a
+ * uniform pick would, and the worst strategy less than they did over the last 30 tasks.
+ */
+export async function expectLearningConverges(core: ReplayCore, dir: string): Promise<ConvergenceRun> {
+  const run = await learnOnReplays(core, dir, { tasks: 60, seed: 7, timeout: 60_000 });
+  const why = `rewards ${JSON.stringify([...run.rewards])}, choices ${run.choices.join(' ')}`;
+  const shareOfContenders = (n: number): number => run.contenders.reduce((sum, c) => sum + shareOfLast(run.choices, c, n), 0);
+  expect(run.contenders, why).toContain(run.recommended);
+  expect(shareOfContenders(60), why).toBeGreaterThan(run.contenders.length / core.strategies.length);
+  const worst = [...run.rewards].reduce((a, b) => (b[1] < a[1] ? b : a))[0];
+  expect(shareOfLast(run.choices, worst, 30), why).toBeLessThan(shareOfContenders(30));
+  return run;
 }
