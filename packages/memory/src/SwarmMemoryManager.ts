@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { and, asc, avg, desc, eq, gt, gte, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, avg, desc, eq, getTableName, gt, gte, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { AccessControl, type AccessGrants, type AccessTarget } from './AccessControl.js';
 import { decodeNullable, decodeValue, encodeValue } from './codec.js';
 import { createMemoryBus } from './createMemoryBus.js';
@@ -524,6 +524,39 @@ export class SwarmMemoryManager {
     }
   }
 
+  /** The first row of `table` matching `where` (Drizzle; the typed tables are not hot paths). */
+  #one<T extends SQLiteTable>(context: string, table: T, where: SQL | undefined): T['$inferSelect'] | undefined {
+    const { orm } = this.#db();
+    return this.#run(context, () => orm.select().from(table as SQLiteTable).where(where).get()) as T['$inferSelect'] | undefined;
+  }
+
+  /** The rows of `table` matching `where`, in `order`, at most `limit` (-1: all). */
+  #many<T extends SQLiteTable>(context: string, table: T, where: SQL | undefined, order: SQL[], limit = -1): T['$inferSelect'][] {
+    const { orm } = this.#db();
+    return this.#run(context, () =>
+      orm
+        .select()
+        .from(table as SQLiteTable)
+        .where(where)
+        .orderBy(...order)
+        .limit(limit)
+        .all(),
+    ) as T['$inferSelect'][];
+  }
+
+  /** Applies `set` to the rows matching `where`; throws NOT_FOUND (with `missing`) if there are none. */
+  #update<T extends SQLiteTable>(table: T, set: Partial<T['$inferInsert']>, where: SQL | undefined, missing: string): void {
+    const { orm } = this.#db();
+    const changes = this.#run(`update of ${getTableName(table)} failed`, () =>
+      orm
+        .update(table as SQLiteTable)
+        .set(set as Record<string, unknown>)
+        .where(where)
+        .run(),
+    ).changes;
+    if (changes === 0) fail('NOT_FOUND', missing);
+  }
+
   // ---------------------------------------------------------------- key-value (memory_entries)
 
   /**
@@ -790,16 +823,9 @@ export class SwarmMemoryManager {
 
   /** Live hints whose key matches `pattern` (`%`, `_`), in key order. */
   readHints<T = unknown>(pattern: string): Hint<T>[] {
-    const { orm } = this.#db();
     checkKey(pattern, 'pattern');
-    const rows = this.#run('readHints failed', () =>
-      orm
-        .select()
-        .from(hints)
-        .where(and(sql`${hints.key} GLOB ${likeToGlob(pattern)}`, live(hints.expiresAt, this.#clock())))
-        .orderBy(asc(hints.key))
-        .all(),
-    );
+    const where = and(sql`${hints.key} GLOB ${likeToGlob(pattern)}`, live(hints.expiresAt, this.#clock()));
+    const rows = this.#many('readHints failed', hints, where, [asc(hints.key)]);
     return rows.map((row) => ({ ...row, value: decodeValue(row.value) as T }));
   }
 
@@ -894,14 +920,8 @@ export class SwarmMemoryManager {
 
   /** The live pattern with this text, or `null`. */
   getPattern(pattern: string): PatternRecord | null {
-    const { orm } = this.#db();
-    const row = this.#run('getPattern failed', () =>
-      orm
-        .select()
-        .from(patterns)
-        .where(and(eq(patterns.pattern, checkText(pattern, 'pattern')), live(patterns.expiresAt, this.#clock())))
-        .get(),
-    );
+    const where = and(eq(patterns.pattern, checkText(pattern, 'pattern')), live(patterns.expiresAt, this.#clock()));
+    const row = this.#one('getPattern failed', patterns, where);
     return row ? toPattern(row) : null;
   }
 
@@ -928,19 +948,11 @@ export class SwarmMemoryManager {
 
   /** Live patterns with confidence >= `min`, most confident first. */
   queryPatternsByConfidence(min: number, options?: { agentId?: string; limit?: number }): PatternRecord[] {
-    const { orm } = this.#db();
     const conditions = [gte(patterns.confidence, checkNumber(min, 'min confidence')), live(patterns.expiresAt, this.#clock())];
     if (options?.agentId !== undefined) conditions.push(eq(patterns.agentId, options.agentId));
-    const rows = this.#run('queryPatternsByConfidence failed', () =>
-      orm
-        .select()
-        .from(patterns)
-        .where(and(...conditions))
-        .orderBy(desc(patterns.confidence), asc(patterns.pattern))
-        .limit(checkLimit(options?.limit, 'limit', -1))
-        .all(),
-    );
-    return rows.map(toPattern);
+    const order = [desc(patterns.confidence), asc(patterns.pattern)];
+    const limit = checkLimit(options?.limit, 'limit', -1);
+    return this.#many('queryPatternsByConfidence failed', patterns, and(...conditions), order, limit).map(toPattern);
   }
 
   // ----------------------------------------------------------------------- performance metrics
@@ -983,17 +995,10 @@ export class SwarmMemoryManager {
 
   /** Measurements matching `query`, oldest first. */
   queryPerformanceMetrics(query: MetricQuery = {}): PerformanceMetricRecord[] {
-    const { orm } = this.#db();
     checkObject(query, 'metric query');
-    return this.#run('queryPerformanceMetrics failed', () =>
-      orm
-        .select()
-        .from(performanceMetrics)
-        .where(this.#metricConditions(query))
-        .orderBy(asc(performanceMetrics.timestamp))
-        .limit(checkLimit(query.limit, 'limit', -1))
-        .all(),
-    );
+    const order = [asc(performanceMetrics.timestamp)];
+    const limit = checkLimit(query.limit, 'limit', -1);
+    return this.#many('queryPerformanceMetrics failed', performanceMetrics, this.#metricConditions(query), order, limit);
   }
 
   /** Mean value of one metric (optionally per agent and time range), or `null` with no samples. */
@@ -1039,23 +1044,13 @@ export class SwarmMemoryManager {
 
   /** The agent with this id, or `null`. */
   getAgent<P = Record<string, unknown>>(id: string): AgentRecord<P> | null {
-    const { orm } = this.#db();
-    const row = this.#run('getAgent failed', () =>
-      orm.select().from(agentRegistry).where(eq(agentRegistry.id, checkText(id, 'agent id'))).get(),
-    );
+    const row = this.#one('getAgent failed', agentRegistry, eq(agentRegistry.id, checkText(id, 'agent id')));
     return row ? toAgent<P>(row) : null;
   }
 
   #updateAgent(id: string, set: Partial<AgentRow>): void {
-    const { orm } = this.#db();
-    const changes = this.#run('agent update failed', () =>
-      orm
-        .update(agentRegistry)
-        .set({ ...set, updatedAt: this.#clock() })
-        .where(eq(agentRegistry.id, checkText(id, 'agent id')))
-        .run().changes,
-    );
-    if (changes === 0) fail('NOT_FOUND', `no agent '${id}'`);
+    const where = eq(agentRegistry.id, checkText(id, 'agent id'));
+    this.#update(agentRegistry, { ...set, updatedAt: this.#clock() }, where, `no agent '${id}'`);
   }
 
   /** Sets an agent's lifecycle status. */
@@ -1070,15 +1065,8 @@ export class SwarmMemoryManager {
 
   /** Agents with this status, by id. */
   queryAgentsByStatus<P = Record<string, unknown>>(status: AgentStatus): AgentRecord<P>[] {
-    const { orm } = this.#db();
-    const rows = this.#run('queryAgentsByStatus failed', () =>
-      orm
-        .select()
-        .from(agentRegistry)
-        .where(eq(agentRegistry.status, checkOneOf<AgentStatus>(status, AGENT_STATUSES, 'status')))
-        .orderBy(asc(agentRegistry.id))
-        .all(),
-    );
+    const where = eq(agentRegistry.status, checkOneOf<AgentStatus>(status, AGENT_STATUSES, 'status'));
+    const rows = this.#many('queryAgentsByStatus failed', agentRegistry, where, [asc(agentRegistry.id)]);
     return rows.map((row) => toAgent<P>(row));
   }
 
@@ -1110,20 +1098,13 @@ export class SwarmMemoryManager {
 
   /** The live workflow state with this id, or `null`. */
   getWorkflowState<C = unknown>(id: string): WorkflowStateRecord<C> | null {
-    const { orm } = this.#db();
-    const row = this.#run('getWorkflowState failed', () =>
-      orm
-        .select()
-        .from(workflowState)
-        .where(and(eq(workflowState.id, checkText(id, 'workflow id')), live(workflowState.expiresAt, this.#clock())))
-        .get(),
-    );
+    const where = and(eq(workflowState.id, checkText(id, 'workflow id')), live(workflowState.expiresAt, this.#clock()));
+    const row = this.#one('getWorkflowState failed', workflowState, where);
     return row ? toWorkflow<C>(row) : null;
   }
 
   /** Updates some fields of a live workflow state; throws NOT_FOUND if there is none. */
   updateWorkflowState<C = unknown>(id: string, patch: WorkflowStatePatch<C>): void {
-    const { orm } = this.#db();
     checkObject(patch, 'patch');
     const now = this.#clock();
     const set: Partial<WorkflowRow> = { updatedAt: now };
@@ -1131,27 +1112,14 @@ export class SwarmMemoryManager {
     if (patch.status !== undefined) set.status = checkText(patch.status, 'status');
     if (patch.checkpoint !== undefined) set.checkpoint = encodeValue(patch.checkpoint, 'checkpoint');
     if (patch.sha !== undefined) set.sha = patch.sha;
-    const changes = this.#run('updateWorkflowState failed', () =>
-      orm
-        .update(workflowState)
-        .set(set)
-        .where(and(eq(workflowState.id, checkText(id, 'workflow id')), live(workflowState.expiresAt, now)))
-        .run().changes,
-    );
-    if (changes === 0) fail('NOT_FOUND', `no workflow state '${id}'`);
+    const where = and(eq(workflowState.id, checkText(id, 'workflow id')), live(workflowState.expiresAt, now));
+    this.#update(workflowState, set, where, `no workflow state '${id}'`);
   }
 
   /** Live workflow states with this status, oldest first. */
   queryWorkflowsByStatus<C = unknown>(status: string): WorkflowStateRecord<C>[] {
-    const { orm } = this.#db();
-    const rows = this.#run('queryWorkflowsByStatus failed', () =>
-      orm
-        .select()
-        .from(workflowState)
-        .where(and(eq(workflowState.status, checkText(status, 'status')), live(workflowState.expiresAt, this.#clock())))
-        .orderBy(asc(workflowState.createdAt), asc(workflowState.id))
-        .all(),
-    );
+    const where = and(eq(workflowState.status, checkText(status, 'status')), live(workflowState.expiresAt, this.#clock()));
+    const rows = this.#many('queryWorkflowsByStatus failed', workflowState, where, [asc(workflowState.createdAt), asc(workflowState.id)]);
     return rows.map((row) => toWorkflow<C>(row));
   }
 
@@ -1206,28 +1174,15 @@ export class SwarmMemoryManager {
 
   /** The live proposal with this id, or `null`. */
   getConsensusState<D = unknown>(id: string): ConsensusRecord<D> | null {
-    const { orm } = this.#db();
-    const row = this.#run('getConsensusState failed', () =>
-      orm
-        .select()
-        .from(consensusState)
-        .where(and(eq(consensusState.id, checkText(id, 'proposal id')), live(consensusState.expiresAt, this.#clock())))
-        .get(),
-    );
+    const where = and(eq(consensusState.id, checkText(id, 'proposal id')), live(consensusState.expiresAt, this.#clock()));
+    const row = this.#one('getConsensusState failed', consensusState, where);
     return row ? toConsensus<D>(row) : null;
   }
 
   /** Live proposals with this status, oldest first. */
   queryConsensusByStatus<D = unknown>(status: ConsensusRecord['status']): ConsensusRecord<D>[] {
-    const { orm } = this.#db();
-    const rows = this.#run('queryConsensusByStatus failed', () =>
-      orm
-        .select()
-        .from(consensusState)
-        .where(and(eq(consensusState.status, checkText(status, 'status')), live(consensusState.expiresAt, this.#clock())))
-        .orderBy(asc(consensusState.createdAt), asc(consensusState.id))
-        .all(),
-    );
+    const where = and(eq(consensusState.status, checkText(status, 'status')), live(consensusState.expiresAt, this.#clock()));
+    const rows = this.#many('queryConsensusByStatus failed', consensusState, where, [asc(consensusState.createdAt), asc(consensusState.id)]);
     return rows.map((row) => toConsensus<D>(row));
   }
 
@@ -1256,14 +1211,8 @@ export class SwarmMemoryManager {
 
   /** The live artifact with this id, or `null`. */
   getArtifact(id: string): ArtifactRecord | null {
-    const { orm } = this.#db();
-    const row = this.#run('getArtifact failed', () =>
-      orm
-        .select()
-        .from(artifacts)
-        .where(and(eq(artifacts.id, checkText(id, 'artifact id')), live(artifacts.expiresAt, this.#clock())))
-        .get(),
-    );
+    const where = and(eq(artifacts.id, checkText(id, 'artifact id')), live(artifacts.expiresAt, this.#clock()));
+    const row = this.#one('getArtifact failed', artifacts, where);
     return row ? toArtifact(row) : null;
   }
 
@@ -1279,15 +1228,8 @@ export class SwarmMemoryManager {
   }
 
   #queryArtifacts(condition: SQL): ArtifactRecord[] {
-    const { orm } = this.#db();
-    const rows = this.#run('artifact query failed', () =>
-      orm
-        .select()
-        .from(artifacts)
-        .where(and(condition, live(artifacts.expiresAt, this.#clock())))
-        .orderBy(asc(artifacts.createdAt), asc(artifacts.id))
-        .all(),
-    );
+    const where = and(condition, live(artifacts.expiresAt, this.#clock()));
+    const rows = this.#many('artifact query failed', artifacts, where, [asc(artifacts.createdAt), asc(artifacts.id)]);
     return rows.map(toArtifact);
   }
 
@@ -1317,14 +1259,8 @@ export class SwarmMemoryManager {
 
   /** The live session with this id (with its checkpoints), or `null`. */
   getSession<S = unknown>(id: string): SessionRecord<S> | null {
-    const { orm } = this.#db();
-    const row = this.#run('getSession failed', () =>
-      orm
-        .select()
-        .from(sessions)
-        .where(and(eq(sessions.id, checkText(id, 'session id')), live(sessions.expiresAt, this.#clock())))
-        .get(),
-    );
+    const where = and(eq(sessions.id, checkText(id, 'session id')), live(sessions.expiresAt, this.#clock()));
+    const row = this.#one('getSession failed', sessions, where);
     return row ? toSession<S>(row) : null;
   }
 
@@ -1355,16 +1291,9 @@ export class SwarmMemoryManager {
 
   /** Records that the session was resumed now. */
   markSessionResumed(id: string): void {
-    const { orm } = this.#db();
     const now = this.#clock();
-    const changes = this.#run('markSessionResumed failed', () =>
-      orm
-        .update(sessions)
-        .set({ lastResumed: now })
-        .where(and(eq(sessions.id, checkText(id, 'session id')), live(sessions.expiresAt, now)))
-        .run().changes,
-    );
-    if (changes === 0) fail('NOT_FOUND', `no live session '${id}'`);
+    const where = and(eq(sessions.id, checkText(id, 'session id')), live(sessions.expiresAt, now));
+    this.#update(sessions, { lastResumed: now }, where, `no live session '${id}'`);
   }
 
   // -------------------------------------------------------------------------------------- GOAP
@@ -1388,10 +1317,7 @@ export class SwarmMemoryManager {
 
   /** The goal with this id, or `null`. */
   getGoapGoal(id: string): GoapGoalRecord | null {
-    const { orm } = this.#db();
-    const row = this.#run('getGoapGoal failed', () =>
-      orm.select().from(goapGoals).where(eq(goapGoals.id, checkText(id, 'goal id'))).get(),
-    );
+    const row = this.#one('getGoapGoal failed', goapGoals, eq(goapGoals.id, checkText(id, 'goal id')));
     return row ? { ...row, conditions: decodeValue(row.conditions) as Record<string, unknown> } : null;
   }
 
@@ -1416,24 +1342,14 @@ export class SwarmMemoryManager {
 
   /** The action with this id, or `null`. */
   getGoapAction(id: string): GoapActionRecord | null {
-    const { orm } = this.#db();
-    const row = this.#run('getGoapAction failed', () =>
-      orm.select().from(goapActions).where(eq(goapActions.id, checkText(id, 'action id'))).get(),
-    );
+    const row = this.#one('getGoapAction failed', goapActions, eq(goapActions.id, checkText(id, 'action id')));
     return row ? toGoapAction(row) : null;
   }
 
   /** Actions an agent type can perform, cheapest first. */
   queryGoapActionsByAgentType(agentType: string): GoapActionRecord[] {
-    const { orm } = this.#db();
-    const rows = this.#run('queryGoapActionsByAgentType failed', () =>
-      orm
-        .select()
-        .from(goapActions)
-        .where(eq(goapActions.agentType, checkText(agentType, 'agentType')))
-        .orderBy(asc(goapActions.cost), asc(goapActions.id))
-        .all(),
-    );
+    const where = eq(goapActions.agentType, checkText(agentType, 'agentType'));
+    const rows = this.#many('queryGoapActionsByAgentType failed', goapActions, where, [asc(goapActions.cost), asc(goapActions.id)]);
     return rows.map(toGoapAction);
   }
 
@@ -1459,10 +1375,7 @@ export class SwarmMemoryManager {
 
   /** The plan with this id, or `null`. */
   getGoapPlan(id: string): GoapPlanRecord | null {
-    const { orm } = this.#db();
-    const row = this.#run('getGoapPlan failed', () =>
-      orm.select().from(goapPlans).where(eq(goapPlans.id, checkText(id, 'plan id'))).get(),
-    );
+    const row = this.#one('getGoapPlan failed', goapPlans, eq(goapPlans.id, checkText(id, 'plan id')));
     return row ? { ...row, sequence: JSON.parse(row.sequence) as string[] } : null;
   }
 
@@ -1489,11 +1402,7 @@ export class SwarmMemoryManager {
   }
 
   #updateOoda(id: string, set: Partial<OodaRow>): void {
-    const { orm } = this.#db();
-    const changes = this.#run('OODA update failed', () =>
-      orm.update(oodaCycles).set(set).where(eq(oodaCycles.id, checkText(id, 'cycle id'))).run().changes,
-    );
-    if (changes === 0) fail('NOT_FOUND', `no OODA cycle '${id}'`);
+    this.#update(oodaCycles, set, eq(oodaCycles.id, checkText(id, 'cycle id')), `no OODA cycle '${id}'`);
   }
 
   /** Moves a cycle to `phase`, storing `data` in that phase's field (observations, orientation, decision, action). */
@@ -1509,24 +1418,14 @@ export class SwarmMemoryManager {
 
   /** The cycle with this id, or `null`. */
   getOodaCycle(id: string): OodaCycleRecord | null {
-    const { orm } = this.#db();
-    const row = this.#run('getOodaCycle failed', () =>
-      orm.select().from(oodaCycles).where(eq(oodaCycles.id, checkText(id, 'cycle id'))).get(),
-    );
+    const row = this.#one('getOodaCycle failed', oodaCycles, eq(oodaCycles.id, checkText(id, 'cycle id')));
     return row ? toOoda(row) : null;
   }
 
   /** Cycles currently in `phase`, oldest first. */
   queryOodaCyclesByPhase(phase: OodaPhase): OodaCycleRecord[] {
-    const { orm } = this.#db();
-    const rows = this.#run('queryOodaCyclesByPhase failed', () =>
-      orm
-        .select()
-        .from(oodaCycles)
-        .where(eq(oodaCycles.phase, checkOneOf<OodaPhase>(phase, OODA_PHASES, 'phase')))
-        .orderBy(asc(oodaCycles.timestamp), asc(oodaCycles.id))
-        .all(),
-    );
+    const where = eq(oodaCycles.phase, checkOneOf<OodaPhase>(phase, OODA_PHASES, 'phase'));
+    const rows = this.#many('queryOodaCyclesByPhase failed', oodaCycles, where, [asc(oodaCycles.timestamp), asc(oodaCycles.id)]);
     return rows.map(toOoda);
   }
 
