@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy } from './AgentCore.js';
 import { AgentError } from './AgentError.js';
+import { dedupeFindings } from './Finding.js';
 import type { Finding } from './Finding.js';
 import { findDuplicates } from './findDuplicates.js';
 import type { FindDuplicatesOptions } from './findDuplicates.js';
@@ -189,10 +190,7 @@ export class CodeReviewer implements AgentCore {
       }
       findings.push(...regions.values());
       if (config.promiseHeuristic) {
-        // Where the type-aware rule already reported a call, the heuristic adds nothing.
-        const flagged = new Set(findings.map((f) => (f.kind === 'unawaited-promise' && 'file' in f.location ? `${f.location.file}:${f.location.line}` : '')));
         for (const call of findUnawaitedCalls(sources)) {
-          if (flagged.has(`${call.file}:${call.line}`)) continue;
           findings.push({
             kind: 'unawaited-promise',
             severity: 'medium',
@@ -209,7 +207,7 @@ export class CodeReviewer implements AgentCore {
       agentId: this.id,
       strategy: strategy.name,
       target: target.dir,
-      findings,
+      findings: dedupeFindings(findings),
       durationMs: this.#now() - started,
       coverage: files.length / all.length,
       notes,

@@ -58,3 +58,32 @@ export interface Finding {
 export function isDefectKind(value: unknown): value is DefectKind {
   return typeof value === 'string' && (DEFECT_KINDS as readonly string[]).includes(value);
 }
+
+function locationKey(location: FindingLocation): string {
+  if ('file' in location) return `file:${location.file}:${location.line}`;
+  if ('route' in location) return `route:${location.route}`;
+  if ('page' in location) return `page:${location.page}:${location.selector ?? ''}`;
+  if ('package' in location) return `package:${location.package}@${location.version ?? ''}`;
+  return `test:${location.test}:${location.name ?? ''}`;
+}
+
+/**
+ * One finding per kind and place: when several rules report the same kind at the same spot, the
+ * most confident finding stays and the others' rules are named in its evidence. Agents that run
+ * overlapping checks (a type-aware rule and its syntactic stand-in, a plugin rule and an AST rule)
+ * report a defect once.
+ */
+export function dedupeFindings(findings: readonly Finding[]): Finding[] {
+  const byPlace = new Map<string, Finding>();
+  for (const finding of findings) {
+    const key = `${finding.kind}|${locationKey(finding.location)}`;
+    const kept = byPlace.get(key);
+    if (kept === undefined) {
+      byPlace.set(key, finding);
+      continue;
+    }
+    const [winner, other] = finding.confidence > kept.confidence ? [finding, kept] : [kept, finding];
+    byPlace.set(key, { ...winner, evidence: `${winner.evidence} (also ${other.rule ?? 'another check'})` });
+  }
+  return [...byPlace.values()];
+}

@@ -9,6 +9,7 @@ import { AgentError } from './AgentError.js';
 import { loadAdvisories, matchAdvisories, readLockedPackages } from './checkDependencies.js';
 import { withService } from './FixtureService.js';
 import type { FixtureServiceOptions } from './FixtureService.js';
+import { dedupeFindings } from './Finding.js';
 import type { Finding, Severity } from './Finding.js';
 import { findSecrets } from './findSecrets.js';
 import { findSecuritySinks } from './findSecuritySinks.js';
@@ -133,7 +134,7 @@ export class SecurityScanner implements AgentCore {
     // dependencies, the running service): a scan that skipped one cannot vouch for it.
     const surfaces = [code.length > 0, text.length > 0, config.dependencies, config.live];
     const coverage = surfaces.filter(Boolean).length / surfaces.length;
-    return { agentId: this.id, strategy: strategy.name, target: target.dir, findings, durationMs: this.#now() - started, coverage, notes };
+    return { agentId: this.id, strategy: strategy.name, target: target.dir, findings: dedupeFindings(findings), durationMs: this.#now() - started, coverage, notes };
   }
 
   async #dependencies(target: Target, notes: string[]): Promise<Finding[]> {

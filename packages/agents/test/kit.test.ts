@@ -7,6 +7,7 @@ import {
   AgentError,
   FixtureService,
   assertLoopback,
+  dedupeFindings,
   listSourceFiles,
   loopbackFetch,
   openTarget,
@@ -81,6 +82,13 @@ describe('scoreFindings', () => {
     expect(score.recall).toBe(0);
     expect(score.f1).toBe(0);
     expect(score.missed.map((d) => d.id)).toEqual(['D1', 'D2', 'D3']);
+  });
+  it('dedupeFindings keeps the most confident finding per kind and place and names the others', () => {
+    const typed = { ...finding('unawaited-promise', { file: 'a.ts', line: 3 }), confidence: 0.9, rule: 'typed', evidence: 'e' };
+    const guessed = { ...finding('unawaited-promise', { file: 'a.ts', line: 3 }), confidence: 0.6, rule: 'guess' };
+    const elsewhere = finding('unawaited-promise', { file: 'a.ts', line: 4 });
+    const otherKind = finding('logic-bug', { file: 'a.ts', line: 3 });
+    expect(dedupeFindings([guessed, typed, elsewhere, otherKind])).toEqual([{ ...typed, evidence: 'e (also guess)' }, elsewhere, otherKind]);
   });
   it('rejects a malformed catalogue naming the entry', () => {
     expect(() => parseCatalogue({ defects: [{ id: 'X', kind: 'nope', severity: 'low', agents: [], location: { file: 'a', line: 1 } }] })).toThrow(/defects\[0\].*unknown kind/);
