@@ -1,4 +1,4 @@
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
@@ -152,6 +152,23 @@ describe('open failures', () => {
     expect(() => reader.transaction(() => reader.store('k', 2))).toThrow(expect.objectContaining({ code: 'DATABASE_READONLY' }));
     expect(reader.retrieve('k')).toBe(1);
     reader.close();
+  });
+
+  // Root ignores file modes, so this runs only as an ordinary user.
+  it.skipIf(process.getuid?.() === 0)('a file without write permission gives a MemoryError, not a stack trace', () => {
+    const path = tmp.file('locked.db');
+    open(path).close();
+    chmodSync(path, 0o444);
+    let error: unknown;
+    try {
+      const memory = open(path);
+      memory.store('k', 1);
+      memory.close();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(MemoryError);
+    expect(['DATABASE_READONLY', 'DATABASE_OPEN_FAILED']).toContain((error as MemoryError).code);
   });
 
   it('a read-only open of a missing file gives DATABASE_OPEN_FAILED', () => {
