@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SwarmMemoryManager } from '@qe-fleet/memory';
@@ -130,6 +130,8 @@ rmSync(dir, { recursive: true, force: true });
 
 const fmt = (n: number) => n.toFixed(1).padStart(8);
 console.log(`\n@qe-fleet/memory hot paths, file DB (WAL, synchronous=NORMAL), ${ITERATIONS} timed calls each, µs`);
+// Tail latencies are only meaningful on an idle machine; print how busy this one was.
+console.log(`machine: ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1/5/15 min)`);
 console.log(`${'operation'.padEnd(16)}${'p50'.padStart(8)}${'p99'.padStart(8)} | ${'raw p50'.padStart(8)}${'raw p99'.padStart(8)} | ${'p50 ×'.padStart(7)}${'p99 ×'.padStart(7)}`);
 for (const { op, memory: m, raw: b } of results) {
   console.log(`${op.padEnd(16)}${fmt(m[0])}${fmt(m[1])} | ${fmt(b[0])}${fmt(b[1])} | ${(m[0] / b[0]).toFixed(2).padStart(7)}${(m[1] / b[1]).toFixed(2).padStart(7)}`);
@@ -142,10 +144,13 @@ const targets: Array<[string, number, string, number]> = [
   ['retrieve p50 ≤ 1.5× raw', get('retrieve').memory[0] / get('retrieve').raw[0], '×', 1.5],
 ];
 console.log('');
-let failed = false;
+let passed = 0;
 for (const [name, actual, unit, limit] of targets) {
   const ok = actual <= limit;
-  failed ||= !ok;
+  if (ok) passed++;
   console.log(`${ok ? 'PASS' : 'FAIL'}  ${name.padEnd(26)} measured ${actual.toFixed(2)} ${unit}`);
 }
-if (failed) process.exitCode = 1;
+// A report, not a gate (house rule: speed is judged from figures, never by a failing command on a
+// shared machine); set BENCH_STRICT=1 to make a missed target fail the run.
+console.log(`${passed}/${targets.length} targets met`);
+if (passed < targets.length && process.env.BENCH_STRICT === '1') process.exitCode = 1;
