@@ -10,6 +10,12 @@ import type { AlgorithmName, ArmContext, ArmEstimate, RandomSource } from './typ
  */
 const BACKOFF_TRIALS = 20;
 
+/** Variance of a [0, 1] reward nothing is known about (the largest it can be). */
+const NO_DATA_VARIANCE = 0.25;
+
+/** Pseudo-observations at `NO_DATA_VARIANCE` that a task type's measured reward variance starts from. */
+const VARIANCE_PRIOR_WEIGHT = 2;
+
 /** How old evidence fades. */
 export type Forgetting = { kind: 'none' } | { kind: 'discount'; factor: number } | { kind: 'window'; size: number };
 
@@ -35,7 +41,10 @@ function* entries(window: Window): Generator<[number, number]> {
  * exactly once (no replay: replaying would count an experience twice in the sufficient statistics).
  *
  * - `ucb1`: mean + sqrt(2 ln N / n).
- * - `thompson-sampling`: draws N(mean, 0.25 / (n + 1)) per arm (0.25 bounds a [0, 1] reward's variance).
+ * - `thompson-sampling`: draws N(mean, v / (n + 1)) per arm, v the reward variance of that strategy
+ *   measured over its task type (sum of squares kept in the type row), shrunk towards 0.25 (the
+ *   largest a [0, 1] reward can have) by 2 pseudo-observations: a posterior as wide as the rewards
+ *   really scatter, not as wide as they could.
  * - `discounted-thompson`: before each update a row's statistics are multiplied by `banditDiscount`.
  * - `sliding-window-ucb`: the task-type row counts only its last `slidingWindowSize` tasks; state
  *   rows (too many to window each) fade by 1 - 1 / size per update, the same effective memory.
@@ -47,6 +56,8 @@ export class BanditLearner extends TabularAlgorithm {
   readonly #rule: 'ucb' | 'thompson';
   readonly #forgetting: Forgetting;
   #windows = new Map<number, Window>();
+  /** Thompson only: per task-type row, the (forgotten alike) sum of squared rewards per arm. */
+  #squares = new Map<number, Float64Array>();
 
   constructor(
     name: AlgorithmName,
@@ -61,9 +72,11 @@ export class BanditLearner extends TabularAlgorithm {
     this.#forgetting = forgetting;
   }
 
-  select(_ctx: ArmContext, estimates: readonly ArmEstimate[]): number {
+  select(ctx: ArmContext, estimates: readonly ArmEstimate[], _epsilon: number): number {
     if (this.#rule === 'thompson') {
-      return this.argmax(estimates.map((e) => e.mean + (0.5 / Math.sqrt(e.trials + 1)) * standardNormal(this.random)));
+      return this.argmax(
+        estimates.map((e, i) => e.mean + Math.sqrt(this.#variance(ctx.type, i) / (e.trials + 1)) * standardNormal(this.random)),
+      );
     }
     const untried = estimates.flatMap((e, i) => (e.trials > 0 ? [] : [i]));
     if (untried.length > 0) return untried[Math.floor(this.random() * untried.length)]!;
@@ -87,7 +100,7 @@ export class BanditLearner extends TabularAlgorithm {
     });
   }
 
-  update(ctx: ArmContext, arm: number, reward: number): boolean {
+  update(ctx: ArmContext, arm: number, reward: number, _next: ArmContext | null): boolean {
     this.#add(ctx.state, arm, reward, false);
     this.#add(ctx.type, arm, reward, true);
     return true;
@@ -97,9 +110,26 @@ export class BanditLearner extends TabularAlgorithm {
     // Bandit estimates do not bootstrap from a next state.
   }
 
+  /** Measured reward variance of an arm over its task type, shrunk towards the no-data bound. */
+  #variance(type: number, arm: number): number {
+    const row = this.table.find(type);
+    const squares = this.#squares.get(type);
+    if (row < 0 || squares === undefined) return NO_DATA_VARIANCE;
+    const n = this.table.get(row, 2 * arm);
+    const sum = this.table.get(row, 2 * arm + 1);
+    const deviations = n > 0 ? Math.max(0, squares[arm]! - (sum * sum) / n) : 0;
+    return (deviations + VARIANCE_PRIOR_WEIGHT * NO_DATA_VARIANCE) / (Math.max(0, n - 1) + VARIANCE_PRIOR_WEIGHT);
+  }
+
   #add(code: number, arm: number, reward: number, typeLevel: boolean): void {
     const row = this.table.ensure(code);
     const forgetting = this.#forgetting;
+    if (typeLevel && this.#rule === 'thompson') {
+      let squares = this.#squares.get(code);
+      if (squares === undefined) this.#squares.set(code, (squares = new Float64Array(this.arms.length)));
+      if (forgetting.kind === 'discount') for (let i = 0; i < squares.length; i++) squares[i] = squares[i]! * forgetting.factor;
+      squares[arm] = squares[arm]! + reward * reward;
+    }
     if (forgetting.kind === 'window' && typeLevel) {
       const window = this.#window(code, forgetting.size);
       const at = (window.start + window.length) % forgetting.size;
@@ -134,14 +164,30 @@ export class BanditLearner extends TabularAlgorithm {
     }
   }
 
-  override serializeRow(code: number): SerializedRow & { window?: Array<[string, number]> } {
+  override serializeRow(code: number): SerializedRow & { window?: Array<[string, number]>; squares?: Record<string, number> } {
     const window = this.#windows.get(code);
-    const row = super.serializeRow(code);
-    return window === undefined ? row : { ...row, window: [...entries(window)].map(([arm, r]) => [this.arms[arm]!, r]) };
+    const squares = this.#squares.get(code);
+    const row: SerializedRow & { window?: Array<[string, number]>; squares?: Record<string, number> } = super.serializeRow(code);
+    if (window !== undefined) row.window = [...entries(window)].map(([arm, r]) => [this.arms[arm]!, r]);
+    if (squares !== undefined) row.squares = Object.fromEntries(this.arms.map((name, i) => [name, squares[i]!]));
+    return row;
   }
 
   override restoreRow(code: number, value: unknown): void {
     super.restoreRow(code, value);
+    const squares = (value as { squares?: unknown }).squares;
+    if (squares !== undefined) {
+      if (squares === null || typeof squares !== 'object' || this.#rule !== 'thompson') {
+        throw new LearningError('INVALID_STATE', `model row ${code} has bad squares`);
+      }
+      const restored = new Float64Array(this.arms.length);
+      this.arms.forEach((name, i) => {
+        const x = (squares as Record<string, unknown>)[name] ?? 0;
+        if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) throw new LearningError('INVALID_STATE', `model row ${code} has bad squares`);
+        restored[i] = x;
+      });
+      this.#squares.set(code, restored);
+    }
     const window = (value as { window?: unknown }).window;
     if (window === undefined) return;
     if (!Array.isArray(window) || this.#forgetting.kind !== 'window') {
@@ -167,5 +213,6 @@ export class BanditLearner extends TabularAlgorithm {
   override clear(): void {
     super.clear();
     this.#windows.clear();
+    this.#squares.clear();
   }
 }

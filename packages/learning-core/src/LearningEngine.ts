@@ -44,7 +44,7 @@ const PATTERN_TTL = 7 * 24 * 3600;
 /** Row codes: task type index x stride + feature code (TYPE_LEVEL for the whole type). */
 const TYPE_STRIDE = FEATURE_COUNT + 1;
 /** Most pseudo-trials imported patterns may lend one strategy of one task type. */
-const IMPORT_WEIGHT_CAP = 10;
+const IMPORT_WEIGHT_CAP = 50;
 /** Tasks in the baseline and the recent window `improvementRate` compares. */
 const REWARD_WINDOW = 50;
 /** Occurrences after which a failure pattern is announced as recurring. */
@@ -323,16 +323,18 @@ export class LearningEngine {
 
   /**
    * Takes another agent's pattern as prior evidence: its mean reward counts for that task type and
-   * strategy as up to 10 pseudo-trials (over all sources), so it steers choices until the agent's
-   * own data outweigh it. Re-importing replaces the earlier import from that source (no double
-   * counting). Returns false (and stores nothing) for the agent's own patterns, unknown strategies,
-   * and patterns whose recomputed confidence is below `patternConfidenceThreshold`.
+   * strategy as its trials, up to 50 pseudo-trials over all sources, so it steers choices until the
+   * agent's own data outweigh it. Bad strategies are evidence too: any pattern with at least
+   * `minPatternTrials` trials is taken (`patternConfidenceThreshold` is for what agents advertise).
+   * Re-importing replaces the earlier import from that source (no double counting). Returns false
+   * (and stores nothing) for the agent's own patterns, unknown strategies, too few trials and
+   * unchanged evidence.
    */
   importPattern(pattern: LearnedPattern): boolean {
     this.#ready();
     const p = validatePattern(pattern);
     const confidence = this.#confidence(p.successes, p.trials);
-    if (p.source === this.agentId || !this.#armIndex.has(p.strategy) || confidence < this.#config.patternConfidenceThreshold) {
+    if (p.source === this.agentId || !this.#armIndex.has(p.strategy) || p.trials < this.#config.minPatternTrials) {
       return false;
     }
     const id = `${p.source}>${p.taskType}:${p.strategy}`;

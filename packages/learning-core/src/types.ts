@@ -32,7 +32,7 @@ export interface LearningConfig {
   replayBufferSize: number;
   /** Trials a pattern needs before its confidence counts. */
   minPatternTrials: number;
-  /** Confidence (Wilson lower bound) a pattern needs to be shared/imported (seed: 0.8). */
+  /** Confidence (Wilson lower bound) a pattern needs to be shared as a recommendation (seed: 0.8). */
   patternConfidenceThreshold: number;
   /**
    * Forgetting factor of `discounted-thompson` (0 < d <= 1): every update of a statistics row first

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALGORITHMS, createRandom, type AlgorithmName, type LearningConfig } from '@qe-fleet/learning-core';
+import { ALGORITHMS, BanditLearner, createRandom, type AlgorithmName, type LearningConfig } from '@qe-fleet/learning-core';
 import { openEngine, openMemory, runTasks } from './engineHelpers.js';
 
 const CONFIGS: Array<[AlgorithmName, Partial<LearningConfig>]> = [
@@ -98,5 +98,32 @@ describe('epsilon-greedy (q-learning)', () => {
     engine.setEnabled(false);
     const state = engine.extractTaskState({ id: 'x', type: 'unit-test' });
     for (let i = 0; i < 100; i++) expect(engine.selectStrategy(state).explored).toBe(false);
+  });
+});
+
+describe('Thompson sampling posterior width', () => {
+  it('follows the measured reward variance of the task type, not the [0, 1] bound', () => {
+    const learner = new BanditLearner('thompson-sampling', ['a', 'b'], createRandom(5), 'thompson', { kind: 'none' });
+    const ctx = { state: 1, type: 1600 };
+    for (let i = 0; i < 50; i++) {
+      learner.update(ctx, 0, 0.8, null);
+      learner.update(ctx, 1, 0.7, null);
+    }
+    const estimates = learner.estimates(ctx);
+    let picksOfWorse = 0;
+    for (let i = 0; i < 2000; i++) if (learner.select(ctx, estimates, 0) === 1) picksOfWorse++;
+    // With a posterior as wide as the bound (sd 0.5 / sqrt(n)) the worse arm would be drawn ~10 % of the time.
+    expect(picksOfWorse / 2000).toBeLessThan(0.01);
+
+    const noisy = new BanditLearner('thompson-sampling', ['a', 'b'], createRandom(5), 'thompson', { kind: 'none' });
+    for (let i = 0; i < 50; i++) {
+      noisy.update(ctx, 0, i % 4 === 0 ? 0 : 1, null); // mean 0.74, sd 0.44
+      noisy.update(ctx, 1, i % 10 < 7 ? 1 : 0, null); // mean 0.70, sd 0.46
+    }
+    const noisyEstimates = noisy.estimates(ctx);
+    let noisyPicks = 0;
+    for (let i = 0; i < 2000; i++) if (noisy.select(ctx, noisyEstimates, 0) === 1) noisyPicks++;
+    // Scattered rewards keep the posterior wide enough to go on checking the other arm.
+    expect(noisyPicks / 2000).toBeGreaterThan(0.1);
   });
 });

@@ -107,6 +107,14 @@ describe('importPattern', () => {
     expect(engine.getPatterns().find((p) => p.source === 'agent-2')).toMatchObject({ strategy: 'medium', trials: 200 });
   });
 
+  it('takes evidence that a strategy is poor, too', () => {
+    const engine = openEngine(openMemory());
+    const state = engine.extractTaskState(task(0));
+    expect(engine.recommendStrategy(state).strategy).toBe('slow');
+    expect(engine.importPattern(shared({ strategy: 'slow', successes: 5, trials: 60, averageReward: 0.15 }))).toBe(true);
+    expect(engine.recommendStrategy(state).strategy).not.toBe('slow');
+  });
+
   it('counts a pattern imported twice once, and its weight is bounded so own data win', () => {
     const memory = openMemory();
     const engine = openEngine(memory);
@@ -129,11 +137,11 @@ describe('importPattern', () => {
     expect(engine.recommendStrategy(state).strategy).toBe('best');
   });
 
-  it('refuses own, unknown-strategy and low-confidence patterns, and rejects malformed ones', () => {
+  it('refuses own, unknown-strategy and too-small patterns, and rejects malformed ones', () => {
     const engine = openEngine(openMemory());
     expect(engine.importPattern(shared({ source: 'agent-1' }))).toBe(false);
     expect(engine.importPattern(shared({ strategy: 'warp-drive' }))).toBe(false);
-    expect(engine.importPattern(shared({ successes: 6, trials: 10 }))).toBe(false);
+    expect(engine.importPattern(shared({ successes: 6, trials: 9 }))).toBe(false);
     expect(engine.getPatterns()).toHaveLength(0);
     expect(() => engine.importPattern(shared({ successes: 300, trials: 200 }))).toThrow(LearningError);
     expect(() => engine.importPattern(shared({ averageReward: Number.NaN }))).toThrow(/bad pattern/);
