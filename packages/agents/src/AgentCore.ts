@@ -1,3 +1,4 @@
+import { AgentError } from './AgentError.js';
 import type { CatalogueScore } from './Catalogue.js';
 import type { Finding } from './Finding.js';
 import type { Target } from './Target.js';
@@ -39,4 +40,11 @@ export interface AgentCore {
   readonly id: string;
   readonly strategies: readonly AgentStrategy<unknown>[];
   run(target: Target, strategy: string, options?: AgentRunOptions): Promise<AgentReport>;
+}
+
+/** The strategy `name` of a core; AgentError UNKNOWN_STRATEGY naming the ones it has otherwise. */
+export function findStrategy<C>(core: { readonly id: string; readonly strategies: readonly AgentStrategy<C>[] }, name: string): AgentStrategy<C> {
+  const strategy = core.strategies.find((s) => s.name === name);
+  if (strategy === undefined) throw new AgentError('UNKNOWN_STRATEGY', `${core.id} has no strategy "${name}" (has ${core.strategies.map((s) => s.name).join(', ')})`);
+  return strategy;
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
+import { findStrategy } from './AgentCore.js';
 import type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy } from './AgentCore.js';
 import { AgentError } from './AgentError.js';
 import { withService } from './FixtureService.js';
@@ -161,8 +162,7 @@ export class ApiTesterCore implements AgentCore {
   async run(target: Target, strategyName: string, options: AgentRunOptions = {}): Promise<ApiTesterReport> {
     const now = this.#options.now ?? Date.now;
     const started = now();
-    const strategy = this.strategies.find((s) => s.name === strategyName);
-    if (!strategy) throw new AgentError('UNKNOWN_STRATEGY', `api-tester has no strategy "${strategyName}"`);
+    const strategy = findStrategy(this, strategyName);
     const { file, operations } = await loadOperations(target.dir);
     const ajv = new Ajv({ strict: false, allErrors: true });
     addFormats(ajv);

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { findStrategy } from './AgentCore.js';
 import type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy } from './AgentCore.js';
 import { loadOperations } from './ApiTesterCore.js';
 import type { ApiOperation } from './ApiTesterCore.js';
@@ -158,8 +159,7 @@ export class PerformanceTesterCore implements AgentCore {
   async run(target: Target, strategyName: string, options: AgentRunOptions = {}): Promise<PerformanceTesterReport> {
     const now = this.#options.now ?? Date.now;
     const started = now();
-    const strategy = this.strategies.find((s) => s.name === strategyName);
-    if (!strategy) throw new AgentError('UNKNOWN_STRATEGY', `performance-tester has no strategy "${strategyName}"`);
+    const strategy = findStrategy(this, strategyName);
     const config = strategy.config;
     const sources = (await listSourceFiles(target.dir, { roots: ['src'], extensions: ['.ts', '.mts'] })).filter((f) => !/\.(test|spec)\.m?ts$/.test(f));
     const functions = sources.length === 0 ? [] : extractExports(target.dir, sources.map((f) => join(target.dir, f))).functions.filter((f) => f.pure && f.params.some((p) => !p.optional && isSized(p.type)));

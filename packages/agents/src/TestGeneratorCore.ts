@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
+import { findStrategy } from './AgentCore.js';
 import type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy } from './AgentCore.js';
 import { AgentError } from './AgentError.js';
 import { loadOperations } from './ApiTesterCore.js';
@@ -115,8 +116,7 @@ export class TestGeneratorCore implements AgentCore {
   async run(target: Target, strategyName: string, options: AgentRunOptions = {}): Promise<TestGeneratorReport> {
     const now = this.#options.now ?? Date.now;
     const started = now();
-    const strategy = this.strategies.find((s) => s.name === strategyName);
-    if (!strategy) throw new AgentError('UNKNOWN_STRATEGY', `test-generator has no strategy "${strategyName}"`);
+    const strategy = findStrategy(this, strategyName);
     const { config } = strategy;
     const notes: string[] = [];
     const sources = (await listSourceFiles(target.dir, { roots: ['src'], extensions: ['.ts', '.mts'] })).filter((f) => !/\.(test|spec)\.m?ts$/.test(f));

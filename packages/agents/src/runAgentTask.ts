@@ -1,4 +1,4 @@
-import { AgentError } from './AgentError.js';
+import { findStrategy } from './AgentCore.js';
 import type { AgentCore, AgentRunOptions } from './AgentCore.js';
 import { scoreFindings } from './Catalogue.js';
 import { openTarget } from './Target.js';
@@ -21,9 +21,7 @@ export async function runAgentTask(core: AgentCore, spec: TargetSpec, strategy: 
   const now = options.now ?? Date.now;
   const started = now();
   try {
-    if (!core.strategies.some((s) => s.name === strategy)) {
-      throw new AgentError('UNKNOWN_STRATEGY', `${core.id} has no strategy "${strategy}" (has ${core.strategies.map((s) => s.name).join(', ')})`);
-    }
+    findStrategy(core, strategy);
     const target = await openTarget(spec);
     const report = await core.run(target, strategy, options.signal === undefined ? {} : { signal: options.signal });
     const scored = target.catalogue === undefined ? report : { ...report, score: scoreFindings(report.findings, target.catalogue, core.id) };

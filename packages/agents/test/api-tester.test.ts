@@ -1,30 +1,27 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiTesterCore, INDEPENDENT_RUNS_LEARNING, SchemaSampler, openTarget, responseProblems, runAgentTask, scoreFindings } from '@qe-fleet/agents';
+import { ApiTesterCore, INDEPENDENT_RUNS_LEARNING, SchemaSampler, responseProblems, runAgentTask } from '@qe-fleet/agents';
 import type { ApiTesterReport, CatalogueScore, SchemaObject, Target } from '@qe-fleet/agents';
 import { ReplayCore, learnOnReplays, shareOfLast } from './support/learning.js';
+import { FIXTURE, expectBestStrategyFindsCatalogue, measureStrategies } from './support/fixture.js';
+import { writeProject } from './support/writeProject.js';
 
-const FIXTURE = fileURLToPath(new URL('../../../fixtures/sample-target', import.meta.url));
 // The machine is shared: give the fixture service time to start under load.
 const tester = new ApiTesterCore({ service: { startupTimeoutMs: 60_000 } });
-const reports = new Map<string, ApiTesterReport>();
-const scores = new Map<string, CatalogueScore>();
+let reports: Map<string, ApiTesterReport>;
+let scores: Map<string, CatalogueScore>;
 let target: Target;
 let tmp: string;
 
 // Every strategy runs for real once against the fixture service; the tests below share the reports.
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'qe-api-'));
-  target = await openTarget({ dir: FIXTURE });
-  for (const { name } of tester.strategies) {
-    const report = await tester.run(target, name);
-    reports.set(name, report);
-    scores.set(name, scoreFindings(report.findings, target.catalogue!, 'api-tester'));
-  }
+  const measured = await measureStrategies(tester);
+  ({ target, scores } = measured);
+  reports = measured.reports as Map<string, ApiTesterReport>;
 }, 300_000);
 afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
@@ -32,9 +29,7 @@ afterAll(async () => {
 
 describe('api-tester on the sample target', () => {
   it('its best strategy finds the catalogued API defects: recall >= 0.8 with precision >= 0.8', () => {
-    const [best, score] = [...scores].reduce((a, b) => (b[1].f1 > a[1].f1 ? b : a));
-    expect(score.recall, `${best} missed ${score.missed.map((d) => d.id).join(', ')}`).toBeGreaterThanOrEqual(0.8);
-    expect(score.precision, `${best} false positives ${JSON.stringify(score.falsePositives)}`).toBeGreaterThanOrEqual(0.8);
+    expectBestStrategyFindsCatalogue(scores);
   });
 
   it('each strategy adds what it is for: fuzzing the 500 of /api/calc, negative cases the 500 on a missing name, stateful the dropped field', () => {
@@ -81,13 +76,8 @@ describe('api-tester on the sample target', () => {
 
 describe('targets it cannot handle give a failed result that says why', () => {
   it('UNSUPPORTED_TARGET without an OpenAPI document (a tiny project, and a folder with no code at all)', async () => {
-    const tiny = join(tmp, 'tiny');
-    await mkdir(join(tiny, 'src'), { recursive: true });
-    await writeFile(join(tiny, 'package.json'), '{"name":"tiny","type":"module"}');
-    await writeFile(join(tiny, 'src/double.ts'), 'export function double(x: number): number {\n  return x * 2;\n}\n');
-    const bare = join(tmp, 'bare');
-    await mkdir(bare);
-    await writeFile(join(bare, 'package.json'), '{"name":"bare"}');
+    const tiny = await writeProject(tmp, 'tiny', { 'src/double.ts': 'export function double(x: number): number {\n  return x * 2;\n}\n' });
+    const bare = await writeProject(tmp, 'bare', {});
     for (const dir of [tiny, bare]) {
       const result = await runAgentTask(tester, { dir }, 'thorough');
       expect(result).toMatchObject({ success: false, output: { errorCode: 'UNSUPPORTED_TARGET', findings: [] } });

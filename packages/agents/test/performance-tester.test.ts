@@ -1,38 +1,28 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SwarmMemoryManager } from '@qe-fleet/memory';
-import { INDEPENDENT_RUNS_LEARNING, PerformanceTesterCore, baselineKey, fitGrowth, openTarget, runAgentTask, scoreFindings } from '@qe-fleet/agents';
+import { INDEPENDENT_RUNS_LEARNING, PerformanceTesterCore, baselineKey, fitGrowth, runAgentTask } from '@qe-fleet/agents';
 import type { CatalogueScore, PerformanceTesterReport, Target } from '@qe-fleet/agents';
 import { ReplayCore, learnOnReplays, shareOfLast } from './support/learning.js';
+import { FIXTURE, expectBestStrategyFindsCatalogue, measureStrategies } from './support/fixture.js';
+import { writeProject } from './support/writeProject.js';
 
-const FIXTURE = fileURLToPath(new URL('../../../fixtures/sample-target', import.meta.url));
 const tester = new PerformanceTesterCore({ service: { startupTimeoutMs: 60_000 }, timeoutMs: 180_000 });
-const reports = new Map<string, PerformanceTesterReport>();
-const scores = new Map<string, CatalogueScore>();
+let reports: Map<string, PerformanceTesterReport>;
+let scores: Map<string, CatalogueScore>;
 let target: Target;
 let tmp: string;
 
-async function project(name: string, files: Record<string, string>): Promise<string> {
-  const dir = join(tmp, name);
-  for (const [file, content] of Object.entries({ 'package.json': JSON.stringify({ name, type: 'module' }), ...files })) {
-    await mkdir(join(dir, file, '..'), { recursive: true });
-    await writeFile(join(dir, file), content);
-  }
-  return dir;
-}
+const project = (name: string, files: Record<string, string>): Promise<string> => writeProject(tmp, name, files);
 
 // Every strategy benchmarks the fixture for real once; the tests below share the reports.
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'qe-perf-'));
-  target = await openTarget({ dir: FIXTURE });
-  for (const { name } of tester.strategies) {
-    const report = await tester.run(target, name);
-    reports.set(name, report);
-    scores.set(name, scoreFindings(report.findings, target.catalogue!, 'performance-tester'));
-  }
+  const measured = await measureStrategies(tester);
+  ({ target, scores } = measured);
+  reports = measured.reports as Map<string, PerformanceTesterReport>;
 }, 600_000);
 afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
@@ -40,9 +30,7 @@ afterAll(async () => {
 
 describe('performance-tester on the sample target', () => {
   it('its best strategy finds the catalogued quadratic code and routes: recall >= 0.8 with precision >= 0.8', () => {
-    const [best, score] = [...scores].reduce((a, b) => (b[1].f1 > a[1].f1 ? b : a));
-    expect(score.recall, `${best} missed ${score.missed.map((d) => d.id).join(', ')}`).toBeGreaterThanOrEqual(0.8);
-    expect(score.precision, `${best} false positives ${JSON.stringify(score.falsePositives)}`).toBeGreaterThanOrEqual(0.8);
+    expectBestStrategyFindsCatalogue(scores);
   });
 
   it('classifies the quadratic helpers as O(n^2) and the linear ones below it, and points at the nested iteration', () => {
