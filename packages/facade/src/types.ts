@@ -97,13 +97,17 @@ export interface BaseAgentOptions {
   resources?: ResourceProbe;
   /** Period of the improvement loop. Default 1 hour (seed 4.1). */
   improvementIntervalMs?: number;
-  /** Period of the shared-pattern import. Default 1 hour (seed 8.3). 0 disables it. */
+  /** Period of the pattern sync (share own confident patterns, import the swarm's). Default 1 hour (seed 8.3). 0 disables it. */
   patternImportIntervalMs?: number;
-  /** Overhead statistics are persisted every this many tasks (and on shutdown). Default 1000. */
+  /** Overhead figures are persisted every this many tasks (and on shutdown). Default 1000. */
   metricsFlushEvery?: number;
 }
 
-/** Lifecycle events an agent announces (in process via `agent.on`, and stored as events). */
+/**
+ * Lifecycle events an agent announces in process (`agent.on`). `agent:post_task` and
+ * `agent:task_error` are also stored (one event per task, announced on the memory bus as
+ * `event:stored` after the commit); `agent:pre_task` is not, to keep a task to one event write.
+ */
 export interface AgentEvents {
   'agent:pre_task': { agentId: string; taskId: string; taskType: string; strategy: string; explored: boolean };
   'agent:post_task': {
