@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { findStrategy } from './AgentCore.js';
 import type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy } from './AgentCore.js';
 import { AgentError } from './AgentError.js';
 import { dedupeFindings } from './Finding.js';
@@ -147,8 +148,7 @@ export class CodeReviewer implements AgentCore {
   }
 
   async run(target: Target, strategyName: string, options: AgentRunOptions = {}): Promise<AgentReport> {
-    const strategy = this.strategies.find((s) => s.name === strategyName);
-    if (strategy === undefined) throw new AgentError('UNKNOWN_STRATEGY', `code-reviewer has no strategy "${strategyName}"`);
+    const strategy = findStrategy(this, strategyName);
     const started = this.#now();
     const config = strategy.config;
     const notes: string[] = [];

@@ -4,8 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ESLint } from 'eslint';
+import { findStrategy } from './AgentCore.js';
 import type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy } from './AgentCore.js';
-import { AgentError } from './AgentError.js';
 import { loadAdvisories, matchAdvisories, readLockedPackages } from './checkDependencies.js';
 import { withService } from './FixtureService.js';
 import type { FixtureServiceOptions } from './FixtureService.js';
@@ -90,8 +90,7 @@ export class SecurityScanner implements AgentCore {
   }
 
   async run(target: Target, strategyName: string, options: AgentRunOptions = {}): Promise<AgentReport> {
-    const strategy = this.strategies.find((s) => s.name === strategyName);
-    if (strategy === undefined) throw new AgentError('UNKNOWN_STRATEGY', `security-scanner has no strategy "${strategyName}"`);
+    const strategy = findStrategy(this, strategyName);
     const { config } = strategy;
     const started = this.#now();
     const notes: string[] = [];
