@@ -4,10 +4,31 @@ import { and, asc, avg, desc, eq, getTableName, gt, gte, isNull, lte, or, sql, t
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { AccessControl, type AccessGrants, type AccessTarget } from './AccessControl.js';
-import { decodeNullable, decodeValue, encodeValue } from './codec.js';
+import { decodeValue, encodeValue } from './codec.js';
 import { createMemoryBus } from './createMemoryBus.js';
-import { MemoryError, toMemoryError } from './MemoryError.js';
+import { toMemoryError } from './MemoryError.js';
 import { openDatabase } from './openDatabase.js';
+import {
+  encodeOptional,
+  grantsOf,
+  targetOf,
+  toAgent,
+  toArtifact,
+  toConsensus,
+  toEntry,
+  toEvent,
+  toGoapAction,
+  toOoda,
+  toPattern,
+  toSession,
+  toWorkflow,
+  type AgentRow,
+  type EntryRow,
+  type EventRow,
+  type MetricRow,
+  type OodaRow,
+  type WorkflowRow,
+} from './rows.js';
 import {
   agentRegistry,
   artifacts,
@@ -24,13 +45,27 @@ import {
   workflowState,
 } from './schema.js';
 import { TTL_POLICY } from './ttlPolicy.js';
+import {
+  checkKey,
+  checkLimit,
+  checkNumber,
+  checkObject,
+  checkOneOf,
+  checkPartition,
+  checkStrings,
+  checkText,
+  checkTime,
+  checkTtl,
+  expiresAt,
+  fail,
+  likeToGlob,
+} from './validation.js';
 import type {
   AccessControlEntry,
   AccessLevel,
   AgentRecord,
   AgentStatus,
   ArtifactRecord,
-  Caller,
   Clock,
   ConsensusRecord,
   EventQuery,
@@ -74,9 +109,6 @@ import type {
   WorkflowStateRecord,
 } from './types.js';
 
-const DEFAULT_PARTITION = 'default';
-const PARTITION_PATTERN = /^[A-Za-z0-9_\-.:/]{1,128}$/;
-const MAX_KEY_BYTES = 1024;
 const ACCESS_LEVELS: ReadonlySet<string> = new Set<AccessLevel>(['private', 'team', 'swarm', 'public', 'system']);
 const PERMISSIONS: ReadonlySet<string> = new Set<Permission>(['read', 'write', 'delete', 'share']);
 const AGENT_STATUSES: ReadonlySet<string> = new Set<AgentStatus>(['idle', 'active', 'busy', 'stopped', 'error']);
@@ -98,31 +130,6 @@ const SILENT_LOGGER: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 const ENTRY_COLUMNS = 'e.key, e.partition, e.value, e.metadata, e.created_at, e.expires_at, e.owner, e.access_level, e.team_id, e.swarm_id';
 const ACL_JOIN = 'LEFT JOIN memory_acl a ON a.key = e.key AND a.partition = e.partition';
 const LIVE = '(e.expires_at IS NULL OR e.expires_at > ?)';
-
-interface EntryRow {
-  key: string;
-  partition: string;
-  value: string;
-  metadata: string | null;
-  created_at: number;
-  expires_at: number | null;
-  owner: string | null;
-  access_level: AccessLevel | null;
-  team_id: string | null;
-  swarm_id: string | null;
-  granted_permissions?: string | null;
-  blocked_agents?: string | null;
-}
-
-interface EventRow {
-  id: string;
-  type: string;
-  payload: string;
-  source: string;
-  timestamp: number;
-  ttl: number;
-  expires_at: number | null;
-}
 
 /** Prepared statements of the hot paths, made once per open database. */
 interface Statements {
@@ -146,216 +153,13 @@ interface Open {
   s: Statements;
 }
 
-function fail(code: MemoryError['code'], message: string): never {
-  throw new MemoryError(code, message);
-}
-
-function checkKey(key: unknown, what = 'key'): string {
-  if (typeof key !== 'string' || key.length === 0) fail('INVALID_KEY', `${what} must be a non-empty string`);
-  // A UTF-16 unit is at most 3 UTF-8 bytes, so short keys skip the byte count.
-  if (key.length * 3 > MAX_KEY_BYTES && Buffer.byteLength(key) > MAX_KEY_BYTES) {
-    fail('INVALID_KEY', `${what} is longer than ${MAX_KEY_BYTES} bytes`);
-  }
-  return key;
-}
-
-/** Partitions already validated; a fleet uses a handful, so the hot paths skip the regex. */
-const knownPartitions = new Set<unknown>([DEFAULT_PARTITION]);
-const MAX_KNOWN_PARTITIONS = 1024;
-
-function checkPartition(partition: unknown): string {
-  if (partition === undefined) return DEFAULT_PARTITION;
-  if (knownPartitions.has(partition)) return partition as string;
-  if (typeof partition !== 'string' || !PARTITION_PATTERN.test(partition)) {
-    fail('INVALID_PARTITION', 'partition must be 1-128 letters, digits or _ - . : /');
-  }
-  if (knownPartitions.size < MAX_KNOWN_PARTITIONS) knownPartitions.add(partition);
-  return partition;
-}
-
-function checkTtl(ttl: unknown, fallback: number): number {
-  if (ttl === undefined) return fallback;
-  if (typeof ttl !== 'number' || !Number.isFinite(ttl) || ttl < 0) fail('INVALID_TTL', 'ttl must be a finite number of seconds >= 0');
-  return ttl;
-}
-
-function expiresAt(now: number, ttl: number): number | null {
-  return ttl === 0 ? null : now + Math.round(ttl * 1000);
-}
-
-function checkText(value: unknown, what: string): string {
-  if (typeof value !== 'string' || value.length === 0) fail('INVALID_ARGUMENT', `${what} must be a non-empty string`);
-  return value;
-}
-
-function checkNumber(value: unknown, what: string, min = -Infinity, max = Infinity): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    fail('INVALID_ARGUMENT', `${what} must be a finite number in [${min}, ${max}]`);
-  }
-  return value;
-}
-
-function checkTime(value: unknown, what: string, fallback: number): number {
-  return value === undefined ? fallback : checkNumber(value, what);
-}
-
-function checkLimit(value: unknown, what: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || (value as number) < 0) fail('INVALID_ARGUMENT', `${what} must be an integer >= 0`);
-  return value as number;
-}
-
-function checkObject<T extends object>(value: T, what: string): T {
-  if (typeof value !== 'object' || value === null) fail('INVALID_ARGUMENT', `${what} must be an object`);
-  return value;
-}
-
-function checkOneOf<T extends string>(value: unknown, allowed: ReadonlySet<string>, what: string): T {
-  if (typeof value !== 'string' || !allowed.has(value)) fail('INVALID_ARGUMENT', `${what} must be one of ${[...allowed].join(', ')}`);
-  return value as T;
-}
-
-function checkStrings(value: unknown, what: string): string[] {
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) fail('INVALID_ARGUMENT', `${what} must be an array of strings`);
-  return value as string[];
-}
-
-function encodeOptional(value: unknown, what: string): string | null {
-  return value === undefined ? null : encodeValue(value, what);
-}
-
-/** `%`/`_` (the seed's LIKE patterns) to a GLOB, which is case-sensitive like keys are. */
-function likeToGlob(pattern: string): string {
-  let glob = '';
-  for (const ch of pattern) {
-    if (ch === '%') glob += '*';
-    else if (ch === '_') glob += '?';
-    else if (ch === '*' || ch === '?' || ch === '[') glob += `[${ch}]`;
-    else glob += ch;
-  }
-  return glob;
-}
-
 function live(column: SQLiteColumn, now: number): SQL {
   return or(isNull(column), gt(column, now)) as SQL;
-}
-
-function targetOf(row: EntryRow): AccessTarget {
-  return {
-    key: row.key,
-    partition: row.partition,
-    owner: row.owner,
-    accessLevel: row.access_level ?? 'private',
-    teamId: row.team_id,
-    swarmId: row.swarm_id,
-  };
-}
-
-function grantsOf(row: EntryRow): AccessGrants | null {
-  if (row.granted_permissions == null) return null;
-  return {
-    grantedPermissions: JSON.parse(row.granted_permissions) as Record<string, Permission[]>,
-    blockedAgents: JSON.parse(row.blocked_agents ?? '[]') as string[],
-  };
-}
-
-function toEntry<T>(row: EntryRow): MemoryEntry<T> {
-  return {
-    key: row.key,
-    partition: row.partition,
-    value: decodeValue(row.value) as T,
-    metadata: decodeNullable(row.metadata) as Record<string, unknown> | null,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-    owner: row.owner,
-    accessLevel: row.access_level ?? 'private',
-    teamId: row.team_id,
-    swarmId: row.swarm_id,
-  };
-}
-
-function toEvent(row: EventRow): StoredEvent {
-  return {
-    id: row.id,
-    type: row.type,
-    payload: decodeValue(row.payload),
-    source: row.source,
-    timestamp: row.timestamp,
-    ttl: row.ttl,
-    expiresAt: row.expires_at,
-  };
-}
-
-function callerOf(options: Caller | undefined): Caller {
-  return options ?? {};
 }
 
 function isSqliteError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code.startsWith('SQLITE_');
-}
-
-type PatternRow = typeof patterns.$inferSelect;
-type MetricRow = typeof performanceMetrics.$inferSelect;
-type WorkflowRow = typeof workflowState.$inferSelect;
-type ConsensusRow = typeof consensusState.$inferSelect;
-type ArtifactRow = typeof artifacts.$inferSelect;
-type SessionRow = typeof sessions.$inferSelect;
-type AgentRow = typeof agentRegistry.$inferSelect;
-type OodaRow = typeof oodaCycles.$inferSelect;
-
-function toPattern(row: PatternRow): PatternRecord {
-  return { ...row, metadata: decodeNullable(row.metadata) as Record<string, unknown> | null };
-}
-
-function toWorkflow<C>(row: WorkflowRow): WorkflowStateRecord<C> {
-  return { ...row, checkpoint: decodeValue(row.checkpoint) as C };
-}
-
-function toConsensus<D>(row: ConsensusRow): ConsensusRecord<D> {
-  return {
-    ...row,
-    decision: decodeValue(row.decision) as D,
-    votes: JSON.parse(row.votes) as string[],
-    status: row.status as ConsensusRecord['status'],
-  };
-}
-
-function toArtifact(row: ArtifactRow): ArtifactRecord {
-  return { ...row, tags: JSON.parse(row.tags) as string[], metadata: decodeNullable(row.metadata) as Record<string, unknown> | null };
-}
-
-function toSession<S>(row: SessionRow): SessionRecord<S> {
-  return { ...row, state: decodeValue(row.state) as S, checkpoints: decodeValue(row.checkpoints) as SessionCheckpoint[] };
-}
-
-function toAgent<P>(row: AgentRow): AgentRecord<P> {
-  return {
-    ...row,
-    capabilities: JSON.parse(row.capabilities) as string[],
-    status: row.status as AgentStatus,
-    performance: decodeValue(row.performance) as P,
-  };
-}
-
-function toGoapAction(row: typeof goapActions.$inferSelect): GoapActionRecord {
-  return {
-    ...row,
-    preconditions: decodeValue(row.preconditions) as Record<string, unknown>,
-    effects: decodeValue(row.effects) as Record<string, unknown>,
-  };
-}
-
-function toOoda(row: OodaRow): OodaCycleRecord {
-  return {
-    ...row,
-    phase: row.phase as OodaPhase,
-    observations: decodeNullable(row.observations),
-    orientation: decodeNullable(row.orientation),
-    decision: decodeNullable(row.decision),
-    action: decodeNullable(row.action),
-    result: decodeNullable(row.result),
-  };
 }
 
 /**
