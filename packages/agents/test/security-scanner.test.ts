@@ -1,8 +1,10 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SecurityScanner, findSecrets, findSecuritySinks, readLockedPackages, runAgentTask, satisfiesRange } from '@qe-fleet/agents';
+import { SecurityScanner, findSecrets, findSecuritySinks, loadOpenApiRoutes, readLockedPackages, runAgentTask, runLiveProbes, satisfiesRange } from '@qe-fleet/agents';
 import type { AgentReport, CatalogueScore } from '@qe-fleet/agents';
 import { FIXTURE, PACKAGE, expectBestStrategyFindsCatalogue, measureStrategies } from './support/fixture.js';
 import { ReplayCore, expectLearningConverges } from './support/learning.js';
@@ -176,6 +178,37 @@ describe('rules', () => {
       ['xss', 6, 'qe/html-from-request'],
       ['prototype-pollution', 9, 'qe/unguarded-key-merge'],
     ]);
+  });
+
+  it('live probes flag reflected HTML and evaluated input, not escaped HTML or JSON echoes', async () => {
+    const dir = join(tmp, 'probe');
+    await mkdir(dir);
+    const q = [{ name: 'q', in: 'query', schema: { type: 'string' } }];
+    const get = (parameters: unknown[]) => ({ get: { parameters, responses: { 200: { description: 'ok' } } } });
+    await writeFile(join(dir, 'openapi.json'), JSON.stringify({ openapi: '3.0.3', info: { title: 't', version: '1' }, paths: { '/raw': get(q), '/escaped': get(q), '/json': get(q), '/calc': get(q), '/health': get([]) } }));
+    const server = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      const value = url.searchParams.get('q') ?? '';
+      const html = (body: string) => res.writeHead(200, { 'content-type': 'text/html' }).end(`<p>${body}</p>`);
+      if (url.pathname === '/raw') html(value);
+      else if (url.pathname === '/escaped') html(value.replace(/</g, '&lt;').replace(/>/g, '&gt;'));
+      else if (url.pathname === '/json') res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ value }));
+      else if (url.pathname === '/calc') res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ result: value === 'Math.imul(6007,7)' ? 42049 : Number(value) }));
+      else res.writeHead(200).end('ok');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { routes } = await loadOpenApiRoutes(dir);
+      const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const probe = await runLiveProbes(baseUrl, routes, { pathParameters: false, nonce: () => 'n1' });
+      expect(probe.hits.map((h) => [h.kind, h.route])).toEqual([
+        ['xss', 'GET /raw'],
+        ['code-injection', 'GET /calc'],
+      ]);
+      expect(probe.probedRoutes).toBe(4);
+    } finally {
+      server.close();
+    }
   });
 
   it('reads pnpm-lock.yaml packages (v6 and v9 keys)', async () => {
