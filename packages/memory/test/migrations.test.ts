@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Worker } from 'node:worker_threads';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MemoryError, MIGRATIONS_FOLDER, SwarmMemoryManager } from '@qe-fleet/memory';
 import { tempDir } from './helpers.js';
 
@@ -87,6 +88,40 @@ describe('migrations', () => {
     expect(memory.queryPatternsByConfidence(0, { agentId: 'a2' })).toHaveLength(1);
     memory.registerAgent({ id: 'a', type: 't' });
     memory.storeGoapGoal({ id: 'g', conditions: {} });
+    memory.close();
+    const db = new Database(path, { readonly: true });
+    expect(db.prepare('SELECT COUNT(*) FROM __drizzle_migrations').pluck().get()).toBe(journal.entries.length);
+    db.close();
+  });
+
+  it('when another connection migrates the same new file concurrently, opening retries and succeeds', async () => {
+    const path = tmp.file('race.db');
+    // The file exists in WAL mode with drizzle's bookkeeping table, as right after a first open began.
+    const setup = new Database(path);
+    setup.pragma('journal_mode = WAL');
+    setup.exec('CREATE TABLE __drizzle_migrations (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at numeric)');
+    setup.close();
+    const worker = new Worker(new URL('./fixtures/migrateHoldingLock.mjs', import.meta.url), {
+      workerData: { path, migrationsFolder: MIGRATIONS_FOLDER, holdMs: 1500 },
+    });
+    const messages: string[] = [];
+    const committed = new Promise<void>((resolve, reject) => {
+      worker.on('message', (m: string) => {
+        messages.push(m);
+        if (m === 'committed') resolve();
+      });
+      worker.on('error', reject);
+    });
+    await new Promise<void>((resolve) => worker.once('message', () => resolve()));
+    const warn = vi.fn();
+    // Blocks on the worker's lock, then finds the schema migrated under it and retries.
+    const memory = open(path, { logger: { debug() {}, info() {}, warn, error() {} } });
+    await committed;
+    await worker.terminate();
+    expect(messages).toEqual(['locked', 'committed']);
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/migration attempt 1 .* failed, retrying/), expect.anything());
+    memory.store('k', 1);
+    memory.registerAgent({ id: 'a', type: 't' });
     memory.close();
     const db = new Database(path, { readonly: true });
     expect(db.prepare('SELECT COUNT(*) FROM __drizzle_migrations').pluck().get()).toBe(journal.entries.length);
