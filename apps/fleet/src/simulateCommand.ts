@@ -71,6 +71,28 @@ async function simulate(ctx: CommandContext, opts: SimulateOptions): Promise<num
     nsDay1: a.firstDayNormalizedScore,
     nsDrift: a.driftDayNormalizedScore,
   }));
+  const improvements = rows.map((r) => r.improvement).filter((v): v is number => v !== null).sort((a, b) => a - b);
+  const median = improvements.length === 0 ? null : (improvements[Math.floor((improvements.length - 1) / 2)]! + improvements[Math.ceil((improvements.length - 1) / 2)]!) / 2;
+  const perTaskMs = (seconds * 1000) / Math.max(1, result.totalTasks);
+  const targets = renderTable(
+    [
+      { header: 'seed 12.1 target', value: (r: { name: string; target: string; measured: string }) => r.name },
+      { header: 'target', value: (r) => r.target },
+      { header: 'measured (this run)', value: (r) => r.measured },
+    ],
+    [
+      {
+        name: `improvement over ${days} days`,
+        target: `>= ${IMPROVEMENT_TARGET} %`,
+        measured: `median ${pct(median)}, ${rows.filter((r) => r.target).length}/${rows.length} agents at target`,
+      },
+      {
+        name: 'per-task learning overhead',
+        target: '< 100 ms',
+        measured: `<= ${fmt(perTaskMs, 3)} ms (wall time per simulated task, world included: an upper bound)`,
+      },
+    ],
+  );
   const text = [
     `scenario ${result.scenario.name}: ${result.scenario.description}`,
     `${result.totalTasks} tasks, ${days} days at ${tasksPerHour}/hour, ${result.pooled ? 'pooled (shared patterns)' : 'alone'}, seed ${seed}, ${seconds.toFixed(1)} s`,
@@ -86,6 +108,8 @@ async function simulate(ctx: CommandContext, opts: SimulateOptions): Promise<num
       ],
       rows,
     ),
+    '',
+    targets,
     '',
     'NS = (R - R_random) / (R_oracle - R_random) on expected reward: 1 = always the best strategy, 0 = random.',
     `chart: ${chartPath}`,
