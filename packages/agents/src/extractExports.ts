@@ -63,11 +63,22 @@ export interface ExportedFunction {
   hotspotLine?: number;
   /** The doc comment (text and `@example` tags). */
   doc: string;
+  /** Comparisons of a parameter with a named numeric constant (`quantity > BULK_THRESHOLD`). */
+  thresholds: Threshold[];
   /**
    * No I/O import in its module, returns a value, and every parameter can be generated: a
    * candidate for property tests and micro-benchmarks.
    */
   pure: boolean;
+}
+
+/** A parameter compared with a named numeric constant inside a function. */
+export interface Threshold {
+  param: string;
+  constant: string;
+  value: number;
+  /** The operator with the parameter on the left (`q > C`; `C < q` is read as `q > C`). */
+  operator: '<' | '<=' | '>' | '>=';
 }
 
 /** A public method of an exported class. */
@@ -165,6 +176,7 @@ export function extractExports(root: string, files: string[]): ExtractedExports 
         ...shape,
         ...(hotspot === undefined ? {} : { hotspotLine: hotspot }),
         doc,
+        thresholds: thresholds(checker, decl, shape.params.map((p) => p.name)),
         pure: !doesIo && !shape.async && shape.returns.kind !== 'undefined' && shape.params.every((p) => !containsOpaque(p.type)),
       });
     }
@@ -288,6 +300,39 @@ class ShapeReader {
     const name = type.aliasSymbol?.getName() ?? (symbolName && symbolName !== '__type' && symbolName !== '__object' ? symbolName : undefined);
     return name ? { kind: 'object', name, properties } : { kind: 'object', properties };
   }
+}
+
+const COMPARISONS: Partial<Record<ts.SyntaxKind, Threshold['operator']>> = {
+  [ts.SyntaxKind.LessThanToken]: '<',
+  [ts.SyntaxKind.LessThanEqualsToken]: '<=',
+  [ts.SyntaxKind.GreaterThanToken]: '>',
+  [ts.SyntaxKind.GreaterThanEqualsToken]: '>=',
+};
+const FLIPPED: Record<Threshold['operator'], Threshold['operator']> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+
+/** The numeric value of a `const NAME = <number>` an identifier refers to. */
+function constantValue(checker: ts.TypeChecker, node: ts.Expression): number | undefined {
+  if (!ts.isIdentifier(node)) return undefined;
+  const symbol = checker.getSymbolAtLocation(node);
+  const decl = symbol && (symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol).valueDeclaration;
+  if (!decl || !ts.isVariableDeclaration(decl) || !decl.initializer || !ts.isNumericLiteral(decl.initializer)) return undefined;
+  return (ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) !== 0 ? Number(decl.initializer.text) : undefined;
+}
+
+function thresholds(checker: ts.TypeChecker, root: ts.Node, params: string[]): Threshold[] {
+  const out: Threshold[] = [];
+  const visit = (node: ts.Node): void => {
+    const operator = ts.isBinaryExpression(node) ? COMPARISONS[node.operatorToken.kind] : undefined;
+    if (operator && ts.isBinaryExpression(node)) {
+      for (const [p, c, op] of [[node.left, node.right, operator], [node.right, node.left, FLIPPED[operator]]] as const) {
+        const value = constantValue(checker, c);
+        if (ts.isIdentifier(p) && params.includes(p.text) && value !== undefined) out.push({ param: p.text, constant: c.getText(), value, operator: op });
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(root);
+  return out;
 }
 
 const ITERATING_CALLS = /^(indexOf|lastIndexOf|includes|find|findIndex|findLast|findLastIndex|filter|map|forEach|reduce|reduceRight|some|every|flatMap|splice|sort)$/;

@@ -228,6 +228,17 @@ export function planProperties(functions: ExportedFunction[], level: OracleLevel
       }
     }
 
+    if (first && params.length === 1 && first.type.kind === 'number' && (QUANTITY.test(first.name) || COUNT.test(first.name))) {
+      for (const t of fn.thresholds.filter((x) => x.param === first.name)) {
+        // The doc says on which side of the constant the bound falls; the code must agree at the bound.
+        const inclusive = new RegExp(`from\\s+${t.constant}\\b[^.;]*?\\bon\\b|at least\\s+${t.constant}\\b|\\b${t.constant}\\s+or more`).test(fn.doc);
+        const exclusive = new RegExp(`(above|more than|over|beyond)\\s+${t.constant}\\b`).test(fn.doc);
+        if (inclusive === exclusive) continue;
+        const [inside, label] = inclusive ? [`${t.value} + 1`, `from ${t.constant} on`] : [`${t.value} - 1`, `above ${t.constant}`];
+        add(fn, 'doc-boundary', 'invariants', `check(${JSON.stringify(fn.name)}, 'doc-boundary', [fc.constant(${t.value})], (bound) => {\n    // Documented: ${label} (${t.constant} = ${t.value}); the bound must behave like its ${inclusive ? 'right' : 'left'} neighbour.\n    assert.deepStrictEqual(m.${fn.name}(bound), m.${fn.name}(${inside}));\n  });`);
+      }
+    }
+
     if (first && params.length === 1 && first.type.kind === 'number' && fn.returns.kind === 'number' && /round/i.test(fn.name) && (MONEY.test(first.name) || /money|price|cents|currency/i.test(fn.name))) {
       // Money is generated at cent precision, so rounding to cents must leave it as it is.
       add(fn, 'round-fixpoint', 'invariants', property(fn, params, `    const r = guard(() => ${call});\n    return r === SKIP || Math.abs(r - a0) < 1e-9;`, 'round-fixpoint'));

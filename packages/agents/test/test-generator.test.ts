@@ -50,11 +50,11 @@ describe('test-generator on the sample target', () => {
     expectBestStrategyFindsCatalogue(scores);
   });
 
-  it('stronger oracles find more: smoke finds no logic bug, invariants the rounding, slug and cart bugs, routes the API defects', () => {
+  it('stronger oracles find more: smoke finds no logic bug, invariants the rounding, bound, slug and cart bugs, routes the API defects', () => {
     const found = (s: string): string[] => [...scores.get(s)!.found].sort();
     expect(found('smoke')).toEqual([]);
-    expect(found('invariants')).toEqual(['D01', 'D03', 'D04']);
-    expect(found('invariants-routes')).toEqual(expect.arrayContaining(['D01', 'D03', 'D04', 'D25', 'D27', 'D28', 'D29', 'D30']));
+    expect(found('invariants')).toEqual(['D01', 'D02', 'D03', 'D04']);
+    expect(found('invariants-routes')).toEqual(['D01', 'D02', 'D03', 'D04', 'D25', 'D27', 'D28', 'D29', 'D30']);
     for (const score of scores.values()) expect(score.precision).toBe(1);
   });
 
@@ -150,13 +150,16 @@ describe('oracles from types, names and docs', () => {
         'export function normalizeTag(tag: string): string { return tag.trim().toLowerCase(); }',
         'export function mergeOptions(a: Record<string, number>, b: Record<string, number>): Record<string, number> { return { ...a, ...b }; }',
         'export async function load(id: string): Promise<string> { return id; }',
+        'export const MIN_QTY = 5;',
+        '/** Free shipping from MIN_QTY units on. */',
+        'export function freeShipping(quantity: number): boolean { return quantity >= MIN_QTY; }',
       ].join('\n'),
     });
     const { functions } = extractExports(dir, [join(dir, 'src/names.ts')]);
     expect(functions.find((f) => f.name === 'load')?.pure).toBe(false);
     const oracles = planProperties(functions, 'metamorphic').map((p) => `${p.fn.name}:${p.oracle}`);
     expect(oracles).toEqual(
-      expect.arrayContaining(['cartTotal:sum-of-lines', 'cartTotal:additive', 'cartTotal:non-negative', 'normalizeTag:idempotent', 'mergeOptions:keeps-keys']),
+      expect.arrayContaining(['cartTotal:sum-of-lines', 'cartTotal:additive', 'cartTotal:non-negative', 'normalizeTag:idempotent', 'mergeOptions:keeps-keys', 'freeShipping:doc-boundary']),
     );
     expect(oracles.filter((o) => o.startsWith('load:'))).toEqual([]);
     expect(planProperties(functions, 'smoke').every((p) => p.oracle === 'no-crash')).toBe(true);
