@@ -20,6 +20,9 @@ export interface OpenOptions {
   migrationsFolder?: string;
 }
 
+/** WAL pages after which a commit checkpoints (SQLite's default: 1,000). */
+const WAL_AUTOCHECKPOINT_PAGES = 4000;
+
 /** Concurrent first opens race to migrate; the loser retries and then finds nothing to do. */
 const MIGRATION_ATTEMPTS = 5;
 
@@ -102,7 +105,14 @@ export function openDatabase(path: string, options: OpenOptions): Database.Datab
     throw mapped.code === 'DATABASE_ERROR' ? new MemoryError('DATABASE_OPEN_FAILED', mapped.message, { cause: error }) : mapped;
   }
   try {
-    if (!options.readonly) db.pragma('journal_mode = WAL');
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      // The manager checkpoints passively every second between tasks; the automatic checkpoint,
+      // which runs inside whichever commit crosses the limit, stays as the bound on the WAL
+      // (16 MB of 4 KB pages), and the file is truncated back to 16 MB after a checkpoint.
+      db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+      db.pragma(`journal_size_limit = ${WAL_AUTOCHECKPOINT_PAGES * 4096}`);
+    }
     db.pragma(`synchronous = ${options.synchronous}`);
     migrateToLatest(db, options, path);
     return db;

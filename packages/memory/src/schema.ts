@@ -22,10 +22,11 @@ export const memoryEntries = sqliteTable(
     swarmId: text('swarm_id'),
   },
   (t) => [
-    primaryKey({ columns: [t.key, t.partition] }),
+    // Partition first: the key serves `query` (partition = ? AND key GLOB 'prefix*') and
+    // `clear(partition)` too. Migration 0003 makes the table WITHOUT ROWID (drizzle cannot say so),
+    // so a lookup or upsert walks one b-tree instead of an index plus the rowid table.
+    primaryKey({ columns: [t.partition, t.key] }),
     index('memory_entries_expires_at_idx').on(t.expiresAt),
-    // Serves `query` (partition = ? AND key GLOB 'prefix*') and `clear(partition)`.
-    index('memory_entries_partition_key_idx').on(t.partition, t.key),
     index('memory_entries_owner_idx').on(t.owner),
   ],
 );
