@@ -142,7 +142,8 @@ function rows(results: JobResult[], scenario: ScenarioName): Row[] {
     const key = label(r.job);
     byLabel.set(key, [...(byLabel.get(key) ?? []), r]);
   }
-  return [...byLabel].map(([key, rs]) => ({
+  const order = jobs().map(label);
+  return [...byLabel].sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0])).map(([key, rs]) => ({
     label: key,
     job: rs[0]!.job,
     ns: rs.map((r) => r.ns),
