@@ -247,6 +247,7 @@ export class Simulator {
     if (this.#agentTypes.length === 0 || this.#agentTypes.some((t) => t.length === 0)) {
       bad('agents must name at least one agent type');
     }
+    if (new Set(this.#agentTypes).size !== this.#agentTypes.length) bad('agents must not repeat a type');
     this.#agentsPerType = options.agentsPerType ?? 3;
     if (!(Number.isInteger(this.#agentsPerType) && this.#agentsPerType >= 1 && this.#agentsPerType <= 100)) {
       bad('agentsPerType must be an integer in [1, 100]');

@@ -84,6 +84,7 @@ describe('Simulator', () => {
       { days: 0.001 },
       { tasksPerHour: -1 },
       { agents: [] },
+      { agents: ['test-generator', 'test-generator'] },
       { agentsPerType: 1.5 },
       { seed: 0.5 },
       { shareEveryHours: 0 },
