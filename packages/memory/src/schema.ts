@@ -4,6 +4,7 @@
  * the same tables. Structured values are JSON text written by the package's codec, and times are
  * epoch milliseconds. `expires_at` NULL means "never expires".
  */
+import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 /** Key-value entries, the seed's primary storage (seed 6.1, table 1). */
@@ -26,8 +27,10 @@ export const memoryEntries = sqliteTable(
     // `clear(partition)` too. Migration 0003 makes the table WITHOUT ROWID (drizzle cannot say so),
     // so a lookup or upsert walks one b-tree instead of an index plus the rowid table.
     primaryKey({ columns: [t.partition, t.key] }),
-    index('memory_entries_expires_at_idx').on(t.expiresAt),
-    index('memory_entries_owner_idx').on(t.owner),
+    // Partial: most entries never expire or have no owner, and an insert then skips the index.
+    // The expiry sweep's `expires_at IS NOT NULL AND expires_at <= ?` still uses it.
+    index('memory_entries_expires_at_idx').on(t.expiresAt).where(sql`${t.expiresAt} IS NOT NULL`),
+    index('memory_entries_owner_idx').on(t.owner).where(sql`${t.owner} IS NOT NULL`),
   ],
 );
 
