@@ -59,6 +59,9 @@ schemaOnly.close();
 const raw = new Database(rawPath, { timeout: 5000 });
 raw.pragma('journal_mode = WAL');
 raw.pragma('synchronous = NORMAL');
+// As openDatabase sets them, so the baseline checkpoints as often as the manager does.
+raw.pragma('wal_autocheckpoint = 4000');
+raw.pragma(`journal_size_limit = ${4000 * 4096}`);
 const rawUpsert = raw.prepare(
   `INSERT INTO memory_entries (key, partition, value, metadata, created_at, expires_at, owner, access_level, team_id, swarm_id)
    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
