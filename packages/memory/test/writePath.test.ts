@@ -1,0 +1,80 @@
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SwarmMemoryManager } from '@qe-fleet/memory';
+import { FakeClock, openMemory, tempDir } from './helpers.js';
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+function memoryOnClock(): { memory: SwarmMemoryManager; clock: FakeClock } {
+  const opened = openMemory();
+  cleanups.push(() => opened.memory.close());
+  return opened;
+}
+
+describe('the write path', () => {
+  it('a rewrite that changes the expiry or owner updates them (the full upsert), one that keeps them changes the rest', () => {
+    const { memory, clock } = memoryOnClock();
+    memory.store('k', 1, { owner: 'a1', ttl: 60 });
+    expect(memory.retrieveEntry('k')).toMatchObject({ owner: 'a1', expiresAt: clock.now + 60_000 });
+    memory.store('k', 2, { owner: 'a1' });
+    expect(memory.retrieveEntry('k')).toMatchObject({ value: 2, owner: 'a1', expiresAt: null });
+    memory.store('k', 3, { owner: 'a2', accessLevel: 'swarm', metadata: { v: 3 } });
+    expect(memory.retrieveEntry('k')).toMatchObject({ value: 3, owner: 'a2', accessLevel: 'swarm', metadata: { v: 3 } });
+    clock.advance(1000);
+    memory.store('k', 4, { owner: 'a2', ttl: 1 });
+    expect(memory.retrieveEntry('k')).toMatchObject({ value: 4, owner: 'a2', accessLevel: 'private', createdAt: clock.now });
+    clock.advance(1001);
+    expect(memory.retrieve('k')).toBeNull();
+    expect(memory.cleanupExpired()).toBe(1);
+    expect(memory.stats().tables.memory_entries).toBe(0);
+  });
+
+  it('storePattern keeps the id, creation time and usage count of an existing pattern unless given', () => {
+    const { memory, clock } = memoryOnClock();
+    const id = memory.storePattern({ pattern: 'p', confidence: 0.5, usageCount: 3, agentId: 'a1', metadata: { n: 1 } });
+    const created = clock.now;
+    clock.advance(5000);
+    expect(memory.storePattern({ id: 'ignored', pattern: 'p', confidence: 0.7, metadata: { n: 2 }, ttl: 0 })).toBe(id);
+    expect(memory.getPattern('p')).toMatchObject({ id, confidence: 0.7, usageCount: 3, agentId: null, metadata: { n: 2 }, createdAt: created, expiresAt: null });
+    memory.storePattern({ pattern: 'p', confidence: 0.7, usageCount: 9 });
+    expect(memory.getPattern('p')?.usageCount).toBe(9);
+    expect(memory.storePattern({ id: 'chosen', pattern: 'q', confidence: 1 })).toBe('chosen');
+  });
+
+  it('event ids are UUIDs that start with the time, so they sort by it across milliseconds', () => {
+    const { memory, clock } = memoryOnClock();
+    const stored = clock.now;
+    const first = memory.storeEvent({ type: 't', payload: 1, source: 's' });
+    clock.advance(1);
+    const second = memory.storeEvent({ type: 't', payload: 2, source: 's' });
+    expect(first).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(first.replace('-', '').slice(0, 12)).toBe(stored.toString(16).padStart(12, '0'));
+    expect(first < second).toBe(true);
+    expect(memory.queryEvents({ type: 't', order: 'asc' }).map((e) => e.id)).toEqual([first, second]);
+  });
+
+  it('entries are keyed (partition, key) without rowid, and every entry query is served by that key or a partial index', () => {
+    const tmp = tempDir();
+    cleanups.push(tmp.remove);
+    const path = tmp.file('plan.db');
+    const memory = new SwarmMemoryManager(path, { cleanupIntervalMs: 0 });
+    memory.initialize();
+    memory.close();
+    const db = new Database(path, { readonly: true });
+    cleanups.push(() => db.close());
+    const sql = db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'memory_entries'`).pluck().get() as string;
+    expect(sql).toMatch(/PRIMARY KEY\(`partition`, `key`\)\s*\) WITHOUT ROWID$/);
+    const plan = (query: string, ...params: unknown[]): string =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${query}`).all(...params) as Array<{ detail: string }>).map((r) => r.detail).join('; ');
+    const live = '(expires_at IS NULL OR expires_at > 0)';
+    expect(plan(`SELECT value FROM memory_entries WHERE key = 'k' AND partition = 'p' AND ${live}`)).toMatch(/PRIMARY KEY \(partition=\? AND key=\?\)/);
+    expect(plan(`SELECT key FROM memory_entries WHERE partition = 'p' AND key GLOB 'a/*' AND ${live} ORDER BY key`)).toMatch(
+      /PRIMARY KEY \(partition=\? AND key>\? AND key<\?\)/,
+    );
+    expect(plan(`DELETE FROM memory_entries WHERE partition = 'p'`)).toMatch(/PRIMARY KEY \(partition=\?\)/);
+    expect(plan('DELETE FROM memory_entries WHERE expires_at IS NOT NULL AND expires_at <= 5')).toMatch(/memory_entries_expires_at_idx/);
+  });
+});
