@@ -1,7 +1,7 @@
 /**
  * The published shape of the workspace: every non-private package under packages/* is packed
  * with `pnpm pack` (which rewrites `workspace:*` to versions), all tarballs are installed together
- * with npm into a blank project outside the workspace, and each package is imported there by a
+ * with pnpm into a blank project outside the workspace, and each package is imported there by a
  * plain Node process that checks every value export its built dist/index.d.ts declares. The builds come from
  * turbo (`test` depends on `^build`; this package devDepends on the libraries); nothing is built here.
  */
@@ -17,6 +17,7 @@ const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
 interface Manifest {
   name: string;
+  version: string;
   private?: boolean;
   main?: string;
   types?: string;
@@ -90,6 +91,9 @@ function run(command: string, args: string[], cwd: string): string {
   }
 }
 
+/** The file `pnpm pack` writes for a manifest: `@scope/name` 1.0.0 → `scope-name-1.0.0.tgz`. */
+const tarballOf = (manifest: Manifest) => `${manifest.name.replace(/^@/, '').replace('/', '-')}-${manifest.version}.tgz`;
+
 const work = mkdtempSync(join(tmpdir(), 'qe-pack-check-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -112,26 +116,27 @@ describe('packed packages install and import outside the workspace', () => {
     mkdirSync(tarballs);
     for (const { dir } of built) run('pnpm', ['pack', '--pack-destination', tarballs], dir);
     const files = readdirSync(tarballs).filter((f) => f.endsWith('.tgz'));
-    expect(files).toHaveLength(built.length);
+    expect(files.sort()).toEqual(built.map(({ manifest }) => tarballOf(manifest)).sort());
 
     const project = join(work, 'project');
     mkdirSync(project);
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'qe-pack-consumer', private: true, type: 'module' }));
-    run(
-      'npm',
-      // --build-from-source: compile better-sqlite3 right away instead of waiting on a prebuilt
-      // binary download that an offline CI cannot reach.
-      [
-        'install',
-        '--no-audit',
-        '--no-fund',
-        '--prefer-offline',
-        '--no-package-lock',
-        '--build-from-source',
-        ...files.map((f) => join(tarballs, f)),
-      ],
-      project,
+    // pnpm, not npm: it links from the same content store the workspace installed from and
+    // reuses the cached build of better-sqlite3, so this takes seconds instead of minutes, while
+    // still resolving the tarballs' dependencies as a consumer's install would (no workspace here).
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({
+        name: 'qe-pack-consumer',
+        private: true,
+        type: 'module',
+        pnpm: {
+          onlyBuiltDependencies: ['better-sqlite3', 'esbuild'],
+          // The libraries depend on each other by version; point those at the tarballs, not the registry.
+          overrides: Object.fromEntries(built.map(({ manifest }) => [manifest.name, `file:${join(tarballs, tarballOf(manifest))}`])),
+        },
+      }),
     );
+    run('pnpm', ['add', '--prefer-offline', '--config.ignore-workspace=true', ...files.map((f) => join(tarballs, f))], project);
 
     for (const { dir, manifest } of built) {
       const names = valueExports(join(dir, (manifest.types ?? 'dist/index.d.ts')));
