@@ -226,9 +226,14 @@ export class SwarmMemoryManager {
     if (this.#cleanupIntervalMs > 0) this.#every(this.#cleanupIntervalMs, 'expiry sweep', () => this.cleanupExpired());
     // Copies the WAL into the database between tasks, so the (rarer, see openDatabase) automatic
     // checkpoint seldom lands inside a commit; PASSIVE never waits for readers or writers.
-    if (this.path !== ':memory:' && this.path !== '') {
+    if (this.#checkpoints()) {
       this.#every(CHECKPOINT_INTERVAL_MS, 'WAL checkpoint', () => this.#db().sqlite.pragma('wal_checkpoint(PASSIVE)'));
     }
+  }
+
+  /** Whether this manager writes a WAL of its own: a file opened read-write. */
+  #checkpoints(): boolean {
+    return !this.#readonly && this.path !== ':memory:' && this.path !== '';
   }
 
   /** Runs `fn` every `ms` on an unref'd timer (it never keeps the process alive), logging failures. */
@@ -300,10 +305,19 @@ export class SwarmMemoryManager {
     };
   }
 
-  /** Stops the expiry timer and closes the database (checkpointing the WAL). Idempotent. */
+  /** Stops the timers, checkpoints the WAL (passively) and closes the database. Idempotent. */
   close(): void {
     for (const timer of this.#timers) clearInterval(timer);
     this.#timers = [];
+    // SQLite checkpoints on closing only the last connection to the file; other processes may
+    // still have it open, so copy this one's writes back now.
+    if (this.#open && this.#checkpoints()) {
+      try {
+        this.#open.sqlite.pragma('wal_checkpoint(PASSIVE)');
+      } catch (error) {
+        this.#logger.warn('memory: checkpoint on close failed', error);
+      }
+    }
     this.#open?.sqlite.close();
     this.#open = undefined;
     this.#closed = true;
