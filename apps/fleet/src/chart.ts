@@ -1,3 +1,5 @@
+import { escapeXml } from './render.js';
+
 /** One line of a chart. */
 export interface ChartSeries {
   name: string;
@@ -17,9 +19,6 @@ export interface LineChartOptions {
 }
 
 const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
-
-const escapeXml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 function niceTicks(min: number, max: number, count = 5): number[] {
   const span = max - min || 1;

@@ -4,8 +4,8 @@ import type { Command } from 'commander';
 import type { ABTest } from '@qe-fleet/learning-core';
 import { type AgentRecord, type AgentStatus, decodeValue, encodeValue, type MemoryEntry, type SwarmMemoryManager } from '@qe-fleet/memory';
 import { FleetError } from './FleetError.js';
-import { openMemory } from './openMemory.js';
-import type { CommandContext, CommandRegistrar } from './program.js';
+import { withMemory } from './openMemory.js';
+import type { CommandRegistrar } from './program.js';
 import { fmt, renderTable } from './render.js';
 
 const AGENT_STATUSES: AgentStatus[] = ['idle', 'active', 'busy', 'stopped', 'error'];
@@ -35,15 +35,6 @@ export function parseSince(value: string, now: number): number {
   return t;
 }
 
-function withMemory<T>(ctx: CommandContext, fn: (memory: SwarmMemoryManager) => T, mustExist = true): T {
-  const memory = openMemory(ctx.options.db, { mustExist });
-  try {
-    return fn(memory);
-  } finally {
-    memory.close();
-  }
-}
-
 const time = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19));
 
 interface MemoryExport {
@@ -58,9 +49,9 @@ export const registerInspectCommands: CommandRegistrar = (program: Command, cont
   program
     .command('status')
     .description('fleet summary: agents by status and database size')
-    .action(() => {
+    .action(async () => {
       const ctx = context();
-      withMemory(ctx, (memory) => {
+      await withMemory(ctx.options.db, (memory) => {
         const stats = memory.stats();
         const agents = listAgents(memory);
         const byStatus = Object.fromEntries(AGENT_STATUSES.map((s) => [s, agents.filter((a) => a.status === s).length]));
@@ -77,9 +68,9 @@ export const registerInspectCommands: CommandRegistrar = (program: Command, cont
   program
     .command('agents')
     .description('agents in the registry')
-    .action(() => {
+    .action(async () => {
       const ctx = context();
-      withMemory(ctx, (memory) => {
+      await withMemory(ctx.options.db, (memory) => {
         const agents = listAgents(memory);
         ctx.print(
           renderTable(
@@ -101,11 +92,11 @@ export const registerInspectCommands: CommandRegistrar = (program: Command, cont
     .command('patterns')
     .description('learned patterns, most confident first')
     .option('--min-confidence <n>', 'only patterns at least this confident', '0')
-    .action((opts: { minConfidence: string }) => {
+    .action(async (opts: { minConfidence: string }) => {
       const ctx = context();
       const min = Number(opts.minConfidence);
       if (!Number.isFinite(min) || min < 0 || min > 1) throw new FleetError('USAGE', '--min-confidence: expected a number from 0 to 1');
-      withMemory(ctx, (memory) => {
+      await withMemory(ctx.options.db, (memory) => {
         const patterns = memory.queryPatternsByConfidence(min);
         ctx.print(
           renderTable(
@@ -125,9 +116,9 @@ export const registerInspectCommands: CommandRegistrar = (program: Command, cont
   program
     .command('abtests')
     .description('A/B tests and their state')
-    .action(() => {
+    .action(async () => {
       const ctx = context();
-      withMemory(ctx, (memory) => {
+      await withMemory(ctx.options.db, (memory) => {
         const tests = listABTests(memory);
         ctx.print(
           renderTable(
@@ -153,11 +144,11 @@ export const registerInspectCommands: CommandRegistrar = (program: Command, cont
     .option('--source <agent>', 'only events from this agent')
     .option('--since <when>', 'a duration back from now (30m, 2h, 7d) or an ISO date')
     .option('--limit <n>', 'at most this many', '50')
-    .action((opts: { type?: string; source?: string; since?: string; limit: string }) => {
+    .action(async (opts: { type?: string; source?: string; since?: string; limit: string }) => {
       const ctx = context();
       const limit = Number(opts.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new FleetError('USAGE', '--limit: expected a positive whole number');
-      withMemory(ctx, (memory) => {
+      await withMemory(ctx.options.db, (memory) => {
         const events = memory.queryEvents({
           limit,
           ...(opts.type === undefined ? {} : { type: opts.type }),
@@ -183,9 +174,9 @@ export const registerInspectCommands: CommandRegistrar = (program: Command, cont
   memoryCommand
     .command('stats')
     .description('rows per table, partitions, access levels, bytes')
-    .action(() => {
+    .action(async () => {
       const ctx = context();
-      withMemory(ctx, (memory) => {
+      await withMemory(ctx.options.db, (memory) => {
         const stats = memory.stats();
         const rows = Object.entries(stats.tables).map(([table, count]) => ({ table, count }));
         ctx.print(
@@ -203,9 +194,9 @@ export const registerInspectCommands: CommandRegistrar = (program: Command, cont
   memoryCommand
     .command('cleanup')
     .description('remove expired rows now')
-    .action(() => {
+    .action(async () => {
       const ctx = context();
-      withMemory(ctx, (memory) => {
+      await withMemory(ctx.options.db, (memory) => {
         const removed = memory.cleanupExpired();
         ctx.print(`removed ${removed} expired row${removed === 1 ? '' : 's'}`, { removed });
       });
@@ -213,9 +204,9 @@ export const registerInspectCommands: CommandRegistrar = (program: Command, cont
   memoryCommand
     .command('export <file>')
     .description('write every key-value entry (all partitions) to a JSON file')
-    .action((file: string) => {
+    .action(async (file: string) => {
       const ctx = context();
-      withMemory(ctx, (memory) => {
+      await withMemory(ctx.options.db, (memory) => {
         const entries = Object.keys(memory.stats().partitions).flatMap((partition) => memory.query('%', { partition }));
         const out: MemoryExport = { format: 'qe-fleet-memory-export', version: 1, exportedAt: Date.now(), entries };
         const path = resolve(ctx.io.cwd, file);
@@ -227,7 +218,7 @@ export const registerInspectCommands: CommandRegistrar = (program: Command, cont
   memoryCommand
     .command('import <file>')
     .description('store the entries of an export file (one transaction: all or nothing)')
-    .action((file: string) => {
+    .action(async (file: string) => {
       const ctx = context();
       const path = resolve(ctx.io.cwd, file);
       let data: MemoryExport;
@@ -239,8 +230,8 @@ export const registerInspectCommands: CommandRegistrar = (program: Command, cont
       if (data?.format !== 'qe-fleet-memory-export' || data.version !== 1 || !Array.isArray(data.entries)) {
         throw new FleetError('USAGE', `${path} is not a qe-fleet memory export (format qe-fleet-memory-export, version 1)`);
       }
-      withMemory(
-        ctx,
+      await withMemory(
+        ctx.options.db,
         (memory) => {
           const now = Date.now();
           const live = data.entries.filter((e) => e.expiresAt === null || e.expiresAt > now);
@@ -262,7 +253,7 @@ export const registerInspectCommands: CommandRegistrar = (program: Command, cont
             expired: data.entries.length - live.length,
           });
         },
-        false,
+        { mustExist: false },
       );
     });
 };

@@ -4,12 +4,9 @@ import { LearningEngine, PerformanceTracker, type PerformanceReport, StateVersio
 import type { SwarmMemoryManager } from '@qe-fleet/memory';
 import { FleetError } from './FleetError.js';
 import { listAgents } from './inspectCommands.js';
-import { openMemory } from './openMemory.js';
-import type { CommandContext, CommandRegistrar } from './program.js';
-import { pct, renderTable } from './render.js';
-
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+import { withMemory } from './openMemory.js';
+import type { CommandRegistrar } from './program.js';
+import { escapeXml, pct, renderTable } from './render.js';
 
 function requireAgent(memory: SwarmMemoryManager, id: string): void {
   if (memory.getAgent(id) === null) {
@@ -24,25 +21,16 @@ async function openEngine(memory: SwarmMemoryManager, agentId: string): Promise<
   return { engine, versioning: new StateVersioning(agentId, memory, engine) };
 }
 
-async function withMemory<T>(ctx: CommandContext, fn: (memory: SwarmMemoryManager) => Promise<T>): Promise<T> {
-  const memory = openMemory(ctx.options.db, { mustExist: true });
-  try {
-    return await fn(memory);
-  } finally {
-    memory.close();
-  }
-}
-
 function reportHtml(reports: Array<{ agent: string; report: PerformanceReport }>): string {
   const sections = reports
     .map(
       ({ agent, report }) => `<section>
-<h2>${escapeHtml(agent)}</h2>
-<p>${escapeHtml(report.summary)}</p>
+<h2>${escapeXml(agent)}</h2>
+<p>${escapeXml(report.summary)}</p>
 <table><tr><th>baseline score</th><th>current score</th><th>improvement</th><th>days</th><th>target (20 %)</th></tr>
-<tr><td>${report.improvement.baselineScore.toFixed(4)}</td><td>${report.improvement.currentScore.toFixed(4)}</td><td>${escapeHtml(pct(report.improvement.improvementRate))}</td><td>${report.improvement.daysElapsed.toFixed(1)}</td><td>${report.improvement.targetAchieved ? 'achieved' : 'not yet'}</td></tr></table>
-<h3>Trends</h3><ul>${report.trends.map((t) => `<li>${escapeHtml(t.metric)}: ${escapeHtml(t.direction)} (${t.changeRate.toFixed(2)} %)</li>`).join('')}</ul>
-<h3>Recommendations</h3><ul>${report.recommendations.map((r) => `<li>${escapeHtml(r)}</li>`).join('')}</ul>
+<tr><td>${report.improvement.baselineScore.toFixed(4)}</td><td>${report.improvement.currentScore.toFixed(4)}</td><td>${escapeXml(pct(report.improvement.improvementRate))}</td><td>${report.improvement.daysElapsed.toFixed(1)}</td><td>${report.improvement.targetAchieved ? 'achieved' : 'not yet'}</td></tr></table>
+<h3>Trends</h3><ul>${report.trends.map((t) => `<li>${escapeXml(t.metric)}: ${escapeXml(t.direction)} (${t.changeRate.toFixed(2)} %)</li>`).join('')}</ul>
+<h3>Recommendations</h3><ul>${report.recommendations.map((r) => `<li>${escapeXml(r)}</li>`).join('')}</ul>
 </section>`,
     )
     .join('\n');
@@ -62,7 +50,7 @@ export const registerLearningCommands: CommandRegistrar = (program, context) => 
     .option('--html <file>', 'also write the report as an HTML page')
     .action(async (opts: { agent?: string; html?: string }) => {
       const ctx = context();
-      await withMemory(ctx, async (memory) => {
+      await withMemory(ctx.options.db, async (memory) => {
         if (opts.agent !== undefined) requireAgent(memory, opts.agent);
         const ids = opts.agent !== undefined ? [opts.agent] : listAgents(memory).map((a) => a.id);
         const reports: Array<{ agent: string; report: PerformanceReport }> = [];
@@ -87,7 +75,7 @@ export const registerLearningCommands: CommandRegistrar = (program, context) => 
     .requiredOption('--agent <id>', 'agent id')
     .action(async (opts: { agent: string }) => {
       const ctx = context();
-      await withMemory(ctx, async (memory) => {
+      await withMemory(ctx.options.db, async (memory) => {
         requireAgent(memory, opts.agent);
         const { versioning } = await openEngine(memory, opts.agent);
         const versions = versioning.listVersionInfo();
@@ -113,7 +101,7 @@ export const registerLearningCommands: CommandRegistrar = (program, context) => 
     .option('--version <v>', 'version to restore (see `qe-fleet versions`)')
     .action(async (opts: { agent: string; version?: string }) => {
       const ctx = context();
-      await withMemory(ctx, async (memory) => {
+      await withMemory(ctx.options.db, async (memory) => {
         requireAgent(memory, opts.agent);
         const { versioning } = await openEngine(memory, opts.agent);
         const version = opts.version ?? versioning.latestHealthyVersion() ?? versioning.listVersions().at(-1);

@@ -22,3 +22,17 @@ export function openMemory(path: string, options: { mustExist?: boolean; readonl
   }
   return memory;
 }
+
+/** Opens the database for one command and closes it when `fn` is done, also when it throws. */
+export async function withMemory<T>(
+  path: string,
+  fn: (memory: SwarmMemoryManager) => T | Promise<T>,
+  options: { mustExist?: boolean } = { mustExist: true },
+): Promise<T> {
+  const memory = openMemory(path, options);
+  try {
+    return await fn(memory);
+  } finally {
+    memory.close();
+  }
+}

@@ -28,3 +28,8 @@ export function pct(value: number | null | undefined, digits = 1): string {
     ? '-'
     : `${value >= 0 ? '+' : ''}${value.toFixed(digits)} %`;
 }
+
+/** Escapes text for HTML and SVG. */
+export function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+}
