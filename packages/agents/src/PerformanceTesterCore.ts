@@ -104,7 +104,10 @@ export interface PerformanceTesterCoreOptions {
   timeoutMs?: number;
   /** How to start the target's service when the target gives no base URL (kit `FixtureService` options). */
   service?: Omit<FixtureServiceOptions, 'dir'>;
-  /** Route payload sizes (default [2000, 4000, 8000]: large enough that growth beats the request overhead). */
+  /**
+   * Route payload sizes (default 1000..16000, ×2): large enough that growth beats the request
+   * overhead, and a ×16 span so timing noise moves the fitted slope half as much as a ×4 span.
+   */
   routeSizes?: number[];
   /** Requests per route size; the fastest counts, as the least disturbed by other load (default 5). */
   requestsPerSize?: number;
@@ -238,7 +241,7 @@ export class PerformanceTesterCore implements AgentCore {
   async #benchRoutes(target: Target, all: ApiOperation[], signal: AbortSignal | undefined): Promise<GrowthResult[]> {
     const operations = all.filter((op) => op.body?.schema && hasArray(op.body.schema) && !op.params.some((p) => p.in === 'path'));
     if (operations.length === 0) return [];
-    const sizes = this.#options.routeSizes ?? [2000, 4000, 8000];
+    const sizes = this.#options.routeSizes ?? [1000, 2000, 4000, 8000, 16_000];
     const repeats = this.#options.requestsPerSize ?? 5;
     const sampler = new SchemaSampler({ seed: this.#options.seed ?? 1 });
     return withService(target, async (baseUrl) => {
