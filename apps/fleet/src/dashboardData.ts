@@ -1,4 +1,5 @@
 import { type ABTest, PerformanceTracker } from '@qe-fleet/learning-core';
+import { LEARNING_METRICS } from '@qe-fleet/facade';
 import type { PatternRecord, StoredEvent, SwarmMemoryManager } from '@qe-fleet/memory';
 import { listABTests, listAgents } from './inspectCommands.js';
 
@@ -34,7 +35,14 @@ export interface DashboardData {
   events: StoredEvent[];
 }
 
-const OVERHEAD_METRICS = ['avg', 'p50', 'p95', 'p99', 'peak'] as const;
+/**
+ * The tracker's improvement (%), or null while the rolling window still overlaps the baseline
+ * window: until then there is nothing to compare.
+ */
+export function measuredImprovement(tracker: PerformanceTracker, improvement = tracker.calculateImprovement()): number | null {
+  return tracker.getSnapshotCount() > tracker.windowSize ? improvement.improvementRate : null;
+}
+
 
 function latest(memory: SwarmMemoryManager, agentId: string, metric: string): number | null {
   return memory.queryPerformanceMetrics({ agentId, metric, limit: 1 })[0]?.value ?? null;
@@ -48,15 +56,13 @@ export async function collectDashboardData(memory: SwarmMemoryManager, now = Dat
     await tracker.initialize();
     const improvement = tracker.calculateImprovement();
     const trend = tracker.getImprovementTrend(30);
-    const overheadValues = OVERHEAD_METRICS.map((m) => latest(memory, record.id, `learning.overhead.${m}`));
-    const tasks = latest(memory, record.id, 'learning.tasks');
-    const [avg, p50, p95, p99, peak] = overheadValues;
+    const [avg, p50, p95, p99, peak] = Object.values(LEARNING_METRICS.overhead).map((metric) => latest(memory, record.id, metric));
+    const tasks = latest(memory, record.id, LEARNING_METRICS.tasks);
     agents.push({
       id: record.id,
       type: record.type,
       status: record.status,
-      // Until the rolling window is separate from the baseline window there is nothing to compare.
-      improvementRate: tracker.getSnapshotCount() > tracker.windowSize ? improvement.improvementRate : null,
+      improvementRate: measuredImprovement(tracker, improvement),
       targetAchieved: improvement.targetAchieved,
       snapshots: tracker.getSnapshotCount(),
       timeline: trend.timeline.map((p) => ({ day: p.date.toISOString().slice(0, 10), improvementRate: p.improvementRate })),
@@ -65,8 +71,8 @@ export async function collectDashboardData(memory: SwarmMemoryManager, now = Dat
           ? null
           : { avg, p50, p95, p99, peak, tasks: tasks ?? 0 },
       memory: {
-        stateBytes: latest(memory, record.id, 'learning.state.bytes'),
-        initHeapBytes: latest(memory, record.id, 'learning.heap.init'),
+        stateBytes: latest(memory, record.id, LEARNING_METRICS.stateBytes),
+        initHeapBytes: latest(memory, record.id, LEARNING_METRICS.initHeapBytes),
       },
     });
   }

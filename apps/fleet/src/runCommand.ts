@@ -6,6 +6,7 @@ import { type AgentOutput, AGENT_IDS, createPilotAgents, FixtureService, type Se
 import { type ExecutedTaskResult, initializeLearningFleet, type LearningFleet } from '@qe-fleet/facade';
 import { createRandom } from '@qe-fleet/learning-core';
 import type { PilotAgent } from '@qe-fleet/agents';
+import { measuredImprovement } from './dashboardData.js';
 import { FleetError } from './FleetError.js';
 import { openMemory } from './openMemory.js';
 import type { CommandContext, CommandRegistrar } from './program.js';
@@ -162,10 +163,7 @@ async function runFleet(ctx: CommandContext, opts: RunOptions): Promise<number> 
     progress.finish();
     const agents: AgentRunSummary[] = [];
     for (const agent of fleet.agents) {
-      const tracker = agent.performanceTracker;
-      // Until the rolling window is separate from the baseline window there is nothing to compare.
-      const measured = tracker.getSnapshotCount() > tracker.windowSize;
-      agents.push(summarise(agent, results.get(agent.id) ?? [], measured ? tracker.calculateImprovement().improvementRate : null));
+      agents.push(summarise(agent, results.get(agent.id) ?? [], measuredImprovement(agent.performanceTracker)));
     }
     const summary: RunSummary = { target, baseUrl, database: ctx.options.db, interrupted, agents };
     ctx.print(renderSummary(summary), summary);

@@ -65,6 +65,23 @@ interface Ready {
 type Listener<E extends keyof AgentEvents> = (payload: AgentEvents[E]) => void;
 
 /**
+ * Names of the rows an agent persists to `performance_metrics`: what dashboards read back, so
+ * writers and readers share one list.
+ */
+export const LEARNING_METRICS = {
+  overhead: {
+    avg: 'learning.overhead.avg',
+    p50: 'learning.overhead.p50',
+    p95: 'learning.overhead.p95',
+    p99: 'learning.overhead.p99',
+    peak: 'learning.overhead.peak',
+  },
+  tasks: 'learning.tasks',
+  stateBytes: 'learning.state.bytes',
+  initHeapBytes: 'learning.heap.init',
+} as const;
+
+/**
  * An agent that learns which of its strategies works best (seed 4.1). Subclasses implement
  * `getStrategies()` and `executeWithStrategy()`; `executeTask()` picks the strategy (engine or
  * A/B test), runs it with the task's timeout, then records the snapshot, learns and stores the
@@ -480,16 +497,16 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
     const overhead = this.#histogram.summary();
     const row = (metric: string, value: number, unit: string) => ({ metric, value, unit, agentId: this.id, timestamp });
     const rows = [
-      row('learning.overhead.avg', overhead.avg, 'ms'),
-      row('learning.overhead.p50', overhead.p50, 'ms'),
-      row('learning.overhead.p95', overhead.p95, 'ms'),
-      row('learning.overhead.p99', overhead.p99, 'ms'),
-      row('learning.overhead.peak', overhead.peak, 'ms'),
-      row('learning.tasks', overhead.count, 'tasks'),
+      row(LEARNING_METRICS.overhead.avg, overhead.avg, 'ms'),
+      row(LEARNING_METRICS.overhead.p50, overhead.p50, 'ms'),
+      row(LEARNING_METRICS.overhead.p95, overhead.p95, 'ms'),
+      row(LEARNING_METRICS.overhead.p99, overhead.p99, 'ms'),
+      row(LEARNING_METRICS.overhead.peak, overhead.peak, 'ms'),
+      row(LEARNING_METRICS.tasks, overhead.count, 'tasks'),
     ];
     if (withMemoryFigures) {
       const { stateBytes, initHeapDeltaBytes } = this.getMetrics();
-      rows.push(row('learning.state.bytes', stateBytes, 'bytes'), row('learning.heap.init', initHeapDeltaBytes, 'bytes'));
+      rows.push(row(LEARNING_METRICS.stateBytes, stateBytes, 'bytes'), row(LEARNING_METRICS.initHeapBytes, initHeapDeltaBytes, 'bytes'));
     }
     memory.storePerformanceMetrics(rows);
     this.#tasksSinceFlush = 0;

@@ -1,4 +1,4 @@
-export { BaseAgent } from './BaseAgent.js';
+export { BaseAgent, LEARNING_METRICS } from './BaseAgent.js';
 export type { AgentMetrics } from './BaseAgent.js';
 export { FacadeError } from './FacadeError.js';
 export type { FacadeErrorCode, FacadeErrorContext } from './FacadeError.js';
