@@ -17,7 +17,7 @@ import type {
   StrategyDefinition,
 } from '@qe-fleet/learning-core';
 import { SwarmMemoryManager } from '@qe-fleet/memory';
-import type { Clock, Logger, NewEvent } from '@qe-fleet/memory';
+import type { Clock, Logger } from '@qe-fleet/memory';
 import { FacadeError } from './FacadeError.js';
 import { OverheadHistogram } from './OverheadHistogram.js';
 import { systemScheduler } from './systemScheduler.js';
@@ -365,15 +365,11 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
       errors: result?.errors ?? (failure === undefined ? [] : [timedOut ? (controller.signal.reason as Error) : toError(failure)]),
       ...pickMetrics(result),
     };
-    const event: NewEvent<unknown> =
-      error === null
-        ? { type: 'agent:post_task', source: this.id, payload: this.#postPayload(task, choice, execution) }
-        : { type: 'agent:task_error', source: this.id, payload: this.#errorPayload(task, name, error) };
     const learned = batcher.run(() => {
       tracker.recordSnapshot(snapshotOf(execution));
       if (learning) engine.learnFromExecution(task, execution, result?.feedback);
       if (test !== null) loop.recordTestResult(test.testId, name, execution.success, executionTime);
-      memory.storeEvent(event);
+      if (error !== null) memory.storeEvent({ type: 'agent:task_error', source: this.id, payload: this.#errorPayload(task, name, error) });
     }, () => this.#safely('reloading after a failed commit', () => {
       engine.reload();
       tracker.initialize();

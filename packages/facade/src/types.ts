@@ -104,9 +104,10 @@ export interface BaseAgentOptions {
 }
 
 /**
- * Lifecycle events an agent announces in process (`agent.on`). `agent:post_task` and
- * `agent:task_error` are also stored (one event per task, announced on the memory bus as
- * `event:stored` after the commit); `agent:pre_task` is not, to keep a task to one event write.
+ * Lifecycle events an agent announces in process (`agent.on`). Only `agent:task_error` is also
+ * stored (announced on the memory bus as `event:stored` after the commit), for the operator: a
+ * completed task is already recorded by its tracker snapshot and, learning on, its
+ * `learning:training` event, and another event row would cost a task more than its learning.
  */
 export interface AgentEvents {
   'agent:pre_task': { agentId: string; taskId: string; taskType: string; strategy: string; explored: boolean };

@@ -88,7 +88,7 @@ describe('BaseAgent options and lifecycle', () => {
     memory.close();
   });
 
-  it('runs tasks through the hooks, stores one event per task and learns from each', async () => {
+  it('runs tasks through the hooks, stores one event per task (its learning:training) and learns from each', async () => {
     const timers = new ManualTimers();
     const memory = openMemory(timers);
     const agent = new HookedAgent(simOptions(timers, memory));
@@ -111,7 +111,9 @@ describe('BaseAgent options and lifecycle', () => {
       expect(result.executionTime).toBeGreaterThanOrEqual(arm.timeMs * 0.5);
       expect(result.overheadMs).toBeGreaterThan(0);
     }
-    expect(memory.queryEvents('agent:post_task').length).toBe(21);
+    expect(memory.queryEvents('learning:training').length).toBe(21);
+    // a completed task is announced in process, and recorded by its training event and snapshot
+    expect(memory.queryEvents('agent:post_task')).toEqual([]);
     expect(agent.learningEngine.getTotalExperiences()).toBe(21);
     expect(agent.getMetrics()).toMatchObject({ tasksExecuted: 21, overhead: { count: 21 } });
     await agent.shutdown();

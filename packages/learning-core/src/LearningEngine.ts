@@ -59,10 +59,12 @@ const PATTERN_REFRESH_CONFIDENCE = 0.05;
 /** ...or this long after the last refresh, far inside its 7-day TTL. */
 const PATTERN_REFRESH_MS = 3600_000;
 
+/** Most experiences learned between two checkpoints (at most `replayBufferSize`, so all are in the ring). */
+const CHECKPOINT_EVERY = 64;
+
 /**
- * The small persisted record of everything not in a model, experience or pattern row. Task count
- * and exploration rate advance with every experience, which carries them, so `meta` is rewritten
- * only while the reward baseline fills and when a setting changes; on load the newer of the two wins.
+ * The checkpoint's record of everything not in a model, pattern or failure-pattern row: it
+ * describes the state after the first `taskCount` experiences (`enabled` is the last `setEnabled`).
  */
 interface Meta {
   algorithm: string;
@@ -75,13 +77,25 @@ interface Meta {
 
 /**
  * An experience as stored under `experiences/{seq % replayBufferSize}` (a ring: the newest
- * overwrites the one it evicts). `previous` links it to the prior experience of its type.
+ * overwrites the one it evicts), with what re-applying it after the last checkpoint needs.
+ * `previous` links it to the prior experience of its type.
  */
 interface StoredExperience extends Omit<TaskExperience, 'nextStateKey'> {
   seq: number;
   previous: number | null;
-  /** The exploration rate after this experience (so `meta` need not be rewritten every task). */
-  explorationRate: number;
+  /** Absent in experiences written by `loadState`: the loaded state's checkpoint includes them. */
+  success?: boolean;
+  /** A failure's error classes, each with an example message. */
+  failures?: Array<[string, string]>;
+}
+
+/** What `#apply` changed besides the model. */
+interface Applied {
+  pattern: LearnedPattern;
+  discovered: boolean;
+  failures: FailurePattern[];
+  /** Sequence number of the prior experience of the task type, when still in the buffer. */
+  previous: number | null;
 }
 
 const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -95,10 +109,13 @@ const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
  * `meta` (exploration rate, task count, enabled, preferred strategies), `config`, `q/{stateKey}`
  * (one row of algorithm statistics per state, `{taskType}|*` for a task type),
  * `experiences/{slot}` (a ring of `replayBufferSize`), `patterns/{id}`, `failure-patterns/{id}`,
- * and `state` (a full snapshot, `saveState` only). Each `learnFromExecution` writes the rows it
- * changed, the experience, its pattern (mirrored in the patterns table with the 7-day TTL),
- * failure patterns, `meta` and the `learning:training` event in ONE memory transaction, so a
- * crash loses nothing acknowledged.
+ * and `state` (a full snapshot, `saveState` only). Each `learnFromExecution` writes its experience
+ * and the `learning:training` event in ONE memory transaction, so a crash loses nothing
+ * acknowledged. The model rows, patterns (mirrored in the patterns table with the 7-day TTL),
+ * failure patterns and `meta` it changed are written as a checkpoint every 64 experiences (and
+ * with every replay minibatch, which draws random numbers): a restart loads the checkpoint and
+ * re-applies the experiences stored since, which is deterministic, so it rebuilds exactly the
+ * state that was acknowledged at a fraction of the writes.
  *
  * Experience replay (q-learning only): every `updateFrequency` tasks, `batchSize` distinct random
  * experiences from the buffer are re-applied as TD updates (that is what replay is for: propagating
@@ -124,6 +141,8 @@ export class LearningEngine {
   #explorationRate = 0;
   #taskCount = 0;
   #enabled = true;
+  /** The last `setEnabled` (persisted in `meta`; the config's `enabled` is not). */
+  #switchedOn = true;
   #preferred = new Map<string, number>();
   #baseline = { sum: 0, count: 0 };
   /** Sequence number of the latest experience per task type index. */
@@ -131,6 +150,10 @@ export class LearningEngine {
   #patterns = new Map<string, LearnedPattern>();
   #failures = new Map<string, FailurePattern>();
   #stateCache = new Map<string, TaskState>();
+  /** Experiences the stored checkpoint includes, and the patterns changed since it. */
+  #checkpointed = 0;
+  #dirtyPatterns = new Set<string>();
+  #dirtyFailures = new Set<string>();
   /** When and at what confidence each own pattern was last written to the patterns table. */
   #patternRecords = new Map<string, { confidence: number; at: number }>();
   #initialized = false;
@@ -167,14 +190,16 @@ export class LearningEngine {
   /** Loads the persisted state (or the `state` snapshot of an older store) and records the config. */
   initialize(): void {
     if (this.#initialized) return;
+    const fresh = this.#memory.retrieve(`${this.#prefix}meta`, { partition: PARTITION }) === null;
     const stale = this.#restore();
     this.#memory.transaction(() => {
       this.#put('config', this.#config);
       for (const key of stale) this.#memory.delete(key, { partition: PARTITION });
-      if (stale.length > 0) this.#writeMeta();
+      // Re-applied experiences may be among the deleted ones; and `meta` marks a store in use.
+      if (stale.length > 0 || fresh) this.#checkpoint();
     });
     this.#initialized = true;
-    if (this.#memory.retrieve(`${this.#prefix}meta`, { partition: PARTITION }) === null) {
+    if (fresh) {
       const snapshot = this.#memory.retrieve(`${this.#prefix}state`, { partition: PARTITION });
       if (snapshot !== null) {
         try {
@@ -305,7 +330,7 @@ export class LearningEngine {
     this.#ready();
     if (!this.#enabled || !this.#algorithm.replays) return 0;
     const replayed = this.#replay();
-    this.#memory.transaction(() => this.#writeRows());
+    this.#memory.transaction(() => this.#checkpoint());
     return replayed;
   }
 
@@ -376,7 +401,7 @@ export class LearningEngine {
     if (arm === undefined) this.#preferred.delete(taskType);
     else this.#preferred.set(taskType, arm);
     this.#memory.transaction(() => {
-      this.#writeMeta();
+      this.#checkpoint();
       this.#emit(LearningEventType.STRATEGY_CHANGED, {
         agentId: this.agentId,
         taskType,
@@ -403,7 +428,8 @@ export class LearningEngine {
   setEnabled(enabled: boolean): void {
     this.#ready();
     this.#enabled = enabled;
-    this.#writeMeta();
+    this.#switchedOn = enabled;
+    this.#memory.transaction(() => this.#checkpoint());
   }
 
   isEnabled(): boolean {
@@ -425,7 +451,7 @@ export class LearningEngine {
       explorationRate: this.#explorationRate,
       taskCount: this.#taskCount,
       experiences: this.#readExperiences().map(([seq, e]) => {
-        const { previous: _previous, seq: _seq, explorationRate: _rate, ...rest } = e;
+        const { previous: _previous, seq: _seq, success: _success, failures: _failures, ...rest } = e;
         const slot = this.#buffer.slotOf(seq);
         const next = slot < 0 ? -1 : this.#buffer.nextAt(slot);
         return { ...rest, nextStateKey: next < 0 ? null : this.#key(next) };
@@ -456,7 +482,7 @@ export class LearningEngine {
       lastOfType.set(e.taskType, { seq, next: e.nextStateKey });
       const { nextStateKey: _next, ...rest } = e;
       const previous = prior !== undefined && prior.next === e.stateKey ? prior.seq : null;
-      return [seq, { ...rest, seq, previous, explorationRate: state.explorationRate }];
+      return [seq, { ...rest, seq, previous }];
     });
     this.#memory.transaction(() => {
       for (const folder of ['q/', 'experiences/', 'patterns/', 'failure-patterns/']) {
@@ -473,7 +499,7 @@ export class LearningEngine {
         algorithm: this.#config.algorithm,
         explorationRate: state.explorationRate,
         taskCount: state.taskCount,
-        enabled: this.#enabled,
+        enabled: this.#switchedOn,
         preferred: { ...state.preferredStrategies },
         rewardBaseline: { ...state.rewardBaseline },
       };
@@ -490,28 +516,13 @@ export class LearningEngine {
   #learn(task: LearningTask, state: TaskState, arm: number, result: ExecutionResult, reward: number): LearningOutcome {
     const now = this.#clock();
     const ctx = this.#context(state);
-    const typeIdx = this.#typeOf(state.taskType);
     const seq = this.#taskCount;
-    const pendingSeq = this.#pending.get(typeIdx);
-    const previousSlot = pendingSeq === undefined ? -1 : this.#buffer.slotOf(pendingSeq);
-
-    this.#algorithm.update(ctx, arm, reward, null);
-    if (previousSlot >= 0) {
-      const b = this.#buffer;
-      this.#algorithm.link(this.#contextOf(b.stateAt(previousSlot)), b.armAt(previousSlot), b.rewardAt(previousSlot), ctx);
-      b.setNext(previousSlot, ctx.state);
-    }
-    this.#buffer.push(seq, ctx.state, arm, reward);
-    this.#pending.set(typeIdx, seq);
-    this.#taskCount++;
-    if (this.#algorithm.usesEpsilon) {
-      this.#explorationRate = Math.max(this.#config.minExplorationRate, this.#explorationRate * this.#config.explorationDecay);
-    }
-    const baselineFilling = this.#baseline.count < REWARD_WINDOW;
-    if (baselineFilling) this.#baseline = { sum: this.#baseline.sum + reward, count: this.#baseline.count + 1 };
-    const { pattern, discovered } = this.#touchPattern(state.taskType, arm, result.success, reward, now);
-    const failures = result.success ? [] : this.#touchFailures(state.taskType, arm, result.errors ?? [], now);
-    const replayed = this.#algorithm.replays && this.#taskCount % this.#config.updateFrequency === 0 ? this.#replay() : 0;
+    const failureClasses = result.success ? undefined : classify(result.errors ?? []);
+    const { pattern, discovered, failures, previous } = this.#apply(seq, ctx, arm, reward, result.success, failureClasses, now, true);
+    // Replay draws random numbers a restart could not draw again: its result goes into a checkpoint.
+    const replays = this.#algorithm.replays && this.#taskCount % this.#config.updateFrequency === 0;
+    const replayed = replays ? this.#replay() : 0;
+    const checkpointDue = replays || this.#taskCount - this.#checkpointed >= Math.min(CHECKPOINT_EVERY, this.#buffer.capacity);
 
     const experience: TaskExperience = {
       id: `${this.agentId}:${seq}`,
@@ -525,18 +536,12 @@ export class LearningEngine {
     };
     const improvementRate = this.#improvementRate();
     this.#memory.transaction(() => {
-      this.#writeRows();
-      const { nextStateKey: _next, ...stored } = experience;
-      this.#put(`experiences/${seq % this.#buffer.capacity}`, {
-        ...stored,
-        seq,
-        previous: previousSlot >= 0 ? pendingSeq! : null,
-        explorationRate: this.#explorationRate,
-      } satisfies StoredExperience);
-      this.#put(`patterns/${pattern.id}`, pattern);
+      const { nextStateKey: _next, ...rest } = experience;
+      const stored: StoredExperience = { ...rest, seq, previous, success: result.success };
+      if (failureClasses !== undefined) stored.failures = failureClasses;
+      this.#put(`experiences/${seq % this.#buffer.capacity}`, stored);
+      if (checkpointDue) this.#checkpoint();
       this.#storePatternRecord(pattern, pattern.trials === 1 || discovered);
-      for (const f of failures) this.#put(`failure-patterns/${f.id}`, f);
-      if (baselineFilling) this.#writeMeta();
       this.#emit(LearningEventType.TRAINING, { agentId: this.agentId, experience, reward, improvement: improvementRate });
       if (discovered) this.#emit(LearningEventType.PATTERN_DISCOVERED, { agentId: this.agentId, pattern, imported: false });
       for (const f of failures) {
@@ -553,6 +558,47 @@ export class LearningEngine {
       patternsUpdated: 1 + failures.length,
       experience,
     };
+  }
+
+  /**
+   * Everything one experience changes in memory (nothing in the store): the model (unless
+   * `learnModel` is false: a restart re-applying experiences another algorithm learned from), the
+   * buffer, exploration, the reward baseline, its pattern and failure patterns. The one path for
+   * learning live and for re-applying the experiences stored after the checkpoint, so both give
+   * identical numbers.
+   */
+  #apply(
+    seq: number,
+    ctx: ArmContext,
+    arm: number,
+    reward: number,
+    success: boolean,
+    failureClasses: Array<[string, string]> | undefined,
+    now: number,
+    learnModel: boolean,
+  ): Applied {
+    const typeIdx = Math.floor(ctx.state / TYPE_STRIDE);
+    const taskType = this.#types[typeIdx]!;
+    const pendingSeq = this.#pending.get(typeIdx);
+    const previousSlot = pendingSeq === undefined ? -1 : this.#buffer.slotOf(pendingSeq);
+    if (learnModel) {
+      this.#algorithm.update(ctx, arm, reward, null);
+      if (previousSlot >= 0) {
+        const b = this.#buffer;
+        this.#algorithm.link(this.#contextOf(b.stateAt(previousSlot)), b.armAt(previousSlot), b.rewardAt(previousSlot), ctx);
+      }
+      if (this.#algorithm.usesEpsilon) {
+        this.#explorationRate = Math.max(this.#config.minExplorationRate, this.#explorationRate * this.#config.explorationDecay);
+      }
+    }
+    if (previousSlot >= 0) this.#buffer.setNext(previousSlot, ctx.state);
+    this.#buffer.push(seq, ctx.state, arm, reward);
+    this.#pending.set(typeIdx, seq);
+    this.#taskCount = seq + 1;
+    if (this.#baseline.count < REWARD_WINDOW) this.#baseline = { sum: this.#baseline.sum + reward, count: this.#baseline.count + 1 };
+    const { pattern, discovered } = this.#touchPattern(taskType, arm, success, reward, now);
+    const failures = success ? [] : this.#touchFailures(taskType, arm, failureClasses ?? [], now);
+    return { pattern, discovered, failures, previous: previousSlot >= 0 ? pendingSeq! : null };
   }
 
   #replay(): number {
@@ -587,18 +633,13 @@ export class LearningEngine {
       lastUsedAt: now,
     };
     this.#patterns.set(id, pattern);
+    this.#dirtyPatterns.add(id);
     return { pattern, discovered: trials === this.#config.minPatternTrials };
   }
 
-  #touchFailures(taskType: string, arm: number, errors: ReadonlyArray<string | Error>, now: number): FailurePattern[] {
+  #touchFailures(taskType: string, arm: number, classes: ReadonlyArray<[string, string]>, now: number): FailurePattern[] {
     const strategy = this.#arms[arm]!;
-    const byClass = new Map<string, string>();
-    for (const error of errors) {
-      const cls = errorClass(error);
-      if (!byClass.has(cls)) byClass.set(cls, (error instanceof Error ? error.message : String(error)).slice(0, 200));
-    }
-    if (byClass.size === 0) byClass.set('unknown', 'failed without an error');
-    return [...byClass].map(([cls, example]) => {
+    return classes.map(([cls, example]) => {
       const id = `${taskType}:${cls}`;
       const old = this.#failures.get(id);
       const failure: FailurePattern = {
@@ -612,6 +653,7 @@ export class LearningEngine {
         example,
       };
       this.#failures.set(id, failure);
+      this.#dirtyFailures.add(id);
       return failure;
     });
   }
@@ -711,20 +753,23 @@ export class LearningEngine {
     this.#memory.store(`${this.#prefix}${key}`, value, { partition: PARTITION, owner: this.agentId });
   }
 
-  #writeRows(): void {
+  /** Writes what changed since the last checkpoint, and `meta`: the store then holds the state after `taskCount` experiences. */
+  #checkpoint(): void {
     for (const code of this.#algorithm.takeDirty()) this.#put(`q/${this.#key(code)}`, this.#algorithm.serializeRow(code));
-  }
-
-  #writeMeta(): void {
+    for (const id of this.#dirtyPatterns) this.#put(`patterns/${id}`, this.#patterns.get(id));
+    for (const id of this.#dirtyFailures) this.#put(`failure-patterns/${id}`, this.#failures.get(id));
+    this.#dirtyPatterns.clear();
+    this.#dirtyFailures.clear();
     const meta: Meta = {
       algorithm: this.#config.algorithm,
       explorationRate: this.#explorationRate,
       taskCount: this.#taskCount,
-      enabled: this.#enabled,
+      enabled: this.#switchedOn,
       preferred: Object.fromEntries([...this.#preferred].map(([t, arm]) => [t, this.#arms[arm]!])),
       rewardBaseline: this.#baseline,
     };
     this.#put('meta', meta);
+    this.#checkpointed = this.#taskCount;
   }
 
   #storePatternRecord(pattern: LearnedPattern, force: boolean): void {
@@ -793,8 +838,10 @@ export class LearningEngine {
       this.#logger.warn(`learning ${this.agentId}: algorithm changed from ${meta.algorithm} to ${this.#config.algorithm}; model statistics start afresh`);
     }
     this.#explorationRate = this.#algorithm.usesEpsilon ? (sameAlgorithm && meta !== null ? meta.explorationRate : this.#config.explorationRate) : 0;
-    this.#taskCount = meta?.taskCount ?? 0;
-    this.#enabled = this.#config.enabled && (meta?.enabled ?? true);
+    const checkpoint = meta?.taskCount ?? 0;
+    this.#taskCount = checkpoint;
+    this.#switchedOn = meta?.enabled ?? true;
+    this.#enabled = this.#config.enabled && this.#switchedOn;
     this.#baseline = { ...(meta?.rewardBaseline ?? { sum: 0, count: 0 }) };
     for (const [taskType, strategy] of Object.entries(meta?.preferred ?? {})) {
       const arm = this.#armIndex.get(strategy);
@@ -809,29 +856,6 @@ export class LearningEngine {
       }
       this.#algorithm.restoreRow(this.#typeOf(parsed.taskType) * TYPE_STRIDE + parsed.code, value);
     }
-    const experiences = this.#readExperiences();
-    const capacity = this.#buffer.capacity;
-    const last = experiences.at(-1)?.[0] ?? 0;
-    for (const [seq, e, key] of experiences) {
-      if (key !== `${this.#prefix}experiences/${seq % capacity}` || seq <= last - capacity) {
-        stale.push(key);
-        continue;
-      }
-      const parsed = parseStateKey(e.stateKey);
-      const arm = this.#armIndex.get(e.action);
-      if (parsed === null || arm === undefined) continue;
-      const typeIdx = this.#typeOf(parsed.taskType);
-      const code = typeIdx * TYPE_STRIDE + parsed.code;
-      this.#buffer.push(seq, code, arm, e.reward);
-      const previous = e.previous === null ? -1 : this.#buffer.slotOf(e.previous);
-      if (previous >= 0) this.#buffer.setNext(previous, code);
-      this.#pending.set(typeIdx, seq);
-    }
-    const latest = experiences.at(-1)?.[1];
-    if (latest !== undefined && latest.seq >= this.#taskCount) {
-      this.#taskCount = latest.seq + 1;
-      if (this.#algorithm.usesEpsilon && sameAlgorithm) this.#explorationRate = latest.explorationRate;
-    }
     for (const { value } of this.#entries('patterns/')) {
       const p = value as LearnedPattern;
       this.#patterns.set(p.id, p);
@@ -842,6 +866,30 @@ export class LearningEngine {
       this.#failures.set(f.id, f);
     }
     this.#algorithm.takeDirty();
+    this.#dirtyPatterns.clear();
+    this.#dirtyFailures.clear();
+    const experiences = this.#readExperiences();
+    const capacity = this.#buffer.capacity;
+    const last = experiences.at(-1)?.[0] ?? -1;
+    for (const [seq, e, key] of experiences) {
+      const inRing = key === `${this.#prefix}experiences/${seq % capacity}` && seq > last - capacity;
+      if (!inRing) stale.push(key);
+      const parsed = parseStateKey(e.stateKey);
+      const arm = this.#armIndex.get(e.action);
+      if ((!inRing && seq < checkpoint) || parsed === null || arm === undefined) continue;
+      const typeIdx = this.#typeOf(parsed.taskType);
+      const code = typeIdx * TYPE_STRIDE + parsed.code;
+      if (seq >= checkpoint) {
+        this.#apply(seq, this.#contextOf(code), arm, e.reward, e.success === true, e.failures, e.timestamp, sameAlgorithm);
+        continue;
+      }
+      this.#buffer.push(seq, code, arm, e.reward);
+      const previous = e.previous === null ? -1 : this.#buffer.slotOf(e.previous);
+      if (previous >= 0) this.#buffer.setNext(previous, code);
+      this.#pending.set(typeIdx, seq);
+    }
+    this.#taskCount = Math.max(checkpoint, last + 1);
+    this.#checkpointed = checkpoint;
     return stale;
   }
 
@@ -879,6 +927,17 @@ export class LearningEngine {
   #ready(): void {
     if (!this.#initialized) throw new LearningError('NOT_INITIALIZED', 'call initialize() first');
   }
+}
+
+/** A failure's distinct error classes, each with its first message as the example. */
+function classify(errors: ReadonlyArray<string | Error>): Array<[string, string]> {
+  const byClass = new Map<string, string>();
+  for (const error of errors) {
+    const cls = errorClass(error);
+    if (!byClass.has(cls)) byClass.set(cls, (error instanceof Error ? error.message : String(error)).slice(0, 200));
+  }
+  if (byClass.size === 0) byClass.set('unknown', 'failed without an error');
+  return [...byClass];
 }
 
 const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);

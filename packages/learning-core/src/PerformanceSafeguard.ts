@@ -6,6 +6,9 @@ import type { PerformanceTracker } from './PerformanceTracker.js';
 import type { StateVersioning } from './StateVersioning.js';
 import type { PerformanceMetrics } from './types.js';
 
+/** Default `healthyVersionIntervalMs`: one hour. */
+const DEFAULT_VERSION_INTERVAL_MS = 3_600_000;
+
 /** What the safeguard needs from the engine (a `LearningEngine` fits). */
 export interface SafeguardEngine {
   setEnabled(enabled: boolean): void;
@@ -19,8 +22,14 @@ export interface PerformanceSafeguardOptions {
   consecutiveChecks?: number;
   /** The loop to stop on a trip. */
   loop?: { stop(): void };
-  /** Save a version (marked healthy) at every passed check. Default true. */
+  /** Save a version (marked healthy) at a passed check. Default true. */
   saveHealthyVersions?: boolean;
+  /**
+   * A passed check saves a healthy version only when the newest one is older than this (ms).
+   * Default 1 hour: a version is a whole learning state, and a busy agent completes a window
+   * every few seconds; what a rollback restores is then at most an hour older than necessary.
+   */
+  healthyVersionIntervalMs?: number;
   clock?: Clock;
   logger?: Logger;
   /** Operator alert on a trip (seed step 5); default: `logger.error`. */
@@ -57,6 +66,7 @@ export class PerformanceSafeguard {
   readonly #consecutiveChecks: number;
   readonly #loop: { stop(): void } | undefined;
   readonly #saveHealthy: boolean;
+  readonly #versionInterval: number;
   readonly #clock: Clock;
   readonly #logger: Logger | undefined;
   readonly #alert: ((message: string, report: RollbackReport) => void) | undefined;
@@ -89,6 +99,10 @@ export class PerformanceSafeguard {
     this.#consecutiveChecks = consecutiveChecks;
     this.#loop = options.loop;
     this.#saveHealthy = options.saveHealthyVersions ?? true;
+    this.#versionInterval = options.healthyVersionIntervalMs ?? DEFAULT_VERSION_INTERVAL_MS;
+    if (!(this.#versionInterval >= 0)) {
+      throw new LearningError('INVALID_CONFIG', `healthyVersionIntervalMs must be >= 0, got ${this.#versionInterval}`);
+    }
     this.#clock = options.clock ?? Date.now;
     this.#logger = options.logger;
     this.#alert = options.alert;
@@ -128,7 +142,9 @@ export class PerformanceSafeguard {
     const change = ((currentScore - baselineScore) / baselineScore) * 100;
     if (change >= this.#threshold) {
       this.#consecutive = 0;
-      if (this.#saveHealthy) this.#versioning.saveVersionedState(undefined, { healthy: true, improvementRate: change });
+      if (this.#saveHealthy && this.#clock() - this.#lastHealthySave() >= this.#versionInterval) {
+        this.#versioning.saveVersionedState(undefined, { healthy: true, improvementRate: change });
+      }
       return false;
     }
     if (++this.#consecutive < this.#consecutiveChecks) return false;
@@ -150,6 +166,10 @@ export class PerformanceSafeguard {
   reset(): void {
     this.#tripped = null;
     this.#consecutive = 0;
+  }
+
+  #lastHealthySave(): number {
+    return this.#versioning.listVersionInfo().findLast((info) => info.healthy === true)?.savedAt ?? Number.NEGATIVE_INFINITY;
   }
 
   #trip(degradation: number): void {

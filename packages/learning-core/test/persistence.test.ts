@@ -33,8 +33,13 @@ describe('restart', () => {
       const memory = openMemory(path);
       const engine = openEngine(memory, config);
       engine.importPattern(imported);
-      runTasks(engine, 250, createRandom(3), { types: ['unit-test', 'api-test', 'e2e'] });
       engine.setPreferredStrategy('e2e', 'medium');
+      runTasks(engine, 250, createRandom(3), { types: ['unit-test', 'api-test', 'e2e'] });
+      // Model rows are checkpointed every 64 experiences (q-learning: at every replay); the
+      // restart below has to re-apply the experiences stored since.
+      const checkpointed = (memory.retrieve('phase2/learning/agent-1/meta', { partition: 'learning' }) as { taskCount: number }).taskCount;
+      expect(checkpointed).toBeLessThan(250);
+      expect(checkpointed).toBeGreaterThanOrEqual(250 - 64);
       const before = engine.getState();
       expect(before.experiences).toHaveLength(120);
       expect(before.experiences.filter((e) => e.nextStateKey !== null).length).toBeGreaterThan(100);
