@@ -21,31 +21,49 @@ export const timerScheduler: Scheduler = {
 
 interface ManualTimer {
   fn: () => void;
-  every: number;
+  /** Period of an interval; null for a timeout. */
+  every: number | null;
   due: number;
 }
 
-/** A scheduler driven by `advance(ms)`, for deterministic tests. */
+/**
+ * A scheduler and clock driven by `advance(ms)`, for deterministic tests: intervals and timeouts
+ * fire in time order and `now()` moves with them (so it can serve as the code's clock too).
+ */
 export class ManualScheduler implements Scheduler {
-  #now = 0;
+  #now: number;
   #timers = new Set<ManualTimer>();
 
+  constructor(start = 0) {
+    this.#now = start;
+  }
+
+  /** The current time in ms. */
+  readonly now = (): number => this.#now;
+
   setInterval(fn: () => void, ms: number): unknown {
-    const timer = { fn, every: Math.max(1, ms), due: this.#now + Math.max(1, ms) };
-    this.#timers.add(timer);
-    return timer;
+    const every = Math.max(1, ms);
+    return this.#add({ fn, every, due: this.#now + every });
   }
 
   clearInterval(handle: unknown): void {
     this.#timers.delete(handle as ManualTimer);
   }
 
-  /** Number of live intervals. */
+  setTimeout(fn: () => void, ms: number): unknown {
+    return this.#add({ fn, every: null, due: this.#now + Math.max(0, ms) });
+  }
+
+  clearTimeout(handle: unknown): void {
+    this.#timers.delete(handle as ManualTimer);
+  }
+
+  /** Number of live timers. */
   get pending(): number {
     return this.#timers.size;
   }
 
-  /** Moves time forward, firing every interval that falls due, in time order. */
+  /** Moves time forward, firing every timer that falls due, in time order. */
   advance(ms: number): void {
     const end = this.#now + ms;
     for (;;) {
@@ -53,9 +71,15 @@ export class ManualScheduler implements Scheduler {
       for (const timer of this.#timers) if (timer.due <= end && (!next || timer.due < next.due)) next = timer;
       if (!next) break;
       this.#now = next.due;
-      next.due += next.every;
+      if (next.every === null) this.#timers.delete(next);
+      else next.due += next.every;
       next.fn();
     }
     this.#now = end;
+  }
+
+  #add(timer: ManualTimer): ManualTimer {
+    this.#timers.add(timer);
+    return timer;
   }
 }

@@ -221,3 +221,18 @@ describe('ImprovementLoop', () => {
     expect(loop.getStrategies().find((s) => s.name === 'failure-pattern-alert')!.successRate).toBe(1);
   });
 });
+
+describe('ManualScheduler', () => {
+  it('fires timeouts once and intervals repeatedly, in time order, moving its clock with them', () => {
+    const scheduler = new ManualScheduler(1000);
+    const fired: string[] = [];
+    scheduler.setInterval(() => fired.push(`interval@${scheduler.now()}`), 30);
+    scheduler.setTimeout(() => fired.push(`timeout@${scheduler.now()}`), 45);
+    const cancelled = scheduler.setTimeout(() => fired.push('cancelled'), 10);
+    scheduler.clearTimeout(cancelled);
+    scheduler.advance(100);
+    expect(fired).toEqual(['interval@1030', 'timeout@1045', 'interval@1060', 'interval@1090']);
+    expect(scheduler.now()).toBe(1100);
+    expect(scheduler.pending).toBe(1);
+  });
+});
