@@ -142,7 +142,8 @@ export class PerformanceSafeguard {
     const change = ((currentScore - baselineScore) / baselineScore) * 100;
     if (change >= this.#threshold) {
       this.#consecutive = 0;
-      if (this.#saveHealthy && this.#clock() - this.#lastHealthySave() >= this.#versionInterval) {
+      const lastSaved = this.#versioning.latestHealthyVersionInfo()?.savedAt ?? Number.NEGATIVE_INFINITY;
+      if (this.#saveHealthy && this.#clock() - lastSaved >= this.#versionInterval) {
         this.#versioning.saveVersionedState(undefined, { healthy: true, improvementRate: change });
       }
       return false;
@@ -166,10 +167,6 @@ export class PerformanceSafeguard {
   reset(): void {
     this.#tripped = null;
     this.#consecutive = 0;
-  }
-
-  #lastHealthySave(): number {
-    return this.#versioning.listVersionInfo().findLast((info) => info.healthy === true)?.savedAt ?? Number.NEGATIVE_INFINITY;
   }
 
   #trip(degradation: number): void {

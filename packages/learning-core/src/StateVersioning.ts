@@ -99,7 +99,13 @@ export class StateVersioning {
 
   /** The newest version saved while performance was fine, or null. */
   latestHealthyVersion(): string | null {
-    return this.#versions().findLast((info) => info.healthy === true)?.version ?? null;
+    return this.latestHealthyVersionInfo()?.version ?? null;
+  }
+
+  /** `latestHealthyVersion` with its metadata (when it was saved), or null. */
+  latestHealthyVersionInfo(): VersionInfo | null {
+    const info = this.#versions().findLast((v) => v.healthy === true);
+    return info === undefined ? null : { ...info };
   }
 
   /** Rolls back to the newest healthy version that is really stored; returns it, or null if none. */

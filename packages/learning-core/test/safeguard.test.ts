@@ -165,6 +165,8 @@ describe('StateVersioning and PerformanceSafeguard', () => {
       now += 3_600_000;
       window(good);
       expect(versioning.listVersionInfo().map((v) => v.healthy)).toEqual([true, true]);
+      expect(versioning.latestHealthyVersionInfo()).toEqual(versioning.listVersionInfo()[1]);
+      expect(versioning.latestHealthyVersionInfo()!.savedAt).toBe(now);
     });
 
     it('resets the count when a check passes between failed ones', () => {
