@@ -164,12 +164,27 @@ function live(column: SQLiteColumn, now: number): SQL {
 }
 
 /**
- * A UUID (version 7 layout) starting with the time in ms: consecutive events land on the same
- * page of the id index instead of a random one, which would dirty one more page per event.
+ * Event ids: UUIDs in the version 7 layout (RFC 9562, method 1) of 48 bits of milliseconds, a
+ * 12-bit counter and random bits. One manager's ids grow strictly, within a millisecond (the
+ * counter) and when the clock steps back (the last millisecond is kept), so the events table's
+ * (timestamp, id) key returns the events of one millisecond in the order they were stored.
  */
-function timeOrderedUuid(now: number): string {
-  const time = Math.max(0, Math.floor(now)).toString(16).padStart(12, '0').slice(-12);
-  return `${time.slice(0, 8)}-${time.slice(8)}-7${randomUUID().slice(15)}`;
+function timeOrderedUuids(): (now: number) => string {
+  let lastMs = -1;
+  let counter = 0;
+  return (now) => {
+    const ms = Math.max(0, Math.floor(now));
+    if (ms > lastMs) {
+      lastMs = ms;
+      counter = 0;
+    } else if (++counter > 0xfff) {
+      // The millisecond's counter is used up: borrow the next millisecond.
+      lastMs++;
+      counter = 0;
+    }
+    const time = lastMs.toString(16).padStart(12, '0').slice(-12);
+    return `${time.slice(0, 8)}-${time.slice(8)}-7${counter.toString(16).padStart(3, '0')}-${randomUUID().slice(19)}`;
+  };
 }
 
 function isSqliteError(error: unknown): boolean {
@@ -197,6 +212,7 @@ export class SwarmMemoryManager {
   #closed = false;
   #timers: NodeJS.Timeout[] = [];
   #txDepth = 0;
+  readonly #eventId = timeOrderedUuids();
   /** Announcements made inside a transaction, as alternating event names and payloads. */
   #pending: unknown[] = [];
 
@@ -706,7 +722,7 @@ export class SwarmMemoryManager {
     const now = this.#clock();
     const timestamp = checkTime(event.timestamp, 'event timestamp', now);
     const payload = encodeValue(event.payload, 'event payload');
-    const id = timeOrderedUuid(now);
+    const id = this.#eventId(now);
     const expires = expiresAt(now, ttl);
     try {
       s.insertEvent.run(id, type, payload, timestamp, source, ttl, expires);
@@ -742,7 +758,7 @@ export class SwarmMemoryManager {
       where.push('timestamp <= @until');
     }
     const order = q.order === 'asc' ? 'ASC' : 'DESC';
-    const text = `SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY timestamp ${order}, rowid ${order} LIMIT @limit`;
+    const text = `SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY timestamp ${order}, id ${order} LIMIT @limit`;
     let stmt = s.eventQueries.get(text);
     if (!stmt) {
       stmt = sqlite.prepare(text);

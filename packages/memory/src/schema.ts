@@ -64,7 +64,7 @@ export const hints = sqliteTable(
 export const events = sqliteTable(
   'events',
   {
-    id: text('id').primaryKey(),
+    id: text('id').notNull(),
     type: text('type').notNull(),
     payload: text('payload').notNull(),
     timestamp: integer('timestamp').notNull(),
@@ -73,9 +73,12 @@ export const events = sqliteTable(
     expiresAt: integer('expires_at'),
   },
   (t) => [
+    // Time first: the key is the order every query returns (ids grow within a millisecond) and
+    // serves time ranges, so no separate time index. Migration 0005 makes the table WITHOUT
+    // ROWID (drizzle cannot say so): an event is then written to 4 b-trees instead of 6.
+    primaryKey({ columns: [t.timestamp, t.id] }),
     index('events_type_timestamp_idx').on(t.type, t.timestamp),
     index('events_source_timestamp_idx').on(t.source, t.timestamp),
-    index('events_timestamp_idx').on(t.timestamp),
     index('events_expires_at_idx').on(t.expiresAt),
   ],
 );

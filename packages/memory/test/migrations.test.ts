@@ -28,6 +28,8 @@ function createFirstVersionDatabase(path: string): void {
   migrate(drizzle({ client: db }), { migrationsFolder: oldFolder });
   db.prepare(`INSERT INTO memory_entries (key, partition, value, created_at, owner, access_level) VALUES ('old', 'learning', '{"kept":true}', 1, 'a1', 'private')`).run();
   db.prepare(`INSERT INTO patterns (id, pattern, confidence, created_at) VALUES ('p1', 'old-pattern', 0.9, 1)`).run();
+  const event = db.prepare(`INSERT INTO events (id, type, payload, timestamp, source, ttl) VALUES (?, 'old', ?, ?, 'a1', 0)`);
+  for (const [id, payload, timestamp] of [['e2', '2', 5], ['e1', '1', 5], ['e3', '3', 9]] as const) event.run(id, payload, timestamp);
   db.close();
 }
 
@@ -84,6 +86,10 @@ describe('migrations', () => {
     const memory = open(path);
     expect(memory.retrieve('old', { partition: 'learning' })).toEqual({ kept: true });
     expect(memory.getPattern('old-pattern')).toMatchObject({ id: 'p1', agentId: null, confidence: 0.9 });
+    // Events of one millisecond copied from the rowid table come back in id order.
+    expect(memory.queryEvents({ type: 'old', order: 'asc' }).map((e) => [e.id, e.payload])).toEqual([['e1', 1], ['e2', 2], ['e3', 3]]);
+    memory.storeEvent({ type: 'old', payload: 4, source: 'a1', timestamp: 10 });
+    expect(memory.queryEvents({ source: 'a1' }).map((e) => e.payload)).toEqual([4, 3, 2, 1]);
     memory.storePattern({ pattern: 'new', confidence: 0.5, agentId: 'a2' });
     expect(memory.queryPatternsByConfidence(0, { agentId: 'a2' })).toHaveLength(1);
     memory.registerAgent({ id: 'a', type: 't' });

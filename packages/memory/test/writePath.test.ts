@@ -56,6 +56,18 @@ describe('the write path', () => {
     expect(memory.queryEvents({ type: 't', order: 'asc' }).map((e) => e.id)).toEqual([first, second]);
   });
 
+  it('events of one millisecond come back in the order they were stored, also past 4096 of them and after the clock steps back', () => {
+    const { memory, clock } = memoryOnClock();
+    const ids = Array.from({ length: 5000 }, (_, i) => memory.storeEvent({ type: 't', payload: i, source: 's', timestamp: 7 }));
+    clock.advance(-10_000);
+    ids.push(memory.storeEvent({ type: 't', payload: 5000, source: 's', timestamp: 7 }));
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(memory.queryEvents({ type: 't', order: 'asc' }).map((e) => e.payload)).toEqual(ids.map((_, i) => i));
+    expect(memory.queryEvents({ source: 's', limit: 3 }).map((e) => e.payload)).toEqual([5000, 4999, 4998]);
+    expect(memory.queryEvents({ since: 7, until: 7, order: 'asc', limit: 2 }).map((e) => e.payload)).toEqual([0, 1]);
+  });
+
   it('entries are keyed (partition, key) without rowid, and every entry query is served by that key or a partial index', () => {
     const tmp = tempDir();
     cleanups.push(tmp.remove);
@@ -76,5 +88,35 @@ describe('the write path', () => {
     );
     expect(plan(`DELETE FROM memory_entries WHERE partition = 'p'`)).toMatch(/PRIMARY KEY \(partition=\?\)/);
     expect(plan('DELETE FROM memory_entries WHERE expires_at IS NOT NULL AND expires_at <= 5')).toMatch(/memory_entries_expires_at_idx/);
+  });
+
+  it('events are keyed (timestamp, id) without rowid, in four b-trees, and every event query is served by an index in its order', () => {
+    const tmp = tempDir();
+    cleanups.push(tmp.remove);
+    const path = tmp.file('events.db');
+    const memory = new SwarmMemoryManager(path, { cleanupIntervalMs: 0 });
+    memory.initialize();
+    memory.close();
+    const db = new Database(path, { readonly: true });
+    cleanups.push(() => db.close());
+    const sql = db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'events'`).pluck().get() as string;
+    expect(sql).toMatch(/PRIMARY KEY\(`timestamp`, `id`\)\s*\) WITHOUT ROWID$/);
+    // The table's own b-tree plus three indexes: an event costs four b-tree writes.
+    expect(db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' ORDER BY name`).pluck().all()).toEqual([
+      'events_expires_at_idx',
+      'events_source_timestamp_idx',
+      'events_type_timestamp_idx',
+    ]);
+    const plan = (query: string): string =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${query}`).all() as Array<{ detail: string }>).map((r) => r.detail).join('; ');
+    const live = '(expires_at IS NULL OR expires_at > 0)';
+    const byType = plan(`SELECT * FROM events WHERE ${live} AND type = 't' ORDER BY timestamp DESC, id DESC LIMIT 5`);
+    expect(byType).toMatch(/events_type_timestamp_idx \(type=\?\)/);
+    const bySource = plan(`SELECT * FROM events WHERE ${live} AND source = 's' AND timestamp >= 3 ORDER BY timestamp ASC, id ASC LIMIT 5`);
+    expect(bySource).toMatch(/events_source_timestamp_idx \(source=\? AND timestamp>\?\)/);
+    const byTime = plan(`SELECT * FROM events WHERE ${live} AND timestamp >= 3 ORDER BY timestamp DESC, id DESC LIMIT 5`);
+    expect(byTime).toMatch(/PRIMARY KEY \(timestamp>\?\)/);
+    for (const p of [byType, bySource, byTime]) expect(p).not.toMatch(/TEMP B-TREE/);
+    expect(plan('DELETE FROM events WHERE expires_at IS NOT NULL AND expires_at <= 5')).toMatch(/events_expires_at_idx/);
   });
 });
