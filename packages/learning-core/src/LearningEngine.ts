@@ -59,8 +59,13 @@ const PATTERN_REFRESH_CONFIDENCE = 0.05;
 /** ...or this long after the last refresh, far inside its 7-day TTL. */
 const PATTERN_REFRESH_MS = 3600_000;
 
-/** Most experiences learned between two checkpoints (at most `replayBufferSize`, so all are in the ring). */
-const CHECKPOINT_EVERY = 64;
+/**
+ * Most experiences learned between two checkpoints (at most `replayBufferSize`, so all are in the
+ * ring). A checkpoint rewrites every model row touched since the last one, and most tasks touch
+ * rows touched before, so a longer interval writes fewer rows per task; a restart re-applies at
+ * most this many experiences, a few milliseconds of CPU.
+ */
+const CHECKPOINT_EVERY = 256;
 
 /**
  * The checkpoint's record of everything not in a model, pattern or failure-pattern row: it
@@ -112,7 +117,7 @@ const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
  * and `state` (a full snapshot, `saveState` only). Each `learnFromExecution` writes its experience
  * and the `learning:training` event in ONE memory transaction, so a crash loses nothing
  * acknowledged. The model rows, patterns (mirrored in the patterns table with the 7-day TTL),
- * failure patterns and `meta` it changed are written as a checkpoint every 64 experiences (and
+ * failure patterns and `meta` it changed are written as a checkpoint every 256 experiences (and
  * with every replay minibatch, which draws random numbers): a restart loads the checkpoint and
  * re-applies the experiences stored since, which is deterministic, so it rebuilds exactly the
  * state that was acknowledged at a fraction of the writes.
