@@ -463,7 +463,7 @@ export class LearningEngine {
       }),
       patterns: [...this.#patterns.values()].map((p) => ({ ...p })).sort(byId),
       failurePatterns: this.getFailurePatterns().sort(byId),
-      preferredStrategies: Object.fromEntries([...this.#preferred].map(([t, arm]) => [t, this.#arms[arm]!])),
+      preferredStrategies: this.#preferredNames(),
       rewardBaseline: { ...this.#baseline },
       savedAt: this.#clock(),
     };
@@ -500,15 +500,7 @@ export class LearningEngine {
         if (p.source === this.agentId) this.#storePatternRecord(p, true);
       }
       for (const f of state.failurePatterns) this.#put(`failure-patterns/${f.id}`, f);
-      const meta: Meta = {
-        algorithm: this.#config.algorithm,
-        explorationRate: state.explorationRate,
-        taskCount: state.taskCount,
-        enabled: this.#switchedOn,
-        preferred: { ...state.preferredStrategies },
-        rewardBaseline: { ...state.rewardBaseline },
-      };
-      this.#put('meta', meta);
+      this.#putMeta(state.explorationRate, state.taskCount, { ...state.preferredStrategies }, { ...state.rewardBaseline });
     });
     this.#restore();
   }
@@ -765,16 +757,18 @@ export class LearningEngine {
     for (const id of this.#dirtyFailures) this.#put(`failure-patterns/${id}`, this.#failures.get(id));
     this.#dirtyPatterns.clear();
     this.#dirtyFailures.clear();
-    const meta: Meta = {
-      algorithm: this.#config.algorithm,
-      explorationRate: this.#explorationRate,
-      taskCount: this.#taskCount,
-      enabled: this.#switchedOn,
-      preferred: Object.fromEntries([...this.#preferred].map(([t, arm]) => [t, this.#arms[arm]!])),
-      rewardBaseline: this.#baseline,
-    };
-    this.#put('meta', meta);
+    this.#putMeta(this.#explorationRate, this.#taskCount, this.#preferredNames(), this.#baseline);
     this.#checkpointed = this.#taskCount;
+  }
+
+  /** Writes `meta`, which says how many experiences the stored rows include. */
+  #putMeta(explorationRate: number, taskCount: number, preferred: Record<string, string>, rewardBaseline: Meta['rewardBaseline']): void {
+    const meta: Meta = { algorithm: this.#config.algorithm, explorationRate, taskCount, enabled: this.#switchedOn, preferred, rewardBaseline };
+    this.#put('meta', meta);
+  }
+
+  #preferredNames(): Record<string, string> {
+    return Object.fromEntries([...this.#preferred].map(([t, arm]) => [t, this.#arms[arm]!]));
   }
 
   #storePatternRecord(pattern: LearnedPattern, force: boolean): void {
