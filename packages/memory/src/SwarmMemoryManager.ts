@@ -147,6 +147,7 @@ interface Statements {
   deleteAcl: Database.Statement;
   upsertPattern: Database.Statement;
   insertEvent: Database.Statement;
+  insertMetric: Database.Statement;
   expire: Database.Statement[];
   orphanAcl: Database.Statement;
   eventQueries: Map<string, Database.Statement>;
@@ -164,7 +165,7 @@ function live(column: SQLiteColumn, now: number): SQL {
 }
 
 /**
- * Event ids: UUIDs in the version 7 layout (RFC 9562, method 1) of 48 bits of milliseconds, a
+ * Event and metric ids: UUIDs in the version 7 layout (RFC 9562, method 1) of 48 bits of milliseconds, a
  * 12-bit counter and random bits. One manager's ids grow strictly, within a millisecond (the
  * counter) and when the clock steps back (the last millisecond is kept), so the events table's
  * (timestamp, id) key returns the events of one millisecond in the order they were stored.
@@ -212,7 +213,7 @@ export class SwarmMemoryManager {
   #closed = false;
   #timers: NodeJS.Timeout[] = [];
   #txDepth = 0;
-  readonly #eventId = timeOrderedUuids();
+  readonly #timeOrderedId = timeOrderedUuids();
   /** Announcements made inside a transaction, as alternating event names and payloads. */
   #pending: unknown[] = [];
 
@@ -311,6 +312,7 @@ export class SwarmMemoryManager {
       insertEvent: db.prepare(
         'INSERT INTO events (id, type, payload, timestamp, source, ttl, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
+      insertMetric: db.prepare('INSERT INTO performance_metrics (id, metric, value, unit, timestamp, agent_id) VALUES (?, ?, ?, ?, ?, ?)'),
       expire: EXPIRING_TABLES.map((t) => db.prepare(`DELETE FROM ${t} WHERE expires_at IS NOT NULL AND expires_at <= ?`)),
       orphanAcl: db.prepare(
         `DELETE FROM memory_acl WHERE NOT EXISTS
@@ -722,7 +724,7 @@ export class SwarmMemoryManager {
     const now = this.#clock();
     const timestamp = checkTime(event.timestamp, 'event timestamp', now);
     const payload = encodeValue(event.payload, 'event payload');
-    const id = this.#eventId(now);
+    const id = this.#timeOrderedId(now);
     const expires = expiresAt(now, ttl);
     try {
       s.insertEvent.run(id, type, payload, timestamp, source, ttl, expires);
@@ -836,7 +838,7 @@ export class SwarmMemoryManager {
   #metricRow(metric: NewPerformanceMetric, now: number): MetricRow {
     checkObject(metric, 'metric');
     return {
-      id: randomUUID(),
+      id: this.#timeOrderedId(now),
       metric: checkText(metric.metric, 'metric name'),
       value: checkNumber(metric.value, 'metric value'),
       unit: checkText(metric.unit, 'metric unit'),
@@ -852,11 +854,16 @@ export class SwarmMemoryManager {
 
   /** Records several measurements in one transaction (all or none); returns their ids. */
   storePerformanceMetrics(metrics: NewPerformanceMetric[]): string[] {
-    const { orm } = this.#db();
+    const { s } = this.#db();
     if (!Array.isArray(metrics)) fail('INVALID_ARGUMENT', 'metrics must be an array');
     const now = this.#clock();
     const rows = metrics.map((m) => this.#metricRow(m, now));
-    if (rows.length > 0) this.transaction(() => orm.insert(performanceMetrics).values(rows).run());
+    // A cached statement: building and preparing the query per call cost ~100 µs a row.
+    if (rows.length > 0) {
+      this.transaction(() => {
+        for (const r of rows) s.insertMetric.run(r.id, r.metric, r.value, r.unit, r.timestamp, r.agentId);
+      });
+    }
     return rows.map((r) => r.id);
   }
 
