@@ -44,6 +44,7 @@ import {
   sessions,
   workflowState,
 } from './schema.js';
+import { WalCheckpointer } from './WalCheckpointer.js';
 import { TTL_POLICY } from './ttlPolicy.js';
 import {
   checkKey,
@@ -126,8 +127,12 @@ const EXPIRING_TABLES: readonly TableName[] = [
   'artifacts',
   'sessions',
 ];
-/** How often a file database copies its WAL back (a passive checkpoint, off the write path). */
-const CHECKPOINT_INTERVAL_MS = 1000;
+/**
+ * How often a file database's WAL is copied back by a thread of its own (WalCheckpointer): while
+ * frames keep coming, often enough to stay ahead of the 4000-page automatic checkpoint at several
+ * thousand commits a second; otherwise rarely.
+ */
+const CHECKPOINT_INTERVAL_MS = { idle: 250, busy: 20 };
 const SILENT_LOGGER: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 const ENTRY_COLUMNS = 'e.key, e.partition, e.value, e.metadata, e.created_at, e.expires_at, e.owner, e.access_level, e.team_id, e.swarm_id';
 const ACL_JOIN = 'LEFT JOIN memory_acl a ON a.key = e.key AND a.partition = e.partition';
@@ -212,6 +217,7 @@ export class SwarmMemoryManager {
   #open: Open | undefined;
   #closed = false;
   #timers: NodeJS.Timeout[] = [];
+  #checkpointer: WalCheckpointer | undefined;
   #txDepth = 0;
   readonly #timeOrderedId = timeOrderedUuids();
   /** Announcements made inside a transaction, as alternating event names and payloads. */
@@ -241,10 +247,8 @@ export class SwarmMemoryManager {
     this.#open = { sqlite, orm: drizzle({ client: sqlite }), s: SwarmMemoryManager.#prepare(sqlite) };
     if (this.#readonly) return;
     if (this.#cleanupIntervalMs > 0) this.#every(this.#cleanupIntervalMs, 'expiry sweep', () => this.cleanupExpired());
-    // Copies the WAL into the database between tasks, so the (rarer, see openDatabase) automatic
-    // checkpoint seldom lands inside a commit; PASSIVE never waits for readers or writers.
     if (this.#checkpoints()) {
-      this.#every(CHECKPOINT_INTERVAL_MS, 'WAL checkpoint', () => this.#db().sqlite.pragma('wal_checkpoint(PASSIVE)'));
+      this.#checkpointer = new WalCheckpointer({ path: this.path, intervalMs: CHECKPOINT_INTERVAL_MS.idle, busyIntervalMs: CHECKPOINT_INTERVAL_MS.busy, logger: this.#logger });
     }
   }
 
@@ -327,6 +331,8 @@ export class SwarmMemoryManager {
   close(): void {
     for (const timer of this.#timers) clearInterval(timer);
     this.#timers = [];
+    this.#checkpointer?.close();
+    this.#checkpointer = undefined;
     // SQLite checkpoints on closing only the last connection to the file; other processes may
     // still have it open, so copy this one's writes back now.
     if (this.#open && this.#checkpoints()) {

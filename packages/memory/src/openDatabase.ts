@@ -107,9 +107,9 @@ export function openDatabase(path: string, options: OpenOptions): Database.Datab
   try {
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
-      // The manager checkpoints passively every second between tasks; the automatic checkpoint,
-      // which runs inside whichever commit crosses the limit, stays as the bound on the WAL
-      // (16 MB of 4 KB pages), and the file is truncated back to 16 MB after a checkpoint.
+      // The manager's WalCheckpointer thread copies the WAL back (every 20 ms while written); the automatic
+      // checkpoint, which runs inside whichever commit crosses the limit, stays as the bound on
+      // the WAL (16 MB of 4 KB pages), and the file is truncated back to 16 MB after a checkpoint.
       db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
       db.pragma(`journal_size_limit = ${WAL_AUTOCHECKPOINT_PAGES * 4096}`);
     }
