@@ -14,6 +14,21 @@ function memoryOnClock(): { memory: SwarmMemoryManager; clock: FakeClock } {
   return opened;
 }
 
+/** A new file database at the current schema, reopened read-only, and the query plan of a statement on it. */
+function freshSchema(): { db: Database.Database; plan: (query: string) => string } {
+  const tmp = tempDir();
+  cleanups.push(tmp.remove);
+  const path = tmp.file('schema.db');
+  const memory = new SwarmMemoryManager(path, { cleanupIntervalMs: 0 });
+  memory.initialize();
+  memory.close();
+  const db = new Database(path, { readonly: true });
+  cleanups.push(() => db.close());
+  const plan = (query: string): string =>
+    (db.prepare(`EXPLAIN QUERY PLAN ${query}`).all() as Array<{ detail: string }>).map((r) => r.detail).join('; ');
+  return { db, plan };
+}
+
 describe('the write path', () => {
   it('a rewrite that changes the expiry or owner updates them (the full upsert), one that keeps them changes the rest', () => {
     const { memory, clock } = memoryOnClock();
@@ -69,18 +84,9 @@ describe('the write path', () => {
   });
 
   it('entries are keyed (partition, key) without rowid, and every entry query is served by that key or a partial index', () => {
-    const tmp = tempDir();
-    cleanups.push(tmp.remove);
-    const path = tmp.file('plan.db');
-    const memory = new SwarmMemoryManager(path, { cleanupIntervalMs: 0 });
-    memory.initialize();
-    memory.close();
-    const db = new Database(path, { readonly: true });
-    cleanups.push(() => db.close());
+    const { db, plan } = freshSchema();
     const sql = db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'memory_entries'`).pluck().get() as string;
     expect(sql).toMatch(/PRIMARY KEY\(`partition`, `key`\)\s*\) WITHOUT ROWID$/);
-    const plan = (query: string, ...params: unknown[]): string =>
-      (db.prepare(`EXPLAIN QUERY PLAN ${query}`).all(...params) as Array<{ detail: string }>).map((r) => r.detail).join('; ');
     const live = '(expires_at IS NULL OR expires_at > 0)';
     expect(plan(`SELECT value FROM memory_entries WHERE key = 'k' AND partition = 'p' AND ${live}`)).toMatch(/PRIMARY KEY \(partition=\? AND key=\?\)/);
     expect(plan(`SELECT key FROM memory_entries WHERE partition = 'p' AND key GLOB 'a/*' AND ${live} ORDER BY key`)).toMatch(
@@ -91,14 +97,7 @@ describe('the write path', () => {
   });
 
   it('events are keyed (timestamp, id) without rowid, in four b-trees, and every event query is served by an index in its order', () => {
-    const tmp = tempDir();
-    cleanups.push(tmp.remove);
-    const path = tmp.file('events.db');
-    const memory = new SwarmMemoryManager(path, { cleanupIntervalMs: 0 });
-    memory.initialize();
-    memory.close();
-    const db = new Database(path, { readonly: true });
-    cleanups.push(() => db.close());
+    const { db, plan } = freshSchema();
     const sql = db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'events'`).pluck().get() as string;
     expect(sql).toMatch(/PRIMARY KEY\(`timestamp`, `id`\)\s*\) WITHOUT ROWID$/);
     // The table's own b-tree plus three indexes: an event costs four b-tree writes.
@@ -107,8 +106,6 @@ describe('the write path', () => {
       'events_source_timestamp_idx',
       'events_type_timestamp_idx',
     ]);
-    const plan = (query: string): string =>
-      (db.prepare(`EXPLAIN QUERY PLAN ${query}`).all() as Array<{ detail: string }>).map((r) => r.detail).join('; ');
     const live = '(expires_at IS NULL OR expires_at > 0)';
     const byType = plan(`SELECT * FROM events WHERE ${live} AND type = 't' ORDER BY timestamp DESC, id DESC LIMIT 5`);
     expect(byType).toMatch(/events_type_timestamp_idx \(type=\?\)/);
