@@ -766,6 +766,12 @@ export class SwarmMemoryManager {
       where.push('timestamp <= @until');
     }
     const order = q.order === 'asc' ? 'ASC' : 'DESC';
+    if (q.after !== undefined) {
+      const after = checkObject(q.after, 'after');
+      params.afterTimestamp = checkNumber(after.timestamp, 'after.timestamp');
+      params.afterId = checkText(after.id, 'after.id');
+      where.push(`(timestamp, id) ${order === 'ASC' ? '>' : '<'} (@afterTimestamp, @afterId)`);
+    }
     const text = `SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY timestamp ${order}, id ${order} LIMIT @limit`;
     let stmt = s.eventQueries.get(text);
     if (!stmt) {

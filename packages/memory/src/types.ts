@@ -122,6 +122,11 @@ export interface EventQuery {
   source?: string;
   since?: number;
   until?: number;
+  /**
+   * Only events that come after this one in the query's order (events are ordered by timestamp,
+   * then id): a cursor that pages through events of one millisecond without losing or repeating any.
+   */
+  after?: { timestamp: number; id: string };
   limit?: number;
   order?: 'asc' | 'desc';
 }

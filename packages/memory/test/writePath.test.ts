@@ -81,6 +81,19 @@ describe('the write path', () => {
     expect(memory.queryEvents({ type: 't', order: 'asc' }).map((e) => e.payload)).toEqual(ids.map((_, i) => i));
     expect(memory.queryEvents({ source: 's', limit: 3 }).map((e) => e.payload)).toEqual([5000, 4999, 4998]);
     expect(memory.queryEvents({ since: 7, until: 7, order: 'asc', limit: 2 }).map((e) => e.payload)).toEqual([0, 1]);
+    // A cursor pages through them, 300 at a time, in either order, none lost or repeated.
+    for (const order of ['asc', 'desc'] as const) {
+      const seen: unknown[] = [];
+      let after: { timestamp: number; id: string } | undefined;
+      for (;;) {
+        const page = memory.queryEvents({ type: 't', order, limit: 300, ...(after ? { after } : {}) });
+        if (page.length === 0) break;
+        seen.push(...page.map((e) => e.payload));
+        after = { timestamp: page.at(-1)!.timestamp, id: page.at(-1)!.id };
+      }
+      expect(seen).toEqual(order === 'asc' ? ids.map((_, i) => i) : ids.map((_, i) => ids.length - 1 - i));
+    }
+    expect(() => memory.queryEvents({ after: { timestamp: 7 } as never })).toThrow(/after\.id/);
   });
 
   it('entries are keyed (partition, key) without rowid, and every entry query is served by that key or a partial index', () => {
@@ -113,7 +126,9 @@ describe('the write path', () => {
     expect(bySource).toMatch(/events_source_timestamp_idx \(source=\? AND timestamp>\?\)/);
     const byTime = plan(`SELECT * FROM events WHERE ${live} AND timestamp >= 3 ORDER BY timestamp DESC, id DESC LIMIT 5`);
     expect(byTime).toMatch(/PRIMARY KEY \(timestamp>\?\)/);
-    for (const p of [byType, bySource, byTime]) expect(p).not.toMatch(/TEMP B-TREE/);
+    const byCursor = plan(`SELECT * FROM events WHERE ${live} AND (timestamp, id) > (3, 'x') ORDER BY timestamp ASC, id ASC LIMIT 5`);
+    expect(byCursor).toMatch(/PRIMARY KEY \(\(timestamp,id\)>\(\?,\?\)\)/);
+    for (const p of [byType, bySource, byTime, byCursor]) expect(p).not.toMatch(/TEMP B-TREE/);
     expect(plan('DELETE FROM events WHERE expires_at IS NOT NULL AND expires_at <= 5')).toMatch(/events_expires_at_idx/);
   });
 });
