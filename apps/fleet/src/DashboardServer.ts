@@ -31,7 +31,8 @@ export class DashboardServer {
   readonly #streams = new Set<ServerResponse>();
   #server: Server | null = null;
   #poller: NodeJS.Timeout | null = null;
-  #lastEventTime = 0;
+  /** The last event streamed (or the newest at start): new events are those after it. */
+  #cursor: { timestamp: number; id: string } | undefined;
 
   constructor(options: DashboardServerOptions) {
     this.#memory = options.memory;
@@ -58,7 +59,8 @@ export class DashboardServer {
       server.listen(this.#port, '127.0.0.1', () => resolve());
     });
     this.#server = server;
-    this.#lastEventTime = this.#memory.queryEvents({ limit: 1 })[0]?.timestamp ?? 0;
+    const newest = this.#memory.queryEvents({ limit: 1 })[0];
+    this.#cursor = newest && { timestamp: newest.timestamp, id: newest.id };
     this.#poller = setInterval(() => this.#pushNewEvents(), this.#pollMs);
     this.#poller.unref();
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -121,9 +123,10 @@ export class DashboardServer {
 
   #pushNewEvents(): void {
     if (this.#streams.size === 0) return;
-    const events = this.#memory.queryEvents({ since: this.#lastEventTime + 1, order: 'asc', limit: 200 });
+    // A (timestamp, id) cursor: events stored later within the same millisecond are not skipped.
+    const events = this.#memory.queryEvents({ ...(this.#cursor && { after: this.#cursor }), order: 'asc', limit: 200 });
     for (const event of events) {
-      this.#lastEventTime = Math.max(this.#lastEventTime, event.timestamp);
+      this.#cursor = { timestamp: event.timestamp, id: event.id };
       const frame = `event: stored\ndata: ${JSON.stringify(event)}\n\n`;
       for (const res of this.#streams) res.write(frame);
     }

@@ -56,8 +56,31 @@ describe.runIf(haveBrowser)('dashboard in headless Chromium', () => {
     expect(await page.locator('#overhead tr').count()).toBeGreaterThan(1);
     expect(await page.locator('#events div').count()).toBeGreaterThan(0);
 
+    // The stream read directly too: the page also shows the newest events on its 10 s refresh.
+    const stream = await fetch(`${url}/api/events/stream`);
+    const reader = stream.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let streamedText = '';
+    let pending: ReturnType<typeof reader.read> | undefined;
+    const streamedUntil = async (marker: string): Promise<boolean> => {
+      const deadline = Date.now() + 5000;
+      while (!streamedText.includes(marker) && Date.now() < deadline) {
+        // One read in flight at a time, kept across calls, so no chunk is dropped by the race.
+        pending ??= reader.read();
+        const next = await Promise.race([pending, new Promise<null>((r) => setTimeout(() => r(null), 200))]);
+        if (next === null) continue;
+        pending = undefined;
+        if (!next.done) streamedText += next.value;
+      }
+      return streamedText.includes(marker);
+    };
     memory.storeEvent({ type: 'learning:improvement', payload: { marker: 'live-event-42' }, source: 'dashboard-test' });
     await page.locator('#events', { hasText: 'live-event-42' }).waitFor({ timeout: 10_000 });
+    expect(await streamedUntil('live-event-42')).toBe(true);
+    // Stored after that one was streamed, in the same millisecond: streamed as well.
+    const streamed = memory.queryEvents({ limit: 1 })[0]!;
+    memory.storeEvent({ type: 'learning:improvement', payload: { marker: 'same-ms-43' }, source: 'dashboard-test', timestamp: streamed.timestamp });
+    expect(await streamedUntil('same-ms-43')).toBe(true);
+    await reader.cancel();
 
     const chart = await page.request.get(`${url}/chart/improvement.svg`);
     expect(chart.headers()['content-type']).toContain('image/svg+xml');
