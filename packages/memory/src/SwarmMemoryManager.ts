@@ -129,8 +129,8 @@ const EXPIRING_TABLES: readonly TableName[] = [
 ];
 /**
  * How often a file database's WAL is copied back by a thread of its own (WalCheckpointer): while
- * frames keep coming, often enough to stay ahead of the 4000-page automatic checkpoint at several
- * thousand commits a second; otherwise rarely.
+ * frames keep coming, often, so the writer's own automatic checkpoint (at 4000 pages) finds most
+ * of them copied already; otherwise rarely.
  */
 const CHECKPOINT_INTERVAL_MS = { idle: 250, busy: 20 };
 const SILENT_LOGGER: Logger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -170,8 +170,8 @@ function live(column: SQLiteColumn, now: number): SQL {
 }
 
 /**
- * Event and metric ids: UUIDs in the version 7 layout (RFC 9562, method 1) of 48 bits of milliseconds, a
- * 12-bit counter and random bits. One manager's ids grow strictly, within a millisecond (the
+ * Event and metric ids: UUIDs in the version 7 layout (RFC 9562, method 1) of 48 bits of
+ * milliseconds, a 12-bit counter and random bits. One manager's ids grow strictly, within a millisecond (the
  * counter) and when the clock steps back (the last millisecond is kept), so the events table's
  * (timestamp, id) key returns the events of one millisecond in the order they were stored.
  */

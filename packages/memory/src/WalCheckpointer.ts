@@ -8,7 +8,7 @@ export interface WalCheckpointerOptions {
   path: string;
   /** How often the thread copies the WAL into the database while nothing is written, in ms. */
   intervalMs: number;
-  /** The same while a writer keeps adding frames, in ms: ahead of the writer's own checkpoint. */
+  /** The same while a writer keeps adding frames, in ms. */
   busyIntervalMs: number;
   logger: Logger;
 }
