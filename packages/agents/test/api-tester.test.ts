@@ -19,9 +19,7 @@ let tmp: string;
 // Every strategy runs for real once against the fixture service; the tests below share the reports.
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'qe-api-'));
-  const measured = await measureStrategies(tester);
-  ({ target, scores } = measured);
-  reports = measured.reports as Map<string, ApiTesterReport>;
+  ({ target, reports, scores } = await measureStrategies(tester));
 }, 300_000);
 afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });

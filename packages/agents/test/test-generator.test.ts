@@ -37,9 +37,7 @@ const project = (name: string, files: Record<string, string>): Promise<string> =
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'qe-tg-'));
   before = await snapshot(FIXTURE);
-  const measured = await measureStrategies(generator);
-  ({ target, scores } = measured);
-  reports = measured.reports as Map<string, TestGeneratorReport>;
+  ({ target, reports, scores } = await measureStrategies(generator));
 }, 600_000);
 afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });

@@ -7,6 +7,7 @@ import { BaseAgent } from '@qe-fleet/facade';
 import { LearningError } from '@qe-fleet/learning-core';
 import type { StrategyDefinition } from '@qe-fleet/learning-core';
 import { MemoryError } from '@qe-fleet/memory';
+import type { SwarmMemoryManager } from '@qe-fleet/memory';
 import { ManualTimers } from './support/ManualTimers.js';
 import { SimulatedAgent, tasks } from './support/SimulatedAgent.js';
 import type { SimMode } from './support/SimulatedAgent.js';
@@ -56,6 +57,11 @@ class BadResultAgent extends BaseAgent {
   protected async executeWithStrategy(): Promise<TaskResult> {
     return this.next;
   }
+}
+
+/** A BadResultAgent on the test's timers, with the fixed machine of `simOptions`. */
+function badResultAgent(id: string, timers: ManualTimers, memory: SwarmMemoryManager): BadResultAgent {
+  return new BadResultAgent({ id, type: 'api-tester', memory, clock: timers.now, scheduler: timers, resources: () => 0.8 });
 }
 
 describe('BaseAgent options and lifecycle', () => {
@@ -179,7 +185,7 @@ describe('BaseAgent options and lifecycle', () => {
     const timers = new ManualTimers();
     const memory = openMemory(timers);
     const agent = simAgent(timers, memory);
-    const bad = new BadResultAgent({ id: 'bad', type: 'api-tester', memory, clock: timers.now, scheduler: timers, resources: () => 0.8 });
+    const bad = badResultAgent('bad', timers, memory);
     await agent.initialize();
     await bad.initialize();
     bad.next = { success: true, feedback: { rating: 2 } }; // the engine's reward refuses ratings outside [0, 1]
@@ -201,7 +207,7 @@ describe('BaseAgent options and lifecycle', () => {
   it('reports LEARNING_FAILED when the store refuses the commit', async () => {
     const timers = new ManualTimers();
     const memory = openMemory(timers);
-    const agent = new BadResultAgent({ id: 'gate', type: 'api-tester', memory, clock: timers.now, scheduler: timers, resources: () => 0.8 });
+    const agent = badResultAgent('gate', timers, memory);
     await agent.initialize();
     await agent.executeTask({ id: 'ok', type: 'probe' });
     const pending = agent.executeTask({ id: 'lost', type: 'probe' });
@@ -236,7 +242,7 @@ describe('BaseAgent options and lifecycle', () => {
   it('refuses bad tasks with INVALID_TASK, storing nothing, and bad results as TASK_FAILED', async () => {
     const timers = new ManualTimers();
     const memory = openMemory(timers);
-    const agent = new BadResultAgent({ id: 'bad', type: 'api-tester', memory, clock: timers.now, scheduler: timers, resources: () => 0.8 });
+    const agent = badResultAgent('bad', timers, memory);
     await agent.initialize();
     for (const bad of [{ id: '', type: 'x' }, { id: 'a', type: '' }, { id: 'a', type: 'x', timeout: 0 }, { id: 'a', type: 'x', retries: -1 }]) {
       expect((await caught(agent.executeTask(bad))).code).toBe('INVALID_TASK');

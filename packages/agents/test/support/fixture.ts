@@ -9,16 +9,16 @@ export const FIXTURE = fileURLToPath(new URL('../../../../fixtures/sample-target
 export const PACKAGE = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Every strategy of a core, run for real once on the sample target, with its catalogue score. */
-export interface Measured {
+export interface Measured<R extends AgentReport = AgentReport> {
   target: Target;
-  reports: Map<string, AgentReport>;
+  reports: Map<string, R>;
   scores: Map<string, CatalogueScore>;
 }
 
 /** Runs each strategy of `core` once on the sample target (the expensive part of a test file). */
-export async function measureStrategies(core: AgentCore): Promise<Measured> {
+export async function measureStrategies<R extends AgentReport>(core: Omit<AgentCore, 'run'> & { run(target: Target, strategy: string): Promise<R> }): Promise<Measured<R>> {
   const target = await openTarget({ dir: FIXTURE });
-  const reports = new Map<string, AgentReport>();
+  const reports = new Map<string, R>();
   const scores = new Map<string, CatalogueScore>();
   for (const { name } of core.strategies) {
     const report = await core.run(target, name);
