@@ -61,8 +61,8 @@ if (Atomics.compareExchange(state, 0, ${BOOTING}, ${OPEN}) === ${BOOTING}) {
 
 /**
  * Copies a database's WAL back into the database file from a worker thread, with its own
- * connection: a checkpoint syncs the WAL and the database to disk (milliseconds on a shared
- * disk), which on the writer's thread stalls whichever commit or timer tick it lands in. A
+ * connection: a checkpoint copies pages and syncs the WAL and the database to disk, which on the
+ * writer's thread stalls whichever commit or timer tick it lands in. A
  * PASSIVE checkpoint never blocks the writer, and the writer's own automatic checkpoint then finds
  * the frames already copied. The thread never keeps the process alive.
  */

@@ -93,7 +93,8 @@ describe('the write path', () => {
       }
       expect(seen).toEqual(order === 'asc' ? ids.map((_, i) => i) : ids.map((_, i) => ids.length - 1 - i));
     }
-    expect(() => memory.queryEvents({ after: { timestamp: 7 } as never })).toThrow(/after\.id/);
+    expect(() => memory.queryEvents({ after: { timestamp: 7 } as never })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/after\.id/) }));
+    expect(() => memory.queryEvents({ after: null as never })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 
   it('entries are keyed (partition, key) without rowid, and every entry query is served by that key or a partial index', () => {
