@@ -4,7 +4,7 @@
  * and the results per arm needed to find real differences. Two arms, balanced traffic,
  * minimum 100 and maximum 1000 results per arm, alpha 0.05; ln(execution time) ~ N(mu, 0.5).
  *
- *   pnpm bench   (or: tsx bench/abtest.ts [runs])
+ *   pnpm bench abtest [runs]
  */
 import { addArmResult, createRandom, decideABTest, emptyArmResult, standardNormal, type RandomSource } from '@qe-fleet/learning-core';
 

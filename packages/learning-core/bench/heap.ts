@@ -4,7 +4,7 @@
  * ArrayBuffer memory (the statistics live in Float64Array chunks, which V8 keeps off its heap:
  * counting only heapUsed would flatter them). Target: <= 256 KB per agent.
  *
- *   node --expose-gc --conditions=@qe-fleet/source --import tsx bench/heap.ts
+ *   pnpm bench heap [algorithm]
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

@@ -1,6 +1,8 @@
 /**
- * `pnpm bench`: runs each benchmark of the package in its own process, one after the other (the
- * machine is shared, so they must not compete), resolving workspace packages to their sources.
+ * `pnpm bench [name] [args...]`: runs each benchmark of the package (or only those whose file name
+ * starts with `name`, with `args` passed on) in its own process, one after the other (the machine
+ * is shared, so they must not compete), resolving workspace packages to their sources: a figure
+ * then always measures the code in the tree, never a stale or missing build.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -14,12 +16,19 @@ const BENCHES: Array<{ file: string; flags?: string[] }> = [
   { file: 'abtest.ts' },
 ];
 
+const [name, ...args] = process.argv.slice(2);
+const chosen = BENCHES.filter(({ file }) => name === undefined || file.startsWith(name));
+if (chosen.length === 0) {
+  console.error(`no benchmark named ${name}; known: ${BENCHES.map(({ file }) => file.replace(/\.ts$/, '')).join(', ')}`);
+  process.exit(2);
+}
+
 let failed = 0;
-for (const { file, flags = [] } of BENCHES) {
+for (const { file, flags = [] } of chosen) {
   const path = fileURLToPath(new URL(`./${file}`, import.meta.url));
   if (!existsSync(path)) continue;
   console.log(`\n=== bench/${file}`);
-  const run = spawnSync(process.execPath, [...flags, '--conditions=@qe-fleet/source', '--import', 'tsx', path], { stdio: 'inherit' });
+  const run = spawnSync(process.execPath, [...flags, '--conditions=@qe-fleet/source', '--import', 'tsx', path, ...args], { stdio: 'inherit' });
   if (run.status !== 0) {
     failed++;
     console.log(`bench/${file} exited with ${run.status ?? run.signal}`);

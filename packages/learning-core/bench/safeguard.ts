@@ -12,8 +12,8 @@
  *
  * Runs are split over `SAFEGUARD_WORKERS` forked processes (default 2).
  *
- *   pnpm bench                               (default window, 200 runs per case)
- *   tsx bench/safeguard.ts [runs] [W,W,...]  (e.g. `tsx bench/safeguard.ts 200 50,100,200,400`)
+ *   pnpm bench safeguard [runs] [W,W,...]   (default: 200 runs per case, the default window;
+ *                                           e.g. `pnpm bench safeguard 200 50,100,200,400`)
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
