@@ -195,8 +195,7 @@ export class LearningEngine {
   /** Loads the persisted state (or the `state` snapshot of an older store) and records the config. */
   initialize(): void {
     if (this.#initialized) return;
-    const fresh = this.#memory.retrieve(`${this.#prefix}meta`, { partition: PARTITION }) === null;
-    const stale = this.#restore();
+    const { stale, fresh } = this.#restore();
     this.#memory.transaction(() => {
       this.#put('config', this.#config);
       for (const key of stale) this.#memory.delete(key, { partition: PARTITION });
@@ -817,10 +816,10 @@ export class LearningEngine {
 
   /**
    * Rebuilds everything in memory from the store: the one path for initialize, reload and rollback.
-   * Returns the keys it did not load: model rows of another algorithm, and experiences outside the
-   * ring (after `replayBufferSize` changed).
+   * Returns the keys it did not load (model rows of another algorithm, and experiences outside the
+   * ring after `replayBufferSize` changed) and whether the store held no learning state (`meta`).
    */
-  #restore(): string[] {
+  #restore(): { stale: string[]; fresh: boolean } {
     const stale: string[] = [];
     this.#algorithm.clear();
     this.#buffer.clear();
@@ -889,7 +888,7 @@ export class LearningEngine {
     }
     this.#taskCount = Math.max(checkpoint, last + 1);
     this.#checkpointed = checkpoint;
-    return stale;
+    return { stale, fresh: meta === null };
   }
 
   #validateState(state: LearningModelState): Array<[string, unknown]> {
