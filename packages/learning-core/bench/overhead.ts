@@ -59,6 +59,15 @@ const SNAPSHOT_TTL_MS = 90 * 24 * 3600 * 1000;
 const EVENT_TTL_MS = 30 * 24 * 3600 * 1000;
 const payload = (i: number) => ({ agentId: 'bench-agent', stateKey: 'unit-test|1234', action: 'thorough', reward: 0.61, task: i, note: 'x'.repeat(120) });
 
+/** A raw better-sqlite3 connection with the memory package's write pragmas, for the raw rows. */
+function openRaw(path: string): Database.Database {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('temp_store = MEMORY');
+  return db;
+}
+
 /**
  * What every task must write whatever the code around it: the tracker's snapshot (a new key with
  * a 90-day TTL), the experience (a ring slot, upserted) and the `learning:training` event, as raw
@@ -68,10 +77,7 @@ const payload = (i: number) => ({ agentId: 'bench-agent', stateKey: 'unit-test|1
 function rawBaseline(dir: string): Run {
   const path = join(dir, 'raw.db');
   new SwarmMemoryManager(path, { cleanupIntervalMs: 0 }).initialize();
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('temp_store = MEMORY');
+  const db = openRaw(path);
   const entry = db.prepare(
     `INSERT INTO memory_entries (key, partition, value, created_at, expires_at, owner) VALUES (?, 'learning', ?, ?, ?, ?)
      ON CONFLICT (partition, key) DO UPDATE SET value = excluded.value, created_at = excluded.created_at`,
@@ -93,9 +99,7 @@ function rawBaseline(dir: string): Run {
  * from the row later), which this package does not have; printed so the two floors can be compared.
  */
 function rawJournal(dir: string): Run {
-  const db = new Database(join(dir, 'journal.db'));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  const db = openRaw(join(dir, 'journal.db'));
   db.exec('CREATE TABLE journal (seq INTEGER PRIMARY KEY, agent TEXT NOT NULL, records TEXT NOT NULL)');
   const append = db.prepare('INSERT INTO journal (agent, records) VALUES (?, ?)');
   const write = db.transaction((i: number) => {
