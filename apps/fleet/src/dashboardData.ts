@@ -43,7 +43,6 @@ export function measuredImprovement(tracker: PerformanceTracker, improvement = t
   return tracker.getSnapshotCount() > tracker.windowSize ? improvement.improvementRate : null;
 }
 
-
 function latest(memory: SwarmMemoryManager, agentId: string, metric: string): number | null {
   return memory.queryPerformanceMetrics({ agentId, metric, limit: 1 })[0]?.value ?? null;
 }
