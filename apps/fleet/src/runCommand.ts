@@ -46,7 +46,9 @@ export interface RunSummary {
 
 function parseAgents(list: string[] | undefined): readonly string[] {
   if (list === undefined) return AGENT_IDS;
-  const unknown = list.filter((id) => !AGENT_IDS.includes(id));
+  if (list.length === 0) throw new FleetError('USAGE', `--agents: expected a comma-separated list of agent ids (available: ${AGENT_IDS.join(', ')})`);
+  const known: readonly string[] = AGENT_IDS;
+  const unknown = list.filter((id) => !known.includes(id));
   if (unknown.length > 0) {
     throw new FleetError('USAGE', `unknown agent${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (available: ${AGENT_IDS.join(', ')})`);
   }

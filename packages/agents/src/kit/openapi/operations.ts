@@ -1,0 +1,76 @@
+import { AgentError } from '../agent/AgentError.js';
+import { loadOpenApiRoutes } from './loadOpenApiRoutes.js';
+import type { DocumentedResponses } from './responseProblems.js';
+import type { SchemaObject } from './SchemaSampler.js';
+import type { SchemaSampler } from './SchemaSampler.js';
+
+/** An operation of the OpenAPI document. */
+export interface ApiOperation {
+  method: string;
+  path: string;
+  /** `METHOD /path/{template}`, the catalogue's route format. */
+  route: string;
+  params: Array<{ name: string; in: string; required: boolean; schema?: SchemaObject; example?: unknown }>;
+  body?: { schema?: SchemaObject; required: boolean; mediaType: string };
+  responses: DocumentedResponses;
+}
+
+/** Reads before writes, deletes last, so the service's seeded data survives for the other checks. */
+const METHOD_ORDER: Record<string, number> = { GET: 0, POST: 1, PUT: 2, PATCH: 3, DELETE: 4 };
+
+/**
+ * The operations of the target's OpenAPI document, validated and dereferenced (kit
+ * `loadOpenApiRoutes`), reads before writes and deletes last. No document: UNSUPPORTED_TARGET.
+ */
+export async function loadOperations(dir: string): Promise<{ file: string; operations: ApiOperation[] }> {
+  const { file, document, routes } = await loadOpenApiRoutes(dir, { validate: true });
+  if (!('openapi' in document)) throw new AgentError('UNSUPPORTED_TARGET', `${file} is Swagger 2, only OpenAPI 3 is supported`);
+  const operations = routes
+    .filter((r) => r.method in METHOD_ORDER)
+    .map((r): ApiOperation => {
+      const requestBody = r.operation['requestBody'] as { required?: boolean; content?: Record<string, { schema?: SchemaObject }> } | undefined;
+      const [mediaType, media] = Object.entries(requestBody?.content ?? {})[0] ?? [];
+      const responses: DocumentedResponses = {};
+      for (const [status, response] of Object.entries((r.operation['responses'] ?? {}) as Record<string, { content?: Record<string, { schema?: SchemaObject }> }>)) {
+        responses[status] = Object.fromEntries(Object.entries(response.content ?? {}).map(([type, m]) => [type, m.schema ?? null]));
+      }
+      return {
+        method: r.method,
+        path: r.path,
+        route: r.route,
+        params: r.parameters.map((p) => ({ ...p, ...(p.schema ? { schema: p.schema as SchemaObject } : {}) })),
+        ...(mediaType === undefined ? {} : { body: { ...(media?.schema ? { schema: media.schema } : {}), required: requestBody?.required === true, mediaType } }),
+        responses,
+      };
+    });
+  return { file, operations: operations.sort((a, b) => (METHOD_ORDER[a.method] ?? 9) - (METHOD_ORDER[b.method] ?? 9)) };
+}
+
+/** The query and body of a valid request (examples first when `examples`), without path parameters. */
+export function validRequest(op: ApiOperation, sampler: SchemaSampler, examples: boolean): { query: URLSearchParams; body: unknown } {
+  const query = new URLSearchParams();
+  for (const p of op.params) {
+    if (p.in !== 'query') continue;
+    if (p.required || (examples ? p.example !== undefined || p.schema?.example !== undefined : sampler.next() < 0.5)) {
+      query.set(p.name, String(examples ? (p.example ?? sampler.valid(p.schema, { preferExamples: true })) : sampler.valid(p.schema)));
+    }
+  }
+  return { query, body: op.body?.schema ? sampler.valid(op.body.schema, { preferExamples: examples }) : undefined };
+}
+
+/** Variants of a valid request that the document says are invalid: bad bodies, missing or bad required query parameters. */
+export function invalidRequests(op: ApiOperation, sampler: SchemaSampler, base: { query: URLSearchParams; body: unknown }): Array<{ query: URLSearchParams; body: unknown; invalid: string }> {
+  const out: Array<{ query: URLSearchParams; body: unknown; invalid: string }> = [];
+  for (const bad of sampler.invalid(op.body?.schema)) out.push({ query: base.query, body: bad.value, invalid: `body: ${bad.reason}` });
+  for (const p of op.params.filter((q) => q.in === 'query' && q.required)) {
+    const missing = new URLSearchParams(base.query);
+    missing.delete(p.name);
+    out.push({ query: missing, body: base.body, invalid: `query ${p.name} missing` });
+    for (const bad of sampler.invalid(p.schema).filter((b) => typeof b.value !== 'object')) {
+      const q = new URLSearchParams(base.query);
+      q.set(p.name, String(bad.value));
+      out.push({ query: q, body: base.body, invalid: `query ${p.name}: ${bad.reason}` });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { AgentError } from '../agent/AgentError.js';
+import { assertLoopback } from '../service/assertLoopback.js';
+import { loadCatalogue } from '../findings/Catalogue.js';
+import type { Catalogue } from '../findings/Catalogue.js';
+
+/** How a caller names a target: a folder, and for service agents a base URL. */
+export interface TargetSpec {
+  dir: string;
+  /** Base URL of an already running service (must be loopback). Service agents start the fixture's own service when absent. */
+  baseUrl?: string;
+  /** Catalogue to score against: a path, `false` for none; default `<dir>/defects.json` when it exists. */
+  catalogue?: string | false;
+}
+
+/** A validated target folder. */
+export interface Target {
+  /** Absolute path. */
+  dir: string;
+  /** `name` from package.json, else the folder name. */
+  name: string;
+  packageJson: Record<string, unknown>;
+  baseUrl?: string;
+  /** The defect catalogue when the target has one; scores are computed against it. */
+  catalogue?: Catalogue;
+}
+
+/**
+ * Validates a target folder: it must exist (TARGET_NOT_FOUND) and hold a readable package.json
+ * (NO_PACKAGE_JSON); a base URL must be loopback (NON_LOOPBACK), checked before any work starts.
+ * Loads the catalogue when there is one, so every agent scores the same way.
+ */
+export async function openTarget(spec: TargetSpec): Promise<Target> {
+  if (spec.baseUrl !== undefined) assertLoopback(spec.baseUrl);
+  const dir = resolve(spec.dir);
+  const info = await stat(dir).catch(() => null);
+  if (info === null || !info.isDirectory()) throw new AgentError('TARGET_NOT_FOUND', `target folder ${dir} does not exist or is not a folder`);
+  let packageJson: Record<string, unknown>;
+  try {
+    packageJson = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    throw new AgentError('NO_PACKAGE_JSON', `target ${dir} has no readable package.json`, { cause: error });
+  }
+  if (typeof packageJson !== 'object' || packageJson === null || Array.isArray(packageJson)) {
+    throw new AgentError('NO_PACKAGE_JSON', `package.json of ${dir} is not an object`);
+  }
+  const defaultCatalogue = join(dir, 'defects.json');
+  const cataloguePath = spec.catalogue ?? (existsSync(defaultCatalogue) ? defaultCatalogue : false);
+  const catalogue = cataloguePath === false ? undefined : await loadCatalogue(cataloguePath);
+  return {
+    dir,
+    name: typeof packageJson['name'] === 'string' ? packageJson['name'] : (dir.split(/[\\/]/).pop() ?? dir),
+    packageJson,
+    ...(spec.baseUrl === undefined ? {} : { baseUrl: spec.baseUrl }),
+    ...(catalogue === undefined ? {} : { catalogue }),
+  };
+}

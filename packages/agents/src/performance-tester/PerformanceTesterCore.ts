@@ -1,0 +1,498 @@
+import { performance } from 'node:perf_hooks';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { findStrategy } from '../kit/agent/AgentCore.js';
+import type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy } from '../kit/agent/AgentCore.js';
+import { loadOperations } from '../kit/openapi/operations.js';
+import type { ApiOperation } from '../kit/openapi/operations.js';
+import { AgentError } from '../kit/agent/AgentError.js';
+import { extractExports } from '../kit/typescript/extractExports.js';
+import type { ExportedFunction, TypeShape } from '../kit/typescript/extractExports.js';
+import { withService } from '../kit/service/FixtureService.js';
+import type { FixtureServiceOptions } from '../kit/service/FixtureService.js';
+import { fitGrowth } from './fitGrowth.js';
+import type { GrowthFit } from './fitGrowth.js';
+import type { Finding } from '../kit/findings/Finding.js';
+import { listSourceFiles } from '../kit/target/listSourceFiles.js';
+import { loopbackFetch } from '../kit/service/loopbackFetch.js';
+import { runProcess } from '../kit/process/runProcess.js';
+import { SchemaSampler, typeOf } from '../kit/openapi/SchemaSampler.js';
+import type { SchemaObject } from '../kit/openapi/SchemaSampler.js';
+import type { Target } from '../kit/target/Target.js';
+import { TargetWorkspace } from '../kit/target/TargetWorkspace.js';
+
+/** Knobs of a performance-tester strategy. */
+export interface PerformanceTesterConfig {
+  /** Input sizes of the function benchmarks. */
+  sizes: number[];
+  /** tinybench time budget per size, milliseconds. */
+  timePerSizeMs: number;
+  /** A function stops growing once one call at the next size is predicted to take longer than this. */
+  maxCallMs: number;
+  /** Run the benchmarks in this process (cheaper) or in a child process (isolated, killable). */
+  isolation: 'in-process' | 'child-process';
+  /** Also time routes with array payloads at growing sizes against the loopback service. */
+  routes: boolean;
+}
+
+/** One benchmark point as tinybench measured it. */
+export interface BenchPoint {
+  n: number;
+  /** The robust time the growth is fitted on: median latency (functions), fastest of the repeats (routes). */
+  ms: number;
+  meanMs: number;
+  /** Relative margin of error of the mean, percent (95 %, tinybench). */
+  rme: number;
+  /** Margin of error of the mean, milliseconds (tinybench). */
+  moe: number;
+  /**
+   * 95 % margin of error of `ms`, milliseconds: 1.96 × 1.2533 × 1.4826 × MAD / √samples (the
+   * median's standard error from the MAD). On a busy machine outliers push the mean's margin past
+   * the mean itself; the median's stays meaningful, so baselines are compared on it.
+   */
+  msMoe: number;
+  samples: number;
+}
+
+/** Growth of one function or route. */
+export interface GrowthResult {
+  /** Function name or route. */
+  subject: string;
+  file?: string;
+  points: BenchPoint[];
+  fit: GrowthFit;
+  /** Routes: time of a minimal request, subtracted from the points. */
+  overheadMs?: number;
+  error?: string;
+}
+
+/** A slowdown of the median against the stored baseline beyond both medians' margins of error. */
+export interface Regression {
+  subject: string;
+  n: number;
+  baselineMs: number;
+  currentMs: number;
+  ratio: number;
+  /** Sum of both medians' margins of error, milliseconds: the slowdown exceeds it. */
+  marginMs: number;
+}
+
+/** A performance-tester report. */
+export interface PerformanceTesterReport extends AgentReport {
+  stats: { functions: GrowthResult[]; routes: GrowthResult[]; regressions: Regression[]; baselinesStored: number };
+}
+
+/** Where baselines are kept; `SwarmMemoryManager` fits (sync or async `store`/`retrieve`). */
+export interface BaselineStore {
+  store(key: string, value: unknown): unknown;
+  retrieve(key: string): unknown;
+}
+
+/** Constructor options of `PerformanceTesterCore`. */
+export interface PerformanceTesterCoreOptions {
+  /** Baselines per function (`agents/performance-tester/baseline/{target}/{fn}`); none: no regression check. */
+  baselines?: BaselineStore;
+  /**
+   * A slowdown counts as a regression only beyond this ratio (default 2) as well as beyond both
+   * margins of error: on a busy machine the same code measures up to ~1.7× slower from one run to
+   * the next, more than any within-run margin shows.
+   */
+  regressionRatio?: number;
+  /** Overwrite stored baselines with this run (default: store only where none exists). */
+  updateBaselines?: boolean;
+  /** Kill the child-process benchmark after this long (default 60 000 ms). */
+  timeoutMs?: number;
+  /** How to start the target's service when the target gives no base URL (kit `FixtureService` options). */
+  service?: Omit<FixtureServiceOptions, 'dir'>;
+  /**
+   * Route payload sizes (default 1000..16000, ×2): large enough that growth beats the request
+   * overhead, and a ×16 span so timing noise moves the fitted slope half as much as a ×4 span.
+   */
+  routeSizes?: number[];
+  /** Requests per route size; the fastest counts, as the least disturbed by other load (default 5). */
+  requestsPerSize?: number;
+  /**
+   * Minimum slope and R² to report super-linear growth (defaults 1.6 and 0.9). On the sample
+   * target, 12 runs of the three function strategies, quiet and with 3 or 6 busy threads on 2
+   * cores, fitted its linear functions (hash-based ones included) at 0.85-1.49 and its quadratic
+   * ones at 1.74-2.80 (`pnpm --filter @qe-fleet/agents growth-spread` re-runs that): 1.6 sits in
+   * the gap.
+   */
+  minSlope?: number;
+  minR2?: number;
+  /**
+   * Minimum slope for routes (default 1.5): request overhead dilutes the growth of the handler,
+   * so a quadratic handler measures 1.5-2.2 through HTTP. Routes must also take 3× the overhead.
+   */
+  minRouteSlope?: number;
+  seed?: number;
+  now?: () => number;
+}
+
+/** The strategies. */
+export const PERFORMANCE_TESTER_STRATEGIES: readonly AgentStrategy<PerformanceTesterConfig>[] = [
+  { name: 'quick', description: 'sizes 100..6400 (×4), 20 ms per size, in process', config: { sizes: [100, 400, 1600, 6400], timePerSizeMs: 20, maxCallMs: 40, isolation: 'in-process', routes: false } },
+  { name: 'quick-isolated', description: 'sizes 100..6400 (×4), 20 ms per size, child process', config: { sizes: [100, 400, 1600, 6400], timePerSizeMs: 20, maxCallMs: 40, isolation: 'child-process', routes: false } },
+  { name: 'thorough', description: 'sizes 100..10k (×√10), 60 ms per size, child process', config: { sizes: [100, 300, 1000, 3000, 10_000], timePerSizeMs: 60, maxCallMs: 150, isolation: 'child-process', routes: false } },
+  { name: 'with-routes', description: 'quick + routes timed at growing payloads', config: { sizes: [100, 400, 1600, 6400], timePerSizeMs: 20, maxCallMs: 40, isolation: 'in-process', routes: true } },
+];
+
+/** Route timing stops growing the payload once one request takes longer than this (ms). */
+const ROUTE_STOP_MS = 1500;
+
+/** Baseline memory key of one benchmarked function. */
+export function baselineKey(target: string, subject: string): string {
+  return `agents/performance-tester/baseline/${target}/${subject}`;
+}
+
+/**
+ * Performance tester core: benchmarks the target's exported pure functions with tinybench at
+ * growing input sizes (inputs generated from the parameter types), fits log(time) against
+ * log(size) and reports super-linear growth (slope ≥ 1.6 with R² ≥ 0.9) as perf-quadratic at the
+ * nested iteration that causes it; compares each function's medians with its stored baseline
+ * (slowdowns beyond both margins of error); and times routes with array payloads at growing sizes against
+ * the loopback service.
+ */
+export class PerformanceTesterCore implements AgentCore {
+  readonly id = 'performance-tester';
+  readonly strategies = PERFORMANCE_TESTER_STRATEGIES;
+  readonly #options: PerformanceTesterCoreOptions;
+
+  constructor(options: PerformanceTesterCoreOptions = {}) {
+    this.#options = options;
+  }
+
+  async run(target: Target, strategyName: string, options: AgentRunOptions = {}): Promise<PerformanceTesterReport> {
+    const now = this.#options.now ?? Date.now;
+    const started = now();
+    const strategy = findStrategy(this, strategyName);
+    const config = strategy.config;
+    const sources = (await listSourceFiles(target.dir, { roots: ['src'], extensions: ['.ts', '.mts'] })).filter((f) => !/\.(test|spec)\.m?ts$/.test(f));
+    const functions = sources.length === 0 ? [] : extractExports(target.dir, sources.map((f) => join(target.dir, f))).functions.filter((f) => f.pure && f.params.some((p) => !p.optional && isSized(p.type)));
+    const routes = config.routes ? await loadOperations(target.dir).catch((error: unknown) => (error instanceof AgentError && error.code === 'UNSUPPORTED_TARGET' ? undefined : Promise.reject(error))) : undefined;
+    if (functions.length === 0 && routes === undefined) {
+      throw new AgentError('UNSUPPORTED_TARGET', `${target.dir} has no exported pure function taking a sized input (array, string, object) under src/${config.routes ? ' and no OpenAPI document' : ''} to benchmark`);
+    }
+    const notes: string[] = [];
+    const functionResults = functions.length === 0 ? [] : await this.#benchFunctions(target.dir, sources, functions, config, options.signal);
+    const routeResults = routes === undefined ? [] : await this.#benchRoutes(target, routes.operations, options.signal);
+    if (config.routes && routes === undefined) notes.push('no OpenAPI document: routes not timed');
+    const findings: Finding[] = [];
+    for (const result of functionResults) {
+      if (result.error !== undefined) notes.push(`${result.subject}: ${result.error}`);
+      const fn = functions.find((f) => f.name === result.subject && f.file === result.file);
+      if (fn && this.#superLinear(result.fit)) findings.push(functionFinding(fn, result));
+    }
+    for (const result of routeResults) {
+      if (result.error !== undefined) notes.push(`${result.subject}: ${result.error}`);
+      const largest = result.points.at(-1);
+      // Growth that costs a few milliseconds at the largest payload, or that the request overhead
+      // still dominates, is not worth a report.
+      const significant = largest !== undefined && largest.ms >= 5 && largest.ms >= 2 * (result.overheadMs ?? 0);
+      if (this.#superLinear(result.fit, this.#options.minRouteSlope ?? 1.5) && significant) findings.push(routeFinding(result));
+    }
+    const { regressions, stored } = await this.#compareBaselines(target.name, functionResults);
+    for (const r of regressions) notes.push(`regression: ${r.subject} at n=${r.n} ${r.baselineMs.toFixed(4)} → ${r.currentMs.toFixed(4)} ms (×${r.ratio.toFixed(2)}, beyond ±${r.marginMs.toFixed(4)} ms)`);
+    const measured = functionResults.filter((r) => r.points.length >= 2).length;
+    return {
+      agentId: this.id,
+      strategy: strategy.name,
+      target: target.dir,
+      findings,
+      durationMs: now() - started,
+      coverage: functions.length === 0 ? 0 : measured / functions.length,
+      notes,
+      stats: { functions: functionResults, routes: routeResults, regressions, baselinesStored: stored },
+    };
+  }
+
+  #superLinear(fit: GrowthFit, minSlope = this.#options.minSlope ?? 1.6): boolean {
+    return fit.points >= 3 && fit.slope >= minSlope && fit.r2 >= (this.#options.minR2 ?? 0.9);
+  }
+
+  async #benchFunctions(targetDir: string, sources: string[], functions: ExportedFunction[], config: PerformanceTesterConfig, signal: AbortSignal | undefined): Promise<GrowthResult[]> {
+    const workspace = await TargetWorkspace.create({ targetDir, sources, link: ['tinybench'] });
+    try {
+      workspace.compile([]);
+      const runner = await workspace.write('bench/runner.mjs', runnerSource(functions, this.#options.seed ?? 1));
+      const settings = { sizes: config.sizes, timePerSizeMs: config.timePerSizeMs, maxCallMs: config.maxCallMs };
+      let raw: RawResult[];
+      if (config.isolation === 'in-process') {
+        const mod = (await import(pathToFileURL(runner).href)) as { run(settings: unknown): Promise<RawResult[]> };
+        raw = await mod.run(settings);
+      } else {
+        const result = await runProcess(process.execPath, [runner, JSON.stringify(settings)], { cwd: workspace.dir, timeoutMs: this.#options.timeoutMs ?? 60_000, ...(signal ? { signal } : {}) });
+        if (result.aborted) throw new AgentError('ABORTED', 'benchmarks were aborted');
+        if (result.timedOut) throw new AgentError('TOOL_FAILED', `benchmarks did not finish within ${this.#options.timeoutMs ?? 60_000} ms`);
+        const line = result.stdout.split('\n').find((l) => l.startsWith('QE_PERF '));
+        if (line === undefined) throw new AgentError('TOOL_FAILED', `benchmark process printed no results (exit ${result.exitCode}): ${result.stderr.trim().slice(-1500)}`);
+        raw = JSON.parse(line.slice('QE_PERF '.length)) as RawResult[];
+      }
+      return raw.map((r) => ({
+        subject: r.fn,
+        file: r.file,
+        points: r.points,
+        fit: fitGrowth(r.points),
+        ...(r.error === null ? {} : { error: r.error }),
+      }));
+    } finally {
+      await workspace.dispose();
+    }
+  }
+
+  /** Times operations whose JSON body holds arrays at growing array lengths; overhead (length 1) subtracted. */
+  async #benchRoutes(target: Target, all: ApiOperation[], signal: AbortSignal | undefined): Promise<GrowthResult[]> {
+    const operations = all.filter((op) => op.body?.schema && hasArray(op.body.schema) && !op.params.some((p) => p.in === 'path'));
+    if (operations.length === 0) return [];
+    const sizes = this.#options.routeSizes ?? [1000, 2000, 4000, 8000, 16_000];
+    const repeats = this.#options.requestsPerSize ?? 5;
+    const sampler = new SchemaSampler({ seed: this.#options.seed ?? 1 });
+    return withService(target, async (baseUrl) => {
+      const results: GrowthResult[] = [];
+      for (const op of operations) {
+        const time = async (n: number, repeats: number): Promise<BenchPoint> => {
+          const body = JSON.stringify(sampler.valid(op.body?.schema, { arrayLength: n }));
+          const samples: number[] = [];
+          for (let i = 0; i < repeats; i++) {
+            if (signal?.aborted) throw new AgentError('ABORTED', 'route timing was aborted');
+            const t0 = performance.now();
+            const response = await loopbackFetch(`${baseUrl}${op.path}`, { method: op.method, body, headers: { 'content-type': 'application/json' }, timeoutMs: 30_000 });
+            await response.arrayBuffer();
+            samples.push(performance.now() - t0);
+            if (response.status >= 400) throw new Error(`answered ${response.status} at n=${n}`);
+          }
+          const meanMs = samples.reduce((a, b) => a + b, 0) / samples.length;
+          return { n, ms: Math.min(...samples), meanMs, rme: 0, moe: 0, msMoe: 0, samples: samples.length };
+        };
+        try {
+          // Warm the route's code paths up first: cold requests would inflate the overhead estimate.
+          await time(sizes[0] ?? 1, 2);
+          const overhead = await time(1, repeats * 2);
+          const points: BenchPoint[] = [];
+          for (const n of sizes) {
+            const p = await time(n, repeats);
+            points.push({ ...p, ms: Math.max(p.ms - overhead.ms, 0.001) });
+            // A payload that already takes this long is slow enough to judge; bigger ones only cost time.
+            if (p.ms > ROUTE_STOP_MS) break;
+          }
+          results.push({ subject: op.route, points, fit: fitGrowth(points), overheadMs: overhead.ms });
+        } catch (error) {
+          if (error instanceof AgentError) throw error;
+          results.push({ subject: op.route, points: [], fit: fitGrowth([]), error: error instanceof Error ? error.message : String(error) });
+        }
+      }
+      return results;
+    }, this.#options.service);
+  }
+
+  async #compareBaselines(targetName: string, results: GrowthResult[]): Promise<{ regressions: Regression[]; stored: number }> {
+    const store = this.#options.baselines;
+    const regressions: Regression[] = [];
+    let stored = 0;
+    if (!store) return { regressions, stored };
+    for (const result of results) {
+      if (result.points.length === 0) continue;
+      const key = baselineKey(targetName, result.subject);
+      const baseline = (await store.retrieve(key)) as { points?: BenchPoint[] } | null | undefined;
+      for (const point of result.points) {
+        const before = baseline?.points?.find((p) => p.n === point.n);
+        if (!before) continue;
+        const marginMs = point.msMoe + before.msMoe;
+        if (point.ms - before.ms > marginMs && point.ms > before.ms * (this.#options.regressionRatio ?? 2)) {
+          regressions.push({ subject: result.subject, n: point.n, baselineMs: before.ms, currentMs: point.ms, ratio: point.ms / before.ms, marginMs });
+        }
+      }
+      if (!baseline || this.#options.updateBaselines) {
+        await store.store(key, { points: result.points, fit: result.fit });
+        stored++;
+      }
+    }
+    return { regressions, stored };
+  }
+}
+
+interface RawResult {
+  fn: string;
+  file: string;
+  points: BenchPoint[];
+  error: string | null;
+}
+
+function hasArray(schema: SchemaObject, depth = 0): boolean {
+  if (depth > 3) return false;
+  if (typeOf(schema) === 'array') return true;
+  return Object.values(schema.properties ?? {}).some((p) => hasArray(p, depth + 1));
+}
+
+function functionFinding(fn: ExportedFunction, result: GrowthResult): Finding {
+  const first = result.points[0];
+  const last = result.points.at(-1);
+  return {
+    kind: 'perf-quadratic',
+    severity: 'medium',
+    location: { file: fn.file, line: fn.hotspotLine ?? fn.line },
+    message: `${fn.name} grows as ${result.fit.growth} (time ∝ n^${result.fit.slope.toFixed(2)}, R² ${result.fit.r2.toFixed(3)})${fn.hotspotLine ? `; nested iteration at line ${fn.hotspotLine}` : ''}`,
+    evidence: result.points.map((p) => `n=${p.n}: median ${p.ms.toPrecision(3)} ms (mean ±${p.rme.toFixed(1)}%)`).join(', ') + (first && last ? ` (×${(last.ms / first.ms).toFixed(0)} for ×${last.n / first.n} input)` : ''),
+    confidence: Math.min(0.95, 0.6 + 0.35 * result.fit.r2),
+    rule: 'growth:log-log-slope',
+  };
+}
+
+function routeFinding(result: GrowthResult): Finding {
+  return {
+    kind: 'perf-quadratic',
+    severity: 'high',
+    location: { route: result.subject },
+    message: `${result.subject} response time grows as ${result.fit.growth} with the payload (time ∝ n^${result.fit.slope.toFixed(2)}, R² ${result.fit.r2.toFixed(3)})`,
+    evidence: result.points.map((p) => `n=${p.n}: ${p.ms.toPrecision(3)} ms (fastest of ${p.samples}, overhead subtracted)`).join(', '),
+    confidence: Math.min(0.95, 0.6 + 0.35 * result.fit.r2),
+    rule: 'growth:route-payload',
+  };
+}
+
+/** JavaScript expression of a value of `shape` for element index `i` (distinct per index). */
+function elementCode(shape: TypeShape, i: string, depth = 0): string {
+  if (depth > 4) return 'null';
+  switch (shape.kind) {
+    case 'number':
+    case 'typeParam':
+    case 'json':
+      return i;
+    case 'string':
+      return `'k' + ${i}`;
+    case 'boolean':
+      return `${i} % 2 === 0`;
+    case 'literal':
+      return JSON.stringify(shape.value);
+    case 'date':
+      return `new Date(${i})`;
+    case 'union':
+      return elementCode(shape.options.find((o) => o.kind !== 'null' && o.kind !== 'undefined') ?? shape.options[0] ?? { kind: 'json' }, i, depth + 1);
+    case 'array':
+    case 'tuple':
+      return `[${i}]`;
+    case 'object':
+      return `({ ${shape.properties.filter((p) => !p.optional).map((p) => `${JSON.stringify(p.name)}: ${elementCode(p.type, i, depth + 1)}`).join(', ')} })`;
+    case 'record':
+      return '({})';
+    case 'function':
+      return callbackCode(shape.returns);
+    default:
+      return 'undefined';
+  }
+}
+
+function callbackCode(returns: TypeShape): string {
+  switch (returns.kind) {
+    case 'number':
+      return "((x) => (typeof x === 'number' ? x : 1))";
+    case 'string':
+      return '((x) => String(x))';
+    case 'boolean':
+      return '((x) => Boolean(x))';
+    default:
+      return '((x) => x)';
+  }
+}
+
+function isSized(shape: TypeShape): boolean {
+  return ['array', 'string', 'record', 'json'].includes(shape.kind) || (shape.kind === 'object' && shape.properties.some((p) => !p.optional && isSized(p.type)));
+}
+
+/** JavaScript expression of an argument of size `n` (sized shapes grow with n; numbers grow only when nothing else does). */
+function argumentCode(shape: TypeShape, scaleNumbers: boolean): string {
+  switch (shape.kind) {
+    case 'array':
+      return `shuffle(Array.from({ length: n }, (_, i) => ${elementCode(shape.element, 'i')}))`;
+    case 'json':
+      return 'shuffle(Array.from({ length: n }, (_, i) => i))';
+    case 'string':
+      return "'lorem ipsum dolor sit amet '.repeat(Math.ceil(n / 27)).slice(0, n)";
+    case 'record':
+      return `Object.fromEntries(Array.from({ length: n }, (_, i) => ['k' + i, ${elementCode(shape.value, 'i')}]))`;
+    case 'object':
+      return `({ ${shape.properties.filter((p) => !p.optional).map((p) => `${JSON.stringify(p.name)}: ${isSized(p.type) ? argumentCode(p.type, false) : elementCode(p.type, '10')}`).join(', ')} })`;
+    case 'number':
+      return scaleNumbers ? 'n' : '10';
+    default:
+      return elementCode(shape, '10');
+  }
+}
+
+/**
+ * The benchmark runner (an ES module, importable in process or run as a child): tinybench per
+ * function and size, stopping a function early when the next size would blow its time budget.
+ */
+function runnerSource(functions: ExportedFunction[], seed: number): string {
+  const files = [...new Set(functions.map((f) => f.file))];
+  const imports = files.map((file, i) => `import * as m${i} from ${JSON.stringify(`../out/target/${file.replace(/\.(m?)ts$/, '.$1js')}`)};`);
+  const specs = functions.map((fn) => {
+    const params = fn.params.filter((p) => !p.optional);
+    const scaleNumbers = !params.some((p) => isSized(p.type));
+    const args = params.map((p, i) => `const a${i} = ${argumentCode(p.type, scaleNumbers)};`).join(' ');
+    const call = `m${files.indexOf(fn.file)}[${JSON.stringify(fn.name)}](${params.map((_, i) => `a${i}`).join(', ')})`;
+    return `  { fn: ${JSON.stringify(fn.name)}, file: ${JSON.stringify(fn.file)}, make: (n) => { ${args} return () => ${call}; } },`;
+  });
+  return `// Generated by @qe-fleet/agents performance-tester.
+import { Bench } from 'tinybench';
+import { pathToFileURL } from 'node:url';
+${imports.join('\n')}
+
+let state = ${seed >>> 0 || 1};
+function random() {
+  state = (state + 0x6d2b79f5) >>> 0;
+  let t = state;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+function shuffle(a) {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  return a;
+}
+
+const SPECS = [
+${specs.join('\n')}
+];
+
+export async function run({ sizes, timePerSizeMs, maxCallMs }) {
+  const results = [];
+  for (const spec of SPECS) {
+    const points = [];
+    let error = null;
+    for (const [k, n] of sizes.entries()) {
+      const last = points.at(-1);
+      const prev = points.at(-2);
+      // Predict one call at n from the growth seen so far (quadratic before there is any).
+      const slope = last && prev ? Math.min(2.5, Math.max(1, Math.log(last.ms / prev.ms) / Math.log(last.n / prev.n))) : 2;
+      // Three sizes are the least a growth fit needs: only a measured slow call stops before that.
+      if (last && (points.length >= 3 ? last.ms * (n / last.n) ** slope : last.ms) > maxCallMs) break;
+      try {
+        const call = spec.make(n);
+        call();
+        // The first size also warms the JIT up, so small sizes are not measured cold.
+        const bench = new Bench({ time: timePerSizeMs, iterations: 3, warmupIterations: k === 0 ? 20 : 2, warmupTime: k === 0 ? timePerSizeMs : 0, throws: true });
+        bench.add(spec.fn, call);
+        await bench.run();
+        const result = bench.tasks[0].result;
+        if (result.state !== 'completed') throw new Error('benchmark ' + result.state);
+        const l = result.latency;
+        points.push({ n, ms: l.p50, meanMs: l.mean, rme: l.rme, moe: l.moe, msMoe: (1.96 * 1.2533 * 1.4826 * l.mad) / Math.sqrt(l.samplesCount), samples: l.samplesCount });
+      } catch (e) {
+        error = 'n=' + n + ': ' + (e instanceof Error ? e.constructor.name + ': ' + e.message : String(e));
+        break;
+      }
+    }
+    results.push({ fn: spec.fn, file: spec.file, points, error });
+  }
+  return results;
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  console.log('QE_PERF ' + JSON.stringify(await run(JSON.parse(process.argv[2]))));
+}
+`;
+}

@@ -1,0 +1,7 @@
+// The performance-tester agent: its core, strategies, checks and BaseAgent class.
+export { PERFORMANCE_TESTER_STRATEGIES, PerformanceTesterCore, baselineKey } from './PerformanceTesterCore.js';
+export type { BaselineStore, BenchPoint, GrowthResult, PerformanceTesterConfig, PerformanceTesterCoreOptions, PerformanceTesterReport, Regression } from './PerformanceTesterCore.js';
+export { PerformanceTesterAgent } from './PerformanceTesterAgent.js';
+export type { PerformanceTesterAgentOptions } from './PerformanceTesterAgent.js';
+export { fitGrowth } from './fitGrowth.js';
+export type { GrowthClass, GrowthFit, SizePoint } from './fitGrowth.js';

@@ -1,0 +1,159 @@
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ESLint } from 'eslint';
+import { findStrategy } from '../kit/agent/AgentCore.js';
+import type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy } from '../kit/agent/AgentCore.js';
+import { loadAdvisories, matchAdvisories, readLockedPackages } from './checkDependencies.js';
+import { withService } from '../kit/service/FixtureService.js';
+import type { FixtureServiceOptions } from '../kit/service/FixtureService.js';
+import { dedupeFindings } from '../kit/findings/Finding.js';
+import type { Finding, Severity } from '../kit/findings/Finding.js';
+import { findSecrets } from './findSecrets.js';
+import { findSecuritySinks } from './findSecuritySinks.js';
+import { listSourceFiles } from '../kit/target/listSourceFiles.js';
+import { loadOpenApiRoutes } from '../kit/openapi/loadOpenApiRoutes.js';
+import { runEslint } from '../kit/eslint/runEslint.js';
+import type { RuleMapping } from '../kit/eslint/runEslint.js';
+import { runLiveProbes } from './runLiveProbes.js';
+import type { Target } from '../kit/target/Target.js';
+
+/** What a security-scanner strategy turns on. */
+export interface SecurityScanConfig {
+  /** Check the lockfile against the advisory list. */
+  dependencies: boolean;
+  /** Start (or use) the target's service and probe its GET routes. */
+  live: boolean;
+  /** Noisy rules: every eslint-plugin-security rule with a kind, unescaped-anything XSS, entropy-only secrets, test files, path-parameter probes. */
+  noisy: boolean;
+}
+
+/** The security-scanner's strategies, cheapest first. */
+export const SECURITY_SCAN_STRATEGIES: readonly AgentStrategy<SecurityScanConfig>[] = [
+  { name: 'static-only', description: 'Sink rules (eval, exec, HTML from request input, unguarded merges) and secret search.', config: { dependencies: false, live: false, noisy: false } },
+  { name: 'static+deps', description: 'Static rules plus the lockfile checked against the shipped advisory list.', config: { dependencies: true, live: false, noisy: false } },
+  { name: 'static+deps+live', description: 'Adds harmless live probes (reflected XSS, code evaluation) on the loopback service.', config: { dependencies: true, live: true, noisy: false } },
+  { name: 'full', description: 'Everything, including the noisy rules: most findings, most false alarms.', config: { dependencies: true, live: true, noisy: true } },
+];
+
+const security = createRequire(import.meta.url)('eslint-plugin-security') as ESLint.Plugin;
+
+const rule = (kind: RuleMapping['kind'], severity: Severity, confidence: number): RuleMapping => ({ kind, severity, confidence });
+
+/** eslint-plugin-security rules whose findings are precise enough to report by default. */
+const SECURITY_RULES: Record<string, RuleMapping> = {
+  'security/detect-eval-with-expression': rule('code-injection', 'critical', 0.85),
+};
+
+/** The plugin's noisy rules that still name a catalogue kind. */
+const NOISY_SECURITY_RULES: Record<string, RuleMapping> = {
+  'security/detect-child-process': rule('command-injection', 'high', 0.4),
+  'security/detect-non-literal-require': rule('code-injection', 'high', 0.3),
+  'security/detect-object-injection': rule('prototype-pollution', 'medium', 0.1),
+};
+
+const CODE = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+const TEXT = [...CODE, '.json', '.env', '.yml', '.yaml', '.toml', '.ini', '.conf', '.properties', '.sh', '.html'];
+/** Lockfiles (integrity hashes are high-entropy by design) and the defect catalogue (the answer key quotes the secrets it catalogues). */
+const NOT_SCANNED = /(^|\/)(package-lock\.json|pnpm-lock\.yaml|yarn\.lock|npm-shrinkwrap\.json)$|^defects\.json$/;
+const TEST_FILE = /(^|\/)(test|tests|__tests__|spec|fixtures?)\/|\.(test|spec)\.[cm]?[jt]sx?$/;
+/** The advisory list this repository ships (`fixtures/advisories.json`); the same relative path from src/ and dist/. */
+const SHIPPED_ADVISORIES = fileURLToPath(new URL('../../../../fixtures/advisories.json', import.meta.url));
+const SEVERITY_ORDER: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
+
+/** Options of `SecurityScanner`. */
+export interface SecurityScannerOptions {
+  strategies?: readonly AgentStrategy<SecurityScanConfig>[];
+  /** Advisory list file (default: the repository's `fixtures/advisories.json`). */
+  advisories?: string;
+  /** How to start the target's service when the target gives no base URL. */
+  service?: Omit<FixtureServiceOptions, 'dir'>;
+  now?: () => number;
+}
+
+/**
+ * The security-scanner core: eslint-plugin-security and TypeScript-AST sink rules, secret search,
+ * the lockfile against a shipped advisory list, and harmless live probes on the loopback service.
+ */
+export class SecurityScanner implements AgentCore {
+  readonly id = 'security-scanner';
+  readonly strategies: readonly AgentStrategy<SecurityScanConfig>[];
+  readonly #options: SecurityScannerOptions;
+  readonly #now: () => number;
+
+  constructor(options: SecurityScannerOptions = {}) {
+    this.strategies = options.strategies ?? SECURITY_SCAN_STRATEGIES;
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+  }
+
+  async run(target: Target, strategyName: string, options: AgentRunOptions = {}): Promise<AgentReport> {
+    const strategy = findStrategy(this, strategyName);
+    const { config } = strategy;
+    const started = this.#now();
+    const notes: string[] = [];
+    const findings: Finding[] = [];
+
+    const roots = existsSync(join(target.dir, 'src')) ? ['src'] : ['.'];
+    const code = (await listSourceFiles(target.dir, { extensions: CODE, roots })).filter((f) => config.noisy || !TEST_FILE.test(f));
+    const text = (await listSourceFiles(target.dir, { extensions: TEXT })).filter((f) => !NOT_SCANNED.test(f) && (config.noisy || !TEST_FILE.test(f)));
+    const sources = new Map<string, string>();
+    for (const file of new Set([...code, ...text])) sources.set(file, await readFile(join(target.dir, file), 'utf8'));
+    const codeSources = new Map(code.map((f) => [f, sources.get(f)!]));
+    const textSources = new Map(text.map((f) => [f, sources.get(f)!]));
+
+    if (code.length > 0) {
+      const rules = config.noisy ? { ...SECURITY_RULES, ...NOISY_SECURITY_RULES } : SECURITY_RULES;
+      findings.push(...(await runEslint(target.dir, code, { rules, plugins: { security }, typeAware: false, notes })));
+      for (const sink of findSecuritySinks(codeSources, { noisy: config.noisy })) {
+        findings.push({ kind: sink.kind, severity: sink.kind === 'xss' ? 'high' : 'critical', location: { file: sink.file, line: sink.line }, message: sink.message, evidence: sink.evidence, confidence: sink.confidence, rule: sink.rule });
+      }
+    } else {
+      notes.push('no TypeScript/JavaScript sources: code rules skipped');
+    }
+    options.signal?.throwIfAborted();
+    for (const secret of findSecrets(textSources, { entropyOnly: config.noisy })) {
+      findings.push({ kind: 'hardcoded-secret', severity: 'high', location: { file: secret.file, line: secret.line }, message: `possible ${secret.rule}`, evidence: secret.masked, confidence: secret.confidence, rule: `qe/secret/${secret.rule}` });
+    }
+
+    if (config.dependencies) findings.push(...(await this.#dependencies(target, notes)));
+    options.signal?.throwIfAborted();
+    if (config.live) {
+      const { routes } = await loadOpenApiRoutes(target.dir);
+      const probe = await withService(target, (baseUrl) => runLiveProbes(baseUrl, routes, { pathParameters: config.noisy, ...(options.signal === undefined ? {} : { signal: options.signal }) }), this.#options.service);
+      const getRoutes = routes.filter((r) => r.method === 'GET').length;
+      notes.push(`live: ${probe.requests} requests to ${probe.probedRoutes} of ${getRoutes} GET routes`);
+      for (const hit of probe.hits) {
+        findings.push({ kind: hit.kind, severity: hit.kind === 'xss' ? 'high' : 'critical', location: { route: hit.route }, message: hit.message, evidence: hit.evidence, confidence: hit.confidence, rule: hit.rule });
+      }
+    }
+    // Coverage = the share of the four attack surfaces this run examined (code sinks, secrets,
+    // dependencies, the running service): a scan that skipped one cannot vouch for it.
+    const surfaces = [code.length > 0, text.length > 0, config.dependencies, config.live];
+    const coverage = surfaces.filter(Boolean).length / surfaces.length;
+    return { agentId: this.id, strategy: strategy.name, target: target.dir, findings: dedupeFindings(findings), durationMs: this.#now() - started, coverage, notes };
+  }
+
+  async #dependencies(target: Target, notes: string[]): Promise<Finding[]> {
+    const advisories = await loadAdvisories(this.#options.advisories ?? SHIPPED_ADVISORIES);
+    const { lockfile, packages } = await readLockedPackages(target.dir, target.packageJson, notes);
+    notes.push(`dependencies: ${packages.length} packages from ${lockfile} against ${advisories.length} advisories`);
+    // One finding per vulnerable package version, at its worst advisory.
+    const byPackage = new Map<string, Finding>();
+    for (const { pkg, advisory } of matchAdvisories(packages, advisories, lockfile)) {
+      const key = `${pkg.name}@${pkg.version}`;
+      const existing = byPackage.get(key);
+      const evidence = `${advisory.id} (${advisory.vulnerable}): ${advisory.title}${advisory.url === undefined ? '' : ` ${advisory.url}`}`;
+      if (existing === undefined) {
+        byPackage.set(key, { kind: 'vulnerable-dependency', severity: advisory.severity, location: { package: pkg.name, version: pkg.version }, message: `${key} (${lockfile}: ${pkg.path}) is affected by ${advisory.id}`, evidence, confidence: 0.9, rule: 'qe/advisory' });
+      } else {
+        existing.evidence += `; ${evidence}`;
+        existing.message += `, ${advisory.id}`;
+        if (SEVERITY_ORDER.indexOf(advisory.severity) > SEVERITY_ORDER.indexOf(existing.severity)) existing.severity = advisory.severity;
+      }
+    }
+    return [...byPackage.values()];
+  }
+}

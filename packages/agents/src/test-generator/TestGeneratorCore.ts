@@ -1,0 +1,332 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { findStrategy } from '../kit/agent/AgentCore.js';
+import type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy } from '../kit/agent/AgentCore.js';
+import { AgentError } from '../kit/agent/AgentError.js';
+import { loadOperations } from '../kit/openapi/operations.js';
+import { extractExports } from '../kit/typescript/extractExports.js';
+import type { Finding } from '../kit/findings/Finding.js';
+import { listSourceFiles } from '../kit/target/listSourceFiles.js';
+import { withService } from '../kit/service/FixtureService.js';
+import type { FixtureServiceOptions } from '../kit/service/FixtureService.js';
+import { harnessSource, moduleAlias, nodeShimSource, planClassProperties, planProperties } from './planProperties.js';
+import type { OracleLevel, PlannedProperty, PropertySubject } from './planProperties.js';
+import { planRouteTests, responseProblemsFiles, routeHarnessSource, routeTestSource } from './planRouteTests.js';
+import type { RouteCase } from './planRouteTests.js';
+import type { ResponseProblem } from '../kit/openapi/responseProblems.js';
+import { runProcess } from '../kit/process/runProcess.js';
+import type { Target } from '../kit/target/Target.js';
+import { TargetWorkspace } from '../kit/target/TargetWorkspace.js';
+
+/** Knobs of a test-generator strategy. */
+export interface TestGeneratorConfig {
+  oracles: OracleLevel;
+  /** fast-check runs per property. */
+  numRuns: number;
+  /** Also write request tests per OpenAPI operation and run them against the loopback service. */
+  routes: boolean;
+}
+
+/** One route test's outcome, as the generated test printed it. */
+export interface RouteOutcome {
+  route: string;
+  request: string;
+  invalid: string | null;
+  status: number;
+  problem: ResponseProblem | null;
+}
+
+/** One property's outcome, as the generated test printed it. */
+export interface PropertyOutcome {
+  fn: string;
+  oracle: string;
+  failed: boolean;
+  numRuns: number;
+  /** fast-check's shrunk counter-example (`fc.stringify`), when it failed. */
+  counterexample: string | null;
+  shrinks: number;
+  error: string | null;
+}
+
+/** What the test generator measured beyond its findings. */
+export interface TestGeneratorStats {
+  testsWritten: number;
+  testFiles: number;
+  /** Test files that type-check / test files. */
+  compileRate: number;
+  propertiesRun: number;
+  propertiesFailed: number;
+  routeTests: number;
+  routeTestsFailed: number;
+  /** Line coverage of the target's source files by the generated tests, 0..1 (c8). */
+  lineCoverage: number | undefined;
+  outcomes: PropertyOutcome[];
+  routeOutcomes: RouteOutcome[];
+}
+
+/** A test-generator report: the kit's report plus the generator's own figures. */
+export interface TestGeneratorReport extends AgentReport {
+  stats: TestGeneratorStats;
+}
+
+/** Constructor options of `TestGeneratorCore`. */
+export interface TestGeneratorCoreOptions {
+  /** Milliseconds the generated suite may run (default 120 000). */
+  timeoutMs?: number;
+  /** How to start the target's service when the target gives no base URL (kit `FixtureService` options). */
+  service?: Omit<FixtureServiceOptions, 'dir'>;
+  /** Seed of every property (default 42): runs are reproducible. */
+  seed?: number;
+  /** Where temporary workspaces go (default the OS temp dir). */
+  tmpRoot?: string;
+  /** Keep the workspace for inspection instead of deleting it. */
+  keepWorkspace?: boolean;
+  now?: () => number;
+}
+
+/** The strategies: oracle strength times property runs. */
+export const TEST_GENERATOR_STRATEGIES: readonly AgentStrategy<TestGeneratorConfig>[] = [
+  { name: 'smoke', description: 'pure functions, no-crash properties only, 50 runs each', config: { oracles: 'smoke', numRuns: 50, routes: false } },
+  { name: 'invariants', description: 'pure functions, no-crash + doc/type/name invariants, 100 runs', config: { oracles: 'invariants', numRuns: 100, routes: false } },
+  { name: 'invariants-routes', description: 'invariants + request tests per OpenAPI operation', config: { oracles: 'invariants', numRuns: 100, routes: true } },
+  { name: 'metamorphic-routes', description: 'invariants + metamorphic relations (300 runs) + request tests', config: { oracles: 'metamorphic', numRuns: 300, routes: true } },
+];
+
+const require = createRequire(import.meta.url);
+const CONFIDENCE: Record<OracleLevel, number> = { smoke: 0.7, invariants: 0.85, metamorphic: 0.75 };
+const RESULT_LINE = /QE_(RESULT|ROUTE) ([A-Za-z0-9_-]+)\s*$/;
+
+/**
+ * Test generator core: reads the target's exported functions with the type checker, writes
+ * fast-check property tests for the pure ones into a temporary workspace (never into the target),
+ * type-checks and compiles them with the target's sources, runs them under c8 in a child process
+ * with a timeout, and reports the properties that fail as logic bugs with fast-check's shrunk
+ * counter-example, plus tests written, compile rate and the line coverage they reach.
+ */
+export class TestGeneratorCore implements AgentCore {
+  readonly id = 'test-generator';
+  readonly strategies = TEST_GENERATOR_STRATEGIES;
+  readonly #options: TestGeneratorCoreOptions;
+
+  constructor(options: TestGeneratorCoreOptions = {}) {
+    this.#options = options;
+  }
+
+  async run(target: Target, strategyName: string, options: AgentRunOptions = {}): Promise<TestGeneratorReport> {
+    const now = this.#options.now ?? Date.now;
+    const started = now();
+    const strategy = findStrategy(this, strategyName);
+    const { config } = strategy;
+    const notes: string[] = [];
+    const sources = (await listSourceFiles(target.dir, { roots: ['src'], extensions: ['.ts', '.mts'] })).filter((f) => !/\.(test|spec)\.m?ts$/.test(f));
+    const extracted = sources.length === 0 ? undefined : extractExports(target.dir, sources.map((f) => join(target.dir, f)));
+    const functions = extracted?.functions ?? [];
+    const planned = [...planProperties(functions, config.oracles), ...planClassProperties(extracted?.classes ?? [], config.oracles)];
+    const routeCases = config.routes ? await this.#planRoutes(target.dir, notes) : [];
+    if (planned.length === 0 && routeCases.length === 0) {
+      const why = sources.length === 0 ? 'no TypeScript sources under src/' : `no exported pure function with generable parameters (of ${functions.length} exported functions)`;
+      throw new AgentError('UNSUPPORTED_TARGET', `nothing to generate tests for in ${target.dir}: ${why}${config.routes ? ' and no OpenAPI document' : ''}`);
+    }
+    const workspace = await TargetWorkspace.create({ targetDir: target.dir, sources, link: ['fast-check', 'ajv', 'ajv-formats'], ...(this.#options.tmpRoot ? { tmpRoot: this.#options.tmpRoot } : {}) });
+    try {
+      const testFiles = await writeTests(workspace, planned, sources);
+      const support = [await workspace.write('tests/qe-harness.ts', harnessSource()), await workspace.write('tests/node-shim.d.ts', nodeShimSource())];
+      if (routeCases.length > 0) {
+        testFiles.push(await workspace.write('tests/routes.test.ts', routeTestSource(routeCases)));
+        support.push(await workspace.write('tests/qe-routes.ts', routeHarnessSource()));
+        for (const file of await responseProblemsFiles()) {
+          const path = await workspace.write(`tests/${file.name}`, file.content);
+          if (file.name.endsWith('.ts') && !file.name.endsWith('.d.ts')) support.push(path);
+          else if (file.name.endsWith('.js')) await workspace.write(`out/tests/${file.name}`, file.content);
+        }
+      }
+      const errors = workspace.compile([...support, ...testFiles], testFiles);
+      const runnable = testFiles.filter((f) => errors.get(f)?.length === 0).map((f) => workspace.outPath(f));
+      const diagnostics = [...errors].flatMap(([file, list]) => list.slice(0, 2).map((e) => `${relative(workspace.dir, file)}: ${e}`));
+      notes.push(...diagnostics.slice(0, 5));
+      if (runnable.length === 0) {
+        throw new AgentError('TOOL_FAILED', `none of the ${testFiles.length} generated test files type-checks: ${diagnostics.slice(0, 3).join('; ')}`);
+      }
+      const runTests = (baseUrl?: string): Promise<RunOutcome> => this.#runTests(workspace.dir, runnable, config.numRuns, baseUrl, options.signal);
+      const routesRunnable = runnable.some((f) => f.endsWith('routes.test.js'));
+      const run = routesRunnable ? await withService(target, runTests, this.#options.service) : await runTests();
+      notes.push(...run.notes);
+      const silent = planned.length - run.outcomes.length;
+      if (silent > 0) notes.push(`${silent} of ${planned.length} property tests reported no result (they failed before fast-check ran)`);
+      return {
+        agentId: this.id,
+        strategy: strategy.name,
+        target: target.dir,
+        findings: [...toFindings(run.outcomes, planned), ...routeFindings(run.routeOutcomes)],
+        durationMs: now() - started,
+        ...(run.lineCoverage === undefined ? {} : { coverage: run.lineCoverage }),
+        notes,
+        stats: {
+          testsWritten: planned.length + routeCases.length,
+          testFiles: testFiles.length,
+          compileRate: runnable.length / testFiles.length,
+          propertiesRun: run.outcomes.length,
+          propertiesFailed: run.outcomes.filter((o) => o.failed).length,
+          routeTests: run.routeOutcomes.length,
+          routeTestsFailed: run.routeOutcomes.filter((o) => o.problem !== null).length,
+          lineCoverage: run.lineCoverage,
+          outcomes: run.outcomes,
+          routeOutcomes: run.routeOutcomes,
+        },
+      };
+    } finally {
+      if (!this.#options.keepWorkspace) await workspace.dispose();
+    }
+  }
+
+  /** Route test cases from the target's OpenAPI document; none (with a note) when it has none. */
+  async #planRoutes(dir: string, notes: string[]): Promise<RouteCase[]> {
+    try {
+      const { operations } = await loadOperations(dir);
+      return planRouteTests(operations, { seed: this.#options.seed ?? 42, randomCases: 2, invalidCases: 4 });
+    } catch (error) {
+      const agentError = AgentError.from(error);
+      if (agentError.code !== 'UNSUPPORTED_TARGET' && agentError.code !== 'TOOL_FAILED') throw agentError;
+      notes.push(`no request tests written: ${agentError.message}`);
+      return [];
+    }
+  }
+
+  async #runTests(workspace: string, testFiles: string[], numRuns: number, baseUrl: string | undefined, signal: AbortSignal | undefined): Promise<RunOutcome> {
+    const c8 = join(dirname(require.resolve('c8/package.json')), 'bin', 'c8.js');
+    const reportDir = join(workspace, 'coverage');
+    const args = [
+      c8,
+      '--reporter=json-summary',
+      `--report-dir=${reportDir}`,
+      `--temp-directory=${join(workspace, 'coverage-tmp')}`,
+      '--all',
+      `--src=${join(workspace, 'out', 'target')}`,
+      `--include=out/target/**`,
+      process.execPath,
+      '--test',
+      '--test-reporter=tap',
+      ...testFiles,
+    ];
+    const timeoutMs = this.#options.timeoutMs ?? 120_000;
+    const result = await runProcess(process.execPath, args, {
+      cwd: workspace,
+      timeoutMs,
+      env: { QE_NUM_RUNS: String(numRuns), QE_SEED: String(this.#options.seed ?? 42), QE_BASE_URL: baseUrl, NODE_V8_COVERAGE: undefined },
+      ...(signal === undefined ? {} : { signal }),
+    });
+    if (result.aborted) throw new AgentError('ABORTED', 'test generation was aborted');
+    if (result.timedOut) throw new AgentError('TOOL_FAILED', `generated tests did not finish within ${timeoutMs} ms`);
+    const outcomes: PropertyOutcome[] = [];
+    const routeOutcomes: RouteOutcome[] = [];
+    for (const line of `${result.stdout}\n${result.stderr}`.split('\n')) {
+      const match = RESULT_LINE.exec(line);
+      if (match?.[2] === undefined) continue;
+      const parsed: unknown = JSON.parse(Buffer.from(match[2], 'base64url').toString('utf8'));
+      if (match[1] === 'RESULT') outcomes.push(parsed as PropertyOutcome);
+      else routeOutcomes.push(parsed as RouteOutcome);
+    }
+    if (outcomes.length === 0 && routeOutcomes.length === 0) {
+      throw new AgentError('TOOL_FAILED', `generated tests produced no results (exit ${result.exitCode}): ${`${result.stderr}\n${result.stdout}`.trim().slice(-1500)}`);
+    }
+    const notes: string[] = [];
+    const lineCoverage = await readCoverage(reportDir).catch((error: unknown) => {
+      notes.push(`coverage unavailable: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    });
+    return { outcomes, routeOutcomes, lineCoverage, notes };
+  }
+}
+
+interface RunOutcome {
+  outcomes: PropertyOutcome[];
+  routeOutcomes: RouteOutcome[];
+  lineCoverage: number | undefined;
+  notes: string[];
+}
+
+/** Writes one test file per target module; returns their absolute paths. */
+async function writeTests(workspace: TargetWorkspace, planned: PlannedProperty[], sources: string[]): Promise<string[]> {
+  const byFile = new Map<string, PlannedProperty[]>();
+  for (const p of planned) byFile.set(p.fn.file, [...(byFile.get(p.fn.file) ?? []), p]);
+  const files: string[] = [];
+  for (const [file, props] of byFile) {
+    const name = `tests/${file.replace(/^src\//, '').replace(/\.m?ts$/, '').replaceAll('/', '__')}.test.ts`;
+    const importOf = (f: string): string => `${'../'.repeat(name.split('/').length - 1)}target/${f}`.replace(/\.(m?)ts$/, '.$1js');
+    const aliased = sources.filter((f) => props.some((p) => p.code.includes(`${moduleAlias(f)}.`))).map((f) => `import * as ${moduleAlias(f)} from ${JSON.stringify(importOf(f))};`);
+    files.push(await workspace.write(name, testFileSource(importOf(file), aliased, props)));
+  }
+  return files;
+}
+
+function testFileSource(importPath: string, aliased: string[], props: PlannedProperty[]): string {
+  const tests = props.map((p) => `test(${JSON.stringify(`${p.fn.name}: ${p.oracle}`)}, async () => {\n  await ${p.code}\n});`);
+  return [
+    '// Generated by @qe-fleet/agents test-generator: property tests derived from exported signatures.',
+    "import { test } from 'node:test';",
+    "import { assert, call, check, checkAsync, fc, guard, guardAsync, hasNegative, near, SKIP } from './qe-harness.js';",
+    `import * as m from ${JSON.stringify(importPath)};`,
+    ...aliased,
+    'void [assert, call, check, checkAsync, guard, guardAsync, hasNegative, near, SKIP, m];',
+    '',
+    ...tests,
+    '',
+  ].join('\n');
+}
+
+/** Line coverage over every target file c8 saw (json-summary totals). */
+async function readCoverage(reportDir: string): Promise<number> {
+  const summary = JSON.parse(await readFile(join(reportDir, 'coverage-summary.json'), 'utf8')) as Record<string, { lines: { total: number; covered: number } }>;
+  let total = 0;
+  let covered = 0;
+  for (const [file, entry] of Object.entries(summary)) {
+    if (file === 'total') continue;
+    total += entry.lines.total;
+    covered += entry.lines.covered;
+  }
+  if (total === 0) throw new Error('c8 found no target lines');
+  return covered / total;
+}
+
+/** One finding per function with failing properties (several oracles failing usually share one cause). */
+function toFindings(outcomes: PropertyOutcome[], planned: PlannedProperty[]): Finding[] {
+  const byFn = new Map<PropertySubject, Array<{ outcome: PropertyOutcome; level: OracleLevel }>>();
+  for (const outcome of outcomes) {
+    if (!outcome.failed) continue;
+    const plan = planned.find((p) => p.fn.name === outcome.fn && p.oracle === outcome.oracle);
+    if (!plan) continue;
+    byFn.set(plan.fn, [...(byFn.get(plan.fn) ?? []), { outcome, level: plan.level }]);
+  }
+  return [...byFn].map(([fn, failures]): Finding => {
+    const first = failures[0];
+    const oracles = failures.map((f) => f.outcome.oracle);
+    return {
+      kind: 'logic-bug',
+      severity: failures.some((f) => f.level !== 'smoke') ? 'high' : 'medium',
+      location: { file: fn.file, line: fn.line, endLine: fn.endLine },
+      message: `${fn.name} violates ${oracles.join(', ')}`,
+      evidence: failures.map((f) => `${f.outcome.oracle}: counterexample ${f.outcome.counterexample ?? '?'} (shrunk ${f.outcome.shrinks}x)${f.outcome.error ? ` ${f.outcome.error}` : ''}`).join('\n'),
+      confidence: Math.max(...failures.map((f) => CONFIDENCE[f.level])) * (first?.outcome.counterexample ? 1 : 0.8),
+      rule: `property:${oracles.join('+')}`,
+    };
+  });
+}
+
+/** One finding per kind and route among the failed route tests. */
+function routeFindings(outcomes: RouteOutcome[]): Finding[] {
+  const out = new Map<string, Finding>();
+  for (const o of outcomes) {
+    if (o.problem === null || out.has(`${o.problem.kind} ${o.route}`)) continue;
+    out.set(`${o.problem.kind} ${o.route}`, {
+      kind: o.problem.kind,
+      severity: o.problem.kind === 'api-server-error' ? 'high' : 'medium',
+      location: { route: o.route },
+      message: `${o.request} ${o.problem.message}${o.invalid ? ` (to an invalid request: ${o.invalid})` : ''}`,
+      evidence: `generated request test: ${o.request} → ${o.status}`,
+      confidence: o.problem.confidence,
+      rule: `route-test:${o.problem.kind}`,
+    });
+  }
+  return [...out.values()];
+}

@@ -1,0 +1,9 @@
+// The test-generator agent: its core, strategies, checks and BaseAgent class.
+export { TEST_GENERATOR_STRATEGIES, TestGeneratorCore } from './TestGeneratorCore.js';
+export type { PropertyOutcome, RouteOutcome, TestGeneratorConfig, TestGeneratorCoreOptions, TestGeneratorReport, TestGeneratorStats } from './TestGeneratorCore.js';
+export { TestGeneratorAgent } from './TestGeneratorAgent.js';
+export type { TestGeneratorAgentOptions } from './TestGeneratorAgent.js';
+export { arbitraryCode, docExamples, planClassProperties, planProperties } from './planProperties.js';
+export type { OracleLevel, PlannedProperty, PropertySubject } from './planProperties.js';
+export { planRouteTests } from './planRouteTests.js';
+export type { PlanRouteTestsOptions, RouteCase } from './planRouteTests.js';

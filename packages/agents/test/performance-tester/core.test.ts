@@ -1,0 +1,151 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SwarmMemoryManager } from '@qe-fleet/memory';
+import { INDEPENDENT_RUNS_LEARNING, PerformanceTesterCore, baselineKey, fitGrowth, runAgentTask } from '@qe-fleet/agents';
+import type { CatalogueScore, PerformanceTesterReport, Target } from '@qe-fleet/agents';
+import { ReplayCore, learnOnReplays, shareOfLast } from '../support/learning.js';
+import { FIXTURE, expectBestStrategyFindsCatalogue, measureStrategies } from '../support/fixture.js';
+import { writeProject } from '../support/writeProject.js';
+
+const tester = new PerformanceTesterCore({ service: { startupTimeoutMs: 60_000 }, timeoutMs: 180_000 });
+let reports: Map<string, PerformanceTesterReport>;
+let scores: Map<string, CatalogueScore>;
+let target: Target;
+let tmp: string;
+
+const project = (name: string, files: Record<string, string>): Promise<string> => writeProject(tmp, name, files);
+
+// Every strategy benchmarks the fixture for real once; the tests below share the reports.
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'qe-perf-'));
+  ({ target, reports, scores } = await measureStrategies(tester));
+}, 600_000);
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe('performance-tester on the sample target', () => {
+  it('its best strategy finds the catalogued quadratic code and routes: recall >= 0.8 with precision >= 0.8', () => {
+    expectBestStrategyFindsCatalogue(scores);
+  });
+
+  it('classifies the quadratic helpers as O(n^2) and the linear ones below it, and points at the nested iteration', () => {
+    for (const report of reports.values()) {
+      const growth = new Map(report.stats.functions.map((f) => [f.subject, f.fit]));
+      for (const fn of ['dedupe', 'intersect', 'rankByScore']) expect(growth.get(fn)!.slope, `${report.strategy} ${fn}`).toBeGreaterThan(1.6);
+      for (const fn of ['slugify', 'chunk']) expect(growth.get(fn)!.slope, `${report.strategy} ${fn}`).toBeLessThan(1.6);
+      expect(scores.get(report.strategy)!.precision).toBe(1);
+    }
+    const dedupe = [...reports.values()].flatMap((r) => r.findings.filter((f) => f.message.startsWith('dedupe ')));
+    expect(dedupe.length).toBeGreaterThan(0);
+    for (const finding of dedupe) expect(finding.location).toEqual({ file: 'src/collections.ts', line: 7 });
+  });
+
+  it('only the route strategy times routes, and reports the quadratic ones', () => {
+    expect(reports.get('quick')!.stats.routes).toEqual([]);
+    const routes = reports.get('with-routes')!.stats.routes.map((r) => r.subject);
+    expect(routes).toEqual(expect.arrayContaining(['POST /api/skus/dedupe', 'POST /api/reports/top-products']));
+    expect(scores.get('with-routes')!.found.filter((id) => id === 'D23' || id === 'D24').length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('learning converges on the strategy that measures best (BaseAgent, in-memory store, seeded, replayed runs)', async () => {
+    // Each strategy ran for real once (beforeAll); the learner replays those measured reports, with
+    // the learning settings PerformanceTesterAgent uses.
+    const core = new ReplayCore('performance-tester', tester.strategies, reports);
+    const run = await learnOnReplays(core, FIXTURE, { tasks: 300, seed: 3, timeout: 180_000, learning: INDEPENDENT_RUNS_LEARNING });
+    const why = `rewards ${JSON.stringify([...run.rewards])}, choices ${run.choices.join(' ')}`;
+    expect(run.contenders, why).toContain(run.recommended);
+    expect(run.contenders.reduce((n, c) => n + shareOfLast(run.choices, c, 100), 0), why).toBeGreaterThan(0.8);
+  });
+});
+
+describe('baselines', () => {
+  it('stores a baseline per function in memory and flags a slowdown beyond both margins of error', async () => {
+    const dir = await project('sum', { 'src/sum.ts': 'export function total(values: number[]): number {\n  return [...values].sort((a, b) => a - b).reduce((t, v) => t + v, 0);\n}\n' });
+    const memory = new SwarmMemoryManager(':memory:', { cleanupIntervalMs: 0 });
+    memory.initialize();
+    try {
+      const core = new PerformanceTesterCore({ baselines: memory });
+      const first = await runAgentTask(core, { dir }, 'quick');
+      expect(first.success, first.errors.join()).toBe(true);
+      const report = first.output.report as PerformanceTesterReport;
+      expect(report.stats.baselinesStored).toBe(1);
+      const stored = memory.retrieve(baselineKey('sum', 'total')) as { points: Array<{ n: number; ms: number; msMoe: number }> };
+      expect(stored.points.length).toBeGreaterThanOrEqual(3);
+      // A baseline 1000 times faster, with no error margin: the next run is a regression beyond it.
+      memory.store(baselineKey('sum', 'total'), { points: stored.points.map((p) => ({ ...p, ms: p.ms / 1000, msMoe: 0 })) });
+      const second = (await runAgentTask(core, { dir }, 'quick')).output.report as PerformanceTesterReport;
+      expect(second.stats.regressions.length).toBeGreaterThan(0);
+      expect(second.stats.regressions[0]).toMatchObject({ subject: 'total' });
+      expect(second.stats.regressions[0]!.ratio).toBeGreaterThan(10);
+      expect(second.notes.join()).toMatch(/regression: total/);
+      expect(second.findings).toEqual([]);
+    } finally {
+      memory.close();
+    }
+  });
+});
+
+describe('other targets', () => {
+  it('benchmarks a tiny project with one exported function without reporting anything', async () => {
+    const dir = await project('tiny', { 'src/upper.ts': 'export function shout(text: string): string {\n  return text.toUpperCase();\n}\n' });
+    const result = await runAgentTask(tester, { dir }, 'with-routes');
+    expect(result.success, result.errors.join()).toBe(true);
+    expect(result.output.findings).toEqual([]);
+    const report = result.output.report as PerformanceTesterReport;
+    expect(report.stats.functions.map((f) => f.subject)).toEqual(['shout']);
+    expect(report.notes.join()).toMatch(/no OpenAPI document: routes not timed/);
+  });
+
+  it('says why when there is nothing to benchmark', async () => {
+    const dir = await project('bare', { 'README.md': '# nothing here\n', 'src/constants.ts': 'export const ANSWER = 42;\nexport function now(): number {\n  return 1;\n}\n' });
+    const result = await runAgentTask(tester, { dir }, 'quick');
+    expect(result).toMatchObject({ success: false, output: { errorCode: 'UNSUPPORTED_TARGET', findings: [] } });
+    expect(result.errors[0]).toMatch(/no exported pure function taking a sized input/);
+  });
+
+  it('a function that throws is reported in the notes, and one that never returns is killed at the timeout', async () => {
+    const dir = await project('bad', {
+      'src/bad.ts': "export function broken(items: number[]): number {\n  throw new TypeError('not today ' + items.length);\n}\nexport function spin(items: number[]): number {\n  while (items.length >= 0) {}\n  return 0;\n}\n",
+    });
+    const isolated = new PerformanceTesterCore({ timeoutMs: 4000 });
+    const result = await runAgentTask(isolated, { dir }, 'quick-isolated');
+    expect(result).toMatchObject({ success: false, output: { errorCode: 'TOOL_FAILED' } });
+    expect(result.errors[0]).toMatch(/did not finish within 4000 ms/);
+    const onlyBroken = await project('broken', { 'src/bad.ts': "export function broken(items: number[]): number {\n  throw new TypeError('not today ' + items.length);\n}\n" });
+    const report = (await runAgentTask(isolated, { dir: onlyBroken }, 'quick-isolated')).output.report as PerformanceTesterReport;
+    expect(report.notes.join()).toMatch(/broken: n=100: TypeError: not today 100/);
+    expect(report.findings).toEqual([]);
+  });
+
+  it('TARGET_NOT_FOUND and NO_PACKAGE_JSON for bad folders', async () => {
+    expect(await runAgentTask(tester, { dir: join(tmp, 'missing') }, 'quick')).toMatchObject({ success: false, output: { errorCode: 'TARGET_NOT_FOUND' } });
+    await mkdir(join(tmp, 'nopkg'));
+    expect(await runAgentTask(tester, { dir: join(tmp, 'nopkg') }, 'quick')).toMatchObject({ success: false, output: { errorCode: 'NO_PACKAGE_JSON' } });
+  });
+});
+
+describe('fitGrowth', () => {
+  const sizes = [100, 400, 1600, 6400];
+  it('classifies constant, linear, n log n and quadratic growth from the log-log slope', () => {
+    expect(fitGrowth(sizes.map((n) => ({ n, ms: 0.01 }))).growth).toBe('O(1)');
+    expect(fitGrowth(sizes.map((n) => ({ n, ms: n * 1e-4 }))).growth).toBe('O(n)');
+    expect(fitGrowth(sizes.map((n) => ({ n, ms: n * Math.log(n) * 1e-5 }))).growth).toBe('O(n log n)');
+    const quadratic = fitGrowth(sizes.map((n) => ({ n, ms: n * n * 1e-6 })));
+    expect(quadratic).toMatchObject({ growth: 'O(n^2)', points: 4 });
+    expect(quadratic.slope).toBeCloseTo(2, 6);
+    expect(quadratic.r2).toBeCloseTo(1, 6);
+  });
+
+  it('one small size measured on a busy machine does not move the slope', () => {
+    const disturbed = [100, 300, 1000, 3000, 10_000].map((n) => ({ n, ms: n * n * 1e-6 * (n === 100 ? 2.5 : 1) }));
+    expect(fitGrowth(disturbed).slope).toBeCloseTo(2, 6);
+  });
+
+  it('gives a low R² to noise and needs two sizes', () => {
+    expect(fitGrowth([{ n: 100, ms: 1 }, { n: 400, ms: 5 }, { n: 1600, ms: 0.5 }, { n: 6400, ms: 4 }]).r2).toBeLessThan(0.3);
+    expect(fitGrowth([{ n: 100, ms: 1 }])).toMatchObject({ slope: 0, r2: 0, points: 1 });
+  });
+});

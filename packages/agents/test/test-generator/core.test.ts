@@ -1,0 +1,165 @@
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INDEPENDENT_RUNS_LEARNING, TestGeneratorCore, docExamples, extractExports, planProperties, runAgentTask } from '@qe-fleet/agents';
+import type { CatalogueScore, Target, TestGeneratorReport } from '@qe-fleet/agents';
+import { ReplayCore, learnOnReplays, shareOfLast } from '../support/learning.js';
+import { FIXTURE, expectBestStrategyFindsCatalogue, measureStrategies } from '../support/fixture.js';
+import { writeProject } from '../support/writeProject.js';
+
+// The machine is shared: generous limits so load does not turn into a failed run.
+const generator = new TestGeneratorCore({ timeoutMs: 180_000, service: { startupTimeoutMs: 60_000 } });
+let reports: Map<string, TestGeneratorReport>;
+let scores: Map<string, CatalogueScore>;
+let target: Target;
+let tmp: string;
+let before: string;
+
+/** Paths, sizes and modification times of every file under `dir`: proof nothing was written there. */
+async function snapshot(dir: string): Promise<string> {
+  const out: string[] = [];
+  const walk = async (d: string): Promise<void> => {
+    for (const entry of await readdir(d, { withFileTypes: true })) {
+      if (entry.name === 'node_modules') continue;
+      const full = join(d, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else out.push(`${full} ${(await stat(full)).size} ${(await stat(full)).mtimeMs}`);
+    }
+  };
+  await walk(dir);
+  return out.sort().join('\n');
+}
+
+const project = (name: string, files: Record<string, string>): Promise<string> => writeProject(tmp, name, files);
+
+// Every strategy generates and runs its tests for real once; the tests below share the reports.
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'qe-tg-'));
+  before = await snapshot(FIXTURE);
+  ({ target, reports, scores } = await measureStrategies(generator));
+}, 600_000);
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe('test-generator on the sample target', () => {
+  it('its best strategy finds the catalogued defects: recall >= 0.8 with precision >= 0.8', () => {
+    expectBestStrategyFindsCatalogue(scores);
+  });
+
+  it('stronger oracles find more: smoke finds no logic bug, invariants the rounding, bound, slug and cart bugs, routes the API defects', () => {
+    const found = (s: string): string[] => [...scores.get(s)!.found].sort();
+    expect(found('smoke')).toEqual([]);
+    expect(found('invariants')).toEqual(['D01', 'D02', 'D03', 'D04']);
+    expect(found('invariants-routes')).toEqual(['D01', 'D02', 'D03', 'D04', 'D25', 'D27', 'D28', 'D29', 'D30']);
+    for (const score of scores.values()) expect(score.precision).toBe(1);
+  });
+
+  it('reports fast-check shrunk counter-examples as the evidence', () => {
+    const findings = reports.get('invariants')!.findings;
+    const cart = findings.find((f) => f.message.startsWith('Cart.addItem'));
+    expect(cart?.evidence).toMatch(/add-accumulates: counterexample .*\["a",1,\d+(\.\d+)?\],\["a",1,\d+(\.\d+)?\]/);
+    expect(findings.find((f) => f.message.startsWith('slugify'))?.evidence).toMatch(/Crème brûlée/);
+    expect(findings.find((f) => f.message.startsWith('roundMoney'))?.evidence).toMatch(/round-fixpoint: counterexample \[\d+\.\d+\]/);
+  });
+
+  it('writes tests that compile and run, and measures the coverage they reach', () => {
+    for (const report of reports.values()) {
+      expect(report.stats.compileRate).toBe(1);
+      expect(report.stats.propertiesRun).toBe(report.stats.outcomes.length);
+      expect(report.stats.testsWritten).toBe(report.stats.propertiesRun + report.stats.routeTests);
+      expect(report.coverage).toBeGreaterThan(0.1);
+    }
+    expect(reports.get('invariants-routes')!.stats.routeTests).toBeGreaterThan(40);
+    expect(reports.get('invariants')!.coverage).toBeGreaterThan(reports.get('smoke')!.coverage! - 0.05);
+  });
+
+  it('never writes into the target', async () => {
+    expect(await snapshot(FIXTURE)).toBe(before);
+  });
+
+  it('learning converges on the strategy that measures best (BaseAgent, in-memory store, seeded, replayed runs)', async () => {
+    // Each strategy ran for real once (beforeAll); the learner replays those measured reports, with
+    // the learning settings TestGeneratorAgent uses.
+    const core = new ReplayCore('test-generator', generator.strategies, reports);
+    const run = await learnOnReplays(core, FIXTURE, { tasks: 300, seed: 5, timeout: 180_000, learning: INDEPENDENT_RUNS_LEARNING });
+    const why = `rewards ${JSON.stringify([...run.rewards])}, choices ${run.choices.join(' ')}`;
+    expect(run.contenders, why).toContain(run.recommended);
+    expect(run.contenders.reduce((n, c) => n + shareOfLast(run.choices, c, 100), 0), why).toBeGreaterThan(0.8);
+  });
+});
+
+describe('other targets', () => {
+  it('tests a tiny project with one exported function and finds nothing wrong', async () => {
+    const dir = await project('tiny', { 'src/double.ts': 'export function double(x: number): number {\n  return x * 2;\n}\n' });
+    const result = await runAgentTask(generator, { dir }, 'invariants-routes');
+    expect(result.success, result.errors.join()).toBe(true);
+    expect(result.output.findings).toEqual([]);
+    const report = result.output.report as TestGeneratorReport;
+    expect(report.stats.propertiesRun).toBeGreaterThanOrEqual(2);
+    expect(report.notes.join()).toMatch(/no request tests written: no OpenAPI document/);
+    expect(result.coverage).toBe(1);
+  });
+
+  it('says why when there is nothing to test (no TypeScript, no OpenAPI document)', async () => {
+    const dir = await project('bare', { 'README.md': '# nothing here\n' });
+    const result = await runAgentTask(generator, { dir }, 'invariants-routes');
+    expect(result).toMatchObject({ success: false, output: { errorCode: 'UNSUPPORTED_TARGET', findings: [] } });
+    expect(result.errors[0]).toMatch(/no TypeScript sources under src\//);
+  });
+
+  it('a target that crashes on import is a failed run, not a clean one', async () => {
+    const dir = await project('boom', { 'src/boom.ts': "throw new Error('cannot load config');\nexport function id(x: string): string {\n  return x;\n}\n" });
+    const result = await runAgentTask(generator, { dir }, 'smoke');
+    expect(result).toMatchObject({ success: false, output: { errorCode: 'TOOL_FAILED' } });
+    expect(result.errors[0]).toMatch(/cannot load config/);
+  });
+
+  it('a function that never returns is killed at the timeout: a failed run, not a hang', async () => {
+    const dir = await project('spin', { 'src/spin.ts': 'export function spin(n: number): number {\n  while (n === n) {}\n  return n;\n}\n' });
+    const quick = new TestGeneratorCore({ timeoutMs: 4000 });
+    const result = await runAgentTask(quick, { dir }, 'smoke');
+    expect(result).toMatchObject({ success: false, output: { errorCode: 'TOOL_FAILED' } });
+    expect(result.errors[0]).toMatch(/did not finish within 4000 ms/);
+  });
+
+  it('TARGET_NOT_FOUND and NO_PACKAGE_JSON for bad folders', async () => {
+    expect(await runAgentTask(generator, { dir: join(tmp, 'missing') }, 'smoke')).toMatchObject({ success: false, output: { errorCode: 'TARGET_NOT_FOUND' } });
+    await mkdir(join(tmp, 'nopkg'));
+    expect(await runAgentTask(generator, { dir: join(tmp, 'nopkg') }, 'smoke')).toMatchObject({ success: false, output: { errorCode: 'NO_PACKAGE_JSON' } });
+  });
+});
+
+describe('oracles from types, names and docs', () => {
+  it('reads examples stated in doc comments', () => {
+    expect(docExamples('("Crème brûlée" becomes "creme-brulee"), slugify("A B") === "a-b", 3 -> 4')).toEqual([
+      ['Crème brûlée', 'creme-brulee'],
+      [3, 4],
+      ['A B', 'a-b'],
+    ]);
+  });
+
+  it('chooses oracles by signature and name', async () => {
+    const dir = await project('names', {
+      'src/names.ts': [
+        'export interface Line { price: number; quantity: number }',
+        'export function cartTotal(lines: Line[]): number { return lines.reduce((s, l) => s + l.price * l.quantity, 0); }',
+        'export function normalizeTag(tag: string): string { return tag.trim().toLowerCase(); }',
+        'export function mergeOptions(a: Record<string, number>, b: Record<string, number>): Record<string, number> { return { ...a, ...b }; }',
+        'export async function load(id: string): Promise<string> { return id; }',
+        'export const MIN_QTY = 5;',
+        '/** Free shipping from MIN_QTY units on. */',
+        'export function freeShipping(quantity: number): boolean { return quantity >= MIN_QTY; }',
+      ].join('\n'),
+    });
+    const { functions } = extractExports(dir, [join(dir, 'src/names.ts')]);
+    expect(functions.find((f) => f.name === 'load')?.pure).toBe(false);
+    const oracles = planProperties(functions, 'metamorphic').map((p) => `${p.fn.name}:${p.oracle}`);
+    expect(oracles).toEqual(
+      expect.arrayContaining(['cartTotal:sum-of-lines', 'cartTotal:additive', 'cartTotal:non-negative', 'normalizeTag:idempotent', 'mergeOptions:keeps-keys', 'freeShipping:doc-boundary']),
+    );
+    expect(oracles.filter((o) => o.startsWith('load:'))).toEqual([]);
+    expect(planProperties(functions, 'smoke').every((p) => p.oracle === 'no-crash')).toBe(true);
+  });
+});
