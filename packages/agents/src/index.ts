@@ -60,6 +60,7 @@ export type {
   AgentReport,
   AgentRunOptions,
   AgentStrategy,
+  SkippedSurface,
   AgentOutput,
   AgentTaskResult,
   ToTaskResultOptions,

@@ -17,7 +17,7 @@ export type { ListSourceFilesOptions } from './target/listSourceFiles.js';
 export { FixtureService, resolveTsxLoader, withService } from './service/FixtureService.js';
 export type { FixtureServiceOptions } from './service/FixtureService.js';
 export { findStrategy } from './agent/AgentCore.js';
-export type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy } from './agent/AgentCore.js';
+export type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy, SkippedSurface } from './agent/AgentCore.js';
 export { NEUTRAL_SATISFACTION, failedTaskResult, resourceUsageOf, satisfactionOf, toTaskResult } from './agent/toTaskResult.js';
 export type { AgentOutput, AgentTaskResult, ToTaskResultOptions } from './agent/toTaskResult.js';
 export { runAgentTask } from './agent/runAgentTask.js';

@@ -23,8 +23,21 @@ export interface AgentReport {
   coverage?: number;
   /** Present when the target has a catalogue: precision/recall of `findings` for `agentId`. */
   score?: CatalogueScore;
-  /** Non-fatal remarks worth showing a human (skipped checks, unavailable sources). */
+  /** Non-fatal remarks worth showing a human (what was examined, unavailable sources). */
   notes: string[];
+  /**
+   * Surfaces the strategy stands for that could not run on this target, each with its reason
+   * ("no API description found"). They lower `coverage`, not `success`: a strategy degrades to
+   * what it can run and fails only when nothing it stands for could run.
+   */
+  skipped?: SkippedSurface[];
+}
+
+/** A part of a strategy that did not run, and why (shown to the user, never silent). */
+export interface SkippedSurface {
+  /** What was not examined: `api`, `type-aware rules`, `dependencies`, `live probes`, … */
+  surface: string;
+  reason: string;
 }
 
 /** Options of a core run. */
@@ -39,6 +52,12 @@ export interface AgentRunOptions {
 export interface AgentCore {
   readonly id: string;
   readonly strategies: readonly AgentStrategy<unknown>[];
+  /**
+   * Why this agent cannot apply to `target` at all (a library has no service for an API tester),
+   * or `undefined` when it applies. A caller checks it before running: a not-applicable agent is
+   * listed with its reason, is not a failure, and is never a learning experience.
+   */
+  notApplicable?(target: Target): string | undefined;
   run(target: Target, strategy: string, options?: AgentRunOptions): Promise<AgentReport>;
 }
 

@@ -13,6 +13,8 @@ export interface TargetSpec {
   baseUrl?: string;
   /** Catalogue to score against: a path, `false` for none; default `<dir>/defects.json` when it exists. */
   catalogue?: string | false;
+  /** Headers every request to the target's service carries (credentials from config); never printed or stored. */
+  headers?: Record<string, string>;
 }
 
 /** A validated target folder. */
@@ -23,6 +25,8 @@ export interface Target {
   name: string;
   packageJson: Record<string, unknown>;
   baseUrl?: string;
+  /** Headers for requests to the service (credentials); never printed or stored. */
+  headers?: Record<string, string>;
   /** The defect catalogue when the target has one; scores are computed against it. */
   catalogue?: Catalogue;
 }
@@ -54,6 +58,7 @@ export async function openTarget(spec: TargetSpec): Promise<Target> {
     name: typeof packageJson['name'] === 'string' ? packageJson['name'] : (dir.split(/[\\/]/).pop() ?? dir),
     packageJson,
     ...(spec.baseUrl === undefined ? {} : { baseUrl: spec.baseUrl }),
+    ...(spec.headers === undefined ? {} : { headers: spec.headers }),
     ...(catalogue === undefined ? {} : { catalogue }),
   };
 }
