@@ -15,6 +15,10 @@ export interface TargetSpec {
   catalogue?: string | false;
   /** Headers every request to the target's service carries (credentials from config); never printed or stored. */
   headers?: Record<string, string>;
+  /** Shell command that starts the target's service (`--start`); else the `start` script, else a conventional entry. */
+  start?: string;
+  /** Path polled for readiness after the port opens (e.g. `/health`); default: the port accepting connections. */
+  healthPath?: string;
 }
 
 /** A validated target folder. */
