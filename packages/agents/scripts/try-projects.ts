@@ -1,0 +1,65 @@
+/**
+ * Every registered agent × every strategy on the project folders given as arguments, the way a new
+ * user meets them: prints, per run, whether the agent applied, ran, degraded (skipped surfaces) or
+ * failed (with its AgentError code), with findings, coverage and time; exits 1 when any run crashed
+ * or failed with TOOL_FAILED (our own wrappers broke). Catalogued targets also get precision/recall.
+ * Run: `pnpm --filter @qe-fleet/agents try-projects <dir> [<dir> …]`; QE_AGENTS=id,id limits the
+ * agents, QE_STRATEGIES=name,name the strategies, QE_URL gives a running service's loopback URL.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { AGENT_IDS, createPilotAgents, openTarget, runAgentTask } from '@qe-fleet/agents';
+
+const dirs = process.argv.slice(2);
+if (dirs.length === 0) {
+  console.error('usage: try-projects <project folder> [<project folder> …]');
+  process.exit(2);
+}
+const ids = process.env['QE_AGENTS']?.split(',') ?? AGENT_IDS;
+const onlyStrategies = process.env['QE_STRATEGIES']?.split(',');
+const baseUrl = process.env['QE_URL'];
+const scratch = mkdtempSync(join(tmpdir(), 'qe-try-'));
+const agents = createPilotAgents({ ids, memory: join(scratch, 'try.db') });
+
+const rows: string[][] = [['project', 'agent', 'strategy', 'outcome', 'findings', 'coverage', 'P/R', 's', 'skipped / error']];
+let broken = 0;
+for (const dir of dirs.map((d) => resolve(d))) {
+  const project = dir.split('/').slice(-2).join('/');
+  const spec = { dir, ...(baseUrl === undefined ? {} : { baseUrl }) };
+  const target = await openTarget(spec).catch((error: unknown) => error as Error);
+  for (const { core } of agents) {
+    const reason = target instanceof Error ? undefined : core.notApplicable?.(target);
+    if (reason !== undefined) {
+      rows.push([project, core.id, '*', 'not applicable', '', '', '', '', reason]);
+      continue;
+    }
+    for (const { name } of core.strategies.filter((s) => onlyStrategies === undefined || onlyStrategies.includes(s.name))) {
+      const result = await runAgentTask(core, spec, name).catch((error: unknown) => error as Error);
+      if (result instanceof Error) {
+        broken += 1;
+        rows.push([project, core.id, name, 'CRASH', '', '', '', '', result.message.slice(0, 120)]);
+        continue;
+      }
+      const { output } = result;
+      if (output.errorCode === 'TOOL_FAILED') broken += 1;
+      const skipped = output.report?.skipped?.map((s) => `${s.surface}: ${s.reason}`).join('; ') ?? '';
+      rows.push([
+        project,
+        core.id,
+        name,
+        result.success ? (skipped === '' ? 'ran' : 'degraded') : `FAILED ${output.errorCode ?? ''}`,
+        String(output.findings.length),
+        result.coverage === undefined ? '-' : result.coverage.toFixed(2),
+        output.score === undefined ? '-' : `${output.score.precision.toFixed(2)}/${output.score.recall.toFixed(2)}`,
+        (result.executionTime / 1000).toFixed(1),
+        (result.success ? skipped : result.errors.join('; ')).slice(0, 160),
+      ]);
+    }
+  }
+}
+rmSync(scratch, { recursive: true, force: true });
+const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
+console.log(`\n${broken} crashed or TOOL_FAILED`);
+process.exit(broken > 0 ? 1 : 0);
