@@ -261,5 +261,12 @@ describe('--strategy, --no-learn and the findings history', () => {
     } finally {
       memory.close();
     }
+    const html = join(dir, 'report.html');
+    const report = await cli(['report', '--db', db, '--html', html], dir);
+    expect(report.code, report.err).toBe(0);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('<h2>Findings</h2>');
+    expect(page).toContain('<code>src/app.js:4</code>');
+    expect(page).toContain('<h3>Trend per run</h3>');
   }, 180_000);
 });
