@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import { renderLineChart } from './chart.js';
 import { collectDashboardData, type DashboardData } from './dashboardData.js';
 import { DASHBOARD_PAGE } from './dashboardPage.js';
+import { findingsPanelResponse } from './findingsPanel.js';
 import { createFleetRegistry } from './prometheus.js';
 
 /** Options of `DashboardServer`. */
@@ -81,6 +82,11 @@ export class DashboardServer {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     if (req.method !== 'GET') {
       res.writeHead(405, { allow: 'GET' }).end();
+      return;
+    }
+    const findings = findingsPanelResponse(this.#memory, path);
+    if (findings !== undefined) {
+      res.writeHead(200, { 'content-type': findings.type }).end(findings.body);
       return;
     }
     switch (path) {

@@ -8,14 +8,20 @@ export type FleetErrorCode =
   | 'NOT_FOUND'
   | 'FAIL_ON'
   | 'INTERRUPTED'
+  | 'AGENT_FAILED'
   | 'INTERNAL';
 
-/** Exit codes of `qe-fleet`: 0 success, 1 findings at or above `--fail-on`, 2 bad usage or config, 3 internal error. */
+/**
+ * Exit codes of `qe-fleet`: 0 success, 1 new findings at or above `--fail-on`, 2 bad usage, config
+ * or database, 3 internal error, 4 an agent that applies to the target failed to run, 130 interrupted.
+ */
 export const EXIT_CODES = {
   OK: 0,
   FINDINGS: 1,
   USAGE: 2,
   INTERNAL: 3,
+  AGENT_FAILED: 4,
+  INTERRUPTED: 130,
 } as const;
 
 const EXIT_BY_CODE: Record<FleetErrorCode, number> = {
@@ -26,7 +32,8 @@ const EXIT_BY_CODE: Record<FleetErrorCode, number> = {
   TARGET: EXIT_CODES.USAGE,
   NOT_FOUND: EXIT_CODES.USAGE,
   FAIL_ON: EXIT_CODES.FINDINGS,
-  INTERRUPTED: 130,
+  INTERRUPTED: EXIT_CODES.INTERRUPTED,
+  AGENT_FAILED: EXIT_CODES.AGENT_FAILED,
   INTERNAL: EXIT_CODES.INTERNAL,
 };
 

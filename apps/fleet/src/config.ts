@@ -1,9 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { FINDINGS_FORMATS } from '@qe-fleet/agents';
 import { z } from 'zod';
 import { FleetError } from './FleetError.js';
 
 const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+/** RFC 9110 token: what an HTTP header name may contain. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /** The schema of `qe-fleet.config.json`; every key is optional and unknown keys are refused. */
 export const FleetConfigSchema = z
@@ -13,7 +16,19 @@ export const FleetConfigSchema = z
     agents: z.array(z.string().min(1)).min(1).describe('agent ids to run'),
     db: z.string().min(1).describe('SQLite database file'),
     repeat: z.int().min(1).max(1000).describe('how many times each agent runs'),
-    failOn: z.enum([...SEVERITIES, 'none']).describe('exit 1 when a finding at or above this severity is found'),
+    failOn: z.enum([...SEVERITIES, 'none']).describe('exit 1 when a new finding at or above this severity is found'),
+    start: z.string().min(1).describe("shell command that starts the target's service"),
+    healthPath: z.string().regex(/^\//, 'expected a path starting with /').describe('path polled for readiness after the port opens'),
+    headers: z
+      .record(z.string().regex(HEADER_NAME, 'expected an HTTP header name'), z.string())
+      .describe("headers every request to the target's service carries (never printed or stored)"),
+    tokenEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name').describe('environment variable holding a bearer token for the service'),
+    strategy: z.record(z.string().min(1), z.string().min(1)).describe('agent id → strategy to force'),
+    learn: z.boolean().describe('false: run the best strategy without exploring or recording'),
+    allowFailed: z.boolean().describe('an agent that failed to run does not make the exit code 4'),
+    format: z.enum(FINDINGS_FORMATS).describe('findings output format'),
+    output: z.string().min(1).describe('file the formatted findings are written to'),
+    maxFindings: z.int().min(1).describe('findings shown at most in the table'),
     logLevel: z.enum(['silent', 'error', 'warn', 'info', 'debug', 'trace']),
     seed: z.int().describe('seed of the random source used for exploration'),
     dashboard: z.object({ port: z.int().min(0).max(65535) }).strict().partial(),

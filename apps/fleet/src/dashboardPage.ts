@@ -1,3 +1,5 @@
+import { FINDINGS_PANEL_HTML, FINDINGS_PANEL_SCRIPT } from './findingsPanel.js';
+
 /**
  * The dashboard page: static HTML whose script reads `/api/dashboard` and the live event stream.
  * Everything it shows comes from those endpoints; it holds no figure of its own.
@@ -29,6 +31,7 @@ export const DASHBOARD_PAGE = `<!doctype html>
 <section class="cards" id="fleet"></section>
 <section><h2>Improvement per day</h2><img id="chart" alt="Improvement over baseline per day, one line per agent" src="/chart/improvement.svg"></section>
 <section><h2>Agents</h2><table id="agents"></table></section>
+${FINDINGS_PANEL_HTML}
 <section><h2>Learning overhead per task (ms)</h2><table id="overhead"></table></section>
 <section><h2>Patterns</h2><table id="patterns"></table></section>
 <section><h2>A/B tests</h2><table id="abtests"></table></section>
@@ -74,6 +77,7 @@ stream.addEventListener('stored', (m) => {
   $('events').insertAdjacentHTML('afterbegin', eventLine(JSON.parse(m.data)));
 });
 </script>
+${FINDINGS_PANEL_SCRIPT}
 </body>
 </html>
 `;

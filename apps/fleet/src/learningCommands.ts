@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LearningEngine, PerformanceTracker, type PerformanceReport, StateVersioning } from '@qe-fleet/learning-core';
 import type { SwarmMemoryManager } from '@qe-fleet/memory';
+import { collectFindingsPanel, type FindingsPanelData, findingsHtml } from './findingsPanel.js';
 import { FleetError } from './FleetError.js';
 import { listAgents } from './inspectCommands.js';
 import { withMemory } from './openMemory.js';
@@ -21,7 +22,7 @@ async function openEngine(memory: SwarmMemoryManager, agentId: string): Promise<
   return { engine, versioning: new StateVersioning(agentId, memory, engine) };
 }
 
-function reportHtml(reports: Array<{ agent: string; report: PerformanceReport }>): string {
+function reportHtml(reports: Array<{ agent: string; report: PerformanceReport }>, findings: FindingsPanelData): string {
   const sections = reports
     .map(
       ({ agent, report }) => `<section>
@@ -37,6 +38,7 @@ function reportHtml(reports: Array<{ agent: string; report: PerformanceReport }>
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>QE Fleet report</title>
 <style>body{font-family:sans-serif;max-width:960px;margin:2em auto;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px}</style>
 </head><body><h1>QE Fleet performance report</h1><p>Generated ${new Date().toISOString()} from the fleet database.</p>
+${findingsHtml(findings)}
 ${sections}
 </body></html>\n`;
 }
@@ -59,7 +61,7 @@ export const registerLearningCommands: CommandRegistrar = (program, context) => 
           await tracker.initialize();
           reports.push({ agent, report: await tracker.generateReport() });
         }
-        if (opts.html !== undefined) writeFileSync(resolve(ctx.io.cwd, opts.html), reportHtml(reports));
+        if (opts.html !== undefined) writeFileSync(resolve(ctx.io.cwd, opts.html), reportHtml(reports, collectFindingsPanel(memory)));
         const text = reports
           .map(({ agent, report }) =>
             [`## ${agent}`, report.summary, ...report.recommendations.map((r) => `  - ${r}`)].join('\n'),

@@ -63,7 +63,8 @@ function contextFor(program: Command, io: CliIO): CommandContext {
 
 /**
  * Runs the CLI with `argv` (without the node and script entries) and returns the exit code:
- * 0 success, 1 findings at or above `--fail-on`, 2 bad usage or config, 3 internal error.
+ * 0 success, 1 new findings at or above `--fail-on`, 2 bad usage or config, 3 internal error,
+ * 4 an agent that applies to the target failed to run (see EXIT_CODES).
  */
 export async function runCli(argv: string[], io: CliIO, registrars: CommandRegistrar[]): Promise<number> {
   const program = new Command('qe-fleet')

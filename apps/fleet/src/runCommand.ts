@@ -1,128 +1,74 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Option } from 'commander';
-import { type AgentOutput, AGENT_IDS, createPilotAgents, FixtureService, type Severity } from '@qe-fleet/agents';
+import { type Command, Option } from 'commander';
+import {
+  type AgentFindings,
+  type AgentOutput,
+  AGENT_IDS,
+  buildFindingsReport,
+  createBaseline,
+  createPilotAgents,
+  FINDINGS_FORMATS,
+  FixtureService,
+  loadBaseline,
+  openTarget,
+  saveBaseline,
+  type TargetSpec,
+} from '@qe-fleet/agents';
 import { type ExecutedTaskResult, initializeLearningFleet, type LearningFleet } from '@qe-fleet/facade';
 import { createRandom } from '@qe-fleet/learning-core';
 import type { PilotAgent } from '@qe-fleet/agents';
 import { measuredImprovement } from './dashboardData.js';
+import { runExitCode } from './exitCode.js';
+import { saveFindingsRun } from './findingsStore.js';
 import { FleetError } from './FleetError.js';
 import { openMemory } from './openMemory.js';
 import type { CommandContext, CommandRegistrar } from './program.js';
 import { ProgressReporter } from './ProgressReporter.js';
-import { fmt, pct, renderTable } from './render.js';
+import { findingsOwnStdout, renderRunOutput } from './renderFindings.js';
+import { checkStrategies, parseStrategyFlag, resolveRunSettings, type RunOptions, type RunSettings } from './runOptions.js';
+import { type AgentRunSummary, notApplicableAgent, renderSummary, type RunSummary, summariseAgent } from './runSummary.js';
 
-/** The sample target bundled with the repo: the default target of `run`. */
-export const SAMPLE_TARGET = fileURLToPath(new URL('../../../fixtures/sample-target', import.meta.url));
+export { SAMPLE_TARGET } from './runOptions.js';
+export type { AgentRunSummary, RunSummary } from './runSummary.js';
 
-const SEVERITY_RANK: Record<Severity, number> = { info: 0, low: 1, medium: 2, high: 3, critical: 4 };
-
-/** One agent's line in the run summary. */
-export interface AgentRunSummary {
-  agent: string;
-  runs: number;
-  strategy: string;
-  explored: boolean;
-  success: boolean;
-  error: string | null;
-  findings: number;
-  bySeverity: Record<Severity, number>;
-  precision: number | null;
-  recall: number | null;
-  timeMs: number;
-  overheadMs: number;
-  improvement: number | null;
+/** What runFleet does besides running: `baseline save` writes the baseline from the run's findings. */
+interface RunMode {
+  saveBaseline: boolean;
 }
 
-/** What `run` prints with `--json`. */
-export interface RunSummary {
-  target: string;
-  baseUrl: string | null;
-  database: string;
-  interrupted: boolean;
-  agents: AgentRunSummary[];
-}
-
-function parseAgents(list: string[] | undefined): readonly string[] {
-  if (list === undefined) return AGENT_IDS;
-  if (list.length === 0) throw new FleetError('USAGE', `--agents: expected a comma-separated list of agent ids (available: ${AGENT_IDS.join(', ')})`);
-  const known: readonly string[] = AGENT_IDS;
-  const unknown = list.filter((id) => !known.includes(id));
-  if (unknown.length > 0) {
-    throw new FleetError('USAGE', `unknown agent${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (available: ${AGENT_IDS.join(', ')})`);
+/** Why an agent does not apply to the target, or undefined; a core that cannot tell applies. */
+async function notApplicableReasons(agents: readonly PilotAgent[], spec: TargetSpec): Promise<Map<string, string>> {
+  const reasons = new Map<string, string>();
+  if (!agents.some((a) => a.core.notApplicable !== undefined)) return reasons;
+  const opened = await openTarget(spec).catch((error: unknown) => {
+    // A target agents cannot open (no package.json, a broken catalogue) is the user's to fix.
+    throw new FleetError('TARGET', `target ${spec.dir}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  });
+  for (const agent of agents) {
+    const reason = agent.core.notApplicable?.(opened);
+    if (reason !== undefined) reasons.set(agent.id, reason);
   }
-  return list;
+  return reasons;
 }
 
-function summarise(agent: PilotAgent, results: Array<ExecutedTaskResult<AgentOutput>>, improvement: number | null): AgentRunSummary {
-  const last = results.at(-1);
-  const findings = last?.output?.findings ?? [];
-  const bySeverity: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
-  for (const f of findings) bySeverity[f.severity] += 1;
-  const score = last?.output?.score;
-  return {
-    agent: agent.id,
-    runs: results.length,
-    strategy: last?.strategy ?? '-',
-    explored: last?.explored ?? false,
-    success: last?.success ?? false,
-    error: last && !last.success ? (last.errors ?? []).map(String).join('; ') || 'failed' : null,
-    findings: findings.length,
-    bySeverity,
-    precision: score?.precision ?? null,
-    recall: score?.recall ?? null,
-    timeMs: results.reduce((s, r) => s + r.executionTime, 0) / Math.max(1, results.length),
-    overheadMs: results.reduce((s, r) => s + r.overheadMs, 0) / Math.max(1, results.length),
-    improvement,
-  };
-}
-
-function renderSummary(summary: RunSummary): string {
-  const table = renderTable(
-    [
-      { header: 'agent', value: (a: AgentRunSummary) => a.agent },
-      { header: 'strategy', value: (a) => `${a.strategy}${a.explored ? '*' : ''}` },
-      { header: 'result', value: (a) => (a.success ? 'ok' : 'FAILED') },
-      { header: 'findings', value: (a) => String(a.findings), align: 'right' },
-      { header: 'crit/high/med/low', value: (a) => `${a.bySeverity.critical}/${a.bySeverity.high}/${a.bySeverity.medium}/${a.bySeverity.low}` },
-      { header: 'precision', value: (a) => fmt(a.precision), align: 'right' },
-      { header: 'recall', value: (a) => fmt(a.recall), align: 'right' },
-      { header: 'time s', value: (a) => fmt(a.timeMs / 1000, 1), align: 'right' },
-      { header: 'learning ms', value: (a) => fmt(a.overheadMs, 3), align: 'right' },
-      { header: 'improvement', value: (a) => pct(a.improvement) },
-    ],
-    summary.agents,
-  );
-  const failures = summary.agents.filter((a) => a.error !== null).map((a) => `  ${a.agent}: ${a.error}`);
-  return [
-    `target ${summary.target}${summary.baseUrl ? ` (service ${summary.baseUrl})` : ''}`,
-    '',
-    table,
-    '',
-    "* explored this run; precision/recall against the target's defects.json; improvement = PerformanceTracker's rolling window vs its baseline window ('-' until the agent has more runs than one window)",
-    ...(failures.length > 0 ? ['', 'failures:', ...failures] : []),
-    ...(summary.interrupted ? ['', 'interrupted: state saved, remaining runs skipped'] : []),
-  ].join('\n');
-}
-
-async function runFleet(ctx: CommandContext, opts: RunOptions): Promise<number> {
-  const target = resolve(ctx.io.cwd, opts.target ?? ctx.config.target ?? SAMPLE_TARGET);
-  if (!existsSync(target)) throw new FleetError('TARGET', `target folder not found: ${target}`);
-  const agentIds = parseAgents(opts.agents ?? ctx.config.agents);
-  const repeat = opts.repeat ?? ctx.config.repeat ?? 1;
-  const failOn = opts.failOn ?? ctx.config.failOn ?? 'none';
-  const url = opts.url ?? ctx.config.url;
+async function runFleet(ctx: CommandContext, opts: RunOptions, mode: RunMode = { saveBaseline: false }): Promise<number> {
+  // Everything a user can get wrong is refused here, before the database opens or an agent runs.
+  const settings = resolveRunSettings(ctx, opts);
+  const { target, url, agentIds, repeat } = settings;
+  const baseline = mode.saveBaseline ? undefined : await loadBaseline(target).catch((error: unknown) => {
+    throw new FleetError('USAGE', error instanceof Error ? error.message : String(error), { cause: error });
+  });
   const memory = openMemory(ctx.options.db);
   let fleet: LearningFleet<PilotAgent> | undefined;
   let service: FixtureService | undefined;
-  const progress = new ProgressReporter(ctx.options.json ? { write: () => true } : ctx.io.stdout);
+  const quiet = ctx.options.json || findingsOwnStdout(settings);
+  const progress = new ProgressReporter(quiet ? { write: () => true } : ctx.io.stdout);
   try {
     const seed = ctx.config.seed;
-    fleet = await initializeLearningFleet(
-      createPilotAgents({ ids: agentIds, memory, logger: ctx.logger, ...(seed === undefined ? {} : { random: createRandom(seed) }) }),
-      memory,
-    );
+    const agents = createPilotAgents({ ids: agentIds, memory, logger: ctx.logger, ...(seed === undefined ? {} : { random: createRandom(seed) }) });
+    checkStrategies(agents, settings.strategies);
+    fleet = await initializeLearningFleet(agents, memory);
     let baseUrl = url ?? null;
     if (baseUrl === null && existsSync(resolve(target, 'src/server.ts'))) {
       // One service for the whole run, shared by every agent that needs it.
@@ -134,25 +80,33 @@ async function runFleet(ctx: CommandContext, opts: RunOptions): Promise<number> 
         service = undefined;
       }
     }
+    const spec: TargetSpec = { dir: target, ...(baseUrl === null ? {} : { baseUrl }), ...settings.service };
+    const notApplicable = await notApplicableReasons(fleet.agents, spec);
+    const running = fleet.agents.filter((a) => !notApplicable.has(a.id));
     const results = new Map<string, Array<ExecutedTaskResult<AgentOutput>>>();
-    for (const agent of fleet.agents) progress.start(agent.id, repeat);
+    const thrown = new Map<string, string>();
+    for (const agent of running) progress.start(agent.id, repeat);
     let interrupted = false;
     outer: for (let run = 0; run < repeat; run++) {
-      for (const agent of fleet.agents) {
+      for (const agent of running) {
         if (ctx.io.signal.aborted) {
           interrupted = true;
           break outer;
         }
+        const strategy = settings.strategies[agent.id];
         const result = await agent
           .executeTask({
             id: `${agent.id}-${Date.now()}-${run}`,
             type: 'qe-run',
             capabilities: [agent.type],
-            input: { dir: target, ...(baseUrl === null ? {} : { baseUrl }) },
+            input: spec,
             timeout: 10 * 60_000,
+            ...(strategy === undefined ? {} : { strategy }),
+            ...(settings.learn ? {} : { learn: false }),
           })
           .catch((error: unknown) => {
             ctx.logger.error({ err: error, agent: agent.id }, 'task failed');
+            thrown.set(agent.id, error instanceof Error ? error.message : String(error));
             return null;
           });
         if (result) {
@@ -163,32 +117,43 @@ async function runFleet(ctx: CommandContext, opts: RunOptions): Promise<number> 
       }
     }
     progress.finish();
-    const agents: AgentRunSummary[] = [];
-    for (const agent of fleet.agents) {
-      agents.push(summarise(agent, results.get(agent.id) ?? [], measuredImprovement(agent.performanceTracker)));
+    const agentSummaries: AgentRunSummary[] = fleet.agents.map((agent) => {
+      const reason = notApplicable.get(agent.id);
+      if (reason !== undefined) return notApplicableAgent(agent.id, reason);
+      return summariseAgent(agent, results.get(agent.id) ?? [], measuredImprovement(agent.performanceTracker), thrown.get(agent.id));
+    });
+    const report = buildFindingsReport({
+      target,
+      agents: agentSummaries.map((a): AgentFindings => ({
+        agent: a.agent,
+        strategy: a.status === 'not-applicable' ? null : a.strategy,
+        status: a.status,
+        ...(a.error === null && a.reason === null ? {} : { reason: a.error ?? a.reason ?? '' }),
+        ...(a.skipped.length === 0 ? {} : { skipped: a.skipped }),
+        findings: results.get(a.agent)?.at(-1)?.output?.findings ?? [],
+      })),
+      ...(baseline === undefined ? {} : { baseline }),
+    });
+    saveFindingsRun(memory, report);
+    const exitCode = runExitCode({ interrupted, report, failOn: mode.saveBaseline ? 'none' : settings.failOn, allowFailed: settings.allowFailed });
+    const extra: string[] = [];
+    if (mode.saveBaseline) {
+      if (exitCode !== 0) {
+        extra.push('', 'baseline NOT saved: an agent failed or the run was interrupted, so its findings are missing (fix it, or pass --allow-failed)');
+      } else {
+        const path = await saveBaseline(target, createBaseline(report.findings));
+        extra.push('', `baseline saved: ${report.findings.length} findings → ${path}`);
+      }
     }
-    const summary: RunSummary = { target, baseUrl, database: ctx.options.db, interrupted, agents };
-    ctx.print(renderSummary(summary), summary);
-    if (interrupted) return 130;
-    if (failOn !== 'none') {
-      const threshold = SEVERITY_RANK[failOn];
-      const hit = fleet.agents.some((a) => (results.get(a.id)?.at(-1)?.output?.findings ?? []).some((f) => SEVERITY_RANK[f.severity] >= threshold));
-      if (hit) return 1;
-    }
-    return 0;
+    const base = { target, baseUrl, database: ctx.options.db, interrupted, learned: settings.learn, agents: agentSummaries };
+    const summary: RunSummary = { ...base, findings: report, exitCode };
+    renderRunOutput(ctx, settings, renderSummary(base), summary, extra);
+    return exitCode;
   } finally {
     await service?.stop();
     await fleet?.shutdown();
     memory.close();
   }
-}
-
-interface RunOptions {
-  target?: string;
-  url?: string;
-  agents?: string[];
-  repeat?: number;
-  failOn?: Severity | 'none';
 }
 
 const positiveInt = (flag: string) => (value: string) => {
@@ -197,19 +162,39 @@ const positiveInt = (flag: string) => (value: string) => {
   return n;
 };
 
-/** `qe-fleet run`: the fleet on a target, learning persisted between runs. */
-export const registerRunCommand: CommandRegistrar = (program, context, setExit) => {
-  program
-    .command('run')
-    .description('run the agents on a target (default: the bundled sample) and print a table per agent')
+/** The options `run` and `baseline save` share. */
+function addRunOptions(command: Command): Command {
+  return command
     .option('--target <dir>', 'folder of the project to check (default: the bundled sample target)')
     .option('--url <url>', 'base URL of an already running service of the target (loopback only)')
+    .option('--start <command>', "shell command that starts the target's service")
     .option('--agents <list>', `comma-separated agent ids (default: all: ${AGENT_IDS.join(',')})`, (v: string) =>
       v.split(',').map((s) => s.trim()).filter(Boolean),
     )
+    .option('--strategy <list>', 'force strategies: agent=name[,agent=name]', parseStrategyFlag)
+    .option('--no-learn', "run each agent's best known strategy without exploring or recording anything for learning")
     .option('--repeat <n>', 'run each agent n times (learning between runs)', positiveInt('--repeat'))
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding at or above this severity is found').choices(['critical', 'high', 'medium', 'low', 'info', 'none']))
+    .option('--allow-failed', 'an agent that failed to run does not make the exit code 4')
+    .addOption(new Option('--format <format>', 'findings format (default: table)').choices([...FINDINGS_FORMATS]))
+    .option('--output <file>', 'write the findings in --format to this file')
+    .option('--max-findings <n>', 'findings shown at most in the table (the most severe first)', positiveInt('--max-findings'));
+}
+
+/** `qe-fleet run` and `qe-fleet baseline save`: the fleet on a target, learning persisted between runs. */
+export const registerRunCommand: CommandRegistrar = (program, context, setExit) => {
+  addRunOptions(
+    program
+      .command('run')
+      .description('run the agents on a target (default: the bundled sample), print a table per agent and the findings; exit 0 clean, 1 new findings at --fail-on, 2 bad usage, 3 internal error, 4 an agent failed'),
+  )
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a new finding at or above this severity is found').choices(['critical', 'high', 'medium', 'low', 'info', 'none']))
     .action(async (opts: RunOptions) => {
       setExit(await runFleet(context(), opts));
     });
+  const baseline = program.command('baseline').description("the target's findings baseline (.qe-fleet/baseline.json): later runs mark findings new / existing / fixed");
+  addRunOptions(baseline.command('save').description("run the agents and record the target's current findings as its baseline")).action(async (opts: RunOptions) => {
+    setExit(await runFleet(context(), opts, { saveBaseline: true }));
+  });
 };
+
+export type { RunOptions, RunSettings };

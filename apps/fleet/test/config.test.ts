@@ -39,6 +39,14 @@ describe('config', () => {
     expect(error.message).toMatch(/'failOn': .*"critical"/);
   });
 
+  it('validates the run keys: service options, credentials, strategies and outputs', () => {
+    const ok = { start: 'node server.js', healthPath: '/health', headers: { 'x-api-key': 'k' }, tokenEnv: 'API_TOKEN', strategy: { 'code-reviewer': 'recommended' }, learn: false, allowFailed: true, format: 'sarif', output: 'x.sarif', maxFindings: 20 };
+    expect(parseConfig(ok)).toEqual(ok);
+    const error = failure(() => parseConfig({ healthPath: 'health', headers: { 'bad header': 'x' }, tokenEnv: 'API-TOKEN', format: 'xml', maxFindings: 0 }));
+    expect(error.code).toBe('INVALID_CONFIG');
+    for (const key of ['healthPath', 'headers.bad header', 'tokenEnv', 'format', 'maxFindings']) expect(error.message).toContain(`'${key}'`);
+  });
+
   it('reads qe-fleet.config.json from the working directory, and refuses broken JSON', () => {
     const dir = mkdtempSync(join(tmpdir(), 'qe-config-'));
     expect(loadConfig(dir)).toEqual({});

@@ -92,4 +92,22 @@ describe.runIf(haveBrowser)('dashboard in headless Chromium', () => {
     writeFileSync(join(ARTIFACTS, 'dashboard.png'), await page.screenshot({ fullPage: true }));
     expect(problems).toEqual([]);
   }, 60_000);
+
+  it('shows the findings panel: the latest run by severity, agent and file, and the trend per run', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(`${url}/`);
+    await page.locator('#findings-latest td', { hasText: 'security-scanner' }).first().waitFor();
+    expect(await page.locator('#findings-summary').textContent()).toContain('sample-target');
+    expect(await page.locator('#findings-counts .card', { hasText: 'by agent' }).textContent()).toMatch(/security-scanner \d+/);
+    const data = (await (await page.request.get(`${url}/api/findings`)).json()) as { latest: { counts: { total: number; byFile: Record<string, number> } }; trend: unknown[] };
+    expect(data.trend).toHaveLength(1);
+    expect(data.latest.counts.total).toBeGreaterThan(0);
+    expect(Object.keys(data.latest.counts.byFile).length).toBeGreaterThan(0);
+    expect(await page.locator('#findings-trend tr').count()).toBe(2);
+    const chart = await page.request.get(`${url}/chart/findings.svg`);
+    expect(chart.headers()['content-type']).toContain('image/svg+xml');
+    expect(problems).toEqual([]);
+  }, 60_000);
 });

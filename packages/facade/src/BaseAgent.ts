@@ -323,15 +323,23 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
     const { memory, engine, tracker, loop, batcher } = this.#ready();
     validateTask(task, this.id);
     const started = performance.now();
-    const learning = engine.isEnabled();
+    // A task that must not be learned from neither explores nor joins an A/B test: what it runs
+    // and what it finds must not depend on, or change, what the engine has learned.
+    const record = task.learn !== false;
+    const learning = engine.isEnabled() && record;
+    const forced = task.strategy;
     const state = engine.extractTaskState(task);
-    const test = learning ? loop.assignStrategy(task.type) : null;
+    const test = learning && forced === undefined ? loop.assignStrategy(task.type) : null;
     // With learning off the engine exploits only.
-    const selection = test === null ? engine.selectStrategy(state) : null;
-    const name = test?.strategy ?? selection?.strategy ?? '';
+    const selection = test !== null || forced !== undefined ? null : record ? engine.selectStrategy(state) : { ...engine.recommendStrategy(state), explored: false };
+    const name = forced ?? test?.strategy ?? selection?.strategy ?? '';
     const strategy = this.#strategies.get(name);
     if (strategy === undefined) {
-      throw new FacadeError('UNKNOWN_STRATEGY', `agent ${this.id} has no strategy "${name}"`, { agentId: this.id, taskId: task.id, strategy: name });
+      throw new FacadeError('UNKNOWN_STRATEGY', `agent ${this.id} has no strategy "${name}" (has ${[...this.#strategies.keys()].join(', ')})`, {
+        agentId: this.id,
+        taskId: task.id,
+        strategy: name,
+      });
     }
     const choice: StrategyChoice = { strategy, explored: selection?.explored ?? false, abTestId: test?.testId ?? null };
     this.#emit('agent:pre_task', { agentId: this.id, taskId: task.id, taskType: task.type, strategy: name, explored: choice.explored });
@@ -366,7 +374,7 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
       ...pickMetrics(result),
     };
     const learned = batcher.run(() => {
-      tracker.recordSnapshot(snapshotOf(execution));
+      if (record) tracker.recordSnapshot(snapshotOf(execution));
       if (learning) engine.learnFromExecution(task, execution, result?.feedback);
       if (test !== null) loop.recordTestResult(test.testId, name, execution.success, executionTime);
       if (error !== null) memory.storeEvent({ type: 'agent:task_error', source: this.id, payload: this.#errorPayload(task, name, error) });
@@ -652,6 +660,8 @@ function validateTask(task: Task<unknown>, agentId: string): void {
   if (typeof task.type !== 'string' || task.type === '') bad('type must be a non-empty string');
   if (task.timeout !== undefined && !(Number.isFinite(task.timeout) && task.timeout > 0)) bad('timeout must be a positive number of ms');
   if (task.retries !== undefined && !(Number.isInteger(task.retries) && task.retries >= 0)) bad('retries must be an integer >= 0');
+  if (task.strategy !== undefined && (typeof task.strategy !== 'string' || task.strategy === '')) bad('strategy must be a non-empty string');
+  if (task.learn !== undefined && typeof task.learn !== 'boolean') bad('learn must be a boolean');
 }
 
 function checkResult<O>(result: TaskResult<O>): TaskResult<O> {

@@ -18,6 +18,18 @@ import type { Clock, Logger, SwarmMemoryManager } from '@qe-fleet/memory';
  */
 export interface Task<I = unknown> extends LearningTask {
   input?: I;
+  /**
+   * Runs this strategy instead of the one the engine or an A/B test would pick (a user forcing a
+   * strategy). It must be one of the agent's strategies (else UNKNOWN_STRATEGY). The run is
+   * learned from like any other unless `learn` is false: it is a real trial of that strategy.
+   */
+  strategy?: string;
+  /**
+   * `false`: run the engine's best strategy (or `strategy`) without exploring, without an A/B
+   * assignment and without recording anything the learning layer reads (no experience, snapshot
+   * or test result). Default true.
+   */
+  learn?: boolean;
 }
 
 /** What `executeWithStrategy` returns. Every field but `success` is optional. */

@@ -262,6 +262,53 @@ describe('BaseAgent options and lifecycle', () => {
     memory.close();
   });
 
+  it('runs a forced strategy (task.strategy) and learns from it; an unknown one is UNKNOWN_STRATEGY, a bad one INVALID_TASK', async () => {
+    const timers = new ManualTimers();
+    const memory = openMemory(timers);
+    const agent = simAgent(timers, memory);
+    await agent.initialize();
+    for (const task of tasks('forced', 5)) {
+      const result = await agent.executeTask({ ...task, strategy: 'template-based' });
+      expect(result).toMatchObject({ strategy: 'template-based', explored: false, abTestId: null });
+    }
+    expect(agent.learningEngine.getTotalExperiences()).toBe(5);
+    const unknown = await caught(agent.executeTask({ id: 'u', type: 'unit-test-generation', strategy: 'nope' }));
+    expect(unknown.code).toBe('UNKNOWN_STRATEGY');
+    expect(unknown.message).toContain('has template-based, boundary-value, property-based');
+    for (const bad of [{ strategy: '' }, { strategy: 3 }, { learn: 'no' }]) {
+      expect((await caught(agent.executeTask({ id: 'b', type: 'x', ...(bad as object) }))).code).toBe('INVALID_TASK');
+    }
+    expect(agent.learningEngine.getTotalExperiences()).toBe(5);
+    await agent.shutdown();
+    memory.close();
+  });
+
+  it('with task.learn false runs the best strategy without exploring or recording anything learning reads', async () => {
+    const timers = new ManualTimers();
+    const memory = openMemory(timers);
+    const agent = simAgent(timers, memory);
+    await agent.initialize();
+    for (const task of tasks('learn', 30)) await agent.executeTask(task);
+    const experiences = agent.learningEngine.getTotalExperiences();
+    const snapshots = agent.performanceTracker.getSnapshotCount();
+    const training = memory.queryEvents('learning:training').length;
+    const best = agent.learningEngine.recommendStrategy(agent.learningEngine.extractTaskState({ id: 'probe', type: 'unit-test-generation' })).strategy;
+    const ran = new Set<string>();
+    for (const task of tasks('quiet', 20)) {
+      const result = await agent.executeTask({ ...task, learn: false });
+      expect(result.explored).toBe(false);
+      ran.add(result.strategy);
+    }
+    expect([...ran]).toEqual([best]);
+    const forced = await agent.executeTask({ id: 'quiet-forced', type: 'unit-test-generation', learn: false, strategy: 'template-based' });
+    expect(forced.strategy).toBe('template-based');
+    expect(agent.learningEngine.getTotalExperiences()).toBe(experiences);
+    expect(agent.performanceTracker.getSnapshotCount()).toBe(snapshots);
+    expect(memory.queryEvents('learning:training').length).toBe(training);
+    await agent.shutdown();
+    memory.close();
+  });
+
   it('with learning off still runs tasks and reports metrics, but learns nothing and runs no loop', async () => {
     const timers = new ManualTimers();
     const memory = openMemory(timers);

@@ -9,7 +9,9 @@ export type AgentErrorCode =
   | 'CATALOGUE_INVALID'
   | 'UNKNOWN_STRATEGY'
   | 'UNKNOWN_AGENT'
-  | 'ABORTED';
+  | 'ABORTED'
+  | 'BASELINE_INVALID'
+  | 'INVALID_ARGUMENT';
 
 /** The one error type of @qe-fleet/agents. `code` is stable; `message` says what to do about it. */
 export class AgentError extends Error {
