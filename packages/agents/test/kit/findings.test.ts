@@ -179,6 +179,16 @@ describe('buildFindingsReport and the formatters', () => {
     expect(report.agents.map((a) => a.status)).toEqual(['ok', 'ok', 'not-applicable', 'failed']);
   });
 
+  it('lists new findings before known ones of the same severity', () => {
+    const files = { 'a.js': 'eval(a);\neval(b);\n' };
+    const known = createBaseline(fingerprintFindings([at('a.js', 1)], reader(files)));
+    const report = buildFindingsReport({ target: '/t', agents: [{ agent: 'security-scanner', strategy: 's', status: 'ok', findings: [at('a.js', 1), at('a.js', 2)] }], read: reader(files), baseline: known });
+    expect(report.findings.map((f) => [f.baseline, 'file' in f.location && f.location.line])).toEqual([
+      ['new', 2],
+      ['existing', 1],
+    ]);
+  });
+
   it('SARIF validates against the official SARIF 2.1.0 schema and carries rules, locations, levels and fingerprints', async () => {
     const schema = JSON.parse(await readFile(SARIF_SCHEMA_FILE, 'utf8')) as Record<string, unknown>;
     const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
