@@ -68,7 +68,10 @@ async function runFleet(ctx: CommandContext, opts: RunOptions, mode: RunMode = {
     const seed = ctx.config.seed;
     const agents = createPilotAgents({ ids: agentIds, memory, logger: ctx.logger, ...(seed === undefined ? {} : { random: createRandom(seed) }) });
     checkStrategies(agents, settings.strategies);
-    fleet = await initializeLearningFleet(agents, memory);
+    fleet = await initializeLearningFleet(
+      agents,
+      memory,
+    );
     let baseUrl = url ?? null;
     if (baseUrl === null && existsSync(resolve(target, 'src/server.ts'))) {
       // One service for the whole run, shared by every agent that needs it.
@@ -80,10 +83,10 @@ async function runFleet(ctx: CommandContext, opts: RunOptions, mode: RunMode = {
         service = undefined;
       }
     }
+    const results = new Map<string, Array<ExecutedTaskResult<AgentOutput>>>();
     const spec: TargetSpec = { dir: target, ...(baseUrl === null ? {} : { baseUrl }), ...settings.service };
     const notApplicable = await notApplicableReasons(fleet.agents, spec);
     const running = fleet.agents.filter((a) => !notApplicable.has(a.id));
-    const results = new Map<string, Array<ExecutedTaskResult<AgentOutput>>>();
     const thrown = new Map<string, string>();
     for (const agent of running) progress.start(agent.id, repeat);
     let interrupted = false;

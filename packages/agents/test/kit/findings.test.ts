@@ -2,8 +2,6 @@ import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Ajv from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AgentError,
@@ -24,9 +22,15 @@ import {
   saveBaseline,
   sourceReader,
 } from '@qe-fleet/agents';
-import type { AgentFindings, Finding, FindingsFormat, SourceReader } from '@qe-fleet/agents';
+import type { AgentFindings, Finding, FindingsFormat, ReportedFinding, SourceReader } from '@qe-fleet/agents';
 
 const require = createRequire(import.meta.url);
+// Both are CommonJS whose default export TypeScript's NodeNext typing cannot construct or call.
+interface SchemaValidator {
+  compile(schema: object): ((data: unknown) => boolean) & { errors?: unknown };
+}
+const Ajv = require('ajv-draft-04') as new (options: Record<string, unknown>) => SchemaValidator;
+const addFormats = require('ajv-formats') as (ajv: SchemaValidator) => unknown;
 // The official SARIF 2.1.0 (rtm.5) schema, as shipped by Microsoft's @microsoft/jest-sarif package (draft-04,
 // hence ajv-draft-04; one of its language-tag patterns is not valid in unicode mode, hence unicodeRegExp: false).
 const SARIF_SCHEMA_FILE = require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
@@ -89,7 +93,7 @@ describe('applySuppressions', () => {
   ].join('\n');
 
   it('suppresses one finding per comment on its line or the line before, by rule or kind, with the reason', () => {
-    const findings = fingerprintFindings([at('a.js', 1), at('a.js', 3), at('a.js', 3, { rule: 'security/detect-eval-with-expression' }), at('a.js', 5)], reader({ 'a.js': source }));
+    const findings: ReportedFinding[] = fingerprintFindings([at('a.js', 1), at('a.js', 3), at('a.js', 3, { rule: 'security/detect-eval-with-expression' }), at('a.js', 5)], reader({ 'a.js': source }));
     const { kept, suppressed } = applySuppressions(findings, reader({ 'a.js': source }));
     expect(suppressed.map((f) => [('file' in f.location && f.location.line) || 0, f.suppressed?.reason])).toEqual([
       [1, 'input is a fixed enum here'],
@@ -177,6 +181,16 @@ describe('buildFindingsReport and the formatters', () => {
     expect(report.suppressed.map((f) => f.suppressed?.reason)).toEqual(['test key']);
     expect(report.fixed.map((e) => 'file' in e.location && e.location.file)).toEqual(['src/gone.js']);
     expect(report.agents.map((a) => a.status)).toEqual(['ok', 'ok', 'not-applicable', 'failed']);
+  });
+
+  it('lists new findings before known ones of the same severity', () => {
+    const files = { 'a.js': 'eval(a);\neval(b);\n' };
+    const known = createBaseline(fingerprintFindings([at('a.js', 1)], reader(files)));
+    const report = buildFindingsReport({ target: '/t', agents: [{ agent: 'security-scanner', strategy: 's', status: 'ok', findings: [at('a.js', 1), at('a.js', 2)] }], read: reader(files), baseline: known });
+    expect(report.findings.map((f) => [f.baseline, 'file' in f.location && f.location.line])).toEqual([
+      ['new', 2],
+      ['existing', 1],
+    ]);
   });
 
   it('SARIF validates against the official SARIF 2.1.0 schema and carries rules, locations, levels and fingerprints', async () => {

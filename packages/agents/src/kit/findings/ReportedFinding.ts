@@ -78,10 +78,16 @@ export function ruleOf(finding: Finding): string {
   return finding.rule ?? finding.kind;
 }
 
-/** Most severe first, then by place and rule, so every format lists findings in one order. */
+/**
+ * Most severe first; within a severity, new findings before those the baseline knows (what a
+ * reviewer must look at comes first, also when `--max-findings` cuts the list); then by place and
+ * rule, so every format lists findings in one order.
+ */
 export function compareFindings(a: ReportedFinding, b: ReportedFinding): number {
+  const known = (f: ReportedFinding): number => (f.baseline === 'existing' ? 1 : 0);
   return (
     severityRank(b.severity) - severityRank(a.severity) ||
+    known(a) - known(b) ||
     locationLabel(a.location).localeCompare(locationLabel(b.location), 'en', { numeric: true }) ||
     ruleOf(a).localeCompare(ruleOf(b)) ||
     a.agent.localeCompare(b.agent)
