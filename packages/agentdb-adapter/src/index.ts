@@ -28,3 +28,25 @@ export type {
   StrategyEvidence,
   SynthesizedContext,
 } from './types.js';
+export type { AgentDBAlgorithm, AgentDBAlgorithmName } from './algorithms/types.js';
+export { RowAlgorithm, type SerializedArmsRow } from './algorithms/RowAlgorithm.js';
+export { GaussianArms, BACKOFF_TRIALS, type ArmStats } from './algorithms/GaussianArms.js';
+export { QLearningPolicy, type QLearningOptions } from './algorithms/QLearningPolicy.js';
+export { Sarsa, type SarsaOptions } from './algorithms/Sarsa.js';
+export { ActorCritic, type ActorCriticOptions } from './algorithms/ActorCritic.js';
+export { Exp3, type Exp3Options } from './algorithms/Exp3.js';
+export { ActiveLearning, type ActiveLearningOptions } from './algorithms/ActiveLearning.js';
+export { CurriculumLearning, type CurriculumLearningOptions } from './algorithms/CurriculumLearning.js';
+export { FederatedLearning, type FederatedLearningOptions } from './algorithms/FederatedLearning.js';
+export { MultiTaskLearning, type MultiTaskLearningOptions } from './algorithms/MultiTaskLearning.js';
+export {
+  AGENTDB_ALGORITHMS,
+  createAgentDBAlgorithm,
+  type AgentDBAlgorithmOptions,
+} from './algorithms/createAgentDBAlgorithm.js';
+export {
+  epsilonGreedyProbabilities,
+  monteCarloProbabilities,
+  MONTE_CARLO_DRAWS,
+  softmax,
+} from './algorithms/policy.js';
