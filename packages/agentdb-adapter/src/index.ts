@@ -50,3 +50,11 @@ export {
   MONTE_CARLO_DRAWS,
   softmax,
 } from './algorithms/policy.js';
+export {
+  evaluatePolicy,
+  type EvaluatedPolicy,
+  type EvaluatePolicyOptions,
+  type LoggedExperience,
+  type PolicyEvaluation,
+  type ValueEstimate,
+} from './evaluatePolicy.js';
