@@ -8,7 +8,8 @@
  * per algorithm: CPU per decision (estimates + select) and per update (update + link), measured
  * on a model trained for 30 days of many-types, and the heap that trained model retains.
  *
- *   QE_BENCH_SEEDS (3), QE_BENCH_DAYS (30), QE_BENCH_SCENARIOS (all, comma-separated)
+ *   QE_BENCH_SEEDS (3), QE_BENCH_DAYS (30), QE_BENCH_SCENARIOS (all, comma-separated),
+ *   QE_BENCH_PART (both; `ns` or `cost` for one half)
  */
 import {
   BALANCED_CONFIG,
@@ -26,6 +27,7 @@ const SEEDS = Number(process.env['QE_BENCH_SEEDS'] ?? 3);
 const DAYS = Number(process.env['QE_BENCH_DAYS'] ?? 30);
 const SCENARIOS = (process.env['QE_BENCH_SCENARIOS']?.split(',') ?? SCENARIO_NAMES) as ScenarioName[];
 const POOL = 3;
+const PART = process.env['QE_BENCH_PART'] ?? 'both';
 
 interface Score {
   ns: number;
@@ -80,7 +82,7 @@ const addLabel = (l: string): string => {
   if (!labels.includes(l)) labels.push(l);
   return l;
 };
-for (const scenario of SCENARIOS) {
+for (const scenario of PART === 'cost' ? [] : SCENARIOS) {
   await hiddenWorld(scenario);
   for (let seed = 1; seed <= SEEDS; seed++) {
     record(addLabel(`engine default (${BALANCED_CONFIG.algorithm}) pooled ×${POOL}`), scenario, await simulator(scenario, seed, 'engine', POOL));
@@ -104,12 +106,14 @@ for (const scenario of SCENARIOS) {
   }
 }
 
-console.log(
+if (PART !== 'cost') console.log(
   `\nNS on hidden expected reward (1 = oracle, 0 = uniform random), ${SEEDS} seeds × ${DAYS} days × 10 tasks/h; ` +
     `cells: median / p10 / worst, then day-1 median (d1) and drift-day median (dd)\n`,
 );
-console.log(`| policy | ${SCENARIOS.join(' | ')} | mean of medians |`);
-console.log(`| --- | ${SCENARIOS.map(() => '---').join(' | ')} | --- |`);
+if (PART !== 'cost') {
+  console.log(`| policy | ${SCENARIOS.join(' | ')} | mean of medians |`);
+  console.log(`| --- | ${SCENARIOS.map(() => '---').join(' | ')} | --- |`);
+}
 for (const label of labels) {
   const byScenario = rows.get(label)!;
   const medians: number[] = [];
@@ -136,19 +140,29 @@ const heapNow = (): number => {
 };
 console.log(
   `\nCPU (process user+system µs per call, 20 000 calls on a model trained on 30 days of many-types) and retained heap ` +
-    `(V8 heap + ArrayBuffers per trained model, mean of 8 held at once${gc === undefined ? '; run with --expose-gc for a meaningful figure' : ''})\n`,
+    `(V8 heap + ArrayBuffers per trained model: its rows restored into 200 instances held at once${gc === undefined ? '; run with --expose-gc for a meaningful figure' : ''})\n`,
 );
 console.log('| algorithm | CPU per decision (µs) | CPU per update (µs) | heap (KB) |');
 console.log('| --- | --- | --- | --- |');
 for (const name of [...AGENTDB_ALGORITHMS, 'bare discounted-thompson'] as const) {
-  // Eight trained copies held at once, so the per-model figure rises above the GC's noise.
-  const COPIES = 8;
-  await runHarness({ scenario: 'many-types', seed: 1, days: 1, make: builder(name) });
+  // The trained model's rows restored into 200 fresh instances held at once, so the per-model
+  // figure rises above the GC's noise (transient state, e.g. federated remote sums, not included).
+  const COPIES = 200;
+  const alg = (await runHarness({ scenario: 'many-types', seed: 1, days: 30, make: builder(name) })).algorithms[0]! as HarnessAlgorithm & {
+    rowCodes(): Iterable<number>;
+    serializeRow(code: number): unknown;
+    restoreRow(code: number, value: unknown): void;
+  };
+  const rowsOf = [...alg.rowCodes()].map((code) => [code, JSON.parse(JSON.stringify(alg.serializeRow(code)))] as const);
+  const make = builder(name);
   const before = heapNow();
   const kept: HarnessAlgorithm[] = [];
-  for (let c = 0; c < COPIES; c++) kept.push((await runHarness({ scenario: 'many-types', seed: 1 + c, days: 30, make: builder(name) })).algorithms[0]!);
+  for (let c = 0; c < COPIES; c++) {
+    const copy = make(`copy-${c}`, createRandom(c)) as typeof alg;
+    for (const [code, row] of rowsOf) copy.restoreRow(code, row);
+    kept.push(copy);
+  }
   const retained = (heapNow() - before) / COPIES;
-  const alg = kept[0]!;
   const random = createRandom(9);
   const contexts = [0, 1, 2, 3].map((t) => ({ state: t * 1601 + 883, type: t * 1601 + 1600 }));
   const N = 20_000;
