@@ -10,6 +10,7 @@ const BENCHES: Array<{ file: string; flags?: string[] }> = [
   { file: 'effectiveness.ts', flags: ['--expose-gc'] },
   { file: 'retrieval.ts' },
   { file: 'ope.ts' },
+  { file: 'decisionTransformer.ts' },
 ];
 
 const [name, ...args] = process.argv.slice(2);

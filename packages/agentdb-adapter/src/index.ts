@@ -58,3 +58,15 @@ export {
   type PolicyEvaluation,
   type ValueEstimate,
 } from './evaluatePolicy.js';
+export {
+  decisionTransformerCore,
+  type DecisionTransformerConfig,
+  type DecisionTransformerTrained,
+  type TrajectoryStep,
+} from './decisionTransformer/core.js';
+export {
+  DecisionTransformer,
+  trainDecisionTransformer,
+  type DecisionTransformerPolicyOptions,
+  type TrainDecisionTransformerOptions,
+} from './decisionTransformer/DecisionTransformer.js';
