@@ -6,7 +6,9 @@ import type { RandomSource } from '@qe-fleet/learning-core';
 import { AgentDBError } from './AgentDBError.js';
 import { EMBEDDING_DIMENSION, embedTaskState } from './embedding.js';
 import { LruCache } from './LruCache.js';
-import { synthesizeContext } from './synthesize.js';
+import { trainDecisionTransformer, type TrainDecisionTransformerOptions } from './decisionTransformer/DecisionTransformer.js';
+import type { DecisionTransformerTrained } from './decisionTransformer/core.js';
+import { readExperience, synthesizeContext } from './synthesize.js';
 import { VectorIndex } from './VectorIndex.js';
 import type {
   AgentDBAdapterOptions,
@@ -380,6 +382,47 @@ export class AgentDBAdapter implements FederatedStore {
     return {
       memories,
       context: options.synthesizeContext === true ? synthesizeContext(memories, evidenceSimilarity, minSupport) : null,
+    };
+  }
+
+  /**
+   * The seed's `train({ epochs, batchSize })`: trains a decision transformer, in a worker thread,
+   * on the stored experiences (one trajectory in insertion order, of one domain or all; state
+   * features = the stored embeddings, actions = the strategies seen, sorted by name). Resolves with
+   * the last epoch's training loss, the wall time, the held-out figures and the model. Needs
+   * `enableLearning` and at least 10 experiences.
+   */
+  async train(
+    options: TrainDecisionTransformerOptions & { domain?: string } = {},
+  ): Promise<{ loss: number; duration: number; heldOutLoss: number; heldOutAccuracy: number; majorityAccuracy: number; strategies: string[]; model: DecisionTransformerTrained }> {
+    this.#open();
+    if (!this.#learning) throw new AgentDBError('LEARNING_DISABLED', 'train needs enableLearning');
+    const { domain, ...trainOptions } = options;
+    const rows = this.#db
+      .prepare(
+        `SELECT embedding, pattern_data FROM agentdb_patterns WHERE type = 'experience'${domain === undefined ? '' : ' AND domain = ?'} ORDER BY seq`,
+      )
+      .all(...(domain === undefined ? [] : [domain])) as Array<{ embedding: Buffer; pattern_data: string }>;
+    const steps = rows.flatMap((r) => {
+      const exp = readExperience(r.pattern_data);
+      if (exp === null || !(exp.reward >= 0 && exp.reward <= 1)) return [];
+      return [{ features: Array.from(new Float32Array(r.embedding.buffer, r.embedding.byteOffset, r.embedding.byteLength / 4)), strategy: exp.strategy, reward: exp.reward }];
+    });
+    if (steps.length < 10) throw new AgentDBError('INVALID_EXPERIENCES', `train needs at least 10 stored experiences, found ${steps.length}`);
+    const strategies = [...new Set(steps.map((s) => s.strategy))].sort();
+    const started = this.#clock();
+    const model = await trainDecisionTransformer(
+      [steps.map((s) => ({ features: s.features, action: strategies.indexOf(s.strategy), reward: s.reward }))],
+      { ...trainOptions, actions: Math.max(2, strategies.length) },
+    );
+    return {
+      loss: model.lossByEpoch.at(-1) ?? Number.NaN,
+      duration: this.#clock() - started,
+      heldOutLoss: model.heldOutLoss,
+      heldOutAccuracy: model.heldOutAccuracy,
+      majorityAccuracy: model.majorityAccuracy,
+      strategies,
+      model,
     };
   }
 

@@ -64,3 +64,22 @@ describe('decision transformer', () => {
     ).rejects.toBeInstanceOf(AgentDBError);
   });
 });
+
+describe('AgentDBAdapter.train', () => {
+  it('trains the transformer on the stored experiences (seed train({ epochs, batchSize }))', async () => {
+    const { createAgentDBAdapter } = await import('@qe-fleet/agentdb-adapter');
+    const db = createAgentDBAdapter({ dbPath: ':memory:', clock: () => 5 });
+    const state = (type: string) => ({ taskType: type, taskComplexity: 0.3, requiredCapabilities: [], contextFeatures: {}, previousAttempts: 0, availableResources: 0.8 });
+    await expect(db.train()).rejects.toMatchObject({ code: 'INVALID_EXPERIENCES' });
+    for (let i = 0; i < 60; i++) {
+      db.insertExperience({ state: state(i % 2 === 0 ? 'unit' : 'api'), strategy: i % 3 === 0 ? 'fast' : 'slow', reward: i % 3 === 0 ? 0.9 : 0.4 });
+    }
+    const result = await db.train({ epochs: 3, batchSize: 8 });
+    expect(result.strategies).toEqual(['fast', 'slow']);
+    expect(result.model.lossByEpoch).toHaveLength(3);
+    expect(result.loss).toBe(result.model.lossByEpoch[2]);
+    expect(result.model.config.features).toBe(85);
+    expect(result.model.trainSteps + result.model.heldOutSteps).toBe(60);
+    db.close();
+  });
+});
