@@ -61,6 +61,11 @@ interface Domain {
   seqs: number[];
 }
 
+/** A float32 BLOB as a vector; copied, because a driver Buffer may start at an offset not divisible by 4. */
+function blobToVector(blob: Buffer): Float32Array {
+  return new Float32Array(Uint8Array.from(blob).buffer);
+}
+
 const noopLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /**
@@ -178,7 +183,7 @@ export class AgentDBAdapter implements FederatedStore {
     }>;
     let count = 0;
     for (const row of rows) {
-      const vector = new Float32Array(row.embedding.buffer, row.embedding.byteOffset, row.embedding.byteLength / 4);
+      const vector = blobToVector(row.embedding);
       this.#domain(row.domain).seqs.push(row.seq);
       this.#domain(row.domain).index.add(vector);
       count++;
@@ -406,7 +411,7 @@ export class AgentDBAdapter implements FederatedStore {
     const steps = rows.flatMap((r) => {
       const exp = readExperience(r.pattern_data);
       if (exp === null || !(exp.reward >= 0 && exp.reward <= 1)) return [];
-      return [{ features: Array.from(new Float32Array(r.embedding.buffer, r.embedding.byteOffset, r.embedding.byteLength / 4)), strategy: exp.strategy, reward: exp.reward }];
+      return [{ features: Array.from(blobToVector(r.embedding)), strategy: exp.strategy, reward: exp.reward }];
     });
     if (steps.length < 10) throw new AgentDBError('INVALID_EXPERIENCES', `train needs at least 10 stored experiences, found ${steps.length}`);
     const strategies = [...new Set(steps.map((s) => s.strategy))].sort();
