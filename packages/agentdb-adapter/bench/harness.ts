@@ -55,6 +55,15 @@ export interface LoggedDecision {
   propensity: number;
 }
 
+/** A learner that sees tasks and results (what the Simulator drives the engine through). */
+export interface TaskLearner {
+  choose(task: LearningTask): string;
+  learn(task: LearningTask, result: ExecutionResult): void;
+}
+
+/** Virtual time of the first task (the Simulator's default start). */
+const START_TIME = Date.UTC(2026, 0, 1);
+
 export interface HarnessOptions {
   scenario: ScenarioName;
   seed: number;
@@ -63,7 +72,13 @@ export interface HarnessOptions {
   /** Agents of the one agent type `test-generator` (ids `test-generator-1`...). Default 1. */
   agents?: number;
   /** Builds agent i's algorithm from its policy stream (the stream the Simulator gives the engine). */
-  make: (agentId: string, random: RandomSource) => HarnessAlgorithm;
+  make?: (agentId: string, random: RandomSource) => HarnessAlgorithm;
+  /**
+   * Instead of `make`: a task-level learner (e.g. a whole LearningEngine), given the policy stream
+   * and the virtual clock, choosing by task and learning from the raw result as the Simulator's
+   * engine does.
+   */
+  learner?: (agentId: string, random: RandomSource, clock: () => number) => TaskLearner;
   /** Record every decision with its propensity (`probabilities` is then required). */
   log?: boolean;
 }
@@ -166,6 +181,16 @@ interface Tally {
   oracle: number;
   random: number;
 }
+function tallyTask(days: Tally[], world: HiddenWorld, taskType: string, strategy: string, day: number): void {
+  const dayIndex = Math.floor(day);
+  while (days.length <= dayIndex) days.push({ expected: 0, oracle: 0, random: 0 });
+  const tally = days[dayIndex]!;
+  const reference = world.reference(taskType, day);
+  tally.expected += world.expected(taskType, strategy, day);
+  tally.oracle += reference.oracle;
+  tally.random += reference.random;
+}
+
 const ns = (t: Tally): number => (t.expected - t.random) / (t.oracle - t.random);
 
 /** Runs the scenario with the algorithms `make` builds. Deterministic for identical options. */
@@ -182,12 +207,16 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessResult
   let acc = 0;
   for (const t of scenario.taskTypes) cumulative.push((acc += t.weight / totalWeight));
   const typeIndex = new Map(scenario.taskTypes.map((t, i) => [t.taskType, i]));
+  let now = START_TIME;
+  const clock = (): number => now;
   const agents = Array.from({ length: count }, (_, i) => {
     const id = `test-generator-${i + 1}`;
+    const random = createRandom(streamSeed(options.seed, `policy:${id}`));
     return {
       id,
       offsetMs: (i * intervalMs) / count,
-      algorithm: options.make(id, createRandom(streamSeed(options.seed, `policy:${id}`))),
+      algorithm: options.make === undefined ? null : options.make(id, random),
+      learner: options.learner === undefined ? null : options.learner(id, random, clock),
       tasks: createRandom(streamSeed(options.seed, `tasks:${id}`)),
       outcomes: createRandom(streamSeed(options.seed, `outcomes:${id}`)),
       epsilon: BALANCED_CONFIG.explorationRate,
@@ -199,16 +228,24 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessResult
   for (let k = 0; k < tasksPerAgent; k++) {
     for (const agent of agents) {
       const day = (k * intervalMs + agent.offsetMs) / DAY_MS;
+      now = START_TIME + k * intervalMs + agent.offsetMs;
       const u = agent.tasks();
       const index = cumulative.findIndex((w) => u < w);
       const type = scenario.taskTypes[index === -1 ? scenario.taskTypes.length - 1 : index]!;
       const task: LearningTask = { id: `${agent.id}-task-${k}`, type: type.taskType, capabilities: [...type.capabilities], timeout: type.timeoutMs };
+      const shipped = day < scenario.defaultStrategyDays;
+      if (agent.learner !== null) {
+        const strategy = shipped ? world.strategies[0]! : agent.learner.choose(task);
+        const result = drawResult(agent.outcomes, world.armAt(task.type, strategy, day), strategy, scenario.noise);
+        agent.learner.learn(task, result);
+        tallyTask(agent.days, world, task.type, strategy, day);
+        continue;
+      }
       const state = extractTaskState(task, () => 0.8);
       const base = typeIndex.get(task.type)! * TYPE_STRIDE;
       const ctx: ArmContext = { state: base + featureCode(state), type: base + TYPE_LEVEL };
-      const alg = agent.algorithm;
+      const alg = agent.algorithm!;
       const epsilon = alg.usesEpsilon ? agent.epsilon : 0;
-      const shipped = day < scenario.defaultStrategyDays;
       const propensities = options.log && !shipped ? alg.probabilities!(ctx, epsilon) : null;
       const arm = shipped ? 0 : alg.select(ctx, alg.estimates(ctx), epsilon);
       const strategy = world.strategies[arm]!;
@@ -221,13 +258,7 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessResult
       agent.previous.set(task.type, { ctx, arm, reward });
       if (alg.usesEpsilon) agent.epsilon = Math.max(BALANCED_CONFIG.minExplorationRate, agent.epsilon * BALANCED_CONFIG.explorationDecay);
       if (propensities !== null) log.push({ context: ctx, taskType: task.type, day, arm, reward, propensity: propensities[arm]! });
-      const dayIndex = Math.floor(day);
-      while (agent.days.length <= dayIndex) agent.days.push({ expected: 0, oracle: 0, random: 0 });
-      const tally = agent.days[dayIndex]!;
-      const reference = world.reference(task.type, day);
-      tally.expected += world.expected(task.type, strategy, day);
-      tally.oracle += reference.oracle;
-      tally.random += reference.random;
+      tallyTask(agent.days, world, task.type, strategy, day);
     }
   }
   const sum = (ts: Tally[]): Tally => ts.reduce((a, t) => ({ expected: a.expected + t.expected, oracle: a.oracle + t.oracle, random: a.random + t.random }), { expected: 0, oracle: 0, random: 0 });
@@ -237,7 +268,7 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessResult
     firstDayNormalizedScore: ns(sum(agents.map((a) => a.days[0]!))),
     driftDayNormalizedScore: driftDay === undefined ? null : ns(sum(agents.map((a) => a.days[Math.floor(driftDay)]!))),
     tasks: tasksPerAgent * count,
-    algorithms: agents.map((a) => a.algorithm),
+    algorithms: agents.flatMap((a) => (a.algorithm === null ? [] : [a.algorithm])),
     log,
   };
 }

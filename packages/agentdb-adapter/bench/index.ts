@@ -11,6 +11,7 @@ const BENCHES: Array<{ file: string; flags?: string[] }> = [
   { file: 'retrieval.ts' },
   { file: 'ope.ts' },
   { file: 'decisionTransformer.ts' },
+  { file: 'advanced.ts' },
 ];
 
 const [name, ...args] = process.argv.slice(2);

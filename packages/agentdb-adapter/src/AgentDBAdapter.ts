@@ -381,7 +381,7 @@ export class AgentDBAdapter implements FederatedStore {
     const hits = domains
       .flatMap((d) => d.index.search(query, k).map((h) => ({ seq: d.seqs[h.slot]!, similarity: h.similarity })))
       .filter((h) => h.similarity >= minSimilarity)
-      .sort((a, b) => b.similarity - a.similarity || a.seq - b.seq)
+      .sort((a, b) => b.similarity - a.similarity || b.seq - a.seq)
       .slice(0, k);
     const memories: RetrievedMemory[] = hits.map((h) => ({ ...this.#row(h.seq), similarity: h.similarity }));
     return {

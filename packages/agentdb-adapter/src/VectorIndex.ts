@@ -38,7 +38,11 @@ export class VectorIndex {
     return this.#size++;
   }
 
-  /** The `k` most similar vectors, most similar first (ties: the older first). */
+  /**
+   * The `k` most similar vectors, most similar first; ties go to the NEWER vector: identical
+   * states are common (every task of a type can embed alike), and among equals the recent
+   * experience is the relevant one.
+   */
   search(query: ArrayLike<number>, k: number): VectorHit[] {
     const hits: VectorHit[] = [];
     const d = this.dimension;
@@ -47,10 +51,10 @@ export class VectorIndex {
       let dot = 0;
       const base = slot * d;
       for (let i = 0; i < d; i++) dot += data[base + i]! * query[i]!;
-      if (hits.length === k && dot <= hits[k - 1]!.similarity) continue;
+      if (hits.length === k && dot < hits[k - 1]!.similarity) continue;
       // Insertion into a sorted list of at most k: k is small (tens), so this beats a heap.
       let at = hits.length;
-      while (at > 0 && hits[at - 1]!.similarity < dot) at--;
+      while (at > 0 && hits[at - 1]!.similarity <= dot) at--;
       hits.splice(at, 0, { slot, similarity: dot });
       if (hits.length > k) hits.pop();
     }

@@ -70,3 +70,8 @@ export {
   type DecisionTransformerPolicyOptions,
   type TrainDecisionTransformerOptions,
 } from './decisionTransformer/DecisionTransformer.js';
+export {
+  AdvancedLearningEngine,
+  type AdvancedLearningEngineOptions,
+  type NeighbourUsage,
+} from './AdvancedLearningEngine.js';
