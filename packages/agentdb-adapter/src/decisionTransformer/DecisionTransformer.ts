@@ -52,7 +52,9 @@ export async function trainDecisionTransformer(
   const config: DecisionTransformerConfig = { ...DEFAULTS, ...rest, features, actions };
   if (!worker) return decisionTransformerCore().train(config, trajectories);
   const code =
-    `const { parentPort, workerData } = require('node:worker_threads');\n` +
+    // getBuiltinModule works whether the worker runs the code as CommonJS or as a module (it
+    // inherits the parent's flags, e.g. --input-type=module), where require would not.
+    `const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');\n` +
     // Transpilers may wrap functions in a name-keeping helper; the worker has none.
     `var __name = (f) => f;\n` +
     `const core = (${decisionTransformerCore.toString()})();\n` +
