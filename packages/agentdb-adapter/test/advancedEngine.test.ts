@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { LearningEngine, Simulator, getScenario } from '@qe-fleet/learning-core';
+import { SwarmMemoryManager } from '@qe-fleet/memory';
+import { AdvancedLearningEngine, AgentDBError, createAgentDBAdapter } from '@qe-fleet/agentdb-adapter';
+import { runHarness, type TaskLearner } from '../bench/harness.js';
+
+const strategies = getScenario('stationary').strategies;
+
+function engineLearner(engine: LearningEngine): TaskLearner {
+  engine.initialize();
+  return {
+    choose: (task) => engine.selectStrategy(engine.extractTaskState(task)).strategy,
+    learn: (task, result) => void engine.learnFromExecution(task, result),
+  };
+}
+
+describe('AdvancedLearningEngine', () => {
+  it('the harness drives a real LearningEngine exactly as the Simulator does', async () => {
+    const simulated = await new Simulator({ scenario: 'drift', days: 2, seed: 3, agentsPerType: 1, pooled: false, trackPerformance: false }).run();
+    const memories: SwarmMemoryManager[] = [];
+    const harness = await runHarness({
+      scenario: 'drift',
+      days: 2,
+      seed: 3,
+      learner: (id, random, clock) => {
+        const memory = new SwarmMemoryManager(':memory:', { clock, cleanupIntervalMs: 0 });
+        memory.initialize();
+        memories.push(memory);
+        return engineLearner(new LearningEngine(id, memory, { strategies, clock, random, resources: () => 0.8 }));
+      },
+    });
+    for (const m of memories) m.close();
+    expect(harness.normalizedScore).toBeCloseTo(simulated.normalizedScore, 12);
+  });
+
+  it('decides from similar experiences once they are numerous and clear enough, stores every execution, and falls back to the engine before', async () => {
+    const db = createAgentDBAdapter({ dbPath: ':memory:' });
+    const memories: SwarmMemoryManager[] = [];
+    let engine: AdvancedLearningEngine | undefined;
+    const result = await runHarness({
+      scenario: 'stationary',
+      days: 2,
+      seed: 3,
+      learner: (id, random, clock) => {
+        const memory = new SwarmMemoryManager(':memory:', { clock, cleanupIntervalMs: 0 });
+        memory.initialize();
+        memories.push(memory);
+        engine = new AdvancedLearningEngine(id, memory, { agentDB: db, strategies, clock, random, resources: () => 0.8 });
+        return engineLearner(engine);
+      },
+    });
+    expect(db.stats().patterns).toBe(480);
+    const usage = engine!.usage;
+    expect(usage.byEngine + usage.byNeighbours).toBe(480);
+    expect(usage.byEngine).toBeGreaterThan(20);
+    expect(usage.byNeighbours).toBeGreaterThan(50);
+    expect(result.normalizedScore).toBeGreaterThan(0.3);
+    expect(() => new AdvancedLearningEngine('x', memories[0]!, {} as never)).toThrow(AgentDBError);
+    for (const m of memories) m.close();
+    db.close();
+  });
+});

@@ -1,0 +1,3 @@
+import { qeVitestConfig } from '@qe-fleet/vitest-config';
+
+export default qeVitestConfig();
