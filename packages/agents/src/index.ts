@@ -14,6 +14,8 @@ export {
   runProcess,
   openTarget,
   listSourceFiles,
+  hasSourceFiles,
+  isVendoredOrMinified,
   FixtureService,
   resolveTsxLoader,
   withService,
@@ -29,6 +31,7 @@ export {
   findOpenApiFile,
   loadOpenApiRoutes,
   runEslint,
+  sourceTypeOf,
   invalidRequests,
   loadOperations,
   validRequest,
@@ -38,6 +41,7 @@ export {
   findIds,
   responseProblems,
   extractExports,
+  tsconfigCoverage,
   TargetWorkspace,
 } from './kit/index.js';
 export type {
@@ -55,6 +59,7 @@ export type {
   Target,
   TargetSpec,
   ListSourceFilesOptions,
+  TsconfigCoverage,
   FixtureServiceOptions,
   AgentCore,
   AgentReport,
