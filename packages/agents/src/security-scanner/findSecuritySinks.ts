@@ -1,5 +1,5 @@
 import ts from 'typescript';
-import type { DefectKind } from '../kit/findings/Finding.js';
+import type { DefectKind, Severity } from '../kit/findings/Finding.js';
 
 /** A dangerous sink reached with data the rule could not prove constant or escaped. */
 export interface SecuritySink {
@@ -10,6 +10,8 @@ export interface SecuritySink {
   message: string;
   evidence: string;
   confidence: number;
+  /** What the rule proves sets it; default by kind (`xss` high, injections critical). */
+  severity?: Severity;
 }
 
 /** Options of `findSecuritySinks`. */
