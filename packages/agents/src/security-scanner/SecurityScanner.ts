@@ -51,14 +51,16 @@ const SECURITY_RULES: Record<string, RuleMapping> = {
   'security/detect-eval-with-expression': rule('code-injection', 'critical', 0.85),
 };
 
-/** The plugin's noisy rules that still name a catalogue kind. */
+/** The plugin's noisy rules that still name a catalogue kind: suspicions, so never above low. */
 const NOISY_SECURITY_RULES: Record<string, RuleMapping> = {
-  'security/detect-child-process': rule('command-injection', 'high', 0.4),
-  'security/detect-non-literal-require': rule('code-injection', 'high', 0.3),
-  'security/detect-object-injection': rule('prototype-pollution', 'medium', 0.1),
+  'security/detect-child-process': rule('command-injection', 'low', 0.4),
+  'security/detect-non-literal-require': rule('code-injection', 'low', 0.3),
+  'security/detect-object-injection': rule('prototype-pollution', 'low', 0.1),
 };
 
 const CODE = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+/** Server-side template files, read for request input rendered unescaped. */
+const VIEWS = ['.ejs', '.hbs', '.handlebars', '.pug', '.jade', '.dust'];
 const TEXT = [...CODE, '.json', '.env', '.yml', '.yaml', '.toml', '.ini', '.conf', '.properties', '.sh', '.html'];
 /** Lockfiles (integrity hashes are high-entropy by design) and the defect catalogue (the answer key quotes the secrets it catalogues). */
 const NOT_SCANNED = /(^|\/)(package-lock\.json|pnpm-lock\.yaml|yarn\.lock|npm-shrinkwrap\.json)$|^defects\.json$/;
@@ -126,7 +128,9 @@ export class SecurityScanner implements AgentCore {
     if (code.length > 0) {
       const rules = config.noisy ? { ...SECURITY_RULES, ...NOISY_SECURITY_RULES } : SECURITY_RULES;
       findings.push(...(await runEslint(target.dir, code, { rules, plugins: { security }, notes })));
-      for (const sink of findSecuritySinks(codeSources, { noisy: config.noisy })) {
+      const views = new Map<string, string>();
+      for (const file of await listSourceFiles(target.dir, { extensions: VIEWS })) views.set(file, await readFile(join(target.dir, file), 'utf8'));
+      for (const sink of findSecuritySinks(codeSources, { noisy: config.noisy, views })) {
         findings.push({ kind: sink.kind, severity: sink.severity ?? (sink.kind === 'xss' ? 'high' : 'critical'), location: { file: sink.file, line: sink.line }, message: sink.message, evidence: sink.evidence, confidence: sink.confidence, rule: sink.rule });
       }
     } else {
