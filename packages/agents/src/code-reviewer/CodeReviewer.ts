@@ -135,7 +135,7 @@ export const CODE_REVIEW_STRATEGIES: readonly AgentStrategy<CodeReviewConfig>[] 
 
 const LINTED = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 /** Test files: their tables of cases repeat by design, so duplication does not look at them. */
-const TEST_FILE = /(^|\/)(test|tests|__tests__|spec|__fixtures__|fixtures?)\/|\.(test|spec|test-d|bench)\.[cm]?[jt]sx?$/;
+const TEST_FILE = /(^|\/)(test|tests|__tests__|spec|__fixtures__|fixtures?)\/|(^|\/)(test|tests)\.[cm]?[jt]sx?$|\.(test|spec|test-d|bench)\.[cm]?[jt]sx?$/;
 
 /** Options of `CodeReviewer`. */
 export interface CodeReviewerOptions {

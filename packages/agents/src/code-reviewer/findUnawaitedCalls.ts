@@ -51,9 +51,19 @@ export function findUnawaitedCalls(files: ReadonlyMap<string, string>): Unawaite
   // Per file: functions declared there, async or not. A local declaration decides for a plain
   // `name()` call, so a sync helper is not mistaken for a same-named async one elsewhere.
   const local = new Map<ts.SourceFile, Map<string, boolean>>();
+  // Per file: members assigned there (`item.run = resolve`); that assignment decides for `x.run()`
+  // in the same file over a same-named async method elsewhere.
+  const localMembers = new Map<ts.SourceFile, Map<string, boolean>>();
   for (const { sf } of parsed) {
     const declared = new Map<string, boolean>();
+    const members = new Map<string, boolean>();
+    localMembers.set(sf, members);
     const collect = (node: ts.Node): void => {
+      if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(node.left)) {
+        const value = node.right;
+        const isAsync = (ts.isArrowFunction(value) || ts.isFunctionExpression(value)) && returnsPromise(value);
+        members.set(node.left.name.text, isAsync || members.get(node.left.name.text) === true);
+      }
       if (ts.isFunctionLike(node)) {
         const name = declaredName(node);
         const isAsync = returnsPromise(node);
@@ -79,11 +89,12 @@ export function findUnawaitedCalls(files: ReadonlyMap<string, string>): Unawaite
   const found: UnawaitedCall[] = [];
   for (const { file, sf } of parsed) {
     const declared = local.get(sf)!;
+    const members = localMembers.get(sf)!;
     const visit = (node: ts.Node): void => {
       if (ts.isExpressionStatement(node) && ts.isCallExpression(node.expression)) {
         const name = calleeName(node.expression);
         const plain = ts.isIdentifier(node.expression.expression);
-        const isAsync = name !== undefined && (plain ? (declared.has(name) ? declared.get(name)! : asyncNames.has(name)) : asyncMembers.has(name));
+        const isAsync = name !== undefined && (plain ? (declared.has(name) ? declared.get(name)! : asyncNames.has(name)) : members.has(name) ? members.get(name)! : asyncMembers.has(name));
         if (name !== undefined && isAsync) {
           found.push({
             file,
