@@ -64,7 +64,8 @@ const VIEWS = ['.ejs', '.hbs', '.handlebars', '.pug', '.jade', '.dust'];
 const TEXT = [...CODE, '.json', '.env', '.yml', '.yaml', '.toml', '.ini', '.conf', '.properties', '.sh', '.html'];
 /** Lockfiles (integrity hashes are high-entropy by design) and the defect catalogue (the answer key quotes the secrets it catalogues). */
 const NOT_SCANNED = /(^|\/)(package-lock\.json|pnpm-lock\.yaml|yarn\.lock|npm-shrinkwrap\.json)$|^defects\.json$/;
-const TEST_FILE = /(^|\/)(test|tests|__tests__|spec|fixtures?)\/|\.(test|spec)\.[cm]?[jt]sx?$/;
+/** Tests, and scripts that demonstrate attacks or usage: not the code that ships (scanned in `full`). */
+const TEST_FILE = /(^|\/)(test|tests|__tests__|spec|fixtures?|exploits?|examples?|demos?)\/|\.(test|spec)\.[cm]?[jt]sx?$/;
 /** The advisory list this repository ships (`fixtures/advisories.json`); the same relative path from src/ and dist/. */
 const SHIPPED_ADVISORIES = fileURLToPath(new URL('../../../../fixtures/advisories.json', import.meta.url));
 const SEVERITY_ORDER: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
@@ -138,7 +139,9 @@ export class SecurityScanner implements AgentCore {
     }
     options.signal?.throwIfAborted();
     for (const secret of findSecrets(textSources, { entropyOnly: config.noisy })) {
-      findings.push({ kind: 'hardcoded-secret', severity: 'high', location: { file: secret.file, line: secret.line }, message: `possible ${secret.rule}`, evidence: secret.masked, confidence: secret.confidence, rule: `qe/secret/${secret.rule}` });
+      // A key format proves a secret; a credential-named high-entropy literal suggests one; entropy alone is a guess.
+      const severity: Severity = secret.confidence >= 0.9 ? 'high' : secret.confidence >= 0.7 ? 'medium' : 'low';
+      findings.push({ kind: 'hardcoded-secret', severity, location: { file: secret.file, line: secret.line }, message: `possible ${secret.rule}`, evidence: secret.masked, confidence: secret.confidence, rule: `qe/secret/${secret.rule}` });
     }
 
     if (config.dependencies) findings.push(...(await this.#dependencies(target, notes)));

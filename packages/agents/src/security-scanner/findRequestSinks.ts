@@ -2,7 +2,7 @@ import ts from 'typescript';
 import type { Severity } from '../kit/findings/Finding.js';
 import { calledExport, moduleBindings } from './moduleBindings.js';
 import { RequestTaint } from './RequestTaint.js';
-import type { SecuritySink } from './findSecuritySinks.js';
+import type { SecuritySink } from './SecuritySink.js';
 
 /** Options of `findRequestSinks`. */
 export interface FindRequestSinksOptions {
@@ -217,6 +217,12 @@ export function findRequestSinks(files: ReadonlyMap<string, string>, options: Fi
         if (SESSION_CALLS.test(name) || (ts.isCallExpression(node.expression) && nameOf(node.expression) === 'require' && /session/.test(node.expression.arguments[0]?.getText(sf) ?? ''))) {
           const secret = objectProperty(first, 'secret') ?? objectProperty(first, 'keys') ?? (name === 'cookieParser' ? first : undefined);
           const literal = secret !== undefined && (ts.isStringLiteral(secret) || ts.isNoSubstitutionTemplateLiteral(secret)) ? secret.text : secret !== undefined && ts.isArrayLiteralExpression(secret) ? secret.elements.find((e): e is ts.StringLiteral => ts.isStringLiteral(e))?.text : undefined;
+          // express-session and cookie-session send the cookie over plain HTTP unless told otherwise.
+          const cookie = objectProperty(first, 'cookie');
+          const secure = objectProperty(cookie, 'secure');
+          if ((name === 'session' || name === 'expressSession' || name === 'cookieSession') && first !== undefined && ts.isObjectLiteralExpression(first) && (secure === undefined || secure.kind === ts.SyntaxKind.FalseKeyword)) {
+            add(node, { kind: 'security-misconfiguration', rule: 'qe/session-cookie-insecure', message: `${name}() sets no cookie.secure: the session cookie also travels over plain HTTP`, confidence: 0.5, severity: 'low' });
+          }
           if (literal !== undefined && secret !== undefined) {
             const weak = WEAK_SECRETS.test(literal);
             add(secret, { kind: 'hardcoded-secret', rule: 'qe/hardcoded-session-secret', message: `the session secret is ${weak ? 'a well-known tutorial value' : 'written into the code'}: anyone with the source can forge sessions`, confidence: weak ? 0.95 : 0.85, severity: 'high' }, maskLiteral(literal));

@@ -1,19 +1,7 @@
 import ts from 'typescript';
-import type { DefectKind, Severity } from '../kit/findings/Finding.js';
+import type { SecuritySink } from './SecuritySink.js';
 import { findRequestSinks } from './findRequestSinks.js';
 
-/** A dangerous sink reached with data the rule could not prove constant or escaped. */
-export interface SecuritySink {
-  kind: DefectKind;
-  file: string;
-  line: number;
-  rule: string;
-  message: string;
-  evidence: string;
-  confidence: number;
-  /** What the rule proves sets it; default by kind (`xss` high, injections critical). */
-  severity?: Severity;
-}
 
 /** Options of `findSecuritySinks`. */
 export interface FindSecuritySinksOptions {
