@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { CodeReviewer, openTarget, runAgentTask } from '@qe-fleet/agents';
+import type { Finding } from '@qe-fleet/agents';
 import { shape } from '../support/fixture.js';
 
 const reviewer = new CodeReviewer();
-const places = (findings: { rule?: string; location: object }[]) => findings.map((f) => `${f.rule ?? ''} ${'file' in f.location ? `${String(f.location.file)}:${String((f.location as { line: number }).line)}` : ''}`);
+const places = (findings: Finding[]) => findings.map((f) => `${f.rule ?? ''} ${'file' in f.location ? `${f.location.file}:${f.location.line}` : ''}`);
 
 describe('code-reviewer on projects with the shapes of real ones', () => {
   it("honours the maintainers' eslint-disable comments and reports only the unsuppressed defect, in every strategy", async () => {
