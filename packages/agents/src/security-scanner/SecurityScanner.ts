@@ -43,12 +43,17 @@ export const SECURITY_SCAN_STRATEGIES: readonly AgentStrategy<SecurityScanConfig
 ];
 
 const security = createRequire(import.meta.url)('eslint-plugin-security') as ESLint.Plugin;
+/** Mozilla's DOM-XSS rules (innerHTML, outerHTML, insertAdjacentHTML, document.write with unsanitized values). */
+const noUnsanitized = createRequire(import.meta.url)('eslint-plugin-no-unsanitized') as ESLint.Plugin;
 
 const rule = (kind: RuleMapping['kind'], severity: Severity, confidence: number): RuleMapping => ({ kind, severity, confidence });
 
 /** eslint-plugin-security rules whose findings are precise enough to report by default. */
 const SECURITY_RULES: Record<string, RuleMapping> = {
   'security/detect-eval-with-expression': rule('code-injection', 'critical', 0.85),
+  // Browser code: HTML from a non-constant value. It does not prove the value is attacker-controlled, hence medium.
+  'no-unsanitized/property': rule('xss', 'medium', 0.5),
+  'no-unsanitized/method': rule('xss', 'medium', 0.5),
 };
 
 /** The plugin's noisy rules that still name a catalogue kind: suspicions, so never above low. */
@@ -128,7 +133,7 @@ export class SecurityScanner implements AgentCore {
 
     if (code.length > 0) {
       const rules = config.noisy ? { ...SECURITY_RULES, ...NOISY_SECURITY_RULES } : SECURITY_RULES;
-      findings.push(...(await runEslint(target.dir, code, { rules, plugins: { security }, notes })));
+      findings.push(...(await runEslint(target.dir, code, { rules, plugins: { security, 'no-unsanitized': noUnsanitized }, notes })));
       const views = new Map<string, string>();
       for (const file of await listSourceFiles(target.dir, { extensions: VIEWS })) views.set(file, await readFile(join(target.dir, file), 'utf8'));
       for (const sink of findSecuritySinks(codeSources, { noisy: config.noisy, views })) {

@@ -25,7 +25,7 @@ describe('security-scanner on a CommonJS Express app (fixtures/shapes/cjs-expres
   it('finds every marked vulnerability, through require as well as import, and nothing in the look-alike safe code', async () => {
     const dir = shape('cjs-express-app');
     const expected = await expectedFindings(dir);
-    expect(expected.length).toBe(13);
+    expect(expected.length).toBe(14);
     const result = await runAgentTask(scanner, { dir }, 'static-only');
     expect(result.success, result.errors.join()).toBe(true);
     expect(result.output.findings.map(at).sort()).toEqual(expected);
