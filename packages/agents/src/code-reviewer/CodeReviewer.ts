@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findStrategy } from '../kit/agent/AgentCore.js';
-import type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy } from '../kit/agent/AgentCore.js';
+import type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy, SkippedSurface } from '../kit/agent/AgentCore.js';
 import { AgentError } from '../kit/agent/AgentError.js';
 import { dedupeFindings } from '../kit/findings/Finding.js';
 import type { Finding } from '../kit/findings/Finding.js';
@@ -10,6 +10,9 @@ import { findDuplicates } from './findDuplicates.js';
 import type { FindDuplicatesOptions } from './findDuplicates.js';
 import { findUnawaitedCalls } from './findUnawaitedCalls.js';
 import { listSourceFiles } from '../kit/target/listSourceFiles.js';
+import { hasSourceFiles } from '../kit/target/hasSourceFiles.js';
+import { isVendoredOrMinified } from '../kit/target/isVendoredOrMinified.js';
+import { tsconfigCoverage } from '../kit/typescript/tsconfigCoverage.js';
 import { runEslint } from '../kit/eslint/runEslint.js';
 import type { RuleMapping } from '../kit/eslint/runEslint.js';
 import { runProcess } from '../kit/process/runProcess.js';
@@ -30,7 +33,14 @@ export interface CodeReviewConfig {
   changedOnly: boolean;
 }
 
-const bug = (confidence: number): RuleMapping => ({ kind: 'logic-bug', severity: 'high', confidence });
+/**
+ * A logic-bug rule's severity follows what it proves: `high` only for rules whose every hit is code
+ * that cannot do what it says (confidence >= 0.8), `medium` for likely bugs with known idiomatic
+ * exceptions (fallthrough, assignment in a condition).
+ */
+const bug = (confidence: number): RuleMapping => ({ kind: 'logic-bug', severity: confidence >= 0.8 ? 'high' : 'medium', confidence });
+/** A suspicion, not a proof (style and "might be wrong" rules): never more than `low`. */
+const suspicion = (confidence: number): RuleMapping => ({ kind: 'logic-bug', severity: 'low', confidence });
 
 /** ESLint core rules that only fire on code that cannot do what it says: always on. */
 const LOGIC_RULES: Record<string, RuleMapping> = {
@@ -71,21 +81,22 @@ const TYPED_RULES: Record<string, RuleMapping> = {
   '@typescript-eslint/await-thenable': bug(0.7),
 };
 
-/** More rules, more noise: suspicions, not proofs. */
+/** More rules, more noise: suspicions, not proofs (syntactic ones). */
 const NOISY_RULES: Record<string, RuleMapping> = {
-  eqeqeq: bug(0.3),
-  'no-param-reassign': bug(0.2),
-  'default-case': bug(0.2),
-  'no-implicit-coercion': bug(0.2),
-  '@typescript-eslint/no-unused-vars': bug(0.3),
-  '@typescript-eslint/no-non-null-assertion': bug(0.2),
-  '@typescript-eslint/no-unnecessary-condition': bug(0.4),
-  '@typescript-eslint/restrict-plus-operands': bug(0.4),
-  '@typescript-eslint/switch-exhaustiveness-check': bug(0.4),
+  eqeqeq: suspicion(0.3),
+  'no-param-reassign': suspicion(0.2),
+  'default-case': suspicion(0.2),
+  'no-implicit-coercion': suspicion(0.2),
+  '@typescript-eslint/no-unused-vars': suspicion(0.3),
+  '@typescript-eslint/no-non-null-assertion': suspicion(0.2),
 };
 
-/** Noisy rules that need type information (skipped when the strategy is not type-aware). */
-const NOISY_TYPED = new Set(['@typescript-eslint/no-unnecessary-condition', '@typescript-eslint/restrict-plus-operands', '@typescript-eslint/switch-exhaustiveness-check']);
+/** Noisy rules that need type information (only where a tsconfig covers the file). */
+const NOISY_TYPED_RULES: Record<string, RuleMapping> = {
+  '@typescript-eslint/no-unnecessary-condition': suspicion(0.4),
+  '@typescript-eslint/restrict-plus-operands': suspicion(0.4),
+  '@typescript-eslint/switch-exhaustiveness-check': suspicion(0.4),
+};
 
 const COMPLEXITY: RuleMapping = { kind: 'complexity', severity: 'low', confidence: 0.8 };
 
@@ -123,6 +134,8 @@ export const CODE_REVIEW_STRATEGIES: readonly AgentStrategy<CodeReviewConfig>[] 
 ];
 
 const LINTED = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+/** Test files: their tables of cases repeat by design, so duplication does not look at them. */
+const TEST_FILE = /(^|\/)(test|tests|__tests__|spec|__fixtures__|fixtures?)\/|(^|\/)(test|tests)\.[cm]?[jt]sx?$|\.(test|spec|test-d|bench)\.[cm]?[jt]sx?$/;
 
 /** Options of `CodeReviewer`. */
 export interface CodeReviewerOptions {
@@ -135,7 +148,9 @@ export interface CodeReviewerOptions {
 /**
  * The code-reviewer core: ESLint (Node API, flat config, typescript-eslint) for logic-bug,
  * complexity and floating-promise rules, plus a token-window duplication finder and a syntactic
- * unawaited-call heuristic, each finding mapped to a catalogue kind.
+ * unawaited-call heuristic, each finding mapped to a catalogue kind. Strategies degrade: type-aware
+ * rules run where a tsconfig covers the file and the syntactic rules elsewhere; what could not run
+ * is listed in the report's `skipped` and lowers `coverage`.
  */
 export class CodeReviewer implements AgentCore {
   readonly id = 'code-reviewer';
@@ -147,30 +162,65 @@ export class CodeReviewer implements AgentCore {
     this.#now = options.now ?? Date.now;
   }
 
+  /** Not applicable to a folder without any TypeScript or JavaScript source. */
+  notApplicable(target: Target): string | undefined {
+    return hasSourceFiles(target.dir, LINTED) ? undefined : `no TypeScript or JavaScript sources in ${target.dir}`;
+  }
+
   async run(target: Target, strategyName: string, options: AgentRunOptions = {}): Promise<AgentReport> {
     const strategy = findStrategy(this, strategyName);
     const started = this.#now();
     const config = strategy.config;
     const notes: string[] = [];
+    const skipped: SkippedSurface[] = [];
     const roots = existsSync(join(target.dir, 'src')) ? ['src'] : ['.'];
-    const all = await listSourceFiles(target.dir, { extensions: LINTED, roots });
-    if (all.length === 0) throw new AgentError('UNSUPPORTED_TARGET', `no TypeScript or JavaScript sources under ${roots.join(', ')} in ${target.dir}`);
-    if (config.typeAware && !existsSync(join(target.dir, 'tsconfig.json'))) {
-      throw new AgentError('UNSUPPORTED_TARGET', `strategy ${strategy.name} needs type information and ${target.dir} has no tsconfig.json`);
+    const listed = await listSourceFiles(target.dir, { extensions: LINTED, roots });
+    if (listed.length === 0) throw new AgentError('UNSUPPORTED_TARGET', `no TypeScript or JavaScript sources under ${roots.join(', ')} in ${target.dir}`);
+    const sources = new Map<string, string>();
+    const vendored: string[] = [];
+    for (const file of listed) {
+      const text = await readFile(join(target.dir, file), 'utf8');
+      const why = isVendoredOrMinified(file, text);
+      if (why === undefined) sources.set(file, text);
+      else vendored.push(`${file} (${why})`);
     }
-    const files = config.changedOnly ? await changedFiles(target.dir, all, options.signal) : all;
-    if (config.changedOnly) notes.push(`${files.length} of ${all.length} files changed against HEAD`);
+    if (vendored.length > 0) notes.push(`not reviewed, not the project's own code: ${vendored.slice(0, 5).join(', ')}${vendored.length > 5 ? ` and ${vendored.length - 5} more` : ''}`);
+    const all = [...sources.keys()];
+    if (all.length === 0) throw new AgentError('UNSUPPORTED_TARGET', `only vendored or minified sources under ${roots.join(', ')} in ${target.dir}`);
+
+    let files = all;
+    if (config.changedOnly) {
+      const changed = await changedFiles(target.dir, all, options.signal);
+      files = changed.files;
+      if (changed.skipped === undefined) notes.push(`${files.length} of ${all.length} files changed against HEAD`);
+      else skipped.push(changed.skipped);
+    }
     options.signal?.throwIfAborted();
+
+    // Type-aware rules need a program: only files a tsconfig.json includes have one.
+    let typedFiles: string[] = [];
+    if (config.typeAware && files.length > 0) {
+      const coverage = tsconfigCoverage(target.dir, files);
+      typedFiles = coverage.covered;
+      if (coverage.uncovered.length > 0) {
+        skipped.push({
+          surface: 'type-aware rules',
+          reason: `${coverage.uncovered.length} of ${files.length} files have no type information (${coverage.reason}, e.g. ${coverage.uncovered.slice(0, 3).join(', ')}): syntactic rules only there`,
+        });
+      }
+    }
+    const untyped = new Set(files.filter((f) => !typedFiles.includes(f)));
 
     const findings: Finding[] = [];
     if (files.length > 0) {
-      findings.push(...(await runEslint(target.dir, files, { rules: ruleTable(config), typeAware: config.typeAware, notes })));
+      const typed = config.typeAware ? { typed: { rules: typedRuleTable(config), files: typedFiles } } : {};
+      findings.push(...(await runEslint(target.dir, files, { rules: ruleTable(config), ...typed, notes })));
       options.signal?.throwIfAborted();
-      const sources = new Map<string, string>();
-      for (const file of files) sources.set(file, await readFile(join(target.dir, file), 'utf8'));
+      const reviewed = new Map(files.map((f) => [f, sources.get(f)!]));
+      const duplicationSources = new Map([...reviewed].filter(([f]) => !TEST_FILE.test(f)));
       // Both copies are the defect: whichever one is fixed, the other stays behind.
       const regions = new Map<string, Finding>();
-      for (const d of findDuplicates(sources, config.duplication)) {
+      for (const d of findDuplicates(duplicationSources, config.duplication)) {
         for (const [here, there] of [
           [d.second, d.first],
           [d.first, d.second],
@@ -189,8 +239,11 @@ export class CodeReviewer implements AgentCore {
         }
       }
       findings.push(...regions.values());
-      if (config.promiseHeuristic) {
+      // Where no-floating-promises could not run, the name heuristic stands in for it.
+      const heuristicFiles = config.promiseHeuristic ? new Set(files) : untyped;
+      if (config.promiseHeuristic || config.typeAware) {
         for (const call of findUnawaitedCalls(sources)) {
+          if (!heuristicFiles.has(call.file)) continue;
           findings.push({
             kind: 'unawaited-promise',
             severity: 'medium',
@@ -203,35 +256,47 @@ export class CodeReviewer implements AgentCore {
         }
       }
     }
+    // Coverage = files reviewed / own source files; a type-aware strategy counts its two rule sets
+    // separately, so files without type information lower it.
+    const coverage = config.typeAware ? (files.length + typedFiles.length) / (2 * all.length) : files.length / all.length;
     return {
       agentId: this.id,
       strategy: strategy.name,
       target: target.dir,
       findings: dedupeFindings(findings),
       durationMs: this.#now() - started,
-      coverage: files.length / all.length,
+      coverage,
       notes,
+      ...(skipped.length === 0 ? {} : { skipped }),
     };
   }
 }
 
 function ruleTable(config: CodeReviewConfig): Record<string, RuleMapping> {
   const table: Record<string, RuleMapping> = { ...LOGIC_RULES, ...INJECTION_RULES, complexity: { ...COMPLEXITY, options: [{ max: config.complexity }] } };
-  if (config.typeAware) Object.assign(table, TYPED_RULES);
-  if (config.noisyRules) {
-    for (const [rule, mapping] of Object.entries(NOISY_RULES)) if (config.typeAware || !NOISY_TYPED.has(rule)) table[rule] = mapping;
-  }
+  if (config.noisyRules) Object.assign(table, NOISY_RULES);
   return table;
 }
 
-async function changedFiles(dir: string, all: readonly string[], signal: AbortSignal | undefined): Promise<string[]> {
-  const git = async (args: string[]): Promise<string[]> => {
-    const result = await runProcess('git', args, { cwd: dir, timeoutMs: 20_000, ...(signal === undefined ? {} : { signal }) });
-    if (result.exitCode !== 0) {
-      throw new AgentError('UNSUPPORTED_TARGET', `changed-files needs a git work tree: git ${args.join(' ')} failed: ${result.stderr.trim().slice(0, 300)}`);
-    }
-    return result.stdout.split('\n').filter(Boolean);
-  };
-  const changed = new Set([...(await git(['diff', '--name-only', '--relative', 'HEAD'])), ...(await git(['ls-files', '--others', '--exclude-standard']))]);
-  return all.filter((file) => changed.has(file));
+function typedRuleTable(config: CodeReviewConfig): Record<string, RuleMapping> {
+  return config.noisyRules ? { ...TYPED_RULES, ...NOISY_TYPED_RULES } : { ...TYPED_RULES };
+}
+
+/**
+ * Files changed against HEAD plus untracked ones. Outside a git work tree, or on a clean
+ * checkout, nothing is reviewed and the report says so in `skipped` (never a silent "clean").
+ */
+async function changedFiles(dir: string, all: readonly string[], signal: AbortSignal | undefined): Promise<{ files: string[]; skipped?: SkippedSurface }> {
+  const git = (args: string[]) => runProcess('git', args, { cwd: dir, timeoutMs: 20_000, ...(signal === undefined ? {} : { signal }) });
+  const inside = await git(['rev-parse', '--is-inside-work-tree']);
+  if (inside.exitCode !== 0 || inside.stdout.trim() !== 'true') {
+    return { files: [], skipped: { surface: 'changed files', reason: `not a git work tree, so no change to review: ${inside.stderr.trim().slice(0, 200) || 'git rev-parse said no'}` } };
+  }
+  const diff = await git(['diff', '--name-only', '--relative', 'HEAD']);
+  if (diff.exitCode !== 0) return { files: [], skipped: { surface: 'changed files', reason: `git diff HEAD failed (no commit yet?): ${diff.stderr.trim().slice(0, 200)}` } };
+  const untracked = await git(['ls-files', '--others', '--exclude-standard']);
+  const changed = new Set([...diff.stdout.split('\n'), ...untracked.stdout.split('\n')].filter(Boolean));
+  const files = all.filter((file) => changed.has(file));
+  if (files.length === 0) return { files, skipped: { surface: 'changed files', reason: `clean checkout: none of the ${all.length} source files differs from HEAD, nothing reviewed` } };
+  return { files };
 }

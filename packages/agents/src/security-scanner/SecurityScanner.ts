@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ESLint } from 'eslint';
 import { findStrategy } from '../kit/agent/AgentCore.js';
-import type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy } from '../kit/agent/AgentCore.js';
+import type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy, SkippedSurface } from '../kit/agent/AgentCore.js';
+import { AgentError } from '../kit/agent/AgentError.js';
 import { loadAdvisories, matchAdvisories, readLockedPackages } from './checkDependencies.js';
 import { withService } from '../kit/service/FixtureService.js';
 import type { FixtureServiceOptions } from '../kit/service/FixtureService.js';
@@ -14,7 +15,10 @@ import type { Finding, Severity } from '../kit/findings/Finding.js';
 import { findSecrets } from './findSecrets.js';
 import { findSecuritySinks } from './findSecuritySinks.js';
 import { listSourceFiles } from '../kit/target/listSourceFiles.js';
+import { hasSourceFiles } from '../kit/target/hasSourceFiles.js';
+import { isVendoredOrMinified } from '../kit/target/isVendoredOrMinified.js';
 import { loadOpenApiRoutes } from '../kit/openapi/loadOpenApiRoutes.js';
+import type { OpenApiRoute } from '../kit/openapi/loadOpenApiRoutes.js';
 import { runEslint } from '../kit/eslint/runEslint.js';
 import type { RuleMapping } from '../kit/eslint/runEslint.js';
 import { runLiveProbes } from './runLiveProbes.js';
@@ -39,26 +43,34 @@ export const SECURITY_SCAN_STRATEGIES: readonly AgentStrategy<SecurityScanConfig
 ];
 
 const security = createRequire(import.meta.url)('eslint-plugin-security') as ESLint.Plugin;
+/** Mozilla's DOM-XSS rules (innerHTML, outerHTML, insertAdjacentHTML, document.write with unsanitized values). */
+const noUnsanitized = createRequire(import.meta.url)('eslint-plugin-no-unsanitized') as ESLint.Plugin;
 
 const rule = (kind: RuleMapping['kind'], severity: Severity, confidence: number): RuleMapping => ({ kind, severity, confidence });
 
 /** eslint-plugin-security rules whose findings are precise enough to report by default. */
 const SECURITY_RULES: Record<string, RuleMapping> = {
   'security/detect-eval-with-expression': rule('code-injection', 'critical', 0.85),
+  // Browser code: HTML from a non-constant value. It does not prove the value is attacker-controlled, hence medium.
+  'no-unsanitized/property': rule('xss', 'medium', 0.5),
+  'no-unsanitized/method': rule('xss', 'medium', 0.5),
 };
 
-/** The plugin's noisy rules that still name a catalogue kind. */
+/** The plugin's noisy rules that still name a catalogue kind: suspicions, so never above low. */
 const NOISY_SECURITY_RULES: Record<string, RuleMapping> = {
-  'security/detect-child-process': rule('command-injection', 'high', 0.4),
-  'security/detect-non-literal-require': rule('code-injection', 'high', 0.3),
-  'security/detect-object-injection': rule('prototype-pollution', 'medium', 0.1),
+  'security/detect-child-process': rule('command-injection', 'low', 0.4),
+  'security/detect-non-literal-require': rule('code-injection', 'low', 0.3),
+  'security/detect-object-injection': rule('prototype-pollution', 'low', 0.1),
 };
 
 const CODE = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+/** Server-side template files, read for request input rendered unescaped. */
+const VIEWS = ['.ejs', '.hbs', '.handlebars', '.pug', '.jade', '.dust'];
 const TEXT = [...CODE, '.json', '.env', '.yml', '.yaml', '.toml', '.ini', '.conf', '.properties', '.sh', '.html'];
 /** Lockfiles (integrity hashes are high-entropy by design) and the defect catalogue (the answer key quotes the secrets it catalogues). */
 const NOT_SCANNED = /(^|\/)(package-lock\.json|pnpm-lock\.yaml|yarn\.lock|npm-shrinkwrap\.json)$|^defects\.json$/;
-const TEST_FILE = /(^|\/)(test|tests|__tests__|spec|fixtures?)\/|\.(test|spec)\.[cm]?[jt]sx?$/;
+/** Tests, and scripts that demonstrate attacks or usage: not the code that ships (scanned in `full`). */
+const TEST_FILE = /(^|\/)(test|tests|__tests__|spec|fixtures?|exploits?|examples?|demos?)\/|\.(test|spec)\.[cm]?[jt]sx?$/;
 /** The advisory list this repository ships (`fixtures/advisories.json`); the same relative path from src/ and dist/. */
 const SHIPPED_ADVISORIES = fileURLToPath(new URL('../../../../fixtures/advisories.json', import.meta.url));
 const SEVERITY_ORDER: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
@@ -89,6 +101,11 @@ export class SecurityScanner implements AgentCore {
     this.#now = options.now ?? Date.now;
   }
 
+  /** Not applicable to a folder without any TypeScript or JavaScript source. */
+  notApplicable(target: Target): string | undefined {
+    return hasSourceFiles(target.dir, CODE) ? undefined : `no TypeScript or JavaScript sources in ${target.dir}`;
+  }
+
   async run(target: Target, strategyName: string, options: AgentRunOptions = {}): Promise<AgentReport> {
     const strategy = findStrategy(this, strategyName);
     const { config } = strategy;
@@ -96,44 +113,91 @@ export class SecurityScanner implements AgentCore {
     const notes: string[] = [];
     const findings: Finding[] = [];
 
+    const skipped: SkippedSurface[] = [];
     const roots = existsSync(join(target.dir, 'src')) ? ['src'] : ['.'];
-    const code = (await listSourceFiles(target.dir, { extensions: CODE, roots })).filter((f) => config.noisy || !TEST_FILE.test(f));
-    const text = (await listSourceFiles(target.dir, { extensions: TEXT })).filter((f) => !NOT_SCANNED.test(f) && (config.noisy || !TEST_FILE.test(f)));
+    const listedCode = (await listSourceFiles(target.dir, { extensions: CODE, roots })).filter((f) => config.noisy || !TEST_FILE.test(f));
+    const listedText = (await listSourceFiles(target.dir, { extensions: TEXT })).filter((f) => !NOT_SCANNED.test(f) && (config.noisy || !TEST_FILE.test(f)));
     const sources = new Map<string, string>();
-    for (const file of new Set([...code, ...text])) sources.set(file, await readFile(join(target.dir, file), 'utf8'));
+    const vendored: string[] = [];
+    for (const file of new Set([...listedCode, ...listedText])) {
+      const text = await readFile(join(target.dir, file), 'utf8');
+      const why = isVendoredOrMinified(file, text);
+      if (why === undefined) sources.set(file, text);
+      else vendored.push(`${file} (${why})`);
+    }
+    if (vendored.length > 0) notes.push(`not scanned, not the project's own code: ${vendored.slice(0, 5).join(', ')}${vendored.length > 5 ? ` and ${vendored.length - 5} more` : ''}`);
+    const code = listedCode.filter((f) => sources.has(f));
+    const text = listedText.filter((f) => sources.has(f));
     const codeSources = new Map(code.map((f) => [f, sources.get(f)!]));
     const textSources = new Map(text.map((f) => [f, sources.get(f)!]));
 
     if (code.length > 0) {
       const rules = config.noisy ? { ...SECURITY_RULES, ...NOISY_SECURITY_RULES } : SECURITY_RULES;
-      findings.push(...(await runEslint(target.dir, code, { rules, plugins: { security }, typeAware: false, notes })));
-      for (const sink of findSecuritySinks(codeSources, { noisy: config.noisy })) {
-        findings.push({ kind: sink.kind, severity: sink.kind === 'xss' ? 'high' : 'critical', location: { file: sink.file, line: sink.line }, message: sink.message, evidence: sink.evidence, confidence: sink.confidence, rule: sink.rule });
+      findings.push(...(await runEslint(target.dir, code, { rules, plugins: { security, 'no-unsanitized': noUnsanitized }, notes })));
+      const views = new Map<string, string>();
+      for (const file of await listSourceFiles(target.dir, { extensions: VIEWS })) views.set(file, await readFile(join(target.dir, file), 'utf8'));
+      for (const sink of findSecuritySinks(codeSources, { noisy: config.noisy, views })) {
+        findings.push({ kind: sink.kind, severity: sink.severity ?? (sink.kind === 'xss' ? 'high' : 'critical'), location: { file: sink.file, line: sink.line }, message: sink.message, evidence: sink.evidence, confidence: sink.confidence, rule: sink.rule });
       }
     } else {
-      notes.push('no TypeScript/JavaScript sources: code rules skipped');
+      skipped.push({ surface: 'code', reason: 'no TypeScript/JavaScript sources of the project\'s own' });
     }
     options.signal?.throwIfAborted();
     for (const secret of findSecrets(textSources, { entropyOnly: config.noisy })) {
-      findings.push({ kind: 'hardcoded-secret', severity: 'high', location: { file: secret.file, line: secret.line }, message: `possible ${secret.rule}`, evidence: secret.masked, confidence: secret.confidence, rule: `qe/secret/${secret.rule}` });
+      // A key format proves a secret; a credential-named high-entropy literal suggests one; entropy alone is a guess.
+      const severity: Severity = secret.confidence >= 0.9 ? 'high' : secret.confidence >= 0.7 ? 'medium' : 'low';
+      findings.push({ kind: 'hardcoded-secret', severity, location: { file: secret.file, line: secret.line }, message: `possible ${secret.rule}`, evidence: secret.masked, confidence: secret.confidence, rule: `qe/secret/${secret.rule}` });
     }
 
     if (config.dependencies) findings.push(...(await this.#dependencies(target, notes)));
     options.signal?.throwIfAborted();
+    let live = false;
     if (config.live) {
-      const { routes } = await loadOpenApiRoutes(target.dir);
-      const probe = await withService(target, (baseUrl) => runLiveProbes(baseUrl, routes, { pathParameters: config.noisy, ...(options.signal === undefined ? {} : { signal: options.signal }) }), this.#options.service);
-      const getRoutes = routes.filter((r) => r.method === 'GET').length;
-      notes.push(`live: ${probe.requests} requests to ${probe.probedRoutes} of ${getRoutes} GET routes`);
-      for (const hit of probe.hits) {
-        findings.push({ kind: hit.kind, severity: hit.kind === 'xss' ? 'high' : 'critical', location: { route: hit.route }, message: hit.message, evidence: hit.evidence, confidence: hit.confidence, rule: hit.rule });
+      const probed = await this.#live(target, config, notes, options.signal);
+      if (typeof probed === 'string') skipped.push({ surface: 'live probes', reason: probed });
+      else {
+        live = true;
+        findings.push(...probed);
       }
     }
     // Coverage = the share of the four attack surfaces this run examined (code sinks, secrets,
     // dependencies, the running service): a scan that skipped one cannot vouch for it.
-    const surfaces = [code.length > 0, text.length > 0, config.dependencies, config.live];
+    const surfaces = [code.length > 0, text.length > 0, config.dependencies, live];
     const coverage = surfaces.filter(Boolean).length / surfaces.length;
-    return { agentId: this.id, strategy: strategy.name, target: target.dir, findings: dedupeFindings(findings), durationMs: this.#now() - started, coverage, notes };
+    return {
+      agentId: this.id,
+      strategy: strategy.name,
+      target: target.dir,
+      findings: dedupeFindings(findings),
+      durationMs: this.#now() - started,
+      coverage,
+      notes,
+      ...(skipped.length === 0 ? {} : { skipped }),
+    };
+  }
+
+  /**
+   * Live probes on the target's service, or why they could not run (no API description, a service
+   * that does not start): the static and dependency results stand either way.
+   */
+  async #live(target: Target, config: SecurityScanConfig, notes: string[], signal: AbortSignal | undefined): Promise<Finding[] | string> {
+    let routes: OpenApiRoute[];
+    try {
+      ({ routes } = await loadOpenApiRoutes(target.dir));
+    } catch (error) {
+      if (error instanceof AgentError && (error.code === 'UNSUPPORTED_TARGET' || error.code === 'TOOL_FAILED')) return `no usable API description: ${error.message}`;
+      throw error;
+    }
+    let probe: Awaited<ReturnType<typeof runLiveProbes>>;
+    try {
+      probe = await withService(target, (baseUrl) => runLiveProbes(baseUrl, routes, { pathParameters: config.noisy, ...(signal === undefined ? {} : { signal }) }), this.#options.service);
+    } catch (error) {
+      if (error instanceof AgentError && error.code === 'SERVICE_START_FAILED') return `the service did not start: ${error.message}`;
+      throw error;
+    }
+    const getRoutes = routes.filter((r) => r.method === 'GET').length;
+    notes.push(`live: ${probe.requests} requests to ${probe.probedRoutes} of ${getRoutes} GET routes`);
+    return probe.hits.map((hit) => ({ kind: hit.kind, severity: hit.kind === 'xss' ? 'high' : 'critical', location: { route: hit.route }, message: hit.message, evidence: hit.evidence, confidence: hit.confidence, rule: hit.rule }));
   }
 
   async #dependencies(target: Target, notes: string[]): Promise<Finding[]> {

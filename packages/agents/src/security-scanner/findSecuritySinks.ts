@@ -1,16 +1,7 @@
 import ts from 'typescript';
-import type { DefectKind } from '../kit/findings/Finding.js';
+import type { SecuritySink } from './SecuritySink.js';
+import { findRequestSinks } from './findRequestSinks.js';
 
-/** A dangerous sink reached with data the rule could not prove constant or escaped. */
-export interface SecuritySink {
-  kind: DefectKind;
-  file: string;
-  line: number;
-  rule: string;
-  message: string;
-  evidence: string;
-  confidence: number;
-}
 
 /** Options of `findSecuritySinks`. */
 export interface FindSecuritySinksOptions {
@@ -19,6 +10,8 @@ export interface FindSecuritySinksOptions {
    * prototype pollution for every dynamic-key assignment in a key loop (not only merge-like ones).
    */
   noisy: boolean;
+  /** Server-side templates by path, for request input rendered unescaped (see `findRequestSinks`). */
+  views?: ReadonlyMap<string, string>;
 }
 
 /** Text that marks a variable as request input (a taint source). */
@@ -27,8 +20,6 @@ const REQUEST_INPUT = /\b(searchParams|query|body|params|headers|cookies?)\b|\b(
 const SAFE_CALL = /escape|sanitiz|encode|purify|stringify|^(Number|parseInt|parseFloat|toFixed|String\.raw)$/i;
 const HTML_TAG = /<\/?[a-zA-Z][\w-]*[\s>/]/;
 const MERGE_NAME = /merge|extend|assign|clone|copy|defaults|deep|set/i;
-const CHILD_PROCESS = new Set(['child_process', 'node:child_process']);
-const SHELL_CALLS = new Set(['exec', 'execSync']);
 const VM_CALLS = new Set(['runInNewContext', 'runInThisContext', 'runInContext', 'compileFunction']);
 
 function isConstantString(node: ts.Expression): boolean {
@@ -55,43 +46,6 @@ function functionName(fn: ts.SignatureDeclaration | undefined): string {
   if (fn.name !== undefined) return fn.name.getText();
   if (ts.isVariableDeclaration(fn.parent)) return fn.parent.name.getText();
   return '';
-}
-
-/** Names bound to child_process (namespace/default imports, `require`) and its exec functions. */
-function childProcessBindings(sf: ts.SourceFile): { modules: Set<string>; functions: Set<string> } {
-  const modules = new Set<string>();
-  const functions = new Set<string>();
-  const visit = (node: ts.Node): void => {
-    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && CHILD_PROCESS.has(node.moduleSpecifier.text)) {
-      const clause = node.importClause;
-      if (clause?.name !== undefined) modules.add(clause.name.text);
-      const bindings = clause?.namedBindings;
-      if (bindings !== undefined && ts.isNamespaceImport(bindings)) modules.add(bindings.name.text);
-      if (bindings !== undefined && ts.isNamedImports(bindings)) {
-        for (const el of bindings.elements) if (SHELL_CALLS.has((el.propertyName ?? el.name).text)) functions.add(el.name.text);
-      }
-    }
-    if (
-      ts.isVariableDeclaration(node) &&
-      node.initializer !== undefined &&
-      ts.isCallExpression(node.initializer) &&
-      calleeName(node.initializer) === 'require' &&
-      node.initializer.arguments[0] !== undefined &&
-      ts.isStringLiteral(node.initializer.arguments[0]) &&
-      CHILD_PROCESS.has(node.initializer.arguments[0].text)
-    ) {
-      if (ts.isIdentifier(node.name)) modules.add(node.name.text);
-      else if (ts.isObjectBindingPattern(node.name)) {
-        for (const el of node.name.elements) {
-          const original = (el.propertyName ?? el.name).getText();
-          if (SHELL_CALLS.has(original) && ts.isIdentifier(el.name)) functions.add(el.name.text);
-        }
-      }
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(sf);
-  return { modules, functions };
 }
 
 /** Variables of `fn` whose initializer reads request input, transitively within the function. */
@@ -198,7 +152,6 @@ export function findSecuritySinks(files: ReadonlyMap<string, string>, options: F
   const sinks: SecuritySink[] = [];
   for (const [file, source] of files) {
     const sf = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true);
-    const cp = childProcessBindings(sf);
     const taintCache = new Map<ts.Node, Set<string>>();
     const taintOf = (node: ts.Node): Set<string> => {
       const fn: ts.Node = enclosingFunction(node) ?? sf;
@@ -214,16 +167,10 @@ export function findSecuritySinks(files: ReadonlyMap<string, string>, options: F
       if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
         const name = calleeName(node);
         const args = node.arguments ?? ts.factory.createNodeArray();
-        const first = args[0];
         const isEval = ts.isCallExpression(node) && name === 'eval' && ts.isIdentifier(node.expression);
         const isFunctionCtor = name === 'Function' && ts.isIdentifier(node.expression);
         if ((isEval || isFunctionCtor || VM_CALLS.has(name)) && args.some((a) => !isConstantString(a))) {
-          add(node, { kind: 'code-injection', rule: 'qe/eval-non-literal', message: `${name} runs code built at run time`, confidence: 0.9 });
-        }
-        const viaModule = ts.isPropertyAccessExpression(node.expression) && ts.isIdentifier(node.expression.expression) && cp.modules.has(node.expression.expression.text) && SHELL_CALLS.has(name);
-        const viaImport = ts.isIdentifier(node.expression) && cp.functions.has(node.expression.text);
-        if ((viaModule || viaImport) && first !== undefined && !isConstantString(first)) {
-          add(node, { kind: 'command-injection', rule: 'qe/exec-non-literal', message: `${name} runs a shell command built at run time`, confidence: 0.85 });
+          add(node, { kind: 'code-injection', rule: 'qe/eval-non-literal', message: `${name} runs code built at run time`, confidence: 0.9, severity: 'critical' });
         }
       }
       if ((ts.isTemplateExpression(node) || (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken)) && !reported.has(node.parent)) {
@@ -234,9 +181,9 @@ export function findSecuritySinks(files: ReadonlyMap<string, string>, options: F
           const bad = parts.holes.filter((h) => mentions(h, tainted) || (REQUEST_INPUT.test(h.getText()) && !(ts.isCallExpression(h) && SAFE_CALL.test(calleeName(h)))));
           const unescaped = options.noisy ? parts.holes.filter((h) => !isConstantString(h) && !(ts.isCallExpression(h) && SAFE_CALL.test(calleeName(h)))) : [];
           if (bad.length > 0) {
-            add(node, { kind: 'xss', rule: 'qe/html-from-request', message: `HTML built from request input without escaping: ${bad.map((h) => h.getText()).join(', ')}`, confidence: 0.8 });
+            add(node, { kind: 'xss', rule: 'qe/html-from-request', message: `HTML built from request input without escaping: ${bad.map((h) => h.getText()).join(', ')}`, confidence: 0.8, severity: 'high' });
           } else if (unescaped.length > 0) {
-            add(node, { kind: 'xss', rule: 'qe/html-unescaped', message: `HTML built from unescaped values: ${unescaped.map((h) => h.getText()).join(', ')}`, confidence: 0.3 });
+            add(node, { kind: 'xss', rule: 'qe/html-unescaped', message: `HTML built from unescaped values: ${unescaped.map((h) => h.getText()).join(', ')}`, confidence: 0.3, severity: 'low' });
           }
         } else if (parts !== undefined) {
           reported.add(node);
@@ -263,6 +210,8 @@ export function findSecuritySinks(files: ReadonlyMap<string, string>, options: F
                 rule: 'qe/unguarded-key-merge',
                 message: `${name || 'a key loop'} assigns obj[${loop.key}] for every key without rejecting __proto__/constructor/prototype`,
                 confidence: mergeLike ? 0.8 : 0.3,
+                // Polluting Object.prototype is a proven path to privilege bugs, not a remote shell.
+                severity: mergeLike ? 'high' : 'low',
               });
             }
             ts.forEachChild(n, assign);
@@ -274,5 +223,6 @@ export function findSecuritySinks(files: ReadonlyMap<string, string>, options: F
     };
     visit(sf);
   }
-  return sinks;
+  // One order for every rule: by file, then line.
+  return [...sinks, ...findRequestSinks(files, options)].sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1));
 }

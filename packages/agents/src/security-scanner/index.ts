@@ -4,7 +4,14 @@ export type { SecurityScanConfig, SecurityScannerOptions } from './SecurityScann
 export { SecurityScannerAgent } from './SecurityScannerAgent.js';
 export type { SecurityScannerAgentOptions } from './SecurityScannerAgent.js';
 export { findSecuritySinks } from './findSecuritySinks.js';
-export type { FindSecuritySinksOptions, SecuritySink } from './findSecuritySinks.js';
+export type { FindSecuritySinksOptions } from './findSecuritySinks.js';
+export type { SecuritySink } from './SecuritySink.js';
+export { findRequestSinks } from './findRequestSinks.js';
+export type { FindRequestSinksOptions } from './findRequestSinks.js';
+export { calledExport, moduleBindings } from './moduleBindings.js';
+export type { ModuleBindings } from './moduleBindings.js';
+export { RequestTaint } from './RequestTaint.js';
+export type { RequestTaintOptions } from './RequestTaint.js';
 export { findSecrets, shannonEntropy } from './findSecrets.js';
 export type { FindSecretsOptions, SecretMatch } from './findSecrets.js';
 export { loadAdvisories, matchAdvisories, parseAdvisories, readLockedPackages } from './checkDependencies.js';

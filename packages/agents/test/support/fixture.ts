@@ -34,3 +34,6 @@ export function expectBestStrategyFindsCatalogue(scores: ReadonlyMap<string, Cat
   expect(score.recall, `${best} missed ${score.missed.map((d) => d.id).join(', ')}`).toBeGreaterThanOrEqual(0.8);
   expect(score.precision, `${best} false positives ${JSON.stringify(score.falsePositives)}`).toBeGreaterThanOrEqual(0.8);
 }
+
+/** Small projects with the shapes of real ones (`fixtures/shapes/<name>`), written for these tests. */
+export const shape = (name: string): string => fileURLToPath(new URL(`../../../../fixtures/shapes/${name}`, import.meta.url));

@@ -1,4 +1,6 @@
 import { createRequire } from 'node:module';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ESLint } from 'eslint';
 import type { Linter } from 'eslint';
 import tseslint from 'typescript-eslint';
@@ -24,58 +26,103 @@ export interface RuleMapping {
 
 /** Options of `runEslint`. */
 export interface RunEslintOptions {
-  /** Rules to run; only these are reported, each mapped to a finding kind. */
+  /** Rules to run on every file; only these (and `typed.rules`) are reported, each mapped to a finding kind. */
   rules: Readonly<Record<string, RuleMapping>>;
+  /**
+   * Type-aware rules and the files they run on (those a tsconfig.json covers, see
+   * `tsconfigCoverage`): typescript-eslint's `projectService` parses these; other files get `rules`
+   * only, so a JS file or an excluded test never becomes a parse failure.
+   */
+  typed?: { rules: Readonly<Record<string, RuleMapping>>; files: readonly string[] };
   /** Plugins besides `@typescript-eslint` (always present, it brings the parser). */
   plugins?: Record<string, ESLint.Plugin>;
-  /** Use `parserOptions.projectService` (type-aware rules; needs the target's tsconfig.json). */
-  typeAware: boolean;
-  /** Parse problems are appended here. */
+  /** Parse problems and ignored directives are appended here. */
   notes: string[];
+}
+
+/** Module system of one file, from its extension, then its syntax, then package.json `type`. */
+export function sourceTypeOf(file: string, text: string, packageType: unknown): 'module' | 'commonjs' {
+  if (/\.c[jt]s$/.test(file)) return 'commonjs';
+  if (/\.(m[jt]s|tsx?)$/.test(file)) return 'module';
+  if (/^[ \t]*(import[\s{*'"]|export[\s{*])/m.test(text)) return 'module';
+  if (/\brequire\s*\(|\bmodule\.exports\b|^[ \t]*exports\.\w+\s*=/m.test(text)) return 'commonjs';
+  return packageType === 'module' ? 'module' : 'commonjs';
+}
+
+const LINTED = '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}';
+
+/** A relative path as a flat-config `files` pattern matching exactly that file. */
+function escapeGlob(file: string): string {
+  return file.replace(/[*?[\]{}()!+@\\]/g, '\\$&');
 }
 
 /**
  * ESLint through its Node API on a target with a flat config built here (the target's own ESLint
  * config is ignored: agents compare strategies, not the target's taste), typescript-eslint as the
- * parser for TS and JS. Messages of the given rules become findings; a run that could not parse
- * half the files or more is TOOL_FAILED, never an empty "clean" result.
+ * parser for TS and JS (JSX included), each file with its own module system (`.cjs`/`require` →
+ * CommonJS). Maintainers' `eslint-disable` comments are honoured: a suppressed line was reviewed by
+ * someone who knows the code. Only fatal messages (real parse errors) count as parse failures; a
+ * run that could not parse half the files or more is TOOL_FAILED, never an empty "clean" result.
  */
 export async function runEslint(dir: string, files: readonly string[], options: RunEslintOptions): Promise<Finding[]> {
-  const rules: Linter.RulesRecord = {};
-  for (const [rule, mapping] of Object.entries(options.rules)) rules[rule] = ['warn', ...(mapping.options ?? [])];
+  const toRules = (table: Readonly<Record<string, RuleMapping>>): Linter.RulesRecord => {
+    const rules: Linter.RulesRecord = {};
+    for (const [rule, mapping] of Object.entries(table)) rules[rule] = ['warn', ...(mapping.options ?? [])];
+    return rules;
+  };
+  let packageType: unknown;
+  try {
+    packageType = (JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { type?: unknown }).type;
+  } catch {
+    packageType = undefined;
+  }
+  const commonjs = new Set<string>();
+  for (const file of files) {
+    const text = await readFile(join(dir, file), 'utf8').catch(() => '');
+    if (sourceTypeOf(file, text, packageType) === 'commonjs') commonjs.add(file);
+  }
+  const typedFiles = new Set(options.typed?.files ?? []);
   const overrideConfig: Linter.Config[] = [
     {
       // A universal `**/*` pattern does not make ESLint lint a file; the extensions must be named.
-      files: ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'],
+      files: [LINTED],
       plugins: { '@typescript-eslint': tseslint.plugin as ESLint.Plugin, ...options.plugins },
-      languageOptions: {
-        parser: tseslint.parser as Linter.Parser,
-        sourceType: 'module',
-        parserOptions: options.typeAware ? { projectService: true, tsconfigRootDir: dir } : {},
-      },
-      linterOptions: { reportUnusedDisableDirectives: 'off', noInlineConfig: true },
-      rules,
+      languageOptions: { parser: tseslint.parser as Linter.Parser, sourceType: 'module', parserOptions: { ecmaFeatures: { jsx: true } } },
+      // Unused directives are the maintainers' business, not a defect and never a parse failure.
+      linterOptions: { reportUnusedDisableDirectives: 'off', reportUnusedInlineConfigs: 'off' },
+      rules: toRules(options.rules),
     },
   ];
+  if (commonjs.size > 0) overrideConfig.push({ files: [...commonjs].map(escapeGlob), languageOptions: { sourceType: 'commonjs' } });
+  if (options.typed !== undefined && typedFiles.size > 0) {
+    overrideConfig.push({
+      files: [...typedFiles].map(escapeGlob),
+      languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: dir } },
+      rules: toRules(options.typed.rules),
+    });
+    clearTypeAwareCaches();
+  }
   let results: ESLint.LintResult[];
-  if (options.typeAware) clearTypeAwareCaches();
   try {
     const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig, errorOnUnmatchedPattern: false, warnIgnored: false });
     results = await eslint.lintFiles([...files]);
   } catch (error) {
     throw new AgentError('TOOL_FAILED', `ESLint failed on ${dir}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
+  const mappings: Readonly<Record<string, RuleMapping>> = { ...options.rules, ...options.typed?.rules };
   const findings: Finding[] = [];
-  let fatal = 0;
+  const unparsed: string[] = [];
   for (const result of results) {
     const file = result.filePath.slice(dir.length + 1).replaceAll('\\', '/');
     for (const message of result.messages) {
-      if (message.fatal === true || message.ruleId === null) {
-        fatal++;
+      if (message.fatal === true) {
+        unparsed.push(file);
         options.notes.push(`${file}: ${message.message}`);
         continue;
       }
-      const mapping = options.rules[message.ruleId];
+      // Rule-less, non-fatal: a directive or inline config ESLint could not apply (a plugin's rule we do not load).
+      if (message.ruleId === null) continue;
+      const mapping = mappings[message.ruleId];
       if (mapping === undefined) continue;
       findings.push({
         kind: mapping.kind,
@@ -88,8 +135,8 @@ export async function runEslint(dir: string, files: readonly string[], options: 
       });
     }
   }
-  if (fatal > 0 && fatal * 2 >= files.length) {
-    throw new AgentError('TOOL_FAILED', `ESLint could not parse ${fatal} of ${files.length} files: ${options.notes.slice(-3).join('; ')}`);
+  if (unparsed.length > 0 && unparsed.length * 2 >= files.length) {
+    throw new AgentError('TOOL_FAILED', `ESLint could not parse ${unparsed.length} of ${files.length} files: ${options.notes.slice(-3).join('; ')}`);
   }
   return findings;
 }

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { CodeReviewer, openTarget, runAgentTask } from '@qe-fleet/agents';
+import type { Finding } from '@qe-fleet/agents';
+import { shape } from '../support/fixture.js';
+
+const reviewer = new CodeReviewer();
+const places = (findings: Finding[]) => findings.map((f) => `${f.rule ?? ''} ${'file' in f.location ? `${f.location.file}:${f.location.line}` : ''}`);
+
+describe('code-reviewer on projects with the shapes of real ones', () => {
+  it("honours the maintainers' eslint-disable comments and reports only the unsuppressed defect, in every strategy", async () => {
+    for (const strategy of ['recommended', 'type-aware', 'strict']) {
+      const result = await runAgentTask(reviewer, { dir: shape('eslint-disable') }, strategy);
+      expect(result.success, `${strategy}: ${result.errors.join()}`).toBe(true);
+      const logic = result.output.findings.filter((f) => f.kind === 'logic-bug' || f.kind === 'code-injection');
+      const strictOnly = strategy === 'strict' ? logic.filter((f) => f.severity === 'low') : [];
+      expect(places(logic.filter((f) => !strictOnly.includes(f))), strategy).toEqual(['no-self-compare lib/index.js:12']);
+    }
+  });
+
+  it('does not review minified, bundled or vendored files, and says which it left out', async () => {
+    const result = await runAgentTask(reviewer, { dir: shape('minified-vendor') }, 'recommended');
+    expect(result.success, result.errors.join()).toBe(true);
+    expect(places(result.output.findings)).toEqual(['no-self-compare server.js:6']);
+    const note = result.output.report!.notes.join('\n');
+    for (const file of ['public/js/vendor.min.js', 'public/js/app.js', 'vendor/chart/chart.js']) expect(note).toContain(file);
+  });
+
+  it('is not applicable to a folder without JS or TS sources, and applies to one with them', async () => {
+    expect(reviewer.notApplicable(await openTarget({ dir: shape('eslint-disable'), catalogue: false }))).toBeUndefined();
+    expect(reviewer.notApplicable(await openTarget({ dir: shape('no-sources'), catalogue: false }))).toMatch(/no TypeScript or JavaScript sources/);
+  });
+});
