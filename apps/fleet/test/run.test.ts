@@ -20,7 +20,7 @@ const SCAN = ['--agents', 'security-scanner', '--strategy', 'security-scanner=st
 
 const APP = [
   "const express = require('express');",
-  'const app = express();',
+  "const app = express(); app.disable('x-powered-by');",
   "app.get('/run', (req, res) => {",
   '  res.send(String(eval(req.query.x)));',
   '});',
@@ -121,11 +121,12 @@ describe('run: findings and exit codes', () => {
   }, 120_000);
 
   it('exit 4 when an agent that applies failed to run, 0 with --allow-failed', async () => {
-    // changed-files needs a git work tree; this folder is none, so the agent cannot run at all.
-    const args = ['--agents', 'code-reviewer', '--strategy', 'code-reviewer=changed-files'];
+    // The only source does not parse: the reviewer has sources (it applies) but can examine none of them.
+    writeApp('module.exports = function (;\n');
+    const args = ['--agents', 'code-reviewer', '--strategy', 'code-reviewer=recommended'];
     const failed = await runJson(args);
     expect(failed.code).toBe(4);
-    expect(failed.summary?.agents[0]).toMatchObject({ agent: 'code-reviewer', status: 'failed', error: expect.stringContaining('UNSUPPORTED_TARGET') as string });
+    expect(failed.summary?.agents[0]).toMatchObject({ agent: 'code-reviewer', status: 'failed', error: expect.stringContaining('TOOL_FAILED') as string });
     expect(failed.summary?.findings.agents[0]).toMatchObject({ status: 'failed' });
     const allowed = await runJson([...args, '--allow-failed']);
     expect(allowed.code).toBe(0);
