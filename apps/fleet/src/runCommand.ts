@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Option } from 'commander';
-import { type AgentOutput, AGENT_IDS, createPilotAgents, FixtureService, type Severity } from '@qe-fleet/agents';
+import { type AgentOutput, AGENT_IDS, createPilotAgents, TargetService, type Severity } from '@qe-fleet/agents';
 import { type ExecutedTaskResult, initializeLearningFleet, type LearningFleet } from '@qe-fleet/facade';
 import { createRandom } from '@qe-fleet/learning-core';
 import type { PilotAgent } from '@qe-fleet/agents';
@@ -115,7 +115,7 @@ async function runFleet(ctx: CommandContext, opts: RunOptions): Promise<number> 
   const url = opts.url ?? ctx.config.url;
   const memory = openMemory(ctx.options.db);
   let fleet: LearningFleet<PilotAgent> | undefined;
-  let service: FixtureService | undefined;
+  let service: TargetService | undefined;
   const progress = new ProgressReporter(ctx.options.json ? { write: () => true } : ctx.io.stdout);
   try {
     const seed = ctx.config.seed;
@@ -124,9 +124,10 @@ async function runFleet(ctx: CommandContext, opts: RunOptions): Promise<number> 
       memory,
     );
     let baseUrl = url ?? null;
-    if (baseUrl === null && existsSync(resolve(target, 'src/server.ts'))) {
-      // One service for the whole run, shared by every agent that needs it.
-      service = new FixtureService({ dir: target });
+    if (baseUrl === null && TargetService.planFor(target) !== undefined) {
+      // One service for the whole run, shared by every agent that needs it: started as the
+      // target's users start it (start script or conventional entry), ready when its port accepts.
+      service = new TargetService({ dir: target });
       try {
         baseUrl = await service.start();
       } catch (error) {

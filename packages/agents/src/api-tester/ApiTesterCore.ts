@@ -6,8 +6,8 @@ import addFormatsPlugin from 'ajv-formats';
 import { findStrategy } from '../kit/agent/AgentCore.js';
 import type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy } from '../kit/agent/AgentCore.js';
 import { AgentError } from '../kit/agent/AgentError.js';
-import { withService } from '../kit/service/FixtureService.js';
-import type { FixtureServiceOptions } from '../kit/service/FixtureService.js';
+import { withService } from '../kit/service/TargetService.js';
+import type { TargetServiceOptions } from '../kit/service/TargetService.js';
 import type { Finding } from '../kit/findings/Finding.js';
 import { invalidRequests, loadOperations, validRequest } from '../kit/openapi/operations.js';
 import type { ApiOperation } from '../kit/openapi/operations.js';
@@ -52,7 +52,7 @@ export interface ApiTesterCoreOptions {
   /** Per-request timeout (default 5000 ms). */
   requestTimeoutMs?: number;
   /** How to start the target's service when the target gives no base URL (kit `FixtureService` options). */
-  service?: Omit<FixtureServiceOptions, 'dir'>;
+  service?: Omit<TargetServiceOptions, 'dir'>;
   now?: () => number;
 }
 

@@ -22,8 +22,12 @@ export { planServiceStart } from './service/planServiceStart.js';
 export type { ServiceStart } from './service/planServiceStart.js';
 export { basePathOf, describeApiDocument, findApiDescription } from './openapi/findApiDescription.js';
 export type { ApiDescription, FindApiDescriptionOptions } from './openapi/findApiDescription.js';
-export { FixtureService, resolveTsxLoader, withService } from './service/FixtureService.js';
-export type { FixtureServiceOptions } from './service/FixtureService.js';
+export { TargetService, freePort, resolveTsxLoader, withService } from './service/TargetService.js';
+export type { TargetServiceOptions } from './service/TargetService.js';
+// The service starter's former name, kept so callers written against it keep working.
+export { TargetService as FixtureService } from './service/TargetService.js';
+export type { TargetServiceOptions as FixtureServiceOptions } from './service/TargetService.js';
+export { listeningPorts } from './service/listeningPorts.js';
 export { findStrategy } from './agent/AgentCore.js';
 export type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy, SkippedSurface } from './agent/AgentCore.js';
 export { NEUTRAL_SATISFACTION, failedTaskResult, resourceUsageOf, satisfactionOf, toTaskResult } from './agent/toTaskResult.js';

@@ -8,8 +8,8 @@ import type { ApiOperation } from '../kit/openapi/operations.js';
 import { AgentError } from '../kit/agent/AgentError.js';
 import { extractExports } from '../kit/typescript/extractExports.js';
 import type { ExportedFunction, TypeShape } from '../kit/typescript/extractExports.js';
-import { withService } from '../kit/service/FixtureService.js';
-import type { FixtureServiceOptions } from '../kit/service/FixtureService.js';
+import { withService } from '../kit/service/TargetService.js';
+import type { TargetServiceOptions } from '../kit/service/TargetService.js';
 import { fitGrowth } from './fitGrowth.js';
 import type { GrowthFit } from './fitGrowth.js';
 import type { Finding } from '../kit/findings/Finding.js';
@@ -103,7 +103,7 @@ export interface PerformanceTesterCoreOptions {
   /** Kill the child-process benchmark after this long (default 60 000 ms). */
   timeoutMs?: number;
   /** How to start the target's service when the target gives no base URL (kit `FixtureService` options). */
-  service?: Omit<FixtureServiceOptions, 'dir'>;
+  service?: Omit<TargetServiceOptions, 'dir'>;
   /**
    * Route payload sizes (default 1000..16000, ×2): large enough that growth beats the request
    * overhead, and a ×16 span so timing noise moves the fitted slope half as much as a ×4 span.

@@ -8,8 +8,8 @@ import { loadOperations } from '../kit/openapi/operations.js';
 import { extractExports } from '../kit/typescript/extractExports.js';
 import type { Finding } from '../kit/findings/Finding.js';
 import { listSourceFiles } from '../kit/target/listSourceFiles.js';
-import { withService } from '../kit/service/FixtureService.js';
-import type { FixtureServiceOptions } from '../kit/service/FixtureService.js';
+import { withService } from '../kit/service/TargetService.js';
+import type { TargetServiceOptions } from '../kit/service/TargetService.js';
 import { harnessSource, moduleAlias, nodeShimSource, planClassProperties, planProperties } from './planProperties.js';
 import type { OracleLevel, PlannedProperty, PropertySubject } from './planProperties.js';
 import { planRouteTests, responseProblemsFiles, routeHarnessSource, routeTestSource } from './planRouteTests.js';
@@ -75,7 +75,7 @@ export interface TestGeneratorCoreOptions {
   /** Milliseconds the generated suite may run (default 120 000). */
   timeoutMs?: number;
   /** How to start the target's service when the target gives no base URL (kit `FixtureService` options). */
-  service?: Omit<FixtureServiceOptions, 'dir'>;
+  service?: Omit<TargetServiceOptions, 'dir'>;
   /** Seed of every property (default 42): runs are reproducible. */
   seed?: number;
   /** Where temporary workspaces go (default the OS temp dir). */
