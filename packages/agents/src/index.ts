@@ -24,6 +24,10 @@ export {
   TargetService,
   freePort,
   listeningPorts,
+  maskCredentials,
+  apiBaseUrl,
+  pathMismatch,
+  credentialsMismatch,
   resolveTsxLoader,
   withService,
   findStrategy,
@@ -47,6 +51,7 @@ export {
   findIds,
   responseProblems,
   extractExports,
+  extractTargetExports,
   TargetWorkspace,
 } from './kit/index.js';
 export type {
@@ -111,6 +116,7 @@ export type {
   PropertyShape,
   TypeShape,
   TargetWorkspaceOptions,
+  TargetExports,
 } from './kit/index.js';
 
 // code-reviewer

@@ -28,6 +28,8 @@ export type { TargetServiceOptions } from './service/TargetService.js';
 export { TargetService as FixtureService } from './service/TargetService.js';
 export type { TargetServiceOptions as FixtureServiceOptions } from './service/TargetService.js';
 export { listeningPorts } from './service/listeningPorts.js';
+export { maskCredentials } from './service/maskCredentials.js';
+export { apiBaseUrl, credentialsMismatch, pathMismatch } from './openapi/apiBaseUrl.js';
 export { findStrategy } from './agent/AgentCore.js';
 export type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy, SkippedSurface } from './agent/AgentCore.js';
 export { NEUTRAL_SATISFACTION, failedTaskResult, resourceUsageOf, satisfactionOf, toTaskResult } from './agent/toTaskResult.js';
@@ -47,6 +49,8 @@ export type { InvalidSample, SampleOptions, SchemaObject, SchemaSamplerOptions }
 export { documentedResponse, findIds, responseProblems } from './openapi/responseProblems.js';
 export type { ActualResponse, DocumentedResponses, ResponseProblem, SchemaCheck } from './openapi/responseProblems.js';
 export { extractExports } from './typescript/extractExports.js';
+export { extractTargetExports } from './typescript/extractTargetExports.js';
+export type { TargetExports } from './typescript/extractTargetExports.js';
 export type { ExportedClass, ExportedFunction, ExtractedExports, MethodShape, ParameterShape, PropertyShape, TypeShape } from './typescript/extractExports.js';
 export { TargetWorkspace } from './target/TargetWorkspace.js';
 export type { TargetWorkspaceOptions } from './target/TargetWorkspace.js';

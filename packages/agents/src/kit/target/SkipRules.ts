@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ignore from 'ignore';
+import { readJsonc } from './readJsonc.js';
 
 type Ignore = ReturnType<typeof ignore>;
 
@@ -8,7 +9,7 @@ type Ignore = ReturnType<typeof ignore>;
 export interface SkipRulesOptions {
   /** Extra gitignore-style patterns (config `ignore`), applied like the project's own. */
   patterns?: readonly string[];
-  /** Folders (relative) holding build output besides the conventional names, e.g. tsconfig `outDir`. */
+  /** Folders (relative) holding build output besides the conventional names and the tsconfig.json `outDir` (always read). */
   buildOutput?: readonly string[];
   /** Read the project's `.gitignore` (default true). */
   gitignore?: boolean;
@@ -85,7 +86,8 @@ export class SkipRules {
       }
     }
     add('config', patterns);
-    const build = new Set(buildOutput.map((p) => p.replace(/^\.\//, '').replace(/\/+$/, '')).filter((p) => p !== '' && p !== '.'));
+    const outDir = (readJsonc(join(dir, 'tsconfig.json'))['compilerOptions'] as { outDir?: unknown } | undefined)?.outDir;
+    const build = new Set([...buildOutput, ...(typeof outDir === 'string' ? [outDir] : [])].map((p) => p.replace(/^\.\//, '').replace(/\/+$/, '')).filter((p) => p !== '' && p !== '.'));
     return new SkipRules(matcher, build, sources, maxLineLength, maxFileBytes);
   }
 

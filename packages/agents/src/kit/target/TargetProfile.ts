@@ -7,6 +7,7 @@ import type { ApiDescription } from '../openapi/findApiDescription.js';
 import { planServiceStart } from '../service/planServiceStart.js';
 import type { ServiceStart } from '../service/planServiceStart.js';
 import { listSourceFiles } from './listSourceFiles.js';
+import { readJsonc } from './readJsonc.js';
 import { SkipRules } from './SkipRules.js';
 
 /** Language of a source file. */
@@ -112,9 +113,7 @@ const RUNNERS: Array<{ name: TestRunnerInfo['name']; pattern: RegExp; command: s
 export async function discoverProfile(dir: string, packageJson: Record<string, unknown>, overrides: ProfileOverrides = {}): Promise<TargetProfile> {
   const tsconfigPath = existsSync(join(dir, 'tsconfig.json')) ? 'tsconfig.json' : undefined;
   const tsconfig = tsconfigPath === undefined ? {} : readJsonc(join(dir, tsconfigPath));
-  const compilerOptions = (tsconfig['compilerOptions'] ?? {}) as Record<string, unknown>;
-  const outDir = typeof compilerOptions['outDir'] === 'string' ? clean(compilerOptions['outDir']) : undefined;
-  const skip = SkipRules.load(dir, { ...(overrides.ignore ? { patterns: overrides.ignore } : {}), ...(outDir ? { buildOutput: [outDir] } : {}) });
+  const skip = SkipRules.load(dir, overrides.ignore ? { patterns: overrides.ignore } : {});
   const service = planServiceStart(dir, packageJson, overrides.start);
   const { roots, from } = sourceRootsOf(dir, packageJson, tsconfig, skip, overrides.sourceRoots, service);
   const skipped: SkippedPath[] = [];
@@ -155,19 +154,6 @@ export async function discoverProfile(dir: string, packageJson: Record<string, u
 function clean(path: string): string {
   const normal = normalize(path).replaceAll('\\', '/').replace(/^\.\//, '').replace(/\/+$/, '');
   return normal === '' ? '.' : normal;
-}
-
-/** A JSON-with-comments file (tsconfig) as an object; `{}` when unreadable (discovery never fails on it). */
-function readJsonc(path: string): Record<string, unknown> {
-  try {
-    const text = readFileSync(path, 'utf8');
-    // YAML 1.2 reads JSON; comments and trailing commas are stripped first (strings kept intact).
-    const stripped = text.replace(/("(?:[^"\\]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (m, str: string | undefined) => str ?? '').replace(/,(\s*[}\]])/g, '$1');
-    const value: unknown = JSON.parse(stripped);
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
 }
 
 /** Every string path in a package.json entry field (`exports` conditions, `bin` maps, `files`). */
