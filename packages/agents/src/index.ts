@@ -15,6 +15,7 @@ export {
   openTarget,
   listSourceFiles,
   SkipRules,
+  missingDependencies,
   discoverProfile,
   planServiceStart,
   basePathOf,

@@ -15,6 +15,7 @@ export type { Target, TargetSpec } from './target/Target.js';
 export { listSourceFiles } from './target/listSourceFiles.js';
 export type { ListSourceFilesOptions } from './target/listSourceFiles.js';
 export { SkipRules } from './target/SkipRules.js';
+export { missingDependencies } from './target/missingDependencies.js';
 export type { SkipRulesOptions } from './target/SkipRules.js';
 export { discoverProfile } from './target/TargetProfile.js';
 export type { ModuleSystem, ProfileOverrides, SkippedPath, SourceFileInfo, SourceLanguage, TargetProfile, TestRunnerInfo, WorkspacePackage } from './target/TargetProfile.js';

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AgentError, SkipRules, apiBaseUrl, credentialsMismatch, listSourceFiles, loadOpenApiRoutes, maskCredentials, openTarget, pathMismatch, planServiceStart } from '@qe-fleet/agents';
+import { AgentError, SkipRules, apiBaseUrl, missingDependencies, credentialsMismatch, listSourceFiles, loadOpenApiRoutes, maskCredentials, openTarget, pathMismatch, planServiceStart } from '@qe-fleet/agents';
 import { FIXTURE } from '../support/fixture.js';
 import { shape } from '../support/shapes.js';
 import { writeProject } from '../support/writeProject.js';
@@ -159,6 +159,11 @@ describe('helpers', () => {
     expect(planServiceStart(dir, { scripts: { start: 'node x.js' } })).toEqual({ command: 'node x.js', from: 'script' });
     expect(planServiceStart(dir, {})).toEqual({ command: 'node app.js', from: 'entry' });
     expect(planServiceStart(await writeProject(tmp, 'library', { 'index.js': '' }), {})).toBeUndefined();
+  });
+
+  it('missingDependencies lists runtime dependencies Node would not find', async () => {
+    const dir = await writeProject(tmp, 'uninstalled', { 'node_modules/present/package.json': '{"name":"present"}' });
+    expect(missingDependencies(dir, { dependencies: { present: '1', 'absent-pkg-qe': '1' }, devDependencies: { other: '1' } })).toEqual(['absent-pkg-qe']);
   });
 
   it('apiBaseUrl adds the base path unless the URL has its own path', () => {

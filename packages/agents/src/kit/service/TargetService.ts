@@ -211,8 +211,10 @@ export class TargetService {
       await Promise.race([exited, sleep(grace)]);
     }
     clearTimeout(timer);
-    // Whatever of the group outlived the shell (a server started by `npm start`) gets SIGKILL too.
+    // Whatever of the group outlived the shell (a server started by `npm start`) gets SIGKILL too,
+    // and stop() returns once the group is gone: its port is then really closed.
     killProcessGroup(child.pid, 'SIGKILL');
+    for (const until = Date.now() + grace; groupAlive(child.pid) && Date.now() < until; ) await sleep(20);
     child.stdout?.destroy();
     child.stderr?.destroy();
   }
@@ -240,6 +242,17 @@ export class TargetService {
       throw new AgentError('UNSUPPORTED_TARGET', `target ${dir} shows no service to start: no start command given (--start), no "start" script, no conventional entry (server.js, app.js, src/server.ts, …)`);
     }
     return plan;
+  }
+}
+
+/** Whether any process of group `pgid` still exists (signal 0 probes without signalling). */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but is not ours to signal; only ESRCH means gone.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
