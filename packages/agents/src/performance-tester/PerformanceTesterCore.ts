@@ -202,7 +202,7 @@ export class PerformanceTesterCore implements AgentCore {
     if (functions.length === 0 && routes === undefined) {
       throw new AgentError('UNSUPPORTED_TARGET', `not applicable: nothing to time in ${target.dir}: ${skipped.map((s) => `${s.surface}: ${s.reason}`).join('; ')}`);
     }
-    const missing = functions.length === 0 ? [] : missingDependencies(target.dir, target.packageJson);
+    const missing = functions.length === 0 ? [] : missingDependencies(target.dir, sources);
     if (missing.length > 0) throw new AgentError('UNSUPPORTED_TARGET', `the target's dependencies are not installed (missing ${missing.join(', ')}): run npm install in ${target.dir} first`);
     const notes: string[] = [];
     const functionResults = functions.length === 0 ? [] : await this.#benchFunctions(target, sources, functions, config, options.signal);

@@ -145,7 +145,7 @@ export class TestGeneratorCore implements AgentCore {
       if (routeCases.length === 0) throw new AgentError('UNSUPPORTED_TARGET', `nothing to generate tests for in ${target.dir}: ${why}${config.routes ? '' : ' (this strategy writes no request tests)'}`);
       skipped.push({ surface: 'property tests', reason: why });
     }
-    const missing = planned.length === 0 ? [] : missingDependencies(target.dir, target.packageJson);
+    const missing = planned.length === 0 ? [] : missingDependencies(target.dir, sources);
     if (missing.length > 0) throw new AgentError('UNSUPPORTED_TARGET', `the target's dependencies are not installed (missing ${missing.join(', ')}): run npm install in ${target.dir} first`);
     const workspace = await TargetWorkspace.create({
       targetDir: target.dir,

@@ -161,9 +161,13 @@ describe('helpers', () => {
     expect(planServiceStart(await writeProject(tmp, 'library', { 'index.js': '' }), {})).toBeUndefined();
   });
 
-  it('missingDependencies lists runtime dependencies Node would not find', async () => {
-    const dir = await writeProject(tmp, 'uninstalled', { 'node_modules/present/package.json': '{"name":"present"}' });
-    expect(missingDependencies(dir, { dependencies: { present: '1', 'absent-pkg-qe': '1' }, devDependencies: { other: '1' } })).toEqual(['absent-pkg-qe']);
+  it('missingDependencies lists the packages the sources import that Node would not find', async () => {
+    const dir = await writeProject(tmp, 'uninstalled', {
+      'package.json': JSON.stringify({ name: 'uninstalled', dependencies: { present: '1', 'absent-qe': '1', 'declared-unused-qe': '1' } }),
+      'node_modules/present/package.json': '{"name":"present"}',
+      'a.js': "import p from 'present';\nimport { x } from 'absent-qe/sub';\nimport fs from 'node:fs';\nimport path from 'path';\nconst s = require('@scope-qe/pkg');\n",
+    });
+    expect(missingDependencies(dir, ['a.js'])).toEqual(['@scope-qe/pkg', 'absent-qe']);
   });
 
   it('apiBaseUrl adds the base path unless the URL has its own path', () => {

@@ -69,7 +69,7 @@ export interface LoadedOpenApi {
  */
 export async function loadOpenApiRoutes(dir: string, options: LoadOpenApiRoutesOptions = {}): Promise<LoadedOpenApi> {
   const found = options.file === undefined ? (await findApiDescription(dir))?.file : options.file;
-  if (found === undefined) throw new AgentError('UNSUPPORTED_TARGET', `no API description in ${dir} (no JSON or YAML file with a top-level openapi or swagger key outside dependencies and build output)`);
+  if (found === undefined) throw new AgentError('UNSUPPORTED_TARGET', `no OpenAPI document (API description) in ${dir}: no JSON or YAML file with a top-level openapi or swagger key outside dependencies and build output`);
   const file = isAbsolute(found) ? found : join(dir, found);
   let raw: Record<string, unknown>;
   try {
