@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import {
   type AgentFindings,
@@ -9,10 +7,10 @@ import {
   createBaseline,
   createPilotAgents,
   FINDINGS_FORMATS,
-  FixtureService,
   loadBaseline,
   openTarget,
   saveBaseline,
+  TargetService,
   type TargetSpec,
 } from '@qe-fleet/agents';
 import { type ExecutedTaskResult, initializeLearningFleet, type LearningFleet } from '@qe-fleet/facade';
@@ -61,7 +59,7 @@ async function runFleet(ctx: CommandContext, opts: RunOptions, mode: RunMode = {
   });
   const memory = openMemory(ctx.options.db);
   let fleet: LearningFleet<PilotAgent> | undefined;
-  let service: FixtureService | undefined;
+  let service: TargetService | undefined;
   const quiet = ctx.options.json || findingsOwnStdout(settings);
   const progress = new ProgressReporter(quiet ? { write: () => true } : ctx.io.stdout);
   try {
@@ -73,9 +71,11 @@ async function runFleet(ctx: CommandContext, opts: RunOptions, mode: RunMode = {
       memory,
     );
     let baseUrl = url ?? null;
-    if (baseUrl === null && existsSync(resolve(target, 'src/server.ts'))) {
-      // One service for the whole run, shared by every agent that needs it.
-      service = new FixtureService({ dir: target });
+    const { start, healthPath } = settings.service;
+    if (baseUrl === null && TargetService.planFor(target, start) !== undefined) {
+      // One service for the whole run, shared by every agent that needs it: started as the
+      // target's users start it (--start, the start script or a conventional entry), ready when its port accepts.
+      service = new TargetService({ dir: target, ...(start === undefined ? {} : { start }), ...(healthPath === undefined ? {} : { healthPath }) });
       try {
         baseUrl = await service.start();
       } catch (error) {

@@ -4,10 +4,12 @@ import { Ajv } from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
 import { findStrategy } from '../kit/agent/AgentCore.js';
-import type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy } from '../kit/agent/AgentCore.js';
+import type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy, SkippedSurface } from '../kit/agent/AgentCore.js';
+import { apiBaseUrl, credentialsMismatch, pathMismatch } from '../kit/openapi/apiBaseUrl.js';
+import { maskCredentials } from '../kit/service/maskCredentials.js';
 import { AgentError } from '../kit/agent/AgentError.js';
-import { withService } from '../kit/service/FixtureService.js';
-import type { FixtureServiceOptions } from '../kit/service/FixtureService.js';
+import { withService } from '../kit/service/TargetService.js';
+import type { TargetServiceOptions } from '../kit/service/TargetService.js';
 import type { Finding } from '../kit/findings/Finding.js';
 import { invalidRequests, loadOperations, validRequest } from '../kit/openapi/operations.js';
 import type { ApiOperation } from '../kit/openapi/operations.js';
@@ -52,7 +54,7 @@ export interface ApiTesterCoreOptions {
   /** Per-request timeout (default 5000 ms). */
   requestTimeoutMs?: number;
   /** How to start the target's service when the target gives no base URL (kit `FixtureService` options). */
-  service?: Omit<FixtureServiceOptions, 'dir'>;
+  service?: Omit<TargetServiceOptions, 'dir'>;
   now?: () => number;
 }
 
@@ -71,6 +73,21 @@ interface Sent {
   status: number;
   body: string;
   ms: number;
+  /** Why the request was invalid; undefined for valid ones. */
+  invalid: string | undefined;
+}
+
+/** The surfaces of `config` that no operation of the document offers, with the reason. */
+function skippedSurfaces(operations: ApiOperation[], config: ApiTesterConfig): SkippedSurface[] {
+  const skipped: SkippedSurface[] = [];
+  if (config.negative && !operations.some((op) => op.body?.schema !== undefined || op.params.some((p) => p.in === 'query' && p.required))) {
+    skipped.push({ surface: 'negative cases', reason: 'no operation documents a request body or a required query parameter to break' });
+  }
+  const writes = operations.filter((op) => ['POST', 'PUT', 'PATCH'].includes(op.method) && op.body?.schema);
+  if (config.stateful && !writes.some((op) => operations.some((o) => o.method === 'GET' && (o.path === op.path || o.path.replace(/\/\{[^}]+\}$/, '') === op.path)))) {
+    skipped.push({ surface: 'write-then-read', reason: 'no write operation with a body has a GET to read the resource back' });
+  }
+  return skipped;
 }
 
 /**
@@ -89,25 +106,56 @@ export class ApiTesterCore implements AgentCore {
     this.#options = options;
   }
 
+  /** Not applicable without an API description, or without a service to start or a URL. */
+  notApplicable(target: Target): string | undefined {
+    if (target.profile.api === undefined) {
+      return `no API description (no JSON or YAML file with a top-level openapi or swagger key)${target.baseUrl === undefined ? ' and no URL' : ' to test the given URL against'}`;
+    }
+    const given = this.#options.service?.command !== undefined || this.#options.service?.args !== undefined;
+    if (target.baseUrl === undefined && target.profile.service === undefined && !given) return 'no service to start (no start command, start script or conventional entry such as server.js or app.js) and no URL';
+    return undefined;
+  }
+
   async run(target: Target, strategyName: string, options: AgentRunOptions = {}): Promise<ApiTesterReport> {
     const now = this.#options.now ?? Date.now;
     const started = now();
     const strategy = findStrategy(this, strategyName);
-    const { file, operations } = await loadOperations(target.dir);
+    const why = this.notApplicable(target);
+    if (why !== undefined || target.profile.api === undefined) throw new AgentError('UNSUPPORTED_TARGET', `not applicable: ${why ?? 'no API description'}`);
+    const { file, operations, basePath } = await loadOperations(target.dir, { file: target.profile.api.file });
     const ajv = new Ajv({ strict: false, allErrors: true });
     addFormats(ajv);
-    const run = new ApiRun(operations, strategy.config, ajv, new SchemaSampler({ seed: this.#options.seed ?? 7 }), this.#options.requestTimeoutMs ?? 5000, options.signal);
-    await withService(target, (baseUrl) => run.execute(baseUrl), this.#options.service);
+    const run = new ApiRun(operations, strategy.config, ajv, new SchemaSampler({ seed: this.#options.seed ?? 7 }), this.#options.requestTimeoutMs ?? 5000, options.signal, target.headers ?? {});
+    const skipped = skippedSurfaces(operations, strategy.config);
+    let base = '';
+    await withService(target, (serviceUrl) => run.execute((base = apiBaseUrl(serviceUrl, basePath))), this.#options.service);
+    const validStatuses = run.sent.filter((s) => !s.invalid).map((s) => s.status);
+    const mismatch = pathMismatch(validStatuses, base);
+    if (mismatch !== undefined) {
+      run.notes.push(mismatch);
+      skipped.push({ surface: 'operations answering 404', reason: mismatch });
+    }
+    const refused = credentialsMismatch(validStatuses, Object.keys(target.headers ?? {}).length > 0);
+    if (refused !== undefined) {
+      run.notes.push(refused);
+      skipped.push({ surface: 'operations behind authentication', reason: refused });
+    }
     const perOperation = run.stats();
-    const covered = perOperation.filter((s) => s.requests > 0).length;
+    // With a base path or credentials mismatch an operation counts only when it answered something else.
+    const reached = (status: string): boolean => (mismatch === undefined || status !== '404') && (refused === undefined || (status !== '401' && status !== '403'));
+    const covered = perOperation.filter((s) => s.requests > 0 && Object.keys(s.statuses).some(reached)).length;
+    const surfaces = 1 + (strategy.config.randomCases > 0 ? 1 : 0) + (strategy.config.negative ? 1 : 0) + (strategy.config.stateful ? 1 : 0);
+    const ranSurfaces = surfaces - skipped.filter((s) => s.surface === 'negative cases' || s.surface === 'write-then-read').length;
+    if (basePath !== '') run.notes.push(`requests sent under the document's base path ${basePath}`);
     return {
       agentId: this.id,
       strategy: strategy.name,
       target: target.dir,
-      findings: run.findings(),
+      findings: run.findings(mismatch !== undefined),
       durationMs: now() - started,
-      coverage: operations.length === 0 ? 0 : covered / operations.length,
-      notes: run.notes,
+      coverage: operations.length === 0 ? 0 : (covered / operations.length) * (ranSurfaces / surfaces),
+      notes: run.notes.map((n) => maskCredentials(n, target.headers)),
+      ...(skipped.length === 0 ? {} : { skipped }),
       stats: { operations: operations.length, operationsCovered: covered, requests: run.sent.length, perOperation, document: file },
     };
   }
@@ -122,6 +170,9 @@ class ApiRun {
   /** Resource ids seen in responses, by collection path (`/api/products`). */
   readonly #ids = new Map<string, string[]>();
   readonly #validators = new Map<object, ValidateFunction>();
+  /** Status of the response each finding came from. */
+  readonly #findingStatus = new Map<string, number>();
+  #lastStatus = 0;
 
   constructor(
     readonly operations: ApiOperation[],
@@ -130,6 +181,8 @@ class ApiRun {
     readonly sampler: SchemaSampler,
     readonly timeoutMs: number,
     readonly signal: AbortSignal | undefined,
+    /** Sent with every request (credentials); masked wherever a request or response is quoted. */
+    readonly headers: Record<string, string>,
   ) {}
 
   async execute(baseUrl: string): Promise<void> {
@@ -147,8 +200,9 @@ class ApiRun {
     }
   }
 
-  findings(): Finding[] {
-    return [...this.#findings.values()];
+  /** The findings; without those from 404 answers when the requests missed the API (a base path mismatch). */
+  findings(dropNotFound = false): Finding[] {
+    return [...this.#findings.entries()].filter(([key]) => !dropNotFound || this.#findingStatus.get(key) !== 404).map(([, f]) => ({ ...f, message: maskCredentials(f.message, this.headers), evidence: maskCredentials(f.evidence, this.headers) }));
   }
 
   stats(): OperationStats[] {
@@ -200,11 +254,13 @@ class ApiRun {
     const path = op.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(request.pathParams[name] ?? 'x'));
     const qs = request.query.toString();
     const url = `${baseUrl}${path}${qs ? `?${qs}` : ''}`;
-    const init = request.body === undefined ? {} : { body: JSON.stringify(request.body), headers: { 'content-type': op.body?.mediaType ?? 'application/json' } };
+    const { body: payload, contentType } = encodeBody(request.body, op.body?.mediaType);
+    const headers: Record<string, string> = { ...this.headers, ...(contentType === undefined ? {} : { 'content-type': contentType }) };
     const t0 = performance.now();
-    const response = await loopbackFetch(url, { method: op.method, timeoutMs: this.timeoutMs, ...init, ...(this.signal ? { signal: this.signal } : {}) });
+    const response = await loopbackFetch(url, { method: op.method, timeoutMs: this.timeoutMs, headers, ...(payload === undefined ? {} : { body: payload }), ...(this.signal ? { signal: this.signal } : {}) });
     const body = await response.text();
-    const sent: Sent = { op, status: response.status, body, ms: performance.now() - t0 };
+    const sent: Sent = { op, status: response.status, body, ms: performance.now() - t0, invalid: request.invalid };
+    this.#lastStatus = sent.status;
     this.sent.push(sent);
     this.#harvestIds(op, body);
     this.#check(sent, request, `${op.method} ${path}${qs ? `?${qs}` : ''}`, response.headers.get('content-type'));
@@ -257,6 +313,7 @@ class ApiRun {
   #report(op: ApiOperation, kind: Finding['kind'], severity: Finding['severity'], message: string, evidence: string, confidence: number): void {
     const key = `${kind} ${op.route}`;
     if (this.#findings.has(key)) return;
+    this.#findingStatus.set(key, this.#lastStatus);
     this.#findings.set(key, { kind, severity, location: { route: op.route }, message, evidence, confidence, rule: `api:${kind}` });
   }
 }
@@ -267,6 +324,28 @@ interface Request {
   body: unknown;
   /** Why the request is invalid; undefined for valid ones. */
   invalid: string | undefined;
+}
+
+/**
+ * The request body in the documented media type: JSON by default, a form (`FormData`, the
+ * boundary set by fetch) for multipart, URL-encoded fields for forms. `contentType` undefined:
+ * let fetch set it.
+ */
+function encodeBody(body: unknown, mediaType: string | undefined): { body: string | FormData | URLSearchParams | undefined; contentType: string | undefined } {
+  if (body === undefined) return { body: undefined, contentType: undefined };
+  const fields = typeof body === 'object' && body !== null && !Array.isArray(body) ? Object.entries(body as Record<string, unknown>) : undefined;
+  if (mediaType?.startsWith('multipart/form-data') && fields) {
+    const form = new FormData();
+    for (const [name, value] of fields) {
+      const values = Array.isArray(value) ? value : [value];
+      for (const v of values) form.append(name, typeof v === 'string' ? new Blob([v]) : new Blob([JSON.stringify(v)]), `${name}.txt`);
+    }
+    return { body: form, contentType: undefined };
+  }
+  if (mediaType === 'application/x-www-form-urlencoded' && fields) {
+    return { body: new URLSearchParams(fields.map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : JSON.stringify(v)])), contentType: mediaType };
+  }
+  return { body: JSON.stringify(body), contentType: mediaType ?? 'application/json' };
 }
 
 function parseJson(text: string): unknown {

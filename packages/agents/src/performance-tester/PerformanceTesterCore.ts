@@ -2,18 +2,20 @@ import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { findStrategy } from '../kit/agent/AgentCore.js';
-import type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy } from '../kit/agent/AgentCore.js';
+import type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy, SkippedSurface } from '../kit/agent/AgentCore.js';
+import { apiBaseUrl } from '../kit/openapi/apiBaseUrl.js';
+import { maskCredentials } from '../kit/service/maskCredentials.js';
+import { extractTargetExports } from '../kit/typescript/extractTargetExports.js';
+import { missingDependencies } from '../kit/target/missingDependencies.js';
 import { loadOperations } from '../kit/openapi/operations.js';
 import type { ApiOperation } from '../kit/openapi/operations.js';
 import { AgentError } from '../kit/agent/AgentError.js';
-import { extractExports } from '../kit/typescript/extractExports.js';
 import type { ExportedFunction, TypeShape } from '../kit/typescript/extractExports.js';
-import { withService } from '../kit/service/FixtureService.js';
-import type { FixtureServiceOptions } from '../kit/service/FixtureService.js';
+import { withService } from '../kit/service/TargetService.js';
+import type { TargetServiceOptions } from '../kit/service/TargetService.js';
 import { fitGrowth } from './fitGrowth.js';
 import type { GrowthFit } from './fitGrowth.js';
 import type { Finding } from '../kit/findings/Finding.js';
-import { listSourceFiles } from '../kit/target/listSourceFiles.js';
 import { loopbackFetch } from '../kit/service/loopbackFetch.js';
 import { runProcess } from '../kit/process/runProcess.js';
 import { SchemaSampler, typeOf } from '../kit/openapi/SchemaSampler.js';
@@ -103,7 +105,7 @@ export interface PerformanceTesterCoreOptions {
   /** Kill the child-process benchmark after this long (default 60 000 ms). */
   timeoutMs?: number;
   /** How to start the target's service when the target gives no base URL (kit `FixtureService` options). */
-  service?: Omit<FixtureServiceOptions, 'dir'>;
+  service?: Omit<TargetServiceOptions, 'dir'>;
   /**
    * Route payload sizes (default 1000..16000, ×2): large enough that growth beats the request
    * overhead, and a ×16 span so timing noise moves the fitted slope half as much as a ×4 span.
@@ -162,21 +164,61 @@ export class PerformanceTesterCore implements AgentCore {
     this.#options = options;
   }
 
+  /**
+   * Not applicable when the target has neither an exported pure function taking a sized input
+   * (JS or TS) nor an API description with a service to time.
+   */
+  notApplicable(target: Target): string | undefined {
+    if (target.profile.api !== undefined && (target.baseUrl !== undefined || target.profile.service !== undefined)) return undefined;
+    if (target.profile.files.length === 0) return `no JavaScript or TypeScript sources (looked in ${target.profile.sourceRoots.join(', ')}) and no API description with a service`;
+    const { sources, extracted } = extractTargetExports(target);
+    if (sizedFunctions(extracted?.functions ?? []).length > 0) return undefined;
+    return `no exported pure function takes a sized input (array, string, object) to time (${extracted?.functions.length ?? 0} exported functions in ${sources.length} files) and no API description with a service`;
+  }
+
   async run(target: Target, strategyName: string, options: AgentRunOptions = {}): Promise<PerformanceTesterReport> {
     const now = this.#options.now ?? Date.now;
     const started = now();
     const strategy = findStrategy(this, strategyName);
     const config = strategy.config;
-    const sources = (await listSourceFiles(target.dir, { roots: ['src'], extensions: ['.ts', '.mts'] })).filter((f) => !/\.(test|spec)\.m?ts$/.test(f));
-    const functions = sources.length === 0 ? [] : extractExports(target.dir, sources.map((f) => join(target.dir, f))).functions.filter((f) => f.pure && f.params.some((p) => !p.optional && isSized(p.type)));
-    const routes = config.routes ? await loadOperations(target.dir).catch((error: unknown) => (error instanceof AgentError && error.code === 'UNSUPPORTED_TARGET' ? undefined : Promise.reject(error))) : undefined;
-    if (functions.length === 0 && routes === undefined) {
-      throw new AgentError('UNSUPPORTED_TARGET', `${target.dir} has no exported pure function taking a sized input (array, string, object) under src/${config.routes ? ' and no OpenAPI document' : ''} to benchmark`);
+    const skipped: SkippedSurface[] = [];
+    const { sources, extracted } = extractTargetExports(target);
+    const functions = sizedFunctions(extracted?.functions ?? []);
+    if (functions.length === 0) skipped.push({ surface: 'functions', reason: `no exported pure function takes a sized input (array, string, object) (${extracted?.functions.length ?? 0} exported functions in ${sources.length} files)` });
+    let routes: { operations: ApiOperation[]; basePath: string } | undefined;
+    if (config.routes) {
+      const api = target.profile.api;
+      if (api === undefined) skipped.push({ surface: 'routes', reason: 'no API description (no JSON or YAML file with a top-level openapi or swagger key)' });
+      else if (target.baseUrl === undefined && target.profile.service === undefined) skipped.push({ surface: 'routes', reason: 'no service to start and no URL' });
+      else {
+        routes = await loadOperations(target.dir, { file: api.file }).catch((error: unknown) => {
+          const agentError = AgentError.from(error);
+          if (agentError.code !== 'UNSUPPORTED_TARGET' && agentError.code !== 'TOOL_FAILED') throw agentError;
+          skipped.push({ surface: 'routes', reason: agentError.message });
+          return undefined;
+        });
+      }
     }
+    if (functions.length === 0 && routes === undefined) {
+      throw new AgentError('UNSUPPORTED_TARGET', `not applicable: nothing to time in ${target.dir}: ${skipped.map((s) => `${s.surface}: ${s.reason}`).join('; ')}`);
+    }
+    const missing = functions.length === 0 ? [] : missingDependencies(target.dir, sources);
+    if (missing.length > 0) throw new AgentError('UNSUPPORTED_TARGET', `the target's dependencies are not installed (missing ${missing.join(', ')}): run npm install in ${target.dir} first`);
     const notes: string[] = [];
-    const functionResults = functions.length === 0 ? [] : await this.#benchFunctions(target.dir, sources, functions, config, options.signal);
-    const routeResults = routes === undefined ? [] : await this.#benchRoutes(target, routes.operations, options.signal);
-    if (config.routes && routes === undefined) notes.push('no OpenAPI document: routes not timed');
+    const functionResults = functions.length === 0 ? [] : await this.#benchFunctions(target, sources, functions, config, options.signal);
+    let routeResults: GrowthResult[] = [];
+    if (routes !== undefined) {
+      try {
+        routeResults = await this.#benchRoutes(target, routes.operations, routes.basePath, options.signal);
+      } catch (error) {
+        // A service that does not start costs the routes, not the function benchmarks.
+        const agentError = AgentError.from(error);
+        if (agentError.code !== 'SERVICE_START_FAILED' || functions.length === 0) throw agentError;
+        skipped.push({ surface: 'routes', reason: agentError.message.split('\n')[0] ?? agentError.message });
+      }
+    }
+    const timedRoutes = routeResults.filter((r) => r.points.length > 0).length;
+    if (routes !== undefined && routeResults.length === 0 && !skipped.some((s) => s.surface === 'routes')) notes.push('no operation takes a JSON body holding an array without path parameters: no route timed');
     const findings: Finding[] = [];
     for (const result of functionResults) {
       if (result.error !== undefined) notes.push(`${result.subject}: ${result.error}`);
@@ -194,14 +236,19 @@ export class PerformanceTesterCore implements AgentCore {
     const { regressions, stored } = await this.#compareBaselines(target.name, functionResults);
     for (const r of regressions) notes.push(`regression: ${r.subject} at n=${r.n} ${r.baselineMs.toFixed(4)} → ${r.currentMs.toFixed(4)} ms (×${r.ratio.toFixed(2)}, beyond ±${r.marginMs.toFixed(4)} ms)`);
     const measured = functionResults.filter((r) => r.points.length >= 2).length;
+    // Coverage: share of the strategy's surfaces (functions, and routes for with-routes) that ran,
+    // each weighted by the share of its subjects actually timed.
+    const functionShare = functions.length === 0 ? 0 : measured / functions.length;
+    const routeShare = routes === undefined || skipped.some((s) => s.surface === 'routes') ? 0 : routeResults.length === 0 ? 1 : timedRoutes / routeResults.length;
     return {
       agentId: this.id,
       strategy: strategy.name,
       target: target.dir,
-      findings,
+      findings: findings.map((f) => ({ ...f, evidence: maskCredentials(f.evidence, target.headers) })),
       durationMs: now() - started,
-      coverage: functions.length === 0 ? 0 : measured / functions.length,
-      notes,
+      coverage: config.routes ? (functionShare + routeShare) / 2 : functionShare,
+      notes: notes.map((n) => maskCredentials(n, target.headers)),
+      ...(skipped.length === 0 ? {} : { skipped }),
       stats: { functions: functionResults, routes: routeResults, regressions, baselinesStored: stored },
     };
   }
@@ -210,15 +257,18 @@ export class PerformanceTesterCore implements AgentCore {
     return fit.points >= 3 && fit.slope >= minSlope && fit.r2 >= (this.#options.minR2 ?? 0.9);
   }
 
-  async #benchFunctions(targetDir: string, sources: string[], functions: ExportedFunction[], config: PerformanceTesterConfig, signal: AbortSignal | undefined): Promise<GrowthResult[]> {
-    const workspace = await TargetWorkspace.create({ targetDir, sources, link: ['tinybench'] });
+  async #benchFunctions(target: Target, sources: string[], functions: ExportedFunction[], config: PerformanceTesterConfig, signal: AbortSignal | undefined): Promise<GrowthResult[]> {
+    const workspace = await TargetWorkspace.create({ targetDir: target.dir, sources, link: ['tinybench'], packageType: target.profile.packageModule === 'esm' ? 'module' : 'commonjs' });
     try {
       workspace.compile([]);
       const runner = await workspace.write('bench/runner.mjs', runnerSource(functions, this.#options.seed ?? 1));
       const settings = { sizes: config.sizes, timePerSizeMs: config.timePerSizeMs, maxCallMs: config.maxCallMs };
       let raw: RawResult[];
       if (config.isolation === 'in-process') {
-        const mod = (await import(pathToFileURL(runner).href)) as { run(settings: unknown): Promise<RawResult[]> };
+        const mod = (await import(pathToFileURL(runner).href).catch((error: unknown) => {
+          // The target's own code failed to load (a missing file, a top-level throw): say so, do not crash.
+          throw new AgentError('TOOL_FAILED', `cannot load the target's code for benchmarking: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        })) as { run(settings: unknown): Promise<RawResult[]> };
         raw = await mod.run(settings);
       } else {
         const result = await runProcess(process.execPath, [runner, JSON.stringify(settings)], { cwd: workspace.dir, timeoutMs: this.#options.timeoutMs ?? 60_000, ...(signal ? { signal } : {}) });
@@ -241,13 +291,14 @@ export class PerformanceTesterCore implements AgentCore {
   }
 
   /** Times operations whose JSON body holds arrays at growing array lengths; overhead (length 1) subtracted. */
-  async #benchRoutes(target: Target, all: ApiOperation[], signal: AbortSignal | undefined): Promise<GrowthResult[]> {
+  async #benchRoutes(target: Target, all: ApiOperation[], basePath: string, signal: AbortSignal | undefined): Promise<GrowthResult[]> {
     const operations = all.filter((op) => op.body?.schema && hasArray(op.body.schema) && !op.params.some((p) => p.in === 'path'));
     if (operations.length === 0) return [];
     const sizes = this.#options.routeSizes ?? [1000, 2000, 4000, 8000, 16_000];
     const repeats = this.#options.requestsPerSize ?? 5;
     const sampler = new SchemaSampler({ seed: this.#options.seed ?? 1 });
-    return withService(target, async (baseUrl) => {
+    return withService(target, async (serviceUrl) => {
+      const baseUrl = apiBaseUrl(serviceUrl, basePath);
       const results: GrowthResult[] = [];
       for (const op of operations) {
         const time = async (n: number, repeats: number): Promise<BenchPoint> => {
@@ -256,7 +307,7 @@ export class PerformanceTesterCore implements AgentCore {
           for (let i = 0; i < repeats; i++) {
             if (signal?.aborted) throw new AgentError('ABORTED', 'route timing was aborted');
             const t0 = performance.now();
-            const response = await loopbackFetch(`${baseUrl}${op.path}`, { method: op.method, body, headers: { 'content-type': 'application/json' }, timeoutMs: 30_000 });
+            const response = await loopbackFetch(`${baseUrl}${op.path}`, { method: op.method, body, headers: { ...target.headers, 'content-type': 'application/json' }, timeoutMs: 30_000 });
             await response.arrayBuffer();
             samples.push(performance.now() - t0);
             if (response.status >= 400) throw new Error(`answered ${response.status} at n=${n}`);
@@ -316,6 +367,11 @@ interface RawResult {
   file: string;
   points: BenchPoint[];
   error: string | null;
+}
+
+/** The exported pure functions with a required sized parameter: the ones whose time can grow with n. */
+function sizedFunctions(functions: ExportedFunction[]): ExportedFunction[] {
+  return functions.filter((f) => f.pure && f.params.some((p) => !p.optional && isSized(p.type)));
 }
 
 function hasArray(schema: SchemaObject, depth = 0): boolean {

@@ -2,14 +2,16 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { findStrategy } from '../kit/agent/AgentCore.js';
-import type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy } from '../kit/agent/AgentCore.js';
+import type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy, SkippedSurface } from '../kit/agent/AgentCore.js';
+import { apiBaseUrl, pathMismatch } from '../kit/openapi/apiBaseUrl.js';
+import { maskCredentials } from '../kit/service/maskCredentials.js';
+import { extractTargetExports } from '../kit/typescript/extractTargetExports.js';
+import { missingDependencies } from '../kit/target/missingDependencies.js';
 import { AgentError } from '../kit/agent/AgentError.js';
 import { loadOperations } from '../kit/openapi/operations.js';
-import { extractExports } from '../kit/typescript/extractExports.js';
 import type { Finding } from '../kit/findings/Finding.js';
-import { listSourceFiles } from '../kit/target/listSourceFiles.js';
-import { withService } from '../kit/service/FixtureService.js';
-import type { FixtureServiceOptions } from '../kit/service/FixtureService.js';
+import { withService } from '../kit/service/TargetService.js';
+import type { TargetServiceOptions } from '../kit/service/TargetService.js';
 import { harnessSource, moduleAlias, nodeShimSource, planClassProperties, planProperties } from './planProperties.js';
 import type { OracleLevel, PlannedProperty, PropertySubject } from './planProperties.js';
 import { planRouteTests, responseProblemsFiles, routeHarnessSource, routeTestSource } from './planRouteTests.js';
@@ -75,7 +77,7 @@ export interface TestGeneratorCoreOptions {
   /** Milliseconds the generated suite may run (default 120 000). */
   timeoutMs?: number;
   /** How to start the target's service when the target gives no base URL (kit `FixtureService` options). */
-  service?: Omit<FixtureServiceOptions, 'dir'>;
+  service?: Omit<TargetServiceOptions, 'dir'>;
   /** Seed of every property (default 42): runs are reproducible. */
   seed?: number;
   /** Where temporary workspaces go (default the OS temp dir). */
@@ -113,22 +115,45 @@ export class TestGeneratorCore implements AgentCore {
     this.#options = options;
   }
 
+  /**
+   * Not applicable when the target has neither a function or class the generator can write
+   * properties for (JS or TS, from the profile's sources) nor an API description.
+   */
+  notApplicable(target: Target): string | undefined {
+    if (target.profile.api !== undefined) return undefined;
+    if (target.profile.files.length === 0) return `no JavaScript or TypeScript sources (looked in ${target.profile.sourceRoots.join(', ')}) and no API description`;
+    const { sources, extracted } = extractTargetExports(target);
+    const planned = planProperties(extracted?.functions ?? [], 'smoke').length + planClassProperties(extracted?.classes ?? [], 'smoke').length;
+    if (planned > 0) return undefined;
+    return `no exported pure function or class with generable parameters (${extracted?.functions.length ?? 0} exported functions in ${sources.length} files) and no API description`;
+  }
+
   async run(target: Target, strategyName: string, options: AgentRunOptions = {}): Promise<TestGeneratorReport> {
     const now = this.#options.now ?? Date.now;
     const started = now();
     const strategy = findStrategy(this, strategyName);
     const { config } = strategy;
     const notes: string[] = [];
-    const sources = (await listSourceFiles(target.dir, { roots: ['src'], extensions: ['.ts', '.mts'] })).filter((f) => !/\.(test|spec)\.m?ts$/.test(f));
-    const extracted = sources.length === 0 ? undefined : extractExports(target.dir, sources.map((f) => join(target.dir, f)));
+    const skipped: SkippedSurface[] = [];
+    const { sources, extracted } = extractTargetExports(target);
     const functions = extracted?.functions ?? [];
     const planned = [...planProperties(functions, config.oracles), ...planClassProperties(extracted?.classes ?? [], config.oracles)];
-    const routeCases = config.routes ? await this.#planRoutes(target.dir, notes) : [];
-    if (planned.length === 0 && routeCases.length === 0) {
-      const why = sources.length === 0 ? 'no TypeScript sources under src/' : `no exported pure function with generable parameters (of ${functions.length} exported functions)`;
-      throw new AgentError('UNSUPPORTED_TARGET', `nothing to generate tests for in ${target.dir}: ${why}${config.routes ? ' and no OpenAPI document' : ''}`);
+    const routePlan = config.routes ? await this.#planRoutes(target, notes, skipped) : { cases: [], basePath: '' };
+    const routeCases = routePlan.cases;
+    if (planned.length === 0) {
+      const why = sources.length === 0 ? `no JavaScript or TypeScript sources (looked in ${target.profile.sourceRoots.join(', ')})` : `no exported pure function or class with generable parameters (of ${functions.length} exported functions)`;
+      if (routeCases.length === 0) throw new AgentError('UNSUPPORTED_TARGET', `nothing to generate tests for in ${target.dir}: ${why}${config.routes ? '' : ' (this strategy writes no request tests)'}`);
+      skipped.push({ surface: 'property tests', reason: why });
     }
-    const workspace = await TargetWorkspace.create({ targetDir: target.dir, sources, link: ['fast-check', 'ajv', 'ajv-formats'], ...(this.#options.tmpRoot ? { tmpRoot: this.#options.tmpRoot } : {}) });
+    const missing = planned.length === 0 ? [] : missingDependencies(target.dir, sources);
+    if (missing.length > 0) throw new AgentError('UNSUPPORTED_TARGET', `the target's dependencies are not installed (missing ${missing.join(', ')}): run npm install in ${target.dir} first`);
+    const workspace = await TargetWorkspace.create({
+      targetDir: target.dir,
+      sources,
+      link: ['fast-check', 'ajv', 'ajv-formats'],
+      packageType: target.profile.packageModule === 'esm' ? 'module' : 'commonjs',
+      ...(this.#options.tmpRoot ? { tmpRoot: this.#options.tmpRoot } : {}),
+    });
     try {
       const testFiles = await writeTests(workspace, planned, sources);
       const support = [await workspace.write('tests/qe-harness.ts', harnessSource()), await workspace.write('tests/node-shim.d.ts', nodeShimSource())];
@@ -142,26 +167,52 @@ export class TestGeneratorCore implements AgentCore {
         }
       }
       const errors = workspace.compile([...support, ...testFiles], testFiles);
-      const runnable = testFiles.filter((f) => errors.get(f)?.length === 0).map((f) => workspace.outPath(f));
+      const typeClean = testFiles.filter((f) => errors.get(f)?.length === 0);
       const diagnostics = [...errors].flatMap(([file, list]) => list.slice(0, 2).map((e) => `${relative(workspace.dir, file)}: ${e}`));
       notes.push(...diagnostics.slice(0, 5));
+      // JavaScript sources have inferred types only: a type error in a test against them says
+      // little, so their tests run anyway (the emit happened); TypeScript's must type-check.
+      const javascript = target.profile.languages.includes('javascript');
+      const runnable = (javascript ? testFiles : typeClean).map((f) => workspace.outPath(f));
       if (runnable.length === 0) {
         throw new AgentError('TOOL_FAILED', `none of the ${testFiles.length} generated test files type-checks: ${diagnostics.slice(0, 3).join('; ')}`);
       }
-      const runTests = (baseUrl?: string): Promise<RunOutcome> => this.#runTests(workspace.dir, runnable, config.numRuns, baseUrl, options.signal);
+      const runTests = (baseUrl?: string): Promise<RunOutcome> => this.#runTests(workspace.dir, runnable, config.numRuns, baseUrl, target.headers, options.signal);
       const routesRunnable = runnable.some((f) => f.endsWith('routes.test.js'));
-      const run = routesRunnable ? await withService(target, runTests, this.#options.service) : await runTests();
+      let run: RunOutcome;
+      if (!routesRunnable) run = await runTests();
+      else {
+        try {
+          run = await withService(target, (serviceUrl) => runTests(apiBaseUrl(serviceUrl, routePlan.basePath)), this.#options.service);
+        } catch (error) {
+          // The service not starting costs the request tests, not the property tests.
+          const agentError = AgentError.from(error);
+          if (agentError.code !== 'SERVICE_START_FAILED' || planned.length === 0) throw agentError;
+          skipped.push({ surface: 'request tests', reason: agentError.message.split('\n')[0] ?? agentError.message });
+          run = await this.#runTests(workspace.dir, runnable.filter((f) => !f.endsWith('routes.test.js')), config.numRuns, undefined, undefined, options.signal);
+        }
+      }
       notes.push(...run.notes);
+      const mismatch = pathMismatch(run.routeOutcomes.filter((o) => o.invalid === null).map((o) => o.status), `the service under ${routePlan.basePath || '/'}`);
+      if (mismatch !== undefined) {
+        notes.push(mismatch);
+        skipped.push({ surface: 'request tests answering 404', reason: mismatch });
+        run = { ...run, routeOutcomes: run.routeOutcomes.filter((o) => o.status !== 404) };
+      }
       const silent = planned.length - run.outcomes.length;
       if (silent > 0) notes.push(`${silent} of ${planned.length} property tests reported no result (they failed before fast-check ran)`);
+      // Skipped surfaces lower coverage: line coverage times the share of surfaces that ran.
+      const surfaces = config.routes ? 2 : 1;
+      const ran = surfaces - skipped.filter((s) => s.surface === 'property tests' || s.surface === 'request tests').length;
       return {
         agentId: this.id,
         strategy: strategy.name,
         target: target.dir,
-        findings: [...toFindings(run.outcomes, planned), ...routeFindings(run.routeOutcomes)],
+        findings: [...toFindings(run.outcomes, planned), ...routeFindings(run.routeOutcomes)].map((f) => ({ ...f, message: maskCredentials(f.message, target.headers), evidence: maskCredentials(f.evidence, target.headers) })),
         durationMs: now() - started,
-        ...(run.lineCoverage === undefined ? {} : { coverage: run.lineCoverage }),
-        notes,
+        ...(run.lineCoverage === undefined ? {} : { coverage: (run.lineCoverage * ran) / surfaces }),
+        notes: notes.map((n) => maskCredentials(n, target.headers)),
+        ...(skipped.length === 0 ? {} : { skipped }),
         stats: {
           testsWritten: planned.length + routeCases.length,
           testFiles: testFiles.length,
@@ -180,20 +231,35 @@ export class TestGeneratorCore implements AgentCore {
     }
   }
 
-  /** Route test cases from the target's OpenAPI document; none (with a note) when it has none. */
-  async #planRoutes(dir: string, notes: string[]): Promise<RouteCase[]> {
+  /** Route test cases from the target's API description; none (listed as skipped) when it has none or no service. */
+  async #planRoutes(target: Target, notes: string[], skipped: SkippedSurface[]): Promise<{ cases: RouteCase[]; basePath: string }> {
+    const api = target.profile.api;
+    if (api === undefined) {
+      skipped.push({ surface: 'request tests', reason: 'no API description (no JSON or YAML file with a top-level openapi or swagger key)' });
+      return { cases: [], basePath: '' };
+    }
+    if (target.baseUrl === undefined && target.profile.service === undefined) {
+      skipped.push({ surface: 'request tests', reason: 'no service to start (no start command, start script or conventional entry) and no URL' });
+      return { cases: [], basePath: '' };
+    }
     try {
-      const { operations } = await loadOperations(dir);
-      return planRouteTests(operations, { seed: this.#options.seed ?? 42, randomCases: 2, invalidCases: 4 });
+      const { operations, basePath } = await loadOperations(target.dir, { file: api.file });
+      // The generated request tests send JSON; a multipart or form body sent as JSON would only
+      // prove our own mistake (415), so those operations are left out, and said so.
+      const json = operations.filter((op) => op.body === undefined || /json/i.test(op.body.mediaType));
+      const other = operations.filter((op) => !json.includes(op));
+      if (other.length > 0) notes.push(`no request tests for ${other.map((op) => `${op.route} (${op.body?.mediaType})`).join(', ')}: generated request tests send JSON bodies only`);
+      return { cases: planRouteTests(json, { seed: this.#options.seed ?? 42, randomCases: 2, invalidCases: 4 }), basePath };
     } catch (error) {
       const agentError = AgentError.from(error);
       if (agentError.code !== 'UNSUPPORTED_TARGET' && agentError.code !== 'TOOL_FAILED') throw agentError;
       notes.push(`no request tests written: ${agentError.message}`);
-      return [];
+      skipped.push({ surface: 'request tests', reason: agentError.message });
+      return { cases: [], basePath: '' };
     }
   }
 
-  async #runTests(workspace: string, testFiles: string[], numRuns: number, baseUrl: string | undefined, signal: AbortSignal | undefined): Promise<RunOutcome> {
+  async #runTests(workspace: string, testFiles: string[], numRuns: number, baseUrl: string | undefined, headers: Record<string, string> | undefined, signal: AbortSignal | undefined): Promise<RunOutcome> {
     const c8 = join(dirname(require.resolve('c8/package.json')), 'bin', 'c8.js');
     const reportDir = join(workspace, 'coverage');
     const args = [
@@ -213,7 +279,7 @@ export class TestGeneratorCore implements AgentCore {
     const result = await runProcess(process.execPath, args, {
       cwd: workspace,
       timeoutMs,
-      env: { QE_NUM_RUNS: String(numRuns), QE_SEED: String(this.#options.seed ?? 42), QE_BASE_URL: baseUrl, NODE_V8_COVERAGE: undefined },
+      env: { QE_NUM_RUNS: String(numRuns), QE_SEED: String(this.#options.seed ?? 42), QE_BASE_URL: baseUrl, QE_HEADERS: JSON.stringify(headers ?? {}), NODE_V8_COVERAGE: undefined },
       ...(signal === undefined ? {} : { signal }),
     });
     if (result.aborted) throw new AgentError('ABORTED', 'test generation was aborted');
@@ -252,8 +318,8 @@ async function writeTests(workspace: TargetWorkspace, planned: PlannedProperty[]
   for (const p of planned) byFile.set(p.fn.file, [...(byFile.get(p.fn.file) ?? []), p]);
   const files: string[] = [];
   for (const [file, props] of byFile) {
-    const name = `tests/${file.replace(/^src\//, '').replace(/\.m?ts$/, '').replaceAll('/', '__')}.test.ts`;
-    const importOf = (f: string): string => `${'../'.repeat(name.split('/').length - 1)}target/${f}`.replace(/\.(m?)ts$/, '.$1js');
+    const name = `tests/${file.replace(/^(src|source|lib)\//, '').replace(/\.[cm]?[jt]sx?$/, '').replaceAll('/', '__')}.test.ts`;
+    const importOf = (f: string): string => `${'../'.repeat(name.split('/').length - 1)}target/${f}`.replace(/\.(m?)ts$/, '.$1js').replace(/\.cts$/, '.cjs');
     const aliased = sources.filter((f) => props.some((p) => p.code.includes(`${moduleAlias(f)}.`))).map((f) => `import * as ${moduleAlias(f)} from ${JSON.stringify(importOf(f))};`);
     files.push(await workspace.write(name, testFileSource(importOf(file), aliased, props)));
   }

@@ -327,9 +327,15 @@ export const SKIP = Symbol('skip');
 const NUM_RUNS = Number(process.env.QE_NUM_RUNS ?? 100);
 const SEED = Number(process.env.QE_SEED ?? 42);
 
-/** A crash (a bug) as opposed to a deliberate rejection of the input. */
+/**
+ * A crash (a bug) as opposed to a deliberate rejection of the input. A TypeError counts as a
+ * crash when the engine raised it (reading a property of undefined, calling a non-function…);
+ * one the code threw itself (throw new TypeError('Expected a number'), common in JavaScript
+ * libraries that validate untyped arguments) is a rejection.
+ */
+const ENGINE_TYPE_ERROR = /^Cannot (read|set) propert|^Cannot (destructure|convert|access|create property|assign to read only|mix BigInt)|is not (a function|iterable|a constructor|an object|defined)|^Reduce of empty array|^Converting circular structure|^Do not know how to serialize a BigInt|^Invalid time value|called on (null or undefined|incompatible)|^Right-hand side of 'instanceof'|^Class constructor .* cannot be invoked/;
 function isCrash(e: unknown): boolean {
-  return e instanceof TypeError || e instanceof ReferenceError || (e instanceof RangeError && /call stack|Invalid (array|string) length/.test(e.message));
+  return (e instanceof TypeError && ENGINE_TYPE_ERROR.test(e.message)) || e instanceof ReferenceError || (e instanceof RangeError && /call stack|Invalid (array|string) length/.test(e.message));
 }
 
 /** Runs f; a deliberate rejection (not a crash) becomes SKIP. */

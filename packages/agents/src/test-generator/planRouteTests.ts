@@ -75,7 +75,8 @@ export function routeTestSource(cases: RouteCase[]): string {
 
 /**
  * The route harness the generated route tests import: resolves path parameters, sends the request
- * to QE_BASE_URL (refused unless it is a loopback origin), judges the response with the same
+ * to QE_BASE_URL (the API root, base path included; refused unless it is loopback) with the
+ * QE_HEADERS credentials, judges the response with the same
  * `responseProblems` as the api-tester, prints a `QE_ROUTE` line (base64url JSON) and fails the test
  * on a problem.
  */
@@ -89,8 +90,10 @@ import type { DocumentedResponses } from './responseProblems.js';
 const ajv = new Ajv({ strict: false, allErrors: true });
 (addFormatsPlugin as unknown as (a: Ajv) => Ajv)(ajv);
 const validators = new Map<object, ReturnType<Ajv['compile']>>();
-const BASE = process.env.QE_BASE_URL ?? '';
-if (!/^https?:\\/\\/(127\\.\\d+\\.\\d+\\.\\d+|localhost|\\[::1\\]):\\d+$/.test(BASE)) throw new Error('QE_BASE_URL must be a loopback origin, got ' + BASE);
+const BASE = (process.env.QE_BASE_URL ?? '').replace(/\\/+$/, '');
+if (!/^https?:\\/\\/(127\\.\\d+\\.\\d+\\.\\d+|localhost|\\[::1\\]):\\d+(\\/[^?#]*)?$/.test(BASE)) throw new Error('QE_BASE_URL must be a loopback URL, got ' + BASE);
+// Credentials from the target's config, sent with every request (never printed).
+const HEADERS = JSON.parse(process.env.QE_HEADERS ?? '{}') as Record<string, string>;
 
 export interface RouteCase {
   route: string;
@@ -104,7 +107,7 @@ export interface RouteCase {
 }
 
 async function send(method: string, path: string, body?: unknown): Promise<{ status: number; text: string; contentType: string | null }> {
-  const init = body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } };
+  const init = body === undefined ? { headers: HEADERS } : { body: JSON.stringify(body), headers: { ...HEADERS, 'content-type': 'application/json' } };
   const res = await fetch(BASE + path, { method, redirect: 'manual', signal: AbortSignal.timeout(5000), ...init });
   return { status: res.status, text: await res.text(), contentType: res.headers.get('content-type') };
 }

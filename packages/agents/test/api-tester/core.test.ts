@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiTesterCore, INDEPENDENT_RUNS_LEARNING, SchemaSampler, responseProblems, runAgentTask } from '@qe-fleet/agents';
+import { ApiTesterCore, INDEPENDENT_RUNS_LEARNING, SchemaSampler, openTarget, responseProblems, runAgentTask } from '@qe-fleet/agents';
 import type { ApiTesterReport, CatalogueScore, SchemaObject, Target } from '@qe-fleet/agents';
 import { ReplayCore, learnOnReplays, shareOfLast } from '../support/learning.js';
 import { FIXTURE, expectBestStrategyFindsCatalogue, measureStrategies } from '../support/fixture.js';
@@ -73,13 +73,14 @@ describe('api-tester on the sample target', () => {
 });
 
 describe('targets it cannot handle give a failed result that says why', () => {
-  it('UNSUPPORTED_TARGET without an OpenAPI document (a tiny project, and a folder with no code at all)', async () => {
+  it('not applicable (UNSUPPORTED_TARGET) without an API description (a tiny project, and a folder with no code at all)', async () => {
     const tiny = await writeProject(tmp, 'tiny', { 'src/double.ts': 'export function double(x: number): number {\n  return x * 2;\n}\n' });
     const bare = await writeProject(tmp, 'bare', {});
     for (const dir of [tiny, bare]) {
       const result = await runAgentTask(tester, { dir }, 'thorough');
       expect(result).toMatchObject({ success: false, output: { errorCode: 'UNSUPPORTED_TARGET', findings: [] } });
-      expect(result.errors[0]).toMatch(/no OpenAPI document/);
+      expect(result.errors[0]).toMatch(/not applicable: no API description/);
+      expect(tester.notApplicable((await openTarget({ dir })))).toMatch(/^no API description .* and no URL$/);
     }
   });
 
@@ -103,7 +104,7 @@ describe('targets it cannot handle give a failed result that says why', () => {
   it('TOOL_FAILED for an invalid OpenAPI document, TARGET_NOT_FOUND and NO_PACKAGE_JSON for bad folders', async () => {
     const dir = join(tmp, 'baddoc');
     await mkdir(dir);
-    await writeFile(join(dir, 'package.json'), '{"name":"baddoc"}');
+    await writeFile(join(dir, 'package.json'), '{"name":"baddoc","scripts":{"start":"node server.js"}}');
     await writeFile(join(dir, 'openapi.json'), JSON.stringify({ openapi: '3.0.3', paths: { '/x': { get: {} } } }));
     expect(await runAgentTask(tester, { dir }, 'examples-only')).toMatchObject({ success: false, output: { errorCode: 'TOOL_FAILED' } });
     expect(await runAgentTask(tester, { dir: join(tmp, 'missing') }, 'examples-only')).toMatchObject({ success: false, output: { errorCode: 'TARGET_NOT_FOUND' } });

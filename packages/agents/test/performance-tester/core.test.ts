@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SwarmMemoryManager } from '@qe-fleet/memory';
-import { INDEPENDENT_RUNS_LEARNING, PerformanceTesterCore, baselineKey, fitGrowth, runAgentTask } from '@qe-fleet/agents';
+import { INDEPENDENT_RUNS_LEARNING, PerformanceTesterCore, baselineKey, fitGrowth, openTarget, runAgentTask } from '@qe-fleet/agents';
 import type { CatalogueScore, PerformanceTesterReport, Target } from '@qe-fleet/agents';
 import { ReplayCore, learnOnReplays, shareOfLast } from '../support/learning.js';
 import { FIXTURE, expectBestStrategyFindsCatalogue, measureStrategies } from '../support/fixture.js';
@@ -96,14 +96,16 @@ describe('other targets', () => {
     expect(result.output.findings).toEqual([]);
     const report = result.output.report as PerformanceTesterReport;
     expect(report.stats.functions.map((f) => f.subject)).toEqual(['shout']);
-    expect(report.notes.join()).toMatch(/no OpenAPI document: routes not timed/);
+    expect(report.skipped).toEqual([{ surface: 'routes', reason: expect.stringMatching(/^no API description/) as string }]);
+    expect(report.coverage).toBe(0.5);
   });
 
   it('says why when there is nothing to benchmark', async () => {
     const dir = await project('bare', { 'README.md': '# nothing here\n', 'src/constants.ts': 'export const ANSWER = 42;\nexport function now(): number {\n  return 1;\n}\n' });
     const result = await runAgentTask(tester, { dir }, 'quick');
     expect(result).toMatchObject({ success: false, output: { errorCode: 'UNSUPPORTED_TARGET', findings: [] } });
-    expect(result.errors[0]).toMatch(/no exported pure function taking a sized input/);
+    expect(result.errors[0]).toMatch(/not applicable: .*no exported pure function takes a sized input/);
+    expect(tester.notApplicable(await openTarget({ dir }))).toMatch(/^no exported pure function takes a sized input .* and no API description with a service$/);
   });
 
   it('a function that throws is reported in the notes, and one that never returns is killed at the timeout', async () => {

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INDEPENDENT_RUNS_LEARNING, TestGeneratorCore, docExamples, extractExports, planProperties, runAgentTask } from '@qe-fleet/agents';
+import { INDEPENDENT_RUNS_LEARNING, TestGeneratorCore, docExamples, extractExports, openTarget, planProperties, runAgentTask } from '@qe-fleet/agents';
 import type { CatalogueScore, Target, TestGeneratorReport } from '@qe-fleet/agents';
 import { ReplayCore, learnOnReplays, shareOfLast } from '../support/learning.js';
 import { FIXTURE, expectBestStrategyFindsCatalogue, measureStrategies } from '../support/fixture.js';
@@ -98,15 +98,17 @@ describe('other targets', () => {
     expect(result.output.findings).toEqual([]);
     const report = result.output.report as TestGeneratorReport;
     expect(report.stats.propertiesRun).toBeGreaterThanOrEqual(2);
-    expect(report.notes.join()).toMatch(/no request tests written: no OpenAPI document/);
-    expect(result.coverage).toBe(1);
+    // No API description: the request tests are a skipped surface, which halves the coverage.
+    expect(report.skipped).toEqual([{ surface: 'request tests', reason: expect.stringMatching(/^no API description/) as string }]);
+    expect(result.coverage).toBe(0.5);
   });
 
-  it('says why when there is nothing to test (no TypeScript, no OpenAPI document)', async () => {
+  it('says why when there is nothing to test (no sources, no API description)', async () => {
     const dir = await project('bare', { 'README.md': '# nothing here\n' });
     const result = await runAgentTask(generator, { dir }, 'invariants-routes');
     expect(result).toMatchObject({ success: false, output: { errorCode: 'UNSUPPORTED_TARGET', findings: [] } });
-    expect(result.errors[0]).toMatch(/no TypeScript sources under src\//);
+    expect(result.errors[0]).toMatch(/no JavaScript or TypeScript sources/);
+    expect(generator.notApplicable(await openTarget({ dir }))).toMatch(/^no JavaScript or TypeScript sources .* and no API description$/);
   });
 
   it('a target that crashes on import is a failed run, not a clean one', async () => {

@@ -19,12 +19,14 @@ export interface ApiOperation {
 const METHOD_ORDER: Record<string, number> = { GET: 0, POST: 1, PUT: 2, PATCH: 3, DELETE: 4 };
 
 /**
- * The operations of the target's OpenAPI document, validated and dereferenced (kit
- * `loadOpenApiRoutes`), reads before writes and deletes last. No document: UNSUPPORTED_TARGET.
+ * The operations of the target's API description, validated and dereferenced (kit
+ * `loadOpenApiRoutes`: Swagger 2 converted), reads before writes and deletes last, with the
+ * document's base path (`/v1`, `''` for the root) that every request must be prefixed with.
+ * No document: UNSUPPORTED_TARGET. `file` is the profile's or the user's document.
  */
-export async function loadOperations(dir: string): Promise<{ file: string; operations: ApiOperation[] }> {
-  const { file, document, routes } = await loadOpenApiRoutes(dir, { validate: true });
-  if (!('openapi' in document)) throw new AgentError('UNSUPPORTED_TARGET', `${file} is Swagger 2, only OpenAPI 3 is supported`);
+export async function loadOperations(dir: string, options: { file?: string } = {}): Promise<{ file: string; basePath: string; operations: ApiOperation[] }> {
+  const { file, document, routes, basePath } = await loadOpenApiRoutes(dir, { validate: true, ...(options.file === undefined ? {} : { file: options.file }) });
+  if (!('openapi' in document)) throw new AgentError('UNSUPPORTED_TARGET', `${file} is not OpenAPI 3 after conversion`);
   const operations = routes
     .filter((r) => r.method in METHOD_ORDER)
     .map((r): ApiOperation => {
@@ -43,7 +45,7 @@ export async function loadOperations(dir: string): Promise<{ file: string; opera
         responses,
       };
     });
-  return { file, operations: operations.sort((a, b) => (METHOD_ORDER[a.method] ?? 9) - (METHOD_ORDER[b.method] ?? 9)) };
+  return { file, basePath, operations: operations.sort((a, b) => (METHOD_ORDER[a.method] ?? 9) - (METHOD_ORDER[b.method] ?? 9)) };
 }
 
 /** The query and body of a valid request (examples first when `examples`), without path parameters. */

@@ -5,6 +5,8 @@ import { AgentError } from '../agent/AgentError.js';
 import { assertLoopback } from '../service/assertLoopback.js';
 import { loadCatalogue } from '../findings/Catalogue.js';
 import type { Catalogue } from '../findings/Catalogue.js';
+import { discoverProfile } from './TargetProfile.js';
+import type { TargetProfile } from './TargetProfile.js';
 
 /** How a caller names a target: a folder, and for service agents a base URL. */
 export interface TargetSpec {
@@ -19,6 +21,14 @@ export interface TargetSpec {
   start?: string;
   /** Path polled for readiness after the port opens (e.g. `/health`); default: the port accepting connections. */
   healthPath?: string;
+  /** Name of an environment variable holding a bearer token: sent as `authorization: Bearer …` (unless `headers` has one). */
+  bearerTokenEnv?: string;
+  /** Source folders or files (relative), instead of the discovered ones. */
+  sourceRoots?: string[];
+  /** The API description file (relative or absolute), instead of searching the tree. */
+  openapi?: string;
+  /** Extra gitignore-style patterns no agent reads. */
+  ignore?: string[];
 }
 
 /** A validated target folder. */
@@ -33,6 +43,12 @@ export interface Target {
   headers?: Record<string, string>;
   /** The defect catalogue when the target has one; scores are computed against it. */
   catalogue?: Catalogue;
+  /** What discovery found: sources, languages, skip rules, test runner, service, API description. */
+  profile: TargetProfile;
+  /** The user's start command (`TargetSpec.start`), kept for the service starter. */
+  start?: string;
+  /** The user's readiness path (`TargetSpec.healthPath`). */
+  healthPath?: string;
 }
 
 /**
@@ -57,12 +73,31 @@ export async function openTarget(spec: TargetSpec): Promise<Target> {
   const defaultCatalogue = join(dir, 'defects.json');
   const cataloguePath = spec.catalogue ?? (existsSync(defaultCatalogue) ? defaultCatalogue : false);
   const catalogue = cataloguePath === false ? undefined : await loadCatalogue(cataloguePath);
+  const headers = withBearerToken(spec);
+  const profile = await discoverProfile(dir, packageJson, {
+    ...(spec.sourceRoots === undefined ? {} : { sourceRoots: spec.sourceRoots }),
+    ...(spec.openapi === undefined ? {} : { openapi: spec.openapi }),
+    ...(spec.ignore === undefined ? {} : { ignore: spec.ignore }),
+    ...(spec.start === undefined ? {} : { start: spec.start }),
+  });
   return {
     dir,
     name: typeof packageJson['name'] === 'string' ? packageJson['name'] : (dir.split(/[\\/]/).pop() ?? dir),
     packageJson,
     ...(spec.baseUrl === undefined ? {} : { baseUrl: spec.baseUrl }),
-    ...(spec.headers === undefined ? {} : { headers: spec.headers }),
+    ...(headers === undefined ? {} : { headers }),
     ...(catalogue === undefined ? {} : { catalogue }),
+    profile,
+    ...(spec.start === undefined ? {} : { start: spec.start }),
+    ...(spec.healthPath === undefined ? {} : { healthPath: spec.healthPath }),
   };
+}
+
+/** `spec.headers` plus the bearer token from `spec.bearerTokenEnv`; an unset variable is refused before any work. */
+function withBearerToken(spec: TargetSpec): Record<string, string> | undefined {
+  if (spec.bearerTokenEnv === undefined) return spec.headers;
+  const token = process.env[spec.bearerTokenEnv];
+  if (token === undefined || token === '') throw new AgentError('UNSUPPORTED_TARGET', `environment variable ${spec.bearerTokenEnv} (bearerTokenEnv) is not set: no credentials to send`);
+  const hasAuthorization = Object.keys(spec.headers ?? {}).some((k) => k.toLowerCase() === 'authorization');
+  return hasAuthorization ? spec.headers : { ...spec.headers, authorization: `Bearer ${token}` };
 }

@@ -15,6 +15,11 @@ export interface TargetWorkspaceOptions {
   link?: readonly string[];
   /** Parent of the temporary folder (default the OS temp dir). */
   tmpRoot?: string;
+  /**
+   * What a plain `.js` source is (the target's package.json `type`; default `module`): the copied
+   * sources keep it, so a CommonJS library is loaded as CommonJS beside the ESM generated code.
+   */
+  packageType?: 'module' | 'commonjs';
 }
 
 const require = createRequire(import.meta.url);
@@ -57,6 +62,12 @@ export class TargetWorkspace {
           if (!linked.has(name) && !name.startsWith('.')) await symlink(join(targetModules, name), join(modules, name));
         }
       }
+      // The copied sources and their compiled output keep the target's module system.
+      const scope = JSON.stringify({ type: options.packageType ?? 'module' });
+      for (const folder of ['target', join('out', 'target')]) {
+        await mkdir(join(dir, folder), { recursive: true });
+        await writeFile(join(dir, folder, 'package.json'), scope);
+      }
       const sources: string[] = [];
       for (const rel of options.sources) {
         const to = join(dir, 'target', rel);
@@ -82,7 +93,7 @@ export class TargetWorkspace {
   /** Where `compile` puts the JavaScript of a workspace file (absolute or workspace-relative `.ts`). */
   outPath(file: string): string {
     const rel = file.startsWith(this.dir) ? relative(this.dir, file) : file;
-    return join(this.dir, 'out', rel).replace(/\.(m?)ts$/, '.$1js');
+    return join(this.dir, 'out', rel).replace(/\.(m?)ts$/, '.$1js').replace(/\.cts$/, '.cjs');
   }
 
   /**
@@ -103,6 +114,9 @@ export class TargetWorkspace {
       outDir: join(this.dir, 'out'),
       sourceMap: true,
       noEmitOnError: false,
+      // JavaScript targets are copied and emitted too (unchecked: their types are only inferred).
+      allowJs: true,
+      checkJs: false,
     });
     const errors = new Map<string, string[]>();
     for (const file of check) {

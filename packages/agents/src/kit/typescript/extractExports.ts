@@ -128,6 +128,9 @@ export function extractExports(root: string, files: string[]): ExtractedExports 
     noEmit: true,
     skipLibCheck: true,
     types: [],
+    // JavaScript sources: types inferred from the code and JSDoc (untyped parameters read as JSON values).
+    allowJs: true,
+    checkJs: false,
   });
   const checker = program.getTypeChecker();
   const syntaxErrors = program.getSyntacticDiagnostics().map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
@@ -135,7 +138,10 @@ export function extractExports(root: string, files: string[]): ExtractedExports 
     const sf = program.getSourceFile(file);
     const moduleSymbol = sf && checker.getSymbolAtLocation(sf);
     if (!sf || !moduleSymbol) return [];
-    const doesIo = sf.statements.some((st) => ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier) && IO_MODULES.test(st.moduleSpecifier.text));
+    const doesIo =
+      sf.statements.some((st) => ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier) && IO_MODULES.test(st.moduleSpecifier.text)) ||
+      // CommonJS sources reach I/O through require().
+      [...sf.text.matchAll(/\brequire\(\s*['"]([^'"]+)['"]\s*\)/g)].some((m) => IO_MODULES.test(m[1] ?? ''));
     const exports = checker
       .getExportsOfModule(moduleSymbol)
       .map((e) => ({ name: e.getName(), symbol: e.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(e) : e }))

@@ -1,0 +1,40 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm;
+const BUILTIN = new Set(builtinModules);
+
+/**
+ * Packages the target's `files` (relative to `dir`) import or require that Node would not find
+ * from the target folder (no `node_modules/<name>` here or above). Agents that load the target's
+ * code check this first, so an uninstalled checkout is reported as "run npm install", not as a
+ * crash inside generated code. A declared dependency nothing imports does not count.
+ */
+export function missingDependencies(dir: string, files: readonly string[]): string[] {
+  const missing = new Set<string>();
+  for (const file of files) {
+    let text = '';
+    try {
+      text = readFileSync(join(dir, file), 'utf8');
+    } catch {
+      continue;
+    }
+    for (const match of text.matchAll(SPECIFIER)) {
+      const specifier = match[1] ?? '';
+      if (specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('node:') || specifier.startsWith('#')) continue;
+      const parts = specifier.split('/');
+      const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? specifier);
+      if (BUILTIN.has(name) || missing.has(name)) continue;
+      if (!resolvable(dir, name)) missing.add(name);
+    }
+  }
+  return [...missing].sort();
+}
+
+function resolvable(dir: string, name: string): boolean {
+  for (let at = dir; ; at = dirname(at)) {
+    if (existsSync(join(at, 'node_modules', name, 'package.json'))) return true;
+    if (dirname(at) === at) return false;
+  }
+}

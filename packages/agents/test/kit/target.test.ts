@@ -1,0 +1,190 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AgentError, SkipRules, apiBaseUrl, missingDependencies, credentialsMismatch, listSourceFiles, loadOpenApiRoutes, maskCredentials, openTarget, pathMismatch, planServiceStart } from '@qe-fleet/agents';
+import { FIXTURE } from '../support/fixture.js';
+import { shape } from '../support/shapes.js';
+import { writeProject } from '../support/writeProject.js';
+
+let tmp: string;
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'qe-target-'));
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe('TargetProfile on the shape fixtures', () => {
+  it('an ESM JS library in source/: roots, language, module system, skips, test runner, no service or API', async () => {
+    const { profile } = await openTarget({ dir: shape('js-library-source') });
+    expect(profile.sourceRoots).toEqual(['source']);
+    expect(profile.files).toEqual([
+      { path: 'source/index.js', language: 'javascript', module: 'esm', jsx: false },
+      { path: 'source/utils/clamp.js', language: 'javascript', module: 'esm', jsx: false },
+    ]);
+    expect(profile.languages).toEqual(['javascript']);
+    expect(Object.fromEntries(profile.skipped.map((s) => [s.path, s.reason]))).toEqual({
+      'source/bundle.js': expect.stringMatching(/minified or bundled/) as string,
+      'source/generated.js': 'emitted code (sourceMappingURL)',
+      'source/legacy/old.js': 'ignored by the project',
+    });
+    expect(profile.skip.sources).toEqual(['.gitignore', 'eslint.config.js']);
+    expect(profile.testFiles).toEqual(['test/index.test.js']);
+    expect(profile.testRunner).toEqual({ name: 'ava', command: 'npx ava', script: 'test' });
+    expect(profile.api).toBeUndefined();
+    expect(profile.service).toBeUndefined();
+  });
+
+  it('listSourceFiles over the whole folder honours the same rules: no build output, vendored, minified or ignored files', async () => {
+    const files = await listSourceFiles(shape('js-library-source'));
+    expect(files).toEqual(['eslint.config.js', 'source/index.js', 'source/utils/clamp.js', 'test/index.test.js']);
+  });
+
+  it('a CommonJS service with a YAML description under docs/: base path /v1 from the servers URL, start script, node --test', async () => {
+    const { profile } = await openTarget({ dir: shape('yaml-api-basepath') });
+    expect(profile.api).toEqual({ file: 'docs/notes-api.yaml', format: 'openapi', version: '3.0.3', basePath: '/v1', paths: 2 });
+    expect(profile.service).toEqual({ command: 'node server.js', from: 'script' });
+    expect(profile.files.map((f) => `${f.path} ${f.module}`)).toEqual(['lib/store.js commonjs', 'server.js commonjs']);
+    expect(profile.testRunner).toEqual({ name: 'node-test', command: 'node --test', script: 'test' });
+  });
+
+  it('a pnpm monorepo: its workspace packages as sub-targets (negated globs honoured), both languages', async () => {
+    const { profile } = await openTarget({ dir: shape('pnpm-monorepo') });
+    expect(profile.workspaces).toEqual([
+      { dir: 'packages/numbers', name: '@shape/numbers' },
+      { dir: 'packages/strings', name: '@shape/strings' },
+    ]);
+    expect(profile.languages).toEqual(['typescript', 'javascript']);
+    expect(profile.testRunner?.name).toBe('vitest');
+    const sub = await openTarget({ dir: join(shape('pnpm-monorepo'), 'packages/strings') });
+    expect(sub.profile.sourceRoots).toEqual(['src']);
+    expect(sub.profile.tsconfig).toBe('tsconfig.json');
+  });
+
+  it('the sample target: src/ from tsconfig, openapi.json at the root path, the start script', async () => {
+    const { profile } = await openTarget({ dir: FIXTURE });
+    expect(profile.sourceRoots).toEqual(['src']);
+    expect(profile.api).toMatchObject({ file: 'openapi.json', format: 'openapi', basePath: '' });
+    expect(profile.service?.from).toBe('script');
+    expect(profile.files.every((f) => f.language === 'typescript' && f.path.startsWith('src/'))).toBe(true);
+  });
+});
+
+describe('TargetProfile on small projects', () => {
+  it('skips the project\'s .gitignore and the tsconfig outDir, and takes roots from package.json entries', async () => {
+    const dir = await writeProject(tmp, 'ignoring', {
+      'package.json': JSON.stringify({ name: 'ignoring', main: 'app/index.cjs', bin: { tool: './bin/tool.mjs' } }),
+      '.gitignore': 'generated/\n*.local.js\n',
+      'tsconfig.json': '{ // comments are allowed\n "compilerOptions": { "outDir": "lib", }, "include": ["app/**/*"] }',
+      'app/index.cjs': "module.exports = { a: require('./a.cjs') };\n",
+      'app/a.cjs': 'module.exports = 1;\n',
+      'app/secret.local.js': 'export const x = 1;\n',
+      'bin/tool.mjs': 'import "../app/index.cjs";\n',
+      'generated/g.js': 'export const g = 1;\n',
+      'lib/index.js': 'export const built = 1;\n',
+    });
+    const { profile } = await openTarget({ dir });
+    expect(profile.sourceRoots).toEqual(['app', 'bin']);
+    expect(profile.files.map((f) => `${f.path} ${f.module}`)).toEqual(['app/a.cjs commonjs', 'app/index.cjs commonjs', 'bin/tool.mjs esm']);
+    expect(await listSourceFiles(dir)).toEqual(['app/a.cjs', 'app/index.cjs', 'bin/tool.mjs']);
+  });
+
+  it('overrides from TargetSpec win: sourceRoots, openapi, ignore', async () => {
+    const dir = await writeProject(tmp, 'overridden', {
+      'src/a.ts': 'export const a = 1;\n',
+      'code/b.ts': 'export const b = 1;\n',
+      'code/c.ts': 'export const c = 1;\n',
+      'spec/api.json': JSON.stringify({ openapi: '3.1.0', info: { title: 't', version: '1' }, servers: [{ url: '/api/' }], paths: {} }),
+    });
+    const { profile } = await openTarget({ dir, sourceRoots: ['code'], ignore: ['code/c.ts'], openapi: 'spec/api.json' });
+    expect(profile.rootsFrom).toEqual(['config']);
+    expect(profile.files.map((f) => f.path)).toEqual(['code/b.ts']);
+    expect(profile.api).toMatchObject({ file: 'spec/api.json', basePath: '/api' });
+  });
+
+  it('a Swagger 2 document is found and converted to OpenAPI 3, its basePath kept', async () => {
+    const dir = await writeProject(tmp, 'swagger', {
+      'api/definition.yml': [
+        'swagger: "2.0"',
+        'info: { title: pets, version: "1" }',
+        'basePath: /api/v2',
+        'paths:',
+        '  /pets/{id}:',
+        '    get:',
+        '      parameters: [{ name: id, in: path, required: true, type: integer }]',
+        '      responses: { "200": { description: ok, schema: { type: object } } }',
+        '',
+      ].join('\n'),
+    });
+    const { profile } = await openTarget({ dir });
+    expect(profile.api).toMatchObject({ file: 'api/definition.yml', format: 'swagger', basePath: '/api/v2' });
+    const loaded = await loadOpenApiRoutes(dir, { validate: true, file: 'api/definition.yml' });
+    expect(loaded.convertedFrom).toBe('Swagger 2.0');
+    expect('openapi' in loaded.document).toBe(true);
+    expect(loaded.basePath).toBe('/api/v2');
+    expect(loaded.routes.map((r) => r.route)).toEqual(['GET /pets/{id}']);
+  });
+
+  it('no API description: loadOpenApiRoutes says so with UNSUPPORTED_TARGET', async () => {
+    const dir = await writeProject(tmp, 'noapi', { 'data.json': '{"openapi_like": true}' });
+    await expect(loadOpenApiRoutes(dir)).rejects.toSatisfy((e) => e instanceof AgentError && e.code === 'UNSUPPORTED_TARGET');
+  });
+
+  it('bearerTokenEnv becomes an authorization header; an unset variable is refused before any work', async () => {
+    const dir = await writeProject(tmp, 'creds', {});
+    process.env['QE_TEST_TOKEN'] = 'tok-123456789';
+    try {
+      expect((await openTarget({ dir, bearerTokenEnv: 'QE_TEST_TOKEN', headers: { 'x-team': 'qa' } })).headers).toEqual({ 'x-team': 'qa', authorization: 'Bearer tok-123456789' });
+    } finally {
+      delete process.env['QE_TEST_TOKEN'];
+    }
+    await expect(openTarget({ dir, bearerTokenEnv: 'QE_TEST_TOKEN' })).rejects.toSatisfy((e) => e instanceof AgentError && e.code === 'UNSUPPORTED_TARGET');
+  });
+});
+
+describe('helpers', () => {
+  it('SkipRules: minified by line length on average, not for one long string in hand-written code', () => {
+    const rules = SkipRules.load(tmp);
+    const handWritten = `const a = 1;\nconst message = '${'x'.repeat(1500)}';\n${'const b = 2;\n'.repeat(20)}`;
+    expect(rules.skipsContent(handWritten)).toBeUndefined();
+    expect(rules.skipsContent(`${'var a=1;'.repeat(300)}\n${'var b=2;'.repeat(300)}\n`)).toMatch(/minified/);
+    expect(rules.skipsFileName('public/jquery.min.js')).toBe('minified or bundled');
+    expect(rules.skipsDir('vendor')).toBe('vendored code');
+  });
+
+  it('planServiceStart: the given command, the start script, then a conventional entry', async () => {
+    const dir = await writeProject(tmp, 'entries', { 'app.js': '', 'src/server.ts': '' });
+    expect(planServiceStart(dir, {}, 'npm run serve')).toEqual({ command: 'npm run serve', from: 'spec' });
+    expect(planServiceStart(dir, { scripts: { start: 'node x.js' } })).toEqual({ command: 'node x.js', from: 'script' });
+    expect(planServiceStart(dir, {})).toEqual({ command: 'node app.js', from: 'entry' });
+    expect(planServiceStart(await writeProject(tmp, 'library', { 'index.js': '' }), {})).toBeUndefined();
+  });
+
+  it('missingDependencies lists the packages the sources import that Node would not find', async () => {
+    const dir = await writeProject(tmp, 'uninstalled', {
+      'package.json': JSON.stringify({ name: 'uninstalled', dependencies: { present: '1', 'absent-qe': '1', 'declared-unused-qe': '1' } }),
+      'node_modules/present/package.json': '{"name":"present"}',
+      'a.js': "import p from 'present';\nimport { x } from 'absent-qe/sub';\nimport fs from 'node:fs';\nimport path from 'path';\nconst s = require('@scope-qe/pkg');\n",
+    });
+    expect(missingDependencies(dir, ['a.js'])).toEqual(['@scope-qe/pkg', 'absent-qe']);
+  });
+
+  it('apiBaseUrl adds the base path unless the URL has its own path', () => {
+    expect(apiBaseUrl('http://127.0.0.1:3000', '/v1')).toBe('http://127.0.0.1:3000/v1');
+    expect(apiBaseUrl('http://127.0.0.1:3000/', '')).toBe('http://127.0.0.1:3000');
+    expect(apiBaseUrl('http://127.0.0.1:3000/api/v1/', '/v1')).toBe('http://127.0.0.1:3000/api/v1');
+  });
+
+  it('pathMismatch and credentialsMismatch need a majority of 404 or 401/403', () => {
+    expect(pathMismatch([404, 404, 200], 'x')).toMatch(/^base path or server mismatch: 2 of 3/);
+    expect(pathMismatch([404, 200, 200, 404], 'x')).toBeUndefined();
+    expect(credentialsMismatch([401, 403, 401, 200], false)).toMatch(/^credentials missing: 3 of 4/);
+    expect(credentialsMismatch([200, 401, 200], true)).toBeUndefined();
+  });
+
+  it('maskCredentials hides header values and the bare token', () => {
+    const headers = { authorization: 'Bearer abcdefgh12345', 'x-api-key': 'k3y-value' };
+    expect(maskCredentials('sent Bearer abcdefgh12345, echoed abcdefgh12345 and k3y-value', headers)).toBe('sent ***, echoed *** and ***');
+  });
+});
