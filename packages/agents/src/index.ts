@@ -40,7 +40,6 @@ export {
   openTarget,
   listSourceFiles,
   hasSourceFiles,
-  isVendoredOrMinified,
   SkipRules,
   missingDependencies,
   discoverProfile,

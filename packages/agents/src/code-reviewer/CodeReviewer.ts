@@ -11,7 +11,6 @@ import type { FindDuplicatesOptions } from './findDuplicates.js';
 import { findUnawaitedCalls } from './findUnawaitedCalls.js';
 import { listSourceFiles } from '../kit/target/listSourceFiles.js';
 import { hasSourceFiles } from '../kit/target/hasSourceFiles.js';
-import { isVendoredOrMinified } from '../kit/target/isVendoredOrMinified.js';
 import { tsconfigCoverage } from '../kit/typescript/tsconfigCoverage.js';
 import { runEslint } from '../kit/eslint/runEslint.js';
 import type { RuleMapping } from '../kit/eslint/runEslint.js';
@@ -174,19 +173,14 @@ export class CodeReviewer implements AgentCore {
     const notes: string[] = [];
     const skipped: SkippedSurface[] = [];
     const roots = existsSync(join(target.dir, 'src')) ? ['src'] : ['.'];
-    const listed = await listSourceFiles(target.dir, { extensions: LINTED, roots });
-    if (listed.length === 0) throw new AgentError('UNSUPPORTED_TARGET', `no TypeScript or JavaScript sources under ${roots.join(', ')} in ${target.dir}`);
+    // The shared skip rules leave out vendored, minified, bundled and generated files: findings
+    // there are noise the maintainers cannot act on; the user is told which were left out.
+    const leftOut: string[] = [];
+    const all = await listSourceFiles(target.dir, { extensions: LINTED, roots, skip: target.profile.skip, onSkip: (file, why) => leftOut.push(`${file} (${why})`) });
+    if (leftOut.length > 0) notes.push(`not reviewed, not the project's own code: ${leftOut.slice(0, 5).join(', ')}${leftOut.length > 5 ? ` and ${leftOut.length - 5} more` : ''}`);
+    if (all.length === 0) throw new AgentError('UNSUPPORTED_TARGET', `no TypeScript or JavaScript sources of the project's own under ${roots.join(', ')} in ${target.dir}`);
     const sources = new Map<string, string>();
-    const vendored: string[] = [];
-    for (const file of listed) {
-      const text = await readFile(join(target.dir, file), 'utf8');
-      const why = isVendoredOrMinified(file, text);
-      if (why === undefined) sources.set(file, text);
-      else vendored.push(`${file} (${why})`);
-    }
-    if (vendored.length > 0) notes.push(`not reviewed, not the project's own code: ${vendored.slice(0, 5).join(', ')}${vendored.length > 5 ? ` and ${vendored.length - 5} more` : ''}`);
-    const all = [...sources.keys()];
-    if (all.length === 0) throw new AgentError('UNSUPPORTED_TARGET', `only vendored or minified sources under ${roots.join(', ')} in ${target.dir}`);
+    for (const file of all) sources.set(file, await readFile(join(target.dir, file), 'utf8'));
 
     let files = all;
     if (config.changedOnly) {

@@ -31,7 +31,6 @@ export { openTarget } from './target/Target.js';
 export type { Target, TargetSpec } from './target/Target.js';
 export { listSourceFiles } from './target/listSourceFiles.js';
 export { hasSourceFiles } from './target/hasSourceFiles.js';
-export { isVendoredOrMinified } from './target/isVendoredOrMinified.js';
 export type { ListSourceFilesOptions } from './target/listSourceFiles.js';
 export { SkipRules } from './target/SkipRules.js';
 export { missingDependencies } from './target/missingDependencies.js';

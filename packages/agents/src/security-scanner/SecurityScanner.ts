@@ -16,7 +16,6 @@ import { findSecrets } from './findSecrets.js';
 import { findSecuritySinks } from './findSecuritySinks.js';
 import { listSourceFiles } from '../kit/target/listSourceFiles.js';
 import { hasSourceFiles } from '../kit/target/hasSourceFiles.js';
-import { isVendoredOrMinified } from '../kit/target/isVendoredOrMinified.js';
 import { loadOpenApiRoutes } from '../kit/openapi/loadOpenApiRoutes.js';
 import type { OpenApiRoute } from '../kit/openapi/loadOpenApiRoutes.js';
 import { runEslint } from '../kit/eslint/runEslint.js';
@@ -115,16 +114,16 @@ export class SecurityScanner implements AgentCore {
 
     const skipped: SkippedSurface[] = [];
     const roots = existsSync(join(target.dir, 'src')) ? ['src'] : ['.'];
-    const listedCode = (await listSourceFiles(target.dir, { extensions: CODE, roots })).filter((f) => config.noisy || !TEST_FILE.test(f));
-    const listedText = (await listSourceFiles(target.dir, { extensions: TEXT })).filter((f) => !NOT_SCANNED.test(f) && (config.noisy || !TEST_FILE.test(f)));
+    // The shared skip rules leave out vendored, minified, bundled and generated files: findings
+    // there are noise the maintainers cannot act on; the user is told which were left out.
+    const leftOut = new Set<string>();
+    const onSkip = (file: string, why: string): void => void leftOut.add(`${file} (${why})`);
+    const { skip } = target.profile;
+    const listedCode = (await listSourceFiles(target.dir, { extensions: CODE, roots, skip, onSkip })).filter((f) => config.noisy || !TEST_FILE.test(f));
+    const listedText = (await listSourceFiles(target.dir, { extensions: TEXT, skip, onSkip })).filter((f) => !NOT_SCANNED.test(f) && (config.noisy || !TEST_FILE.test(f)));
     const sources = new Map<string, string>();
-    const vendored: string[] = [];
-    for (const file of new Set([...listedCode, ...listedText])) {
-      const text = await readFile(join(target.dir, file), 'utf8');
-      const why = isVendoredOrMinified(file, text);
-      if (why === undefined) sources.set(file, text);
-      else vendored.push(`${file} (${why})`);
-    }
+    for (const file of new Set([...listedCode, ...listedText])) sources.set(file, await readFile(join(target.dir, file), 'utf8'));
+    const vendored = [...leftOut];
     if (vendored.length > 0) notes.push(`not scanned, not the project's own code: ${vendored.slice(0, 5).join(', ')}${vendored.length > 5 ? ` and ${vendored.length - 5} more` : ''}`);
     const code = listedCode.filter((f) => sources.has(f));
     const text = listedText.filter((f) => sources.has(f));

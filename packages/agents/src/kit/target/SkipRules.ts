@@ -39,7 +39,11 @@ const ALWAYS_SKIPPED = new Map<string, string>([
   ['.git', 'version control'],
 ]);
 
-const MINIFIED_NAME = /[.-]min\.[cm]?js$|\.bundle\.[cm]?js$/;
+const MINIFIED_NAME = /[.-]min\.[cm]?js$|[.-]bundle\.[cm]?js$|\.(umd|iife)\.[cm]?js$/;
+/** Well-known libraries projects copy into `public/` or `static/` as they are (dvna's bundled jQuery and showdown were 9 of its 11 false positives). */
+const BUNDLED_LIBRARY = /(^|\/)(public|static|assets|www)\/(.*\/)?(jquery|showdown|bootstrap|angular|react(-dom)?|vue|lodash|underscore|moment|d3|chart|highlight|marked|popper|backbone|handlebars|mustache|require|socket\.io)[\w.-]*\.js$/i;
+/** A header saying a tool wrote the file: nobody edits it by hand, so nobody can act on a finding in it. */
+const GENERATED_HEADER = /^\s*(\/\/|\/\*+|\*)\s*(@generated|auto-?generated|do not edit)/im;
 const SOURCE_MAP_COMMENT = /^\/\/[#@] sourceMappingURL=/m;
 const DECLARATION = /\.d\.[cm]?ts$/;
 
@@ -106,6 +110,7 @@ export class SkipRules {
   skipsFileName(rel: string): string | undefined {
     if (DECLARATION.test(rel)) return 'declaration file';
     if (MINIFIED_NAME.test(rel)) return 'minified or bundled';
+    if (BUNDLED_LIBRARY.test(rel)) return 'bundled third-party library';
     if (this.#ignored(rel)) return 'ignored by the project';
     return undefined;
   }
@@ -114,9 +119,11 @@ export class SkipRules {
   skipsContent(content: string): string | undefined {
     if (content.length > this.#maxFileBytes) return `larger than ${Math.round(this.#maxFileBytes / 1024)} KiB (bundled or generated)`;
     if (SOURCE_MAP_COMMENT.test(content.slice(-2000))) return 'emitted code (sourceMappingURL)';
+    if (GENERATED_HEADER.test(content.slice(0, 2000))) return 'generated file';
     // Minified code has long lines throughout; a hand-written file may hold one long string or
     // type, so one long line alone only counts when it is extreme.
-    const lines = content.split('\n');
+    // A long comment line is prose (a doc paragraph), not minified code.
+    const lines = content.split('\n').filter((l) => !/^\s*(\/\/|\/\*|\*)/.test(l));
     const longest = lines.reduce((max, l) => Math.max(max, l.length), 0);
     const nonEmpty = lines.filter((l) => l.trim() !== '');
     const average = nonEmpty.reduce((sum, l) => sum + l.length, 0) / Math.max(1, nonEmpty.length);
