@@ -219,7 +219,7 @@ export class LearningEngine {
 
   /** The resolved configuration. */
   getConfig(): LearningConfig {
-    return { ...this.#config };
+    return { ...this.#config, rewardWeights: { ...this.#config.rewardWeights } };
   }
 
   /** The agent's strategies (the actions the engine chooses among). */
@@ -292,8 +292,8 @@ export class LearningEngine {
     if (arm === undefined) {
       throw new LearningError('UNKNOWN_STRATEGY', `unknown strategy ${String(result?.strategy)}; known: ${this.#arms.join(', ')}`);
     }
-    const timeout = typeof task.timeout === 'number' && task.timeout > 0 ? task.timeout : undefined;
-    const reward = calculateReward(result, feedback, { referenceTimeMs: timeout });
+    // The composite score with this agent's weights: what the tracker shows is what is learned.
+    const reward = calculateReward(result, feedback, { weights: this.#config.rewardWeights });
     if (!this.#enabled) {
       return {
         learned: false,

@@ -1,5 +1,5 @@
 import type { Clock, Logger, SwarmMemoryManager } from '@qe-fleet/memory';
-import { compositeScore } from './compositeScore.js';
+import { compositeScore, resolveRewardWeights, type RewardWeights } from './compositeScore.js';
 import { LearningError } from './LearningError.js';
 import { TimeOrderedIds } from './TimeOrderedIds.js';
 import type {
@@ -50,6 +50,8 @@ export interface PerformanceTrackerOptions {
    */
   windowSize?: number;
   logger?: Logger;
+  /** Weights of the composite score; give the agent's `LearningConfig.rewardWeights` so the tracker shows what the engine learns. Default seed 10.1's. */
+  rewardWeights?: Partial<RewardWeights>;
 }
 
 /** Called when a window of `windowSize` snapshots completes; the argument compares it with the baseline. */
@@ -132,6 +134,7 @@ export class PerformanceTracker {
   readonly #clock: Clock;
   readonly #windowSize: number;
   readonly #logger: Logger | undefined;
+  readonly #weights: RewardWeights;
   readonly #ids: TimeOrderedIds;
   readonly #prefix: string;
   /** The first `windowSize` snapshots; frozen once full. */
@@ -156,6 +159,7 @@ export class PerformanceTracker {
     this.#clock = options.clock ?? Date.now;
     this.#windowSize = windowSize;
     this.#logger = options.logger;
+    this.#weights = resolveRewardWeights(options.rewardWeights);
     this.#ids = new TimeOrderedIds(this.#clock);
     this.#prefix = `phase2/learning/${agentId}/`;
   }
@@ -163,6 +167,11 @@ export class PerformanceTracker {
   /** Snapshots per window. */
   get windowSize(): number {
     return this.#windowSize;
+  }
+
+  /** The composite score's weights this tracker scores with. */
+  get rewardWeights(): RewardWeights {
+    return { ...this.#weights };
   }
 
   /** Rebuilds the baseline, the rolling window and the daily sums from storage. */
@@ -199,7 +208,7 @@ export class PerformanceTracker {
       id: this.#ids.next(),
       timestamp: this.#clock(),
       metrics,
-      score: compositeScore(metrics),
+      score: compositeScore(metrics, this.#weights),
     };
     const value: StoredSnapshot = { timestamp: snapshot.timestamp, metrics };
     if (input.trends && input.trends.length > 0) {
@@ -335,7 +344,7 @@ export class PerformanceTracker {
       id,
       timestamp: value.timestamp,
       metrics: value.metrics,
-      score: compositeScore(value.metrics),
+      score: compositeScore(value.metrics, this.#weights),
     };
     if (value.trends) snapshot.trends = value.trends;
     return snapshot;

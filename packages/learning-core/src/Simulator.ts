@@ -125,9 +125,8 @@ export interface SimulationResult {
   hiddenRewards: HiddenArmReward[];
 }
 
-/** The engine's reward, given each task's timeout as the reference time (what the engine does). */
-const engineReward: RewardFunction = (result, task) =>
-  calculateReward(result, undefined, task.timeout === undefined ? {} : { referenceTimeMs: task.timeout });
+/** The engine's reward with the default weights (what the engine and the tracker score). */
+const engineReward: RewardFunction = (result) => calculateReward(result);
 
 const worlds = new Map<string, TaskWorld>();
 

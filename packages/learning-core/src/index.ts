@@ -57,7 +57,13 @@ export { StatsTable } from './StatsTable.js';
 export { ReplayBuffer } from './ReplayBuffer.js';
 export { errorClass } from './errorClass.js';
 export { LearningEngine } from './LearningEngine.js';
-export { compositeScore, COMPOSITE_TIME_SCALE_MS } from './compositeScore.js';
+export {
+  compositeScore,
+  COMPOSITE_TIME_SCALE_MS,
+  DEFAULT_REWARD_WEIGHTS,
+  resolveRewardWeights,
+  type RewardWeights,
+} from './compositeScore.js';
 export {
   PerformanceTracker,
   DEFAULT_WINDOW_SIZE,

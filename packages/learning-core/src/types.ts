@@ -2,6 +2,7 @@
  * Public types of @qe-fleet/learning-core: the contract the facade, the agents and the fleet app
  * code against. Names follow the seed (sections 3, 5, 10, Appendix A).
  */
+import type { RewardWeights } from './compositeScore.js';
 import type { Logger } from '@qe-fleet/memory';
 
 /** Learning algorithms behind the `LearningAlgorithm` interface. */
@@ -41,6 +42,12 @@ export interface LearningConfig {
   banditDiscount: number;
   /** Window (in tasks of one task type) of `sliding-window-ucb`. */
   slidingWindowSize: number;
+  /**
+   * Weights of the composite score (seed 10.1) that is the engine's reward, the tracker's score
+   * and the safeguard's rule; `DEFAULT_REWARD_WEIGHTS` (seed 10.1's) unless an agent's quality
+   * signal matters more. A partial object is completed from the defaults.
+   */
+  rewardWeights: RewardWeights;
 }
 
 /** A strategy (an action) an agent can run. */
@@ -281,8 +288,10 @@ export type ResourceProbe = () => number;
 
 /** Options of `calculateReward`. */
 export interface RewardOptions {
-  /** Execution time (ms) that earns half the time score; default the task timeout, else 30 000. */
+  /** Execution time (ms) at which the time term reaches 0; default the weights' `timeScaleMs` (60 000). */
   referenceTimeMs?: number;
+  /** Composite-score weights; default seed 10.1's (`DEFAULT_REWARD_WEIGHTS`). */
+  weights?: Readonly<RewardWeights>;
 }
 
 /** Constructor options of `LearningEngine`. */
