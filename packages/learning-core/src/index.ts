@@ -129,9 +129,11 @@ export {
   isScenarioName,
   SCENARIO_NAMES,
   type ArmModel,
+  type ContextModel,
   type DriftEvent,
   type Scenario,
   type ScenarioName,
   type TaskTypeModel,
 } from './scenarios.js';
 export { BASELINE_NAMES, type BaselineName } from './baselines.js';
+export { generateWorld, generateWorlds, type RandomWorld, type RandomWorldOptions } from './randomWorlds.js';
