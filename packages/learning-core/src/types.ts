@@ -241,6 +241,14 @@ export interface ImprovementData {
   daysElapsed: number;
   /** `improvementRate >= 20`. */
   targetAchieved: boolean;
+  /**
+   * Snapshots on each side of the comparison: `windowSize`, or half the snapshots while there are
+   * fewer than two windows of them (the first half against the second, so a few runs already show
+   * a change).
+   */
+  compared?: number;
+  /** 95 % interval of `improvementRate` (normal approximation over the compared snapshots' scores). */
+  interval?: [number, number];
 }
 
 /** An A/B test between strategies. */
