@@ -8,9 +8,11 @@
  * target of issue 13.
  *
  * `WORLDS`, `WORLDS_FIRST` (first seed, default 1), `WORLDS_DAYS` (default 14), `WORLDS_WORKERS`
- * (default 2) size a run; `WORLDS_CONFIG` (JSON) overrides the engine config for an experiment.
+ * (default 2) size a run; `WORLDS_CONFIG` (JSON) overrides the engine config for an experiment;
+ * `WORLDS_JSON` names a file for every run's figures (to compare two versions world by world).
  */
 import { fork } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { quantile } from '../src/distributions.js';
 import { generateWorld, Simulator, type LearningConfig, type SimulationPolicy } from '../src/index.js';
@@ -162,8 +164,11 @@ if (process.argv.includes(WORKER_FLAG)) {
 } else {
   const started = performance.now();
   const jobs: Job[] = [];
-  // The engine's runs first: they are the slow ones, so the workers finish together.
-  for (const arm of ARMS) for (let seed = FIRST; seed < FIRST + WORLDS; seed++) jobs.push({ seed, arm });
+  // World by world, the engine's runs first in each: a worker often finds the world (its expected
+  // rewards cost a Monte-Carlo estimate) already built by its previous job.
+  for (let seed = FIRST; seed < FIRST + WORLDS; seed++) for (const arm of ARMS) jobs.push({ seed, arm });
   const results = await runAll(jobs);
+  const json = process.env['WORLDS_JSON'];
+  if (json !== undefined) writeFileSync(json, JSON.stringify(results.map(({ job, ns, day1, drift }) => ({ ...job, ns, day1, drift }))));
   report(results, performance.now() - started);
 }

@@ -37,9 +37,9 @@ export interface SimulationOptions {
   agents?: readonly string[];
   /** Agents of each type (ids `${type}-1`...). Default 3. */
   agentsPerType?: number;
-  /** Agents of a type share patterns (`getPatterns` → `importPattern`). Default true. */
+  /** Agents of a type share their evidence (`exportStatistics` → `importStatistics`). Default true. */
   pooled?: boolean;
-  /** Hours between two pattern exchanges. Default 1. */
+  /** Hours between two exchanges. Default 1. */
   shareEveryHours?: number;
   /** Seed of every random stream. Default 1. */
   seed?: number;
@@ -220,7 +220,7 @@ interface SimAgent {
  * hidden world (`TaskWorld`: success probability and log-normal latency per task type and
  * strategy, noisy ratings, drifts), choosing strategies with the real LearningEngine (on an
  * in-memory SwarmMemoryManager, with the virtual clock and seeded randomness) or with a textbook
- * baseline. Agents of a type either learn alone or pool through shared patterns every
+ * baseline. Agents of a type either learn alone or pool their sufficient statistics every
  * `shareEveryHours`. Quality is the normalised score NS = (R − R_random) / (R_oracle − R_random)
  * on the hidden EXPECTED reward of each chosen strategy, so sampling noise does not blur it.
  *
@@ -447,14 +447,19 @@ export class Simulator {
     tally.choices[strategy] = (tally.choices[strategy] ?? 0) + 1;
   }
 
-  /** Each agent that has joined imports the patterns its same-type peers learned themselves (not re-shared ones). */
+  /**
+   * Each agent that has joined imports the sufficient statistics of its same-type peers that have
+   * joined (`exportStatistics` → `importStatistics`: each peer's own evidence, never re-shared).
+   */
   #share(agents: SimAgent[], now: number): void {
     const joined = (a: SimAgent): boolean => now - this.#startTime >= a.joinDay * DAY_MS;
-    const exported = agents.map((a) => a.engine!.getPatterns().filter((p) => p.source === a.id));
+    const exported = agents.map((a) => (joined(a) ? a.engine!.exportStatistics() : null));
     for (const [i, agent] of agents.entries()) {
+      if (!joined(agent)) continue;
       for (const [j, peer] of agents.entries()) {
-        if (i === j || peer.type !== agent.type || !joined(agent) || !joined(peer)) continue;
-        for (const pattern of exported[j]!) agent.engine!.importPattern(pattern);
+        const stats = exported[j];
+        if (i === j || peer.type !== agent.type || stats === null || stats === undefined) continue;
+        agent.engine!.importStatistics(stats);
       }
     }
   }

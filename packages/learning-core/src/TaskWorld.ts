@@ -13,7 +13,7 @@ const ERROR_CLASSES = ['AssertionError', 'TimeoutError', 'TypeError'] as const;
 /** Monte-Carlo draws per arm for its expected reward; with common random numbers across arms. */
 const EXPECTATION_SAMPLES = 20_000;
 /** Draws per world at most: worlds with many arms, contexts and phases take fewer per arm. */
-const EXPECTATION_BUDGET = 2_000_000;
+const EXPECTATION_BUDGET = 1_000_000;
 /** Fewest draws per arm (common random numbers keep arm differences precise even then). */
 const MIN_EXPECTATION_SAMPLES = 2_000;
 /** The context of a type without `contexts`. */

@@ -15,6 +15,7 @@ export type {
   RandomSource,
   ResourceProbe,
   RewardOptions,
+  SharedStatistics,
   StrategyAlternative,
   StrategyDefinition,
   StrategyRecommendation,
@@ -43,15 +44,19 @@ export { calculateReward } from './reward.js';
 export {
   createSystemResourceProbe,
   extractTaskState,
+  FEATURE_BUCKETS,
+  featureBuckets,
   featureCode,
   formatStateKey,
   parseStateKey,
 } from './taskState.js';
 export { createRandom, standardNormal } from './random.js';
-export { normalCdf, wilsonLowerBound } from './statistics.js';
+export { normalCdf, wilsonInterval, wilsonLowerBound } from './statistics.js';
 export { createAlgorithm } from './createAlgorithm.js';
 export { QLearning } from './QLearning.js';
 export { BanditLearner, type Forgetting } from './BanditLearner.js';
+export { FeatureBackoff, type ArmLevel, type StateRow } from './FeatureBackoff.js';
+export { IMPORT_HALF_LIFE_MS } from './SharedEvidence.js';
 export { TabularAlgorithm, type SerializedRow } from './TabularAlgorithm.js';
 export { StatsTable } from './StatsTable.js';
 export { ReplayBuffer } from './ReplayBuffer.js';

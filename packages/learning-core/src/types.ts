@@ -154,6 +154,23 @@ export interface LearningOutcome {
   experience: TaskExperience | null;
 }
 
+/**
+ * What an agent shares with its peers (`LearningEngine.exportStatistics`): its OWN evidence as
+ * sufficient statistics, never what it imported, so evidence is never counted twice.
+ */
+export interface SharedStatistics {
+  version: 1;
+  /** The exporting agent. */
+  source: string;
+  /** The exporter's clock (ms) at export; the importer discounts by the age. */
+  exportedAt: number;
+  /**
+   * State key (`taskType|c..` or `taskType|*` for the whole type) → strategy → `[trials, reward
+   * sum]`, plus the sum of squared rewards on `|*` rows: discounted as the exporter holds them.
+   */
+  rows: Record<string, Record<string, [number, number] | [number, number, number]>>;
+}
+
 /** A learned `taskType:strategy` pattern with a statistical confidence. */
 export interface LearnedPattern {
   id: string;
@@ -164,8 +181,13 @@ export interface LearnedPattern {
   successes: number;
   trials: number;
   averageReward: number;
-  /** Wilson lower bound of the success rate, 0 below `minPatternTrials`. */
+  /**
+   * Wilson lower bound of the success rate (95 %), from the first trial on: 2 of 2 gives 0.34,
+   * honest about few trials without hiding them (`minPatternTrials` governs discovery and sharing).
+   */
   confidence: number;
+  /** 95 % Wilson interval of the success rate, beside `trials` (absent in patterns stored by older versions). */
+  interval?: [number, number];
   usageCount: number;
   /** Agent it was learned by (differs from the owner when imported). */
   source: string;
@@ -356,6 +378,12 @@ export interface LearningAlgorithm {
   update(ctx: ArmContext, arm: number, reward: number, next: ArmContext | null): boolean;
   /** The next state of an experience passed to `update` became known. */
   link(ctx: ArmContext, arm: number, reward: number, next: ArmContext): void;
+  /**
+   * Replaces the evidence imported from peers for one task type: row code → per arm
+   * `[trials, sum]` pairs, and per arm the type's sum of squared rewards. Absent on algorithms that
+   * cannot pool sufficient statistics (q-learning: its rows are values, not evidence).
+   */
+  setImported?(type: number, rows: ReadonlyMap<number, Float64Array>, squares: Float64Array): void;
   /** Prior evidence (imported patterns) for an arm of a task type; weight 0 removes it. */
   setPrior(type: number, arm: number, mean: number, weight: number): void;
   /** Codes of the rows changed since the last call. */

@@ -45,5 +45,26 @@ describe('random worlds', () => {
     expect(oracle.agents[2]!.tasks).toBe(2 * 24 * 10);
     const random = await run('uniform-random');
     expect(Math.abs(random.normalizedScore)).toBeLessThan(0.05);
-  });
+  }, 600_000);
+
+  it('regression on worlds 1-3 (5 days): pooling never hurts, the engine beats UCB1 and keeps up with textbook Thompson', async () => {
+    let day1Pooled = 0;
+    let day1Alone = 0;
+    for (const seed of [1, 2, 3]) {
+      const world = generateWorld(seed, { days: 5 });
+      const run = (policy: SimulationPolicy, pooled = false) =>
+        new Simulator({ scenario: world.scenario, days: 5, seed, policy, pooled, agentsPerType: world.agents, joinDays: world.joinDays, trackPerformance: false }).run();
+      const pooled = await run('engine', true);
+      const alone = await run('engine');
+      const thompson = await run('gaussian-thompson');
+      const ucb1 = await run('ucb1');
+      expect(pooled.normalizedScore, `world ${seed}`).toBeGreaterThanOrEqual(alone.normalizedScore - 0.01);
+      expect(alone.normalizedScore, `world ${seed}`).toBeGreaterThan(ucb1.normalizedScore + 0.2);
+      expect(alone.normalizedScore, `world ${seed}`).toBeGreaterThan(thompson.normalizedScore - 0.05);
+      day1Pooled += pooled.firstDayNormalizedScore;
+      day1Alone += alone.firstDayNormalizedScore;
+    }
+    expect(day1Pooled / 3).toBeGreaterThan(day1Alone / 3 + 0.05);
+    // A generous limit, not a speed check: the machine is shared and the runs are CPU-bound.
+  }, 600_000);
 });
