@@ -9,10 +9,11 @@
  *
  * `WORLDS`, `WORLDS_FIRST` (first seed, default 1), `WORLDS_DAYS` (default 14), `WORLDS_WORKERS`
  * (default 2) size a run; `WORLDS_CONFIG` (JSON) overrides the engine config for an experiment;
- * `WORLDS_JSON` names a file for every run's figures (to compare two versions world by world).
+ * `WORLDS_JSON` names a file that gets every run's figures as a JSON line when it completes (to
+ * compare two versions world by world, or to read a run that was stopped).
  */
 import { fork } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { quantile } from '../src/distributions.js';
 import { generateWorld, Simulator, type LearningConfig, type SimulationPolicy } from '../src/index.js';
@@ -84,6 +85,8 @@ async function runAll(all: Job[]): Promise<JobResult[]> {
         };
         child.on('message', (message: JobResult) => {
           results.push(message);
+          const json = process.env['WORLDS_JSON'];
+          if (json !== undefined) appendFileSync(json, `${JSON.stringify({ ...message.job, ns: message.ns, day1: message.day1, drift: message.drift })}\n`);
           if (results.length % 40 === 0) process.stderr.write(`worlds: ${results.length}/${all.length} runs\n`);
           feed();
         });
@@ -167,8 +170,8 @@ if (process.argv.includes(WORKER_FLAG)) {
   // World by world, the engine's runs first in each: a worker often finds the world (its expected
   // rewards cost a Monte-Carlo estimate) already built by its previous job.
   for (let seed = FIRST; seed < FIRST + WORLDS; seed++) for (const arm of ARMS) jobs.push({ seed, arm });
-  const results = await runAll(jobs);
   const json = process.env['WORLDS_JSON'];
-  if (json !== undefined) writeFileSync(json, JSON.stringify(results.map(({ job, ns, day1, drift }) => ({ ...job, ns, day1, drift }))));
+  if (json !== undefined) writeFileSync(json, '');
+  const results = await runAll(jobs);
   report(results, performance.now() - started);
 }
