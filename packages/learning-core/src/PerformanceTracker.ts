@@ -1,5 +1,5 @@
 import type { Clock, Logger, SwarmMemoryManager } from '@qe-fleet/memory';
-import { compositeScore, resolveRewardWeights, type RewardWeights } from './compositeScore.js';
+import { compositeScore, resolveRewardWeights } from './compositeScore.js';
 import { LearningError } from './LearningError.js';
 import { TimeOrderedIds } from './TimeOrderedIds.js';
 import type {
@@ -7,6 +7,7 @@ import type {
   MetricTrend,
   PerformanceMetrics,
   PerformanceMetricValues,
+  RewardWeights,
 } from './types.js';
 
 /** What `recordSnapshot` takes (seed: `Omit<PerformanceMetrics, 'agentId' | 'period'>`; trends optional). */

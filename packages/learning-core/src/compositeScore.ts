@@ -1,30 +1,8 @@
 import { LearningError } from './LearningError.js';
-import type { PerformanceMetricValues } from './types.js';
+import type { PerformanceMetricValues, RewardWeights } from './types.js';
 
 /** Execution time at which the time term of the composite score reaches 0 (seed 10.1: one minute). */
 export const COMPOSITE_TIME_SCALE_MS = 60_000;
-
-/**
- * Weights of the composite score's terms. The defaults are seed 10.1's; an agent whose quality
- * signal matters more sets its own (`LearningConfig.rewardWeights`). Weights are relative: the
- * score divides by their sum, so it stays in [0, 1] whatever they add up to.
- */
-export interface RewardWeights {
-  /** `successRate`. Default 0.3. */
-  success: number;
-  /** `1 - errorRate`. Default 0.2. */
-  errors: number;
-  /** `userSatisfaction` (a feedback rating when one is given). Default 0.25. */
-  satisfaction: number;
-  /** `1 - averageExecutionTime / timeScaleMs`. Default 0.15. */
-  time: number;
-  /** `resourceEfficiency`. Default 0.1. */
-  efficiency: number;
-  /** `coverage` the agent measured; default 0 (seed 10.1 has no coverage term). */
-  coverage: number;
-  /** Execution time (ms) at which the time term reaches 0. Default 60 000. */
-  timeScaleMs: number;
-}
 
 /** Seed 10.1's weights. */
 export const DEFAULT_REWARD_WEIGHTS: Readonly<RewardWeights> = Object.freeze({

@@ -15,6 +15,7 @@ export type {
   RandomSource,
   ResourceProbe,
   RewardOptions,
+  RewardWeights,
   SharedStatistics,
   StrategyAlternative,
   StrategyDefinition,
@@ -67,7 +68,6 @@ export {
   COMPOSITE_TIME_SCALE_MS,
   DEFAULT_REWARD_WEIGHTS,
   resolveRewardWeights,
-  type RewardWeights,
 } from './compositeScore.js';
 export {
   PerformanceTracker,

@@ -2,7 +2,6 @@
  * Public types of @qe-fleet/learning-core: the contract the facade, the agents and the fleet app
  * code against. Names follow the seed (sections 3, 5, 10, Appendix A).
  */
-import type { RewardWeights } from './compositeScore.js';
 import type { Logger } from '@qe-fleet/memory';
 
 /** Learning algorithms behind the `LearningAlgorithm` interface. */
@@ -315,6 +314,28 @@ export type RandomSource = () => number;
 
 /** Reads how much of the machine is free, 0 (saturated) .. 1 (idle). */
 export type ResourceProbe = () => number;
+
+/**
+ * Weights of the composite score's terms. The defaults are seed 10.1's; an agent whose quality
+ * signal matters more sets its own (`LearningConfig.rewardWeights`). Weights are relative: the
+ * score divides by their sum, so it stays in [0, 1] whatever they add up to.
+ */
+export interface RewardWeights {
+  /** `successRate`. Default 0.3. */
+  success: number;
+  /** `1 - errorRate`. Default 0.2. */
+  errors: number;
+  /** `userSatisfaction` (a feedback rating when one is given). Default 0.25. */
+  satisfaction: number;
+  /** `1 - averageExecutionTime / timeScaleMs`. Default 0.15. */
+  time: number;
+  /** `resourceEfficiency`. Default 0.1. */
+  efficiency: number;
+  /** `coverage` the agent measured; default 0 (seed 10.1 has no coverage term). */
+  coverage: number;
+  /** Execution time (ms) at which the time term reaches 0. Default 60 000 (`COMPOSITE_TIME_SCALE_MS`). */
+  timeScaleMs: number;
+}
 
 /** Options of `calculateReward`. */
 export interface RewardOptions {
