@@ -280,7 +280,7 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
       ...(resources === undefined ? {} : { resources }),
     });
     engine.initialize();
-    const tracker = new PerformanceTracker(this.id, memory, { clock, logger });
+    const tracker = new PerformanceTracker(this.id, memory, { clock, logger, rewardWeights: this.#config.rewardWeights });
     tracker.initialize();
     const loop = new ImprovementLoop(this.id, memory, engine, tracker, { clock, random: this.#random, scheduler: this.#scheduler, logger });
     loop.initialize();

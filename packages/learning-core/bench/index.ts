@@ -12,6 +12,7 @@ const BENCHES: Array<{ file: string; flags?: string[] }> = [
   { file: 'overhead.ts' },
   { file: 'heap.ts', flags: ['--expose-gc'] },
   { file: 'effectiveness.ts' },
+  { file: 'worlds.ts' },
   { file: 'safeguard.ts' },
   { file: 'abtest.ts' },
 ];

@@ -1,14 +1,25 @@
+import { FeatureBackoff, type StateRow } from './FeatureBackoff.js';
 import { LearningError } from './LearningError.js';
 import { standardNormal } from './random.js';
 import { NO_DATA_MEAN, TabularAlgorithm, type SerializedRow } from './TabularAlgorithm.js';
+import { featureBuckets, TYPE_LEVEL, TYPE_STRIDE } from './taskState.js';
 import type { AlgorithmName, ArmContext, ArmEstimate, RandomSource } from './types.js';
 
+/** Pseudo-trials a task type lends each of its states under a sliding window (see `estimates`). */
+const WINDOW_BACKOFF_TRIALS = 20;
+
 /**
- * Pseudo-trials the task-type statistics lend a state: a state's estimate is its own mean shrunk
- * towards its task type's mean as if the type had contributed this many trials. Many sparse
- * states then start from what the type already knows, and a state's own data win after ~20 trials.
+ * Trials of imported evidence an arm may take when its own are fewer: a cold-start agent learns
+ * from its peers, and past this the imports never outweigh the agent's own (discounted, so
+ * recent) evidence about that arm.
  */
-const BACKOFF_TRIALS = 20;
+const IMPORT_FLOOR_TRIALS = 20;
+
+/** Imported and own means further apart than this many standard errors: the import is dropped (stale or another world). */
+const IMPORT_DISAGREEMENT_Z = 3;
+
+/** Own trials before an arm's own mean can overrule the imported one. */
+const IMPORT_CHECK_TRIALS = 5;
 
 /** Variance of a [0, 1] reward nothing is known about (the largest it can be). */
 const NO_DATA_VARIANCE = 0.25;
@@ -39,13 +50,16 @@ function* entries(window: Window): Generator<[number, number]> {
  * sampling on the bounded reward, with optional forgetting for drifting workloads. A row holds
  * [trials, reward sum] per strategy; each experience updates its state row and its task-type row
  * exactly once (no replay: replaying would count an experience twice in the sufficient statistics).
+ * An arm's estimate in a state is its task type's mean plus the effects of the state's features
+ * that the evidence shows matter (`FeatureBackoff`), so features that do not matter split nothing.
  *
  * - `ucb1`: mean + sqrt(2 ln N / n).
  * - `thompson-sampling`: draws N(mean, v / (n + 1)) per arm, v the reward variance of that strategy
  *   measured over its task type (sum of squares kept in the type row), shrunk towards 0.25 (the
  *   largest a [0, 1] reward can have) by 2 pseudo-observations: a posterior as wide as the rewards
  *   really scatter, not as wide as they could.
- * - `discounted-thompson`: before each update a row's statistics are multiplied by `banditDiscount`.
+ * - `discounted-thompson`: before each update of a task type, its row and all its state rows are
+ *   multiplied by `banditDiscount` (evidence ages by the type's tasks, in every state alike).
  * - `sliding-window-ucb`: the task-type row counts only its last `slidingWindowSize` tasks; state
  *   rows (too many to window each) fade by 1 - 1 / size per update, the same effective memory.
  */
@@ -58,6 +72,13 @@ export class BanditLearner extends TabularAlgorithm {
   #windows = new Map<number, Window>();
   /** Thompson only: per task-type row, the (forgotten alike) sum of squared rewards per arm. */
   #squares = new Map<number, Float64Array>();
+  /** Task-type code → codes of its state rows. */
+  #states = new Map<number, Set<number>>();
+  /** Task-type code → changes so far (a fitted model is valid while this has not moved). */
+  #versions = new Map<number, number>();
+  #fits = new Map<number, { version: number; model: FeatureBackoff; variances: Float64Array }>();
+  /** Task-type code → evidence imported from peers (row code → [trials, sum] per arm; squares per arm). */
+  #imported = new Map<number, { rows: ReadonlyMap<number, Float64Array>; squares: Float64Array }>();
 
   constructor(
     name: AlgorithmName,
@@ -75,7 +96,7 @@ export class BanditLearner extends TabularAlgorithm {
   select(ctx: ArmContext, estimates: readonly ArmEstimate[], _epsilon: number): number {
     if (this.#rule === 'thompson') {
       return this.argmax(
-        estimates.map((e, i) => e.mean + Math.sqrt(this.#variance(ctx.type, i) / (e.trials + 1)) * standardNormal(this.random)),
+        estimates.map((e, i) => e.mean + Math.sqrt(this.#armVariance(ctx.type, i) / (e.trials + 1)) * standardNormal(this.random)),
       );
     }
     const untried = estimates.flatMap((e, i) => (e.trials > 0 ? [] : [i]));
@@ -84,8 +105,36 @@ export class BanditLearner extends TabularAlgorithm {
     return this.argmax(estimates.map((e) => e.mean + Math.sqrt((2 * Math.log(Math.max(total, 1))) / e.trials)));
   }
 
-  /** The state's own statistics shrunk towards its task type's (plus imported priors). */
+  /**
+   * The task type's mean (with imported priors) plus the shrunk effects of the state's features;
+   * `trials` is the evidence that estimate is worth (its variance as a number of trials).
+   */
   estimates(ctx: ArmContext): ArmEstimate[] {
+    // A windowed type row no longer sums its (fading) state rows, so the feature model would
+    // compare unlike numbers: sliding-window-ucb keeps the state's own mean backed off to the type's.
+    if (this.#forgetting.kind === 'window') return this.#windowEstimates(ctx);
+    const { model, variances } = this.#model(ctx.type);
+    const buckets = featureBuckets(ctx.state - (ctx.type - TYPE_LEVEL));
+    return this.arms.map((_, i) => {
+      const { mean, variance } = model.estimate(i, buckets);
+      return { mean, trials: Math.max(0, variances[i]! / variance - 1) };
+    });
+  }
+
+  setImported(type: number, rows: ReadonlyMap<number, Float64Array>, squares: Float64Array): void {
+    if (rows.size === 0) this.#imported.delete(type);
+    else this.#imported.set(type, { rows, squares });
+    this.#changed(type);
+  }
+
+  /** The reward variance an arm's estimate was fitted with (own and weighted imported evidence). */
+  #armVariance(type: number, arm: number): number {
+    if (this.#forgetting.kind === 'window') return this.#variance(type, arm);
+    return this.#model(type).variances[arm]!;
+  }
+
+  /** The state's own statistics shrunk towards its task type's as if the type lent 20 trials. */
+  #windowEstimates(ctx: ArmContext): ArmEstimate[] {
     const state = this.table.find(ctx.state);
     const type = this.table.find(ctx.type);
     return this.arms.map((_, i) => {
@@ -93,7 +142,7 @@ export class BanditLearner extends TabularAlgorithm {
       const typeTrials = (type < 0 ? 0 : this.table.get(type, 2 * i)) + prior.weight;
       const typeSum = (type < 0 ? 0 : this.table.get(type, 2 * i + 1)) + prior.weight * prior.mean;
       const typeMean = typeTrials > 0 ? typeSum / typeTrials : NO_DATA_MEAN;
-      const lent = Math.min(BACKOFF_TRIALS, typeTrials);
+      const lent = Math.min(WINDOW_BACKOFF_TRIALS, typeTrials);
       const trials = (state < 0 ? 0 : this.table.get(state, 2 * i)) + lent;
       const sum = (state < 0 ? 0 : this.table.get(state, 2 * i + 1)) + lent * typeMean;
       return { mean: trials > 0 ? sum / trials : NO_DATA_MEAN, trials };
@@ -101,28 +150,145 @@ export class BanditLearner extends TabularAlgorithm {
   }
 
   update(ctx: ArmContext, arm: number, reward: number, _next: ArmContext | null): boolean {
+    if (this.#forgetting.kind === 'discount') {
+      // Evidence ages with the type's tasks in every state alike, so the state rows keep summing to the type row.
+      for (const code of this.#states.get(ctx.type) ?? []) this.table.scale(this.table.find(code), this.#forgetting.factor);
+    }
     this.#add(ctx.state, arm, reward, false);
     this.#add(ctx.type, arm, reward, true);
+    this.#changed(ctx.type);
     return true;
+  }
+
+  override setPrior(type: number, arm: number, mean: number, weight: number): void {
+    super.setPrior(type, arm, mean, weight);
+    this.#changed(type);
+  }
+
+  #changed(type: number): void {
+    this.#versions.set(type, (this.#versions.get(type) ?? 0) + 1);
+  }
+
+  /**
+   * The fitted feature model of a task type (refitted when the type changed since the last fit),
+   * over the agent's own evidence plus its peers' scaled by `#importWeights`.
+   */
+  #model(type: number): { model: FeatureBackoff; variances: Float64Array } {
+    const version = this.#versions.get(type) ?? 0;
+    const cached = this.#fits.get(type);
+    if (cached !== undefined && cached.version === version) return cached;
+    const typeRow = this.table.find(type);
+    const imported = this.#imported.get(type);
+    const importedType = imported?.rows.get(type);
+    const scale = this.#importWeights(type, typeRow, importedType);
+    const variances = new Float64Array(this.arms.length);
+    const levels = this.arms.map((_, i) => {
+      const prior = this.prior(type, i);
+      const importedTrials = importedType === undefined ? 0 : scale[i]! * importedType[2 * i]!;
+      const importedSum = importedType === undefined ? 0 : scale[i]! * importedType[2 * i + 1]!;
+      const trials = (typeRow < 0 ? 0 : this.table.get(typeRow, 2 * i)) + prior.weight + importedTrials;
+      const sum = (typeRow < 0 ? 0 : this.table.get(typeRow, 2 * i + 1)) + prior.weight * prior.mean + importedSum;
+      variances[i] = this.#variance(type, i, importedType === undefined ? undefined : { row: importedType, squares: imported!.squares, scale: scale[i]! });
+      return { mean: trials > 0 ? sum / trials : NO_DATA_MEAN, variance: variances[i]!, trials };
+    });
+    const rows = new Map<number, StateRow>();
+    const rowOf = (code: number): StateRow => {
+      let row = rows.get(code);
+      if (row === undefined) {
+        row = { buckets: featureBuckets(code % TYPE_STRIDE), trials: new Float64Array(this.arms.length), sums: new Float64Array(this.arms.length) };
+        rows.set(code, row);
+      }
+      return row;
+    };
+    for (const code of this.#states.get(type) ?? []) {
+      const row = this.table.find(code);
+      const into = rowOf(code);
+      for (let i = 0; i < this.arms.length; i++) {
+        (into.trials as Float64Array)[i] = this.table.get(row, 2 * i);
+        (into.sums as Float64Array)[i] = this.table.get(row, 2 * i + 1);
+      }
+    }
+    for (const [code, values] of imported?.rows ?? []) {
+      if (code === type) continue;
+      const into = rowOf(code);
+      for (let i = 0; i < this.arms.length; i++) {
+        const trials = into.trials as Float64Array;
+        const sums = into.sums as Float64Array;
+        trials[i] = trials[i]! + scale[i]! * values[2 * i]!;
+        sums[i] = sums[i]! + scale[i]! * values[2 * i + 1]!;
+      }
+    }
+    const fit = { version, model: FeatureBackoff.fit(levels, [...rows.values()]), variances };
+    this.#fits.set(type, fit);
+    return fit;
+  }
+
+  /**
+   * Per arm, the weight imported evidence gets: all of it up to max(20, own trials) trials, so it
+   * never outweighs the agent's own recent evidence once there is some; none when the agent's
+   * own mean (5 trials or more) contradicts it by more than 3 standard errors (stale after a
+   * drift, or a peer working on something else).
+   */
+  #importWeights(type: number, typeRow: number, importedType: Float64Array | undefined): Float64Array {
+    const scale = new Float64Array(this.arms.length);
+    if (importedType === undefined) return scale;
+    for (let i = 0; i < this.arms.length; i++) {
+      const theirs = importedType[2 * i]!;
+      if (!(theirs > 0)) continue;
+      const own = typeRow < 0 ? 0 : this.table.get(typeRow, 2 * i);
+      scale[i] = Math.min(1, Math.max(IMPORT_FLOOR_TRIALS, own) / theirs);
+      if (own >= IMPORT_CHECK_TRIALS) {
+        const variance = this.#variance(type, i);
+        const gap = this.table.get(typeRow, 2 * i + 1) / own - importedType[2 * i + 1]! / theirs;
+        if (Math.abs(gap) > IMPORT_DISAGREEMENT_Z * Math.sqrt(variance / own + variance / theirs)) scale[i] = 0;
+      }
+    }
+    return scale;
+  }
+
+  #track(code: number): void {
+    const feature = code % TYPE_STRIDE;
+    if (feature === TYPE_LEVEL) return;
+    const type = code - feature + TYPE_LEVEL;
+    let states = this.#states.get(type);
+    if (states === undefined) this.#states.set(type, (states = new Set()));
+    states.add(code);
   }
 
   link(): void {
     // Bandit estimates do not bootstrap from a next state.
   }
 
-  /** Measured reward variance of an arm over its task type, shrunk towards the no-data bound. */
-  #variance(type: number, arm: number): number {
+  /**
+   * Measured reward variance of an arm over its task type, shrunk towards the no-data bound; with
+   * `imported`, the peers' squared deviations count too, at the weight their evidence gets.
+   */
+  #variance(type: number, arm: number, imported?: { row: Float64Array; squares: Float64Array; scale: number }): number {
     const row = this.table.find(type);
     const squares = this.#squares.get(type);
-    if (row < 0 || squares === undefined) return NO_DATA_VARIANCE;
-    const n = this.table.get(row, 2 * arm);
-    const sum = this.table.get(row, 2 * arm + 1);
-    const deviations = n > 0 ? Math.max(0, squares[arm]! - (sum * sum) / n) : 0;
-    return (deviations + VARIANCE_PRIOR_WEIGHT * NO_DATA_VARIANCE) / (Math.max(0, n - 1) + VARIANCE_PRIOR_WEIGHT);
+    let deviations = 0;
+    let dof = 0;
+    if (row >= 0 && squares !== undefined) {
+      const n = this.table.get(row, 2 * arm);
+      const sum = this.table.get(row, 2 * arm + 1);
+      if (n > 0) deviations += Math.max(0, squares[arm]! - (sum * sum) / n);
+      dof += Math.max(0, n - 1);
+    }
+    if (imported !== undefined && imported.scale > 0 && this.#rule === 'thompson') {
+      const n = imported.row[2 * arm]!;
+      const sum = imported.row[2 * arm + 1]!;
+      if (n > 0 && imported.squares[arm]! > 0) {
+        deviations += imported.scale * Math.max(0, imported.squares[arm]! - (sum * sum) / n);
+        dof += imported.scale * Math.max(0, n - 1);
+      }
+    }
+    if (row < 0 && dof === 0) return NO_DATA_VARIANCE;
+    return (deviations + VARIANCE_PRIOR_WEIGHT * NO_DATA_VARIANCE) / (dof + VARIANCE_PRIOR_WEIGHT);
   }
 
   #add(code: number, arm: number, reward: number, typeLevel: boolean): void {
     const row = this.table.ensure(code);
+    this.#track(code);
     const forgetting = this.#forgetting;
     if (typeLevel && this.#rule === 'thompson') {
       let squares = this.#squares.get(code);
@@ -140,7 +306,8 @@ export class BanditLearner extends TabularAlgorithm {
       this.#sumWindow(row, window);
       return;
     }
-    if (forgetting.kind === 'discount') this.table.scale(row, forgetting.factor);
+    // State rows were discounted with their whole type in `update`.
+    if (forgetting.kind === 'discount' && typeLevel) this.table.scale(row, forgetting.factor);
     if (forgetting.kind === 'window') this.table.scale(row, 1 - 1 / forgetting.size);
     this.table.set(row, 2 * arm, this.table.get(row, 2 * arm) + 1);
     this.table.set(row, 2 * arm + 1, this.table.get(row, 2 * arm + 1) + reward);
@@ -175,6 +342,8 @@ export class BanditLearner extends TabularAlgorithm {
 
   override restoreRow(code: number, value: unknown): void {
     super.restoreRow(code, value);
+    this.#track(code);
+    this.#changed(code - (code % TYPE_STRIDE) + TYPE_LEVEL);
     const squares = (value as { squares?: unknown }).squares;
     if (squares !== undefined) {
       if (squares === null || typeof squares !== 'object' || this.#rule !== 'thompson') {
@@ -214,5 +383,10 @@ export class BanditLearner extends TabularAlgorithm {
     super.clear();
     this.#windows.clear();
     this.#squares.clear();
+    this.#states.clear();
+    this.#fits.clear();
+    this.#imported.clear();
+    // Versions keep counting, so no fit made before the clear can match a version after it.
+    for (const type of this.#versions.keys()) this.#changed(type);
   }
 }

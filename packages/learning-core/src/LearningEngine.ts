@@ -5,16 +5,17 @@ import { errorClass } from './errorClass.js';
 import { LEARNING_EVENT_TTL, LearningEventType } from './events.js';
 import { LearningError } from './LearningError.js';
 import { ReplayBuffer } from './ReplayBuffer.js';
+import { aggregateImports, IMPORT_HALF_LIFE_MS, validateStatistics, type StoredImport } from './SharedEvidence.js';
 import { calculateReward } from './reward.js';
-import { normalCdf, wilsonLowerBound, Z95 } from './statistics.js';
+import { normalCdf, wilsonInterval, wilsonLowerBound, Z95 } from './statistics.js';
 import {
   createSystemResourceProbe,
   extractTaskState,
-  FEATURE_COUNT,
   featureCode,
   formatStateKey,
   parseStateKey,
   TYPE_LEVEL,
+  TYPE_STRIDE,
 } from './taskState.js';
 import type {
   ArmContext,
@@ -31,6 +32,7 @@ import type {
   LearningTask,
   RandomSource,
   ResourceProbe,
+  SharedStatistics,
   StrategyDefinition,
   StrategyRecommendation,
   StrategySelection,
@@ -41,8 +43,6 @@ import type {
 const PARTITION = 'learning';
 /** Seed 2.2: patterns live 7 days in the patterns table, refreshed whenever used. */
 const PATTERN_TTL = 7 * 24 * 3600;
-/** Row codes: task type index x stride + feature code (TYPE_LEVEL for the whole type). */
-const TYPE_STRIDE = FEATURE_COUNT + 1;
 /** Most pseudo-trials imported patterns may lend one strategy of one task type. */
 const IMPORT_WEIGHT_CAP = 50;
 /** Tasks in the baseline and the recent window `improvementRate` compares. */
@@ -153,6 +153,8 @@ export class LearningEngine {
   /** Sequence number of the latest experience per task type index. */
   #pending = new Map<number, number>();
   #patterns = new Map<string, LearnedPattern>();
+  /** Peers' shared statistics by source (`importStatistics`). */
+  #imports = new Map<string, StoredImport>();
   #failures = new Map<string, FailurePattern>();
   #stateCache = new Map<string, TaskState>();
   /** Experiences the stored checkpoint includes, and the patterns changed since it. */
@@ -219,7 +221,7 @@ export class LearningEngine {
 
   /** The resolved configuration. */
   getConfig(): LearningConfig {
-    return { ...this.#config };
+    return { ...this.#config, rewardWeights: { ...this.#config.rewardWeights } };
   }
 
   /** The agent's strategies (the actions the engine chooses among). */
@@ -292,8 +294,8 @@ export class LearningEngine {
     if (arm === undefined) {
       throw new LearningError('UNKNOWN_STRATEGY', `unknown strategy ${String(result?.strategy)}; known: ${this.#arms.join(', ')}`);
     }
-    const timeout = typeof task.timeout === 'number' && task.timeout > 0 ? task.timeout : undefined;
-    const reward = calculateReward(result, feedback, { referenceTimeMs: timeout });
+    // The composite score with this agent's weights: what the tracker shows is what is learned.
+    const reward = calculateReward(result, feedback, { weights: this.#config.rewardWeights });
     if (!this.#enabled) {
       return {
         learned: false,
@@ -351,6 +353,62 @@ export class LearningEngine {
   }
 
   /**
+   * The agent's OWN evidence as sufficient statistics for its peers' `importStatistics`: per state
+   * and strategy the (discounted) trials and reward sum, per task type also the sum of squared
+   * rewards. Rows are empty for q-learning (its rows are values, not evidence).
+   */
+  exportStatistics(): SharedStatistics {
+    this.#ready();
+    const rows: SharedStatistics['rows'] = {};
+    if (this.#algorithm.setImported !== undefined) {
+      for (const code of this.#algorithm.rowCodes()) {
+        const row = this.#algorithm.serializeRow(code) as { arms: Record<string, [number, number]>; squares?: Record<string, number> };
+        const entries: SharedStatistics['rows'][string] = {};
+        for (const [name, [trials, sum]] of Object.entries(row.arms)) {
+          if (!(trials > 0)) continue;
+          const squares = row.squares?.[name];
+          entries[name] = squares === undefined ? [trials, sum] : [trials, sum, squares];
+        }
+        if (Object.keys(entries).length > 0) rows[this.#key(code)] = entries;
+      }
+    }
+    return { version: 1, source: this.agentId, exportedAt: this.#clock(), rows };
+  }
+
+  /**
+   * Takes a peer's `exportStatistics()` as evidence, replacing the earlier import from that
+   * source (never adding to it). It is weighted by its age (half as much per day since export),
+   * and per strategy it counts fully up to max(20, own trials) trials, never more than the
+   * agent's own recent evidence once it has some, and not at all where the agent's own mean
+   * contradicts it (see `BanditLearner`). Persisted under `imports/{source}`. Returns false
+   * (storing nothing) for the agent's own statistics and for q-learning; a malformed export
+   * throws `LearningError('INVALID_STATISTICS')`.
+   */
+  importStatistics(stats: SharedStatistics): boolean {
+    this.#ready();
+    validateStatistics(stats);
+    if (!/^[\w.-]{1,128}$/.test(stats.source)) throw new LearningError('INVALID_STATISTICS', `bad source ${stats.source}`);
+    if (stats.source === this.agentId || this.#algorithm.setImported === undefined) return false;
+    const age = Math.max(0, this.#clock() - stats.exportedAt);
+    const stored: StoredImport = { stats, weight: 0.5 ** (age / IMPORT_HALF_LIFE_MS) };
+    this.#put(`imports/${stats.source}`, stored);
+    this.#imports.set(stats.source, stored);
+    this.#applyImports();
+    return true;
+  }
+
+  /** Hands the algorithm every task type's imported evidence (an empty set where none is left). */
+  #applyImports(): void {
+    const setImported = this.#algorithm.setImported?.bind(this.#algorithm);
+    if (setImported === undefined) return;
+    const byType = aggregateImports(this.#imports.values(), this.#armIndex, (t) => this.#typeOf(t));
+    for (let index = 0; index < this.#types.length; index++) {
+      const entry = byType.get(index * TYPE_STRIDE);
+      setImported(index * TYPE_STRIDE + TYPE_LEVEL, entry?.rows ?? new Map(), entry?.squares ?? new Float64Array(this.#arms.length));
+    }
+  }
+
+  /**
    * Takes another agent's pattern as prior evidence: its mean reward counts for that task type and
    * strategy as its trials, up to 50 pseudo-trials over all sources, so it steers choices until the
    * agent's own data outweigh it. Bad strategies are evidence too: any pattern with at least
@@ -362,7 +420,7 @@ export class LearningEngine {
   importPattern(pattern: LearnedPattern): boolean {
     this.#ready();
     const p = validatePattern(pattern);
-    const confidence = this.#confidence(p.successes, p.trials);
+    const confidence = wilsonLowerBound(p.successes, p.trials);
     if (p.source === this.agentId || !this.#armIndex.has(p.strategy) || p.trials < this.#config.minPatternTrials) {
       return false;
     }
@@ -377,6 +435,7 @@ export class LearningEngine {
       id,
       pattern: `${p.taskType}:${p.strategy}`,
       confidence,
+      interval: wilsonInterval(p.successes, p.trials),
       createdAt: existing?.createdAt ?? now,
       lastUsedAt: now,
     };
@@ -622,7 +681,8 @@ export class LearningEngine {
       successes,
       trials,
       averageReward: (old?.averageReward ?? 0) + (reward - (old?.averageReward ?? 0)) / trials,
-      confidence: this.#confidence(successes, trials),
+      confidence: wilsonLowerBound(successes, trials),
+      interval: wilsonInterval(successes, trials),
       usageCount: (old?.usageCount ?? 0) + 1,
       source: this.agentId,
       createdAt: old?.createdAt ?? now,
@@ -652,10 +712,6 @@ export class LearningEngine {
       this.#dirtyFailures.add(id);
       return failure;
     });
-  }
-
-  #confidence(successes: number, trials: number): number {
-    return trials >= this.#config.minPatternTrials ? wilsonLowerBound(successes, trials) : 0;
   }
 
   /** Recomputes the prior of one task type and strategy from every imported pattern about it. */
@@ -859,6 +915,12 @@ export class LearningEngine {
       this.#patterns.set(p.id, p);
     }
     for (const p of this.#patterns.values()) if (p.source !== this.agentId) this.#applyPriors(p.taskType, p.strategy);
+    this.#imports.clear();
+    for (const { value } of this.#entries('imports/')) {
+      const stored = value as StoredImport;
+      this.#imports.set(stored.stats.source, stored);
+    }
+    this.#applyImports();
     for (const { value } of this.#entries('failure-patterns/')) {
       const f = value as FailurePattern;
       this.#failures.set(f.id, f);

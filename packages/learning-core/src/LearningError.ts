@@ -5,6 +5,7 @@ export type LearningErrorCode =
   | 'INVALID_TASK'
   | 'INVALID_STATE'
   | 'INVALID_PATTERN'
+  | 'INVALID_STATISTICS'
   | 'UNKNOWN_STRATEGY'
   | 'NOT_INITIALIZED'
   | 'VERSION_NOT_FOUND'

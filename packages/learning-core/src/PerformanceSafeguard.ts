@@ -132,8 +132,8 @@ export class PerformanceSafeguard {
     let currentScore: number;
     let baselineScore: number;
     if (current && baseline) {
-      currentScore = compositeScore(current.metrics);
-      baselineScore = compositeScore(baseline.metrics);
+      currentScore = compositeScore(current.metrics, this.#tracker.rewardWeights);
+      baselineScore = compositeScore(baseline.metrics, this.#tracker.rewardWeights);
     } else {
       if (!this.#tracker.getBaseline()) return false;
       ({ currentScore, baselineScore } = this.#tracker.calculateImprovement());

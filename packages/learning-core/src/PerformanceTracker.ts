@@ -1,5 +1,5 @@
 import type { Clock, Logger, SwarmMemoryManager } from '@qe-fleet/memory';
-import { compositeScore } from './compositeScore.js';
+import { compositeScore, resolveRewardWeights } from './compositeScore.js';
 import { LearningError } from './LearningError.js';
 import { TimeOrderedIds } from './TimeOrderedIds.js';
 import type {
@@ -7,6 +7,7 @@ import type {
   MetricTrend,
   PerformanceMetrics,
   PerformanceMetricValues,
+  RewardWeights,
 } from './types.js';
 
 /** What `recordSnapshot` takes (seed: `Omit<PerformanceMetrics, 'agentId' | 'period'>`; trends optional). */
@@ -50,6 +51,8 @@ export interface PerformanceTrackerOptions {
    */
   windowSize?: number;
   logger?: Logger;
+  /** Weights of the composite score; give the agent's `LearningConfig.rewardWeights` so the tracker shows what the engine learns. Default seed 10.1's. */
+  rewardWeights?: Partial<RewardWeights>;
 }
 
 /** Called when a window of `windowSize` snapshots completes; the argument compares it with the baseline. */
@@ -88,6 +91,8 @@ class Aggregate {
     userSatisfaction: 0,
     resourceEfficiency: 0,
   };
+  /** Sum of squared composite scores (for the interval of an improvement). */
+  squares = 0;
   start = Number.POSITIVE_INFINITY;
   end = Number.NEGATIVE_INFINITY;
 
@@ -96,6 +101,7 @@ class Aggregate {
     const sums = this.sums;
     this.count += sign;
     this.score += sign * snapshot.score;
+    this.squares += sign * snapshot.score * snapshot.score;
     // Spelled out: this runs on every task, and a loop over the metric names costs several times more.
     sums.tasksCompleted += sign * m.tasksCompleted;
     sums.successRate += sign * m.successRate;
@@ -132,12 +138,15 @@ export class PerformanceTracker {
   readonly #clock: Clock;
   readonly #windowSize: number;
   readonly #logger: Logger | undefined;
+  readonly #weights: RewardWeights;
   readonly #ids: TimeOrderedIds;
   readonly #prefix: string;
   /** The first `windowSize` snapshots; frozen once full. */
   #baseline = new Aggregate();
   /** Full, or restored from storage (possibly saved under another window size): no longer grows. */
   #baselineDone = false;
+  /** Composite scores of the baseline's snapshots, in order (for the adaptive comparison). */
+  #early: number[] = [];
   /** The last `windowSize` snapshots, oldest first. */
   #window: PerformanceSnapshot[] = [];
   /** Per UTC day (ms since epoch / DAY_MS). */
@@ -156,6 +165,7 @@ export class PerformanceTracker {
     this.#clock = options.clock ?? Date.now;
     this.#windowSize = windowSize;
     this.#logger = options.logger;
+    this.#weights = resolveRewardWeights(options.rewardWeights);
     this.#ids = new TimeOrderedIds(this.#clock);
     this.#prefix = `phase2/learning/${agentId}/`;
   }
@@ -165,10 +175,16 @@ export class PerformanceTracker {
     return this.#windowSize;
   }
 
+  /** The composite score's weights this tracker scores with. */
+  get rewardWeights(): RewardWeights {
+    return { ...this.#weights };
+  }
+
   /** Rebuilds the baseline, the rolling window and the daily sums from storage. */
   initialize(): void {
     this.#baseline = new Aggregate();
     this.#baselineDone = false;
+    this.#early = [];
     this.#window = [];
     this.#days = new Map();
     this.#count = 0;
@@ -199,7 +215,7 @@ export class PerformanceTracker {
       id: this.#ids.next(),
       timestamp: this.#clock(),
       metrics,
-      score: compositeScore(metrics),
+      score: compositeScore(metrics, this.#weights),
     };
     const value: StoredSnapshot = { timestamp: snapshot.timestamp, metrics };
     if (input.trends && input.trends.length > 0) {
@@ -226,13 +242,29 @@ export class PerformanceTracker {
 
   /**
    * Rolling window (the last `windowSize` snapshots) against the baseline (the first
-   * `windowSize`), as a percent change of the mean composite score. Until the baseline window is
-   * full both are the same snapshots, so the rate is 0.
+   * `windowSize`), as a percent change of the mean composite score, with a 95 % interval. While
+   * there are fewer than two windows of snapshots the window adapts: the first half of the
+   * snapshots against the second half (`compared` says how many on each side), so an agent with a
+   * few runs already sees whether it improved; with fewer than two snapshots the rate is 0.
    */
   calculateImprovement(): ImprovementData {
-    const baselineScore = this.#baseline.meanScore();
-    const currentScore = this.#windowScore();
-    const improvementRate = baselineScore > 0 ? ((currentScore - baselineScore) / baselineScore) * 100 : 0;
+    const half = Math.floor(this.#count / 2);
+    let base: { mean: number; variance: number; n: number };
+    let current: { mean: number; variance: number; n: number };
+    if (this.#count < 2 * this.#windowSize && this.#early.length >= half) {
+      base = moments(this.#early.slice(0, half));
+      current = moments(this.#window.slice(this.#window.length - half).map((s) => s.score));
+    } else {
+      const b = this.#baseline;
+      const mean = b.meanScore();
+      base = { mean, variance: b.count > 1 ? Math.max(0, (b.squares - b.count * mean * mean) / (b.count - 1)) : 0, n: b.count };
+      current = moments(this.#window.map((s) => s.score));
+    }
+    const baselineScore = base.mean;
+    const currentScore = current.mean;
+    const rate = (x: number): number => (baselineScore > 0 ? (x / baselineScore) * 100 : 0);
+    const improvementRate = rate(currentScore - baselineScore);
+    const se = base.n > 0 && current.n > 0 ? Math.sqrt(base.variance / base.n + current.variance / current.n) : 0;
     const start = this.#baseline.count > 0 ? this.#baseline.start : this.#clock();
     return {
       agentId: this.#agentId,
@@ -241,6 +273,8 @@ export class PerformanceTracker {
       improvementRate,
       daysElapsed: Math.max(0, (this.#clock() - start) / DAY_MS),
       targetAchieved: improvementRate >= IMPROVEMENT_TARGET,
+      compared: Math.min(base.n, current.n),
+      interval: [rate(currentScore - baselineScore - 1.96 * se), rate(currentScore - baselineScore + 1.96 * se)],
     };
   }
 
@@ -335,7 +369,7 @@ export class PerformanceTracker {
       id,
       timestamp: value.timestamp,
       metrics: value.metrics,
-      score: compositeScore(value.metrics),
+      score: compositeScore(value.metrics, this.#weights),
     };
     if (value.trends) snapshot.trends = value.trends;
     return snapshot;
@@ -351,18 +385,13 @@ export class PerformanceTracker {
     if (!agg) this.#days.set(day, (agg = new Aggregate()));
     agg.add(snapshot);
     if (this.#baselineDone) return false;
+    this.#early.push(snapshot.score);
     this.#baseline.add(snapshot);
     this.#baselineDone = this.#baseline.count >= this.#windowSize;
     return this.#baselineDone;
   }
 
-  #windowScore(): number {
-    let sum = 0;
-    for (const snapshot of this.#window) sum += snapshot.score;
-    return this.#window.length > 0 ? sum / this.#window.length : 0;
-  }
-
-  #baselineRecord(): PerformanceMetrics & { score: number; count: number } {
+  #baselineRecord(): PerformanceMetrics & { score: number; count: number; scoreSquares: number } {
     return {
       agentId: this.#agentId,
       period: { start: new Date(this.#baseline.start), end: new Date(this.#baseline.end) },
@@ -370,6 +399,7 @@ export class PerformanceTracker {
       trends: [],
       score: this.#baseline.meanScore(),
       count: this.#baseline.count,
+      scoreSquares: this.#baseline.squares,
     };
   }
 
@@ -423,12 +453,15 @@ interface StoredBaseline {
   metrics: PerformanceMetricValues;
   score: number;
   count: number;
+  /** Absent in baselines stored before the improvement interval existed. */
+  scoreSquares?: number;
 }
 
 function restoreBaseline(stored: StoredBaseline): Aggregate {
   const agg = new Aggregate();
   agg.count = stored.count;
   agg.score = stored.score * stored.count;
+  agg.squares = stored.scoreSquares ?? stored.score * stored.score * stored.count;
   for (const metric of METRICS) agg.sums[metric] = stored.metrics[metric] * stored.count;
   agg.start = new Date(stored.period.start).getTime();
   agg.end = new Date(stored.period.end).getTime();
@@ -503,4 +536,13 @@ function recommend(
 
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Mean, sample variance and count of some composite scores. */
+function moments(scores: readonly number[]): { mean: number; variance: number; n: number } {
+  const n = scores.length;
+  if (n === 0) return { mean: 0, variance: 0, n: 0 };
+  const mean = scores.reduce((a, b) => a + b, 0) / n;
+  const variance = n > 1 ? scores.reduce((a, x) => a + (x - mean) * (x - mean), 0) / (n - 1) : 0;
+  return { mean, variance, n };
 }

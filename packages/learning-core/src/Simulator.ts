@@ -2,7 +2,7 @@ import { SwarmMemoryManager } from '@qe-fleet/memory';
 import { createBaselinePolicy, type BaselineName, type BaselinePolicy } from './baselines.js';
 import { compositeScore } from './compositeScore.js';
 import { ALGORITHMS } from './config.js';
-import { streamSeed } from './distributions.js';
+import { sampleUnit, streamSeed } from './distributions.js';
 import { LearningEngine } from './LearningEngine.js';
 import { LearningError } from './LearningError.js';
 import { PerformanceTracker } from './PerformanceTracker.js';
@@ -37,9 +37,9 @@ export interface SimulationOptions {
   agents?: readonly string[];
   /** Agents of each type (ids `${type}-1`...). Default 3. */
   agentsPerType?: number;
-  /** Agents of a type share patterns (`getPatterns` → `importPattern`). Default true. */
+  /** Agents of a type share their evidence (`exportStatistics` → `importStatistics`). Default true. */
   pooled?: boolean;
-  /** Hours between two pattern exchanges. Default 1. */
+  /** Hours between two exchanges. Default 1. */
   shareEveryHours?: number;
   /** Seed of every random stream. Default 1. */
   seed?: number;
@@ -53,6 +53,12 @@ export interface SimulationOptions {
   trackPerformance?: boolean;
   /** Virtual time of the first task. Default 2026-01-01T00:00:00Z. */
   startTime?: number;
+  /**
+   * Day (integer, 0-based) each agent of a type joins the run, by its index within the type
+   * (missing: 0): a cold-start agent joining a pool that has learned for a while. Before it joins
+   * an agent runs nothing; its first day is the day it joins.
+   */
+  joinDays?: readonly number[];
   /** Called after every simulated day (1-based). */
   onProgress?: (day: number, days: number) => void;
 }
@@ -85,7 +91,9 @@ export interface SimulatedAgentResult {
   agentType: string;
   tasks: number;
   normalizedScore: number;
-  /** NS of the first simulated day. */
+  /** Day (0-based) the agent joined. */
+  joinDay: number;
+  /** NS of the agent's first day (the day it joined). */
   firstDayNormalizedScore: number;
   /** NS of the 24 hours from the first drift; null when the scenario has none in the run. */
   driftDayNormalizedScore: number | null;
@@ -100,6 +108,8 @@ export interface HiddenArmReward {
   /** First day (0-based) of the phase. */
   fromDay: number;
   taskType: string;
+  /** Index of the task type's context, in worlds whose types have several. */
+  context?: number;
   strategy: string;
   expectedReward: number;
   best: boolean;
@@ -125,9 +135,8 @@ export interface SimulationResult {
   hiddenRewards: HiddenArmReward[];
 }
 
-/** The engine's reward, given each task's timeout as the reference time (what the engine does). */
-const engineReward: RewardFunction = (result, task) =>
-  calculateReward(result, undefined, task.timeout === undefined ? {} : { referenceTimeMs: task.timeout });
+/** The engine's reward with the default weights (what the engine and the tracker score). */
+const engineReward: RewardFunction = (result) => calculateReward(result);
 
 const worlds = new Map<string, TaskWorld>();
 
@@ -193,6 +202,9 @@ interface Learner {
 interface SimAgent {
   id: string;
   type: string;
+  joinDay: number;
+  /** What the agent's resource probe reads on its current task. */
+  reading: { value: number };
   offsetMs: number;
   learner: Learner;
   engine: LearningEngine | null;
@@ -208,7 +220,7 @@ interface SimAgent {
  * hidden world (`TaskWorld`: success probability and log-normal latency per task type and
  * strategy, noisy ratings, drifts), choosing strategies with the real LearningEngine (on an
  * in-memory SwarmMemoryManager, with the virtual clock and seeded randomness) or with a textbook
- * baseline. Agents of a type either learn alone or pool through shared patterns every
+ * baseline. Agents of a type either learn alone or pool their sufficient statistics every
  * `shareEveryHours`. Quality is the normalised score NS = (R − R_random) / (R_oracle − R_random)
  * on the hidden EXPECTED reward of each chosen strategy, so sampling noise does not blur it.
  *
@@ -230,6 +242,7 @@ export class Simulator {
   readonly #trackPerformance: boolean;
   readonly #startTime: number;
   readonly #onProgress: ((day: number, days: number) => void) | undefined;
+  readonly #joinDays: readonly number[];
 
   constructor(options: SimulationOptions = {}) {
     const bad = (why: string): never => {
@@ -268,6 +281,10 @@ export class Simulator {
     this.#trackPerformance = options.trackPerformance ?? true;
     this.#startTime = options.startTime ?? Date.UTC(2026, 0, 1);
     this.#onProgress = options.onProgress;
+    this.#joinDays = options.joinDays ?? [];
+    if (this.#joinDays.some((d) => !(Number.isInteger(d) && d >= 0 && d < this.#days))) {
+      bad('joinDays must be integers in [0, days)');
+    }
   }
 
   /** Runs the whole simulation; deterministic for identical options. */
@@ -287,10 +304,10 @@ export class Simulator {
         for (const agent of agents) {
           now = this.#startTime + k * intervalMs + agent.offsetMs;
           if (this.#pooled && now >= nextShare) {
-            this.#sharePatterns(agents);
+            this.#share(agents, now);
             nextShare += this.#shareEveryMs;
           }
-          this.#runTask(world, agent, k, now);
+          if (now - this.#startTime >= agent.joinDay * DAY_MS) this.#runTask(world, agent, k, now);
         }
         const completedDays = Math.floor(((k + 1) * intervalMs) / DAY_MS);
         if (completedDays > reportedDays || k === tasksPerAgent - 1) {
@@ -318,6 +335,7 @@ export class Simulator {
       for (let i = 1; i <= this.#agentsPerType; i++) {
         const id = `${type}-${i}`;
         const random = createRandom(streamSeed(this.#seed, `policy:${id}`));
+        const reading = { value: 0.8 };
         let engine: LearningEngine | null = null;
         let learner: Learner;
         if (this.#policy === 'engine') {
@@ -326,21 +344,24 @@ export class Simulator {
             strategies: this.#scenario.strategies,
             clock,
             random,
-            resources: () => 0.8,
+            resources: () => reading.value,
           });
           engine.initialize();
           learner = engineLearner(engine);
         } else {
           const fixed = new Map<string, string>();
-          const bestFixed = (taskType: string): string => {
-            if (!fixed.has(taskType)) fixed.set(taskType, this.#bestFixed(world, id, taskType));
-            return fixed.get(taskType)!;
+          const bestFixed = (key: string): string => {
+            if (!fixed.has(key)) fixed.set(key, this.#bestFixed(world, id, key));
+            return fixed.get(key)!;
           };
           const policy = createBaselinePolicy(this.#policy, world.strategies, random, {
-            bestAt: (taskType, day) => world.reference(taskType, day).best,
+            bestAt: (key, day) => {
+              const { taskType, context } = world.parseContextKey(key);
+              return world.reference(taskType, day, context).best;
+            },
             bestFixed,
           });
-          learner = baselineLearner(policy);
+          learner = baselineLearner(policy, world);
         }
         let tracker: PerformanceTracker | null = null;
         if (this.#trackPerformance) {
@@ -350,6 +371,8 @@ export class Simulator {
         agents.push({
           id,
           type,
+          joinDay: this.#joinDays[i - 1] ?? 0,
+          reading,
           offsetMs: (agents.length * (HOUR_MS / this.#tasksPerHour)) / count,
           learner,
           engine,
@@ -364,17 +387,22 @@ export class Simulator {
     return agents;
   }
 
-  /** Hindsight: the arm with the highest expected reward summed over this agent's own task stream. */
-  #bestFixed(world: TaskWorld, agentId: string, taskType: string): string {
+  /**
+   * Hindsight: the arm with the highest expected reward summed over this agent's own tasks of that
+   * context key (a task type, or a type's context); approximate for agents that join late.
+   */
+  #bestFixed(world: TaskWorld, agentId: string, key: string): string {
     const tasks = createRandom(streamSeed(this.#seed, `tasks:${agentId}`));
     const intervalMs = HOUR_MS / this.#tasksPerHour;
     const totals = new Map<string, number>(world.strategies.map((s) => [s, 0]));
     const tasksPerAgent = Math.round(this.#days * 24 * this.#tasksPerHour);
     for (let k = 0; k < tasksPerAgent; k++) {
       const task = world.sampleTask(tasks, '');
-      if (task.type !== taskType) continue;
+      if (this.#scenario.resourceReading !== undefined) tasks();
+      if (world.contextKey(task) !== key) continue;
       const day = (k * intervalMs) / DAY_MS;
-      for (const s of world.strategies) totals.set(s, totals.get(s)! + world.expectedReward(taskType, s, day));
+      const context = world.contextOf(task);
+      for (const s of world.strategies) totals.set(s, totals.get(s)! + world.expectedReward(task.type, s, day, context));
     }
     return [...totals].reduce((a, b) => (b[1] > a[1] ? b : a))[0];
   }
@@ -382,6 +410,9 @@ export class Simulator {
   #runTask(world: TaskWorld, agent: SimAgent, k: number, now: number): void {
     const day = (now - this.#startTime) / DAY_MS;
     const task = world.sampleTask(agent.tasks, `${agent.id}-task-${k}`);
+    const reading = this.#scenario.resourceReading;
+    if (reading !== undefined) agent.reading.value = sampleUnit(agent.tasks, reading.mean, reading.sd);
+    const context = world.contextOf(task);
     // The oracle is the reference, so it never runs the shipped default.
     const shipped = day < this.#scenario.defaultStrategyDays && this.#policy !== 'oracle';
     const strategy = shipped ? world.strategies[0]! : agent.learner.choose(task, day);
@@ -403,9 +434,9 @@ export class Simulator {
     const dayIndex = Math.floor(day);
     while (agent.days.length <= dayIndex) agent.days.push(new Tally());
     const tally = agent.days[dayIndex]!;
-    const reference = world.reference(task.type, day);
+    const reference = world.reference(task.type, day, context);
     tally.tasks += 1;
-    tally.expected += world.expectedReward(task.type, strategy, day);
+    tally.expected += world.expectedReward(task.type, strategy, day, context);
     tally.oracle += reference.oracle;
     tally.random += reference.random;
     tally.successes += result.success ? 1 : 0;
@@ -416,13 +447,19 @@ export class Simulator {
     tally.choices[strategy] = (tally.choices[strategy] ?? 0) + 1;
   }
 
-  /** Each agent imports the patterns its same-type peers learned themselves (not re-shared ones). */
-  #sharePatterns(agents: SimAgent[]): void {
-    const exported = agents.map((a) => a.engine!.getPatterns().filter((p) => p.source === a.id));
+  /**
+   * Each agent that has joined imports the sufficient statistics of its same-type peers that have
+   * joined (`exportStatistics` → `importStatistics`: each peer's own evidence, never re-shared).
+   */
+  #share(agents: SimAgent[], now: number): void {
+    const joined = (a: SimAgent): boolean => now - this.#startTime >= a.joinDay * DAY_MS;
+    const exported = agents.map((a) => (joined(a) ? a.engine!.exportStatistics() : null));
     for (const [i, agent] of agents.entries()) {
+      if (!joined(agent)) continue;
       for (const [j, peer] of agents.entries()) {
-        if (i === j || peer.type !== agent.type) continue;
-        for (const pattern of exported[j]!) agent.engine!.importPattern(pattern);
+        const stats = exported[j];
+        if (i === j || peer.type !== agent.type || stats === null || stats === undefined) continue;
+        agent.engine!.importStatistics(stats);
       }
     }
   }
@@ -437,15 +474,18 @@ export class Simulator {
       const total = new Tally();
       for (const t of agent.days) total.add(t);
       all.add(total);
-      firstDay.add(agent.days[0]!);
-      if (driftIndex !== null) drift.add(agent.days[driftIndex]!);
+      const first = agent.days[agent.joinDay]!;
+      firstDay.add(first);
+      const driftTally = driftIndex === null ? undefined : agent.days[driftIndex];
+      if (driftTally !== undefined) drift.add(driftTally);
       return {
         agentId: agent.id,
         agentType: agent.type,
+        joinDay: agent.joinDay,
         tasks: total.tasks,
         normalizedScore: total.normalizedScore,
-        firstDayNormalizedScore: agent.days[0]!.normalizedScore,
-        driftDayNormalizedScore: driftIndex === null ? null : agent.days[driftIndex]!.normalizedScore,
+        firstDayNormalizedScore: first.normalizedScore,
+        driftDayNormalizedScore: driftTally === undefined || driftTally.tasks === 0 ? null : driftTally.normalizedScore,
         improvement: agent.tracker ? agent.tracker.calculateImprovement() : null,
         strategyChoices: total.choices,
         days: agent.days.map((t, i) => ({
@@ -477,7 +517,7 @@ export class Simulator {
       totalTasks: all.tasks,
       normalizedScore: all.normalizedScore,
       firstDayNormalizedScore: firstDay.normalizedScore,
-      driftDayNormalizedScore: driftIndex === null ? null : drift.normalizedScore,
+      driftDayNormalizedScore: driftIndex === null || drift.tasks === 0 ? null : drift.normalizedScore,
       agents: agentResults,
       hiddenRewards: hiddenRewards(world),
     };
@@ -493,11 +533,12 @@ function engineLearner(engine: LearningEngine): Learner {
   };
 }
 
-function baselineLearner(policy: BaselinePolicy): Learner {
+/** Baselines key their statistics by the task's (type, context): the textbook contextual bandit. */
+function baselineLearner(policy: BaselinePolicy, world: TaskWorld): Learner {
   return {
-    choose: (task, day) => policy.choose(task.type, day),
+    choose: (task, day) => policy.choose(world.contextKey(task), day),
     // The engine's reward is already in [0, 1], the range UCB1 and Bernoulli Thompson assume.
-    learn: (task, result) => policy.update(task.type, result.strategy, engineReward(result, task)),
+    learn: (task, result) => policy.update(world.contextKey(task), result.strategy, engineReward(result, task)),
   };
 }
 
@@ -505,15 +546,19 @@ function hiddenRewards(world: TaskWorld): HiddenArmReward[] {
   const rows: HiddenArmReward[] = [];
   for (const fromDay of [0, ...world.driftDays]) {
     for (const taskType of world.taskTypes) {
-      const { best } = world.reference(taskType, fromDay);
-      for (const strategy of world.strategies) {
-        rows.push({
-          fromDay,
-          taskType,
-          strategy,
-          expectedReward: world.expectedReward(taskType, strategy, fromDay),
-          best: strategy === best,
-        });
+      const contexts = world.contextCount(taskType);
+      for (let context = 0; context < contexts; context++) {
+        const { best } = world.reference(taskType, fromDay, context);
+        for (const strategy of world.strategies) {
+          rows.push({
+            fromDay,
+            taskType,
+            ...(contexts > 1 ? { context } : {}),
+            strategy,
+            expectedReward: world.expectedReward(taskType, strategy, fromDay, context),
+            best: strategy === best,
+          });
+        }
       }
     }
   }

@@ -1,3 +1,4 @@
+import { DEFAULT_REWARD_WEIGHTS, resolveRewardWeights } from './compositeScore.js';
 import { LearningError } from './LearningError.js';
 import type { AlgorithmName, LearningConfig } from './types.js';
 
@@ -27,6 +28,7 @@ const COMMON = {
   // 0.99 forgot so fast that unpulled arms kept being re-explored (simulator: NS 0.42 vs 0.78).
   banditDiscount: 0.999,
   slidingWindowSize: 200,
+  rewardWeights: DEFAULT_REWARD_WEIGHTS,
 } as const;
 
 /** Seed A.1: stable learning. */
@@ -113,6 +115,8 @@ const CHECKS: Record<keyof LearningConfig, Check> = {
   patternConfidenceThreshold: range(0, 1),
   banditDiscount: range(0, 1, { loOpen: true }),
   slidingWindowSize: range(1, 100_000, { integer: true }),
+  // Validated (and completed from the defaults) by resolveRewardWeights before the checks run.
+  rewardWeights: () => null,
 };
 
 /**
@@ -128,6 +132,7 @@ export function resolveLearningConfig(partial: Partial<LearningConfig> = {}): Le
   }
   const defined = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined));
   const config: LearningConfig = { ...BALANCED_CONFIG, ...defined };
+  config.rewardWeights = resolveRewardWeights(partial.rewardWeights ?? {});
   for (const [key, check] of Object.entries(CHECKS) as Array<[keyof LearningConfig, Check]>) {
     const expected = check(config[key], config);
     if (expected !== null) {

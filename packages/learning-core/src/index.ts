@@ -15,6 +15,8 @@ export type {
   RandomSource,
   ResourceProbe,
   RewardOptions,
+  RewardWeights,
+  SharedStatistics,
   StrategyAlternative,
   StrategyDefinition,
   StrategyRecommendation,
@@ -43,21 +45,30 @@ export { calculateReward } from './reward.js';
 export {
   createSystemResourceProbe,
   extractTaskState,
+  FEATURE_BUCKETS,
+  featureBuckets,
   featureCode,
   formatStateKey,
   parseStateKey,
 } from './taskState.js';
 export { createRandom, standardNormal } from './random.js';
-export { normalCdf, wilsonLowerBound } from './statistics.js';
+export { normalCdf, wilsonInterval, wilsonLowerBound } from './statistics.js';
 export { createAlgorithm } from './createAlgorithm.js';
 export { QLearning } from './QLearning.js';
 export { BanditLearner, type Forgetting } from './BanditLearner.js';
+export { FeatureBackoff, type ArmLevel, type StateRow } from './FeatureBackoff.js';
+export { IMPORT_HALF_LIFE_MS } from './SharedEvidence.js';
 export { TabularAlgorithm, type SerializedRow } from './TabularAlgorithm.js';
 export { StatsTable } from './StatsTable.js';
 export { ReplayBuffer } from './ReplayBuffer.js';
 export { errorClass } from './errorClass.js';
 export { LearningEngine } from './LearningEngine.js';
-export { compositeScore, COMPOSITE_TIME_SCALE_MS } from './compositeScore.js';
+export {
+  compositeScore,
+  COMPOSITE_TIME_SCALE_MS,
+  DEFAULT_REWARD_WEIGHTS,
+  resolveRewardWeights,
+} from './compositeScore.js';
 export {
   PerformanceTracker,
   DEFAULT_WINDOW_SIZE,
@@ -123,9 +134,11 @@ export {
   isScenarioName,
   SCENARIO_NAMES,
   type ArmModel,
+  type ContextModel,
   type DriftEvent,
   type Scenario,
   type ScenarioName,
   type TaskTypeModel,
 } from './scenarios.js';
 export { BASELINE_NAMES, type BaselineName } from './baselines.js';
+export { generateWorld, generateWorlds, type RandomWorld, type RandomWorldOptions } from './randomWorlds.js';

@@ -1,8 +1,6 @@
+import { compositeScore, DEFAULT_REWARD_WEIGHTS } from './compositeScore.js';
 import { LearningError } from './LearningError.js';
 import type { ExecutionResult, LearningFeedback, RewardOptions } from './types.js';
-
-/** Default time (ms) that earns half the time score when the task names no timeout. */
-const DEFAULT_REFERENCE_TIME_MS = 30_000;
 
 const invalid = (message: string): never => {
   throw new LearningError('INVALID_RESULT', message);
@@ -17,21 +15,23 @@ function unit(name: string, value: unknown): number | undefined {
 }
 
 /**
- * The reward of one execution, in [0, 1] (seed B.1's signals, bounded so every algorithm can use
- * it). A weighted mean of the signals present, so a missing signal neither helps nor hurts:
+ * The reward of one execution, in [0, 1]: the seed 10.1 composite score (`compositeScore`) of the
+ * execution as a one-task window, so the engine learns exactly what `PerformanceTracker` reports
+ * and the safeguard guards (seed B.1's named API over the one objective):
  *
- * | signal | weight | score |
+ * | term | default weight | per-task input |
  * | --- | --- | --- |
- * | success | 0.45 | 1 or 0 |
- * | time | 0.20 | ref / (ref + executionTime): 1 when instant, 0.5 at the reference time |
- * | errors | 0.10 | 1 / (1 + errors.length) |
- * | coverage | 0.10 | `coverage` |
- * | feedback | 0.10 | `feedback.rating` (argument, else `result.feedback`), else `satisfaction` |
- * | resources | 0.05 | `resourceUsage` (higher is more efficient) |
+ * | success | 0.3 | 1 or 0 |
+ * | errors | 0.2 | error rate: 1 when the run reported errors, else 0 |
+ * | satisfaction | 0.25 | `feedback.rating` (argument, else `result.feedback`), else `satisfaction`; left out when neither |
+ * | time | 0.15 | 1 − executionTime / timeScaleMs (60 s), clamped to [0, 1] |
+ * | efficiency | 0.1 | `resourceUsage` (higher is more efficient); left out when absent |
+ * | coverage | 0 | `coverage`; left out when absent |
  *
- * The reference time is `options.referenceTimeMs` (the engine passes the task's timeout), else
- * 30 s. Refuses (LearningError `INVALID_RESULT`) NaN, infinite or negative times and ratios
- * outside [0, 1]; nothing is computed from a bad result.
+ * Weights come from `options.weights` (the engine passes its `LearningConfig.rewardWeights`);
+ * `options.referenceTimeMs`, when given, replaces the weights' `timeScaleMs`. Refuses
+ * (LearningError `INVALID_RESULT`) NaN, infinite or negative times and ratios outside [0, 1];
+ * nothing is computed from a bad result.
  */
 export function calculateReward(
   result: ExecutionResult,
@@ -44,26 +44,21 @@ export function calculateReward(
   if (typeof time !== 'number' || !Number.isFinite(time) || time < 0) {
     invalid(`result.executionTime must be a finite number of ms >= 0, got ${String(time)}`);
   }
-  const reference = options.referenceTimeMs ?? DEFAULT_REFERENCE_TIME_MS;
-  if (!Number.isFinite(reference) || reference <= 0) invalid(`referenceTimeMs must be > 0, got ${reference}`);
+  const reference = options.referenceTimeMs;
+  if (reference !== undefined && !(Number.isFinite(reference) && reference > 0)) invalid(`referenceTimeMs must be > 0, got ${reference}`);
   if (result.errors !== undefined && !Array.isArray(result.errors)) invalid('result.errors must be an array');
   const rating = unit('feedback.rating', (feedback ?? result.feedback)?.rating);
   const satisfaction = unit('result.satisfaction', result.satisfaction);
-
-  const signals: Array<[weight: number, score: number | undefined]> = [
-    [0.45, result.success ? 1 : 0],
-    [0.2, reference / (reference + time)],
-    [0.1, 1 / (1 + (result.errors?.length ?? 0))],
-    [0.1, unit('result.coverage', result.coverage)],
-    [0.1, rating ?? satisfaction],
-    [0.05, unit('result.resourceUsage', result.resourceUsage)],
-  ];
-  let weighted = 0;
-  let weights = 0;
-  for (const [weight, score] of signals) {
-    if (score === undefined) continue;
-    weighted += weight * score;
-    weights += weight;
-  }
-  return weighted / weights;
+  const weights = options.weights ?? DEFAULT_REWARD_WEIGHTS;
+  return compositeScore(
+    {
+      successRate: result.success ? 1 : 0,
+      errorRate: (result.errors?.length ?? 0) > 0 ? 1 : 0,
+      userSatisfaction: rating ?? satisfaction,
+      averageExecutionTime: time,
+      resourceEfficiency: unit('result.resourceUsage', result.resourceUsage),
+      coverage: unit('result.coverage', result.coverage),
+    },
+    reference === undefined ? weights : { ...weights, timeScaleMs: reference },
+  );
 }

@@ -21,6 +21,25 @@ export interface ArmModel {
   coverage: number;
 }
 
+/**
+ * A kind of task within a task type: the features its tasks carry (what the engine can see) and
+ * how the strategies behave on it (hidden). Contexts whose `arms` are absent behave like the type:
+ * their features are there only to be told apart from the ones that matter.
+ */
+export interface ContextModel {
+  name: string;
+  /** Relative frequency among the type's contexts. */
+  weight: number;
+  /** `context.complexity` of its tasks, drawn uniformly from this range; absent: not given. */
+  complexity?: [number, number];
+  /** Capabilities of its tasks; default the type's. */
+  capabilities?: string[];
+  /** `retries` of its tasks; default none. */
+  retries?: number;
+  /** Overrides of the type's arms on these tasks. */
+  arms?: Record<string, Partial<ArmModel>>;
+}
+
 /** One task type of a scenario: how often it comes and how each strategy behaves on it. */
 export interface TaskTypeModel {
   taskType: string;
@@ -30,6 +49,8 @@ export interface TaskTypeModel {
   timeoutMs: number;
   /** One entry per scenario strategy. */
   arms: Record<string, ArmModel>;
+  /** Kinds of tasks of this type (default one, with the type's features and arms). */
+  contexts?: ContextModel[];
 }
 
 /** A change of one arm's hidden parameters from a given day on (0-based day of the run). */
@@ -37,6 +58,8 @@ export interface DriftEvent {
   atDay: number;
   taskType: string;
   strategy: string;
+  /** Only on this context of the type; default every context (after the context's own override). */
+  context?: string;
   change: Partial<ArmModel>;
   /** The real-world story behind the change. */
   reason: string;
@@ -58,6 +81,12 @@ export interface Scenario {
    * Every policy but the oracle (the reference) follows it.
    */
   defaultStrategyDays: number;
+  /**
+   * The machine-load reading the engine's resource probe sees on each task, drawn per task as a
+   * normal clamped to [0, 1]; it has no effect on outcomes (a noisy reading that must not split
+   * the evidence). Absent: a constant 0.8.
+   */
+  resourceReading?: { mean: number; sd: number };
 }
 
 /** The names `--scenario` accepts. */

@@ -14,6 +14,12 @@ export function wilsonLowerBound(successes: number, trials: number, z = Z95): nu
   return Math.max(0, (centre - margin) / (1 + z2 / trials));
 }
 
+/** The 95 % Wilson score interval of a success rate; [0, 1] when there are no trials. */
+export function wilsonInterval(successes: number, trials: number, z = Z95): [number, number] {
+  if (trials <= 0) return [0, 1];
+  return [wilsonLowerBound(successes, trials, z), 1 - wilsonLowerBound(trials - successes, trials, z)];
+}
+
 /** Standard normal cumulative distribution (Abramowitz-Stegun 7.1.26, error < 1.5e-7). */
 export function normalCdf(x: number): number {
   const t = 1 / (1 + 0.3275911 * Math.abs(x) / Math.SQRT2);

@@ -8,6 +8,17 @@ export const FEATURE_COUNT = 1600;
 /** Feature code of the task-type level (all states of a type), one past the real codes. */
 export const TYPE_LEVEL = FEATURE_COUNT;
 
+/** Row codes are task type index x TYPE_STRIDE + feature code (TYPE_LEVEL for the whole type). */
+export const TYPE_STRIDE = FEATURE_COUNT + 1;
+
+/** Buckets of each feature of `featureCode`, in its order: complexity, capabilities, attempts, time, resources. */
+export const FEATURE_BUCKETS: readonly number[] = [5, 4, 4, 5, 4];
+
+/** The bucket of each feature (order of `FEATURE_BUCKETS`) of a feature code. */
+export function featureBuckets(code: number): number[] {
+  return [Math.floor(code / 320), Math.floor(code / 80) % 4, Math.floor(code / 20) % 4, Math.floor(code / 4) % 5, code % 4];
+}
+
 /** Clamps to [0, 1]; NaN counts as 0. */
 const clamp01 = (x: number): number => (x > 0 ? (x < 1 ? x : 1) : 0);
 const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);

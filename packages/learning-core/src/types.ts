@@ -41,6 +41,12 @@ export interface LearningConfig {
   banditDiscount: number;
   /** Window (in tasks of one task type) of `sliding-window-ucb`. */
   slidingWindowSize: number;
+  /**
+   * Weights of the composite score (seed 10.1) that is the engine's reward, the tracker's score
+   * and the safeguard's rule; `DEFAULT_REWARD_WEIGHTS` (seed 10.1's) unless an agent's quality
+   * signal matters more. A partial object is completed from the defaults.
+   */
+  rewardWeights: RewardWeights;
 }
 
 /** A strategy (an action) an agent can run. */
@@ -147,6 +153,23 @@ export interface LearningOutcome {
   experience: TaskExperience | null;
 }
 
+/**
+ * What an agent shares with its peers (`LearningEngine.exportStatistics`): its OWN evidence as
+ * sufficient statistics, never what it imported, so evidence is never counted twice.
+ */
+export interface SharedStatistics {
+  version: 1;
+  /** The exporting agent. */
+  source: string;
+  /** The exporter's clock (ms) at export; the importer discounts by the age. */
+  exportedAt: number;
+  /**
+   * State key (`taskType|c..` or `taskType|*` for the whole type) → strategy → `[trials, reward
+   * sum]`, plus the sum of squared rewards on `|*` rows: discounted as the exporter holds them.
+   */
+  rows: Record<string, Record<string, [number, number] | [number, number, number]>>;
+}
+
 /** A learned `taskType:strategy` pattern with a statistical confidence. */
 export interface LearnedPattern {
   id: string;
@@ -157,8 +180,13 @@ export interface LearnedPattern {
   successes: number;
   trials: number;
   averageReward: number;
-  /** Wilson lower bound of the success rate, 0 below `minPatternTrials`. */
+  /**
+   * Wilson lower bound of the success rate (95 %), from the first trial on: 2 of 2 gives 0.34,
+   * honest about few trials without hiding them (`minPatternTrials` governs discovery and sharing).
+   */
   confidence: number;
+  /** 95 % Wilson interval of the success rate, beside `trials` (absent in patterns stored by older versions). */
+  interval?: [number, number];
   usageCount: number;
   /** Agent it was learned by (differs from the owner when imported). */
   source: string;
@@ -234,6 +262,14 @@ export interface ImprovementData {
   daysElapsed: number;
   /** `improvementRate >= 20`. */
   targetAchieved: boolean;
+  /**
+   * Snapshots on each side of the comparison: `windowSize`, or half the snapshots while there are
+   * fewer than two windows of them (the first half against the second, so a few runs already show
+   * a change).
+   */
+  compared?: number;
+  /** 95 % interval of `improvementRate` (normal approximation over the compared snapshots' scores). */
+  interval?: [number, number];
 }
 
 /** An A/B test between strategies. */
@@ -279,10 +315,34 @@ export type RandomSource = () => number;
 /** Reads how much of the machine is free, 0 (saturated) .. 1 (idle). */
 export type ResourceProbe = () => number;
 
+/**
+ * Weights of the composite score's terms. The defaults are seed 10.1's; an agent whose quality
+ * signal matters more sets its own (`LearningConfig.rewardWeights`). Weights are relative: the
+ * score divides by their sum, so it stays in [0, 1] whatever they add up to.
+ */
+export interface RewardWeights {
+  /** `successRate`. Default 0.3. */
+  success: number;
+  /** `1 - errorRate`. Default 0.2. */
+  errors: number;
+  /** `userSatisfaction` (a feedback rating when one is given). Default 0.25. */
+  satisfaction: number;
+  /** `1 - averageExecutionTime / timeScaleMs`. Default 0.15. */
+  time: number;
+  /** `resourceEfficiency`. Default 0.1. */
+  efficiency: number;
+  /** `coverage` the agent measured; default 0 (seed 10.1 has no coverage term). */
+  coverage: number;
+  /** Execution time (ms) at which the time term reaches 0. Default 60 000 (`COMPOSITE_TIME_SCALE_MS`). */
+  timeScaleMs: number;
+}
+
 /** Options of `calculateReward`. */
 export interface RewardOptions {
-  /** Execution time (ms) that earns half the time score; default the task timeout, else 30 000. */
+  /** Execution time (ms) at which the time term reaches 0; default the weights' `timeScaleMs` (60 000). */
   referenceTimeMs?: number;
+  /** Composite-score weights; default seed 10.1's (`DEFAULT_REWARD_WEIGHTS`). */
+  weights?: Readonly<RewardWeights>;
 }
 
 /** Constructor options of `LearningEngine`. */
@@ -339,6 +399,12 @@ export interface LearningAlgorithm {
   update(ctx: ArmContext, arm: number, reward: number, next: ArmContext | null): boolean;
   /** The next state of an experience passed to `update` became known. */
   link(ctx: ArmContext, arm: number, reward: number, next: ArmContext): void;
+  /**
+   * Replaces the evidence imported from peers for one task type: row code → per arm
+   * `[trials, sum]` pairs, and per arm the type's sum of squared rewards. Absent on algorithms that
+   * cannot pool sufficient statistics (q-learning: its rows are values, not evidence).
+   */
+  setImported?(type: number, rows: ReadonlyMap<number, Float64Array>, squares: Float64Array): void;
   /** Prior evidence (imported patterns) for an arm of a task type; weight 0 removes it. */
   setPrior(type: number, arm: number, mean: number, weight: number): void;
   /** Codes of the rows changed since the last call. */

@@ -5,7 +5,7 @@ import { openEngine, openMemory, runTasks } from './engineHelpers.js';
 const task = (i: number, type = 'unit-test') => ({ id: `t${i}`, type });
 
 describe('learned patterns', () => {
-  it('count successes per task type and strategy, with a Wilson confidence after minPatternTrials', () => {
+  it('count successes per task type and strategy, with a Wilson confidence and interval from the first trial', () => {
     const memory = openMemory();
     const engine = openEngine(memory, { minPatternTrials: 5 });
     const outcomes = [true, true, false, true, true, true, false, true];
@@ -15,10 +15,16 @@ describe('learned patterns', () => {
     expect(pattern!.confidence).toBeCloseTo(wilsonLowerBound(6, 8), 12);
     expect(pattern!.confidence).toBeCloseTo(0.4093, 3);
 
-    // below the minimum count the confidence is 0, however good the record
+    expect(pattern!.interval![0]).toBeCloseTo(wilsonLowerBound(6, 8), 12);
+    expect(pattern!.interval![1]).toBeCloseTo(1 - wilsonLowerBound(2, 8), 12);
+
+    // after a few runs: the Wilson bound of those few trials, with them and the interval, not 0
     const fresh = openEngine(openMemory(), { minPatternTrials: 5 });
-    for (let i = 0; i < 4; i++) fresh.learnFromExecution(task(i), { strategy: 'best', success: true, executionTime: 100 });
-    expect(fresh.getPatterns()[0]!.confidence).toBe(0);
+    for (let i = 0; i < 2; i++) fresh.learnFromExecution(task(i), { strategy: 'best', success: true, executionTime: 100 });
+    const early = fresh.getPatterns()[0]!;
+    expect(early).toMatchObject({ trials: 2, successes: 2 });
+    expect(early.confidence).toBeCloseTo(0.3424, 3);
+    expect(early.interval![1]).toBe(1);
 
     // mirrored in the patterns table (scoped by agent) with the seed's 7-day TTL
     const record = memory.getPattern('agent-1/unit-test:best');

@@ -34,8 +34,8 @@ describe('PerformanceTracker', () => {
   });
   afterEach(() => memory.close());
 
-  const tracker = (windowSize = 4) => {
-    const t = new PerformanceTracker('agent-1', memory, { clock, windowSize });
+  const tracker = (windowSize = 4, agentId = 'agent-1') => {
+    const t = new PerformanceTracker(agentId, memory, { clock, windowSize });
     t.initialize();
     return t;
   };
@@ -63,18 +63,47 @@ describe('PerformanceTracker', () => {
     const baseline = t.getBaseline()!;
     expect(baseline.metrics.successRate).toBeCloseTo(0.5, 12);
     const baseScore = compositeScore(metrics({ successRate: 0.5 }));
-    expect(t.calculateImprovement()).toMatchObject({ improvementRate: 0, targetAchieved: false });
-    // Two better snapshots: the window is now [0.6, 0.8, high, high].
     const high = metrics({ successRate: 1, errorRate: 0, userSatisfaction: 1 });
-    t.recordSnapshot({ metrics: high });
-    t.recordSnapshot({ metrics: high });
-    const window = (compositeScore(low[2]!) + compositeScore(low[3]!) + 2 * compositeScore(high)) / 4;
+    for (let i = 0; i < 4; i++) t.recordSnapshot({ metrics: high });
+    // Two windows of snapshots: the baseline window against the rolling one, which is all high now.
     const imp = t.calculateImprovement();
+    expect(imp.compared).toBe(4);
     expect(imp.baselineScore).toBeCloseTo(baseScore, 12);
-    expect(imp.currentScore).toBeCloseTo(window, 12);
-    expect(imp.improvementRate).toBeCloseTo(((window - baseScore) / baseScore) * 100, 9);
+    expect(imp.currentScore).toBeCloseTo(compositeScore(high), 12);
+    expect(imp.improvementRate).toBeCloseTo(((compositeScore(high) - baseScore) / baseScore) * 100, 9);
     expect(imp.targetAchieved).toBe(imp.improvementRate >= 20);
     expect(imp.improvementRate).toBeGreaterThan(20);
+    // The rolling window moves on; the baseline stays.
+    t.recordSnapshot({ metrics: low[0]! });
+    const window = (3 * compositeScore(high) + compositeScore(low[0]!)) / 4;
+    expect(t.calculateImprovement().currentScore).toBeCloseTo(window, 12);
+    expect(t.calculateImprovement().baselineScore).toBeCloseTo(baseScore, 12);
+  });
+
+  it('adapts the window while there are fewer than two: first half against second half, with an interval', () => {
+    const t = tracker(200);
+    expect(t.calculateImprovement()).toMatchObject({ improvementRate: 0, compared: 0 });
+    const scores = [0.2, 0.4, 0.6, 0.8, 0.9, 1].map((s) => metrics({ successRate: s, errorRate: 1 - s }));
+    t.recordSnapshot({ metrics: scores[0]! });
+    expect(t.calculateImprovement()).toMatchObject({ improvementRate: 0, compared: 0 });
+    for (const m of scores.slice(1)) t.recordSnapshot({ metrics: m });
+    // Six runs: the first three against the last three, not 0 % until 200 snapshots.
+    const imp = t.calculateImprovement();
+    const mean = (ms: typeof scores): number => ms.reduce((a, m) => a + compositeScore(m), 0) / ms.length;
+    expect(imp.compared).toBe(3);
+    expect(imp.baselineScore).toBeCloseTo(mean(scores.slice(0, 3)), 12);
+    expect(imp.currentScore).toBeCloseTo(mean(scores.slice(3)), 12);
+    expect(imp.improvementRate).toBeGreaterThan(20);
+    const [lo, hi] = imp.interval!;
+    expect(lo).toBeLessThan(imp.improvementRate);
+    expect(hi).toBeGreaterThan(imp.improvementRate);
+    expect(lo).toBeGreaterThan(0);
+    // The same scores in a flat order: the interval straddles 0.
+    const flat = tracker(200, 'agent-2');
+    for (const i of [0, 5, 1, 4, 2, 3]) flat.recordSnapshot({ metrics: scores[i]! });
+    const [flo, fhi] = flat.calculateImprovement().interval!;
+    expect(flo).toBeLessThan(0);
+    expect(fhi).toBeGreaterThan(0);
   });
 
   it('restores baseline, window, count and id order after a restart', () => {

@@ -6,6 +6,9 @@ import {
   CONSERVATIVE_CONFIG,
   LearningError,
   calculateReward,
+  compositeScore,
+  DEFAULT_REWARD_WEIGHTS,
+  resolveRewardWeights,
   createRandom,
   normalCdf,
   resolveLearningConfig,
@@ -49,17 +52,37 @@ describe('calculateReward', () => {
     }
   });
 
-  it('computes the documented weighted mean', () => {
-    // success 0.45*1 + time 0.2*(30000/(30000+30000)) + errors 0.1*1 over weight 0.75
-    expect(calculateReward({ strategy: 's', success: true, executionTime: 30_000 })).toBeCloseTo((0.45 + 0.1 + 0.1) / 0.75, 12);
-    // instant perfect run with every signal at its best is 1; a failure with everything at worst is near 0
+  it('is the seed 10.1 composite score of the run as a one-task window', () => {
+    // success 0.3*1 + errors 0.2*1 + time 0.15*(1 - 30000/60000), over the weights present (0.65)
+    expect(calculateReward({ strategy: 's', success: true, executionTime: 30_000 })).toBeCloseTo((0.3 + 0.2 + 0.075) / 0.65, 12);
+    // instant perfect run with every signal at its best is 1; a failure with everything at worst is 0
     expect(calculateReward({ strategy: 's', success: true, executionTime: 0, coverage: 1, satisfaction: 1, resourceUsage: 1 })).toBe(1);
     const worst = calculateReward({ strategy: 's', success: false, executionTime: 1e9, errors: Array(99).fill('x'), coverage: 0, satisfaction: 0, resourceUsage: 0 });
-    expect(worst).toBeLessThan(0.01);
-    // the reference time comes from the option (the engine passes the task timeout)
-    expect(calculateReward(ok, undefined, { referenceTimeMs: 1000 })).toBeCloseTo((0.45 + 0.1 + 0.1) / 0.75, 12);
+    expect(worst).toBe(0);
+    // the option replaces the time scale: 1 s at a 1 s scale scores 0 on time
+    expect(calculateReward(ok, undefined, { referenceTimeMs: 1000 })).toBeCloseTo((0.3 + 0.2) / 0.65, 12);
     // feedback rating overrides satisfaction
     expect(calculateReward({ ...ok, satisfaction: 0 }, { rating: 1 })).toBeGreaterThan(calculateReward({ ...ok, satisfaction: 0 }));
+    // the same number the tracker and the safeguard compute from the same fields
+    const run: ExecutionResult = { strategy: 's', success: true, executionTime: 12_000, errors: [], satisfaction: 0.7, resourceUsage: 0.4 };
+    const metrics = { tasksCompleted: 1, successRate: 1, errorRate: 0, averageExecutionTime: 12_000, userSatisfaction: 0.7, resourceEfficiency: 0.4 };
+    expect(calculateReward(run)).toBeCloseTo(compositeScore(metrics), 12);
+    const weights = resolveRewardWeights({ satisfaction: 0, coverage: 0.5 });
+    expect(calculateReward({ ...run, coverage: 0.9 }, undefined, { weights })).toBeCloseTo(compositeScore({ ...metrics, coverage: 0.9 }, weights), 12);
+    expect(calculateReward({ ...run, coverage: 0.9 }, undefined, { weights })).toBeCloseTo(
+      (0.3 + 0.2 + 0.15 * 0.8 + 0.1 * 0.4 + 0.5 * 0.9) / 1.25,
+      12,
+    );
+  });
+
+  it('takes per-agent rewardWeights in LearningConfig, completed from seed 10.1 and validated', () => {
+    expect(BALANCED_CONFIG.rewardWeights).toEqual(DEFAULT_REWARD_WEIGHTS);
+    expect(DEFAULT_REWARD_WEIGHTS).toMatchObject({ success: 0.3, errors: 0.2, satisfaction: 0.25, time: 0.15, efficiency: 0.1, coverage: 0 });
+    expect(resolveLearningConfig({ rewardWeights: { coverage: 0.2 } as never }).rewardWeights).toEqual({ ...DEFAULT_REWARD_WEIGHTS, coverage: 0.2 });
+    expectLearningError(() => resolveLearningConfig({ rewardWeights: { success: -1 } as never }), 'INVALID_CONFIG', /rewardWeights.success/);
+    expectLearningError(() => resolveLearningConfig({ rewardWeights: { speed: 1 } as never }), 'INVALID_CONFIG', /speed/);
+    const zero = { success: 0, errors: 0, satisfaction: 0, time: 0, efficiency: 0, coverage: 0 };
+    expectLearningError(() => resolveRewardWeights(zero), 'INVALID_CONFIG', /one weight/);
   });
 
   it.each([

@@ -1,0 +1,105 @@
+import { FEATURE_BUCKETS } from './taskState.js';
+
+/** Passes of backfitting: the second corrects what the first credited to a feature correlated with another. */
+const PASSES = 2;
+
+/** What one arm of one task type knows, for `FeatureBackoff.fit`. */
+export interface ArmLevel {
+  /** Mean over the whole type (imported evidence included). */
+  mean: number;
+  /** Reward variance of the arm over the type. */
+  variance: number;
+  /** Trials behind `mean`. */
+  trials: number;
+}
+
+/** One state row of a type: its feature buckets and, per arm, trials and reward sum. */
+export interface StateRow {
+  buckets: readonly number[];
+  trials: ArrayLike<number>;
+  sums: ArrayLike<number>;
+}
+
+/** The fitted model of one arm: type mean plus one shrunk effect per feature bucket. */
+interface ArmFit {
+  level: ArmLevel;
+  /** [feature][bucket] → effect on the mean. */
+  effects: Float64Array[];
+  /** [feature][bucket] → posterior variance of that effect. */
+  effectVariance: Float64Array[];
+}
+
+/**
+ * Splits a task type's evidence by a task feature only as far as the evidence shows the feature
+ * matters: the estimate of an arm in a state is the type's mean plus, per feature, the effect of
+ * the state's bucket of that feature, each effect shrunk by empirical Bayes (method of moments:
+ * the spread of the bucket means beyond what sampling noise explains, tau², against the reward
+ * variance sigma²: an effect measured over n trials keeps n tau² / (n tau² + sigma²) of itself).
+ * A feature that does not matter (a noisy load reading, a bucket computed from the same number as
+ * another) gets tau² near 0 and splits nothing; effects are fitted by backfitting, so two features
+ * carrying the same information are not counted twice. An additive model: interactions between
+ * features are not represented.
+ */
+export class FeatureBackoff {
+  readonly #fits: ArmFit[];
+
+  private constructor(fits: ArmFit[]) {
+    this.#fits = fits;
+  }
+
+  /** Fits every arm of a type from its state rows. */
+  static fit(levels: readonly ArmLevel[], rows: readonly StateRow[]): FeatureBackoff {
+    return new FeatureBackoff(levels.map((level, arm) => fitArm(level, arm, rows)));
+  }
+
+  /** Mean and variance of the estimate of `arm` in the state with these feature buckets. */
+  estimate(arm: number, buckets: readonly number[]): { mean: number; variance: number } {
+    const fit = this.#fits[arm]!;
+    let mean = fit.level.mean;
+    let variance = fit.level.variance / (fit.level.trials + 1);
+    for (let f = 0; f < FEATURE_BUCKETS.length; f++) {
+      mean += fit.effects[f]![buckets[f]!]!;
+      variance += fit.effectVariance[f]![buckets[f]!]!;
+    }
+    return { mean: Math.min(1, Math.max(0, mean)), variance };
+  }
+}
+
+function fitArm(level: ArmLevel, arm: number, rows: readonly StateRow[]): ArmFit {
+  const effects = FEATURE_BUCKETS.map((b) => new Float64Array(b));
+  const effectVariance = FEATURE_BUCKETS.map((b) => new Float64Array(b));
+  const sigma2 = Math.max(level.variance, 1e-4);
+  const used = rows.filter((r) => r.trials[arm]! > 0);
+  if (used.length < 2) return { level, effects, effectVariance };
+  for (let pass = 0; pass < PASSES; pass++) {
+    for (let f = 0; f < FEATURE_BUCKETS.length; f++) {
+      const residual = new Float64Array(FEATURE_BUCKETS[f]!);
+      const trials = new Float64Array(FEATURE_BUCKETS[f]!);
+      for (const row of used) {
+        let others = level.mean;
+        for (let g = 0; g < FEATURE_BUCKETS.length; g++) if (g !== f) others += effects[g]![row.buckets[g]!]!;
+        const n = row.trials[arm]!;
+        residual[row.buckets[f]!]! += row.sums[arm]! - n * others;
+        trials[row.buckets[f]!]! += n;
+      }
+      let seen = 0;
+      let total = 0;
+      let spread = 0;
+      for (let b = 0; b < trials.length; b++) {
+        if (trials[b]! <= 0) continue;
+        seen++;
+        total += trials[b]!;
+        spread += (residual[b]! * residual[b]!) / trials[b]!;
+      }
+      // Method of moments: E[sum n r²] = (buckets - 1) sigma² + n tau² when the buckets differ by tau².
+      const tau2 = seen < 2 ? 0 : Math.max(0, (spread - (seen - 1) * sigma2) / total);
+      for (let b = 0; b < trials.length; b++) {
+        const n = trials[b]!;
+        const keep = tau2 === 0 ? 0 : (n * tau2) / (n * tau2 + sigma2);
+        effects[f]![b] = n > 0 ? keep * (residual[b]! / n) : 0;
+        effectVariance[f]![b] = tau2 === 0 ? 0 : (tau2 * sigma2) / (n * tau2 + sigma2);
+      }
+    }
+  }
+  return { level, effects, effectVariance };
+}
