@@ -48,10 +48,12 @@ import { WalCheckpointer } from './WalCheckpointer.js';
 import { TTL_POLICY } from './ttlPolicy.js';
 import {
   checkKey,
+  checkCaller,
   checkLimit,
   checkNumber,
   checkObject,
   checkOneOf,
+  checkOptionalText,
   checkPartition,
   checkStrings,
   checkText,
@@ -137,8 +139,18 @@ const SILENT_LOGGER: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 const ENTRY_COLUMNS = 'e.key, e.partition, e.value, e.metadata, e.created_at, e.expires_at, e.owner, e.access_level, e.team_id, e.swarm_id';
 const ACL_JOIN = 'LEFT JOIN memory_acl a ON a.key = e.key AND a.partition = e.partition';
 const LIVE = '(e.expires_at IS NULL OR e.expires_at > ?)';
+/**
+ * An entry write. NULL owner, team or swarm and the trailing NULL level parameter mean "not given":
+ * a live entry keeps its own (a write that names nobody must not strip an owned entry of its owner
+ * or level), while a new entry, or one replacing an expired row, gets NULL and 'private'.
+ */
 const UPSERT_INSERT = `INSERT INTO memory_entries (key, partition, value, metadata, created_at, expires_at, owner, access_level, team_id, swarm_id)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (partition, key) DO UPDATE`;
+  VALUES (?, ?, ?, ?, ?, ?, ?, COALESCE(?, 'private'), ?, ?) ON CONFLICT (partition, key) DO UPDATE`;
+/** True in DO UPDATE when the row being replaced had already expired: nothing of it is kept. */
+const REPLACED_EXPIRED = 'memory_entries.expires_at IS NOT NULL AND memory_entries.expires_at <= excluded.created_at';
+const KEEP_LEVEL_TEAM_SWARM = `access_level = CASE WHEN ${REPLACED_EXPIRED} OR ? IS NOT NULL THEN excluded.access_level ELSE memory_entries.access_level END,
+           team_id = CASE WHEN ${REPLACED_EXPIRED} THEN excluded.team_id ELSE COALESCE(excluded.team_id, memory_entries.team_id) END,
+           swarm_id = CASE WHEN ${REPLACED_EXPIRED} THEN excluded.swarm_id ELSE COALESCE(excluded.swarm_id, memory_entries.swarm_id) END`;
 
 /** Prepared statements of the hot paths, made once per open database. */
 interface Statements {
@@ -229,7 +241,13 @@ export class SwarmMemoryManager {
     this.bus = options.bus ?? createMemoryBus();
     this.#clock = options.clock ?? Date.now;
     this.#logger = options.logger ?? SILENT_LOGGER;
-    this.#synchronous = options.synchronous ?? 'NORMAL';
+    if (options.durability !== undefined && options.durability !== 'process' && options.durability !== 'full') {
+      fail('INVALID_ARGUMENT', "durability must be 'process' or 'full'");
+    }
+    if (options.synchronous !== undefined && options.synchronous !== 'NORMAL' && options.synchronous !== 'FULL') {
+      fail('INVALID_ARGUMENT', "synchronous must be 'NORMAL' or 'FULL'");
+    }
+    this.#synchronous = options.synchronous ?? (options.durability === 'full' ? 'FULL' : 'NORMAL');
     this.#busyTimeoutMs = options.busyTimeoutMs ?? 5000;
     this.#cleanupIntervalMs = options.cleanupIntervalMs ?? 60_000;
     this.#readonly = options.readonly ?? false;
@@ -278,13 +296,14 @@ export class SwarmMemoryManager {
       // reports no change when they differ, for `upsert` to do the full update.
       upsertSameIndexed: db.prepare(
         `${UPSERT_INSERT} SET value = excluded.value, metadata = excluded.metadata, created_at = excluded.created_at,
-           access_level = excluded.access_level, team_id = excluded.team_id, swarm_id = excluded.swarm_id
-         WHERE memory_entries.expires_at IS excluded.expires_at AND memory_entries.owner IS excluded.owner`,
+           ${KEEP_LEVEL_TEAM_SWARM}
+         WHERE memory_entries.expires_at IS excluded.expires_at AND memory_entries.owner IS COALESCE(excluded.owner, memory_entries.owner)`,
       ),
       upsert: db.prepare(
         `${UPSERT_INSERT} SET value = excluded.value, metadata = excluded.metadata,
-           created_at = excluded.created_at, expires_at = excluded.expires_at, owner = excluded.owner,
-           access_level = excluded.access_level, team_id = excluded.team_id, swarm_id = excluded.swarm_id`,
+           created_at = excluded.created_at, expires_at = excluded.expires_at,
+           owner = CASE WHEN ${REPLACED_EXPIRED} THEN excluded.owner ELSE COALESCE(excluded.owner, memory_entries.owner) END,
+           ${KEEP_LEVEL_TEAM_SWARM}`,
       ),
       retrieveValue: db
         .prepare(`SELECT value FROM memory_entries e WHERE e.key = ? AND e.partition = ? AND ${LIVE}`)
@@ -451,6 +470,8 @@ export class SwarmMemoryManager {
   store(key: string, value: unknown, options?: StoreOptions): void {
     const { s } = this.#db();
     checkKey(key);
+    checkCaller(options);
+    checkOptionalText(options?.owner, 'owner');
     const partition = checkPartition(options?.partition);
     const ttl = checkTtl(options?.ttl, TTL_POLICY.partitions[partition] ?? 0);
     const level = options?.accessLevel;
@@ -460,14 +481,14 @@ export class SwarmMemoryManager {
     const now = this.#clock();
     const expires = expiresAt(now, ttl);
     if (options?.agentId === undefined) {
+      // Trusted code: owner, level, team and swarm change only where given (see UPSERT_INSERT).
       const owner = options?.owner ?? null;
-      const accessLevel = level ?? 'private';
       try {
-        SwarmMemoryManager.#upsert(s, key, partition, encoded, metadata, now, expires, owner, accessLevel, options?.teamId ?? null, options?.swarmId ?? null);
+        SwarmMemoryManager.#upsert(s, key, partition, encoded, metadata, now, expires, owner, level ?? null, options?.teamId ?? null, options?.swarmId ?? null);
       } catch (error) {
         throw toMemoryError(error, 'store failed');
       }
-      if (this.#listening('memory:stored')) this.#announce('memory:stored', { key, partition, owner, accessLevel });
+      if (this.#listening('memory:stored')) this.#announce('memory:stored', { key, partition, owner, accessLevel: level ?? 'private' });
       return;
     }
     const caller = options;
@@ -502,14 +523,16 @@ export class SwarmMemoryManager {
   }
 
   /** Writes an entry row, touching the expiry and owner indexes only when those columns change. */
-  static #upsert(s: Statements, ...row: [string, string, string, string | null, number, number | null, string | null, string, string | null, string | null]): void {
-    if (s.upsertSameIndexed.run(...row).changes === 0) s.upsert.run(...row);
+  static #upsert(s: Statements, ...row: [string, string, string, string | null, number, number | null, string | null, string | null, string | null, string | null]): void {
+    // The level goes in twice: once for the new row, once to tell "not given" apart in DO UPDATE.
+    if (s.upsertSameIndexed.run(...row, row[7]).changes === 0) s.upsert.run(...row, row[7]);
   }
 
   /** The live entry row, after checking `permission` for a named caller; undefined if absent. */
   #entryFor(key: string, options: KeyOptions | undefined, permission: Permission): EntryRow | undefined {
     const { s } = this.#db();
     checkKey(key);
+    checkCaller(options);
     const partition = checkPartition(options?.partition);
     const row = this.#run('read failed', () => s.entryWithAcl.get(key, partition, this.#clock()) as EntryRow | undefined);
     if (row && options?.agentId !== undefined) AccessControl.assert(options, targetOf(row), permission, grantsOf(row));
@@ -524,6 +547,7 @@ export class SwarmMemoryManager {
     }
     const { s } = this.#db();
     checkKey(key);
+    checkCaller(options);
     const partition = checkPartition(options?.partition);
     let text: string | undefined;
     try {
@@ -547,6 +571,7 @@ export class SwarmMemoryManager {
   query<T = unknown>(pattern: string, options?: QueryOptions): MemoryEntry<T>[] {
     const { s } = this.#db();
     checkKey(pattern, 'pattern');
+    checkCaller(options);
     const partition = checkPartition(options?.partition);
     const limit = checkLimit(options?.limit, 'limit', -1);
     const offset = checkLimit(options?.offset, 'offset', 0);
@@ -574,6 +599,7 @@ export class SwarmMemoryManager {
   delete(key: string, options?: KeyOptions): boolean {
     const { s } = this.#db();
     checkKey(key);
+    checkCaller(options);
     const partition = checkPartition(options?.partition);
     const removed = this.transaction(() => {
       if (options?.agentId !== undefined && !this.#entryFor(key, options, 'delete')) return false;
@@ -605,7 +631,7 @@ export class SwarmMemoryManager {
     this.transaction(() => {
       const row = this.#entryFor(key, options, 'share');
       if (!row) fail('NOT_FOUND', `no entry '${key}' in partition '${checkPartition(options?.partition)}'`);
-      const grants = grantsOf(row) ?? { grantedPermissions: {}, blockedAgents: [] };
+      const grants = grantsOf(row) ?? { grantedPermissions: Object.create(null) as AccessGrants['grantedPermissions'], blockedAgents: [] };
       change(grants, row.owner);
       const now = this.#clock();
       const values = {
@@ -796,7 +822,7 @@ export class SwarmMemoryManager {
     const metadata = encodeOptional(pattern.metadata, 'metadata');
     const now = this.#clock();
     const row = {
-      id: pattern.id ?? randomUUID(),
+      id: checkOptionalText(pattern.id, 'pattern id') ?? randomUUID(),
       pattern: text,
       confidence,
       usageCount,
@@ -804,7 +830,7 @@ export class SwarmMemoryManager {
       ttl,
       expiresAt: expiresAt(now, ttl),
       createdAt: now,
-      agentId: pattern.agentId ?? null,
+      agentId: checkOptionalText(pattern.agentId, 'agentId') ?? null,
     };
     return this.#run('storePattern failed', () => s.upsertPattern.get(row) as string);
   }
@@ -840,7 +866,7 @@ export class SwarmMemoryManager {
   /** Live patterns with confidence >= `min`, most confident first. */
   queryPatternsByConfidence(min: number, options?: { agentId?: string; limit?: number }): PatternRecord[] {
     const conditions = [gte(patterns.confidence, checkNumber(min, 'min confidence')), live(patterns.expiresAt, this.#clock())];
-    if (options?.agentId !== undefined) conditions.push(eq(patterns.agentId, options.agentId));
+    if (options?.agentId !== undefined) conditions.push(eq(patterns.agentId, checkText(options.agentId, 'agentId')));
     const order = [desc(patterns.confidence), asc(patterns.pattern)];
     const limit = checkLimit(options?.limit, 'limit', -1);
     return this.#many('queryPatternsByConfidence failed', patterns, and(...conditions), order, limit).map(toPattern);
@@ -856,7 +882,7 @@ export class SwarmMemoryManager {
       value: checkNumber(metric.value, 'metric value'),
       unit: checkText(metric.unit, 'metric unit'),
       timestamp: checkTime(metric.timestamp, 'metric timestamp', now),
-      agentId: metric.agentId ?? null,
+      agentId: checkOptionalText(metric.agentId, 'agentId') ?? null,
     };
   }
 
@@ -979,7 +1005,7 @@ export class SwarmMemoryManager {
       step: checkText(state.step, 'step'),
       status: checkText(state.status, 'status'),
       checkpoint: encodeValue(state.checkpoint, 'checkpoint'),
-      sha: state.sha ?? null,
+      sha: checkOptionalText(state.sha, 'sha') ?? null,
       updatedAt: now,
       expiresAt: expiresAt(now, ttl),
     };
@@ -1007,7 +1033,7 @@ export class SwarmMemoryManager {
     if (patch.step !== undefined) set.step = checkText(patch.step, 'step');
     if (patch.status !== undefined) set.status = checkText(patch.status, 'status');
     if (patch.checkpoint !== undefined) set.checkpoint = encodeValue(patch.checkpoint, 'checkpoint');
-    if (patch.sha !== undefined) set.sha = patch.sha;
+    if (patch.sha !== undefined) set.sha = checkText(patch.sha, 'sha');
     const where = and(eq(workflowState.id, checkText(id, 'workflow id')), live(workflowState.expiresAt, now));
     this.#update(workflowState, set, where, `no workflow state '${id}'`);
   }
@@ -1167,7 +1193,7 @@ export class SwarmMemoryManager {
   /** Appends a checkpoint of `state` (which becomes the session's state); returns it. */
   addSessionCheckpoint<S = unknown>(id: string, state: S, sha?: string): SessionCheckpoint<S> {
     const { orm } = this.#db();
-    const checkpoint: SessionCheckpoint<S> = { timestamp: this.#clock(), sha: sha ?? null, state };
+    const checkpoint: SessionCheckpoint<S> = { timestamp: this.#clock(), sha: checkOptionalText(sha, 'sha') ?? null, state };
     const encodedState = encodeValue(state, 'state');
     this.transaction(() => {
       const current = this.#requireSession(id);

@@ -440,7 +440,14 @@ export interface Logger {
 /** Constructor options of `SwarmMemoryManager`. */
 export interface SwarmMemoryManagerOptions {
   clock?: Clock;
-  /** `NORMAL` (default, WAL) or `FULL`. */
+  /**
+   * What a returned write survives. `'process'` (default; WAL with `synchronous=NORMAL`): a crash
+   * or kill of the process, not a power loss or OS crash, which may lose the last commits (never
+   * corrupt the file). `'full'` (`synchronous=FULL`): an fsync per commit, so power loss too, at
+   * the cost `pnpm --filter @qe-fleet/memory bench:durability` measures.
+   */
+  durability?: 'process' | 'full';
+  /** The SQLite setting itself; wins over `durability`. `NORMAL` = durability 'process', `FULL` = 'full'. */
   synchronous?: 'NORMAL' | 'FULL';
   /** How long a writer waits for another process's lock. Default 5000 ms. */
   busyTimeoutMs?: number;
