@@ -1,7 +1,12 @@
+import { LearningError } from './LearningError.js';
+import { show } from './inputChecks.js';
 import type { PerformanceMetricValues } from './types.js';
 
 /** Execution time at which the time term of the composite score reaches 0 (seed 10.1: one minute). */
 export const COMPOSITE_TIME_SCALE_MS = 60_000;
+
+/** The metrics the score reads; each must be a number (a BigInt or symbol would throw a TypeError mid-sum). */
+const SCORED = ['successRate', 'errorRate', 'userSatisfaction', 'averageExecutionTime', 'resourceEfficiency'] as const;
 
 /**
  * Composite performance score of seed 10.1:
@@ -14,6 +19,11 @@ export const COMPOSITE_TIME_SCALE_MS = 60_000;
  * input counts as the worst value of its term.
  */
 export function compositeScore(metrics: PerformanceMetricValues): number {
+  if (metrics === null || typeof metrics !== 'object') throw new LearningError('INVALID_RESULT', `metrics must be an object, got ${show(metrics)}`);
+  for (const name of SCORED) {
+    const v = metrics[name];
+    if (v !== undefined && typeof v !== 'number') throw new LearningError('INVALID_RESULT', `metrics.${name} must be a number, got ${show(v)}`);
+  }
   return (
     unit(metrics.successRate) * 0.3 +
     (1 - unit(metrics.errorRate, 1)) * 0.2 +
