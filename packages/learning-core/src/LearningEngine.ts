@@ -801,7 +801,8 @@ export class LearningEngine {
   }
 
   #emit(type: LearningEventType, payload: Record<string, unknown>): void {
-    this.#memory.storeEvent({ type, payload, source: this.agentId, timestamp: this.#clock(), ttl: LEARNING_EVENT_TTL });
+    // The store takes integer ms; a virtual clock may read fractions.
+    this.#memory.storeEvent({ type, payload, source: this.agentId, timestamp: Math.floor(this.#clock()), ttl: LEARNING_EVENT_TTL });
   }
 
   /** Keys under `phase2/learning/{agentId}/{folder}` (exact prefix: `_` is a LIKE wildcard). */

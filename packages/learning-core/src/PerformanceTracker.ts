@@ -383,7 +383,8 @@ export class PerformanceTracker {
   #closeWindow(): void {
     const improvement = this.calculateImprovement();
     const window = this.getCurrentWindow();
-    const timestamp = this.#clock();
+    // The store takes integer ms; a virtual clock may read fractions.
+    const timestamp = Math.floor(this.#clock());
     const rows = [
       { metric: 'learning.composite_score', value: window.score, unit: 'score' },
       { metric: 'learning.improvement_rate', value: improvement.improvementRate, unit: 'percent' },

@@ -239,7 +239,9 @@ export class SwarmMemoryManager {
   constructor(path = ':memory:', options: SwarmMemoryManagerOptions = {}) {
     this.path = path;
     this.bus = options.bus ?? createMemoryBus();
-    this.#clock = options.clock ?? Date.now;
+    // Stored times are integer ms; an injected (virtual) clock may read fractions.
+    const clock = options.clock;
+    this.#clock = clock === undefined ? Date.now : () => Math.floor(clock());
     this.#logger = options.logger ?? SILENT_LOGGER;
     if (options.durability !== undefined && options.durability !== 'process' && options.durability !== 'full') {
       fail('INVALID_ARGUMENT', "durability must be 'process' or 'full'");
