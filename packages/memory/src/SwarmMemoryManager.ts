@@ -115,6 +115,7 @@ import type {
 const ACCESS_LEVELS: ReadonlySet<string> = new Set<AccessLevel>(['private', 'team', 'swarm', 'public', 'system']);
 const PERMISSIONS: ReadonlySet<string> = new Set<Permission>(['read', 'write', 'delete', 'share']);
 const AGENT_STATUSES: ReadonlySet<string> = new Set<AgentStatus>(['idle', 'active', 'busy', 'stopped', 'error']);
+const METRIC_ORDERS: ReadonlySet<string> = new Set(['asc', 'desc']);
 const OODA_PHASES: ReadonlySet<string> = new Set<OodaPhase>(['observe', 'orient', 'decide', 'act']);
 const OODA_PHASE_FIELD = { observe: 'observations', orient: 'orientation', decide: 'decision', act: 'action' } as const;
 const TABLES = Object.keys(TTL_POLICY.tables) as TableName[];
@@ -917,10 +918,12 @@ export class SwarmMemoryManager {
     return and(...conditions);
   }
 
-  /** Measurements matching `query`, oldest first. */
+  /** Measurements matching `query`, oldest first (newest first with `order: 'desc'`). */
   queryPerformanceMetrics(query: MetricQuery = {}): PerformanceMetricRecord[] {
     checkObject(query, 'metric query');
-    const order = [asc(performanceMetrics.timestamp)];
+    const direction = query.order === undefined ? 'asc' : checkOneOf<'asc' | 'desc'>(query.order, METRIC_ORDERS, 'order');
+    // Ties in time (one flush writes several rows in one ms) break by id, which grows with storing order.
+    const order = direction === 'asc' ? [asc(performanceMetrics.timestamp), asc(performanceMetrics.id)] : [desc(performanceMetrics.timestamp), desc(performanceMetrics.id)];
     const limit = checkLimit(query.limit, 'limit', -1);
     return this.#many('queryPerformanceMetrics failed', performanceMetrics, this.#metricConditions(query), order, limit);
   }

@@ -181,6 +181,8 @@ export interface MetricQuery {
   since?: number;
   until?: number;
   limit?: number;
+  /** `'asc'` (default): oldest first; `'desc'`: newest first, so `limit: 1` reads the latest. */
+  order?: 'asc' | 'desc';
 }
 
 /** Workflow checkpoint (`workflow_state`). */

@@ -96,6 +96,8 @@ describe('performance metrics', () => {
     expect(memory.queryPerformanceMetrics({ metric: 'latency', agentId: 'a1' }).map((m) => m.value)).toEqual([10, 20]);
     expect(memory.queryPerformanceMetrics({ since: t0 + 5, until: t0 + 20 }).map((m) => m.value)).toEqual([20, 90]);
     expect(memory.queryPerformanceMetrics({ agentId: 'a1', limit: 1 })).toHaveLength(1);
+    expect(memory.queryPerformanceMetrics({ metric: 'latency', agentId: 'a1', order: 'desc', limit: 1 }).map((m) => m.value)).toEqual([20]);
+    expect(() => memory.queryPerformanceMetrics({ order: 'newest' as never })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(memory.queryPerformanceMetrics({ metric: 'success' })[0]).toMatchObject({ id, unit: 'ratio', timestamp: t0 });
     expect(memory.getAveragePerformance({ metric: 'latency' })).toBe(40);
     expect(memory.getAveragePerformance({ metric: 'latency', agentId: 'a1' })).toBe(15);
