@@ -76,7 +76,7 @@ describe('run', () => {
     const summary = JSON.parse(result.out) as { agents: Array<{ agent: string; success: boolean; bySeverity: { critical: number } }> };
     expect(summary.agents).toEqual([expect.objectContaining({ agent: 'security-scanner', success: true })]);
     expect(summary.agents[0]?.bySeverity.critical).toBeGreaterThan(0);
-  }, 120_000);
+  }, 300_000);
 });
 
 describe('inspection commands read the store', () => {
