@@ -1358,6 +1358,17 @@ export class SwarmMemoryManager {
 
   // ----------------------------------------------------------------------------- introspection
 
+  /**
+   * A token that changes whenever a change is committed to the database, by this manager or by
+   * another connection or process (SQLite's `data_version` plus this connection's
+   * `total_changes()`): equal readings mean a cache of read results is still current, apart from
+   * rows expiring with time.
+   */
+  dataVersion(): string {
+    const { sqlite } = this.#db();
+    return this.#run('dataVersion failed', () => `${sqlite.pragma('data_version', { simple: true }) as number}:${sqlite.prepare('SELECT total_changes()').pluck().get() as number}`);
+  }
+
   /** Live rows per table, entries per partition and access level, and the database size. */
   stats(): MemoryStats {
     const { sqlite } = this.#db();

@@ -130,6 +130,7 @@ const API: Record<string, [fc.Arbitrary<unknown[]>, Call]> = {
   getOodaCycle: [fc.tuple(id), (m, [c]) => m.getOodaCycle(c as string)],
   queryOodaCyclesByPhase: [fc.tuple(phase), (m, [p]) => m.queryOodaCyclesByPhase(p as never)],
   stats: [fc.constant([]), (m) => m.stats()],
+  dataVersion: [fc.constant([]), (m) => m.dataVersion()],
   transaction: [fc.tuple(anything), (m, [f]) => m.transaction((typeof f === 'function' ? f : () => f) as () => unknown)],
 };
 

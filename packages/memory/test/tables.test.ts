@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type SwarmMemoryManager } from '@qe-fleet/memory';
-import { openMemory, type FakeClock } from './helpers.js';
+import { SwarmMemoryManager } from '@qe-fleet/memory';
+import { openMemory, tempDir, type FakeClock } from './helpers.js';
 
 let memory: SwarmMemoryManager;
 let clock: FakeClock;
@@ -264,5 +264,31 @@ describe('stats', () => {
     expect(stats.partitions).toEqual({ default: 1, learning: 1 });
     expect(stats.accessLevels).toEqual({ private: 1, team: 0, swarm: 0, public: 1, system: 0 });
     expect(stats.databaseBytes).toBeGreaterThan(4096);
+  });
+});
+
+describe('dataVersion', () => {
+  it('changes with a commit of this manager or of another connection, not with reads', () => {
+    const tmp = tempDir();
+    const path = tmp.file('v.db');
+    const a = new SwarmMemoryManager(path, { cleanupIntervalMs: 0 });
+    const b = new SwarmMemoryManager(path, { cleanupIntervalMs: 0 });
+    try {
+      a.initialize();
+      b.initialize();
+      const v0 = a.dataVersion();
+      a.retrieve('k');
+      a.query('%');
+      expect(a.dataVersion()).toBe(v0);
+      a.store('k', 1);
+      const v1 = a.dataVersion();
+      expect(v1).not.toBe(v0);
+      b.store('k', 2);
+      expect(a.dataVersion()).not.toBe(v1);
+    } finally {
+      a.close();
+      b.close();
+      tmp.remove();
+    }
   });
 });
