@@ -481,7 +481,9 @@ export class SwarmMemoryManager {
     if (level !== undefined) checkOneOf(level, ACCESS_LEVELS, 'accessLevel');
     const encoded = encodeValue(value);
     const metadata = options?.metadata === undefined ? null : encodeValue(checkObject(options.metadata, 'metadata'), 'metadata');
-    const now = this.#clock();
+    const clockNow = this.#clock();
+    // The row's time: now, or the one a restore gives. Liveness of the current row is judged by the clock.
+    const now = checkTime(options?.createdAt, 'createdAt', clockNow);
     const expires = expiresAt(now, ttl);
     if (options?.agentId === undefined) {
       // Trusted code: owner, level, team and swarm change only where given (see UPSERT_INSERT).
@@ -496,7 +498,7 @@ export class SwarmMemoryManager {
     }
     const caller = options;
     const target = this.transaction(() => {
-      const existing = s.entryWithAcl.get(key, partition, now) as EntryRow | undefined;
+      const existing = s.entryWithAcl.get(key, partition, clockNow) as EntryRow | undefined;
       let next: AccessTarget;
       if (existing) {
         const current = targetOf(existing);
@@ -824,6 +826,7 @@ export class SwarmMemoryManager {
     const usageCount = pattern.usageCount === undefined ? null : checkLimit(pattern.usageCount, 'usageCount', 0);
     const metadata = encodeOptional(pattern.metadata, 'metadata');
     const now = this.#clock();
+    const createdAt = checkTime(pattern.createdAt, 'createdAt', now);
     const row = {
       id: checkOptionalText(pattern.id, 'pattern id') ?? randomUUID(),
       pattern: text,
@@ -832,7 +835,7 @@ export class SwarmMemoryManager {
       metadata,
       ttl,
       expiresAt: expiresAt(now, ttl),
-      createdAt: now,
+      createdAt,
       agentId: checkOptionalText(pattern.agentId, 'agentId') ?? null,
     };
     return this.#run('storePattern failed', () => s.upsertPattern.get(row) as string);

@@ -46,6 +46,11 @@ export interface StoreOptions extends Caller {
   /** Defaults to `agentId`. */
   owner?: string;
   metadata?: Record<string, unknown>;
+  /**
+   * Time of the write (epoch ms in TIMESTAMP_WINDOW), which `createdAt` reports and the TTL
+   * counts from; default now. For restoring an export with its times.
+   */
+  createdAt?: number;
 }
 
 /** Options of `retrieve` and `delete`. */
@@ -153,6 +158,8 @@ export interface NewPattern {
   agentId?: string;
   metadata?: Record<string, unknown>;
   ttl?: number;
+  /** Creation time of a new pattern (epoch ms in TIMESTAMP_WINDOW), e.g. when restoring an export. Default now. */
+  createdAt?: number;
 }
 
 /** One performance measurement (`performance_metrics`, never expires). */

@@ -202,6 +202,16 @@ describe('bad input', () => {
     expect(() => memory.queryEvents({ limit: 2 ** 53 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 
+  it('store and storePattern take a createdAt (for restores): the TTL counts from it', () => {
+    setup();
+    const past = clock.now - 30_000;
+    memory.store('restored', 1, { createdAt: past, ttl: 60 });
+    expect(memory.retrieveEntry('restored')).toMatchObject({ createdAt: past, expiresAt: past + 60_000 });
+    memory.storePattern({ pattern: 'p', confidence: 0.5, createdAt: past });
+    expect(memory.getPattern('p')?.createdAt).toBe(past);
+    expect(() => memory.store('k', 1, { createdAt: 1.5 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+
   it('accepts a key of exactly 1 KiB', () => {
     setup();
     memory.store('é'.repeat(512), 1);
