@@ -106,7 +106,7 @@ describe('inspection commands read the store', () => {
     expect(exported.entries).toHaveLength(2);
     const other = join(dir, 'other.db');
     const imported = await cli(['memory', 'import', file, '--db', other, '--json'], dir);
-    expect(JSON.parse(imported.out)).toEqual({ imported: 2, expired: 0 });
+    expect(JSON.parse(imported.out)).toEqual({ entries: 2, expired: 0, events: 2, patterns: 1, metrics: 0 });
     const memory = new SwarmMemoryManager(other);
     memory.initialize();
     expect(memory.retrieve('k1', { partition: 'learning' })).toEqual({ when: new Date(0) });
