@@ -301,11 +301,11 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
       logger,
       ...(resources === undefined ? {} : { resources }),
     });
-    engine.initialize();
+    this.#load('engine', () => engine.initialize());
     const tracker = new PerformanceTracker(this.id, memory, { clock, logger });
-    tracker.initialize();
+    this.#load('performance tracker', () => tracker.initialize());
     const loop = new ImprovementLoop(this.id, memory, engine, tracker, { clock, random: this.#random, scheduler: this.#scheduler, logger });
-    loop.initialize();
+    this.#load('improvement loop', () => loop.initialize());
     const versioning = new StateVersioning(this.id, memory, engine, { clock });
     const safeguard = new PerformanceSafeguard(this.id, memory, engine, tracker, versioning, { loop, clock, logger });
     memory.registerAgent({
@@ -325,6 +325,23 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
       loop.start(this.#options.improvementIntervalMs ?? HOUR_MS);
       const importEvery = this.#options.patternImportIntervalMs ?? HOUR_MS;
       if (importEvery > 0) this.#importTimer = this.#scheduler.setInterval(() => this.#syncPatterns(), importEvery);
+    }
+  }
+
+  /**
+   * Runs one component's `initialize()`: a stored value it cannot read (an uncoded TypeError
+   * from a hand-edited or foreign entry) becomes STATE_UNREADABLE naming the agent and component.
+   */
+  #load(component: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      if (error instanceof Error && typeof (error as { code?: unknown }).code === 'string') throw error;
+      throw new FacadeError(
+        'STATE_UNREADABLE',
+        `agent ${this.id} cannot load its stored learning state (${component}: ${describe(error)}); restore a saved version (qe-fleet rollback) or remove the bad entry under phase2/learning/${this.id}/`,
+        { agentId: this.id, cause: error },
+      );
     }
   }
 

@@ -117,6 +117,18 @@ describe('fuzzing the public API of the facade', () => {
     await again.shutdown();
   });
 
+  it('an agent whose stored learning data is unreadable fails to start with STATE_UNREADABLE naming it', async () => {
+    const t = new ManualTimers();
+    const m = openMemory(t);
+    try {
+      m.store('phase2/learning/broken/baseline', { nonsense: true }, { partition: 'learning' });
+      const broken = simAgent(t, m, { id: 'broken' });
+      await expect(broken.initialize()).rejects.toMatchObject({ name: 'FacadeError', code: 'STATE_UNREADABLE', agentId: 'broken', message: expect.stringContaining('performance tracker') });
+    } finally {
+      m.close();
+    }
+  });
+
   it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])('an agent named %s learns, shares and imports patterns like any other', async (id) => {
     const t = new ManualTimers();
     const m = openMemory(t);
