@@ -5,6 +5,7 @@
  *
  *   pnpm test:contention            # one run
  *   pnpm test:contention --runs 5   # five in a row; stops at the first red one
+ *   pnpm test:contention -- --filter='!@qe-fleet/agents'   # arguments after -- go to turbo
  *
  * Each burner is a child `node` spinning a CPU at full speed (nice 0, like the tests); all are
  * killed when the script ends, also on Ctrl-C or a failure. Prints one line per run and a summary:
@@ -13,11 +14,14 @@
 import { spawn } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 
-const args = process.argv.slice(2);
+const all = process.argv.slice(2);
+const dashes = all.indexOf('--');
+const args = dashes >= 0 ? all.slice(0, dashes) : all;
+const turboArgs = dashes >= 0 ? all.slice(dashes + 1) : [];
 const runsFlag = args.indexOf('--runs');
 const runs = runsFlag >= 0 ? Number(args[runsFlag + 1]) : 1;
 if (!Number.isInteger(runs) || runs < 1) {
-  console.error('usage: test-contention.mjs [--runs N]');
+  console.error('usage: test-contention.mjs [--runs N] [-- turbo arguments]');
   process.exit(2);
 }
 
@@ -39,12 +43,12 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 function runSuite() {
   return new Promise((resolve) => {
     // --force: turbo must not replay cached results; this is about the tests running under load.
-    const child = spawn('pnpm', ['test', '--force'], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, FORCE_COLOR: '0' } });
+    const child = spawn('pnpm', ['test', '--force', ...turboArgs], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, FORCE_COLOR: '0' } });
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
   });
 }
 
-console.log(`test:contention: ${cores} burner process(es), one per core; ${runs} run(s)`);
+console.log(`test:contention: ${cores} burner process(es), one per core; ${runs} run(s)${turboArgs.length > 0 ? `; turbo ${turboArgs.join(' ')}` : ''}`);
 let green = 0;
 const durations = [];
 for (let i = 1; i <= runs; i++) {
