@@ -74,7 +74,9 @@ export function renderLineChart(options: LineChartOptions): string {
   options.series.forEach((s, i) => {
     const color = PALETTE[i % PALETTE.length] ?? '#000';
     const d = s.points.map((p, j) => `${j === 0 ? 'M' : 'L'}${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(' ');
-    if (d) out.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"/>`);
+    if (s.points.length > 1) out.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"/>`);
+    // A marker per point: a series of one point (one day of data) is otherwise invisible.
+    for (const p of s.points) out.push(`<circle cx="${sx(p.x).toFixed(1)}" cy="${sy(p.y).toFixed(1)}" r="3" fill="${color}"/>`);
     const ly = margin.top + 10 + i * 18;
     out.push(
       `<line x1="${width - margin.right + 16}" x2="${width - margin.right + 36}" y1="${ly}" y2="${ly}" stroke="${color}" stroke-width="3"/>`,

@@ -6,10 +6,26 @@ import { runCli } from './program.js';
 import { registerRunCommand } from './runCommand.js';
 import { registerSimulateCommand } from './simulateCommand.js';
 
-// The first Ctrl-C asks commands to stop at the next safe point (state is saved); a second one forces.
+// The first Ctrl-C asks commands to stop at the next safe point (state is saved); a second one forces,
+// after running the cleanups commands registered (`io.onForceExit`): process.exit skips every
+// `finally`, so a child such as the target's service would otherwise keep running.
 const controller = new AbortController();
+const forceExitCleanups = new Set<() => void>();
+const onForceExit = (cleanup: () => void) => {
+  forceExitCleanups.add(cleanup);
+  return () => forceExitCleanups.delete(cleanup);
+};
 process.on('SIGINT', () => {
-  if (controller.signal.aborted) process.exit(130);
+  if (controller.signal.aborted) {
+    for (const cleanup of forceExitCleanups) {
+      try {
+        cleanup();
+      } catch (error) {
+        process.stderr.write(`qe-fleet: cleanup on forced exit failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      }
+    }
+    process.exit(130);
+  }
   process.stderr.write('qe-fleet: stopping (state is being saved; Ctrl-C again to force)\n');
   controller.abort();
 });
@@ -17,6 +33,6 @@ process.on('SIGTERM', () => controller.abort());
 
 process.exitCode = await runCli(
   process.argv.slice(2),
-  { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env, signal: controller.signal },
+  { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env, signal: controller.signal, onForceExit },
   [registerRunCommand, registerSimulateCommand, registerDashboardCommand, registerInspectCommands, registerLearningCommands],
 );

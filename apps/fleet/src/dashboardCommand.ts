@@ -16,9 +16,18 @@ export const registerDashboardCommand: CommandRegistrar = (program, context) => 
     .action(async (opts: { port?: number }) => {
       const ctx = context();
       const memory = openMemory(ctx.options.db);
-      const server = new DashboardServer({ memory, port: opts.port ?? ctx.config.dashboard?.port ?? 4477 });
+      const port = opts.port ?? ctx.config.dashboard?.port ?? 4477;
+      const server = new DashboardServer({ memory, port });
       try {
-        const url = await server.start();
+        let url: string;
+        try {
+          url = await server.start();
+        } catch (error) {
+          const code = (error as { code?: unknown }).code;
+          if (code === 'EADDRINUSE') throw new FleetError('USAGE', `--port ${port}: the port is in use on 127.0.0.1 (another dashboard?); pick another, or --port 0 for any free one`);
+          if (code === 'EACCES') throw new FleetError('USAGE', `--port ${port}: not allowed to listen on it (ports below 1024 need privileges)`);
+          throw error;
+        }
         ctx.print(`dashboard on ${url}/  (metrics: ${url}/metrics; Ctrl-C to stop)`, { url });
         await new Promise<void>((resolve) => {
           if (ctx.io.signal.aborted) resolve();

@@ -33,6 +33,11 @@ export interface DashboardData {
   patterns: PatternRecord[];
   abtests: ABTest[];
   events: StoredEvent[];
+  /**
+   * Stored values that could not be read, each naming what it is (`agent x: ...`, `A/B test entry
+   * key: ...`): the rest of the dashboard is shown without them, never an error page.
+   */
+  warnings: string[];
 }
 
 /**
@@ -43,40 +48,39 @@ export function measuredImprovement(tracker: PerformanceTracker, improvement = t
   return tracker.getSnapshotCount() > tracker.windowSize ? improvement.improvementRate : null;
 }
 
-function latest(memory: SwarmMemoryManager, agentId: string, metric: string): number | null {
-  return memory.queryPerformanceMetrics({ agentId, metric, limit: 1 })[0]?.value ?? null;
+/** The newest stored value of one agent's metric (newest first: ascending order read the oldest). */
+export function latest(memory: SwarmMemoryManager, agentId: string, metric: string): number | null {
+  return memory.queryPerformanceMetrics({ agentId, metric, order: 'desc', limit: 1 })[0]?.value ?? null;
 }
+
+/** Whether `ms` is a time `Date` can print; an older store may hold events from before times were checked. */
+function printable(ms: number): boolean {
+  return Number.isFinite(ms) && !Number.isNaN(new Date(ms).getTime());
+}
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** Reads the dashboard from the store: nothing here is estimated or hard-coded. */
 export async function collectDashboardData(memory: SwarmMemoryManager, now = Date.now()): Promise<DashboardData> {
   const agents: DashboardAgent[] = [];
+  const warnings: string[] = [];
   for (const record of listAgents(memory)) {
-    const tracker = new PerformanceTracker(record.id, memory);
-    await tracker.initialize();
-    const improvement = tracker.calculateImprovement();
-    const trend = tracker.getImprovementTrend(30);
-    const [avg, p50, p95, p99, peak] = Object.values(LEARNING_METRICS.overhead).map((metric) => latest(memory, record.id, metric));
-    const tasks = latest(memory, record.id, LEARNING_METRICS.tasks);
-    agents.push({
-      id: record.id,
-      type: record.type,
-      status: record.status,
-      improvementRate: measuredImprovement(tracker, improvement),
-      targetAchieved: improvement.targetAchieved,
-      snapshots: tracker.getSnapshotCount(),
-      timeline: trend.timeline.map((p) => ({ day: p.date.toISOString().slice(0, 10), improvementRate: p.improvementRate })),
-      overhead:
-        avg == null || p50 == null || p95 == null || p99 == null || peak == null
-          ? null
-          : { avg, p50, p95, p99, peak, tasks: tasks ?? 0 },
-      memory: {
-        stateBytes: latest(memory, record.id, LEARNING_METRICS.stateBytes),
-        initHeapBytes: latest(memory, record.id, LEARNING_METRICS.initHeapBytes),
-      },
-    });
+    try {
+      agents.push(await collectAgent(memory, record));
+    } catch (error) {
+      // One agent's unreadable learning state (say an imported baseline of the wrong shape) must
+      // not take the page down: the agent is listed without figures, the warning names it.
+      warnings.push(`agent ${record.id}: its stored learning data cannot be read (${message(error)})`);
+      agents.push({ id: record.id, type: record.type, status: record.status, improvementRate: null, targetAchieved: false, snapshots: 0, timeline: [], overhead: null, memory: { stateBytes: null, initHeapBytes: null } });
+    }
   }
   const measured = agents.filter((a) => a.improvementRate !== null);
   const stats = memory.stats();
+  const events = memory.queryEvents({ limit: 50 }).filter((e) => {
+    if (printable(e.timestamp)) return true;
+    warnings.push(`event ${e.id} (${e.type}): timestamp ${e.timestamp} is not a date, left out`);
+    return false;
+  });
   return {
     generatedAt: now,
     fleet: {
@@ -88,7 +92,35 @@ export async function collectDashboardData(memory: SwarmMemoryManager, now = Dat
     },
     agents,
     patterns: memory.queryPatternsByConfidence(0).slice(0, 50),
-    abtests: listABTests(memory),
-    events: memory.queryEvents({ limit: 50 }),
+    abtests: listABTests(memory, (w) => warnings.push(w)),
+    events,
+    warnings,
+  };
+}
+
+/** One agent's figures, from its tracker and stored metrics; throws when its stored data cannot be read. */
+async function collectAgent(memory: SwarmMemoryManager, record: { id: string; type: string; status: string }): Promise<DashboardAgent> {
+  const tracker = new PerformanceTracker(record.id, memory);
+  await tracker.initialize();
+  const improvement = tracker.calculateImprovement();
+  const trend = tracker.getImprovementTrend(30);
+  const [avg, p50, p95, p99, peak] = Object.values(LEARNING_METRICS.overhead).map((metric) => latest(memory, record.id, metric));
+  const tasks = latest(memory, record.id, LEARNING_METRICS.tasks);
+  return {
+    id: record.id,
+    type: record.type,
+    status: record.status,
+    improvementRate: measuredImprovement(tracker, improvement),
+    targetAchieved: improvement.targetAchieved,
+    snapshots: tracker.getSnapshotCount(),
+    timeline: trend.timeline.map((p) => ({ day: p.date.toISOString().slice(0, 10), improvementRate: p.improvementRate })),
+    overhead:
+      avg == null || p50 == null || p95 == null || p99 == null || peak == null
+        ? null
+        : { avg, p50, p95, p99, peak, tasks: tasks ?? 0 },
+    memory: {
+      stateBytes: latest(memory, record.id, LEARNING_METRICS.stateBytes),
+      initHeapBytes: latest(memory, record.id, LEARNING_METRICS.initHeapBytes),
+    },
   };
 }

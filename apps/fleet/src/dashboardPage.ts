@@ -28,6 +28,7 @@ export const DASHBOARD_PAGE = `<!doctype html>
 <body>
 <h1>QE Fleet dashboard</h1>
 <p class="muted" id="generated">loading…</p>
+<ul id="warnings"></ul>
 <section class="cards" id="fleet"></section>
 <section><h2>Improvement per day</h2><img id="chart" alt="Improvement over baseline per day, one line per agent" src="/chart/improvement.svg"></section>
 <section><h2>Agents</h2><table id="agents"></table></section>
@@ -45,10 +46,12 @@ const table = (el, headers, rows) => {
     (rows.length === 0 ? '<tr><td class="muted" colspan="' + headers.length + '">none yet</td></tr>' :
       rows.map((r) => '<tr>' + r.map((c) => typeof c === 'number' ? '<td class="num">' + c + '</td>' : '<td>' + c + '</td>').join('') + '</tr>').join(''));
 };
-const eventLine = (e) => '<div>' + esc(new Date(e.timestamp).toISOString()) + ' <b>' + esc(e.type) + '</b> ' + esc(e.source) + ' ' + esc(JSON.stringify(e.payload).slice(0, 120)) + '</div>';
+const when = (ms) => { const d = new Date(ms); return Number.isNaN(d.getTime()) ? String(ms) : d.toISOString(); };
+const eventLine = (e) => '<div>' + esc(when(e.timestamp)) + ' <b>' + esc(e.type) + '</b> ' + esc(e.source) + ' ' + esc(JSON.stringify(e.payload).slice(0, 120)) + '</div>';
 async function refresh() {
   const d = await (await fetch('/api/dashboard')).json();
-  $('generated').textContent = 'generated ' + new Date(d.generatedAt).toISOString() + ' from the fleet database';
+  $('generated').textContent = 'generated ' + when(d.generatedAt) + ' from the fleet database';
+  $('warnings').innerHTML = (d.warnings || []).map((w) => '<li>warning: ' + esc(w) + '</li>').join('');
   $('fleet').innerHTML = [
     ['agents', d.fleet.totalAgents],
     ['average improvement', d.fleet.averageImprovement === null ? '-' : num(d.fleet.averageImprovement, 1) + ' %'],

@@ -2,11 +2,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { ABTest } from '@qe-fleet/learning-core';
-import { type AgentRecord, type AgentStatus, decodeValue, encodeValue, type MemoryEntry, type SwarmMemoryManager } from '@qe-fleet/memory';
+import { type AgentRecord, type AgentStatus, decodeValue, encodeValue, type SwarmMemoryManager } from '@qe-fleet/memory';
 import { FleetError } from './FleetError.js';
+import { abTestProblem, EXPORTED_TABLES, exportMemory, type ImportCaller, importMemory, type MemoryExport } from './memoryTransfer.js';
 import { withMemory } from './openMemory.js';
 import type { CommandRegistrar } from './program.js';
-import { fmt, renderTable } from './render.js';
+import { fmt, formatTime, renderTable } from './render.js';
 
 const AGENT_STATUSES: AgentStatus[] = ['idle', 'active', 'busy', 'stopped', 'error'];
 
@@ -15,12 +16,18 @@ export function listAgents(memory: SwarmMemoryManager): AgentRecord[] {
   return AGENT_STATUSES.flatMap((s) => memory.queryAgentsByStatus(s)).sort((a, b) => a.id.localeCompare(b.id));
 }
 
-/** Every A/B test of every agent, newest first. */
-export function listABTests(memory: SwarmMemoryManager): ABTest[] {
-  return memory
-    .query<ABTest>('phase2/learning/%/abtests/%', { partition: 'learning' })
-    .map((e) => e.value)
-    .sort((a, b) => b.startedAt - a.startedAt);
+/**
+ * Every A/B test of every agent, newest first. A stored value that is no A/B test is left out and
+ * named to `warn` (default: dropped silently), so one bad entry cannot break a page or command.
+ */
+export function listABTests(memory: SwarmMemoryManager, warn: (message: string) => void = () => {}): ABTest[] {
+  const tests: ABTest[] = [];
+  for (const e of memory.query<ABTest>('phase2/learning/%/abtests/%', { partition: 'learning' })) {
+    const problem = abTestProblem(e.value);
+    if (problem === null) tests.push(e.value);
+    else warn(`A/B test entry ${e.key}: ${problem}, left out`);
+  }
+  return tests.sort((a, b) => b.startedAt - a.startedAt);
 }
 
 const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/;
@@ -35,14 +42,7 @@ export function parseSince(value: string, now: number): number {
   return t;
 }
 
-const time = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19));
-
-interface MemoryExport {
-  format: 'qe-fleet-memory-export';
-  version: 1;
-  exportedAt: number;
-  entries: Array<MemoryEntry>;
-}
+const time = formatTime;
 
 /** `status`, `agents`, `patterns`, `abtests`, `events`, `memory stats|cleanup|export|import`. */
 export const registerInspectCommands: CommandRegistrar = (program: Command, context) => {
@@ -203,55 +203,46 @@ export const registerInspectCommands: CommandRegistrar = (program: Command, cont
     });
   memoryCommand
     .command('export <file>')
-    .description('write every key-value entry (all partitions) to a JSON file')
+    .description(`write ${EXPORTED_TABLES.join(', ')} (all partitions, with their times) to a JSON file`)
     .action(async (file: string) => {
       const ctx = context();
       await withMemory(ctx.options.db, (memory) => {
-        const entries = Object.keys(memory.stats().partitions).flatMap((partition) => memory.query('%', { partition }));
-        const out: MemoryExport = { format: 'qe-fleet-memory-export', version: 1, exportedAt: Date.now(), entries };
+        const out = exportMemory(memory);
         const path = resolve(ctx.io.cwd, file);
         // The memory codec keeps Dates (and other tagged values) intact through the file.
         writeFileSync(path, encodeValue(out));
-        ctx.print(`exported ${entries.length} entries to ${path}`, { path, entries: entries.length });
+        const counts = { entries: out.entries.length, events: out.events.length, patterns: out.patterns.length, metrics: out.metrics.length };
+        ctx.print(`exported ${counts.entries} entries, ${counts.events} events, ${counts.patterns} patterns, ${counts.metrics} metrics to ${path}`, { path, ...counts });
       });
     });
   memoryCommand
     .command('import <file>')
-    .description('store the entries of an export file (one transaction: all or nothing)')
-    .action(async (file: string) => {
+    .description('store an export file (one transaction: all or nothing); entries owned by an agent need --as that agent or --as-system')
+    .option('--as <agent>', "import with this agent's access rights: its own entries only")
+    .option('--as-system <name>', 'import as a named system caller: entries of any owner, owners and levels kept')
+    .action(async (file: string, opts: { as?: string; asSystem?: string }) => {
       const ctx = context();
+      if (opts.as !== undefined && opts.asSystem !== undefined) throw new FleetError('USAGE', '--as and --as-system exclude each other');
+      const caller: ImportCaller =
+        opts.asSystem !== undefined ? { kind: 'system', agentId: opts.asSystem } : opts.as !== undefined ? { kind: 'agent', agentId: opts.as } : { kind: 'none' };
       const path = resolve(ctx.io.cwd, file);
-      let data: MemoryExport;
+      let data: Omit<Partial<MemoryExport>, 'format' | 'version'> & { format?: unknown; version?: unknown };
       try {
-        data = decodeValue(readFileSync(path, 'utf8')) as MemoryExport;
+        data = decodeValue(readFileSync(path, 'utf8')) as typeof data;
       } catch (error) {
         throw new FleetError('USAGE', `cannot read export file ${path}: ${(error as Error).message}`);
       }
-      if (data?.format !== 'qe-fleet-memory-export' || data.version !== 1 || !Array.isArray(data.entries)) {
-        throw new FleetError('USAGE', `${path} is not a qe-fleet memory export (format qe-fleet-memory-export, version 1)`);
+      if (data?.format !== 'qe-fleet-memory-export' || (data.version !== 1 && data.version !== 2) || !Array.isArray(data.entries)) {
+        throw new FleetError('USAGE', `${path} is not a qe-fleet memory export (format qe-fleet-memory-export, version 1 or 2)`);
       }
       await withMemory(
         ctx.options.db,
         (memory) => {
-          const now = Date.now();
-          const live = data.entries.filter((e) => e.expiresAt === null || e.expiresAt > now);
-          memory.transaction(() => {
-            for (const e of live) {
-              memory.store(e.key, e.value, {
-                partition: e.partition,
-                ttl: e.expiresAt === null ? 0 : Math.ceil((e.expiresAt - now) / 1000),
-                accessLevel: e.accessLevel,
-                ...(e.owner === null ? {} : { owner: e.owner }),
-                ...(e.metadata === null ? {} : { metadata: e.metadata }),
-                ...(e.teamId === null ? {} : { teamId: e.teamId }),
-                ...(e.swarmId === null ? {} : { swarmId: e.swarmId }),
-              });
-            }
-          });
-          ctx.print(`imported ${live.length} entries (${data.entries.length - live.length} already expired)`, {
-            imported: live.length,
-            expired: data.entries.length - live.length,
-          });
+          const summary = importMemory(memory, data, caller);
+          ctx.print(
+            `imported ${summary.entries} entries (${summary.expired} already expired), ${summary.events} events, ${summary.patterns} patterns, ${summary.metrics} metrics`,
+            summary,
+          );
         },
         { mustExist: false },
       );

@@ -56,18 +56,23 @@ export const registerLearningCommands: CommandRegistrar = (program, context) => 
         if (opts.agent !== undefined) requireAgent(memory, opts.agent);
         const ids = opts.agent !== undefined ? [opts.agent] : listAgents(memory).map((a) => a.id);
         const reports: Array<{ agent: string; report: PerformanceReport }> = [];
+        const warnings: string[] = [];
         for (const agent of ids) {
-          const tracker = new PerformanceTracker(agent, memory);
-          await tracker.initialize();
-          reports.push({ agent, report: await tracker.generateReport() });
+          try {
+            const tracker = new PerformanceTracker(agent, memory);
+            await tracker.initialize();
+            reports.push({ agent, report: await tracker.generateReport() });
+          } catch (error) {
+            // One agent's unreadable stored data is a warning naming it; the others are reported.
+            warnings.push(`agent ${agent}: its stored learning data cannot be read (${error instanceof Error ? error.message : String(error)})`);
+          }
         }
         if (opts.html !== undefined) writeFileSync(resolve(ctx.io.cwd, opts.html), reportHtml(reports, collectFindingsPanel(memory)));
-        const text = reports
-          .map(({ agent, report }) =>
-            [`## ${agent}`, report.summary, ...report.recommendations.map((r) => `  - ${r}`)].join('\n'),
-          )
-          .join('\n\n');
-        ctx.print(text || 'no agents in the registry yet', reports);
+        const text = [
+          ...reports.map(({ agent, report }) => [`## ${agent}`, report.summary, ...report.recommendations.map((r) => `  - ${r}`)].join('\n')),
+          ...warnings.map((w) => `warning: ${w}`),
+        ].join('\n\n');
+        ctx.print(text || 'no agents in the registry yet', warnings.length === 0 ? reports : { reports, warnings });
       });
     });
 

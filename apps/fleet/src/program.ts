@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { type FleetConfig, loadConfig } from './config.js';
 import { FleetError } from './FleetError.js';
 import { createLogger, type LogLevel } from './logger.js';
+import { stripControl } from './render.js';
 
 /** What a command can touch: streams, working directory, environment and a stop signal. */
 export interface CliIO {
@@ -12,6 +14,12 @@ export interface CliIO {
   env: NodeJS.ProcessEnv;
   /** Aborted on Ctrl-C: long commands finish their current step, save, and return. */
   signal: AbortSignal;
+  /**
+   * Registers `cleanup` to run (synchronously) if the process is forced to exit, by a second
+   * Ctrl-C: what must not outlive the CLI (a started service, a child process) is stopped there.
+   * Returns the unregister function. Absent when the CLI runs in-process (tests).
+   */
+  onForceExit?: (cleanup: () => void) => () => void;
 }
 
 /** Global options every command sees (flags override the config file). */
@@ -39,6 +47,18 @@ export type CommandRegistrar = (program: Command, context: () => CommandContext,
 /** Default database location (seed 11.1). */
 export const DEFAULT_DB = '.memory/qe-fleet.db';
 
+/** This package's version (`package.json` is one folder above both `src/` and `dist/`). */
+export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** Database errors a user can act on (a corrupt, read-only, full or locked file): exit 2, like a bad --db. */
+const USER_DATABASE_CODES = new Set(['DATABASE_CORRUPT', 'DATABASE_READONLY', 'DATABASE_FULL', 'DATABASE_BUSY', 'DATABASE_OPEN_FAILED', 'SCHEMA_TOO_NEW', 'SCHEMA_TOO_OLD']);
+
+/** The `code` of an error from the fleet's packages (MemoryError, LearningError, FacadeError), if any. */
+function codeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof Error && typeof code === 'string' ? code : undefined;
+}
+
 function contextFor(program: Command, io: CliIO): CommandContext {
   const raw = program.opts<{ db?: string; config?: string; json?: boolean; logLevel?: LogLevel; verbose?: boolean }>();
   const config = loadConfig(io.cwd, raw.config);
@@ -56,7 +76,8 @@ function contextFor(program: Command, io: CliIO): CommandContext {
     config,
     logger: createLogger(logLevel, io.stderr),
     print(text, json) {
-      io.stdout.write(options.json ? `${JSON.stringify(json, null, 2)}\n` : `${text}\n`);
+      // JSON escapes control characters itself; text may carry stored strings to a terminal.
+      io.stdout.write(options.json ? `${JSON.stringify(json, null, 2)}\n` : `${stripControl(text)}\n`);
     },
   };
 }
@@ -74,6 +95,7 @@ export async function runCli(argv: string[], io: CliIO, registrars: CommandRegis
     .addOption(new Option('--json', 'machine-readable output'))
     .addOption(new Option('--log-level <level>', 'log level').choices(['silent', 'error', 'warn', 'info', 'debug', 'trace']))
     .addOption(new Option('--verbose', 'detailed logs (same as --log-level debug)'))
+    .version(VERSION, '-V, --version', 'print the version')
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({
@@ -94,10 +116,18 @@ export async function runCli(argv: string[], io: CliIO, registrars: CommandRegis
       return error.exitCode === 0 ? 0 : 2;
     }
     if (error instanceof FleetError) {
-      io.stderr.write(`qe-fleet: ${error.message}\n`);
+      io.stderr.write(`qe-fleet: ${stripControl(error.message)}\n`);
       return error.exitCode;
     }
-    io.stderr.write(`qe-fleet: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    const code = codeOf(error);
+    if (code !== undefined && USER_DATABASE_CODES.has(code)) {
+      io.stderr.write(`qe-fleet: database ${program.opts<{ db?: string }>().db ?? DEFAULT_DB}: ${stripControl((error as Error).message)} [${code}]\n`);
+      return 2;
+    }
+    // One line; the stack only with --verbose (it is for a bug report, not for the user).
+    const verbose = program.opts<{ verbose?: boolean }>().verbose === true;
+    const detail = error instanceof Error ? (verbose ? (error.stack ?? error.message) : error.message) : String(error);
+    io.stderr.write(`qe-fleet: internal error: ${stripControl(detail)}${code === undefined ? '' : ` [${code}]`}${verbose ? '' : ' (--verbose for details)'}\n`);
     return 3;
   }
 }

@@ -123,8 +123,9 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
   #initHeapDeltaBytes = 0;
 
   constructor(options: BaseAgentOptions) {
+    if (options === null || typeof options !== 'object') throw new FacadeError('INVALID_OPTIONS', `options must be an object, got ${show(options)}`);
     if (typeof options.id !== 'string' || !ID_PATTERN.test(options.id)) {
-      throw new FacadeError('INVALID_OPTIONS', `agent id must match ${ID_PATTERN}, got ${JSON.stringify(options.id)}`);
+      throw new FacadeError('INVALID_OPTIONS', `agent id must match ${ID_PATTERN}, got ${show(options.id)}`);
     }
     if (typeof options.type !== 'string' || options.type.length === 0) {
       throw new FacadeError('INVALID_OPTIONS', 'agent type must be a non-empty string', { agentId: options.id });
@@ -140,8 +141,29 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
     for (const [key, ok, expected] of checks) {
       const value = options[key];
       if (value !== undefined && !ok(value)) {
-        throw new FacadeError('INVALID_OPTIONS', `${key} must be ${expected}, got ${String(value)}`, { agentId: options.id });
+        throw new FacadeError('INVALID_OPTIONS', `${key} must be ${expected}, got ${show(value)}`, { agentId: options.id });
       }
+    }
+    // Ids the store keys and access control compare: text or absent (a number would be stored as "12345.0").
+    for (const key of ['swarmId', 'teamId'] as const) {
+      const value = options[key];
+      if (value !== undefined && (typeof value !== 'string' || value === '')) {
+        throw new FacadeError('INVALID_OPTIONS', `${key} must be a non-empty string, got ${show(value)}`, { agentId: options.id });
+      }
+    }
+    if (options.learningEnabled !== undefined && typeof options.learningEnabled !== 'boolean') {
+      throw new FacadeError('INVALID_OPTIONS', `learningEnabled must be a boolean, got ${show(options.learningEnabled)}`, { agentId: options.id });
+    }
+    if (options.capabilities !== undefined && !(Array.isArray(options.capabilities) && options.capabilities.every((c) => typeof c === 'string'))) {
+      throw new FacadeError('INVALID_OPTIONS', `capabilities must be an array of strings, got ${show(options.capabilities)}`, { agentId: options.id });
+    }
+    for (const key of ['clock', 'random', 'resources'] as const) {
+      if (options[key] !== undefined && typeof options[key] !== 'function') {
+        throw new FacadeError('INVALID_OPTIONS', `${key} must be a function, got ${show(options[key])}`, { agentId: options.id });
+      }
+    }
+    if (options.learning !== undefined && (options.learning === null || typeof options.learning !== 'object')) {
+      throw new FacadeError('INVALID_OPTIONS', `learning must be an object, got ${show(options.learning)}`, { agentId: options.id });
     }
     this.id = options.id;
     this.type = options.type;
@@ -279,11 +301,11 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
       logger,
       ...(resources === undefined ? {} : { resources }),
     });
-    engine.initialize();
+    this.#load('engine', () => engine.initialize());
     const tracker = new PerformanceTracker(this.id, memory, { clock, logger, rewardWeights: this.#config.rewardWeights });
-    tracker.initialize();
+    this.#load('performance tracker', () => tracker.initialize());
     const loop = new ImprovementLoop(this.id, memory, engine, tracker, { clock, random: this.#random, scheduler: this.#scheduler, logger });
-    loop.initialize();
+    this.#load('improvement loop', () => loop.initialize());
     const versioning = new StateVersioning(this.id, memory, engine, { clock });
     const safeguard = new PerformanceSafeguard(this.id, memory, engine, tracker, versioning, { loop, clock, logger });
     memory.registerAgent({
@@ -303,6 +325,23 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
       loop.start(this.#options.improvementIntervalMs ?? HOUR_MS);
       const importEvery = this.#options.patternImportIntervalMs ?? HOUR_MS;
       if (importEvery > 0) this.#importTimer = this.#scheduler.setInterval(() => this.#syncPatterns(), importEvery);
+    }
+  }
+
+  /**
+   * Runs one component's `initialize()`: a stored value it cannot read (an uncoded TypeError
+   * from a hand-edited or foreign entry) becomes STATE_UNREADABLE naming the agent and component.
+   */
+  #load(component: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      if (error instanceof Error && typeof (error as { code?: unknown }).code === 'string') throw error;
+      throw new FacadeError(
+        'STATE_UNREADABLE',
+        `agent ${this.id} cannot load its stored learning state (${component}: ${describe(error)}); restore a saved version (qe-fleet rollback) or remove the bad entry under phase2/learning/${this.id}/`,
+        { agentId: this.id, cause: error },
+      );
     }
   }
 
@@ -497,7 +536,8 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
   }
 
   #flush(memory: SwarmMemoryManager, withMemoryFigures: boolean): void {
-    const timestamp = this.#clock();
+    // The store takes integer ms; a virtual clock may read fractions.
+    const timestamp = Math.floor(this.#clock());
     const overhead = this.#histogram.summary();
     const row = (metric: string, value: number, unit: string) => ({ metric, value, unit, agentId: this.id, timestamp });
     const rows = [
@@ -710,5 +750,21 @@ function toError(value: unknown): Error {
 }
 
 function describe(value: unknown): string {
-  return value instanceof Error ? value.message : String(value);
+  return value instanceof Error ? value.message : show(value);
+}
+
+/** Any value, briefly, for a message; never throws (a symbol or null-prototype object in a template would). */
+function show(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+    case 'object':
+      return value === null ? 'null' : Array.isArray(value) ? `an array of ${value.length}` : 'an object';
+    case 'function':
+      return 'a function';
+    case 'bigint':
+      return `${value}n`;
+    default:
+      return String(value);
+  }
 }

@@ -10,7 +10,8 @@ export type FacadeErrorCode =
   | 'TASK_TIMEOUT'
   | 'LEARNING_FAILED'
   | 'FLEET_INIT_FAILED'
-  | 'FLEET_SHUTDOWN_FAILED';
+  | 'FLEET_SHUTDOWN_FAILED'
+  | 'STATE_UNREADABLE';
 
 /** Where a task error happened, so a caller can tell which agent, task and strategy failed. */
 export interface FacadeErrorContext {

@@ -1,3 +1,4 @@
+import { FacadeError } from './FacadeError.js';
 import type { OverheadSummary } from './types.js';
 
 /** Layout of an `OverheadHistogram`. */
@@ -25,11 +26,13 @@ export class OverheadHistogram {
   #max = 0;
 
   constructor(options: OverheadHistogramOptions = {}) {
+    if (options === null || typeof options !== 'object') throw new FacadeError('INVALID_OPTIONS', 'OverheadHistogram options must be an object');
     const lowest = options.lowestMs ?? 0.0001;
     const highest = options.highestMs ?? 3_600_000;
     const precision = options.precision ?? 0.02;
-    if (!(lowest > 0) || !(highest > lowest) || !(precision > 0 && precision < 1)) {
-      throw new RangeError('OverheadHistogram needs 0 < lowestMs < highestMs and 0 < precision < 1');
+    const numbers = typeof lowest === 'number' && typeof highest === 'number' && typeof precision === 'number';
+    if (!numbers || !(lowest > 0) || !(highest > lowest) || !Number.isFinite(highest) || !(precision > 0 && precision < 1)) {
+      throw new FacadeError('INVALID_OPTIONS', 'OverheadHistogram needs numbers 0 < lowestMs < highestMs < Infinity and 0 < precision < 1');
     }
     this.#lowest = lowest;
     this.#logGrowth = Math.log1p(precision);
@@ -38,7 +41,7 @@ export class OverheadHistogram {
 
   /** Records one duration in ms (non-finite or negative values count as 0). */
   record(ms: number): void {
-    const value = Number.isFinite(ms) && ms > 0 ? ms : 0;
+    const value = typeof ms === 'number' && Number.isFinite(ms) && ms > 0 ? ms : 0;
     this.#counts[this.#bucketOf(value)]! += 1;
     this.#count += 1;
     this.#sum += value;
@@ -81,8 +84,9 @@ export class OverheadHistogram {
 
   /** Adds another histogram of the same layout into this one. */
   merge(other: OverheadHistogram): this {
+    if (!(other instanceof OverheadHistogram)) throw new FacadeError('INVALID_OPTIONS', 'OverheadHistogram.merge needs an OverheadHistogram');
     if (other.#counts.length !== this.#counts.length || other.#lowest !== this.#lowest || other.#logGrowth !== this.#logGrowth) {
-      throw new RangeError('OverheadHistogram.merge needs histograms with the same layout');
+      throw new FacadeError('INVALID_OPTIONS', 'OverheadHistogram.merge needs histograms with the same layout');
     }
     for (let i = 0; i < this.#counts.length; i++) this.#counts[i]! += other.#counts[i]!;
     this.#count += other.#count;

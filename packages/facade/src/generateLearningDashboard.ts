@@ -1,5 +1,6 @@
 import type { SwarmMemoryManager } from '@qe-fleet/memory';
-import type { BaseAgent } from './BaseAgent.js';
+import { BaseAgent } from './BaseAgent.js';
+import { FacadeError } from './FacadeError.js';
 import { LearningFleet } from './LearningFleet.js';
 import { OverheadHistogram } from './OverheadHistogram.js';
 import type { LearningDashboard } from './types.js';
@@ -10,6 +11,9 @@ import type { LearningDashboard } from './types.js';
  */
 export function generateLearningDashboard(source: LearningFleet | readonly BaseAgent[], memory: SwarmMemoryManager): LearningDashboard {
   const agents = source instanceof LearningFleet ? source.agents : source;
+  if (!Array.isArray(agents) || !agents.every((a) => a instanceof BaseAgent)) {
+    throw new FacadeError('INVALID_OPTIONS', 'generateLearningDashboard needs a LearningFleet or an array of BaseAgents');
+  }
   const overhead = new OverheadHistogram();
   let improvementSum = 0;
   let targetAchieved = 0;

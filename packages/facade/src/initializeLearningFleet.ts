@@ -1,5 +1,5 @@
 import type { SwarmMemoryManager } from '@qe-fleet/memory';
-import type { BaseAgent } from './BaseAgent.js';
+import { BaseAgent } from './BaseAgent.js';
 import { FacadeError } from './FacadeError.js';
 import { LearningFleet } from './LearningFleet.js';
 
@@ -9,6 +9,9 @@ import { LearningFleet } from './LearningFleet.js';
  * FLEET_INIT_FAILED is thrown with the cause.
  */
 export async function initializeLearningFleet<A extends BaseAgent>(agents: readonly A[], memory: SwarmMemoryManager): Promise<LearningFleet<A>> {
+  if (!Array.isArray(agents) || !(agents as unknown[]).every((a) => a instanceof BaseAgent)) {
+    throw new FacadeError('INVALID_OPTIONS', 'initializeLearningFleet needs an array of BaseAgents');
+  }
   const ids = new Set(agents.map((agent) => agent.id));
   if (agents.length === 0 || ids.size !== agents.length) {
     throw new FacadeError('INVALID_OPTIONS', 'a fleet needs at least one agent and unique agent ids');

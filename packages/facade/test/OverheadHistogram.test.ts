@@ -48,7 +48,7 @@ describe('OverheadHistogram', () => {
     const { avg, ...rest } = all.summary();
     expect(merged).toMatchObject(rest);
     expect(merged.avg).toBeCloseTo(avg, 9);
-    expect(() => a.merge(new OverheadHistogram({ precision: 0.1 }))).toThrow(RangeError);
+    expect(() => a.merge(new OverheadHistogram({ precision: 0.1 }))).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
   });
 
   it('counts non-finite or negative durations as 0 and refuses a bad layout', () => {
@@ -56,7 +56,8 @@ describe('OverheadHistogram', () => {
     histogram.record(Number.NaN);
     histogram.record(-5);
     expect(histogram.summary()).toMatchObject({ count: 2, avg: 0, peak: 0, p99: 0 });
-    expect(() => new OverheadHistogram({ lowestMs: 0 })).toThrow(RangeError);
-    expect(() => new OverheadHistogram({ precision: 1 })).toThrow(RangeError);
+    expect(() => new OverheadHistogram({ lowestMs: 0 })).toThrow(expect.objectContaining({ name: 'FacadeError', code: 'INVALID_OPTIONS' }));
+    expect(() => new OverheadHistogram({ precision: 1 })).toThrow(expect.objectContaining({ name: 'FacadeError', code: 'INVALID_OPTIONS' }));
+    expect(() => new OverheadHistogram({ highestMs: Infinity })).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
   });
 });

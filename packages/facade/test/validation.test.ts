@@ -106,7 +106,7 @@ describe('Learning System Integration (seed 12.2)', () => {
     expect(improvement.targetAchieved).toBe(true);
     await agent.shutdown();
     memory.close();
-  }, 120_000);
+  }, 300_000);
 
   it('shares patterns across agents', async () => {
     const timers = new ManualTimers();

@@ -1,5 +1,6 @@
 import type { Clock, Logger, SwarmMemoryManager } from '@qe-fleet/memory';
 import { LEARNING_EVENT_TTL, LearningEventType } from './events.js';
+import { checkAgentId, checkArms, checkFinite, checkName, checkOptions } from './inputChecks.js';
 import { LearningError } from './LearningError.js';
 import type { PerformanceTracker } from './PerformanceTracker.js';
 import { timerScheduler, type Scheduler } from './Scheduler.js';
@@ -128,6 +129,11 @@ export class ImprovementLoop {
     tracker: PerformanceTracker,
     options: ImprovementLoopOptions = {},
   ) {
+    checkAgentId(agentId);
+    checkOptions(options, 'options', ['clock', 'random']);
+    for (const field of ['alpha', 'minSamplesPerArm', 'maxSamplesPerArm'] as const) {
+      if (options[field] !== undefined) checkFinite(options[field], field, 'INVALID_CONFIG');
+    }
     const alpha = options.alpha ?? 0.05;
     const minSamples = options.minSamplesPerArm ?? 100;
     const maxSamples = options.maxSamplesPerArm ?? 1000;
@@ -278,6 +284,11 @@ export class ImprovementLoop {
     sampleSize = this.#minSamples,
     options: { taskType?: string } = {},
   ): string {
+    checkName(name, 'A/B test name', 'INVALID_ABTEST');
+    checkArms(strategies);
+    checkFinite(sampleSize, 'sampleSize', 'INVALID_ABTEST');
+    checkOptions(options, 'options');
+    if (options.taskType !== undefined) checkName(options.taskType, 'taskType', 'INVALID_ABTEST');
     const names = strategies.map((s) => s.name);
     if (typeof name !== 'string' || name.length === 0) throw new LearningError('INVALID_ABTEST', 'A/B test needs a name');
     if (names.length < 2 || new Set(names).size !== names.length) {
@@ -345,6 +356,8 @@ export class ImprovementLoop {
    * a negative or non-finite time → `INVALID_RESULT`; nothing is stored then.
    */
   recordTestResult(testId: string, strategy: string, success: boolean, executionTime: number): ABTest {
+    checkName(testId, 'testId', 'TEST_NOT_FOUND');
+    checkName(strategy, 'strategy', 'UNKNOWN_STRATEGY');
     const test = this.#tests.get(testId);
     if (!test) throw new LearningError('TEST_NOT_FOUND', `unknown A/B test ${testId}`);
     const arm = test.results.find((a) => a.strategy === strategy);

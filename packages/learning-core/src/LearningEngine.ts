@@ -4,6 +4,7 @@ import { createAlgorithm } from './createAlgorithm.js';
 import { errorClass } from './errorClass.js';
 import { LEARNING_EVENT_TTL, LearningEventType } from './events.js';
 import { LearningError } from './LearningError.js';
+import { checkAgentId, checkFeedback, checkOptions, checkPattern, checkResult, checkTask, show } from './inputChecks.js';
 import { ReplayBuffer } from './ReplayBuffer.js';
 import { aggregateImports, IMPORT_HALF_LIFE_MS, validateStatistics, type StoredImport } from './SharedEvidence.js';
 import { calculateReward } from './reward.js';
@@ -166,8 +167,10 @@ export class LearningEngine {
   #initialized = false;
 
   constructor(agentId: string, memory: SwarmMemoryManager, options: LearningEngineOptions = {}) {
-    if (typeof agentId !== 'string' || !/^[\w.-]{1,128}$/.test(agentId)) {
-      throw new LearningError('INVALID_CONFIG', `agentId must be 1-128 letters, digits, _ - or ., got ${String(agentId)}`);
+    checkAgentId(agentId);
+    checkOptions(options, 'options', ['clock', 'random', 'resources']);
+    if (options.strategies !== undefined && !Array.isArray(options.strategies)) {
+      throw new LearningError('INVALID_CONFIG', `strategies must be an array, got ${show(options.strategies)}`);
     }
     this.agentId = agentId;
     this.#memory = memory;
@@ -285,6 +288,9 @@ export class LearningEngine {
    */
   learnFromExecution(task: LearningTask, result: ExecutionResult, feedback?: LearningFeedback): LearningOutcome {
     this.#ready();
+    checkTask(task);
+    checkResult(result);
+    checkFeedback(feedback);
     if (task === null || typeof task !== 'object' || typeof task.id !== 'string') {
       throw new LearningError('INVALID_TASK', 'task must be an object with a string id');
     }
@@ -419,6 +425,7 @@ export class LearningEngine {
    */
   importPattern(pattern: LearnedPattern): boolean {
     this.#ready();
+    checkPattern(pattern);
     const p = validatePattern(pattern);
     const confidence = wilsonLowerBound(p.successes, p.trials);
     if (p.source === this.agentId || !this.#armIndex.has(p.strategy) || p.trials < this.#config.minPatternTrials) {
@@ -459,7 +466,7 @@ export class LearningEngine {
       throw new LearningError('INVALID_TASK', 'taskType must be a non-empty string');
     }
     const arm = strategy === null ? undefined : this.#armIndex.get(strategy);
-    if (strategy !== null && arm === undefined) throw new LearningError('UNKNOWN_STRATEGY', `unknown strategy ${String(strategy)}`);
+    if (strategy !== null && arm === undefined) throw new LearningError('UNKNOWN_STRATEGY', `unknown strategy ${show(strategy)}`);
     const previous = this.#preferred.get(taskType);
     if (arm === undefined) this.#preferred.delete(taskType);
     else this.#preferred.set(taskType, arm);
@@ -850,7 +857,8 @@ export class LearningEngine {
   }
 
   #emit(type: LearningEventType, payload: Record<string, unknown>): void {
-    this.#memory.storeEvent({ type, payload, source: this.agentId, timestamp: this.#clock(), ttl: LEARNING_EVENT_TTL });
+    // The store takes integer ms; a virtual clock may read fractions.
+    this.#memory.storeEvent({ type, payload, source: this.agentId, timestamp: Math.floor(this.#clock()), ttl: LEARNING_EVENT_TTL });
   }
 
   /** Keys under `phase2/learning/{agentId}/{folder}` (exact prefix: `_` is a LIKE wildcard). */

@@ -10,7 +10,8 @@ export type LearningErrorCode =
   | 'NOT_INITIALIZED'
   | 'VERSION_NOT_FOUND'
   | 'TEST_NOT_FOUND'
-  | 'INVALID_ABTEST';
+  | 'INVALID_ABTEST'
+  | 'INVALID_ARGUMENT';
 
 /** Every bad input to the learning layer. The operation that throws it has written nothing. */
 export class LearningError extends Error {

@@ -1,5 +1,6 @@
 import type { Clock, Logger, SwarmMemoryManager } from '@qe-fleet/memory';
 import { compositeScore, resolveRewardWeights } from './compositeScore.js';
+import { checkAgentId, checkFinite, checkOptions, checkSnapshotInput } from './inputChecks.js';
 import { LearningError } from './LearningError.js';
 import { TimeOrderedIds } from './TimeOrderedIds.js';
 import type {
@@ -156,6 +157,9 @@ export class PerformanceTracker {
   readonly #listeners = new Set<WindowListener>();
 
   constructor(agentId: string, memory: SwarmMemoryManager, options: PerformanceTrackerOptions = {}) {
+    checkAgentId(agentId);
+    checkOptions(options, 'options', ['clock']);
+    if (options.windowSize !== undefined) checkFinite(options.windowSize, 'windowSize', 'INVALID_CONFIG');
     const windowSize = options.windowSize ?? DEFAULT_WINDOW_SIZE;
     if (!Number.isInteger(windowSize) || windowSize < 1) {
       throw new LearningError('INVALID_CONFIG', `windowSize must be a positive integer, got ${windowSize}`);
@@ -210,6 +214,7 @@ export class PerformanceTracker {
    * negative metric, storing nothing.
    */
   recordSnapshot(input: SnapshotInput): PerformanceSnapshot {
+    checkSnapshotInput(input);
     const metrics = validateMetrics(input.metrics);
     const snapshot: PerformanceSnapshot = {
       id: this.#ids.next(),
@@ -284,6 +289,7 @@ export class PerformanceTracker {
    * evaluated 30 days after the baseline started (the current rate when fewer than two days).
    */
   getImprovementTrend(days = 30): ImprovementTrend {
+    checkFinite(days, 'days', 'INVALID_CONFIG');
     if (!(days >= 1) || !Number.isFinite(days)) throw new LearningError('INVALID_CONFIG', `days must be >= 1, got ${days}`);
     const currentRate = this.calculateImprovement().improvementRate;
     const baselineScore = this.#baseline.meanScore();
@@ -318,6 +324,7 @@ export class PerformanceTracker {
 
   /** Deletes the stored snapshots older than `days` days (one transaction); returns how many. */
   pruneOldSnapshots(days: number): number {
+    checkFinite(days, 'days', 'INVALID_CONFIG');
     if (!(days >= 0)) throw new LearningError('INVALID_CONFIG', `days must be >= 0, got ${days}`);
     const cutoff = this.#clock() - days * DAY_MS;
     const old = this.#storedSnapshots().filter((entry) => entry.value.timestamp < cutoff);
@@ -406,7 +413,8 @@ export class PerformanceTracker {
   #closeWindow(): void {
     const improvement = this.calculateImprovement();
     const window = this.getCurrentWindow();
-    const timestamp = this.#clock();
+    // The store takes integer ms; a virtual clock may read fractions.
+    const timestamp = Math.floor(this.#clock());
     const rows = [
       { metric: 'learning.composite_score', value: window.score, unit: 'score' },
       { metric: 'learning.improvement_rate', value: improvement.improvementRate, unit: 'percent' },

@@ -1,4 +1,5 @@
 import type { Clock, SwarmMemoryManager } from '@qe-fleet/memory';
+import { checkFinite, checkName, checkOptions, show } from './inputChecks.js';
 import { LearningError } from './LearningError.js';
 import { TimeOrderedIds } from './TimeOrderedIds.js';
 import type { LearningModelState } from './types.js';
@@ -66,6 +67,12 @@ export class StateVersioning {
    * the newest `keep`, all in one transaction; returns the version id.
    */
   saveVersionedState(state?: LearningModelState, options: SaveVersionOptions = {}): string {
+    if (state !== undefined && (state === null || typeof state !== 'object' || Array.isArray(state))) {
+      throw new LearningError('INVALID_STATE', `state must be a learning state object, got ${show(state)}`);
+    }
+    checkOptions(options, 'options');
+    if (options.healthy !== undefined && typeof options.healthy !== 'boolean') throw new LearningError('INVALID_CONFIG', `healthy must be a boolean, got ${show(options.healthy)}`);
+    if (options.improvementRate !== undefined) checkFinite(options.improvementRate, 'improvementRate', 'INVALID_CONFIG');
     const index = this.#versions();
     const version = `v${this.#ids.next()}`;
     const value = state ?? this.#engine.getState();
@@ -150,6 +157,7 @@ export class StateVersioning {
    * Unknown version → `LearningError('VERSION_NOT_FOUND')` and nothing changes.
    */
   rollbackToVersion(version: string): LearningModelState {
+    checkName(version, 'version', 'VERSION_NOT_FOUND');
     const state = this.#memory.retrieve(this.#key(version), { partition: 'learning' }) as LearningModelState | null;
     if (!state) {
       // The list may name a version whose save was rolled back with its caller's transaction.

@@ -1,4 +1,5 @@
 import { LearningError } from './LearningError.js';
+import { show } from './inputChecks.js';
 import type { PerformanceMetricValues, RewardWeights } from './types.js';
 
 /** Execution time at which the time term of the composite score reaches 0 (seed 10.1: one minute). */
@@ -16,6 +17,9 @@ export const DEFAULT_REWARD_WEIGHTS: Readonly<RewardWeights> = Object.freeze({
 });
 
 const TERMS = ['success', 'errors', 'satisfaction', 'time', 'efficiency', 'coverage'] as const;
+
+/** The metrics the score reads; each must be a number (a BigInt or symbol would throw a TypeError mid-sum). */
+const SCORED = ['successRate', 'errorRate', 'userSatisfaction', 'averageExecutionTime', 'resourceEfficiency', 'coverage'] as const;
 
 /**
  * `DEFAULT_REWARD_WEIGHTS` with `partial` on top, validated: every weight a finite number >= 0,
@@ -59,6 +63,11 @@ export function compositeScore(
   metrics: Partial<PerformanceMetricValues> & { coverage?: number },
   weights: Readonly<RewardWeights> = DEFAULT_REWARD_WEIGHTS,
 ): number {
+  if (metrics === null || typeof metrics !== 'object') throw new LearningError('INVALID_RESULT', `metrics must be an object, got ${show(metrics)}`);
+  for (const name of SCORED) {
+    const v = metrics[name];
+    if (v !== undefined && typeof v !== 'number') throw new LearningError('INVALID_RESULT', `metrics.${name} must be a number, got ${show(v)}`);
+  }
   let sum = 0;
   let total = 0;
   const term = (weight: number, value: number | undefined, score: (v: number) => number): void => {

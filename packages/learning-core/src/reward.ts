@@ -1,4 +1,5 @@
 import { compositeScore, DEFAULT_REWARD_WEIGHTS } from './compositeScore.js';
+import { checkFeedback, checkFinite, checkResult, show } from './inputChecks.js';
 import { LearningError } from './LearningError.js';
 import type { ExecutionResult, LearningFeedback, RewardOptions } from './types.js';
 
@@ -38,7 +39,10 @@ export function calculateReward(
   feedback?: LearningFeedback,
   options: RewardOptions = {},
 ): number {
-  if (result === null || typeof result !== 'object') invalid('result must be an object');
+  checkResult(result, { strategy: false });
+  checkFeedback(feedback);
+  if (options === null || typeof options !== 'object') invalid(`options must be an object, got ${show(options)}`);
+  if (options.referenceTimeMs !== undefined) checkFinite(options.referenceTimeMs, 'referenceTimeMs', 'INVALID_RESULT');
   if (typeof result.success !== 'boolean') invalid('result.success must be a boolean');
   const time = result.executionTime;
   if (typeof time !== 'number' || !Number.isFinite(time) || time < 0) {

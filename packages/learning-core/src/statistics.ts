@@ -1,3 +1,5 @@
+import { checkFinite } from './inputChecks.js';
+
 /** z of a two-sided 95 % interval. */
 export const Z95 = 1.959963984540054;
 
@@ -6,6 +8,8 @@ export const Z95 = 1.959963984540054;
  * about small samples (3/3 successes gives 0.44, 300/300 gives 0.99). 0 when there are no trials.
  */
 export function wilsonLowerBound(successes: number, trials: number, z = Z95): number {
+  checkFinite(successes, 'successes', 'INVALID_ARGUMENT');
+  checkFinite(trials, 'trials', 'INVALID_ARGUMENT');
   if (trials <= 0) return 0;
   const p = successes / trials;
   const z2 = z * z;

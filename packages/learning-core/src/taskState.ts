@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { checkTask, show } from './inputChecks.js';
 import { LearningError } from './LearningError.js';
 import type { LearningTask, ResourceProbe, TaskState } from './types.js';
 
@@ -51,7 +52,8 @@ const defaultProbe = createSystemResourceProbe();
  * the task gives one, else the capability count over 8; both clamped to [0, 1].
  */
 export function extractTaskState(task: LearningTask, resources: ResourceProbe = defaultProbe): TaskState {
-  if (task === null || typeof task !== 'object') throw new LearningError('INVALID_TASK', 'task must be an object');
+  checkTask(task, false);
+  if (typeof resources !== 'function') throw new LearningError('INVALID_CONFIG', `resources must be a function, got ${show(resources)}`);
   if (typeof task.type !== 'string' || task.type.length === 0) {
     throw new LearningError('INVALID_TASK', 'task.type must be a non-empty string');
   }

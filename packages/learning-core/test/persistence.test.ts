@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ALGORITHMS, LearningEngine, LearningError, createRandom, type LearnedPattern } from '@qe-fleet/learning-core';
 import { openEngine, openMemory, runTasks } from './engineHelpers.js';
 
@@ -162,12 +162,21 @@ describe('restart', () => {
 
 describe('SIGKILL mid-loop', () => {
   const child = fileURLToPath(new URL('./fixtures/learnUntilKilled.ts', import.meta.url));
+  /** Children still running; killed after each test whatever happened, so none outlives a failure or timeout. */
+  const running = new Set<ChildProcess>();
+  afterEach(async () => {
+    const left = [...running];
+    for (const proc of left) proc.kill('SIGKILL');
+    await Promise.all(left.map((proc) => (proc.exitCode !== null || proc.signalCode !== null ? undefined : new Promise((r) => proc.once('exit', r)))));
+  });
 
   function runUntilKilled(path: string, algorithm: string, acks: number): Promise<string[]> {
     return new Promise((resolve, reject) => {
       const proc = spawn(process.execPath, ['--conditions=@qe-fleet/source', '--import', 'tsx', child, path, algorithm], {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
+      running.add(proc);
+      proc.once('exit', () => running.delete(proc));
       const acked: string[] = [];
       let buffered = '';
       let stderr = '';
@@ -204,5 +213,6 @@ describe('SIGKILL mid-loop', () => {
       expect(state.experiences.map((e) => e.taskId)).toEqual(state.experiences.map((_, i) => `task-${i}`));
       memory.close();
     }
-  }, 120_000);
+    // Four children started from TypeScript sources: seconds each on a loaded 2-core machine.
+  }, 300_000);
 });

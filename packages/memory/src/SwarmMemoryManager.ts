@@ -48,10 +48,12 @@ import { WalCheckpointer } from './WalCheckpointer.js';
 import { TTL_POLICY } from './ttlPolicy.js';
 import {
   checkKey,
+  checkCaller,
   checkLimit,
   checkNumber,
   checkObject,
   checkOneOf,
+  checkOptionalText,
   checkPartition,
   checkStrings,
   checkText,
@@ -113,6 +115,7 @@ import type {
 const ACCESS_LEVELS: ReadonlySet<string> = new Set<AccessLevel>(['private', 'team', 'swarm', 'public', 'system']);
 const PERMISSIONS: ReadonlySet<string> = new Set<Permission>(['read', 'write', 'delete', 'share']);
 const AGENT_STATUSES: ReadonlySet<string> = new Set<AgentStatus>(['idle', 'active', 'busy', 'stopped', 'error']);
+const METRIC_ORDERS: ReadonlySet<string> = new Set(['asc', 'desc']);
 const OODA_PHASES: ReadonlySet<string> = new Set<OodaPhase>(['observe', 'orient', 'decide', 'act']);
 const OODA_PHASE_FIELD = { observe: 'observations', orient: 'orientation', decide: 'decision', act: 'action' } as const;
 const TABLES = Object.keys(TTL_POLICY.tables) as TableName[];
@@ -137,8 +140,18 @@ const SILENT_LOGGER: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 const ENTRY_COLUMNS = 'e.key, e.partition, e.value, e.metadata, e.created_at, e.expires_at, e.owner, e.access_level, e.team_id, e.swarm_id';
 const ACL_JOIN = 'LEFT JOIN memory_acl a ON a.key = e.key AND a.partition = e.partition';
 const LIVE = '(e.expires_at IS NULL OR e.expires_at > ?)';
+/**
+ * An entry write. NULL owner, team or swarm and the trailing NULL level parameter mean "not given":
+ * a live entry keeps its own (a write that names nobody must not strip an owned entry of its owner
+ * or level), while a new entry, or one replacing an expired row, gets NULL and 'private'.
+ */
 const UPSERT_INSERT = `INSERT INTO memory_entries (key, partition, value, metadata, created_at, expires_at, owner, access_level, team_id, swarm_id)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (partition, key) DO UPDATE`;
+  VALUES (?, ?, ?, ?, ?, ?, ?, COALESCE(?, 'private'), ?, ?) ON CONFLICT (partition, key) DO UPDATE`;
+/** True in DO UPDATE when the row being replaced had already expired: nothing of it is kept. */
+const REPLACED_EXPIRED = 'memory_entries.expires_at IS NOT NULL AND memory_entries.expires_at <= excluded.created_at';
+const KEEP_LEVEL_TEAM_SWARM = `access_level = CASE WHEN ${REPLACED_EXPIRED} OR ? IS NOT NULL THEN excluded.access_level ELSE memory_entries.access_level END,
+           team_id = CASE WHEN ${REPLACED_EXPIRED} THEN excluded.team_id ELSE COALESCE(excluded.team_id, memory_entries.team_id) END,
+           swarm_id = CASE WHEN ${REPLACED_EXPIRED} THEN excluded.swarm_id ELSE COALESCE(excluded.swarm_id, memory_entries.swarm_id) END`;
 
 /** Prepared statements of the hot paths, made once per open database. */
 interface Statements {
@@ -227,9 +240,17 @@ export class SwarmMemoryManager {
   constructor(path = ':memory:', options: SwarmMemoryManagerOptions = {}) {
     this.path = path;
     this.bus = options.bus ?? createMemoryBus();
-    this.#clock = options.clock ?? Date.now;
+    // Stored times are integer ms; an injected (virtual) clock may read fractions.
+    const clock = options.clock;
+    this.#clock = clock === undefined ? Date.now : () => Math.floor(clock());
     this.#logger = options.logger ?? SILENT_LOGGER;
-    this.#synchronous = options.synchronous ?? 'NORMAL';
+    if (options.durability !== undefined && options.durability !== 'process' && options.durability !== 'full') {
+      fail('INVALID_ARGUMENT', "durability must be 'process' or 'full'");
+    }
+    if (options.synchronous !== undefined && options.synchronous !== 'NORMAL' && options.synchronous !== 'FULL') {
+      fail('INVALID_ARGUMENT', "synchronous must be 'NORMAL' or 'FULL'");
+    }
+    this.#synchronous = options.synchronous ?? (options.durability === 'full' ? 'FULL' : 'NORMAL');
     this.#busyTimeoutMs = options.busyTimeoutMs ?? 5000;
     this.#cleanupIntervalMs = options.cleanupIntervalMs ?? 60_000;
     this.#readonly = options.readonly ?? false;
@@ -278,13 +299,14 @@ export class SwarmMemoryManager {
       // reports no change when they differ, for `upsert` to do the full update.
       upsertSameIndexed: db.prepare(
         `${UPSERT_INSERT} SET value = excluded.value, metadata = excluded.metadata, created_at = excluded.created_at,
-           access_level = excluded.access_level, team_id = excluded.team_id, swarm_id = excluded.swarm_id
-         WHERE memory_entries.expires_at IS excluded.expires_at AND memory_entries.owner IS excluded.owner`,
+           ${KEEP_LEVEL_TEAM_SWARM}
+         WHERE memory_entries.expires_at IS excluded.expires_at AND memory_entries.owner IS COALESCE(excluded.owner, memory_entries.owner)`,
       ),
       upsert: db.prepare(
         `${UPSERT_INSERT} SET value = excluded.value, metadata = excluded.metadata,
-           created_at = excluded.created_at, expires_at = excluded.expires_at, owner = excluded.owner,
-           access_level = excluded.access_level, team_id = excluded.team_id, swarm_id = excluded.swarm_id`,
+           created_at = excluded.created_at, expires_at = excluded.expires_at,
+           owner = CASE WHEN ${REPLACED_EXPIRED} THEN excluded.owner ELSE COALESCE(excluded.owner, memory_entries.owner) END,
+           ${KEEP_LEVEL_TEAM_SWARM}`,
       ),
       retrieveValue: db
         .prepare(`SELECT value FROM memory_entries e WHERE e.key = ? AND e.partition = ? AND ${LIVE}`)
@@ -451,28 +473,32 @@ export class SwarmMemoryManager {
   store(key: string, value: unknown, options?: StoreOptions): void {
     const { s } = this.#db();
     checkKey(key);
+    checkCaller(options);
+    checkOptionalText(options?.owner, 'owner');
     const partition = checkPartition(options?.partition);
     const ttl = checkTtl(options?.ttl, TTL_POLICY.partitions[partition] ?? 0);
     const level = options?.accessLevel;
     if (level !== undefined) checkOneOf(level, ACCESS_LEVELS, 'accessLevel');
     const encoded = encodeValue(value);
     const metadata = options?.metadata === undefined ? null : encodeValue(checkObject(options.metadata, 'metadata'), 'metadata');
-    const now = this.#clock();
+    const clockNow = this.#clock();
+    // The row's time: now, or the one a restore gives. Liveness of the current row is judged by the clock.
+    const now = checkTime(options?.createdAt, 'createdAt', clockNow);
     const expires = expiresAt(now, ttl);
     if (options?.agentId === undefined) {
+      // Trusted code: owner, level, team and swarm change only where given (see UPSERT_INSERT).
       const owner = options?.owner ?? null;
-      const accessLevel = level ?? 'private';
       try {
-        SwarmMemoryManager.#upsert(s, key, partition, encoded, metadata, now, expires, owner, accessLevel, options?.teamId ?? null, options?.swarmId ?? null);
+        SwarmMemoryManager.#upsert(s, key, partition, encoded, metadata, now, expires, owner, level ?? null, options?.teamId ?? null, options?.swarmId ?? null);
       } catch (error) {
         throw toMemoryError(error, 'store failed');
       }
-      if (this.#listening('memory:stored')) this.#announce('memory:stored', { key, partition, owner, accessLevel });
+      if (this.#listening('memory:stored')) this.#announce('memory:stored', { key, partition, owner, accessLevel: level ?? 'private' });
       return;
     }
     const caller = options;
     const target = this.transaction(() => {
-      const existing = s.entryWithAcl.get(key, partition, now) as EntryRow | undefined;
+      const existing = s.entryWithAcl.get(key, partition, clockNow) as EntryRow | undefined;
       let next: AccessTarget;
       if (existing) {
         const current = targetOf(existing);
@@ -502,14 +528,16 @@ export class SwarmMemoryManager {
   }
 
   /** Writes an entry row, touching the expiry and owner indexes only when those columns change. */
-  static #upsert(s: Statements, ...row: [string, string, string, string | null, number, number | null, string | null, string, string | null, string | null]): void {
-    if (s.upsertSameIndexed.run(...row).changes === 0) s.upsert.run(...row);
+  static #upsert(s: Statements, ...row: [string, string, string, string | null, number, number | null, string | null, string | null, string | null, string | null]): void {
+    // The level goes in twice: once for the new row, once to tell "not given" apart in DO UPDATE.
+    if (s.upsertSameIndexed.run(...row, row[7]).changes === 0) s.upsert.run(...row, row[7]);
   }
 
   /** The live entry row, after checking `permission` for a named caller; undefined if absent. */
   #entryFor(key: string, options: KeyOptions | undefined, permission: Permission): EntryRow | undefined {
     const { s } = this.#db();
     checkKey(key);
+    checkCaller(options);
     const partition = checkPartition(options?.partition);
     const row = this.#run('read failed', () => s.entryWithAcl.get(key, partition, this.#clock()) as EntryRow | undefined);
     if (row && options?.agentId !== undefined) AccessControl.assert(options, targetOf(row), permission, grantsOf(row));
@@ -524,6 +552,7 @@ export class SwarmMemoryManager {
     }
     const { s } = this.#db();
     checkKey(key);
+    checkCaller(options);
     const partition = checkPartition(options?.partition);
     let text: string | undefined;
     try {
@@ -547,6 +576,7 @@ export class SwarmMemoryManager {
   query<T = unknown>(pattern: string, options?: QueryOptions): MemoryEntry<T>[] {
     const { s } = this.#db();
     checkKey(pattern, 'pattern');
+    checkCaller(options);
     const partition = checkPartition(options?.partition);
     const limit = checkLimit(options?.limit, 'limit', -1);
     const offset = checkLimit(options?.offset, 'offset', 0);
@@ -574,6 +604,7 @@ export class SwarmMemoryManager {
   delete(key: string, options?: KeyOptions): boolean {
     const { s } = this.#db();
     checkKey(key);
+    checkCaller(options);
     const partition = checkPartition(options?.partition);
     const removed = this.transaction(() => {
       if (options?.agentId !== undefined && !this.#entryFor(key, options, 'delete')) return false;
@@ -605,7 +636,7 @@ export class SwarmMemoryManager {
     this.transaction(() => {
       const row = this.#entryFor(key, options, 'share');
       if (!row) fail('NOT_FOUND', `no entry '${key}' in partition '${checkPartition(options?.partition)}'`);
-      const grants = grantsOf(row) ?? { grantedPermissions: {}, blockedAgents: [] };
+      const grants = grantsOf(row) ?? { grantedPermissions: Object.create(null) as AccessGrants['grantedPermissions'], blockedAgents: [] };
       change(grants, row.owner);
       const now = this.#clock();
       const values = {
@@ -795,16 +826,17 @@ export class SwarmMemoryManager {
     const usageCount = pattern.usageCount === undefined ? null : checkLimit(pattern.usageCount, 'usageCount', 0);
     const metadata = encodeOptional(pattern.metadata, 'metadata');
     const now = this.#clock();
+    const createdAt = checkTime(pattern.createdAt, 'createdAt', now);
     const row = {
-      id: pattern.id ?? randomUUID(),
+      id: checkOptionalText(pattern.id, 'pattern id') ?? randomUUID(),
       pattern: text,
       confidence,
       usageCount,
       metadata,
       ttl,
       expiresAt: expiresAt(now, ttl),
-      createdAt: now,
-      agentId: pattern.agentId ?? null,
+      createdAt,
+      agentId: checkOptionalText(pattern.agentId, 'agentId') ?? null,
     };
     return this.#run('storePattern failed', () => s.upsertPattern.get(row) as string);
   }
@@ -840,7 +872,7 @@ export class SwarmMemoryManager {
   /** Live patterns with confidence >= `min`, most confident first. */
   queryPatternsByConfidence(min: number, options?: { agentId?: string; limit?: number }): PatternRecord[] {
     const conditions = [gte(patterns.confidence, checkNumber(min, 'min confidence')), live(patterns.expiresAt, this.#clock())];
-    if (options?.agentId !== undefined) conditions.push(eq(patterns.agentId, options.agentId));
+    if (options?.agentId !== undefined) conditions.push(eq(patterns.agentId, checkText(options.agentId, 'agentId')));
     const order = [desc(patterns.confidence), asc(patterns.pattern)];
     const limit = checkLimit(options?.limit, 'limit', -1);
     return this.#many('queryPatternsByConfidence failed', patterns, and(...conditions), order, limit).map(toPattern);
@@ -856,7 +888,7 @@ export class SwarmMemoryManager {
       value: checkNumber(metric.value, 'metric value'),
       unit: checkText(metric.unit, 'metric unit'),
       timestamp: checkTime(metric.timestamp, 'metric timestamp', now),
-      agentId: metric.agentId ?? null,
+      agentId: checkOptionalText(metric.agentId, 'agentId') ?? null,
     };
   }
 
@@ -889,10 +921,12 @@ export class SwarmMemoryManager {
     return and(...conditions);
   }
 
-  /** Measurements matching `query`, oldest first. */
+  /** Measurements matching `query`, oldest first (newest first with `order: 'desc'`). */
   queryPerformanceMetrics(query: MetricQuery = {}): PerformanceMetricRecord[] {
     checkObject(query, 'metric query');
-    const order = [asc(performanceMetrics.timestamp)];
+    const direction = query.order === undefined ? 'asc' : checkOneOf<'asc' | 'desc'>(query.order, METRIC_ORDERS, 'order');
+    // Ties in time (one flush writes several rows in one ms) break by id, which grows with storing order.
+    const order = direction === 'asc' ? [asc(performanceMetrics.timestamp), asc(performanceMetrics.id)] : [desc(performanceMetrics.timestamp), desc(performanceMetrics.id)];
     const limit = checkLimit(query.limit, 'limit', -1);
     return this.#many('queryPerformanceMetrics failed', performanceMetrics, this.#metricConditions(query), order, limit);
   }
@@ -979,7 +1013,7 @@ export class SwarmMemoryManager {
       step: checkText(state.step, 'step'),
       status: checkText(state.status, 'status'),
       checkpoint: encodeValue(state.checkpoint, 'checkpoint'),
-      sha: state.sha ?? null,
+      sha: checkOptionalText(state.sha, 'sha') ?? null,
       updatedAt: now,
       expiresAt: expiresAt(now, ttl),
     };
@@ -1007,7 +1041,7 @@ export class SwarmMemoryManager {
     if (patch.step !== undefined) set.step = checkText(patch.step, 'step');
     if (patch.status !== undefined) set.status = checkText(patch.status, 'status');
     if (patch.checkpoint !== undefined) set.checkpoint = encodeValue(patch.checkpoint, 'checkpoint');
-    if (patch.sha !== undefined) set.sha = patch.sha;
+    if (patch.sha !== undefined) set.sha = checkText(patch.sha, 'sha');
     const where = and(eq(workflowState.id, checkText(id, 'workflow id')), live(workflowState.expiresAt, now));
     this.#update(workflowState, set, where, `no workflow state '${id}'`);
   }
@@ -1167,7 +1201,7 @@ export class SwarmMemoryManager {
   /** Appends a checkpoint of `state` (which becomes the session's state); returns it. */
   addSessionCheckpoint<S = unknown>(id: string, state: S, sha?: string): SessionCheckpoint<S> {
     const { orm } = this.#db();
-    const checkpoint: SessionCheckpoint<S> = { timestamp: this.#clock(), sha: sha ?? null, state };
+    const checkpoint: SessionCheckpoint<S> = { timestamp: this.#clock(), sha: checkOptionalText(sha, 'sha') ?? null, state };
     const encodedState = encodeValue(state, 'state');
     this.transaction(() => {
       const current = this.#requireSession(id);
@@ -1326,6 +1360,17 @@ export class SwarmMemoryManager {
   }
 
   // ----------------------------------------------------------------------------- introspection
+
+  /**
+   * A token that changes whenever a change is committed to the database, by this manager or by
+   * another connection or process (SQLite's `data_version` plus this connection's
+   * `total_changes()`): equal readings mean a cache of read results is still current, apart from
+   * rows expiring with time.
+   */
+  dataVersion(): string {
+    const { sqlite } = this.#db();
+    return this.#run('dataVersion failed', () => `${sqlite.pragma('data_version', { simple: true }) as number}:${sqlite.prepare('SELECT total_changes()').pluck().get() as number}`);
+  }
 
   /** Live rows per table, entries per partition and access level, and the database size. */
   stats(): MemoryStats {

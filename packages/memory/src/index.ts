@@ -7,6 +7,7 @@ export { createMemoryBus } from './createMemoryBus.js';
 export { TTL_POLICY } from './ttlPolicy.js';
 export { encodeValue, decodeValue } from './codec.js';
 export { MIGRATIONS_FOLDER } from './openDatabase.js';
+export { TIMESTAMP_WINDOW, TTL_BOUNDS } from './validation.js';
 export { AccessLevel } from './types.js';
 export type {
   AccessControlEntry,

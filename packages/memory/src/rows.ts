@@ -77,8 +77,9 @@ export function targetOf(row: EntryRow): AccessTarget {
 /** The grants and blocks joined to an entry row, or null without an ACL row. */
 export function grantsOf(row: EntryRow): AccessGrants | null {
   if (row.granted_permissions == null) return null;
+  // Null-prototype: an agent id such as `constructor` or `__proto__` must look up its own grants only.
   return {
-    grantedPermissions: JSON.parse(row.granted_permissions) as Record<string, Permission[]>,
+    grantedPermissions: Object.assign(Object.create(null), JSON.parse(row.granted_permissions)) as Record<string, Permission[]>,
     blockedAgents: JSON.parse(row.blocked_agents ?? '[]') as string[],
   };
 }

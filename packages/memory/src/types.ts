@@ -46,6 +46,11 @@ export interface StoreOptions extends Caller {
   /** Defaults to `agentId`. */
   owner?: string;
   metadata?: Record<string, unknown>;
+  /**
+   * Time of the write (epoch ms in TIMESTAMP_WINDOW), which `createdAt` reports and the TTL
+   * counts from; default now. For restoring an export with its times.
+   */
+  createdAt?: number;
 }
 
 /** Options of `retrieve` and `delete`. */
@@ -153,6 +158,8 @@ export interface NewPattern {
   agentId?: string;
   metadata?: Record<string, unknown>;
   ttl?: number;
+  /** Creation time of a new pattern (epoch ms in TIMESTAMP_WINDOW), e.g. when restoring an export. Default now. */
+  createdAt?: number;
 }
 
 /** One performance measurement (`performance_metrics`, never expires). */
@@ -181,6 +188,8 @@ export interface MetricQuery {
   since?: number;
   until?: number;
   limit?: number;
+  /** `'asc'` (default): oldest first; `'desc'`: newest first, so `limit: 1` reads the latest. */
+  order?: 'asc' | 'desc';
 }
 
 /** Workflow checkpoint (`workflow_state`). */
@@ -440,7 +449,14 @@ export interface Logger {
 /** Constructor options of `SwarmMemoryManager`. */
 export interface SwarmMemoryManagerOptions {
   clock?: Clock;
-  /** `NORMAL` (default, WAL) or `FULL`. */
+  /**
+   * What a returned write survives. `'process'` (default; WAL with `synchronous=NORMAL`): a crash
+   * or kill of the process, not a power loss or OS crash, which may lose the last commits (never
+   * corrupt the file). `'full'` (`synchronous=FULL`): an fsync per commit, so power loss too, at
+   * the cost `pnpm --filter @qe-fleet/memory bench:durability` measures.
+   */
+  durability?: 'process' | 'full';
+  /** The SQLite setting itself; wins over `durability`. `NORMAL` = durability 'process', `FULL` = 'full'. */
   synchronous?: 'NORMAL' | 'FULL';
   /** How long a writer waits for another process's lock. Default 5000 ms. */
   busyTimeoutMs?: number;

@@ -38,10 +38,25 @@ export function checkPartition(partition: unknown): string {
   return partition;
 }
 
-/** A finite TTL in seconds >= 0 (`fallback` when undefined), or INVALID_TTL. */
+/**
+ * The window of times callers may give (event, metric and OODA timestamps), in epoch ms: from the
+ * epoch to the last millisecond of year 9999, the range `Date.prototype.toISOString` prints with
+ * four digits. A time outside it would be stored and then break every page that prints it.
+ */
+export const TIMESTAMP_WINDOW = { min: 0, max: Date.UTC(9999, 11, 31, 23, 59, 59, 999) } as const;
+
+/**
+ * TTL bounds in seconds (besides 0 = never): below a millisecond a row would expire the moment it
+ * is written (stored, never readable); above `max` its expiry would leave TIMESTAMP_WINDOW.
+ */
+export const TTL_BOUNDS = { min: 0.001, max: 1e10 } as const;
+
+/** A TTL in seconds, 0 or within TTL_BOUNDS (`fallback` when undefined), or INVALID_TTL. */
 export function checkTtl(ttl: unknown, fallback: number): number {
   if (ttl === undefined) return fallback;
-  if (typeof ttl !== 'number' || !Number.isFinite(ttl) || ttl < 0) fail('INVALID_TTL', 'ttl must be a finite number of seconds >= 0');
+  if (typeof ttl !== 'number' || !(ttl === 0 || (ttl >= TTL_BOUNDS.min && ttl <= TTL_BOUNDS.max))) {
+    fail('INVALID_TTL', `ttl must be 0 (never expires) or a number of seconds from ${TTL_BOUNDS.min} to ${TTL_BOUNDS.max}`);
+  }
   return ttl;
 }
 
@@ -64,16 +79,40 @@ export function checkNumber(value: unknown, what: string, min = -Infinity, max =
   return value;
 }
 
-/** An epoch-ms time (`fallback` when undefined), or INVALID_ARGUMENT. */
+/** An integer epoch-ms time inside TIMESTAMP_WINDOW (`fallback` when undefined), or INVALID_ARGUMENT. */
 export function checkTime(value: unknown, what: string, fallback: number): number {
-  return value === undefined ? fallback : checkNumber(value, what);
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || (value as number) < TIMESTAMP_WINDOW.min || (value as number) > TIMESTAMP_WINDOW.max) {
+    fail('INVALID_ARGUMENT', `${what} must be integer epoch milliseconds from ${TIMESTAMP_WINDOW.min} to ${TIMESTAMP_WINDOW.max} (year 9999)`);
+  }
+  return value as number;
 }
 
-/** An integer >= 0 (`fallback` when undefined), or INVALID_ARGUMENT. */
+/** An integer from 0 to 2^53 - 1 (`fallback` when undefined), or INVALID_ARGUMENT; SQLite refuses larger ones. */
 export function checkLimit(value: unknown, what: string, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || (value as number) < 0) fail('INVALID_ARGUMENT', `${what} must be an integer >= 0`);
+  if (!Number.isSafeInteger(value) || (value as number) < 0) fail('INVALID_ARGUMENT', `${what} must be an integer from 0 to 2^53 - 1`);
   return value as number;
+}
+
+/** A non-empty string or undefined, or INVALID_ARGUMENT: ids stored as text must be text. */
+export function checkOptionalText(value: unknown, what: string): string | undefined {
+  return value === undefined ? undefined : checkText(value, what);
+}
+
+/**
+ * The caller fields of an options object (`agentId`, `teamId`, `swarmId`: strings; `isSystem`:
+ * boolean), or INVALID_ARGUMENT. A number or object there would reach the driver (a raw
+ * RangeError) or be stored as text that names no agent.
+ */
+export function checkCaller(options: unknown): void {
+  if (options === undefined) return;
+  if (typeof options !== 'object' || options === null) fail('INVALID_ARGUMENT', 'options must be an object');
+  const o = options as Record<string, unknown>;
+  checkOptionalText(o.agentId, 'agentId');
+  checkOptionalText(o.teamId, 'teamId');
+  checkOptionalText(o.swarmId, 'swarmId');
+  if (o.isSystem !== undefined && typeof o.isSystem !== 'boolean') fail('INVALID_ARGUMENT', 'isSystem must be a boolean');
 }
 
 /** A non-null object, or INVALID_ARGUMENT. */

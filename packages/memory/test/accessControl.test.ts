@@ -205,6 +205,31 @@ describe('writes by named callers', () => {
     expect(memory.retrieve('entry', callers.other)).toBe('public now');
   });
 
+  it('a write that names no caller keeps an owned entry\'s owner, level, team and swarm', () => {
+    seed('team');
+    memory.store('entry', 'rewritten');
+    expect(memory.retrieveEntry('entry')).toMatchObject({ value: 'rewritten', owner: 'owner', accessLevel: 'team', teamId: 'T', swarmId: 'S' });
+    expect(() => memory.retrieve('entry', callers.other)).toThrow(AccessDeniedError);
+    memory.store('entry', 'public now', { accessLevel: 'public' });
+    expect(memory.retrieveEntry('entry')).toMatchObject({ owner: 'owner', accessLevel: 'public' });
+  });
+
+  it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'])(
+    'agent id %s reads and is granted like any other id (no prototype lookup)',
+    (id) => {
+      seed('private');
+      memory.grantPermission('entry', 'someone', ['read'], callers.owner);
+      expect(() => memory.retrieve('entry', { agentId: id })).toThrow(AccessDeniedError);
+      memory.grantPermission('entry', id, ['read'], callers.owner);
+      expect(memory.retrieve('entry', { agentId: id })).toEqual({ secret: SECRET });
+      expect(memory.getACL('entry')?.grantedPermissions[id]).toEqual(['read']);
+      memory.revokePermission('entry', id, undefined, callers.owner);
+      expect(() => memory.retrieve('entry', { agentId: id })).toThrow(AccessDeniedError);
+      memory.store(`own-${id}`, 1, { agentId: id });
+      expect(memory.retrieve(`own-${id}`, { agentId: id })).toBe(1);
+    },
+  );
+
   it('an expired entry can be re-created by anyone, without its old grants', () => {
     const opened = openMemory();
     memory = opened.memory;

@@ -15,6 +15,11 @@ interface Run {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/** Every writer started; `afterEach` kills the ones still running, whatever the test did. */
+const running = new Set<Run>();
+/** Generous: on a loaded 2-core machine tsx alone takes seconds to start a child. */
+const TIMEOUT_MS = 300_000;
+
 /** Runs the writer fixture from TypeScript source (tsx + the workspace source condition). */
 function runWriter(db: string, prefix: string, count: number | 'forever'): Run {
   const child = spawn(process.execPath, ['--conditions=@qe-fleet/source', '--import', 'tsx', WRITER, db, prefix, String(count)], {
@@ -35,7 +40,10 @@ function runWriter(db: string, prefix: string, count: number | 'forever'): Run {
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
-  return { child, lines, stderr: () => stderr, exited };
+  const run = { child, lines, stderr: () => stderr, exited };
+  running.add(run);
+  void exited.then(() => running.delete(run));
+  return run;
 }
 
 function integrity(path: string): string {
@@ -51,7 +59,12 @@ let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => {
   tmp = tempDir();
 });
-afterEach(() => tmp.remove());
+afterEach(async () => {
+  // A failed or timed-out test must not leave a writer looping (one ran for 42 minutes once).
+  for (const run of running) run.child.kill('SIGKILL');
+  await Promise.all([...running].map((run) => run.exited));
+  tmp.remove();
+});
 
 describe('durability', () => {
   it('two processes writing one new file at once lose nothing and never surface SQLITE_BUSY', async () => {
@@ -76,7 +89,7 @@ describe('durability', () => {
       memory.close();
     }
     expect(integrity(path)).toBe('ok');
-  }, 60_000);
+  }, TIMEOUT_MS);
 
   it('a writer killed with SIGKILL mid-loop leaves every acknowledged write readable', async () => {
     const path = tmp.file('crash.db');
@@ -108,5 +121,5 @@ describe('durability', () => {
       memory.close();
     }
     expect(integrity(path)).toBe('ok');
-  }, 60_000);
+  }, TIMEOUT_MS);
 });

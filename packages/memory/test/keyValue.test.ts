@@ -168,6 +168,15 @@ describe('bad input', () => {
     ['bad event payload', (m) => m.storeEvent({ type: 't', source: 's', payload: { n: 1n } }), 'INVALID_VALUE'],
     ['event without type', (m) => m.storeEvent({ type: '', source: 's', payload: 1 }), 'INVALID_ARGUMENT'],
     ['pattern confidence > 1', (m) => m.storePattern({ pattern: 'p', confidence: 2 }), 'INVALID_ARGUMENT'],
+    ['ttl below a millisecond', (m) => m.store('k', 1, { ttl: 1e-4 }), 'INVALID_TTL'],
+    ['ttl past year 9999', (m) => m.store('k', 1, { ttl: 1e12 }), 'INVALID_TTL'],
+    ['numeric owner', (m) => m.store('k', 1, { owner: 12345 as never }), 'INVALID_ARGUMENT'],
+    ['object teamId', (m) => m.store('k', 1, { agentId: 'a', teamId: {} as never }), 'INVALID_ARGUMENT'],
+    ['string isSystem', (m) => m.store('k', 1, { agentId: 'a', isSystem: 'yes' as never }), 'INVALID_ARGUMENT'],
+    ['event timestamp 1e20', (m) => m.storeEvent({ type: 't', source: 's', payload: 1, timestamp: 1e20 }), 'INVALID_ARGUMENT'],
+    ['fractional event timestamp', (m) => m.storeEvent({ type: 't', source: 's', payload: 1, timestamp: 1.5 }), 'INVALID_ARGUMENT'],
+    ['negative metric timestamp', (m) => m.storePerformanceMetric({ metric: 'a', value: 1, unit: 'ms', timestamp: -1 }), 'INVALID_ARGUMENT'],
+    ['numeric metric agentId', (m) => m.storePerformanceMetric({ metric: 'a', value: 1, unit: 'ms', agentId: 7 as never }), 'INVALID_ARGUMENT'],
     ['metric NaN', (m) => m.storePerformanceMetrics([{ metric: 'a', value: 1, unit: 'ms' }, { metric: 'a', value: Number.NaN, unit: 'ms' }]), 'INVALID_ARGUMENT'],
   ];
 
@@ -185,6 +194,22 @@ describe('bad input', () => {
     expect((error as MemoryError).code).toBe(code);
     expect(JSON.stringify(memory.stats().tables)).toBe(before);
     expect(memory.retrieve('k')).toBe('original');
+  });
+
+  it('query refuses a limit SQLite cannot bind as INVALID_ARGUMENT, not DATABASE_ERROR', () => {
+    setup();
+    expect(() => memory.query('%', { limit: 1e21 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => memory.queryEvents({ limit: 2 ** 53 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+
+  it('store and storePattern take a createdAt (for restores): the TTL counts from it', () => {
+    setup();
+    const past = clock.now - 30_000;
+    memory.store('restored', 1, { createdAt: past, ttl: 60 });
+    expect(memory.retrieveEntry('restored')).toMatchObject({ createdAt: past, expiresAt: past + 60_000 });
+    memory.storePattern({ pattern: 'p', confidence: 0.5, createdAt: past });
+    expect(memory.getPattern('p')?.createdAt).toBe(past);
+    expect(() => memory.store('k', 1, { createdAt: 1.5 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 
   it('accepts a key of exactly 1 KiB', () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type SwarmMemoryManager } from '@qe-fleet/memory';
-import { openMemory, type FakeClock } from './helpers.js';
+import { SwarmMemoryManager } from '@qe-fleet/memory';
+import { openMemory, tempDir, type FakeClock } from './helpers.js';
 
 let memory: SwarmMemoryManager;
 let clock: FakeClock;
@@ -96,6 +96,8 @@ describe('performance metrics', () => {
     expect(memory.queryPerformanceMetrics({ metric: 'latency', agentId: 'a1' }).map((m) => m.value)).toEqual([10, 20]);
     expect(memory.queryPerformanceMetrics({ since: t0 + 5, until: t0 + 20 }).map((m) => m.value)).toEqual([20, 90]);
     expect(memory.queryPerformanceMetrics({ agentId: 'a1', limit: 1 })).toHaveLength(1);
+    expect(memory.queryPerformanceMetrics({ metric: 'latency', agentId: 'a1', order: 'desc', limit: 1 }).map((m) => m.value)).toEqual([20]);
+    expect(() => memory.queryPerformanceMetrics({ order: 'newest' as never })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(memory.queryPerformanceMetrics({ metric: 'success' })[0]).toMatchObject({ id, unit: 'ratio', timestamp: t0 });
     expect(memory.getAveragePerformance({ metric: 'latency' })).toBe(40);
     expect(memory.getAveragePerformance({ metric: 'latency', agentId: 'a1' })).toBe(15);
@@ -262,5 +264,31 @@ describe('stats', () => {
     expect(stats.partitions).toEqual({ default: 1, learning: 1 });
     expect(stats.accessLevels).toEqual({ private: 1, team: 0, swarm: 0, public: 1, system: 0 });
     expect(stats.databaseBytes).toBeGreaterThan(4096);
+  });
+});
+
+describe('dataVersion', () => {
+  it('changes with a commit of this manager or of another connection, not with reads', () => {
+    const tmp = tempDir();
+    const path = tmp.file('v.db');
+    const a = new SwarmMemoryManager(path, { cleanupIntervalMs: 0 });
+    const b = new SwarmMemoryManager(path, { cleanupIntervalMs: 0 });
+    try {
+      a.initialize();
+      b.initialize();
+      const v0 = a.dataVersion();
+      a.retrieve('k');
+      a.query('%');
+      expect(a.dataVersion()).toBe(v0);
+      a.store('k', 1);
+      const v1 = a.dataVersion();
+      expect(v1).not.toBe(v0);
+      b.store('k', 2);
+      expect(a.dataVersion()).not.toBe(v1);
+    } finally {
+      a.close();
+      b.close();
+      tmp.remove();
+    }
   });
 });

@@ -22,7 +22,7 @@ function openFile(name: string): { memory: SwarmMemoryManager; path: string } {
 }
 
 /** Polls `done` while this thread idles: the checkpoint happens on another thread or not at all. */
-async function until(done: () => boolean, timeoutMs = 15_000): Promise<boolean> {
+async function until(done: () => boolean, timeoutMs = 120_000): Promise<boolean> {
   for (const start = Date.now(); Date.now() - start < timeoutMs; await sleep(20)) {
     if (done()) return true;
   }

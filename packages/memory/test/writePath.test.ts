@@ -40,7 +40,8 @@ describe('the write path', () => {
     expect(memory.retrieveEntry('k')).toMatchObject({ value: 3, owner: 'a2', accessLevel: 'swarm', metadata: { v: 3 } });
     clock.advance(1000);
     memory.store('k', 4, { owner: 'a2', ttl: 1 });
-    expect(memory.retrieveEntry('k')).toMatchObject({ value: 4, owner: 'a2', accessLevel: 'private', createdAt: clock.now });
+    // A write that gives no level keeps the entry's.
+    expect(memory.retrieveEntry('k')).toMatchObject({ value: 4, owner: 'a2', accessLevel: 'swarm', createdAt: clock.now });
     clock.advance(1001);
     expect(memory.retrieve('k')).toBeNull();
     expect(memory.cleanupExpired()).toBe(1);
