@@ -148,18 +148,26 @@ describe('run: findings and exit codes', () => {
     }
   }, 120_000);
 
-  it('exit 3 on an internal error, with the stack for a bug report', async () => {
+  it('exit 3 on an internal error: one line, the stack only with --verbose', async () => {
     const stream = () => ({ write: () => true }) as unknown as NodeJS.WritableStream;
-    let err = '';
-    const code = await runCli(['boom'], { stdout: stream(), stderr: { write: (s: string) => ((err += s), true) } as unknown as NodeJS.WritableStream, cwd: dir, env: {}, signal: new AbortController().signal }, [
-      (program) => {
-        program.command('boom').action(() => {
-          throw new TypeError('a bug');
-        });
-      },
-    ]);
-    expect(code).toBe(3);
-    expect(err).toContain('internal error: TypeError: a bug');
+    const boom = async (args: string[]) => {
+      let err = '';
+      const code = await runCli([...args, 'boom'], { stdout: stream(), stderr: { write: (s: string) => ((err += s), true) } as unknown as NodeJS.WritableStream, cwd: dir, env: {}, signal: new AbortController().signal }, [
+        (program) => {
+          program.command('boom').action(() => {
+            throw new TypeError('a bug');
+          });
+        },
+      ]);
+      return { code, err };
+    };
+    const quiet = await boom([]);
+    expect(quiet.code).toBe(3);
+    expect(quiet.err).toBe('qe-fleet: internal error: a bug (--verbose for details)\n');
+    const verbose = await boom(['--verbose']);
+    expect(verbose.code).toBe(3);
+    expect(verbose.err).toContain('internal error: TypeError: a bug');
+    expect(verbose.err).toMatch(/\n\s+at /);
   });
 
   it('unit: exit code precedence 130 > 4 > 1 > 0, new findings only, allow-failed', () => {
