@@ -4,7 +4,8 @@
  * failed (with its AgentError code), with findings, coverage and time; exits 1 when any run crashed
  * or failed with TOOL_FAILED (our own wrappers broke). Catalogued targets also get precision/recall.
  * Run: `pnpm --filter @qe-fleet/agents try-projects <dir> [<dir> …]`; QE_AGENTS=id,id limits the
- * agents, QE_STRATEGIES=name,name the strategies, QE_URL gives a running service's loopback URL.
+ * agents, QE_STRATEGIES=name,name the strategies, QE_URL gives a running service's loopback URL,
+ * QE_HEADERS='{"x-api-key":"…"}' headers for it and QE_BEARER_ENV the variable holding a bearer token.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,8 @@ if (dirs.length === 0) {
 const ids = process.env['QE_AGENTS']?.split(',') ?? AGENT_IDS;
 const onlyStrategies = process.env['QE_STRATEGIES']?.split(',');
 const baseUrl = process.env['QE_URL'];
+const headers = process.env['QE_HEADERS'] === undefined ? undefined : (JSON.parse(process.env['QE_HEADERS']) as Record<string, string>);
+const bearerTokenEnv = process.env['QE_BEARER_ENV'];
 const scratch = mkdtempSync(join(tmpdir(), 'qe-try-'));
 const agents = createPilotAgents({ ids, memory: join(scratch, 'try.db') });
 
@@ -26,7 +29,7 @@ const rows: string[][] = [['project', 'agent', 'strategy', 'outcome', 'findings'
 let broken = 0;
 for (const dir of dirs.map((d) => resolve(d))) {
   const project = dir.split('/').slice(-2).join('/');
-  const spec = { dir, ...(baseUrl === undefined ? {} : { baseUrl }) };
+  const spec = { dir, ...(baseUrl === undefined ? {} : { baseUrl }), ...(headers === undefined ? {} : { headers }), ...(bearerTokenEnv === undefined ? {} : { bearerTokenEnv }) };
   const target = await openTarget(spec).catch((error: unknown) => error as Error);
   for (const { core } of agents) {
     const reason = target instanceof Error ? undefined : core.notApplicable?.(target);
