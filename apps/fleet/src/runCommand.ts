@@ -60,6 +60,7 @@ async function runFleet(ctx: CommandContext, opts: RunOptions, mode: RunMode = {
   const memory = openMemory(ctx.options.db);
   let fleet: LearningFleet<PilotAgent> | undefined;
   let service: TargetService | undefined;
+  let unregisterForceExit: (() => void) | undefined;
   const quiet = ctx.options.json || findingsOwnStdout(settings);
   const progress = new ProgressReporter(quiet ? { write: () => true } : ctx.io.stdout);
   try {
@@ -78,6 +79,9 @@ async function runFleet(ctx: CommandContext, opts: RunOptions, mode: RunMode = {
       service = new TargetService({ dir: target, ...(start === undefined ? {} : { start }), ...(healthPath === undefined ? {} : { healthPath }) });
       try {
         baseUrl = await service.start();
+        // A second Ctrl-C exits without running this function's finally: the service must not outlive us.
+        const started = service;
+        unregisterForceExit = ctx.io.onForceExit?.(() => started.killNow());
       } catch (error) {
         ctx.logger.warn({ err: error }, 'target service did not start; service agents will report it');
         service = undefined;
@@ -154,6 +158,7 @@ async function runFleet(ctx: CommandContext, opts: RunOptions, mode: RunMode = {
     return exitCode;
   } finally {
     await service?.stop();
+    unregisterForceExit?.();
     await fleet?.shutdown();
     memory.close();
   }

@@ -24,6 +24,8 @@ const headers = process.env['QE_HEADERS'] === undefined ? undefined : (JSON.pars
 const bearerTokenEnv = process.env['QE_BEARER_ENV'];
 const scratch = mkdtempSync(join(tmpdir(), 'qe-try-'));
 const agents = createPilotAgents({ ids, memory: join(scratch, 'try.db') });
+// Initialised as the fleet initialises them: some cores keep state through their agent (performance baselines).
+for (const agent of agents) await agent.initialize();
 
 const rows: string[][] = [['project', 'agent', 'strategy', 'outcome', 'findings', 'coverage', 'P/R', 's', 'skipped / error']];
 let broken = 0;
@@ -61,6 +63,7 @@ for (const dir of dirs.map((d) => resolve(d))) {
     }
   }
 }
+for (const agent of agents) await agent.shutdown();
 rmSync(scratch, { recursive: true, force: true });
 const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
 for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());

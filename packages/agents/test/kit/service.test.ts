@@ -51,6 +51,14 @@ describe('TargetService', () => {
     expect(await accepts(url)).toBe(false);
   });
 
+  it('killNow kills the service group synchronously (a forced exit cannot await stop)', async () => {
+    const svc = service({ dir: shape('yaml-api-basepath') });
+    const url = await svc.start();
+    svc.killNow();
+    for (let i = 0; i < 100 && (await accepts(url)); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await accepts(url)).toBe(false);
+  });
+
   it('finds the port of a service that ignores PORT (its own process group\'s listening socket)', async () => {
     if (!existsSync('/proc/net/tcp')) return;
     const port = await freePort();

@@ -192,6 +192,15 @@ export class TargetService {
     return baseUrl;
   }
 
+  /**
+   * Kills the service's process group at once (SIGKILL), synchronously: for a forced exit, where
+   * `process.exit` skips every pending `stop()` and the service would outlive its caller.
+   */
+  killNow(): void {
+    const pid = this.#child?.pid;
+    if (pid !== undefined) killProcessGroup(pid, 'SIGKILL');
+  }
+
   /** Stops the service's process group: SIGTERM, then SIGKILL after the grace period. Idempotent. */
   async stop(): Promise<void> {
     const child = this.#child;
