@@ -12,8 +12,11 @@
  * UCB1 keyed by (task type, context), driven here, gives the Simulator's NS exactly.
  *
  * Contexts are numbered as the engine numbers them (type base = index × 1601, state = base +
- * featureCode, type row = base + 1600), task types indexed per agent in the order it first meets
- * them (as each engine does). Each context also carries `key`, the Simulator's (task type,
+ * featureCode, type row = base + 1600), with task types indexed in scenario order: the same codes
+ * for every agent and every run of a world, which the algorithms that share rows (federated
+ * learning) or are trained on one run and used on another (a frozen target, the decision
+ * transformer) rely on. (An engine numbers types in the order it meets them; only its own rows
+ * use those numbers, so the choice changes no decision.) Each context also carries `key`, the Simulator's (task type,
  * context) key (`type`, or `type#i` in worlds whose types have contexts): what a textbook
  * contextual policy keys by; the engine never sees it.
  */
@@ -280,6 +283,7 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessResult
   const joinDays = options.joinDays ?? [];
   const intervalMs = HOUR_MS / tasksPerHour;
   const tasksPerAgent = Math.round(days * 24 * tasksPerHour);
+  const typeIndex = new Map(scenario.taskTypes.map((t, i) => [t.taskType, i]));
   let now = START_TIME;
   const clock = (): number => now;
   const agents = Array.from({ length: count }, (_, i) => {
@@ -297,7 +301,6 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessResult
       outcomes: createRandom(streamSeed(options.seed, `outcomes:${id}`)),
       epsilon: BALANCED_CONFIG.explorationRate,
       previous: new Map<string, { ctx: HarnessContext; arm: number; reward: number }>(),
-      typeIndex: new Map<string, number>(),
       days: [] as Tally[],
     };
   });
@@ -320,9 +323,7 @@ export async function runHarness(options: HarnessOptions): Promise<HarnessResult
         continue;
       }
       const state = extractTaskState(task, () => agent.reading.value);
-      let index = agent.typeIndex.get(task.type);
-      if (index === undefined) agent.typeIndex.set(task.type, (index = agent.typeIndex.size));
-      const base = index * TYPE_STRIDE;
+      const base = typeIndex.get(task.type)! * TYPE_STRIDE;
       const ctx: HarnessContext = { state: base + featureCode(state), type: base + TYPE_LEVEL, key: world.contextKey(task.type, context) };
       const alg = agent.algorithm!;
       const epsilon = alg.usesEpsilon ? agent.epsilon : 0;
