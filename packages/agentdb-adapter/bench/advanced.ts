@@ -24,11 +24,11 @@ async function run(scenario: ScenarioName, seed: number, advanced: boolean) {
     scenario,
     seed,
     days: DAYS,
-    learner: (id, random, clock): TaskLearner => {
+    learner: (id, random, clock, resources): TaskLearner => {
       const memory = new SwarmMemoryManager(':memory:', { clock, cleanupIntervalMs: 0 });
       memory.initialize();
       closers.push(() => memory.close());
-      const options = { strategies: getScenario(scenario).strategies, clock, random, resources: () => 0.8 };
+      const options = { strategies: getScenario(scenario).strategies, clock, random, resources };
       if (advanced) {
         const db = createAgentDBAdapter({ dbPath: ':memory:', clock });
         closers.push(() => db.close());

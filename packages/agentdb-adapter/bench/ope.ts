@@ -36,7 +36,7 @@ for (const [name, make] of Object.entries(loggers)) {
   for (let seed = 1; seed <= SEEDS; seed++) {
     const logged = await runHarness({ scenario: 'many-types', seed: 100 + seed, days: 5, log: true, make: (_, r) => make(r) });
     const truth =
-      logged.log.reduce((s, d) => s + target.probabilities(d.context).reduce((t, p, a) => t + p * world.expected(d.taskType, STRATEGIES[a]!, d.day), 0), 0) /
+      logged.log.reduce((s, d) => s + target.probabilities(d.context).reduce((t, p, a) => t + p * world.expected(d.taskType, STRATEGIES[a]!, d.day, d.contextIndex), 0), 0) /
       logged.log.length;
     const r = evaluatePolicy(target, logged.log);
     const ci = (e: { value: number; lower: number; upper: number }): string => `${e.value.toFixed(3)} [${e.lower.toFixed(3)}, ${e.upper.toFixed(3)}]`;

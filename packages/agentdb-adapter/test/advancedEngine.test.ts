@@ -22,11 +22,11 @@ describe('AdvancedLearningEngine', () => {
       scenario: 'drift',
       days: 2,
       seed: 3,
-      learner: (id, random, clock) => {
+      learner: (id, random, clock, resources) => {
         const memory = new SwarmMemoryManager(':memory:', { clock, cleanupIntervalMs: 0 });
         memory.initialize();
         memories.push(memory);
-        return engineLearner(new LearningEngine(id, memory, { strategies, clock, random, resources: () => 0.8 }));
+        return engineLearner(new LearningEngine(id, memory, { strategies, clock, random, resources }));
       },
     });
     for (const m of memories) m.close();
@@ -41,11 +41,11 @@ describe('AdvancedLearningEngine', () => {
       scenario: 'stationary',
       days: 2,
       seed: 3,
-      learner: (id, random, clock) => {
+      learner: (id, random, clock, resources) => {
         const memory = new SwarmMemoryManager(':memory:', { clock, cleanupIntervalMs: 0 });
         memory.initialize();
         memories.push(memory);
-        engine = new AdvancedLearningEngine(id, memory, { agentDB: db, strategies, clock, random, resources: () => 0.8 });
+        engine = new AdvancedLearningEngine(id, memory, { agentDB: db, strategies, clock, random, resources });
         return engineLearner(engine);
       },
     });

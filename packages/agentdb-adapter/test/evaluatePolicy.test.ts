@@ -30,7 +30,7 @@ async function truth(target: MultiTaskLearning, log: readonly LoggedDecision[]):
   for (const d of log) {
     let p = cache.get(d.context.state);
     if (p === undefined) cache.set(d.context.state, (p = target.probabilities(d.context)));
-    sum += p.reduce((s, pa, a) => s + pa * world.expected(d.taskType, STRATEGIES[a]!, d.day), 0);
+    sum += p.reduce((s, pa, a) => s + pa * world.expected(d.taskType, STRATEGIES[a]!, d.day, d.contextIndex), 0);
   }
   return sum / log.length;
 }
