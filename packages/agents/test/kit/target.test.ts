@@ -165,7 +165,7 @@ describe('helpers', () => {
     const dir = await writeProject(tmp, 'uninstalled', {
       'package.json': JSON.stringify({ name: 'uninstalled', dependencies: { present: '1', 'absent-qe': '1', 'declared-unused-qe': '1' } }),
       'node_modules/present/package.json': '{"name":"present"}',
-      'a.js': "import p from 'present';\nimport { x } from 'absent-qe/sub';\nimport fs from 'node:fs';\nimport path from 'path';\nconst s = require('@scope-qe/pkg');\n",
+      'a.js': "import p from 'present';\nimport { x } from 'absent-qe/sub';\nimport fs from 'node:fs';\nimport path from 'path';\nconst s = require('@scope-qe/pkg');\n/** Usage:\n * import lib from 'doc-example-qe';\n */\n// const z = require('commented-out-qe');\n",
     });
     expect(missingDependencies(dir, ['a.js'])).toEqual(['@scope-qe/pkg', 'absent-qe']);
   });

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join } from 'node:path';
+import ts from 'typescript';
 
-const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm;
 const BUILTIN = new Set(builtinModules);
 
 /**
@@ -20,8 +20,9 @@ export function missingDependencies(dir: string, files: readonly string[]): stri
     } catch {
       continue;
     }
-    for (const match of text.matchAll(SPECIFIER)) {
-      const specifier = match[1] ?? '';
+    // The TypeScript pre-processor reads real imports and requires only: an `import ky from 'ky'`
+    // in a doc comment's example (ky's own docs are full of them) is not a dependency.
+    for (const { fileName: specifier } of ts.preProcessFile(text, true, true).importedFiles) {
       if (specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('node:') || specifier.startsWith('#')) continue;
       const parts = specifier.split('/');
       const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? specifier);
