@@ -25,10 +25,12 @@ import {
   Simulator,
   calculateReward,
   createRandom,
+  drawResult,
   extractTaskState,
   featureCode,
   getScenario,
-  standardNormal,
+  sampleUnit,
+  streamSeed,
   type ArmContext,
   type ArmEstimate,
   type ArmModel,
@@ -45,7 +47,6 @@ const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 const TYPE_STRIDE = 1601;
 const TYPE_LEVEL = 1600;
-const ERROR_CLASSES = ['AssertionError', 'TimeoutError', 'TypeError'] as const;
 
 /** What the harness needs of an algorithm (learning-core's interface, any name). */
 export interface HarnessAlgorithm {
@@ -114,42 +115,8 @@ export interface HarnessResult {
   log: LoggedDecision[];
 }
 
-/** FNV-1a stream seed, as learning-core's `streamSeed` (not exported there). */
-export function streamSeed(seed: number, label: string): number {
-  let h = (0x811c9dc5 ^ seed) >>> 0;
-  for (let i = 0; i < label.length; i++) {
-    h ^= label.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b) >>> 0;
-  h ^= h >>> 13;
-  return h >>> 0;
-}
-
-const sampleNormal = (random: RandomSource, mean: number, sd: number): number => mean + sd * standardNormal(random);
-const sampleUnit = (random: RandomSource, mean: number, sd: number): number => Math.min(1, Math.max(0, sampleNormal(random, mean, sd)));
-
 /** The reward the Simulator's world and its baselines score (the engine's, default weights). */
 export const harnessReward = (result: ExecutionResult): number => calculateReward(result);
-
-function drawResult(random: RandomSource, model: ArmModel, strategy: string, noise: number): ExecutionResult {
-  const success = random() < model.successProbability;
-  const executionTime = model.latencyMedianMs * Math.exp(sampleNormal(random, 0, model.latencySigma));
-  const satisfaction = sampleUnit(random, model.satisfaction, noise);
-  const resourceUsage = sampleUnit(random, model.resourceEfficiency, noise);
-  const coverage = sampleUnit(random, model.coverage, noise);
-  const errorClass = ERROR_CLASSES[Math.floor(random() * ERROR_CLASSES.length)]!;
-  return {
-    strategy,
-    success,
-    executionTime,
-    errors: success ? [] : [`${errorClass}: generated tests failed (${strategy})`],
-    coverage,
-    satisfaction,
-    resourceUsage,
-  };
-}
 
 /** The scenario's hidden expected rewards, as the Simulator reports them, by context and phase. */
 export interface HiddenWorld {

@@ -203,8 +203,11 @@ export class TaskWorld {
   }
 }
 
-/** One execution of an arm; always consumes the same number of uniforms (common random numbers). */
-function drawResult(random: RandomSource, model: ArmModel, strategy: string, noise: number): ExecutionResult {
+/**
+ * One simulated execution of an arm; always consumes the same number of uniforms (common random
+ * numbers). Exported so harnesses that replay the Simulator draw exactly what it draws.
+ */
+export function drawResult(random: RandomSource, model: ArmModel, strategy: string, noise: number): ExecutionResult {
   const success = random() < model.successProbability;
   const executionTime = sampleLogNormal(random, model.latencyMedianMs, model.latencySigma);
   const satisfaction = sampleUnit(random, model.satisfaction, noise);

@@ -52,6 +52,8 @@ export {
   parseStateKey,
 } from './taskState.js';
 export { createRandom, standardNormal } from './random.js';
+export { sampleUnit, streamSeed } from './distributions.js';
+export { drawResult } from './TaskWorld.js';
 export { normalCdf, wilsonInterval, wilsonLowerBound } from './statistics.js';
 export { createAlgorithm } from './createAlgorithm.js';
 export { QLearning } from './QLearning.js';
