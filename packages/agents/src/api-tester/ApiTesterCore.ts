@@ -53,7 +53,7 @@ export interface ApiTesterCoreOptions {
   seed?: number;
   /** Per-request timeout (default 5000 ms). */
   requestTimeoutMs?: number;
-  /** How to start the target's service when the target gives no base URL (kit `FixtureService` options). */
+  /** How to start the target's service when the target gives no base URL (kit `TargetService` options). */
   service?: Omit<TargetServiceOptions, 'dir'>;
   now?: () => number;
 }

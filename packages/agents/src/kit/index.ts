@@ -43,9 +43,6 @@ export { basePathOf, describeApiDocument, findApiDescription } from './openapi/f
 export type { ApiDescription, FindApiDescriptionOptions } from './openapi/findApiDescription.js';
 export { TargetService, freePort, resolveTsxLoader, withService } from './service/TargetService.js';
 export type { TargetServiceOptions } from './service/TargetService.js';
-// The service starter's former name, kept so callers written against it keep working.
-export { TargetService as FixtureService } from './service/TargetService.js';
-export type { TargetServiceOptions as FixtureServiceOptions } from './service/TargetService.js';
 export { listeningPorts } from './service/listeningPorts.js';
 export { maskCredentials } from './service/maskCredentials.js';
 export { apiBaseUrl, credentialsMismatch, pathMismatch } from './openapi/apiBaseUrl.js';

@@ -104,7 +104,7 @@ export interface PerformanceTesterCoreOptions {
   updateBaselines?: boolean;
   /** Kill the child-process benchmark after this long (default 60 000 ms). */
   timeoutMs?: number;
-  /** How to start the target's service when the target gives no base URL (kit `FixtureService` options). */
+  /** How to start the target's service when the target gives no base URL (kit `TargetService` options). */
   service?: Omit<TargetServiceOptions, 'dir'>;
   /**
    * Route payload sizes (default 1000..16000, ×2): large enough that growth beats the request

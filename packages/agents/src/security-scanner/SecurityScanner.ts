@@ -8,8 +8,8 @@ import { findStrategy } from '../kit/agent/AgentCore.js';
 import type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy, SkippedSurface } from '../kit/agent/AgentCore.js';
 import { AgentError } from '../kit/agent/AgentError.js';
 import { loadAdvisories, matchAdvisories, readLockedPackages } from './checkDependencies.js';
-import { withService } from '../kit/service/FixtureService.js';
-import type { FixtureServiceOptions } from '../kit/service/FixtureService.js';
+import { withService } from '../kit/service/TargetService.js';
+import type { TargetServiceOptions } from '../kit/service/TargetService.js';
 import { dedupeFindings } from '../kit/findings/Finding.js';
 import type { Finding, Severity } from '../kit/findings/Finding.js';
 import { findSecrets } from './findSecrets.js';
@@ -80,7 +80,7 @@ export interface SecurityScannerOptions {
   /** Advisory list file (default: the repository's `fixtures/advisories.json`). */
   advisories?: string;
   /** How to start the target's service when the target gives no base URL. */
-  service?: Omit<FixtureServiceOptions, 'dir'>;
+  service?: Omit<TargetServiceOptions, 'dir'>;
   now?: () => number;
 }
 

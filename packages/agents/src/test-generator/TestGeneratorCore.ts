@@ -76,7 +76,7 @@ export interface TestGeneratorReport extends AgentReport {
 export interface TestGeneratorCoreOptions {
   /** Milliseconds the generated suite may run (default 120 000). */
   timeoutMs?: number;
-  /** How to start the target's service when the target gives no base URL (kit `FixtureService` options). */
+  /** How to start the target's service when the target gives no base URL (kit `TargetService` options). */
   service?: Omit<TargetServiceOptions, 'dir'>;
   /** Seed of every property (default 42): runs are reproducible. */
   seed?: number;

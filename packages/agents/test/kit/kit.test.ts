@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE } from '../support/fixture.js';
 import {
   AgentError,
-  FixtureService,
+  TargetService,
   assertLoopback,
   dedupeFindings,
   listSourceFiles,
@@ -146,7 +146,7 @@ describe('openTarget', () => {
   });
 });
 
-describe('FixtureService', () => {
+describe('TargetService', () => {
   const serverDir = (): string => join(dir, 'svc');
   beforeAll(async () => {
     await mkdir(join(serverDir(), 'src'), { recursive: true });
@@ -157,7 +157,7 @@ describe('FixtureService', () => {
     );
   });
   it('starts on a free loopback port, serves, and stops', async () => {
-    const service = new FixtureService({ dir: serverDir(), args: ['ok.mjs'] });
+    const service = new TargetService({ dir: serverDir(), args: ['ok.mjs'] });
     const url = await service.start();
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(await (await loopbackFetch(url)).text()).toBe('hi');
@@ -175,14 +175,14 @@ describe('FixtureService', () => {
     await expectCode(loopbackFetch(seen, { timeoutMs: 1000 }), 'TOOL_FAILED');
   });
   it('fails with SERVICE_START_FAILED when the service exits or never listens', async () => {
-    await expectCode(new FixtureService({ dir: serverDir(), args: ['-e', 'console.error("bad config"); process.exit(1)'] }).start(), 'SERVICE_START_FAILED');
-    await expectCode(new FixtureService({ dir: serverDir(), args: ['-e', 'setInterval(()=>{},1000)'], startupTimeoutMs: 400, killGraceMs: 200 }).start(), 'SERVICE_START_FAILED');
+    await expectCode(new TargetService({ dir: serverDir(), args: ['-e', 'console.error("bad config"); process.exit(1)'] }).start(), 'SERVICE_START_FAILED');
+    await expectCode(new TargetService({ dir: serverDir(), args: ['-e', 'setInterval(()=>{},1000)'], startupTimeoutMs: 400, killGraceMs: 200 }).start(), 'SERVICE_START_FAILED');
   });
   it('starts a copy of the sample target outside the workspace with the workspace tsx', async () => {
     const copy = join(dir, 'copy');
     await cp(FIXTURE, copy, { recursive: true });
     expect(resolveTsxLoader(copy)).toMatch(/^file:.*tsx/);
-    const service = new FixtureService({ dir: copy, startupTimeoutMs: 60_000 });
+    const service = new TargetService({ dir: copy, startupTimeoutMs: 60_000 });
     try {
       const url = await service.start();
       const response = await loopbackFetch(`${url}/api/health`);
@@ -192,7 +192,7 @@ describe('FixtureService', () => {
     }
   }, 90_000);
   it('says UNSUPPORTED_TARGET when there is no server entry', async () => {
-    await expectCode(new FixtureService({ dir }).start(), 'UNSUPPORTED_TARGET');
+    await expectCode(new TargetService({ dir }).start(), 'UNSUPPORTED_TARGET');
   });
 });
 
