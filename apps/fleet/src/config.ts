@@ -29,6 +29,8 @@ export const FleetConfigSchema = z
     format: z.enum(FINDINGS_FORMATS).describe('findings output format'),
     output: z.string().min(1).describe('file the formatted findings are written to'),
     maxFindings: z.int().min(1).describe('findings shown at most in the table'),
+    concurrency: z.int().min(1).max(64).describe('agents run at the same time (default: the CPU count)'),
+    cache: z.boolean().describe('false: never reuse a result of an earlier run on unchanged inputs'),
     logLevel: z.enum(['silent', 'error', 'warn', 'info', 'debug', 'trace']),
     seed: z.int().describe('seed of the random source used for exploration'),
     dashboard: z.object({ port: z.int().min(0).max(65535) }).strict().partial(),

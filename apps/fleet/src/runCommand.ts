@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { type Command, Option } from 'commander';
 import {
   type AgentFindings,
@@ -7,6 +8,7 @@ import {
   createBaseline,
   createPilotAgents,
   FINDINGS_FORMATS,
+  hashTargetInputs,
   loadBaseline,
   openTarget,
   saveBaseline,
@@ -21,8 +23,10 @@ import { runExitCode } from './exitCode.js';
 import { saveFindingsRun } from './findingsStore.js';
 import { FleetError } from './FleetError.js';
 import { openMemory } from './openMemory.js';
-import type { CommandContext, CommandRegistrar } from './program.js';
+import { type CommandContext, type CommandRegistrar, VERSION } from './program.js';
 import { ProgressReporter } from './ProgressReporter.js';
+import { ResultCache } from './ResultCache.js';
+import { runScheduled } from './runScheduled.js';
 import { findingsOwnStdout, renderRunOutput } from './renderFindings.js';
 import { checkStrategies, parseStrategyFlag, resolveRunSettings, type RunOptions, type RunSettings } from './runOptions.js';
 import { type AgentRunSummary, notApplicableAgent, renderSummary, type RunSummary, summariseAgent } from './runSummary.js';
@@ -33,6 +37,23 @@ export type { AgentRunSummary, RunSummary } from './runSummary.js';
 /** What runFleet does besides running: `baseline save` writes the baseline from the run's findings. */
 interface RunMode {
   saveBaseline: boolean;
+}
+
+/**
+ * What decides a run besides the target's files: the agents' and the fleet's versions, how the
+ * service is started and which header names are sent (never their values: a hash of a secret
+ * would still be a copy of it).
+ */
+function cacheKeyParts(settings: RunSettings): string[] {
+  const agentsVersion = (createRequire(import.meta.url)('@qe-fleet/agents/package.json') as { version: string }).version;
+  const { start, healthPath, headers } = settings.service;
+  return [
+    `agents ${agentsVersion}`,
+    `fleet ${VERSION}`,
+    `start ${start ?? ''}`,
+    `health ${healthPath ?? ''}`,
+    `headers ${Object.keys(headers ?? {}).sort().join(',')}`,
+  ];
 }
 
 /** Why an agent does not apply to the target, or undefined; a core that cannot tell applies. */
@@ -71,14 +92,27 @@ async function runFleet(ctx: CommandContext, opts: RunOptions, mode: RunMode = {
       agents,
       memory,
     );
-    let baseUrl = url ?? null;
-    const { start, healthPath } = settings.service;
-    if (baseUrl === null && TargetService.planFor(target, start) !== undefined) {
+    const spec: TargetSpec = { dir: target, ...(url === undefined ? {} : { baseUrl: url }), ...settings.service };
+    const notApplicable = await notApplicableReasons(fleet.agents, spec);
+    const running = fleet.agents.filter((a) => !notApplicable.has(a.id));
+    const results = new Map<string, Array<ExecutedTaskResult<AgentOutput>>>();
+    const cache = settings.cache ? new ResultCache(memory) : undefined;
+    const inputsHash = cache === undefined ? undefined : await hashTargetInputs(target, cacheKeyParts(settings));
+    const reused = new Set<string>();
+    for (const agent of running) {
+      const hit = inputsHash === undefined ? undefined : cache?.get(agent.id, target, inputsHash, settings.strategies[agent.id]);
+      if (hit === undefined) continue;
+      results.set(agent.id, [hit]);
+      reused.add(agent.id);
+    }
+    const fresh = running.filter((a) => !reused.has(a.id));
+    if (url === undefined && fresh.some((a) => a.core.usesService === true) && TargetService.planFor(target, settings.service.start) !== undefined) {
       // One service for the whole run, shared by every agent that needs it: started as the
       // target's users start it (--start, the start script or a conventional entry), ready when its port accepts.
+      const { start, healthPath } = settings.service;
       service = new TargetService({ dir: target, ...(start === undefined ? {} : { start }), ...(healthPath === undefined ? {} : { healthPath }) });
       try {
-        baseUrl = await service.start();
+        spec.baseUrl = await service.start();
         // A second Ctrl-C exits without running this function's finally: the service must not outlive us.
         const started = service;
         unregisterForceExit = ctx.io.onForceExit?.(() => started.killNow());
@@ -87,18 +121,18 @@ async function runFleet(ctx: CommandContext, opts: RunOptions, mode: RunMode = {
         service = undefined;
       }
     }
-    const results = new Map<string, Array<ExecutedTaskResult<AgentOutput>>>();
-    const spec: TargetSpec = { dir: target, ...(baseUrl === null ? {} : { baseUrl }), ...settings.service };
-    const notApplicable = await notApplicableReasons(fleet.agents, spec);
-    const running = fleet.agents.filter((a) => !notApplicable.has(a.id));
     const thrown = new Map<string, string>();
-    for (const agent of running) progress.start(agent.id, repeat);
+    for (const agent of running) progress.start(agent.id, reused.has(agent.id) ? 1 : repeat);
+    for (const id of reused) {
+      const hit = results.get(id)![0]!;
+      progress.step(id, `${hit.strategy}: ${hit.output?.findings.length ?? 0} findings (reused: target unchanged)`);
+    }
     let interrupted = false;
-    outer: for (let run = 0; run < repeat; run++) {
-      for (const agent of running) {
+    const runAgent = async (agent: PilotAgent): Promise<void> => {
+      for (let run = 0; run < repeat; run++) {
         if (ctx.io.signal.aborted) {
           interrupted = true;
-          break outer;
+          return;
         }
         const strategy = settings.strategies[agent.id];
         const result = await agent
@@ -118,16 +152,18 @@ async function runFleet(ctx: CommandContext, opts: RunOptions, mode: RunMode = {
           });
         if (result) {
           results.set(agent.id, [...(results.get(agent.id) ?? []), result]);
+          if (inputsHash !== undefined) cache?.set(agent.id, target, inputsHash, result);
           const note = result.success ? `${result.strategy}: ${result.output?.findings.length ?? 0} findings` : `${result.strategy}: failed`;
           progress.step(agent.id, note);
         } else progress.step(agent.id, 'error');
       }
-    }
+    };
+    await runScheduled(fresh, settings.concurrency, runAgent);
     progress.finish();
     const agentSummaries: AgentRunSummary[] = fleet.agents.map((agent) => {
       const reason = notApplicable.get(agent.id);
       if (reason !== undefined) return notApplicableAgent(agent.id, reason);
-      return summariseAgent(agent, results.get(agent.id) ?? [], measuredImprovement(agent.performanceTracker), thrown.get(agent.id));
+      return summariseAgent(agent, results.get(agent.id) ?? [], measuredImprovement(agent.performanceTracker), thrown.get(agent.id), reused.has(agent.id));
     });
     const report = buildFindingsReport({
       target,
@@ -152,7 +188,7 @@ async function runFleet(ctx: CommandContext, opts: RunOptions, mode: RunMode = {
         extra.push('', `baseline saved: ${report.findings.length} findings → ${path}`);
       }
     }
-    const base = { target, baseUrl, database: ctx.options.db, interrupted, learned: settings.learn, agents: agentSummaries };
+    const base = { target, baseUrl: spec.baseUrl ?? null, database: ctx.options.db, interrupted, learned: settings.learn, agents: agentSummaries };
     const summary: RunSummary = { ...base, findings: report, exitCode };
     renderRunOutput(ctx, settings, renderSummary(base), summary, extra);
     return exitCode;
@@ -182,6 +218,8 @@ function addRunOptions(command: Command): Command {
     .option('--strategy <list>', 'force strategies: agent=name[,agent=name]', parseStrategyFlag)
     .option('--no-learn', "run each agent's best known strategy without exploring or recording anything for learning")
     .option('--repeat <n>', 'run each agent n times (learning between runs)', positiveInt('--repeat'))
+    .option('--concurrency <n>', 'agents run at the same time (default: the CPU count; agents that measure time run alone)', positiveInt('--concurrency'))
+    .option('--no-cache', 'run every agent even when the target is unchanged since its last result')
     .option('--allow-failed', 'an agent that failed to run does not make the exit code 4')
     .addOption(new Option('--format <format>', 'findings format (default: table)').choices([...FINDINGS_FORMATS]))
     .option('--output <file>', 'write the findings in --format to this file')

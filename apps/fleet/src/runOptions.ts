@@ -1,4 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AGENT_IDS, AgentError, assertLoopback, type FindingsFormat, type PilotAgent, type Severity } from '@qe-fleet/agents';
@@ -23,6 +24,9 @@ export interface RunOptions {
   format?: FindingsFormat;
   output?: string;
   maxFindings?: number;
+  concurrency?: number;
+  /** Commander's `--no-cache`: false when given. */
+  cache?: boolean;
 }
 
 /** Everything a run needs, validated before any agent runs. */
@@ -41,6 +45,14 @@ export interface RunSettings {
   /** Absolute file the formatted findings go to. */
   output: string | undefined;
   maxFindings: number | undefined;
+  /** Agents run at the same time (those that measure time always run alone). */
+  concurrency: number;
+  /**
+   * Reuse an agent's last result when nothing in the target changed. Off with `--no-cache`, with
+   * `--url` (the service's code may live elsewhere and change unseen) and with `--repeat` > 1
+   * (repeats are for learning, which a reused result does not feed).
+   */
+  cache: boolean;
   /** What agents get to reach the target's service; headers hold credentials: never print or store them. */
   service: { start?: string; healthPath?: string; headers?: Record<string, string> };
 }
@@ -118,11 +130,12 @@ export function resolveRunSettings(ctx: CommandContext, opts: RunOptions): RunSe
   const start = opts.start ?? ctx.config.start;
   const healthPath = ctx.config.healthPath;
   const headers = serviceHeaders(ctx);
+  const repeat = opts.repeat ?? ctx.config.repeat ?? 1;
   return {
     target,
     url,
     agentIds,
-    repeat: opts.repeat ?? ctx.config.repeat ?? 1,
+    repeat,
     failOn: opts.failOn ?? ctx.config.failOn ?? 'none',
     strategies,
     learn: opts.learn === false ? false : (ctx.config.learn ?? true),
@@ -130,6 +143,8 @@ export function resolveRunSettings(ctx: CommandContext, opts: RunOptions): RunSe
     format,
     output: outputPath,
     maxFindings: opts.maxFindings ?? ctx.config.maxFindings,
+    concurrency: opts.concurrency ?? ctx.config.concurrency ?? availableParallelism(),
+    cache: opts.cache !== false && (ctx.config.cache ?? true) && url === undefined && repeat === 1,
     service: {
       ...(start === undefined ? {} : { start }),
       ...(healthPath === undefined ? {} : { healthPath }),

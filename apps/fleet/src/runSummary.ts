@@ -8,6 +8,8 @@ export interface AgentRunSummary {
   runs: number;
   strategy: string;
   explored: boolean;
+  /** Its result is an earlier run's, reused because nothing in the target changed since. */
+  reused: boolean;
   /** ok: it ran; failed: it applies but could not run; not-applicable: it does not apply to this target. */
   status: 'ok' | 'failed' | 'not-applicable';
   success: boolean;
@@ -46,6 +48,7 @@ export function summariseAgent(
   results: Array<ExecutedTaskResult<AgentOutput>>,
   improvement: number | null,
   thrown: string | undefined,
+  reused = false,
 ): AgentRunSummary {
   const last = results.at(-1);
   const findings = last?.output?.findings ?? [];
@@ -58,7 +61,8 @@ export function summariseAgent(
     agent: agent.id,
     runs: results.length,
     strategy: last?.strategy ?? '-',
-    explored: last?.explored ?? false,
+    explored: reused ? false : (last?.explored ?? false),
+    reused,
     status: success ? 'ok' : 'failed',
     success,
     error,
@@ -68,8 +72,9 @@ export function summariseAgent(
     bySeverity,
     precision: score?.precision ?? null,
     recall: score?.recall ?? null,
-    timeMs: results.reduce((s, r) => s + r.executionTime, 0) / Math.max(1, results.length),
-    overheadMs: results.reduce((s, r) => s + r.overheadMs, 0) / Math.max(1, results.length),
+    // A reused result cost this run nothing; its original time is not this run's.
+    timeMs: reused ? 0 : results.reduce((s, r) => s + r.executionTime, 0) / Math.max(1, results.length),
+    overheadMs: reused ? 0 : results.reduce((s, r) => s + r.overheadMs, 0) / Math.max(1, results.length),
     improvement,
   };
 }
@@ -81,6 +86,7 @@ export function notApplicableAgent(agent: string, reason: string): AgentRunSumma
     runs: 0,
     strategy: '-',
     explored: false,
+    reused: false,
     status: 'not-applicable',
     success: true,
     error: null,
@@ -123,7 +129,7 @@ export function renderSummary(summary: Omit<RunSummary, 'findings' | 'exitCode'>
     '',
     table,
     '',
-    "* explored this run; precision/recall against the target's defects.json; improvement = PerformanceTracker's rolling window vs its baseline window ('-' until the agent has more runs than one window)",
+    "* explored this run; (reused) = the target is unchanged since that result (--no-cache runs it again); precision/recall against the target's defects.json; improvement = PerformanceTracker's rolling window vs its baseline window ('-' until the agent has more runs than one window)",
     ...(summary.learned ? [] : ['--no-learn: best known strategies, nothing explored or recorded for learning']),
     ...(failures.length > 0 ? ['', 'failures:', ...failures] : []),
     ...(notApplicable.length > 0 ? ['', 'not applicable:', ...notApplicable] : []),

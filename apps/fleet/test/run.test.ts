@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CodeReviewer } from '@qe-fleet/agents';
-import type { FindingsReport, Target } from '@qe-fleet/agents';
+import type { FindingsReport, PilotAgent, Target } from '@qe-fleet/agents';
 import { LearningEngine } from '@qe-fleet/learning-core';
 import { SwarmMemoryManager } from '@qe-fleet/memory';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { runExitCode } from '../src/exitCode.js';
 import { listFindingsRuns } from '../src/findingsStore.js';
 import { runCli } from '../src/program.js';
 import type { RunSummary } from '../src/runCommand.js';
+import { runScheduled } from '../src/runScheduled.js';
 import { cli } from './cliHarness.js';
 
 let dir: string;
@@ -278,4 +279,44 @@ describe('--strategy, --no-learn and the findings history', () => {
     expect(page).toContain('<code>src/app.js:4</code>');
     expect(page).toContain('<h3>Trend per run</h3>');
   }, 180_000);
+});
+
+describe('reuse on an unchanged target, and scheduling', () => {
+  it('an unchanged re-run reuses the last result (same findings, no tool run, no experience); an edit or --no-cache runs again', async () => {
+    const first = await runJson(SCAN);
+    expect(first.code, first.err).toBe(0);
+    expect(first.summary?.agents[0]).toMatchObject({ reused: false, findings: 1 });
+    expect(experiences('security-scanner')).toBe(1);
+
+    const again = await runJson(SCAN);
+    expect(again.summary?.agents[0]).toMatchObject({ reused: true, findings: 1, timeMs: 0, strategy: 'static-only' });
+    expect(again.summary?.findings.findings.map((f) => f.fingerprint)).toEqual(first.summary?.findings.findings.map((f) => f.fingerprint));
+    expect(experiences('security-scanner')).toBe(1);
+
+    const forced = await runJson([...SCAN, '--no-cache']);
+    expect(forced.summary?.agents[0]?.reused).toBe(false);
+    expect(experiences('security-scanner')).toBe(2);
+
+    writeApp(APP.replace('eval(req.query.x)', 'req.query.x'));
+    const edited = await runJson(SCAN);
+    expect(edited.summary?.agents[0]).toMatchObject({ reused: false, findings: 0 });
+  }, 180_000);
+
+  it('runs at most --concurrency agents at once, then the agents that measure time alone', async () => {
+    const events: string[] = [];
+    let active = 0;
+    let peak = 0;
+    const agent = (id: string, measuresTime = false) => ({ id, core: { measuresTime } }) as unknown as PilotAgent;
+    const agents = [agent('a'), agent('timed', true), agent('b'), agent('c')];
+    await runScheduled(agents, 2, async (a) => {
+      active += 1;
+      peak = Math.max(peak, active);
+      events.push(`start ${a.id} with ${active - 1} beside`);
+      await new Promise((resolve) => setImmediate(resolve));
+      active -= 1;
+    });
+    expect(peak).toBe(2);
+    expect(events.at(-1)).toBe('start timed with 0 beside');
+    expect(events.filter((e) => e.startsWith('start timed'))).toHaveLength(1);
+  });
 });

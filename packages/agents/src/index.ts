@@ -40,6 +40,7 @@ export {
   openTarget,
   listSourceFiles,
   hasSourceFiles,
+  hashTargetInputs,
   SkipRules,
   missingDependencies,
   discoverProfile,

@@ -99,6 +99,7 @@ function skippedSurfaces(operations: ApiOperation[], config: ApiTesterConfig): S
  */
 export class ApiTesterCore implements AgentCore {
   readonly id = 'api-tester';
+  readonly usesService = true;
   readonly strategies = API_TESTER_STRATEGIES;
   readonly #options: ApiTesterCoreOptions;
 

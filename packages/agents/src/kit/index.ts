@@ -31,6 +31,7 @@ export { openTarget } from './target/Target.js';
 export type { Target, TargetSpec } from './target/Target.js';
 export { listSourceFiles } from './target/listSourceFiles.js';
 export { hasSourceFiles } from './target/hasSourceFiles.js';
+export { hashTargetInputs } from './target/hashTargetInputs.js';
 export type { ListSourceFilesOptions } from './target/listSourceFiles.js';
 export { SkipRules } from './target/SkipRules.js';
 export { missingDependencies } from './target/missingDependencies.js';

@@ -157,6 +157,8 @@ export function baselineKey(target: string, subject: string): string {
  */
 export class PerformanceTesterCore implements AgentCore {
   readonly id = 'performance-tester';
+  readonly usesService = true;
+  readonly measuresTime = true;
   readonly strategies = PERFORMANCE_TESTER_STRATEGIES;
   readonly #options: PerformanceTesterCoreOptions;
 

@@ -90,6 +90,7 @@ export interface SecurityScannerOptions {
  */
 export class SecurityScanner implements AgentCore {
   readonly id = 'security-scanner';
+  readonly usesService = true;
   readonly strategies: readonly AgentStrategy<SecurityScanConfig>[];
   readonly #options: SecurityScannerOptions;
   readonly #now: () => number;

@@ -108,6 +108,7 @@ const RESULT_LINE = /QE_(RESULT|ROUTE) ([A-Za-z0-9_-]+)\s*$/;
  */
 export class TestGeneratorCore implements AgentCore {
   readonly id = 'test-generator';
+  readonly usesService = true;
   readonly strategies = TEST_GENERATOR_STRATEGIES;
   readonly #options: TestGeneratorCoreOptions;
 

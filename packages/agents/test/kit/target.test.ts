@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AgentError, SkipRules, apiBaseUrl, missingDependencies, credentialsMismatch, listSourceFiles, loadOpenApiRoutes, maskCredentials, openTarget, pathMismatch, planServiceStart } from '@qe-fleet/agents';
+import { AgentError, SkipRules, apiBaseUrl, hashTargetInputs, missingDependencies, credentialsMismatch, listSourceFiles, loadOpenApiRoutes, maskCredentials, openTarget, pathMismatch, planServiceStart } from '@qe-fleet/agents';
 import { FIXTURE } from '../support/fixture.js';
 import { shape } from '../support/shapes.js';
 import { writeProject } from '../support/writeProject.js';
@@ -186,5 +186,31 @@ describe('helpers', () => {
   it('maskCredentials hides header values and the bare token', () => {
     const headers = { authorization: 'Bearer abcdefgh12345', 'x-api-key': 'k3y-value' };
     expect(maskCredentials('sent Bearer abcdefgh12345, echoed abcdefgh12345 and k3y-value', headers)).toBe('sent ***, echoed *** and ***');
+  });
+});
+
+describe('hashTargetInputs: what decides whether an earlier result can be reused', () => {
+  it('changes with any file content or name and with the extras; ignores installed packages but not the install state, and our own output', async () => {
+    const dir = await writeProject(tmp, 'hash', {
+      'src/a.js': 'export const a = 1;\n',
+      'node_modules/dep/index.js': 'module.exports = 1;\n',
+      '.qe-fleet/baseline.json': '{}',
+    });
+    const first = await hashTargetInputs(dir);
+    expect(first).toMatch(/^[0-9a-f]{64}$/);
+    expect(await hashTargetInputs(dir)).toBe(first);
+    expect(await hashTargetInputs(dir, ['agents 0.2.0'])).not.toBe(first);
+
+    await writeProject(tmp, 'hash', { 'node_modules/dep/index.js': 'module.exports = 2;\n', '.qe-fleet/baseline.json': '{"x":1}' });
+    expect(await hashTargetInputs(dir)).toBe(first);
+    await writeProject(tmp, 'hash', { 'node_modules/.package-lock.json': '{"packages":{}}' });
+    const installed = await hashTargetInputs(dir);
+    expect(installed).not.toBe(first);
+
+    await writeProject(tmp, 'hash', { 'src/a.js': 'export const a = 2;\n' });
+    const edited = await hashTargetInputs(dir);
+    expect(edited).not.toBe(installed);
+    await writeProject(tmp, 'hash', { 'src/a.js': 'export const a = 1;\n', 'src/.env': 'X=1' });
+    expect(await hashTargetInputs(dir)).not.toBe(installed);
   });
 });

@@ -58,6 +58,16 @@ export interface AgentCore {
    * listed with its reason, is not a failure, and is never a learning experience.
    */
   notApplicable?(target: Target): string | undefined;
+  /**
+   * Some strategy talks to the target's running service. A fleet starts the service once for all
+   * such agents (and not at all when none runs); an agent given no `baseUrl` starts its own.
+   */
+  readonly usesService?: boolean;
+  /**
+   * Its findings are wall-clock timings: a fleet runs it with no other agent beside it, since a
+   * neighbour's load would show up as the target's slowness.
+   */
+  readonly measuresTime?: boolean;
   run(target: Target, strategy: string, options?: AgentRunOptions): Promise<AgentReport>;
 }
 
