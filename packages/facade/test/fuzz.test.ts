@@ -117,13 +117,21 @@ describe('fuzzing the public API of the facade', () => {
     await again.shutdown();
   });
 
-  it('an agent whose stored learning data is unreadable fails to start with STATE_UNREADABLE naming it', async () => {
+  it('unreadable stored learning entries are warnings naming them: the agent starts, rebuilds its baseline from its snapshots and learns', async () => {
     const t = new ManualTimers();
     const m = openMemory(t);
+    const warnings: string[] = [];
+    const logger = { debug() {}, info() {}, error() {}, warn: (msg: string) => void warnings.push(msg) };
     try {
       m.store('phase2/learning/broken/baseline', { nonsense: true }, { partition: 'learning' });
-      const broken = simAgent(t, m, { id: 'broken' });
-      await expect(broken.initialize()).rejects.toMatchObject({ name: 'FacadeError', code: 'STATE_UNREADABLE', agentId: 'broken', message: expect.stringContaining('performance tracker') });
+      m.store('phase2/learning/broken/abtests/t1', { nonsense: true }, { partition: 'learning' });
+      m.store('phase2/learning/broken/strategies/x', 42, { partition: 'learning' });
+      const broken = simAgent(t, m, { id: 'broken', logger });
+      await broken.initialize();
+      expect(warnings).toHaveLength(3);
+      for (const key of ['baseline', 'abtests/t1', 'strategies/x']) expect(warnings).toContainEqual(expect.stringContaining(`phase2/learning/broken/${key} `));
+      await expect(broken.executeTask({ id: 'after', type: 'lint' })).resolves.toMatchObject({ success: true });
+      await broken.shutdown();
     } finally {
       m.close();
     }

@@ -161,7 +161,7 @@ export class ImprovementLoop {
   /** Loads the strategies (registering missing defaults) and every stored A/B test. */
   initialize(): void {
     this.#strategies = new Map(
-      this.#entries<ImprovementStrategy>('strategies/').map(({ value }) => [value.name, value]),
+      this.#entries<ImprovementStrategy>('strategies/', 'name').map(({ value }) => [value.name, value]),
     );
     this.#memory.transaction(() => {
       for (const strategy of DEFAULT_IMPROVEMENT_STRATEGIES) {
@@ -173,7 +173,7 @@ export class ImprovementLoop {
     });
     this.#tests = new Map();
     this.#blocks.clear();
-    for (const { suffix, value } of this.#entries<ABTest>('abtests/')) {
+    for (const { suffix, value } of this.#entries<ABTest>('abtests/', 'id')) {
       this.#tests.set(value.id, value);
       this.#ids.resume(suffix.replace(/^t/, ''));
     }
@@ -548,12 +548,17 @@ export class ImprovementLoop {
     this.#memory.storeEvent({ type, payload: { agentId: this.#agentId, ...payload }, source: this.#agentId, ttl: LEARNING_EVENT_TTL });
   }
 
-  #entries<T>(folder: string): Array<{ suffix: string; value: T }> {
+  /**
+   * The stored entries under `folder` whose value names itself by `field` (a string): an entry
+   * that does not (hand-edited or foreign) is skipped with a warning naming its key, so it can
+   * neither stop the agent nor be acted on later.
+   */
+  #entries<T>(folder: string, field: 'id' | 'name'): Array<{ suffix: string; value: T }> {
     const prefix = this.#key(folder);
-    return this.#memory
-      .query(`${prefix}%`, { partition: 'learning' })
-      .filter((entry) => entry.key.startsWith(prefix))
-      .map((entry) => ({ suffix: entry.key.slice(prefix.length), value: entry.value as T }));
+    const entries = this.#memory.query(`${prefix}%`, { partition: 'learning' }).filter((entry) => entry.key.startsWith(prefix));
+    const readable = entries.filter((entry) => typeof (entry.value as Record<string, unknown> | null)?.[field] === 'string');
+    for (const entry of entries) if (!readable.includes(entry)) this.#logger?.warn(`stored entry ${entry.key} of ${this.#agentId} is unreadable (no ${field}); ignored`);
+    return readable.map((entry) => ({ suffix: entry.key.slice(prefix.length), value: entry.value as T }));
   }
 
   #key(suffix: string): string {

@@ -193,15 +193,22 @@ export class PerformanceTracker {
     this.#days = new Map();
     this.#count = 0;
     this.#sinceWindow = 0;
-    const stored = this.#memory.retrieve(this.#key('baseline'), { partition: 'learning' }) as StoredBaseline | null;
+    const stored = this.#memory.retrieve(this.#key('baseline'), { partition: 'learning' });
     const prefix = this.#key('snapshots/');
     const snapshots = this.#storedSnapshots()
       .map((entry) => ({ id: entry.key.slice(prefix.length), value: entry.value }))
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     for (const { id, value } of snapshots) this.#absorb(this.#toSnapshot(id, value));
-    if (stored) {
-      this.#baseline = restoreBaseline(stored);
-      this.#baselineDone = true;
+    if (stored !== null) {
+      const restored = restoreBaseline(stored);
+      if (restored === undefined) {
+        // The baseline is derived data: the snapshots just absorbed rebuilt it, so a hand-edited
+        // or foreign entry costs a warning, not the agent.
+        this.#logger?.warn(`stored baseline ${this.#key('baseline')} of ${this.#agentId} is unreadable; rebuilt from its snapshots`);
+      } else {
+        this.#baseline = restored;
+        this.#baselineDone = true;
+      }
     }
     const last = snapshots.at(-1);
     if (last) this.#ids.resume(last.id);
@@ -465,14 +472,25 @@ interface StoredBaseline {
   scoreSquares?: number;
 }
 
-function restoreBaseline(stored: StoredBaseline): Aggregate {
+const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+
+/** The stored baseline as an aggregate, or undefined when the entry is not one we wrote. */
+function restoreBaseline(value: unknown): Aggregate | undefined {
+  const stored = value as Partial<StoredBaseline> | null;
+  if (typeof stored !== 'object' || stored === null) return undefined;
+  const { count, score, scoreSquares, metrics, period } = stored;
+  if (!Number.isInteger(count) || count! < 1 || !finite(score) || (scoreSquares !== undefined && !finite(scoreSquares))) return undefined;
+  if (typeof metrics !== 'object' || metrics === null || !METRICS.every((m) => finite(metrics[m]))) return undefined;
+  if (typeof period !== 'object' || period === null) return undefined;
+  const [start, end] = [new Date(period.start as string).getTime(), new Date(period.end as string).getTime()];
+  if (!finite(start) || !finite(end)) return undefined;
   const agg = new Aggregate();
-  agg.count = stored.count;
-  agg.score = stored.score * stored.count;
-  agg.squares = stored.scoreSquares ?? stored.score * stored.score * stored.count;
-  for (const metric of METRICS) agg.sums[metric] = stored.metrics[metric] * stored.count;
-  agg.start = new Date(stored.period.start).getTime();
-  agg.end = new Date(stored.period.end).getTime();
+  agg.count = count!;
+  agg.score = score * count!;
+  agg.squares = scoreSquares ?? score * score * count!;
+  for (const metric of METRICS) agg.sums[metric] = metrics[metric] * count!;
+  agg.start = start;
+  agg.end = end;
   return agg;
 }
 
