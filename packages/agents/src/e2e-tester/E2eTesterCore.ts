@@ -1,4 +1,6 @@
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { findStrategy } from '../kit/agent/AgentCore.js';
 import type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy } from '../kit/agent/AgentCore.js';
@@ -41,7 +43,7 @@ export interface E2eReport extends AgentReport {
 
 /** Constructor options of `E2eTesterCore`. */
 export interface E2eTesterOptions extends BrowserAgentOptions {
-  /** Where failure screenshots go (default `<target>/.qe-fleet/e2e-tester`). */
+  /** Where failure screenshots go (default a folder per target under the system temp folder: `qe-fleet-e2e/<target name>-<hash>`). */
   artifactsDir?: string;
   now?: () => number;
 }
@@ -82,7 +84,7 @@ export class E2eTesterCore implements AgentCore {
     const why = noPagesReason(target);
     if (why !== undefined) throw new AgentError('UNSUPPORTED_TARGET', `not applicable: ${why}`);
     const config = strategy.config;
-    const artifacts = this.#options.artifactsDir ?? join(target.dir, '.qe-fleet', 'e2e-tester');
+    const artifacts = this.#options.artifactsDir ?? join(tmpdir(), 'qe-fleet-e2e', `${basename(target.dir)}-${createHash('sha256').update(target.dir).digest('hex').slice(0, 8)}`);
     const findings: Finding[] = [];
     const screenshots: string[] = [];
     let loaded = 0;

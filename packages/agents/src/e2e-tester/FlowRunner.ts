@@ -28,7 +28,7 @@ export function routeOf(method: string, url: string): string {
 
 /**
  * The user flows a page offers: each of its forms filled with sensible values and submitted (a
- * form is completed when the submission answers < 500 and raises no page error), and reflected-XSS
+ * form is completed when the submission answers < 500 and raises no error on the form's own page), and reflected-XSS
  * probes through every text field of a form and every query parameter of a same-origin link: the
  * payload goes in, and it is an XSS only when its marker script ran in Chromium.
  */
@@ -64,6 +64,9 @@ export class FlowRunner {
         // Hidden or disabled: the user cannot fill it either.
       }
     }
+    // Marks the document: errors count against the form only while it is still this document (an
+    // error on the page the form led to is that page's, reported when it is crawled).
+    await page.evaluate('window.__qeFormDocument = true').catch(() => undefined);
     let status = 0;
     let request = `${form.method.toUpperCase()} ${new URL(form.action).pathname}`;
     const answered = page.waitForResponse((r) => r.request().isNavigationRequest() || ['fetch', 'xhr'].includes(r.request().resourceType()), { timeout: 5000 }).catch(() => undefined);
@@ -80,7 +83,8 @@ export class FlowRunner {
     }
     await page.waitForLoadState('load', { timeout: 5000 }).catch(() => undefined);
     await page.waitForTimeout(200);
-    const errors = problems.errors.map((e) => `${e.type === 'pageerror' ? 'uncaught' : 'console.error'} ${e.message}${e.where === '' ? '' : ` (${e.where})`}`);
+    const sameDocument = await page.evaluate<boolean>('window.__qeFormDocument === true').catch(() => false);
+    const errors = (sameDocument ? problems.errors : []).map((e) => `${e.type === 'pageerror' ? 'uncaught' : 'console.error'} ${e.message}${e.where === '' ? '' : ` (${e.where})`}`);
     if (status < 500 && errors.length === 0) return undefined;
     return { form, filled, status, errors, request };
   }

@@ -6,7 +6,7 @@ export { loopbackFetch } from './service/loopbackFetch.js';
 export type { LoopbackFetchInit } from './service/loopbackFetch.js';
 export { DEFECT_KINDS, dedupeFindings, isDefectKind } from './findings/Finding.js';
 export type { DefectKind, Finding, FindingLocation, Severity } from './findings/Finding.js';
-export { findingMatches, loadCatalogue, locationsAgree, parseCatalogue, scoreFindings } from './findings/Catalogue.js';
+export { findingMatches, loadCatalogue, locationsAgree, normaliseSelector, parseCatalogue, scoreFindings } from './findings/Catalogue.js';
 export type { Catalogue, CatalogueDefect, CatalogueScore } from './findings/Catalogue.js';
 export { SEVERITIES, compareFindings, countBySeverity, locationLabel, ruleOf, severityRank } from './findings/ReportedFinding.js';
 export type { AgentOutcome, BaselineEntry, BaselineStatus, FindingsReport, ReportedFinding } from './findings/ReportedFinding.js';

@@ -27,6 +27,7 @@ function allowed(url: string): boolean {
  * and recorded, so an agent can say what it did not load.
  */
 export class LoopbackGuard {
+  /** Each blocked URL once, with the first page that asked for it. */
   readonly blocked: BlockedRequest[] = [];
 
   /** Installs the guard on every page of `context` (register it before any other route). */
@@ -53,7 +54,7 @@ export class LoopbackGuard {
     } catch {
       // Service-worker requests have no frame.
     }
-    this.blocked.push({ url, from, resourceType: request.resourceType() });
+    if (!this.blocked.some((b) => b.url === url)) this.blocked.push({ url, from, resourceType: request.resourceType() });
     await route.abort('blockedbyclient');
   }
 }
