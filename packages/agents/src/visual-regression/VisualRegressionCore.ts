@@ -206,7 +206,7 @@ export class VisualRegressionCore implements AgentCore {
       target: target.dir,
       findings,
       durationMs: now() - started,
-      coverage: expected === 0 ? 0 : (update ? recorded : compared) / expected,
+      coverage: expected === 0 ? 0 : (compared + recorded) / expected,
       notes,
       ...(result.site.skipped.length === 0 ? {} : { skipped: result.site.skipped }),
       stats: { pagesReached: result.crawl.pages.length, renderings, compared, recorded, changed: findings.length, baseline: baselineDir, ...(reference === undefined ? {} : { referenceStyles: reference.dir }), diffImages },
