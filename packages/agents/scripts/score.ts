@@ -6,7 +6,10 @@
  */
 import { fileURLToPath } from 'node:url';
 import { calculateReward } from '@qe-fleet/learning-core';
-import { ApiTesterCore, CodeReviewer, PerformanceTesterCore, SecurityScanner, TestGeneratorCore, runAgentTask } from '@qe-fleet/agents';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AccessibilityCheckerCore, ApiTesterCore, CodeReviewer, E2eTesterCore, PerformanceTesterCore, SecurityScanner, TestGeneratorCore, VisualRegressionCore, runAgentTask } from '@qe-fleet/agents';
 import type { AgentCore } from '@qe-fleet/agents';
 
 /** Reference time of the reward (the task timeout the fleet gives these agents). */
@@ -14,12 +17,18 @@ const TIMEOUT_MS = 60_000;
 const dir = process.argv[2] ?? fileURLToPath(new URL('../../../fixtures/sample-target', import.meta.url));
 const service = { startupTimeoutMs: 60_000 };
 const only = process.env['QE_AGENTS']?.split(',');
+// Screenshots and diff images of the browser agents go here, never into the target.
+const scratch = mkdtempSync(join(tmpdir(), 'qe-score-'));
 const cores: AgentCore[] = [
   new TestGeneratorCore({ service, timeoutMs: 180_000 }),
   new CodeReviewer(),
   new ApiTesterCore({ service }),
   new PerformanceTesterCore({ service, timeoutMs: 180_000 }),
   new SecurityScanner({ service }),
+  new E2eTesterCore({ service, artifactsDir: join(scratch, 'e2e') }),
+  // No stored baseline (a temp folder): the target's reference stylesheets give the baseline rendering.
+  new VisualRegressionCore({ service, baselineDir: join(scratch, 'visual-baseline'), outputDir: join(scratch, 'visual') }),
+  new AccessibilityCheckerCore({ service }),
 ].filter((core) => only === undefined || only.includes(core.id));
 
 const pct = (x: number | undefined): string => (x === undefined ? '-' : x.toFixed(2));

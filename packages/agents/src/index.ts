@@ -9,6 +9,7 @@ export {
   findingMatches,
   loadCatalogue,
   locationsAgree,
+  normaliseSelector,
   parseCatalogue,
   scoreFindings,
   SEVERITIES,
@@ -162,6 +163,51 @@ export type {
   TargetExports,
 } from './kit/index.js';
 
+// Agent kit, browser family (kit/browser/): system Chromium, loopback guard, page discovery.
+export {
+  CHROMIUM_INSTALL_HINT,
+  CHROMIUM_PATHS,
+  findChromium,
+  launchBrowser,
+  LoopbackGuard,
+  newGuardedContext,
+  PageProblems,
+  PageLocator,
+  StaticServer,
+  PageCrawler,
+  isCrawlable,
+  PAGE_OUTLINE_SCRIPT,
+  SELECTOR_SOURCE,
+  artifactName,
+  saveScreenshot,
+  listHtmlFiles,
+  noPagesReason,
+  withSite,
+  browseSite,
+} from './kit/index.js';
+export type {
+  LaunchBrowserOptions,
+  BlockedRequest,
+  GuardedContextOptions,
+  FailedRequest,
+  PageErrorEvent,
+  CrawlResult,
+  CrawledPage,
+  PageCrawlerOptions,
+  VisitPage,
+  FormField,
+  PageForm,
+  PageLink,
+  PageOutline,
+  Site,
+  WithSiteOptions,
+  BrowseContext,
+  BrowseResult,
+  BrowseSiteOptions,
+  BrowseVisit,
+  BrowserAgentOptions,
+} from './kit/index.js';
+
 // code-reviewer
 export { CODE_REVIEW_STRATEGIES, CodeReviewer, CodeReviewerAgent, findDuplicates, findUnawaitedCalls } from './code-reviewer/index.js';
 export type {
@@ -260,6 +306,29 @@ export type {
   GrowthFit,
   SizePoint,
 } from './performance-tester/index.js';
+
+// e2e-tester
+export { E2E_STRATEGIES, E2eTesterCore, E2eTesterAgent, FlowRunner, routeOf, isTextField, valueFor, linkStatus, markerExecuted, xssPayload } from './e2e-tester/index.js';
+export type { E2eConfig, E2eReport, E2eTesterOptions, E2eTesterAgentOptions, FormFailure, LinkStatus, XssProof } from './e2e-tester/index.js';
+
+// visual-regression
+export {
+  DEFAULT_REFERENCE_STYLES,
+  DEFAULT_VISUAL_DIR,
+  VISUAL_STRATEGIES,
+  VisualRegressionCore,
+  VisualRegressionAgent,
+  compareScreenshots,
+  ReferenceStyles,
+  STYLE_PROPERTIES,
+  computedStyles,
+  regionSelector,
+} from './visual-regression/index.js';
+export type { Viewport, VisualConfig, VisualRegressionOptions, VisualReport, VisualRegressionAgentOptions, ChangedRegion, CompareOptions, ScreenshotComparison } from './visual-regression/index.js';
+
+// accessibility-checker
+export { ACCESSIBILITY_STRATEGIES, AccessibilityCheckerCore, AccessibilityCheckerAgent, WCAG_21_AA_TAGS, AXE_VERSION, auditStates, runAxe } from './accessibility-checker/index.js';
+export type { AccessibilityCheckerOptions, AccessibilityConfig, AccessibilityReport, AccessibilityCheckerAgentOptions, AxeViolation } from './accessibility-checker/index.js';
 
 // Registry for the fleet app.
 export { AGENT_IDS, createPilotAgents } from './registry.js';

@@ -1,13 +1,16 @@
+import { AccessibilityCheckerAgent } from './accessibility-checker/AccessibilityCheckerAgent.js';
 import { ApiTesterAgent } from './api-tester/ApiTesterAgent.js';
 import { CodeReviewerAgent } from './code-reviewer/CodeReviewerAgent.js';
+import { E2eTesterAgent } from './e2e-tester/E2eTesterAgent.js';
 import { AgentError } from './kit/agent/AgentError.js';
 import { PerformanceTesterAgent } from './performance-tester/PerformanceTesterAgent.js';
 import type { PilotAgent, PilotAgentOptions } from './kit/agent/PilotAgent.js';
 import { SecurityScannerAgent } from './security-scanner/SecurityScannerAgent.js';
 import { TestGeneratorAgent } from './test-generator/TestGeneratorAgent.js';
+import { VisualRegressionAgent } from './visual-regression/VisualRegressionAgent.js';
 
 /** Ids of the agents this package implements (seed 11.1 ids), in registry order. */
-export const AGENT_IDS = ['test-generator', 'code-reviewer', 'api-tester', 'performance-tester', 'security-scanner'] as const;
+export const AGENT_IDS = ['test-generator', 'code-reviewer', 'api-tester', 'performance-tester', 'security-scanner', 'e2e-tester', 'visual-regression', 'accessibility-checker'] as const;
 
 /** One of `AGENT_IDS`. */
 export type AgentId = (typeof AGENT_IDS)[number];
@@ -22,6 +25,9 @@ const FACTORIES: { readonly [K in AgentId]: (options: PilotAgentOptions) => Pilo
   'api-tester': (options) => new ApiTesterAgent(options),
   'performance-tester': (options) => new PerformanceTesterAgent(options),
   'security-scanner': (options) => new SecurityScannerAgent(options),
+  'e2e-tester': (options) => new E2eTesterAgent(options),
+  'visual-regression': (options) => new VisualRegressionAgent(options),
+  'accessibility-checker': (options) => new AccessibilityCheckerAgent(options),
 };
 
 /** Options of `createPilotAgents`: BaseAgent options shared by all, minus the per-agent `id`. */

@@ -54,6 +54,19 @@ function normaliseRoute(route: string): string {
   return `${method.toUpperCase()} ${path.replace(/\/+$/, '') || '/'}`;
 }
 
+/**
+ * A selector without whitespace variations and without a type selector in front of a class, id or
+ * attribute (`img.logo` → `.logo`): tools name the same element with or without its tag (axe-core
+ * writes the shortest unique form), and a catalogue cannot guess which.
+ */
+export function normaliseSelector(selector: string): string {
+  return selector
+    .trim()
+    .replace(/\s*([>+~])\s*/g, '$1')
+    .replace(/\s+/g, ' ')
+    .replace(/(^|[\s>+~])[a-zA-Z][\w-]*(?=[.#[])/g, '$1');
+}
+
 /** True when a finding's location agrees with a defect's, by the CATALOGUE.md rules. */
 export function locationsAgree(finding: FindingLocation, defect: FindingLocation): boolean {
   if ('file' in defect && 'file' in finding) {
@@ -64,7 +77,7 @@ export function locationsAgree(finding: FindingLocation, defect: FindingLocation
   if ('route' in defect && 'route' in finding) return normaliseRoute(finding.route) === normaliseRoute(defect.route);
   if ('page' in defect && 'page' in finding) {
     if (normalisePath(finding.page) !== normalisePath(defect.page)) return false;
-    return defect.selector === undefined || finding.selector === undefined || defect.selector === finding.selector;
+    return defect.selector === undefined || finding.selector === undefined || normaliseSelector(defect.selector) === normaliseSelector(finding.selector);
   }
   if ('package' in defect && 'package' in finding) return finding.package === defect.package;
   if ('test' in defect && 'test' in finding) {
