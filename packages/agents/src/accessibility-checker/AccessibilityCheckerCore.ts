@@ -55,6 +55,7 @@ const criteriaOf = (tags: readonly string[]): string =>
  */
 export class AccessibilityCheckerCore implements AgentCore {
   readonly id = 'accessibility-checker';
+  readonly usesService = true;
   readonly strategies = ACCESSIBILITY_STRATEGIES;
   readonly #options: AccessibilityCheckerOptions;
 

@@ -95,6 +95,7 @@ interface Change {
  */
 export class VisualRegressionCore implements AgentCore {
   readonly id = 'visual-regression';
+  readonly usesService = true;
   readonly strategies = VISUAL_STRATEGIES;
   readonly #options: VisualRegressionOptions;
 
