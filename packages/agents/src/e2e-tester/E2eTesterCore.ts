@@ -65,6 +65,7 @@ return el ? qeSelector(el) : undefined;
  */
 export class E2eTesterCore implements AgentCore {
   readonly id = 'e2e-tester';
+  readonly usesService = true;
   readonly strategies = E2E_STRATEGIES;
   readonly #options: E2eTesterOptions;
 
