@@ -81,6 +81,13 @@ export {
   tsconfigCoverage,
   extractTargetExports,
   TargetWorkspace,
+  detectTestStyle,
+  testFolderFor,
+  importPath,
+  renderTestFile,
+  writeTestFile,
+  quoteString,
+  renderValue,
 } from './kit/index.js';
 export type {
   AgentErrorCode,
@@ -159,6 +166,12 @@ export type {
   TypeShape,
   TargetWorkspaceOptions,
   TargetExports,
+  TestFileStyle,
+  RenderedTestFile,
+  TestAssertion,
+  TestCase,
+  TestFileSpec,
+  TestImports,
 } from './kit/index.js';
 
 // code-reviewer
