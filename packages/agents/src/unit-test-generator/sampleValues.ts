@@ -46,7 +46,8 @@ function valuesOf(type: TypeShape, name: string, depth: number): SampleValue[] {
     case 'typeParam':
       return [v('1', 'typical'), v('2', 'boundary')];
     case 'json':
-      return [v("{ a: 1, b: 'x' }", 'typical'), v('{}', 'boundary'), v('null', 'boundary')];
+      // `unknown`/`any` (also a type the checker could not resolve): null is no valid input to judge a crash by.
+      return [v("{ a: 1, b: 'x' }", 'typical'), v('{}', 'boundary'), v('null', 'boundary', false, false)];
     case 'union': {
       const options = type.options.filter((o) => o.kind !== 'undefined' || type.options.length === 1);
       const first = options.flatMap((o) => valuesOf(o, name, depth).slice(0, 1));
