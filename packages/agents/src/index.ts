@@ -280,3 +280,45 @@ export type {
 // Registry for the fleet app.
 export { AGENT_IDS, createPilotAgents } from './registry.js';
 export type { AgentId, CreatePilotAgentsOptions } from './registry.js';
+
+// kit/probe, kit/target copies, coverage keys, test type-checks (unit-test-generator, mock-generator)
+export { CaseProbe, sampleValues, findAccumulators, TargetCopy, coverageKeys, coverageShares, typeCheckTests } from './kit/index.js';
+export type { ProbeCase, ProbeError, ProbeOutcome, ProbeRunOptions, SampleValue, Accumulator, CoverageKeys, TestTypeCheck, TestTypeError } from './kit/index.js';
+
+// unit-test-generator
+export { UNIT_TEST_GENERATOR_STRATEGIES, UnitTestGeneratorCore, UnitTestGeneratorAgent, readDocExamples, planClassCases, planFunctionCases, judgeOutcome, GeneratedSuite } from './unit-test-generator/index.js';
+export type {
+  UnitTestGeneratorConfig,
+  UnitTestGeneratorCoreOptions,
+  UnitTestGeneratorReport,
+  UnitTestGeneratorStats,
+  UnitTestGeneratorAgentOptions,
+  CaseOracle,
+  CaseOrigin,
+  CaseSubject,
+  PlanOptions,
+  UnitCase,
+  Verdict,
+  Violation,
+  CandidateTest,
+} from './unit-test-generator/index.js';
+
+// mock-generator
+export { MOCK_GENERATOR_STRATEGIES, MockGeneratorCore, MockGeneratorAgent, findBoundaries, mockImports, mockLibraryFor, renderDoubles, planMockCases } from './mock-generator/index.js';
+export type {
+  MockGeneratorConfig,
+  MockGeneratorCoreOptions,
+  MockGeneratorReport,
+  MockGeneratorStats,
+  MockGeneratorAgentOptions,
+  AmbientUse,
+  Boundary,
+  BoundaryOwner,
+  DoubleMethod,
+  DoubleReturn,
+  DoubleMode,
+  MockLibrary,
+  RenderedDoubles,
+  MockCase,
+  MockPlanOptions,
+} from './mock-generator/index.js';

@@ -5,9 +5,11 @@ import { PerformanceTesterAgent } from './performance-tester/PerformanceTesterAg
 import type { PilotAgent, PilotAgentOptions } from './kit/agent/PilotAgent.js';
 import { SecurityScannerAgent } from './security-scanner/SecurityScannerAgent.js';
 import { TestGeneratorAgent } from './test-generator/TestGeneratorAgent.js';
+import { MockGeneratorAgent } from './mock-generator/MockGeneratorAgent.js';
+import { UnitTestGeneratorAgent } from './unit-test-generator/UnitTestGeneratorAgent.js';
 
 /** Ids of the agents this package implements (seed 11.1 ids), in registry order. */
-export const AGENT_IDS = ['test-generator', 'code-reviewer', 'api-tester', 'performance-tester', 'security-scanner'] as const;
+export const AGENT_IDS = ['test-generator', 'code-reviewer', 'api-tester', 'performance-tester', 'security-scanner', 'unit-test-generator', 'mock-generator'] as const;
 
 /** One of `AGENT_IDS`. */
 export type AgentId = (typeof AGENT_IDS)[number];
@@ -22,6 +24,8 @@ const FACTORIES: { readonly [K in AgentId]: (options: PilotAgentOptions) => Pilo
   'api-tester': (options) => new ApiTesterAgent(options),
   'performance-tester': (options) => new PerformanceTesterAgent(options),
   'security-scanner': (options) => new SecurityScannerAgent(options),
+  'unit-test-generator': (options) => new UnitTestGeneratorAgent(options),
+  'mock-generator': (options) => new MockGeneratorAgent(options),
 };
 
 /** Options of `createPilotAgents`: BaseAgent options shared by all, minus the per-agent `id`. */

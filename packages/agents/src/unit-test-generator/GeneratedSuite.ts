@@ -1,6 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import ts from 'typescript';
 import { AgentError } from '../kit/agent/AgentError.js';
 import type { ProbeOutcome } from '../kit/probe/CaseProbe.js';
 import type { runSuite } from '../kit/suite/runSuite.js';
@@ -11,6 +10,7 @@ import type { RenderedTestFile } from '../kit/testfile/renderTestFile.js';
 import type { TestCase, TestFileSpec } from '../kit/testfile/TestCase.js';
 import type { TestFileStyle } from '../kit/testfile/TestFileStyle.js';
 import { writeTestFile } from '../kit/testfile/writeTestFile.js';
+import { typeCheckTests } from '../kit/testfile/typeCheckTests.js';
 import type { Verdict } from './judgeOutcome.js';
 import type { UnitCase } from './planUnitCases.js';
 
@@ -27,9 +27,6 @@ export interface VerifyOptions {
   timeoutMs: number;
   signal?: AbortSignal;
 }
-
-// Missing type packages are the environment's business (the runner decides whether the file runs).
-const ENVIRONMENT_DIAGNOSTICS = new Set([2307, 2580, 2582, 2591, 2593, 2304, 2867, 2868]);
 
 /**
  * The generated tests, rendered in the project's runner and style (kit/testfile) into a copy of
@@ -174,39 +171,14 @@ function render(candidates: readonly CandidateTest[], style: TestFileStyle): Ren
 
 /** Per rendered file, the candidates whose test has a type error (TypeScript) or a syntax error. */
 function typeErrors(copy: TargetCopy, files: readonly RenderedFile[], style: TestFileStyle, environment: Set<string>): Map<string, Set<CandidateTest>> {
+  const check = typeCheckTests(new Map(files.map((f) => [copy.path(f.file.path), f.file.content])), style.language);
+  for (const e of check.environment) environment.add(e);
   const broken = new Map<string, Set<CandidateTest>>();
-  const paths = files.map((f) => copy.path(f.file.path));
-  const host = ts.createCompilerHost({});
-  const original = host.readFile.bind(host);
-  const contents = new Map(files.map((f) => [copy.path(f.file.path), f.file.content]));
-  host.readFile = (name) => contents.get(name) ?? original(name);
-  const exists = host.fileExists.bind(host);
-  host.fileExists = (name) => contents.has(name) || exists(name);
-  const program = ts.createProgram(paths, {
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    strict: style.language === 'typescript',
-    noEmit: true,
-    skipLibCheck: true,
-    allowJs: true,
-    checkJs: false,
-    allowImportingTsExtensions: true,
-    esModuleInterop: true,
-  }, host);
   for (const f of files) {
-    const sf = program.getSourceFile(copy.path(f.file.path));
-    if (!sf) continue;
-    const diagnostics = style.language === 'typescript' ? [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)] : [...program.getSyntacticDiagnostics(sf)];
     const lines = f.file.content.split('\n');
-    const starts = f.tests.map((t) => ({ t, line: lines.findIndex((l) => l.includes(JSON.stringify(t.name).slice(1, -1)) || l.includes(t.name)) }));
-    for (const d of diagnostics) {
-      if (ENVIRONMENT_DIAGNOSTICS.has(d.code)) {
-        environment.add(ts.flattenDiagnosticMessageText(d.messageText, ' ').slice(0, 120));
-        continue;
-      }
-      const line = d.start === undefined ? 0 : sf.getLineAndCharacterOfPosition(d.start).line;
-      const owner = starts.filter((s) => s.line >= 0 && s.line <= line).at(-1);
+    const starts = f.tests.map((t) => ({ t, line: lines.findIndex((l) => l.includes(t.name) || l.includes(JSON.stringify(t.name).slice(1, -1))) }));
+    for (const error of check.errors.get(copy.path(f.file.path)) ?? []) {
+      const owner = starts.filter((s) => s.line >= 0 && s.line <= error.line).at(-1);
       const set = broken.get(f.file.path) ?? new Set<CandidateTest>();
       // An error before the first test (the imports) breaks every test of the file.
       for (const t of owner ? [owner.t] : f.tests) set.add(t.candidate);

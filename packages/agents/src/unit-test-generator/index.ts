@@ -3,11 +3,11 @@ export { UNIT_TEST_GENERATOR_STRATEGIES, UnitTestGeneratorCore } from './UnitTes
 export type { UnitTestGeneratorConfig, UnitTestGeneratorCoreOptions, UnitTestGeneratorReport, UnitTestGeneratorStats } from './UnitTestGeneratorCore.js';
 export { UnitTestGeneratorAgent } from './UnitTestGeneratorAgent.js';
 export type { UnitTestGeneratorAgentOptions } from './UnitTestGeneratorAgent.js';
-export { docExamples, planClassCases, planFunctionCases } from './planUnitCases.js';
+export { readDocExamples, planClassCases, planFunctionCases } from './planUnitCases.js';
 export type { CaseOracle, CaseOrigin, CaseSubject, PlanOptions, UnitCase } from './planUnitCases.js';
 export { judgeOutcome } from './judgeOutcome.js';
 export type { Verdict, Violation } from './judgeOutcome.js';
-export { sampleValues } from './sampleValues.js';
-export type { SampleValue } from './sampleValues.js';
+export { sampleValues } from '../kit/probe/sampleValues.js';
+export type { SampleValue } from '../kit/probe/sampleValues.js';
 export { GeneratedSuite } from './GeneratedSuite.js';
 export type { CandidateTest } from './GeneratedSuite.js';

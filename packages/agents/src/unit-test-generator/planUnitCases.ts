@@ -1,8 +1,9 @@
 import ts from 'typescript';
 import type { ProbeCase } from '../kit/probe/CaseProbe.js';
 import type { ExportedClass, ExportedFunction, MethodShape, ParameterShape, TypeShape } from '../kit/typescript/extractExports.js';
-import { sampleValues } from './sampleValues.js';
-import type { SampleValue } from './sampleValues.js';
+import { findAccumulators } from '../kit/probe/findAccumulators.js';
+import { sampleValues } from '../kit/probe/sampleValues.js';
+import type { SampleValue } from '../kit/probe/sampleValues.js';
 
 /** What the case was built from: the strategies differ in which origins they generate. */
 export type CaseOrigin = 'doc-example' | 'typical' | 'boundary' | 'threshold' | 'sequence';
@@ -58,7 +59,7 @@ export function planFunctionCases(functions: readonly ExportedFunction[], option
       cases.push({ ...base, ...c, id: `c${cases.length}` });
     };
     if (options.origins.has('doc-example')) {
-      for (const ex of docExamples(fn.doc, fn.name, fn.params.length)) {
+      for (const ex of readDocExamples(fn.doc, fn.name, fn.params.length)) {
         add({ origin: 'doc-example', title: `${call(ex.args)} (doc example)`, act: `${local}(${ex.args.map((a) => a.code).join(', ')})`, args: ex.args, oracle: { kind: 'doc-example', expected: ex.expected }, observe: ex.expected }, false);
       }
     }
@@ -122,20 +123,12 @@ export function planClassCases(classes: readonly ExportedClass[], options: PlanO
   return cases;
 }
 
-const ADDER = /^(add|push|insert|put|increase|increment|deposit)/i;
-const AMOUNT = /quant|qty|count|amount|units|number|^n$/i;
-const COUNTER = /count|size|total|length|quantit/i;
-
 /**
- * A class with `add…(…, quantity)` and a zero-argument numeric `…count()`: the same key added twice
- * must raise the count by both quantities (a repeat neither replaces nor drops the first).
+ * A class with `add…(…, quantity)` and a zero-argument numeric `…count()` (kit `findAccumulators`):
+ * the same key added twice must raise the count by both quantities.
  */
 function accumulationCases(cls: ExportedClass, create: string, base: Pick<UnitCase, 'file' | 'imports'>, offset: number): UnitCase[] {
-  const counter = cls.methods.find((m) => m.params.length === 0 && !m.async && m.returns.kind === 'number' && COUNTER.test(m.name));
-  if (!counter) return [];
-  return cls.methods.flatMap((adder, i): UnitCase[] => {
-    const amount = adder.params.findIndex((p) => AMOUNT.test(p.name) && p.type.kind === 'number');
-    if (!ADDER.test(adder.name) || amount === -1) return [];
+  return findAccumulators(cls.methods).flatMap(({ adder, amount, counter }, i): UnitCase[] => {
     const args = adder.params.map((p) => sampleValues(p)[0]);
     if (args.some((a) => a === undefined)) return [];
     const withAmount = (q: number): string => (args as SampleValue[]).map((a, k) => (k === amount ? String(q) : a.code)).join(', ');
@@ -188,7 +181,7 @@ const WORDS = /"([^"\n]{0,80})"\s+(?:becomes|gives|returns|yields|→|->|=>)\s+"
  * Examples in a doc comment: `"X" becomes "Y"` (one-parameter functions) and code lines
  * `name(args) // => value`, `name(args) === value`, `name(args); //=> value`. Each must parse.
  */
-export function docExamples(doc: string, name: string, arity: number): Array<{ args: SampleValue[]; expected: string }> {
+export function readDocExamples(doc: string, name: string, arity: number): Array<{ args: SampleValue[]; expected: string }> {
   const out: Array<{ args: SampleValue[]; expected: string }> = [];
   const arg = (code: string): SampleValue => ({ code, role: 'typical', finite: true, nonNegative: true });
   if (arity === 1) for (const m of doc.matchAll(WORDS)) out.push({ args: [arg(JSON.stringify(m[1]))], expected: JSON.stringify(m[2]) });

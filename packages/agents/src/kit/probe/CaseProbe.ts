@@ -150,8 +150,9 @@ export class CaseProbe {
       const url = pathToFileURL(this.compiledPath(c.file)).href;
       const bind = c.imports.map((i) => `const ${i.local} = __pick(await import(${JSON.stringify(url)}), ${JSON.stringify(i.name)});`).join(' ');
       const act = c.awaitAct ? `await (${c.act})` : `(${c.act})`;
-      const observe = c.observe === undefined ? '' : `, observed: await (${c.observe})`;
-      return `  { id: ${JSON.stringify(c.id)}, run: async () => { ${bind}\n${c.setup.join('\n')}\nconst __value = ${act};\nreturn { value: __value${observe} }; } },`;
+      // What the case observes is read whether the call returned or threw (the doubles' records).
+      const observe = c.observe === undefined ? 'undefined' : `await (${c.observe})`;
+      return `  { id: ${JSON.stringify(c.id)}, run: async () => { ${bind}\n${c.setup.join('\n')}\nlet __value, __error, __threw = false;\ntry { __value = ${act}; } catch (e) { __threw = true; __error = e; }\nconst __observed = ${observe};\nif (__threw) throw { __qeThrown: __error, observed: __observed };\nreturn { value: __value, observed: __observed }; } },`;
     });
     // CommonJS modules come in as a namespace whose `default` is module.exports.
     const pick = `function __pick(ns, name) { if (name in ns) return ns[name]; const d = ns.default; if (d !== undefined && d !== null && name in Object(d)) return d[name]; if (name === 'default') return d; throw new Error('no export ' + name); }`;

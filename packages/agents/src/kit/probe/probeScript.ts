@@ -121,8 +121,10 @@ for (const { id, run } of cases) {
     let code;
     try { code = literal(value); } catch (error) { code = undefined; }
     outcome = { id, status: 'returned', literal: code, raw: raw(value), type: value === null ? 'null' : typeof value, observed: raw(result?.observed) };
-  } catch (error) {
-    outcome = error?.$timeout ? { id, status: 'timeout' } : { id, status: 'threw', error: describe(error), errorIsError: error instanceof Error };
+  } catch (caught) {
+    const wrapped = caught !== null && typeof caught === 'object' && '__qeThrown' in caught;
+    const error = wrapped ? caught.__qeThrown : caught;
+    outcome = error?.$timeout ? { id, status: 'timeout' } : { id, status: 'threw', error: describe(error), errorIsError: error instanceof Error, observed: wrapped ? raw(caught.observed) : undefined };
   } finally {
     clearTimeout(timer);
   }

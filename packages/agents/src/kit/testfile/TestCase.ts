@@ -41,6 +41,11 @@ export interface TestFileSpec {
   cases: readonly TestCase[];
   /** Name of the enclosing suite (`describe`), when the runner has one; default the module's base name. */
   suite?: string;
+  /**
+   * Lines written after the imports, as they are: further imports a case needs (a mocking
+   * library, type-only imports of the module's interfaces) or shared declarations.
+   */
+  preamble?: readonly string[];
   /** First-line comment (who generated the file). */
   header?: string;
   /** Base name of the file to write (default the module's base name + `.generated`). */

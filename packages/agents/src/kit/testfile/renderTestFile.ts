@@ -81,7 +81,8 @@ export function renderTestFile(spec: TestFileSpec, style: TestFileStyle, dir?: s
   const lines: string[] = [];
   if (spec.header) lines.push(`// ${spec.header}`);
   lines.push(...syntax.imports(esm, q).map((l) => l + end));
-  lines.push(...importLines(spec.imports, q(importPath(path, spec.module, style)), esm).map((l) => l + end), '');
+  lines.push(...importLines(spec.imports, q(importPath(path, spec.module, style)), esm).map((l) => l + end));
+  lines.push(...(spec.preamble ?? []), '');
   const suite = spec.suite ?? moduleBase(spec.module);
   const indent = syntax.suites ? '  ' : '';
   if (syntax.suites) lines.push(`describe(${q(suite)}, () => {`);

@@ -1,4 +1,4 @@
-import type { ParameterShape, TypeShape } from '../kit/typescript/extractExports.js';
+import type { ParameterShape, TypeShape } from '../typescript/extractExports.js';
 
 /** A value as source code (JavaScript that is also TypeScript) and what it is, for test names and oracles. */
 export interface SampleValue {
