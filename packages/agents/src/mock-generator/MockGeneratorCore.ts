@@ -7,6 +7,7 @@ import { dedupeFindings } from '../kit/findings/Finding.js';
 import type { Finding } from '../kit/findings/Finding.js';
 import { CaseProbe } from '../kit/probe/CaseProbe.js';
 import type { ProbeOutcome } from '../kit/probe/CaseProbe.js';
+import { detectRunner } from '../kit/suite/detectRunner.js';
 import { runSuite } from '../kit/suite/runSuite.js';
 import type { TestCaseResult } from '../kit/suite/SuiteRun.js';
 import type { Target } from '../kit/target/Target.js';
@@ -109,7 +110,8 @@ export class MockGeneratorCore implements AgentCore {
     const skipped: SkippedSurface[] = [];
     const owners = this.#boundaries(target);
     const { sources, extracted } = extractTargetExports(target);
-    const style = detectTestStyle(target.dir, target.profile);
+    // A package whose test script is a wrapper: the runner its test files import (kit/suite).
+    const style = { ...detectTestStyle(target.dir, target.profile), ...(target.profile.testRunner === undefined && detectRunner(target) ? { runner: detectRunner(target)!.name } : {}) };
     const library = mockLibraryFor(style, target.packageJson);
     const { cases, skipped: unplanned } = planMockCases(owners, extracted?.classes ?? [], extracted?.functions ?? [], library, style, { faults: config.faults });
     for (const s of unplanned) skipped.push({ surface: 'injection point', reason: s });

@@ -4,6 +4,7 @@ import { AgentError } from '../kit/agent/AgentError.js';
 import type { Finding } from '../kit/findings/Finding.js';
 import { CaseProbe } from '../kit/probe/CaseProbe.js';
 import { coverageKeys, coverageShares } from '../kit/suite/coverageKeys.js';
+import { detectRunner } from '../kit/suite/detectRunner.js';
 import { runSuite } from '../kit/suite/runSuite.js';
 import type { SuiteRun } from '../kit/suite/SuiteRun.js';
 import type { Target } from '../kit/target/Target.js';
@@ -161,7 +162,8 @@ export class UnitTestGeneratorCore implements AgentCore {
       candidates.push({ case: c, verdict: v, outcome: o });
     }
     // Second half: compile and run them in the project's own runner, in a copy of the target.
-    const style = detectTestStyle(target.dir, target.profile);
+    // A package whose test script is a wrapper: the runner its test files import (kit/suite).
+    const style = { ...detectTestStyle(target.dir, target.profile), ...(target.profile.testRunner === undefined && detectRunner(target) ? { runner: detectRunner(target)!.name } : {}) };
     const copy = await TargetCopy.create(target, this.#options.tmpRoot === undefined ? {} : { tmpRoot: this.#options.tmpRoot });
     let suite: GeneratedSuite;
     try {
@@ -178,7 +180,7 @@ export class UnitTestGeneratorCore implements AgentCore {
     const kept = suite.kept;
     const findings: Finding[] = kept.filter((k) => k.verdict.kind === 'defect').map((k) => defectFinding(k, style.runner));
     let coverage: UnitTestGeneratorStats['coverage'];
-    if (!(baseline instanceof AgentError) && baseline.coverage !== undefined && suite.coverage !== undefined) {
+    if (!(baseline instanceof AgentError) && baseline.coverage !== undefined && (suite.coverage !== undefined || kept.length === 0)) {
       const after = new Set([...base.covered, ...coverageKeys(suite.coverage, copy.dir).covered]);
       const before = coverageShares(base.all, base.covered);
       const withKept = coverageShares(base.all, after);

@@ -1,0 +1,2 @@
+import { runProcess } from '../src/kit/process/runProcess.js';
+const orig = runProcess;

@@ -1,0 +1,14 @@
+import { openTarget } from '../src/kit/target/Target.js';
+import { runSuite } from '../src/kit/suite/runSuite.js';
+import { CaseProbe } from '../src/kit/probe/CaseProbe.js';
+import { extractTargetExports } from '../src/kit/typescript/extractTargetExports.js';
+const target = await openTarget({ dir: '/tmp/unit-mock/p-limit' });
+console.log(target.profile.files, target.profile.testRunner);
+const ex = extractTargetExports(target);
+console.log(JSON.stringify(ex.extracted?.functions.map(f => [f.name, f.params, f.returns, f.io])).slice(0, 1500));
+const probe = await CaseProbe.create(target, ex.sources);
+const out = await probe.run([{ id: 'a', file: 'index.js', imports: [{ name: 'limitFunction', local: 'limitFunction' }], setup: [], act: 'limitFunction(async (x) => x, { concurrency: 1 })(3)', awaitAct: true }]);
+console.log(JSON.stringify(out).slice(0, 800));
+await probe.dispose();
+const run = await runSuite(target, { coverage: true });
+console.log(run.runner, run.command, run.tests.length, run.notes, Object.keys(run.coverage ?? {}), run.output.slice(-800));
