@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AgentError } from '../agent/AgentError.js';
 import { runProcess } from '../process/runProcess.js';
@@ -60,9 +60,19 @@ export interface RunMutantsOptions {
   timeoutMs?: number;
 }
 
+/** A test Stryker ran: the id `coveredBy`/`killedBy` use, its file (relative) and full name. */
+export interface MutationTest {
+  id: string;
+  /** Relative to the target; `''` when the runner does not say. */
+  file: string;
+  name: string;
+}
+
 /** What one Stryker run produced. */
 export interface MutantsRun {
   mutants: MutantInfo[];
+  /** The tests of the run (from Stryker's JSON report). */
+  tests: MutationTest[];
   /** Stryker's mutation score over `mutants` (see `mutationScore`). */
   score: MutationScore;
   /** `vitest`, `jest`, `mocha`, `qe-node-test` (our node:test runner) or `command`. */
@@ -102,7 +112,9 @@ export async function runMutants(target: Target, options: RunMutantsOptions = {}
     const config: StrykerOptions = {
       mutate,
       ...runnerOptions,
-      reporters: [],
+      // Stryker's own JSON report: the test names behind the ids in coveredBy/killedBy.
+      reporters: ['json'],
+      jsonReporter: { fileName: join(work, 'mutation-report.json') },
       tempDirName: '.qe-fleet/stryker-tmp',
       cleanTempDir: true,
       concurrency: options.concurrency ?? 2,
@@ -116,6 +128,7 @@ export async function runMutants(target: Target, options: RunMutantsOptions = {}
     };
     if (options.incremental === true) await mkdir(join(target.dir, '.qe-fleet'), { recursive: true });
     const results = await strykerInChild(target.dir, config, work, options);
+    const { tests, byMutant } = await readReport(join(work, 'mutation-report.json'), target.dir);
     const mutants: MutantInfo[] = results.map((m) => ({
       id: m.id,
       file: relative(target.dir, m.fileName).replaceAll('\\', '/'),
@@ -125,11 +138,13 @@ export async function runMutants(target: Target, options: RunMutantsOptions = {}
       mutator: m.mutatorName,
       replacement: m.replacement ?? '',
       status: m.status,
-      ...(m.coveredBy === undefined ? {} : { coveredBy: m.coveredBy }),
-      ...(m.killedBy === undefined ? {} : { killedBy: m.killedBy }),
+      // The report's test ids, so that they match `tests`.
+      ...(byMutant.get(m.id) ?? {}),
       ...(m.static === undefined ? {} : { static: m.static }),
     }));
-    return { mutants, score: mutationScore(mutants), testRunner: name, perTest, durationMs: Date.now() - started, strykerConfig: { ...config, ...portable }, notes };
+    const { jsonReporter: _report, ...shown } = config;
+    void _report;
+    return { mutants, tests, score: mutationScore(mutants), testRunner: name, perTest, durationMs: Date.now() - started, strykerConfig: { ...shown, ...portable }, notes };
   } finally {
     await rm(work, { recursive: true, force: true });
   }
@@ -177,6 +192,29 @@ async function strykerInChild(dir: string, config: StrykerOptions, work: string,
     throw new AgentError('TOOL_FAILED', `Stryker failed on ${dir} (exit ${result.exitCode}): ${`${result.stderr}\n${result.stdout}`.trim().slice(-2000)}`);
   }
   return JSON.parse(text) as StrykerMutant[];
+}
+
+/**
+ * The tests of Stryker's JSON report (mutation-testing-report-schema `testFiles`) and each
+ * mutant's `coveredBy`/`killedBy` in the report's own test ids (the report renumbers tests).
+ */
+async function readReport(reportFile: string, dir: string): Promise<{ tests: MutationTest[]; byMutant: Map<string, { coveredBy?: string[]; killedBy?: string[] }> }> {
+  const byMutant = new Map<string, { coveredBy?: string[]; killedBy?: string[] }>();
+  const text = await readFile(reportFile, 'utf8').catch(() => undefined);
+  if (text === undefined) return { tests: [], byMutant };
+  const report = JSON.parse(text) as {
+    testFiles?: Record<string, { tests?: Array<{ id: string; name: string }> }>;
+    files?: Record<string, { mutants?: Array<{ id: string; coveredBy?: string[]; killedBy?: string[] }> }>;
+  };
+  const tests: MutationTest[] = [];
+  for (const [file, entry] of Object.entries(report.testFiles ?? {})) {
+    const rel = file === '' ? '' : (isAbsolute(file) ? relative(dir, file) : file).replaceAll('\\', '/');
+    for (const test of entry.tests ?? []) tests.push({ id: test.id, file: rel, name: test.name });
+  }
+  for (const entry of Object.values(report.files ?? {})) {
+    for (const m of entry.mutants ?? []) byMutant.set(m.id, { ...(m.coveredBy === undefined ? {} : { coveredBy: m.coveredBy }), ...(m.killedBy === undefined ? {} : { killedBy: m.killedBy }) });
+  }
+  return { tests, byMutant };
 }
 
 interface RunnerConfig {
