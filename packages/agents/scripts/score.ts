@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { calculateReward } from '@qe-fleet/learning-core';
-import { ApiTesterCore, CodeReviewer, PerformanceTesterCore, SecurityScanner, TestGeneratorCore, runAgentTask } from '@qe-fleet/agents';
+import { ApiTesterCore, CodeReviewer, CoverageAnalyzerCore, MutationTesterCore, PerformanceTesterCore, SecurityScanner, TestGeneratorCore, runAgentTask } from '@qe-fleet/agents';
 import type { AgentCore } from '@qe-fleet/agents';
 
 /** Reference time of the reward (the task timeout the fleet gives these agents). */
@@ -20,7 +20,18 @@ const cores: AgentCore[] = [
   new ApiTesterCore({ service }),
   new PerformanceTesterCore({ service, timeoutMs: 180_000 }),
   new SecurityScanner({ service }),
+  new CoverageAnalyzerCore(),
+  // file-sample draws 2 tested files at random; QE_SEED fixes the draw (a seeded LCG), so runs can be compared.
+  new MutationTesterCore({ random: seededRandom(Number(process.env['QE_SEED'] ?? 7)) }),
 ].filter((core) => only === undefined || only.includes(core.id));
+
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
 
 const pct = (x: number | undefined): string => (x === undefined ? '-' : x.toFixed(2));
 const rows: string[][] = [['agent', 'strategy', 'ms', 'findings', 'precision', 'recall', 'F1', 'coverage', 'reward', 'missed / error']];
