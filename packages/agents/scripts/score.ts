@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { calculateReward } from '@qe-fleet/learning-core';
-import { ApiTesterCore, CodeReviewer, MockGeneratorCore, PerformanceTesterCore, SecurityScanner, TestGeneratorCore, UnitTestGeneratorCore, runAgentTask } from '@qe-fleet/agents';
+import { ApiTesterCore, CodeReviewer, CoverageAnalyzerCore, MockGeneratorCore, MutationTesterCore, PerformanceTesterCore, SecurityScanner, TestGeneratorCore, UnitTestGeneratorCore, runAgentTask } from '@qe-fleet/agents';
 import type { AgentCore } from '@qe-fleet/agents';
 
 /** Reference time of the reward (the task timeout the fleet gives these agents). */
@@ -22,7 +22,18 @@ const cores: AgentCore[] = [
   new SecurityScanner({ service }),
   new UnitTestGeneratorCore(),
   new MockGeneratorCore(),
+  new CoverageAnalyzerCore(),
+  // file-sample draws 2 tested files at random; QE_SEED fixes the draw (a seeded LCG), so runs can be compared.
+  new MutationTesterCore({ random: seededRandom(Number(process.env['QE_SEED'] ?? 7)) }),
 ].filter((core) => only === undefined || only.includes(core.id));
+
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
 
 const pct = (x: number | undefined): string => (x === undefined ? '-' : x.toFixed(2));
 const rows: string[][] = [['agent', 'strategy', 'ms', 'findings', 'precision', 'recall', 'F1', 'coverage', 'reward', 'missed / error']];

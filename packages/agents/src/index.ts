@@ -177,6 +177,9 @@ export type {
 // kit/suite: the target's own test suite in its own runner, with V8 coverage.
 export { runSuite, suiteRunnerOf, detectRunner, c8Args, readCoverageReport, summarizeCoverage, planSuiteCommand, parseJestJson, parseMochaJson, parseNodeTestEvents, parseTap } from './kit/index.js';
 export type { ProcessRunner, RunSuiteDeps, SuiteRunWithSummary, CoverageMap, RunSuiteOptions, SuiteRun, TestCaseResult, CoverageMetric, CoverageSummary, RunnerName, SuitePlan } from './kit/index.js';
+// kit/mutation: StrykerJS on the target's own suite (per-test coverage where the runner allows).
+export { runMutants, mutationScore, INCREMENTAL_FILE, relatedTestFiles, changedFiles, lastChanged } from './kit/index.js';
+export type { MutantInfo, MutantsRun, RunMutantsOptions, MutantStatus, MutationScore, ChangedFiles } from './kit/index.js';
 
 // code-reviewer
 export { CODE_REVIEW_STRATEGIES, CodeReviewer, CodeReviewerAgent, findDuplicates, findUnawaitedCalls } from './code-reviewer/index.js';
@@ -322,3 +325,10 @@ export type {
   MockCase,
   MockPlanOptions,
 } from './mock-generator/index.js';
+// coverage-analyzer
+export { COVERAGE_ANALYZER_STRATEGIES, CoverageAnalyzerAgent, CoverageAnalyzerCore, RECENT_DAYS, coverageGaps, lineRanges, rankGap } from './coverage-analyzer/index.js';
+export type { CoverageAnalyzerAgentOptions, CoverageAnalyzerConfig, CoverageAnalyzerCoreOptions, CoverageAnalyzerReport, CoverageGap, GapKind, GapRisk, RankedGap } from './coverage-analyzer/index.js';
+
+// mutation-tester
+export { MUTATION_TESTER_STRATEGIES, MutationTesterAgent, MutationTesterCore, weakTests } from './mutation-tester/index.js';
+export type { MutationTesterAgentOptions, MutationTesterConfig, MutationTesterCoreOptions, MutationTesterReport, WeakTest } from './mutation-tester/index.js';

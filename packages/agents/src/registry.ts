@@ -1,6 +1,8 @@
 import { ApiTesterAgent } from './api-tester/ApiTesterAgent.js';
 import { CodeReviewerAgent } from './code-reviewer/CodeReviewerAgent.js';
+import { CoverageAnalyzerAgent } from './coverage-analyzer/CoverageAnalyzerAgent.js';
 import { AgentError } from './kit/agent/AgentError.js';
+import { MutationTesterAgent } from './mutation-tester/MutationTesterAgent.js';
 import { PerformanceTesterAgent } from './performance-tester/PerformanceTesterAgent.js';
 import type { PilotAgent, PilotAgentOptions } from './kit/agent/PilotAgent.js';
 import { SecurityScannerAgent } from './security-scanner/SecurityScannerAgent.js';
@@ -9,7 +11,7 @@ import { MockGeneratorAgent } from './mock-generator/MockGeneratorAgent.js';
 import { UnitTestGeneratorAgent } from './unit-test-generator/UnitTestGeneratorAgent.js';
 
 /** Ids of the agents this package implements (seed 11.1 ids), in registry order. */
-export const AGENT_IDS = ['test-generator', 'code-reviewer', 'api-tester', 'performance-tester', 'security-scanner', 'unit-test-generator', 'mock-generator'] as const;
+export const AGENT_IDS = ['test-generator', 'code-reviewer', 'api-tester', 'performance-tester', 'security-scanner', 'coverage-analyzer', 'mutation-tester', 'unit-test-generator', 'mock-generator'] as const;
 
 /** One of `AGENT_IDS`. */
 export type AgentId = (typeof AGENT_IDS)[number];
@@ -26,6 +28,8 @@ const FACTORIES: { readonly [K in AgentId]: (options: PilotAgentOptions) => Pilo
   'security-scanner': (options) => new SecurityScannerAgent(options),
   'unit-test-generator': (options) => new UnitTestGeneratorAgent(options),
   'mock-generator': (options) => new MockGeneratorAgent(options),
+  'coverage-analyzer': (options) => new CoverageAnalyzerAgent(options),
+  'mutation-tester': (options) => new MutationTesterAgent(options),
 };
 
 /** Options of `createPilotAgents`: BaseAgent options shared by all, minus the per-agent `id`. */

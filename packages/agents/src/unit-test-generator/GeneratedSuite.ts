@@ -65,7 +65,7 @@ export class GeneratedSuite {
     if (environment.size > 0) notes.push(`type-check set aside what the environment lacks: ${[...environment].slice(0, 3).join('; ')}`);
     const compiledFiles = files.filter((f) => !broken.has(f.file.path) || broken.get(f.file.path)!.size < f.tests.length).length;
     const compileRate = files.length === 0 ? 1 : files.filter((f) => !broken.has(f.file.path)).length / files.length;
-    let alive = candidates.filter((c) => {
+    const alive = candidates.filter((c) => {
       const file = files.find((f) => f.tests.some((t) => t.candidate === c));
       const ok = !(file && broken.get(file.file.path)?.has(c));
       if (!ok) drop('does not compile');
@@ -106,10 +106,7 @@ export class GeneratedSuite {
       if (c.verdict.kind === 'characterise' && s !== 'passed') characterisationDropped = true;
     }
     // Coverage is the kept tests' own: rerun without the dropped ones when there were some.
-    if (characterisationDropped && kept.length > 0) {
-      alive = kept;
-      ({ coverage } = await run(kept));
-    }
+    if (characterisationDropped && kept.length > 0) ({ coverage } = await run(kept));
     return new GeneratedSuite(kept, dropped, compileRate, coverage, notes, style);
   }
 

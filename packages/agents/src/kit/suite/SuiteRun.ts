@@ -40,6 +40,8 @@ export interface SuiteRun {
   runner: string;
   /** The shell command that ran (without the coverage wrapper), to reproduce it. */
   command: string;
+  /** The project's own command for the same tests (no reporter flags): what a user reruns. */
+  baseCommand: string;
   exitCode: number | null;
   durationMs: number;
   /** Whether the run was killed at `timeoutMs`. */

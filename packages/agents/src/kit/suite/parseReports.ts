@@ -188,7 +188,12 @@ export function parseTap(text: string, ctx: ParseContext): TestCaseResult[] {
 function splitTapTitle(ctx: ParseContext, parents: string[], title: string): { file: string; parts: string[] } {
   const byPath = (candidate: string): string | undefined => {
     const clean = candidate.replaceAll('\\', '/').replace(/^\.\//, '');
-    return ctx.testFiles.find((f) => f === clean || f.replace(/\.[cm]?[jt]sx?$/, '') === clean || f.endsWith(`/${clean}`));
+    // ava prints a file as its path without extension, relative to the project or to its test folder.
+    const forms = (f: string): string[] => {
+      const bare = f.replace(/\.[cm]?[jt]sx?$/, '');
+      return [f, bare, bare.replace(/[._-](test|spec)$/, '')];
+    };
+    return ctx.testFiles.find((f) => forms(f).some((form) => form === clean || form.endsWith(`/${clean}`)));
   };
   if (parents.length > 0) {
     const file = byPath(rel(ctx, parents[0]!));

@@ -14,6 +14,8 @@ export interface SuitePlan {
   runner: RunnerName;
   /** The shell command, runner flags included (what a user runs to reproduce). */
   command: string;
+  /** The same run as a user types it: the project's command without our reporter flags. */
+  baseCommand: string;
   /** The file the runner's machine-readable reporter writes; stdout when absent. */
   resultFile?: string;
   parse(text: string, ctx: ParseContext): TestCaseResult[];
@@ -114,10 +116,12 @@ export function planSuiteCommand(runner: TestRunnerInfo, scriptText: string | un
     args = test === -1 ? [word('--test'), ...flags, ...rest] : [...rest.slice(0, test + 1), ...flags, ...rest.slice(test + 1)];
   } else args = [...flags, ...rest];
   const command = [...prefix, ...head, ...args].map((w) => w.raw).join(' ');
+  const baseCommand = [...prefix, ...head, ...(runner.name === 'node-test' && !rest.some((w) => w.value === '--test') ? [word('--test')] : []), ...rest].map((w) => w.raw).join(' ');
   const readsStdout = runner.name === 'ava' || runner.name === 'tap';
   return {
     runner: runner.name,
     command,
+    baseCommand,
     ...(readsStdout ? {} : { resultFile }),
     parse: PARSERS[runner.name],
     notes,

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
 import { AgentError } from '../agent/AgentError.js';
 import { runProcess } from '../process/runProcess.js';
 import type { ProcessResult, RunProcessOptions } from '../process/runProcess.js';
@@ -67,10 +68,16 @@ export async function runSuite(target: Target, options: RunSuiteOptions = {}, de
     let program = 'sh';
     let args = ['-c', shell];
     if (options.coverage === true) {
+      const vitestProvider = runner.name === 'vitest' ? ['@vitest/coverage-v8', '@vitest/coverage-istanbul'].find((p) => hasPackage(target.dir, p)) : undefined;
       if (runner.name === 'jest') {
         shell = `${command} ${jestCoverageFlags(reportDir, sources)}`;
         args = ['-c', shell];
+      } else if (vitestProvider !== undefined) {
+        // Vitest evaluates modules through its own runner, which c8 cannot map back to the sources; its provider can.
+        shell = `${command} ${vitestCoverageFlags(vitestProvider.endsWith('v8') ? 'v8' : 'istanbul', reportDir, sources)}`;
+        args = ['-c', shell];
       } else {
+        if (runner.name === 'vitest') plan.notes.push('@vitest/coverage-v8 is not installed in the target: coverage under c8, which does not see modules vitest transforms');
         program = process.execPath;
         args = [...c8Args(target.dir, sources, reportDir), 'sh', '-c', shell];
       }
@@ -99,6 +106,7 @@ export async function runSuite(target: Target, options: RunSuiteOptions = {}, de
     const run: SuiteRunWithSummary = {
       runner: runner.name,
       command: plan.command,
+      baseCommand: plan.baseCommand,
       exitCode: result.exitCode,
       durationMs: result.durationMs,
       timedOut: result.timedOut,
@@ -137,6 +145,28 @@ function jestCoverageFlags(reportDir: string, sources: readonly string[]): strin
     `--coverageDirectory=${quote(reportDir)}`,
     ...sources.map((s) => `--collectCoverageFrom=${quote(s)}`),
   ].join(' ');
+}
+
+function vitestCoverageFlags(provider: 'v8' | 'istanbul', reportDir: string, sources: readonly string[]): string {
+  const quote = (s: string): string => `'${s.replaceAll("'", `'\\''`)}'`;
+  return [
+    '--coverage.enabled=true',
+    // A failing test is a result: its run's coverage is still wanted.
+    '--coverage.reportOnFailure=true',
+    `--coverage.provider=${provider}`,
+    '--coverage.reporter=json',
+    '--coverage.reporter=json-summary',
+    `--coverage.reportsDirectory=${quote(reportDir)}`,
+    ...sources.map((s) => `--coverage.include=${quote(s)}`),
+  ].join(' ');
+}
+
+/** Whether `name` resolves from `dir` (a `node_modules/<name>/package.json` here or above). */
+function hasPackage(dir: string, name: string): boolean {
+  for (let at = dir; ; at = dirname(at)) {
+    if (existsSync(join(at, 'node_modules', name, 'package.json'))) return true;
+    if (dirname(at) === at) return false;
+  }
 }
 
 /** The runner's environment: the target's (and its workspace's) `node_modules/.bin` first, no colours, no watch mode, no inherited runner state. */
