@@ -110,10 +110,14 @@ export class GeneratedSuite {
     return new GeneratedSuite(kept, dropped, compileRate, coverage, notes, style);
   }
 
-  /** Writes the kept tests into `dir` (relative to `root`, or absolute); returns the files, root-relative. */
-  async write(root: string, dir: string): Promise<string[]> {
+  /**
+   * Writes the kept tests into `dir` (relative to `root`, or absolute; default the project's test
+   * folder); returns the files, root-relative. `passingOnly` leaves out the defect-exposing tests.
+   */
+  async write(root: string, dir?: string, passingOnly = false): Promise<string[]> {
     const written: string[] = [];
-    for (const spec of specs(this.kept).map((s) => s.spec)) written.push((await writeTestFile(root, spec, this.#style, dir)).path);
+    const chosen = passingOnly ? this.kept.filter((k) => k.verdict.kind === 'characterise') : this.kept;
+    for (const spec of specs(chosen).map((s) => s.spec)) written.push((await writeTestFile(root, spec, this.#style, dir)).path);
     return written;
   }
 }

@@ -6,6 +6,7 @@ import { CaseProbe } from '../kit/probe/CaseProbe.js';
 import { coverageKeys, coverageShares } from '../kit/suite/coverageKeys.js';
 import { detectRunner } from '../kit/suite/detectRunner.js';
 import { runSuite } from '../kit/suite/runSuite.js';
+import { runMutants } from '../kit/mutation/runMutants.js';
 import type { SuiteRun } from '../kit/suite/SuiteRun.js';
 import type { Target } from '../kit/target/Target.js';
 import { TargetCopy } from '../kit/target/TargetCopy.js';
@@ -48,8 +49,11 @@ export interface UnitTestGeneratorStats {
   coverage?: { lines: { before: number; after: number }; branches: { before: number; after: number } };
   /** Where the kept tests were written (`writeTestsDir`), target-relative files. */
   written: string[];
-  /** Mutation score of the kept tests: not measured by this core (see README). */
-  mutationScore?: number;
+  /**
+   * StrykerJS mutation score (percent) of the kept passing tests alone on the modules they test,
+   * when the core's `mutation` option is on; absent otherwise.
+   */
+  mutation?: { score: number; scoreOnCovered: number; mutants: number; files: string[]; runner: string };
   discarded: Record<string, number>;
 }
 
@@ -71,6 +75,8 @@ export interface UnitTestGeneratorCoreOptions {
   now?: () => number;
   /** The project's runner (tests inject one). */
   runSuite?: typeof runSuite;
+  /** Also measure the mutation score of the kept tests with StrykerJS (minutes; default off). */
+  mutation?: boolean;
 }
 
 /**
@@ -166,12 +172,14 @@ export class UnitTestGeneratorCore implements AgentCore {
     const style = { ...detectTestStyle(target.dir, target.profile), ...(target.profile.testRunner === undefined && detectRunner(target) ? { runner: detectRunner(target)!.name } : {}) };
     const copy = await TargetCopy.create(target, this.#options.tmpRoot === undefined ? {} : { tmpRoot: this.#options.tmpRoot });
     let suite: GeneratedSuite;
+    let mutation: UnitTestGeneratorStats['mutation'];
     try {
       suite = await GeneratedSuite.verify(copy, candidates, style, {
         runSuite: this.#options.runSuite ?? runSuite,
         timeoutMs: this.#options.suiteTimeoutMs ?? 180_000,
         ...(options.signal === undefined ? {} : { signal: options.signal }),
       });
+      if (this.#options.mutation === true) mutation = await this.#mutationScore(copy, suite, notes, options.signal);
     } finally {
       await copy.dispose();
     }
@@ -192,7 +200,7 @@ export class UnitTestGeneratorCore implements AgentCore {
     const written = this.#options.writeTestsDir === undefined ? [] : await suite.write(target.dir, this.#options.writeTestsDir);
     const keptShare = cases.length === 0 ? 0 : kept.length / cases.length;
     const gapClosed = coverage === undefined || coverage.lines.before >= 1 ? 0 : (coverage.lines.after - coverage.lines.before) / (1 - coverage.lines.before);
-    notes.push(`${cases.length} candidates, ${kept.length} kept (${(keptShare * 100).toFixed(0)} %)${coverage ? `; lines ${pct(coverage.lines.before)} → ${pct(coverage.lines.after)}, branches ${pct(coverage.branches.before)} → ${pct(coverage.branches.after)}` : ''}; mutation score of the kept tests not measured`);
+    notes.push(`${cases.length} candidates, ${kept.length} kept (${(keptShare * 100).toFixed(0)} %)${coverage ? `; lines ${pct(coverage.lines.before)} → ${pct(coverage.lines.after)}, branches ${pct(coverage.branches.before)} → ${pct(coverage.branches.after)}` : ''}; ${mutation ? `mutation score of the kept tests ${mutation.score.toFixed(1)} % (${mutation.mutants} mutants)` : 'mutation score of the kept tests not measured'}`);
     return {
       agentId: this.id,
       strategy: strategyName,
@@ -210,11 +218,28 @@ export class UnitTestGeneratorCore implements AgentCore {
         keptShare,
         defectTests: kept.filter((k) => k.verdict.kind === 'defect').length,
         ...(coverage === undefined ? {} : { coverage }),
+        ...(mutation === undefined ? {} : { mutation }),
         written,
         discarded,
       },
       measure: { name: 'mean of kept share and uncovered lines covered', value: (keptShare + Math.max(0, gapClosed)) / 2 },
     };
+  }
+
+  /** StrykerJS (kit/mutation) on the modules the kept passing tests exercise, with only those tests. */
+  async #mutationScore(copy: TargetCopy, suite: GeneratedSuite, notes: string[], signal: AbortSignal | undefined): Promise<UnitTestGeneratorStats['mutation']> {
+    const passing = suite.kept.filter((k) => k.verdict.kind === 'characterise');
+    if (passing.length === 0) return undefined;
+    const testFiles = await suite.write(copy.dir, undefined, true);
+    const files = [...new Set(passing.map((k) => k.case.file))];
+    try {
+      const run = await runMutants(await copy.open(), { files, testFiles, runTimeoutMs: 900_000, ...(signal === undefined ? {} : { signal }) });
+      return { score: run.score.mutationScore, scoreOnCovered: run.score.mutationScoreBasedOnCoveredCode, mutants: run.score.valid, files, runner: run.testRunner };
+    } catch (error) {
+      if (error instanceof AgentError && error.code === 'ABORTED') throw error;
+      notes.push(`mutation score not measured: ${error instanceof Error ? error.message.slice(0, 300) : String(error)}`);
+      return undefined;
+    }
   }
 
   #baseline(target: Target, signal: AbortSignal | undefined): Promise<SuiteRun | AgentError> {
