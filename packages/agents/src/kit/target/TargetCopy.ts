@@ -1,7 +1,7 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { openTarget } from './Target.js';
 import type { Target } from './Target.js';
 
@@ -27,9 +27,14 @@ export class TargetCopy {
   /** Copies `target` into a new temporary folder (under `tmpRoot`, default the OS temp dir). */
   static async create(target: Target, options: { tmpRoot?: string } = {}): Promise<TargetCopy> {
     const root = await mkdtemp(join(options.tmpRoot ?? tmpdir(), 'qe-copy-'));
-    const dir = join(root, basename(target.dir));
+    // A monorepo package's tsconfig extends a file above it (`../../tsconfig.base.json`): the copy
+    // sits as deep in the temporary folder and that file is copied to the same relative place.
+    const above = configsAbove(target.dir);
+    const depth = Math.max(0, ...above.map((rel) => rel.split('/').filter((part) => part === '..').length));
+    const dir = join(root, ...Array.from({ length: depth }, (_, i) => `up${i}`), basename(target.dir));
     try {
       await cp(target.dir, dir, { recursive: true, filter: (src) => !NOT_COPIED.has(basename(src)) || src === target.dir, verbatimSymlinks: true });
+      for (const rel of above) await cp(resolve(target.dir, rel), resolve(dir, rel));
       await linkModules(target.dir, join(dir, 'node_modules'));
       return new TargetCopy(root, dir);
     } catch (error) {
@@ -83,4 +88,19 @@ async function linkModules(from: string, to: string): Promise<void> {
     }
     if (dirname(at) === at) return;
   }
+}
+
+/** Relative paths (`../../tsconfig.base.json`) of the tsconfig files the target's tsconfig extends from outside it. */
+function configsAbove(dir: string): string[] {
+  const out: string[] = [];
+  let from = join(dir, 'tsconfig.json');
+  for (let hops = 0; hops < 5 && existsSync(from); hops += 1) {
+    const match = /"extends"\s*:\s*"(\.{1,2}\/[^"]+)"/.exec(readFileSync(from, 'utf8'));
+    if (!match) break;
+    const next = resolve(dirname(from), match[1]!.endsWith('.json') ? match[1]! : `${match[1]!}.json`);
+    const rel = relative(dir, next).split(sep).join('/');
+    if (rel.startsWith('..')) out.push(rel);
+    from = next;
+  }
+  return out;
 }
