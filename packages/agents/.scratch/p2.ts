@@ -1,2 +1,0 @@
-import { runProcess } from '../src/kit/process/runProcess.js';
-const orig = runProcess;
