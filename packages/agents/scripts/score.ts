@@ -9,7 +9,7 @@ import { calculateReward } from '@qe-fleet/learning-core';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AccessibilityCheckerCore, ApiTesterCore, CodeReviewer, E2eTesterCore, PerformanceTesterCore, SecurityScanner, TestGeneratorCore, VisualRegressionCore, runAgentTask } from '@qe-fleet/agents';
+import { AccessibilityCheckerCore, ApiTesterCore, CodeReviewer, CoverageAnalyzerCore, E2eTesterCore, MockGeneratorCore, MutationTesterCore, PerformanceTesterCore, SecurityScanner, TestGeneratorCore, UnitTestGeneratorCore, VisualRegressionCore, runAgentTask } from '@qe-fleet/agents';
 import type { AgentCore } from '@qe-fleet/agents';
 
 /** Reference time of the reward (the task timeout the fleet gives these agents). */
@@ -29,7 +29,20 @@ const cores: AgentCore[] = [
   // No stored baseline (a temp folder): the target's reference stylesheets give the baseline rendering.
   new VisualRegressionCore({ service, baselineDir: join(scratch, 'visual-baseline'), outputDir: join(scratch, 'visual') }),
   new AccessibilityCheckerCore({ service }),
+  new UnitTestGeneratorCore(),
+  new MockGeneratorCore(),
+  new CoverageAnalyzerCore(),
+  // file-sample draws 2 tested files at random; QE_SEED fixes the draw (a seeded LCG), so runs can be compared.
+  new MutationTesterCore({ random: seededRandom(Number(process.env['QE_SEED'] ?? 7)) }),
 ].filter((core) => only === undefined || only.includes(core.id));
+
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
 
 const pct = (x: number | undefined): string => (x === undefined ? '-' : x.toFixed(2));
 const rows: string[][] = [['agent', 'strategy', 'ms', 'findings', 'precision', 'recall', 'F1', 'coverage', 'reward', 'missed / error']];

@@ -83,6 +83,13 @@ export {
   tsconfigCoverage,
   extractTargetExports,
   TargetWorkspace,
+  detectTestStyle,
+  testFolderFor,
+  importPath,
+  renderTestFile,
+  writeTestFile,
+  quoteString,
+  renderValue,
 } from './kit/index.js';
 export type {
   AgentErrorCode,
@@ -161,6 +168,12 @@ export type {
   TypeShape,
   TargetWorkspaceOptions,
   TargetExports,
+  TestFileStyle,
+  RenderedTestFile,
+  TestAssertion,
+  TestCase,
+  TestFileSpec,
+  TestImports,
 } from './kit/index.js';
 
 // Agent kit, browser family (kit/browser/): system Chromium, loopback guard, page discovery.
@@ -207,6 +220,12 @@ export type {
   BrowseVisit,
   BrowserAgentOptions,
 } from './kit/index.js';
+// kit/suite: the target's own test suite in its own runner, with V8 coverage.
+export { runSuite, suiteRunnerOf, detectRunner, c8Args, readCoverageReport, summarizeCoverage, planSuiteCommand, parseJestJson, parseMochaJson, parseNodeTestEvents, parseTap } from './kit/index.js';
+export type { ProcessRunner, RunSuiteDeps, SuiteRunWithSummary, CoverageMap, RunSuiteOptions, SuiteRun, TestCaseResult, CoverageMetric, CoverageSummary, RunnerName, SuitePlan } from './kit/index.js';
+// kit/mutation: StrykerJS on the target's own suite (per-test coverage where the runner allows).
+export { runMutants, mutationScore, INCREMENTAL_FILE, relatedTestFiles, changedFiles, lastChanged } from './kit/index.js';
+export type { MutantInfo, MutantsRun, RunMutantsOptions, MutantStatus, MutationScore, ChangedFiles } from './kit/index.js';
 
 // code-reviewer
 export { CODE_REVIEW_STRATEGIES, CodeReviewer, CodeReviewerAgent, findDuplicates, findUnawaitedCalls } from './code-reviewer/index.js';
@@ -333,3 +352,52 @@ export type { AccessibilityCheckerOptions, AccessibilityConfig, AccessibilityRep
 // Registry for the fleet app.
 export { AGENT_IDS, createPilotAgents } from './registry.js';
 export type { AgentId, CreatePilotAgentsOptions } from './registry.js';
+
+// kit/probe, kit/target copies, coverage keys, test type-checks (unit-test-generator, mock-generator)
+export { CaseProbe, sampleValues, findAccumulators, TargetCopy, coverageKeys, coverageShares, typeCheckTests } from './kit/index.js';
+export type { ProbeCase, ProbeError, ProbeOutcome, ProbeRunOptions, SampleValue, Accumulator, CoverageKeys, TestTypeCheck, TestTypeError } from './kit/index.js';
+
+// unit-test-generator
+export { UNIT_TEST_GENERATOR_STRATEGIES, UnitTestGeneratorCore, UnitTestGeneratorAgent, readDocExamples, planClassCases, planFunctionCases, judgeOutcome, GeneratedSuite } from './unit-test-generator/index.js';
+export type {
+  UnitTestGeneratorConfig,
+  UnitTestGeneratorCoreOptions,
+  UnitTestGeneratorReport,
+  UnitTestGeneratorStats,
+  UnitTestGeneratorAgentOptions,
+  CaseOracle,
+  CaseOrigin,
+  CaseSubject,
+  PlanOptions,
+  UnitCase,
+  Verdict,
+  Violation,
+  CandidateTest,
+} from './unit-test-generator/index.js';
+
+// mock-generator
+export { MOCK_GENERATOR_STRATEGIES, MockGeneratorCore, MockGeneratorAgent, findBoundaries, mockImports, mockLibraryFor, renderDoubles, planMockCases } from './mock-generator/index.js';
+export type {
+  MockGeneratorConfig,
+  MockGeneratorCoreOptions,
+  MockGeneratorReport,
+  MockGeneratorStats,
+  MockGeneratorAgentOptions,
+  AmbientUse,
+  Boundary,
+  BoundaryOwner,
+  DoubleMethod,
+  DoubleReturn,
+  DoubleMode,
+  MockLibrary,
+  RenderedDoubles,
+  MockCase,
+  MockPlanOptions,
+} from './mock-generator/index.js';
+// coverage-analyzer
+export { COVERAGE_ANALYZER_STRATEGIES, CoverageAnalyzerAgent, CoverageAnalyzerCore, RECENT_DAYS, coverageGaps, lineRanges, rankGap } from './coverage-analyzer/index.js';
+export type { CoverageAnalyzerAgentOptions, CoverageAnalyzerConfig, CoverageAnalyzerCoreOptions, CoverageAnalyzerReport, CoverageGap, GapKind, GapRisk, RankedGap } from './coverage-analyzer/index.js';
+
+// mutation-tester
+export { MUTATION_TESTER_STRATEGIES, MutationTesterAgent, MutationTesterCore, weakTests } from './mutation-tester/index.js';
+export type { MutationTesterAgentOptions, MutationTesterConfig, MutationTesterCoreOptions, MutationTesterReport, WeakTest } from './mutation-tester/index.js';

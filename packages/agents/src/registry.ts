@@ -1,16 +1,20 @@
 import { AccessibilityCheckerAgent } from './accessibility-checker/AccessibilityCheckerAgent.js';
 import { ApiTesterAgent } from './api-tester/ApiTesterAgent.js';
 import { CodeReviewerAgent } from './code-reviewer/CodeReviewerAgent.js';
+import { CoverageAnalyzerAgent } from './coverage-analyzer/CoverageAnalyzerAgent.js';
 import { E2eTesterAgent } from './e2e-tester/E2eTesterAgent.js';
-import { AgentError } from './kit/agent/AgentError.js';
+import { MockGeneratorAgent } from './mock-generator/MockGeneratorAgent.js';
+import { MutationTesterAgent } from './mutation-tester/MutationTesterAgent.js';
 import { PerformanceTesterAgent } from './performance-tester/PerformanceTesterAgent.js';
-import type { PilotAgent, PilotAgentOptions } from './kit/agent/PilotAgent.js';
 import { SecurityScannerAgent } from './security-scanner/SecurityScannerAgent.js';
 import { TestGeneratorAgent } from './test-generator/TestGeneratorAgent.js';
+import { UnitTestGeneratorAgent } from './unit-test-generator/UnitTestGeneratorAgent.js';
 import { VisualRegressionAgent } from './visual-regression/VisualRegressionAgent.js';
+import { AgentError } from './kit/agent/AgentError.js';
+import type { PilotAgent, PilotAgentOptions } from './kit/agent/PilotAgent.js';
 
 /** Ids of the agents this package implements (seed 11.1 ids), in registry order. */
-export const AGENT_IDS = ['test-generator', 'code-reviewer', 'api-tester', 'performance-tester', 'security-scanner', 'e2e-tester', 'visual-regression', 'accessibility-checker'] as const;
+export const AGENT_IDS = ['test-generator', 'code-reviewer', 'api-tester', 'performance-tester', 'security-scanner', 'e2e-tester', 'visual-regression', 'accessibility-checker', 'coverage-analyzer', 'mutation-tester', 'unit-test-generator', 'mock-generator'] as const;
 
 /** One of `AGENT_IDS`. */
 export type AgentId = (typeof AGENT_IDS)[number];
@@ -28,6 +32,10 @@ const FACTORIES: { readonly [K in AgentId]: (options: PilotAgentOptions) => Pilo
   'e2e-tester': (options) => new E2eTesterAgent(options),
   'visual-regression': (options) => new VisualRegressionAgent(options),
   'accessibility-checker': (options) => new AccessibilityCheckerAgent(options),
+  'unit-test-generator': (options) => new UnitTestGeneratorAgent(options),
+  'mock-generator': (options) => new MockGeneratorAgent(options),
+  'coverage-analyzer': (options) => new CoverageAnalyzerAgent(options),
+  'mutation-tester': (options) => new MutationTesterAgent(options),
 };
 
 /** Options of `createPilotAgents`: BaseAgent options shared by all, minus the per-agent `id`. */

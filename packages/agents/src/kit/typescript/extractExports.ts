@@ -70,6 +70,8 @@ export interface ExportedFunction {
    * candidate for property tests and micro-benchmarks.
    */
   pure: boolean;
+  /** Its module imports an I/O module (`fs`, `http`, `child_process`, …): calling it may touch the machine. */
+  io: boolean;
 }
 
 /** A parameter compared with a named numeric constant inside a function. */
@@ -99,6 +101,8 @@ export interface ExportedClass {
   /** `new C(...)` when the constructor is public, else a static method returning C (or a promise of it). */
   factory?: { kind: 'new' | 'static'; name: string; params: ParameterShape[]; async: boolean };
   methods: MethodShape[];
+  /** Its module imports an I/O module (`fs`, `http`, `child_process`, …). */
+  io: boolean;
 }
 
 /** What `extractExports` found. */
@@ -167,7 +171,7 @@ export function extractExports(root: string, files: string[]): ExtractedExports 
       if (!decl) continue;
       const type = checker.getTypeOfSymbolAtLocation(symbol, decl);
       if (symbol.flags & ts.SymbolFlags.Class) {
-        classes.push(readClass(reader, name, rel, symbol, decl, type, sf));
+        classes.push({ ...readClass(reader, name, rel, symbol, decl, type, sf), io: doesIo });
         continue;
       }
       const signature = type.getCallSignatures()[0];
@@ -183,6 +187,7 @@ export function extractExports(root: string, files: string[]): ExtractedExports 
         ...(hotspot === undefined ? {} : { hotspotLine: hotspot }),
         doc,
         thresholds: thresholds(checker, decl, shape.params.map((p) => p.name)),
+        io: doesIo,
         pure: !doesIo && !shape.async && shape.returns.kind !== 'undefined' && shape.params.every((p) => !containsOpaque(p.type)),
       });
     }
@@ -204,7 +209,7 @@ function publicConstructor(symbol: ts.Symbol): boolean {
   return !ctor?.modifiers?.some((m) => m.kind === ts.SyntaxKind.PrivateKeyword || m.kind === ts.SyntaxKind.ProtectedKeyword);
 }
 
-function readClass(reader: ShapeReader, name: string, file: string, symbol: ts.Symbol, decl: ts.Declaration, statics: ts.Type, sf: ts.SourceFile): ExportedClass {
+function readClass(reader: ShapeReader, name: string, file: string, symbol: ts.Symbol, decl: ts.Declaration, statics: ts.Type, sf: ts.SourceFile): Omit<ExportedClass, 'io'> {
   const checker = reader.checker;
   const instance = checker.getDeclaredTypeOfSymbol(symbol);
   let factory: ExportedClass['factory'];

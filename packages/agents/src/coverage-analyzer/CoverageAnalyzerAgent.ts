@@ -1,0 +1,16 @@
+import { CoverageAnalyzerCore } from './CoverageAnalyzerCore.js';
+import type { CoverageAnalyzerCoreOptions } from './CoverageAnalyzerCore.js';
+import { INDEPENDENT_RUNS_LEARNING, PilotAgent } from '../kit/agent/PilotAgent.js';
+import type { PilotAgentOptions } from '../kit/agent/PilotAgent.js';
+
+/** Options of `CoverageAnalyzerAgent`: BaseAgent's plus the core's. */
+export interface CoverageAnalyzerAgentOptions extends PilotAgentOptions {
+  analyzer?: CoverageAnalyzerCoreOptions;
+}
+
+/** The coverage-analyzer agent: `CoverageAnalyzerCore` behind the learning wrapper. */
+export class CoverageAnalyzerAgent extends PilotAgent {
+  constructor({ analyzer, ...options }: CoverageAnalyzerAgentOptions) {
+    super(new CoverageAnalyzerCore(analyzer), { ...options, learning: { ...INDEPENDENT_RUNS_LEARNING, ...options.learning } });
+  }
+}

@@ -1,0 +1,62 @@
+import ts from 'typescript';
+import type { SourceLanguage } from '../target/TargetProfile.js';
+
+/** A type or syntax error of a generated test file. */
+export interface TestTypeError {
+  /** 0-based line in the file. */
+  line: number;
+  message: string;
+}
+
+/** What `typeCheckTests` found. */
+export interface TestTypeCheck {
+  /** Errors per file path (as given); a file without errors is absent. */
+  errors: Map<string, TestTypeError[]>;
+  /** Diagnostics set aside because they only say a type package is missing (the runner decides). */
+  environment: string[];
+}
+
+// "Cannot find module/name …, do you need to install type definitions": the environment's business.
+const ENVIRONMENT = new Set([2307, 2580, 2582, 2591, 2593, 2304, 2867, 2868]);
+
+/**
+ * Type-checks generated test files (absolute paths → contents, not necessarily on disk) against
+ * the sources around them with the TypeScript API (NodeNext, strict for TypeScript tests); for
+ * JavaScript tests only syntax errors count. Errors about missing type packages are set aside.
+ */
+export function typeCheckTests(files: ReadonlyMap<string, string>, language: SourceLanguage): TestTypeCheck {
+  const host = ts.createCompilerHost({});
+  const readFile = host.readFile.bind(host);
+  const fileExists = host.fileExists.bind(host);
+  host.readFile = (name) => files.get(name) ?? readFile(name);
+  host.fileExists = (name) => files.has(name) || fileExists(name);
+  const program = ts.createProgram([...files.keys()], {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    strict: language === 'typescript',
+    noEmit: true,
+    skipLibCheck: true,
+    allowJs: true,
+    checkJs: false,
+    allowImportingTsExtensions: true,
+    esModuleInterop: true,
+  }, host);
+  const errors = new Map<string, TestTypeError[]>();
+  const environment = new Set<string>();
+  for (const path of files.keys()) {
+    const sf = program.getSourceFile(path);
+    if (!sf) continue;
+    const diagnostics = language === 'typescript' ? [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)] : [...program.getSyntacticDiagnostics(sf)];
+    for (const d of diagnostics) {
+      const message = ts.flattenDiagnosticMessageText(d.messageText, ' ');
+      if (ENVIRONMENT.has(d.code)) {
+        environment.add(message.slice(0, 120));
+        continue;
+      }
+      const line = d.start === undefined ? 0 : sf.getLineAndCharacterOfPosition(d.start).line;
+      errors.set(path, [...(errors.get(path) ?? []), { line, message }]);
+    }
+  }
+  return { errors, environment: [...environment] };
+}

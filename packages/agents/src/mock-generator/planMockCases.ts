@@ -1,0 +1,168 @@
+import type { ProbeCase } from '../kit/probe/CaseProbe.js';
+import { findAccumulators } from '../kit/probe/findAccumulators.js';
+import { sampleValues } from '../kit/probe/sampleValues.js';
+import type { ExportedClass, ExportedFunction, MethodShape, ParameterShape } from '../kit/typescript/extractExports.js';
+import type { BoundaryOwner } from './findBoundaries.js';
+import { PROBE_OBSERVE, START_FAILING, renderDoubles } from './renderDoubles.js';
+import type { DoubleMode, MockLibrary, RenderedDoubles } from './renderDoubles.js';
+import type { TestFileStyle } from '../kit/testfile/TestFileStyle.js';
+
+/** A sample test using the doubles of one owner, with the probe case that observes it first. */
+export interface MockCase extends ProbeCase {
+  owner: BoundaryOwner;
+  /** The method (class owners) or function exercised, and its declaration line. */
+  subject: { name: string; line: number };
+  /** The method's name for call-site lookups (classes). */
+  method?: string;
+  mode: DoubleMode;
+  purpose: 'interaction' | 'accumulate';
+  doubles: RenderedDoubles;
+  title: string;
+  /** Test statements before the assertions (doubles, instance). */
+  testSetup: string[];
+  /** The call under test as a test expression (without `await`). */
+  testCall: string;
+  async: boolean;
+}
+
+/** Knobs of the planner. */
+export interface MockPlanOptions {
+  /** Also plan cases whose promise-returning doubles reject. */
+  faults: boolean;
+}
+
+/**
+ * Sample tests for every owner with injection points: a fresh instance (or call) built with
+ * doubles, each public method called once with typical values (the doubles record the
+ * interactions), add-then-count sequences, and with `faults` the same calls with rejecting doubles.
+ */
+export function planMockCases(owners: readonly BoundaryOwner[], classes: readonly ExportedClass[], functions: readonly ExportedFunction[], library: MockLibrary, style: TestFileStyle, options: MockPlanOptions): { cases: MockCase[]; skipped: string[] } {
+  const cases: MockCase[] = [];
+  const skipped: string[] = [];
+  const modes: DoubleMode[] = options.faults ? ['resolve', 'reject'] : ['resolve'];
+  for (const owner of owners) {
+    const injected = owner.boundaries;
+    if (injected.length === 0) continue;
+    if (owner.kind === 'class') {
+      const cls = classes.find((c) => c.name === owner.name && c.file === owner.file);
+      if (!cls?.factory || cls.io) {
+        skipped.push(`${owner.name}: ${cls?.io ? 'its module does I/O' : 'no way to make an instance'}`);
+        continue;
+      }
+      for (const mode of modes) {
+        const doubles = renderDoubles(injected, library, style, mode);
+        const args = callArgs(cls.factory.params, doubles);
+        if (args === undefined) {
+          skipped.push(`${owner.name}: a constructor parameter has no generable value`);
+          break;
+        }
+        const create = `${cls.factory.kind === 'new' ? `new ${cls.name}` : `${cls.factory.async ? 'await ' : ''}${cls.name}.${cls.factory.name}`}(${args})`;
+        for (const m of cls.methods) {
+          const margs = callArgs(m.params, undefined);
+          if (margs === undefined) continue;
+          cases.push(methodCase(owner, cls, m, create, `instance.${m.name}(${margs})`, doubles, mode, cases.length));
+        }
+        if (mode === 'resolve') {
+          for (const { adder, amount, counter } of findAccumulators(cls.methods)) {
+            const values = adder.params.map((p) => sampleValues(p)[0]?.code);
+            if (values.some((v) => v === undefined)) continue;
+            const withAmount = (q: number): string => values.map((v, k) => (k === amount ? String(q) : v)).join(', ');
+            const wait = adder.async ? 'await ' : '';
+            const steps = [`const instance = ${create};`, `const before = instance.${counter.name}();`, `${wait}instance.${adder.name}(${withAmount(2)});`, `${wait}instance.${adder.name}(${withAmount(3)});`];
+            cases.push({
+              id: `m${cases.length}`,
+              file: owner.file,
+              imports: [{ name: cls.name, local: cls.name }],
+              setup: [...doubles.probe, ...steps, 'const __mark = __tracked.length;'],
+              act: `instance.${counter.name}() - before`,
+              awaitAct: false,
+              observe: PROBE_OBSERVE,
+              owner,
+              subject: { name: `${cls.name}#${adder.name}`, line: adder.line },
+              method: adder.name,
+              mode,
+              purpose: 'accumulate',
+              doubles,
+              title: `${cls.name}#${adder.name} twice with the same key raises ${counter.name}() by both amounts (with doubles)`,
+              testSetup: [...doubles.test, ...steps],
+              testCall: `instance.${counter.name}() - before`,
+              async: steps.some((s) => s.includes('await ')),
+            });
+          }
+        }
+      }
+      continue;
+    }
+    const fn = functions.find((f) => f.name === owner.name && f.file === owner.file);
+    if (!fn || fn.io) {
+      skipped.push(`${owner.name}: ${fn?.io ? 'its module does I/O' : 'not a callable export'}`);
+      continue;
+    }
+    for (const mode of modes) {
+      const doubles = renderDoubles(injected, library, style, mode);
+      const args = callArgs(fn.params, doubles);
+      if (args === undefined) continue;
+      const local = fn.name;
+      const call = `${local}(${args})`;
+      cases.push({
+        id: `m${cases.length}`,
+        file: owner.file,
+        imports: [{ name: fn.name, local }],
+        setup: [...doubles.probe, ...(mode === 'reject' ? [START_FAILING.probe] : []), 'const __mark = __tracked.length;'],
+        act: call,
+        awaitAct: fn.async,
+        observe: PROBE_OBSERVE,
+        owner,
+        subject: { name: fn.name, line: fn.line },
+        mode,
+        purpose: 'interaction',
+        doubles,
+        title: `${fn.name} with ${mode === 'reject' ? 'failing ' : ''}doubles of ${owner.boundaries.map((b) => b.param).join(', ')}`,
+        testSetup: [...doubles.test, ...(mode === 'reject' ? [START_FAILING.test] : [])],
+        testCall: call,
+        async: fn.async,
+      });
+    }
+  }
+  return { cases, skipped };
+}
+
+function methodCase(owner: BoundaryOwner, cls: ExportedClass, m: MethodShape, create: string, call: string, doubles: RenderedDoubles, mode: DoubleMode, n: number): MockCase {
+  return {
+    id: `m${n}`,
+    file: owner.file,
+    imports: [{ name: cls.name, local: cls.name }],
+    setup: [...doubles.probe, `const instance = ${create};`, ...(mode === 'reject' ? [START_FAILING.probe] : []), 'const __mark = __tracked.length;'],
+    act: call,
+    awaitAct: m.async,
+    observe: PROBE_OBSERVE,
+    owner,
+    subject: { name: `${cls.name}#${m.name}`, line: m.line },
+    method: m.name,
+    mode,
+    purpose: 'interaction',
+    doubles,
+    title: `${cls.name}#${m.name} with ${mode === 'reject' ? 'failing ' : ''}doubles of ${owner.boundaries.map((b) => b.param).join(', ')}`,
+    testSetup: [...doubles.test, `const instance = ${create};`, ...(mode === 'reject' ? [START_FAILING.test] : [])],
+    testCall: call,
+    async: m.async || create.startsWith('await ') || create.includes(' await '),
+  };
+}
+
+/** Argument list: doubles at their indexes, typical values elsewhere; optional trailing parameters left out. */
+function callArgs(params: readonly ParameterShape[], doubles: RenderedDoubles | undefined): string | undefined {
+  const args: string[] = [];
+  for (const [i, p] of params.entries()) {
+    const code = doubles?.args.get(i) ?? sampleValues(p)[0]?.code;
+    if (code === undefined) {
+      if (p.optional && params.slice(i).every((q, k) => q.optional && doubles?.args.get(i + k) === undefined)) break;
+      if (p.optional) {
+        args.push('undefined');
+        continue;
+      }
+      return undefined;
+    }
+    args.push(code);
+  }
+  return args.join(', ');
+}

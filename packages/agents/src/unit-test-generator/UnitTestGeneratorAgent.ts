@@ -1,0 +1,16 @@
+import { INDEPENDENT_RUNS_LEARNING, PilotAgent } from '../kit/agent/PilotAgent.js';
+import type { PilotAgentOptions } from '../kit/agent/PilotAgent.js';
+import { UnitTestGeneratorCore } from './UnitTestGeneratorCore.js';
+import type { UnitTestGeneratorCoreOptions } from './UnitTestGeneratorCore.js';
+
+/** Options of `UnitTestGeneratorAgent`: BaseAgent's plus the core's. */
+export interface UnitTestGeneratorAgentOptions extends PilotAgentOptions {
+  generator?: UnitTestGeneratorCoreOptions;
+}
+
+/** The unit-test-generator agent: `UnitTestGeneratorCore` behind the learning wrapper. */
+export class UnitTestGeneratorAgent extends PilotAgent {
+  constructor({ generator, ...options }: UnitTestGeneratorAgentOptions) {
+    super(new UnitTestGeneratorCore(generator), { ...options, learning: { ...INDEPENDENT_RUNS_LEARNING, ...options.learning } });
+  }
+}

@@ -1,0 +1,152 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AgentError, openTarget, parseJestJson, parseMochaJson, parseTap, planSuiteCommand, relatedTestFiles, runSuite, summarizeCoverage } from '@qe-fleet/agents';
+import type { SuiteRunWithSummary } from '@qe-fleet/agents';
+import { FIXTURE } from '../support/fixture.js';
+import { writeProject } from '../support/writeProject.js';
+
+const VITEST_MINI = fileURLToPath(new URL('./fixtures/vitest-mini', import.meta.url));
+const ctx = { dir: '/p', testFiles: ['test/a.test.js', 'test/b.test.js'] };
+
+describe('planSuiteCommand', () => {
+  it('takes the runner part of a compound script, drops wrappers and adds its reporter', () => {
+    const plan = planSuiteCommand({ name: 'ava', command: 'npx ava', script: 'test' }, 'xo && c8 --reporter=lcov ava --verbose && tsd', {}, '/w', '');
+    expect(plan.command).toBe('ava --tap');
+    expect(plan.baseCommand).toBe('ava');
+    expect(plan.resultFile).toBeUndefined();
+  });
+
+  it('makes vitest a one-shot run, keeps env assignments and replaces file operands', () => {
+    const plan = planSuiteCommand({ name: 'vitest', command: 'npx vitest run', script: 'test' }, 'NODE_ENV=test vitest --reporter=dot src/a.test.ts', { files: ['src/b.test.ts'], testNamePattern: 'adds', seed: 3 }, '/w', '');
+    expect(plan.command).toBe("NODE_ENV=test vitest run --reporter=json --outputFile=/w/results.json -t adds --sequence.shuffle --sequence.seed=3 src/b.test.ts");
+  });
+
+  it('puts node:test flags after --test and keeps loaders before it', () => {
+    const plan = planSuiteCommand({ name: 'node-test', command: 'node --test', script: 'test' }, 'node --import tsx --test test/*.test.ts', { seed: 1 }, '/w', '/w/r.mjs');
+    expect(plan.command).toBe('node --import tsx --test --test-reporter=/w/r.mjs --test-reporter-destination=/w/results.jsonl test/*.test.ts');
+    expect(plan.notes.join()).toMatch(/cannot shuffle/);
+  });
+
+  it('keeps a quoted mocha glob quoted and replaces its reporter', () => {
+    const plan = planSuiteCommand({ name: 'mocha', command: 'npx mocha', script: 'test' }, "mocha -r ts-node/register -R spec 'test/**/*.spec.ts'", {}, '/w', '');
+    expect(plan.command).toBe("mocha --reporter json --reporter-option output=/w/results.json -r ts-node/register 'test/**/*.spec.ts'");
+  });
+});
+
+describe('result parsers', () => {
+  it('reads jest/vitest JSON, including a file that did not load', () => {
+    const tests = parseJestJson(
+      JSON.stringify({
+        testResults: [
+          { name: '/p/test/a.test.js', status: 'failed', assertionResults: [{ ancestorTitles: ['math'], title: 'adds', status: 'failed', duration: 3, failureMessages: ['\u001b[31mexpected 1\u001b[39m'] }, { ancestorTitles: [], title: 'todo', status: 'pending' }] },
+          { name: '/p/test/b.test.js', status: 'failed', message: 'SyntaxError', assertionResults: [] },
+        ],
+      }),
+      ctx,
+    );
+    expect(tests).toEqual([
+      { file: 'test/a.test.js', name: 'math > adds', title: 'adds', status: 'failed', durationMs: 3, failureMessage: 'expected 1' },
+      { file: 'test/a.test.js', name: 'todo', title: 'todo', status: 'skipped' },
+      { file: 'test/b.test.js', name: '(file)', title: '(file)', status: 'failed', failureMessage: 'SyntaxError' },
+    ]);
+  });
+
+  it('reads mocha JSON after log output', () => {
+    const text = `a log line\n${JSON.stringify({ stats: {}, passes: [{ title: 'works', fullTitle: 'api works', file: '/p/test/a.test.js', duration: 2 }], failures: [{ title: 'fails', fullTitle: 'fails', file: '/p/test/b.test.js', err: { message: 'boom' } }], pending: [] }, null, 2)}`;
+    expect(parseMochaJson(text, ctx).map((t) => [t.file, t.name, t.status, t.failureMessage])).toEqual([
+      ['test/a.test.js', 'api > works', 'passed', undefined],
+      ['test/b.test.js', 'fails', 'failed', 'boom'],
+    ]);
+  });
+
+  it('reads nested TAP (node-tap) and ava titles', () => {
+    const tap = ['TAP version 14', '# Subtest: test/a.test.js', '    ok 1 - inner works # time=1.5ms', '    not ok 2 - inner breaks', '      ---', '      message: nope', '      ...', '    1..2', 'not ok 1 - test/a.test.js', 'ok 2 - b › skipped one # SKIP', '1..2'].join('\n');
+    expect(parseTap(tap, ctx).map((t) => [t.file, t.name, t.status, t.durationMs, t.failureMessage])).toEqual([
+      ['test/a.test.js', 'inner works', 'passed', 1.5, undefined],
+      ['test/a.test.js', 'inner breaks', 'failed', undefined, 'message: nope'],
+      ['test/b.test.js', 'skipped one', 'skipped', undefined, undefined],
+    ]);
+  });
+});
+
+describe('runSuite on real runners', () => {
+  let sample: SuiteRunWithSummary;
+  let vitest: SuiteRunWithSummary;
+  let scratch: string;
+
+  beforeAll(async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'qe-suite-test-'));
+    [sample, vitest] = await Promise.all([
+      openTarget({ dir: FIXTURE }).then((t) => runSuite(t, { coverage: true, timeoutMs: 120_000 })),
+      openTarget({ dir: VITEST_MINI, catalogue: false }).then((t) => runSuite(t, { coverage: true, timeoutMs: 120_000 })),
+    ]);
+  }, 240_000);
+
+  afterAll(async () => {
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('runs the sample target with node --test through tsx and reports every test by file and name', () => {
+    expect(sample.runner).toBe('node-test');
+    expect(sample.baseCommand).toBe('node --import tsx --test test/*.test.ts');
+    expect(sample.tests.length).toBe(27);
+    expect(sample.tests).toContainEqual(expect.objectContaining({ file: 'test/slugify.test.ts', name: 'slugify handles punctuation', status: 'passed' }));
+    expect(new Set(sample.tests.map((t) => t.file)).size).toBe(6);
+  });
+
+  it('measures V8 coverage of every source file, unloaded ones at 0, as c8 reports it', () => {
+    const files = Object.values(sample.coverage ?? {}).map((d) => d.path);
+    expect(files.length).toBe(12);
+    const admin = Object.values(sample.coverage!).find((d) => d.path.endsWith('src/admin.ts'))!;
+    expect(Object.values(admin.s).every((n) => n === 0)).toBe(true);
+    const slugify = Object.values(sample.coverage!).find((d) => d.path.endsWith('src/slugify.ts'))!;
+    expect(Object.values(slugify.s).some((n) => n > 0)).toBe(true);
+    const ours = summarizeCoverage(sample.coverage!);
+    expect(ours.lines).toEqual(sample.coverageSummary!['total']!.lines);
+    expect(ours.branches).toEqual(sample.coverageSummary!['total']!.branches);
+  });
+
+  it('runs a vitest project with its JSON reporter and its own V8 provider; a failing test is a result', () => {
+    expect(vitest.runner).toBe('vitest');
+    expect(vitest.exitCode).not.toBe(0);
+    expect(vitest.tests.map((t) => [t.name, t.status])).toEqual([
+      ['clamp > keeps a value inside the range', 'passed'],
+      ['clamp > raises a value below the range', 'passed'],
+      ['clamp > says 11 is 10 (fails on purpose: a failing suite is a result)', 'failed'],
+      ['clamp > is skipped', 'skipped'],
+    ]);
+    expect(vitest.tests[2]!.failureMessage).toMatch(/expected 10 to be 11/);
+    const range = Object.values(vitest.coverage ?? {})[0]!;
+    expect(range.path).toMatch(/src\/range\.ts$/);
+    // `clamp` runs in three tests, `within` in none.
+    expect(Object.values(range.f).sort()).toEqual([0, 3]);
+  });
+
+  it('refuses a target without a runner, and one whose test imports are not installed', async () => {
+    const bare = await writeProject(scratch, 'bare', { 'src/a.js': 'export const a = 1;\n' });
+    await expect(runSuite(await openTarget({ dir: bare }))).rejects.toMatchObject({ code: 'UNSUPPORTED_TARGET', message: expect.stringMatching(/no test runner/) });
+    const uninstalled = await writeProject(scratch, 'uninstalled', { 'src/a.js': 'export const a = 1;\n', 'test/a.test.js': "import test from 'ava-not-installed-here';\nimport { test as t } from 'node:test';\n" });
+    const error = await runSuite(await openTarget({ dir: uninstalled })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AgentError);
+    expect((error as AgentError).message).toMatch(/ava-not-installed-here.*npm install/);
+  });
+
+  it('kills a hanging suite at the timeout and returns what was reported', async () => {
+    const hanging = await writeProject(scratch, 'hanging', {
+      'src/a.js': 'export const a = 1;\n',
+      'test/a.test.js': "import { test } from 'node:test';\ntest('quick', () => {});\ntest('hangs', () => new Promise(() => setInterval(() => {}, 1000)));\n",
+    });
+    const target = await openTarget({ dir: hanging });
+    const run = await runSuite(target, { timeoutMs: 4000, files: ['test/a.test.js'] });
+    expect(run.timedOut).toBe(true);
+    expect(run.notes.join()).toMatch(/killed after 4000 ms/);
+  }, 30_000);
+
+  it('finds the tests that import a source file, through other modules', () => {
+    expect(relatedTestFiles(FIXTURE, ['test/cart.test.ts', 'test/slugify.test.ts', 'test/shipping.test.ts'], ['src/slugify.ts'])).toEqual(['test/slugify.test.ts']);
+    expect(relatedTestFiles(FIXTURE, ['test/cart.test.ts', 'test/slugify.test.ts'], ['src/pricing.ts'])).toEqual(['test/cart.test.ts']);
+  });
+});

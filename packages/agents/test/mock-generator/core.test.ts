@@ -1,0 +1,121 @@
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MockGeneratorCore, findBoundaries, openTarget, renderDoubles, scoreFindings } from '@qe-fleet/agents';
+import type { CatalogueScore, MockGeneratorReport, TestFileStyle } from '@qe-fleet/agents';
+import { FIXTURE, expectBestStrategyFindsCatalogue } from '../support/fixture.js';
+import { writeProject } from '../support/writeProject.js';
+
+const reports = new Map<string, MockGeneratorReport>();
+const scores = new Map<string, CatalogueScore>();
+let tmp: string;
+let js: MockGeneratorReport;
+let jsDir: string;
+
+beforeAll(async () => {
+  const core = new MockGeneratorCore({ suiteTimeoutMs: 240_000 });
+  const target = await openTarget({ dir: FIXTURE });
+  for (const { name } of core.strategies) {
+    const report = await core.run(target, name);
+    reports.set(name, report);
+    scores.set(name, scoreFindings(report.findings, target.catalogue!, core.id));
+  }
+  tmp = await mkdtemp(join(tmpdir(), 'qe-mg-'));
+  // An ESM JavaScript module whose collaborator's type comes from JSDoc, tested with node:test.
+  jsDir = await writeProject(tmp, 'js-memo', {
+    'package.json': JSON.stringify({ name: 'js-memo', type: 'module', scripts: { test: 'node --test' } }),
+    'src/memo.js': [
+      '/** @typedef {{ get(key: string): Promise<string | undefined>, set(key: string, value: string): Promise<void> }} Cache */',
+      '/** Remembers values in a cache. */',
+      'export class Memo {',
+      '  /**',
+      '   * @param {Cache} cache',
+      '   * @param {() => number} now',
+      '   */',
+      '  constructor(cache, now) {',
+      '    this.cache = cache;',
+      '    this.now = now;',
+      '  }',
+      '  /** @param {string} key @param {string} value @returns {Promise<number>} */',
+      '  async remember(key, value) {',
+      '    this.cache.set(key, value);',
+      '    return this.now();',
+      '  }',
+      '  /** @param {string} key @returns {Promise<string | undefined>} */',
+      '  async recall(key) {',
+      '    return await this.cache.get(key);',
+      '  }',
+      '}',
+      '',
+    ].join('\n'),
+    'test/memo.test.js': "import test from 'node:test';\nimport assert from 'node:assert/strict';\nimport { Memo } from '../src/memo.js';\ntest('recall', async () => assert.equal(await new Memo({ get: async () => 'v', set: async () => {} }, () => 1).recall('k'), 'v'));\n",
+  });
+  js = await new MockGeneratorCore({ writeTestsDir: 'test/doubles', suiteTimeoutMs: 240_000 }).run(await openTarget({ dir: jsDir }), 'track-promises');
+}, 900_000);
+
+afterAll(async () => {
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+describe('mock-generator on the sample target', () => {
+  it('exposes the catalogued defects through doubles with the best strategy', () => {
+    expectBestStrategyFindsCatalogue(scores);
+    expect(scores.get('track-promises')!.found.sort()).toEqual(['D04', 'D05']);
+    expect(scores.get('fault-injection')!.found.sort()).toEqual(['D04', 'D05']);
+  });
+
+  it('needs promise tracking to see the unawaited save: recording alone finds the non-accumulating add only', () => {
+    expect(scores.get('record')!.found).toEqual(['D04']);
+    const rejection = reports.get('fault-injection')!.findings.find((f) => f.kind === 'unawaited-promise');
+    expect(rejection?.rule).toBe('mock-generator/unhandled-collaborator-rejection');
+    expect(rejection?.location).toEqual({ file: 'src/cart.ts', line: 74 });
+  });
+
+  it('generates doubles for the injected repository and clock whose sample tests compile and pass', () => {
+    for (const report of reports.values()) {
+      const { stats } = report;
+      expect(stats.library).toBe('node-test');
+      expect(stats.boundaries).toBe(2);
+      expect(stats.doubles).toBe(3);
+      expect(stats.compiled).toBe(stats.sampleTests);
+      expect(stats.passed + stats.defectTests).toBeGreaterThanOrEqual(stats.sampleTests - 2);
+      expect(report.measure.value).toBeGreaterThan(0.7);
+    }
+    expect(reports.get('fault-injection')!.stats.sampleTests).toBeGreaterThan(reports.get('record')!.stats.sampleTests);
+  });
+});
+
+describe('mock-generator on a JavaScript project (JSDoc types, node:test mocks)', () => {
+  it('reads the JSDoc interface, finds the unawaited set and writes runnable doubles', async () => {
+    expect(js.findings).toEqual([expect.objectContaining({ kind: 'unawaited-promise', location: { file: 'src/memo.js', line: 14 } })]);
+    expect(js.stats.passed).toBeGreaterThan(0);
+    const [file] = await readdir(join(jsDir, 'test', 'doubles'));
+    const text = await readFile(join(jsDir, 'test', 'doubles', file!), 'utf8');
+    expect(text).toMatch(/import \{ mock \} from 'node:test'/);
+    expect(text).toMatch(/const cacheSet = mock\.fn\(async \(\) => undefined\)/);
+    expect(text).toMatch(/cacheSet\.mock\.callCount\(\)/);
+  });
+});
+
+describe('doubles in each mocking library', () => {
+  const style: TestFileStyle = { runner: 'vitest', module: 'esm', language: 'typescript', suffix: '.test.ts', dir: 'test', colocated: false, importExtension: 'js', quote: "'", semicolons: true };
+  const boundary = { kind: 'interface' as const, index: 0, param: 'repo', optional: false, typeName: 'Repo', typeFile: 'src/repo.ts', methods: [{ name: 'save', arity: 1, returns: { kind: 'promise' as const, sample: 'undefined' } }] };
+
+  it('renders typed vitest, jest, sinon and node:test doubles with their call counts', () => {
+    expect(renderDoubles([boundary], 'vitest', style, 'resolve').test).toEqual(['const repoSave = vi.fn(async () => undefined);', 'const repo: Repo = { save: repoSave };']);
+    expect(renderDoubles([boundary], 'jest', style, 'resolve').counters[0]!.countExpr).toBe('repoSave.mock.calls.length');
+    expect(renderDoubles([boundary], 'sinon', style, 'resolve').test[0]).toBe('const repoSave = sinon.fake.resolves(undefined);');
+    expect(renderDoubles([boundary], 'node-test', { ...style, language: 'javascript' }, 'reject').test).toEqual([
+      'let failing = false;',
+      "const repoSave = mock.fn(async () => { if (failing) throw new Error('injected failure'); return undefined; });",
+      'const repo = { save: repoSave };',
+    ]);
+  });
+
+  it('does not take values (numbers, arrays, comparators) for collaborators', async () => {
+    const dir = await writeProject(tmp, 'values', { 'src/a.ts': 'export function rank(xs: number[], by: (x: number) => number, n: number): number[] { return xs.slice(0, n).sort((a, b) => by(a) - by(b)); }\nexport function stamp(now: () => Date): string { return now().toISOString(); }\n' });
+    const owners = findBoundaries(dir, [join(dir, 'src/a.ts')]);
+    expect(owners.map((o) => [o.name, o.boundaries.map((b) => b.param)])).toEqual([['stamp', ['now']]]);
+  });
+});
