@@ -128,6 +128,7 @@ export type {
   LoadOpenApiRoutesOptions,
   TargetServiceOptions,
   AgentCore,
+  AgentMeasure,
   AgentReport,
   AgentRunOptions,
   AgentStrategy,
@@ -259,6 +260,52 @@ export type {
   GrowthFit,
   SizePoint,
 } from './performance-tester/index.js';
+
+// test-data-generator
+export {
+  TEST_DATA_STRATEGIES,
+  TestDataGeneratorCore,
+  TestDataGeneratorAgent,
+  RecordGenerator,
+  SchemaChecker,
+  toJsonSchema,
+  documentedSide,
+  docPairs,
+  functionDataSets,
+  shapeSchema,
+  probeApi,
+  requestSchema,
+  sendable,
+  verdictOf,
+  judgeCalls,
+  probeFunctions,
+  TEST_DATA_RULES,
+  dataFindings,
+} from './test-data-generator/index.js';
+export type {
+  DataSetStats,
+  InvalidScope,
+  TestDataConfig,
+  TestDataGeneratorCoreOptions,
+  TestDataReport,
+  TestDataGeneratorAgentOptions,
+  GeneratedRecord,
+  JsonSchema,
+  RecordGeneratorOptions,
+  RecordKind,
+  ViolationClaim,
+  RecordCheck,
+  CallRecord,
+  Expectation,
+  FunctionDataOptions,
+  FunctionDataSet,
+  ProbeApiOptions,
+  RequestDataSet,
+  RequestOutcome,
+  CallOutcome,
+  CallResult,
+  ProbeFunctionsOptions,
+} from './test-data-generator/index.js';
 
 // Registry for the fleet app.
 export { AGENT_IDS, createPilotAgents } from './registry.js';

@@ -4,10 +4,11 @@ import { AgentError } from './kit/agent/AgentError.js';
 import { PerformanceTesterAgent } from './performance-tester/PerformanceTesterAgent.js';
 import type { PilotAgent, PilotAgentOptions } from './kit/agent/PilotAgent.js';
 import { SecurityScannerAgent } from './security-scanner/SecurityScannerAgent.js';
+import { TestDataGeneratorAgent } from './test-data-generator/TestDataGeneratorAgent.js';
 import { TestGeneratorAgent } from './test-generator/TestGeneratorAgent.js';
 
 /** Ids of the agents this package implements (seed 11.1 ids), in registry order. */
-export const AGENT_IDS = ['test-generator', 'code-reviewer', 'api-tester', 'performance-tester', 'security-scanner'] as const;
+export const AGENT_IDS = ['test-generator', 'code-reviewer', 'api-tester', 'performance-tester', 'security-scanner', 'test-data-generator'] as const;
 
 /** One of `AGENT_IDS`. */
 export type AgentId = (typeof AGENT_IDS)[number];
@@ -22,6 +23,7 @@ const FACTORIES: { readonly [K in AgentId]: (options: PilotAgentOptions) => Pilo
   'api-tester': (options) => new ApiTesterAgent(options),
   'performance-tester': (options) => new PerformanceTesterAgent(options),
   'security-scanner': (options) => new SecurityScannerAgent(options),
+  'test-data-generator': (options) => new TestDataGeneratorAgent(options),
 };
 
 /** Options of `createPilotAgents`: BaseAgent options shared by all, minus the per-agent `id`. */

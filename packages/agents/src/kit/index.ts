@@ -47,7 +47,7 @@ export { listeningPorts } from './service/listeningPorts.js';
 export { maskCredentials } from './service/maskCredentials.js';
 export { apiBaseUrl, credentialsMismatch, pathMismatch } from './openapi/apiBaseUrl.js';
 export { findStrategy } from './agent/AgentCore.js';
-export type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy, SkippedSurface } from './agent/AgentCore.js';
+export type { AgentCore, AgentMeasure, AgentReport, AgentRunOptions, AgentStrategy, SkippedSurface } from './agent/AgentCore.js';
 export { NEUTRAL_SATISFACTION, failedTaskResult, resourceUsageOf, satisfactionOf, toTaskResult } from './agent/toTaskResult.js';
 export type { AgentOutput, AgentTaskResult, ToTaskResultOptions } from './agent/toTaskResult.js';
 export { runAgentTask } from './agent/runAgentTask.js';

@@ -31,6 +31,20 @@ export interface AgentReport {
    * what it can run and fails only when nothing it stands for could run.
    */
   skipped?: SkippedSurface[];
+  /**
+   * The agent's own measure of what it produced, 0..1 (schema-valid share of generated data, APFD
+   * of a test order...), named. When present, satisfaction is scaled by it: findings alone do not
+   * say whether the agent's product (a data set, an order, a selection) was any good.
+   */
+  measure?: AgentMeasure;
+}
+
+/** An agent's own quality measure of one run (see `AgentReport.measure`). */
+export interface AgentMeasure {
+  /** What is measured, e.g. `schema-valid share` or `APFD`. */
+  name: string;
+  /** 0..1, higher is better. */
+  value: number;
 }
 
 /** A part of a strategy that did not run, and why (shown to the user, never silent). */

@@ -42,11 +42,14 @@ export const NEUTRAL_SATISFACTION = 0.5;
  * the catalogue: both missing defects and crying wolf cost. On an uncatalogued target recall is
  * unknowable, so the proxy is the mean confidence of the findings (each rule's own estimate of its
  * precision), and NEUTRAL_SATISFACTION when there are none: "nothing found" is not proof of "clean".
+ * An agent's own `measure` (0..1) scales either: a run that finds defects with a poor product
+ * (invalid "valid" data, an order no better than random) is worth less.
  */
 export function satisfactionOf(report: AgentReport): number {
-  if (report.score !== undefined) return report.score.f1;
-  if (report.findings.length === 0) return NEUTRAL_SATISFACTION;
-  return report.findings.reduce((sum, f) => sum + f.confidence, 0) / report.findings.length;
+  const scale = report.measure === undefined ? 1 : Math.min(1, Math.max(0, report.measure.value));
+  if (report.score !== undefined) return report.score.f1 * scale;
+  if (report.findings.length === 0) return NEUTRAL_SATISFACTION * scale;
+  return (report.findings.reduce((sum, f) => sum + f.confidence, 0) / report.findings.length) * scale;
 }
 
 /** Efficiency 0..1 from wall time: budget / (budget + time), so 1 at 0 ms and 0.5 at the budget. */
