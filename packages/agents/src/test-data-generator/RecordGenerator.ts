@@ -304,7 +304,7 @@ export class RecordGenerator {
     const candidates = [this.#named(name)];
     if (s.pattern !== undefined) {
       try {
-        candidates.push(f.helpers.fromRegExp(s.pattern));
+        candidates.push(f.helpers.fromRegExp(invertible(s.pattern)));
       } catch {
         // A pattern faker cannot invert: the named value or the sampler's.
       }
@@ -423,6 +423,20 @@ function fits(s: JsonSchema, text: string): boolean {
   if (s.maxLength !== undefined && text.length > s.maxLength) return false;
   const re = s.pattern === undefined ? undefined : safeRegExp(s.pattern);
   return re === undefined || re === null || re.test(text);
+}
+
+/**
+ * The pattern in the subset faker's `fromRegExp` inverts: anchors dropped (an unanchored match
+ * of the whole value is what it produces anyway) and the common classes spelled out.
+ */
+function invertible(pattern: string): string {
+  return pattern
+    .replace(/^\^/, '')
+    .replace(/(?<!\\)\$$/, '')
+    .replaceAll('\\d', '[0-9]')
+    .replaceAll('\\w', '[a-zA-Z0-9_]')
+    .replaceAll('\\S', '[a-z]')
+    .replaceAll('\\s', ' ');
 }
 
 function safeRegExp(pattern: string): RegExp | null {
