@@ -311,6 +311,48 @@ export type {
   ProbeFunctionsOptions,
 } from './test-data-generator/index.js';
 
+// test-optimizer
+export {
+  TEST_OPTIMIZER_STRATEGIES,
+  TestOptimizerCore,
+  TestOptimizerAgent,
+  apfd,
+  minimalDetectingSet,
+  prioritise,
+  randomApfd,
+  readTests,
+  assertionSubsumers,
+  findRedundant,
+  testKey,
+  changedLines,
+  coveredLines,
+  parseDiff,
+  FileTestHistory,
+  MemoryTestHistory,
+  TEST_HISTORY_PATH,
+  recordRun,
+  TEST_OPTIMIZER_RULES,
+  optimiserFindings,
+} from './test-optimizer/index.js';
+export type {
+  ApfdFigures,
+  FaultSource,
+  SelectionFigures,
+  TestOptimizerConfig,
+  TestOptimizerCoreOptions,
+  TestOptimizerReport,
+  TestOptimizerAgentOptions,
+  Fault,
+  TestFacts,
+  TestSource,
+  Redundancy,
+  ChangedLines,
+  TestHistoryData,
+  TestHistoryStore,
+  TestRecord,
+  OptimiserResults,
+} from './test-optimizer/index.js';
+
 // Registry for the fleet app.
 export { AGENT_IDS, createPilotAgents } from './registry.js';
 export type { AgentId, CreatePilotAgentsOptions } from './registry.js';

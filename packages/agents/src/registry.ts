@@ -6,9 +6,10 @@ import type { PilotAgent, PilotAgentOptions } from './kit/agent/PilotAgent.js';
 import { SecurityScannerAgent } from './security-scanner/SecurityScannerAgent.js';
 import { TestDataGeneratorAgent } from './test-data-generator/TestDataGeneratorAgent.js';
 import { TestGeneratorAgent } from './test-generator/TestGeneratorAgent.js';
+import { TestOptimizerAgent } from './test-optimizer/TestOptimizerAgent.js';
 
 /** Ids of the agents this package implements (seed 11.1 ids), in registry order. */
-export const AGENT_IDS = ['test-generator', 'code-reviewer', 'api-tester', 'performance-tester', 'security-scanner', 'test-data-generator'] as const;
+export const AGENT_IDS = ['test-generator', 'code-reviewer', 'api-tester', 'performance-tester', 'security-scanner', 'test-data-generator', 'test-optimizer'] as const;
 
 /** One of `AGENT_IDS`. */
 export type AgentId = (typeof AGENT_IDS)[number];
@@ -24,6 +25,7 @@ const FACTORIES: { readonly [K in AgentId]: (options: PilotAgentOptions) => Pilo
   'performance-tester': (options) => new PerformanceTesterAgent(options),
   'security-scanner': (options) => new SecurityScannerAgent(options),
   'test-data-generator': (options) => new TestDataGeneratorAgent(options),
+  'test-optimizer': (options) => new TestOptimizerAgent(options),
 };
 
 /** Options of `createPilotAgents`: BaseAgent options shared by all, minus the per-agent `id`. */

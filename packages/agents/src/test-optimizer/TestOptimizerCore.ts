@@ -1,0 +1,355 @@
+import { findStrategy } from '../kit/agent/AgentCore.js';
+import type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy, SkippedSurface } from '../kit/agent/AgentCore.js';
+import { AgentError } from '../kit/agent/AgentError.js';
+import type { Finding } from '../kit/findings/Finding.js';
+import { runSuite, suiteRunnerOf } from '../kit/suite/runSuite.js';
+import type { RunSuiteOptions, SuiteRun } from '../kit/suite/SuiteRun.js';
+import type { Target } from '../kit/target/Target.js';
+import { changedLines, coveredLines } from './changedLines.js';
+import { assertionSubsumers, findRedundant, testKey } from './findRedundant.js';
+import { optimiserFindings } from './optimiserFindings.js';
+import { apfd, minimalDetectingSet, prioritise, randomApfd } from './prioritise.js';
+import type { Fault, TestFacts } from './prioritise.js';
+import { readTests } from './readTests.js';
+import type { TestSource } from './readTests.js';
+import { FileTestHistory, recordRun } from './TestHistory.js';
+import type { TestHistoryData, TestHistoryStore } from './TestHistory.js';
+
+/** Knobs of a test-optimizer strategy. */
+export interface TestOptimizerConfig {
+  /** Per-test coverage for all tests (`all`), only for the static candidates (`candidates`), or per test file. */
+  coverage: 'all' | 'candidates' | 'file';
+  redundancy: boolean;
+  prioritise: boolean;
+  selectChanged: boolean;
+}
+
+/** The strategies: what is analysed, so how many suite runs. */
+export const TEST_OPTIMIZER_STRATEGIES: readonly AgentStrategy<TestOptimizerConfig>[] = [
+  { name: 'redundancy', description: 'redundant, order-dependent and weak tests: per-test coverage only for the tests static analysis makes candidates', config: { coverage: 'candidates', redundancy: true, prioritise: false, selectChanged: false } },
+  { name: 'prioritise', description: 'an order that finds faults sooner (history first, then additional coverage per ms), with its APFD against the original and random orders', config: { coverage: 'file', redundancy: false, prioritise: true, selectChanged: false } },
+  { name: 'select-changed', description: 'the tests a change set (git diff against the base ref) needs, and the smallest set that still detects every fault in the changed code', config: { coverage: 'file', redundancy: false, prioritise: false, selectChanged: true } },
+  { name: 'full', description: 'everything, with per-test coverage of every test', config: { coverage: 'all', redundancy: true, prioritise: true, selectChanged: true } },
+];
+
+/** Faults of catalogued kinds a test can reveal by running the faulty line. */
+const FAULT_KINDS = new Set(['logic-bug', 'unawaited-promise', 'prototype-pollution', 'code-injection', 'command-injection', 'xss', 'perf-quadratic']);
+
+/** A source of faults with the tests that detect them (kit/mutation's mutants, through an adapter). */
+export type FaultSource = (target: Target, tests: readonly string[], options: { signal?: AbortSignal }) => Promise<{ name: string; faults: Array<Fault & { file: string; line: number }> } | undefined>;
+
+/** Options of `TestOptimizerCore`. */
+export interface TestOptimizerCoreOptions {
+  /** Where test timings and failures persist between runs (default: `.qe-fleet/test-history.json` in the target). */
+  history?: TestHistoryStore;
+  /** Base of the change set (default `HEAD`: the uncommitted changes). */
+  baseRef?: string;
+  /** Mutants or other faults with their detecting tests (default none: catalogued defects and history only). */
+  faults?: FaultSource;
+  /** Seeded random source for the random-order baseline. */
+  random?: () => number;
+  now?: () => Date;
+  /** At most this many per-test coverage runs; beyond it coverage is per file (default 60). */
+  maxPerTestRuns?: number;
+  /** Timeout of each suite run (default 300 000 ms). */
+  timeoutMs?: number;
+  /** The suite runner (tests inject one). */
+  runSuite?: (target: Target, options: RunSuiteOptions) => Promise<SuiteRun>;
+}
+
+/** APFD of three orders against one set of faults. */
+export interface ApfdFigures {
+  faultSource: string;
+  faults: number;
+  prioritised?: number;
+  original?: number;
+  random?: number;
+}
+
+/** What a selection for a change set keeps and saves. */
+export interface SelectionFigures {
+  base: string;
+  changedLines: number;
+  selected: string[];
+  /** The smallest subset still detecting every fault in the changed code (when faults are known). */
+  minimal?: string[];
+  testShare: number;
+  timeSaved: number;
+  faultsInChange: number;
+  /** Share of the faults in the changed code that the selection (minimal when known) still detects. */
+  faultsCaught?: number;
+}
+
+/** The test-optimizer's report: findings plus the order and selection it measured. */
+export interface TestOptimizerReport extends AgentReport {
+  tests: number;
+  suiteRuns: number;
+  order?: string[];
+  apfd?: ApfdFigures[];
+  selection?: SelectionFigures;
+}
+
+/**
+ * Optimises a project's own suite from per-test coverage (kit/suite under V8 coverage) and the
+ * history of earlier runs: redundant tests, tests that fail alone (order-dependent), tests whose
+ * assertions compare nothing, a prioritised order measured by APFD, and the selection a change
+ * set needs.
+ */
+export class TestOptimizerCore implements AgentCore {
+  readonly id = 'test-optimizer';
+  readonly strategies = TEST_OPTIMIZER_STRATEGIES;
+  readonly #options: TestOptimizerCoreOptions;
+
+  constructor(options: TestOptimizerCoreOptions = {}) {
+    this.#options = options;
+  }
+
+  notApplicable(target: Target): string | undefined {
+    if (target.profile.testFiles.length === 0) return 'no test files: there is no suite to optimise';
+    if (suiteRunnerOf(target) === undefined) return 'no test runner found (no test script, runner dependency or runner import)';
+    return undefined;
+  }
+
+  async run(target: Target, strategyName: string, options: AgentRunOptions = {}): Promise<TestOptimizerReport> {
+    const strategy = findStrategy(this, strategyName);
+    const config = strategy.config;
+    const started = Date.now();
+    const notes: string[] = [];
+    const skipped: SkippedSurface[] = [];
+    const signal = options.signal;
+    let suiteRuns = 0;
+    const suite = async (o: RunSuiteOptions): Promise<SuiteRun> => {
+      suiteRuns++;
+      return (this.#options.runSuite ?? runSuite)(target, { timeoutMs: this.#options.timeoutMs ?? 300_000, ...o, ...(signal === undefined ? {} : { signal }) });
+    };
+
+    const sources = await readTests(target.dir, target.profile.testFiles);
+    const baseline = await suite({});
+    const results = baseline.tests.filter((t) => t.status !== 'skipped');
+    if (results.length === 0) throw new AgentError('TOOL_FAILED', `the suite reported no test that ran (${baseline.command})`);
+    const original = results.map(testKey);
+    const passed = new Set(results.filter((t) => t.status === 'passed').map(testKey));
+    const bySource = new Map(sources.map((s) => [testKey(s), s]));
+    notes.push(`${results.length} tests ran (${passed.size} passed) with \`${baseline.command}\` in ${baseline.durationMs} ms; ${sources.length} test cases read from ${target.profile.testFiles.length} files`);
+
+    const store = this.#options.history ?? new FileTestHistory();
+    const history = await store.load(target.dir);
+    const facts = new Map<string, TestFacts>(
+      results.map((t) => {
+        const key = testKey(t);
+        const h = history[key];
+        return [key, { key, covered: new Set<string>(), durationMs: h && h.runs > 0 ? h.totalMs / h.runs : (t.durationMs ?? 0), failureRate: h && h.runs > 0 ? h.failures / h.runs : 0 }];
+      }),
+    );
+    if (Object.keys(history).length > 0) notes.push(`history of ${Object.keys(history).length} tests from earlier runs`);
+
+    // Coverage: per test where asked and affordable, else per file.
+    const coverage = new Map<string, Set<string>>();
+    const candidates = config.coverage === 'candidates' ? candidateTests(sources) : results.map((t) => bySource.get(testKey(t)) ?? { file: t.file, name: t.name, title: t.title });
+    const perTest = config.coverage !== 'file' && candidates.length <= (this.#options.maxPerTestRuns ?? 60);
+    if (config.coverage !== 'file' && !perTest) notes.push(`${candidates.length} tests exceed ${this.#options.maxPerTestRuns ?? 60} per-test coverage runs: coverage is per file`);
+    if (perTest) {
+      for (const t of candidates) {
+        const run = await suite({ files: [t.file], testNamePattern: namePattern(t.title), coverage: true });
+        if (run.coverage === undefined) continue;
+        coverage.set(testKey(t), coveredLines(run.coverage, target.dir));
+      }
+    }
+    if (!perTest || config.prioritise || config.selectChanged) {
+      const files = [...new Set(results.map((t) => t.file))];
+      for (const file of files) {
+        if (results.filter((t) => t.file === file).every((t) => coverage.has(testKey(t)))) continue;
+        const run = await suite({ files: [file], coverage: true });
+        const lines = coveredLines(run.coverage, target.dir);
+        for (const t of results.filter((r) => r.file === file)) if (!coverage.has(testKey(t))) coverage.set(testKey(t), lines);
+      }
+    }
+    for (const [key, lines] of coverage) {
+      const f = facts.get(key);
+      if (f !== undefined) f.covered = lines;
+    }
+
+    // Faults: mutants when a source gives them, else catalogued defects the tests reach, plus history.
+    const faultSets = await this.#faults(target, original, facts, history, signal, notes);
+
+    const findingsInput: Parameters<typeof optimiserFindings>[0] = { redundant: [], orderDependent: [], weak: [], command: baseline.command };
+    if (config.redundancy) {
+      findingsInput.redundant = findRedundant(sources, coverage, passed);
+      findingsInput.orderDependent = await this.#orderDependent(sources, passed, suite);
+      findingsInput.weak = sources.filter((s) => s.truthyOnly && passed.has(testKey(s)));
+    }
+    const report: TestOptimizerReport = {
+      agentId: this.id,
+      strategy: strategy.name,
+      target: target.dir,
+      findings: [],
+      durationMs: 0,
+      notes,
+      tests: results.length,
+      suiteRuns: 0,
+    };
+    const measures: number[] = [];
+    if (config.redundancy) measures.push(results.length === 0 ? 0 : results.filter((t) => coverage.has(testKey(t)) || !candidates.some((c) => testKey(c) === testKey(t))).length / results.length);
+    if (config.prioritise) {
+      const order = prioritise([...facts.values()]);
+      report.order = order;
+      const random = this.#options.random ?? seeded(1);
+      report.apfd = faultSets.map((set) => ({
+        faultSource: set.name,
+        faults: set.faults.length,
+        ...optional('prioritised', apfd(order, set.faults)),
+        ...optional('original', apfd(original, set.faults)),
+        ...optional('random', randomApfd(original, set.faults, random)),
+      }));
+      const main = report.apfd.find((a) => a.prioritised !== undefined);
+      if (main?.prioritised !== undefined) measures.push(main.prioritised);
+      else skipped.push({ surface: 'APFD', reason: 'no fault any test detects: no mutants, no catalogued defect a test reaches, no failure in the history' });
+    }
+    if (config.selectChanged) {
+      const selection = await this.#select(target, facts, faultSets, signal, skipped);
+      if (selection !== undefined) {
+        report.selection = selection;
+        measures.push((selection.faultsCaught ?? 1) * (0.5 + 0.5 * selection.timeSaved));
+      }
+    }
+    report.findings = optimiserFindings(findingsInput);
+    await store.save(target.dir, recordRun(history, results.map((t) => ({ key: testKey(t), status: t.status, ...(t.durationMs === undefined ? {} : { durationMs: t.durationMs }) })), (this.#options.now ?? (() => new Date()))()));
+    report.suiteRuns = suiteRuns;
+    report.durationMs = Date.now() - started;
+    if (skipped.length > 0) report.skipped = skipped;
+    if (measures.length > 0) report.measure = { name: measureName(config), value: measures.reduce((s, v) => s + v, 0) / measures.length };
+    report.coverage = results.filter((t) => coverage.has(testKey(t))).length / results.length;
+    return report;
+  }
+
+  async #faults(target: Target, tests: string[], facts: Map<string, TestFacts>, history: TestHistoryData, signal: AbortSignal | undefined, notes: string[]): Promise<Array<{ name: string; faults: Array<Fault & { file?: string; lines?: number[] }> }>> {
+    const sets: Array<{ name: string; faults: Array<Fault & { file?: string; lines?: number[] }> }> = [];
+    const mutants = this.#options.faults ? await this.#options.faults(target, tests, signal === undefined ? {} : { signal }) : undefined;
+    if (mutants !== undefined && mutants.faults.length > 0) sets.push({ name: mutants.name, faults: mutants.faults.map((f) => ({ ...f, lines: [f.line] })) });
+    const catalogued = (target.catalogue?.defects ?? []).flatMap((d) => {
+      if (!FAULT_KINDS.has(d.kind) || !('file' in d.location)) return [];
+      const { file, line } = d.location;
+      const end = d.location.endLine ?? line;
+      const lines = Array.from({ length: end - line + 1 }, (_, i) => line + i);
+      const detectedBy = new Set([...facts.values()].filter((f) => lines.some((l) => f.covered.has(`${file}:${l}`))).map((f) => f.key));
+      return [{ id: d.id, detectedBy, file, lines }];
+    });
+    if (catalogued.length > 0) sets.push({ name: 'catalogued defects (a test detects one when it runs its line)', faults: catalogued });
+    const failed = Object.entries(history).filter(([key, h]) => h.failures > 0 && facts.has(key));
+    if (failed.length > 0) sets.push({ name: 'failures in the history', faults: failed.map(([key]) => ({ id: `history:${key}`, detectedBy: new Set([key]) })) });
+    notes.push(`faults for APFD and selection: ${sets.map((s) => `${s.faults.length} ${s.name}`).join('; ') || 'none'}`);
+    return sets;
+  }
+
+  async #orderDependent(sources: TestSource[], passed: Set<string>, suite: (o: RunSuiteOptions) => Promise<SuiteRun>): Promise<Array<{ test: TestSource; runs: number; message: string; command: string }>> {
+    const out: Array<{ test: TestSource; runs: number; message: string; command: string }> = [];
+    // A test can depend on order when it uses the file's shared state after an earlier test did.
+    const candidates = sources.filter((t) => passed.has(testKey(t)) && t.shared.some((name) => sources.some((u) => u.file === t.file && u.index < t.index && u.shared.includes(name))));
+    for (const t of candidates) {
+      let failures = 0;
+      let last: SuiteRun | undefined;
+      // Alone, three times: a flaky test does not fail three runs in a row.
+      for (let attempt = 0; attempt < 3; attempt++) {
+        last = await suite({ files: [t.file], testNamePattern: namePattern(t.title) });
+        const result = last.tests.find((r) => r.name === t.name || r.title === t.title);
+        if (result?.status !== 'failed') break;
+        failures++;
+      }
+      if (failures === 3 && last !== undefined) {
+        const result = last.tests.find((r) => r.name === t.name || r.title === t.title);
+        out.push({ test: t, runs: 3, message: (result?.failureMessage ?? '').split('\n').filter((l) => l.trim() !== '').slice(0, 3).join(' '), command: reproducible(last.command) });
+      }
+    }
+    return out;
+  }
+
+  async #select(target: Target, facts: Map<string, TestFacts>, faultSets: Array<{ name: string; faults: Array<Fault & { file?: string; lines?: number[] }> }>, signal: AbortSignal | undefined, skipped: SkippedSurface[]): Promise<SelectionFigures | undefined> {
+    const base = this.#options.baseRef ?? 'HEAD';
+    if (target.profile.gitWorkTree !== true) {
+      skipped.push({ surface: 'change-set selection', reason: 'the target is not in a git work tree' });
+      return undefined;
+    }
+    let changed: Map<string, Set<number>>;
+    try {
+      changed = await changedLines(target.dir, base, signal);
+    } catch (error) {
+      skipped.push({ surface: 'change-set selection', reason: AgentError.from(error).message });
+      return undefined;
+    }
+    const sourceFiles = new Set(target.profile.files.map((f) => f.path));
+    const lines = [...changed].filter(([file]) => sourceFiles.has(file)).flatMap(([file, set]) => [...set].map((l) => `${file}:${l}`));
+    if (lines.length === 0) {
+      skipped.push({ surface: 'change-set selection', reason: `no source line changed against ${base}` });
+      return undefined;
+    }
+    const all = [...facts.values()];
+    const selected = all.filter((f) => lines.some((l) => f.covered.has(l)));
+    const changedSet = new Set(lines);
+    const inChange = faultSets[0]?.faults.filter((f) => f.file !== undefined && (f.lines ?? []).some((l) => changedSet.has(`${f.file}:${l}`))) ?? [];
+    const total = all.reduce((s, f) => s + f.durationMs, 0);
+    let kept = selected;
+    let minimal: string[] | undefined;
+    let caught: number | undefined;
+    if (inChange.length > 0) {
+      const cover = minimalDetectingSet(selected, inChange);
+      minimal = cover.selected;
+      kept = selected.filter((f) => minimal?.includes(f.key));
+      const detectable = inChange.filter((f) => [...f.detectedBy].some((k) => facts.has(k))).length;
+      caught = detectable === 0 ? 1 : (detectable - cover.undetected.filter((id) => inChange.some((f) => f.id === id && [...f.detectedBy].some((k) => facts.has(k)))).length) / detectable;
+    }
+    const keptTime = kept.reduce((s, f) => s + f.durationMs, 0);
+    return {
+      base,
+      changedLines: lines.length,
+      selected: selected.map((f) => f.key),
+      ...(minimal === undefined ? {} : { minimal }),
+      testShare: kept.length / Math.max(1, all.length),
+      timeSaved: total === 0 ? 0 : 1 - keptTime / total,
+      faultsInChange: inChange.length,
+      ...(caught === undefined ? {} : { faultsCaught: caught }),
+    };
+  }
+}
+
+/** Tests worth a per-test coverage run: those whose assertions another test repeats, and those tests. */
+function candidateTests(sources: readonly TestSource[]): TestSource[] {
+  const out = new Set<TestSource>();
+  for (const [a, by] of assertionSubsumers(sources)) {
+    out.add(a);
+    for (const b of by) out.add(b);
+  }
+  return [...out];
+}
+
+/** The runner's command without the reporter options pointing into its deleted temporary folder. */
+export function reproducible(command: string): string {
+  return command.replace(/\s+'?--[\w-]+(=|\s+)'?[^\s']*qe-suite-[^\s']*'?/g, '');
+}
+
+/** The runner's name filter for one test title (regular expression, anchored at the end). */
+function namePattern(title: string): string {
+  return `${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
+}
+
+function optional<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, number>);
+}
+
+function measureName(config: TestOptimizerConfig): string {
+  if (config.redundancy && config.prioritise) return 'mean of analysed share, APFD and selection value';
+  if (config.prioritise) return 'APFD of the prioritised order';
+  if (config.selectChanged) return 'faults still caught x (0.5 + 0.5 x time saved)';
+  return 'share of tests analysed';
+}
+
+/** mulberry32: the default random source, seeded, so the random baseline is reproducible. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
