@@ -323,7 +323,7 @@ function candidateTests(sources: readonly TestSource[]): TestSource[] {
 
 /** The runner's command without the reporter options pointing into its deleted temporary folder. */
 export function reproducible(command: string): string {
-  return command.replace(/\s+'?--[\w-]+(=|\s+)'?[^\s']*qe-suite-[^\s']*'?/g, '');
+  return command.replace(/\s+'?--[\w-]+(=|\s+(?!-))'?[^\s']*qe-suite-[^\s']*'?/g, '');
 }
 
 /** The runner's name filter for one test title (regular expression, anchored at the end). */
