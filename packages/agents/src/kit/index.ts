@@ -81,3 +81,8 @@ export type { CoverageMetric, CoverageSummary } from './suite/suiteCoverage.js';
 export { planSuiteCommand } from './suite/planSuiteCommand.js';
 export type { RunnerName, SuitePlan } from './suite/planSuiteCommand.js';
 export { parseJestJson, parseMochaJson, parseNodeTestEvents, parseTap } from './suite/parseReports.js';
+export { relatedTestFiles } from './suite/relatedTestFiles.js';
+export { INCREMENTAL_FILE, runMutants } from './mutation/runMutants.js';
+export type { MutantInfo, MutantsRun, RunMutantsOptions } from './mutation/runMutants.js';
+export { mutationScore } from './mutation/mutationScore.js';
+export type { MutantStatus, MutationScore } from './mutation/mutationScore.js';
