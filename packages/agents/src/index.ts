@@ -336,10 +336,13 @@ export {
   recordRun,
   TEST_OPTIMIZER_RULES,
   optimiserFindings,
+  changedRanges,
+  mutantFaults,
+  testIdResolver,
+  weakByMutants,
 } from './test-optimizer/index.js';
 export type {
   ApfdFigures,
-  FaultSource,
   SelectionFigures,
   TestOptimizerConfig,
   TestOptimizerCoreOptions,
@@ -354,6 +357,8 @@ export type {
   TestHistoryStore,
   TestRecord,
   OptimiserResults,
+  LocatedFault,
+  WeakByMutants,
 } from './test-optimizer/index.js';
 
 // Registry for the fleet app.

@@ -2,14 +2,19 @@ import { findStrategy } from '../kit/agent/AgentCore.js';
 import type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy, SkippedSurface } from '../kit/agent/AgentCore.js';
 import { AgentError } from '../kit/agent/AgentError.js';
 import type { Finding } from '../kit/findings/Finding.js';
+import { runMutants } from '../kit/mutation/runMutants.js';
+import type { MutantsRun, RunMutantsOptions } from '../kit/mutation/runMutants.js';
 import { runSuite, suiteRunnerOf } from '../kit/suite/runSuite.js';
 import type { RunSuiteOptions, SuiteRun } from '../kit/suite/SuiteRun.js';
 import type { Target } from '../kit/target/Target.js';
 import { changedLines, coveredLines } from './changedLines.js';
+import type { ChangedLines } from './changedLines.js';
+import { changedRanges, mutantFaults, weakByMutants } from './mutantFaults.js';
+import type { LocatedFault } from './mutantFaults.js';
 import { assertionSubsumers, findRedundant, testKey } from './findRedundant.js';
 import { optimiserFindings } from './optimiserFindings.js';
 import { apfd, minimalDetectingSet, prioritise, randomApfd } from './prioritise.js';
-import type { Fault, TestFacts } from './prioritise.js';
+import type { TestFacts } from './prioritise.js';
 import { readTests } from './readTests.js';
 import type { TestSource } from './readTests.js';
 import { FileTestHistory, recordRun } from './TestHistory.js';
@@ -22,21 +27,21 @@ export interface TestOptimizerConfig {
   redundancy: boolean;
   prioritise: boolean;
   selectChanged: boolean;
+  /** StrykerJS mutants as faults (kit/mutation): none, only in the changed lines, or everywhere. */
+  mutants: 'none' | 'changed' | 'all';
 }
 
 /** The strategies: what is analysed, so how many suite runs. */
 export const TEST_OPTIMIZER_STRATEGIES: readonly AgentStrategy<TestOptimizerConfig>[] = [
-  { name: 'redundancy', description: 'redundant, order-dependent and weak tests: per-test coverage only for the tests static analysis makes candidates', config: { coverage: 'candidates', redundancy: true, prioritise: false, selectChanged: false } },
-  { name: 'prioritise', description: 'an order that finds faults sooner (history first, then additional coverage per ms), with its APFD against the original and random orders', config: { coverage: 'file', redundancy: false, prioritise: true, selectChanged: false } },
-  { name: 'select-changed', description: 'the tests a change set (git diff against the base ref) needs, and the smallest set that still detects every fault in the changed code', config: { coverage: 'file', redundancy: false, prioritise: false, selectChanged: true } },
-  { name: 'full', description: 'everything, with per-test coverage of every test', config: { coverage: 'all', redundancy: true, prioritise: true, selectChanged: true } },
+  { name: 'redundancy', description: 'redundant, order-dependent and weak tests: per-test coverage only for the tests static analysis makes candidates', config: { coverage: 'candidates', redundancy: true, prioritise: false, selectChanged: false, mutants: 'none' } },
+  { name: 'prioritise', description: 'an order that finds faults sooner (history first, then additional coverage per ms), with its APFD against the original and random orders', config: { coverage: 'file', redundancy: false, prioritise: true, selectChanged: false, mutants: 'all' } },
+  { name: 'select-changed', description: 'the tests a change set (git diff against the base ref) needs, and the smallest set that still detects every fault in the changed code', config: { coverage: 'file', redundancy: false, prioritise: false, selectChanged: true, mutants: 'changed' } },
+  { name: 'full', description: 'everything, with per-test coverage of every test and mutants everywhere (weak tests: those that kill no mutant they run)', config: { coverage: 'all', redundancy: true, prioritise: true, selectChanged: true, mutants: 'all' } },
 ];
 
 /** Faults of catalogued kinds a test can reveal by running the faulty line. */
 const FAULT_KINDS = new Set(['logic-bug', 'unawaited-promise', 'prototype-pollution', 'code-injection', 'command-injection', 'xss', 'perf-quadratic']);
 
-/** A source of faults with the tests that detect them (kit/mutation's mutants, through an adapter). */
-export type FaultSource = (target: Target, tests: readonly string[], options: { signal?: AbortSignal }) => Promise<{ name: string; faults: Array<Fault & { file: string; line: number }> } | undefined>;
 
 /** Options of `TestOptimizerCore`. */
 export interface TestOptimizerCoreOptions {
@@ -44,8 +49,8 @@ export interface TestOptimizerCoreOptions {
   history?: TestHistoryStore;
   /** Base of the change set (default `HEAD`: the uncommitted changes). */
   baseRef?: string;
-  /** Mutants or other faults with their detecting tests (default none: catalogued defects and history only). */
-  faults?: FaultSource;
+  /** The mutation runner (default kit/mutation's `runMutants`; tests inject one). */
+  runMutants?: (target: Target, options: RunMutantsOptions) => Promise<MutantsRun>;
   /** Seeded random source for the random-order baseline. */
   random?: () => number;
   now?: () => Date;
@@ -169,14 +174,24 @@ export class TestOptimizerCore implements AgentCore {
       if (f !== undefined) f.covered = lines;
     }
 
-    // Faults: mutants when a source gives them, else catalogued defects the tests reach, plus history.
-    const faultSets = await this.#faults(target, original, facts, history, signal, notes);
+    // The change set first: the mutants of `select-changed` are only those in the changed lines.
+    const changed = config.selectChanged ? await this.#changed(target, signal, skipped) : undefined;
+    const mutants = await this.#mutants(target, config, changed, signal, notes, skipped);
+    const faultSets = this.#faults(target, original, facts, history, mutants, notes);
 
     const findingsInput: Parameters<typeof optimiserFindings>[0] = { redundant: [], orderDependent: [], weak: [], command: baseline.command };
     if (config.redundancy) {
       findingsInput.redundant = findRedundant(sources, coverage, passed);
       findingsInput.orderDependent = await this.#orderDependent(sources, passed, suite);
-      findingsInput.weak = sources.filter((s) => s.truthyOnly && passed.has(testKey(s)));
+      // Mutants decide where they ran: a test that kills none of the mutants it runs is weak whatever it asserts.
+      const byMutants = mutants?.perTest ? weakByMutants(mutants, original) : undefined;
+      findingsInput.weak = sources
+        .filter((s) => passed.has(testKey(s)))
+        .flatMap((s) => {
+          const m = byMutants?.get(testKey(s));
+          if (m !== undefined) return m.killed === 0 && m.covered >= 2 ? [{ test: s, mutants: m }] : [];
+          return s.truthyOnly ? [{ test: s }] : [];
+        });
     }
     const report: TestOptimizerReport = {
       agentId: this.id,
@@ -206,7 +221,7 @@ export class TestOptimizerCore implements AgentCore {
       else skipped.push({ surface: 'APFD', reason: 'no fault any test detects: no mutants, no catalogued defect a test reaches, no failure in the history' });
     }
     if (config.selectChanged) {
-      const selection = await this.#select(target, facts, faultSets, signal, skipped);
+      const selection = changed === undefined ? undefined : this.#select(changed, facts, faultSets[0]?.faults ?? []);
       if (selection !== undefined) {
         report.selection = selection;
         measures.push((selection.faultsCaught ?? 1) * (0.5 + 0.5 * selection.timeSaved));
@@ -222,10 +237,53 @@ export class TestOptimizerCore implements AgentCore {
     return report;
   }
 
-  async #faults(target: Target, tests: string[], facts: Map<string, TestFacts>, history: TestHistoryData, signal: AbortSignal | undefined, notes: string[]): Promise<Array<{ name: string; faults: Array<Fault & { file?: string; lines?: number[] }> }>> {
-    const sets: Array<{ name: string; faults: Array<Fault & { file?: string; lines?: number[] }> }> = [];
-    const mutants = this.#options.faults ? await this.#options.faults(target, tests, signal === undefined ? {} : { signal }) : undefined;
-    if (mutants !== undefined && mutants.faults.length > 0) sets.push({ name: mutants.name, faults: mutants.faults.map((f) => ({ ...f, lines: [f.line] })) });
+  /** Changed source lines against the base ref, or undefined (with the reason in `skipped`). */
+  async #changed(target: Target, signal: AbortSignal | undefined, skipped: SkippedSurface[]): Promise<{ base: string; lines: ChangedLines } | undefined> {
+    const base = this.#options.baseRef ?? 'HEAD';
+    if (!target.profile.gitWorkTree) {
+      skipped.push({ surface: 'change-set selection', reason: 'the target is not in a git work tree' });
+      return undefined;
+    }
+    try {
+      const all = await changedLines(target.dir, base, signal);
+      const sources = new Set(target.profile.files.map((f) => f.path));
+      const lines: ChangedLines = new Map([...all].filter(([file]) => sources.has(file)));
+      if (lines.size === 0) {
+        skipped.push({ surface: 'change-set selection', reason: `no source line changed against ${base}` });
+        return undefined;
+      }
+      return { base, lines };
+    } catch (error) {
+      skipped.push({ surface: 'change-set selection', reason: AgentError.from(error).message });
+      return undefined;
+    }
+  }
+
+  /** StrykerJS mutants (kit/mutation) where the strategy asks for them; a failure is a skipped surface. */
+  async #mutants(target: Target, config: TestOptimizerConfig, changed: { lines: ChangedLines } | undefined, signal: AbortSignal | undefined, notes: string[], skipped: SkippedSurface[]): Promise<MutantsRun | undefined> {
+    if (config.mutants === 'none' || (config.mutants === 'changed' && changed === undefined)) return undefined;
+    const files = config.mutants === 'changed' && changed !== undefined ? changedRanges(changed.lines, new Set(target.profile.files.map((f) => f.path))) : undefined;
+    try {
+      const run = await (this.#options.runMutants ?? runMutants)(target, { ...(files === undefined ? {} : { files }), ...(signal === undefined ? {} : { signal }) });
+      notes.push(`${run.mutants.length} mutants (${run.testRunner}${run.perTest ? ', per-test' : ', no per-test data'}) in ${run.durationMs} ms; mutation score ${JSON.stringify(run.score)}`);
+      if (!run.perTest) skipped.push({ surface: 'mutants per test', reason: `${run.testRunner} reports one verdict per mutant, not which test killed it` });
+      return run;
+    } catch (error) {
+      const e = AgentError.from(error);
+      if (e.code === 'ABORTED') throw e;
+      skipped.push({ surface: 'mutants', reason: e.message });
+      return undefined;
+    }
+  }
+
+  /** Fault sets, most telling first: mutants, catalogued defects the tests reach, failures in the history. */
+  #faults(target: Target, tests: string[], facts: Map<string, TestFacts>, history: TestHistoryData, mutants: MutantsRun | undefined, notes: string[]): Array<{ name: string; faults: LocatedFault[] }> {
+    const sets: Array<{ name: string; faults: LocatedFault[] }> = [];
+    if (mutants?.perTest) {
+      const m = mutantFaults(mutants, tests);
+      if (m.faults.length > 0) sets.push({ name: 'killed mutants (StrykerJS)', faults: m.faults });
+      if (m.unmapped > 0) notes.push(`${m.unmapped} killed mutants name tests the suite run did not report`);
+    }
     const catalogued = (target.catalogue?.defects ?? []).flatMap((d) => {
       if (!FAULT_KINDS.has(d.kind) || !('file' in d.location)) return [];
       const { file, line } = d.location;
@@ -263,49 +321,34 @@ export class TestOptimizerCore implements AgentCore {
     return out;
   }
 
-  async #select(target: Target, facts: Map<string, TestFacts>, faultSets: Array<{ name: string; faults: Array<Fault & { file?: string; lines?: number[] }> }>, signal: AbortSignal | undefined, skipped: SkippedSurface[]): Promise<SelectionFigures | undefined> {
-    const base = this.#options.baseRef ?? 'HEAD';
-    if (target.profile.gitWorkTree !== true) {
-      skipped.push({ surface: 'change-set selection', reason: 'the target is not in a git work tree' });
-      return undefined;
-    }
-    let changed: Map<string, Set<number>>;
-    try {
-      changed = await changedLines(target.dir, base, signal);
-    } catch (error) {
-      skipped.push({ surface: 'change-set selection', reason: AgentError.from(error).message });
-      return undefined;
-    }
-    const sourceFiles = new Set(target.profile.files.map((f) => f.path));
-    const lines = [...changed].filter(([file]) => sourceFiles.has(file)).flatMap(([file, set]) => [...set].map((l) => `${file}:${l}`));
-    if (lines.length === 0) {
-      skipped.push({ surface: 'change-set selection', reason: `no source line changed against ${base}` });
-      return undefined;
-    }
+  /** The tests the changed lines need (coverage), and the smallest subset still detecting every fault in them. */
+  #select(changed: { base: string; lines: ChangedLines }, facts: Map<string, TestFacts>, faults: readonly LocatedFault[]): SelectionFigures {
+    const lines = [...changed.lines].flatMap(([file, set]) => [...set].map((l) => `${file}:${l}`));
+    const changedSet = new Set(lines);
     const all = [...facts.values()];
     const selected = all.filter((f) => lines.some((l) => f.covered.has(l)));
-    const changedSet = new Set(lines);
-    const inChange = faultSets[0]?.faults.filter((f) => f.file !== undefined && (f.lines ?? []).some((l) => changedSet.has(`${f.file}:${l}`))) ?? [];
+    const inChange = faults.filter((f) => f.file !== undefined && (f.lines ?? []).some((l) => changedSet.has(`${f.file}:${l}`)));
     const total = all.reduce((s, f) => s + f.durationMs, 0);
     let kept = selected;
     let minimal: string[] | undefined;
     let caught: number | undefined;
-    if (inChange.length > 0) {
-      const cover = minimalDetectingSet(selected, inChange);
+    // Faults the whole suite detects are the ones a selection must keep detecting.
+    const detectable = inChange.filter((f) => [...f.detectedBy].some((k) => facts.has(k)));
+    if (detectable.length > 0) {
+      const cover = minimalDetectingSet(selected, detectable);
       minimal = cover.selected;
       kept = selected.filter((f) => minimal?.includes(f.key));
-      const detectable = inChange.filter((f) => [...f.detectedBy].some((k) => facts.has(k))).length;
-      caught = detectable === 0 ? 1 : (detectable - cover.undetected.filter((id) => inChange.some((f) => f.id === id && [...f.detectedBy].some((k) => facts.has(k)))).length) / detectable;
+      caught = (detectable.length - cover.undetected.length) / detectable.length;
     }
     const keptTime = kept.reduce((s, f) => s + f.durationMs, 0);
     return {
-      base,
+      base: changed.base,
       changedLines: lines.length,
       selected: selected.map((f) => f.key),
       ...(minimal === undefined ? {} : { minimal }),
       testShare: kept.length / Math.max(1, all.length),
       timeSaved: total === 0 ? 0 : 1 - keptTime / total,
-      faultsInChange: inChange.length,
+      faultsInChange: detectable.length,
       ...(caught === undefined ? {} : { faultsCaught: caught }),
     };
   }

@@ -1,6 +1,7 @@
 import type { DefectKind, Finding, Severity } from '../kit/findings/Finding.js';
 import { testKey } from './findRedundant.js';
 import type { Redundancy } from './findRedundant.js';
+import type { WeakByMutants } from './mutantFaults.js';
 import type { TestSource } from './readTests.js';
 
 const ID = 'test-optimizer';
@@ -9,6 +10,7 @@ const ID = 'test-optimizer';
 export const TEST_OPTIMIZER_RULES: Record<string, { kind: DefectKind; severity: Severity; confidence: number; proves: string }> = {
   'redundant-test': { kind: 'redundant-test', severity: 'low', confidence: 0.85, proves: 'another passing test covers every line this one covers (per-test V8 coverage) and makes every assertion it makes' },
   'fails-alone': { kind: 'order-dependent-test', severity: 'medium', confidence: 0.85, proves: 'the test passes in the suite and fails three times in a row when run alone, and it uses state of its file that an earlier test uses' },
+  'kills-no-mutant': { kind: 'weak-assertion', severity: 'medium', confidence: 0.8, proves: 'the test runs mutants of the code (StrykerJS, per-test coverage) and none of them makes it fail' },
   'truthy-only': { kind: 'weak-assertion', severity: 'medium', confidence: 0.7, proves: 'every assertion of the test only checks that a value exists or is truthy: no value is compared' },
 };
 
@@ -16,7 +18,7 @@ export const TEST_OPTIMIZER_RULES: Record<string, { kind: DefectKind; severity: 
 export interface OptimiserResults {
   redundant: Redundancy[];
   orderDependent: Array<{ test: TestSource; runs: number; message: string; command: string }>;
-  weak: TestSource[];
+  weak: Array<{ test: TestSource; mutants?: WeakByMutants }>;
   /** The suite's command, for evidence. */
   command: string;
 }
@@ -41,8 +43,12 @@ export function optimiserFindings(results: OptimiserResults): Finding[] {
   for (const o of results.orderDependent) {
     out.push(make('fails-alone', o.test, `"${o.test.name}" (${o.test.file}:${o.test.line}) passes in the suite but fails alone (${o.runs} of ${o.runs} runs): it depends on ${o.test.shared.join(', ')} left by earlier tests`, `${o.command} → ${o.message || 'failed'}`));
   }
-  for (const t of results.weak) {
-    out.push(make('truthy-only', t, `"${t.name}" (${t.file}:${t.line}) asserts only that a value is truthy or defined`, `assertions: ${t.assertions.join('; ')}`));
+  for (const { test: t, mutants } of results.weak) {
+    if (mutants !== undefined) {
+      out.push(make('kills-no-mutant', t, `"${t.name}" (${t.file}:${t.line}) runs ${mutants.covered} mutants and kills none of them`, `surviving: ${mutants.survivors.join('; ')}; assertions: ${t.assertions.join('; ') || 'none'}`));
+    } else {
+      out.push(make('truthy-only', t, `"${t.name}" (${t.file}:${t.line}) asserts only that a value is truthy or defined`, `assertions: ${t.assertions.join('; ')}`));
+    }
   }
   return out;
 }
