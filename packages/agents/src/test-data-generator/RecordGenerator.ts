@@ -218,9 +218,11 @@ export class RecordGenerator {
   #violations(s: JsonSchema, name: string): Array<[unknown, string, string]> {
     const out: Array<[unknown, string, string]> = [];
     const type = typeOf(s);
-    const wrong = wrongTypeOf(type);
+    // Only a declared type is violated by another type: `{ properties }` alone accepts a string.
+    const declared = s.type !== undefined;
+    const wrong = declared ? wrongTypeOf(type) : undefined;
     if (wrong !== undefined && s.enum === undefined && s.const === undefined) out.push([wrong, 'type', `${describe(wrong)} instead of ${type}`]);
-    if (type !== undefined && type !== 'null' && s.nullable !== true && !(Array.isArray(s.type) && s.type.includes('null')) && s.enum === undefined) out.push([null, 'type', `null instead of ${type}`]);
+    if (declared && type !== 'null' && s.nullable !== true && !(Array.isArray(s.type) && s.type.includes('null')) && s.enum === undefined) out.push([null, 'type', `null instead of ${type}`]);
     if (Array.isArray(s.enum) && s.enum.every((v) => typeof v === 'string')) out.push(['qe-not-listed', 'enum', 'a value outside the enum']);
     switch (type) {
       case 'string': {
@@ -245,7 +247,8 @@ export class RecordGenerator {
       case 'number': {
         const integer = type === 'integer';
         const step = integer ? 1 : 0.01;
-        if (integer) out.push([1.5, 'type', 'a fraction instead of an integer']);
+        // int32/int64 formats also refuse a fraction: that record would break two constraints.
+        if (integer && s.format !== 'int32' && s.format !== 'int64') out.push([1.5, 'type', 'a fraction instead of an integer']);
         if (typeof s.exclusiveMinimum === 'number') out.push([s.exclusiveMinimum, 'exclusiveMinimum', `equal to exclusiveMinimum ${s.exclusiveMinimum}`]);
         else if (s.minimum !== undefined) out.push([round(s.minimum - step), 'minimum', `below minimum ${s.minimum}`]);
         if (typeof s.exclusiveMaximum === 'number') out.push([s.exclusiveMaximum, 'exclusiveMaximum', `equal to exclusiveMaximum ${s.exclusiveMaximum}`]);

@@ -264,7 +264,7 @@ async function writeDataSet(dir: string, report: TestDataReport, sets: RequestDa
   await mkdir(dir, { recursive: true });
   const file = join(dir, `test-data.${report.strategy}.seed-${report.seed}.json`);
   const answered = new Map<GeneratedRecord, unknown>();
-  for (const r of requests) answered.set(r.record, { request: r.request, status: r.status, verdict: r.verdict });
+  for (const r of requests) answered.set(r.record, { request: r.request, status: r.status, response: r.response.slice(0, 200), verdict: r.verdict });
   for (const c of calls) answered.set(c.record, { call: c.call, result: c.result, verdict: c.verdict });
   const document = {
     generator: 'qe-fleet test-data-generator',

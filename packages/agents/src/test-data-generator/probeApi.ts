@@ -32,15 +32,36 @@ export function requestSchema(op: ApiOperation): JsonSchema | undefined {
   const query = op.params.filter((p) => p.in === 'query' && p.schema !== undefined);
   if (query.length > 0) {
     const needed = query.filter((p) => p.required).map((p) => p.name);
-    properties['query'] = { type: 'object', properties: Object.fromEntries(query.map((p) => [p.name, p.schema as JsonSchema])), required: needed };
+    properties['query'] = { type: 'object', properties: Object.fromEntries(query.map((p) => [p.name, nonEmpty(p.schema as JsonSchema)])), required: needed };
     // Leaving every parameter out is invalid only when one of them is required.
     if (needed.length > 0) required.push('query');
   }
   if (op.body?.schema !== undefined && /json/i.test(op.body.mediaType)) {
-    properties['body'] = op.body.schema as JsonSchema;
+    properties['body'] = writable(op.body.schema as JsonSchema);
     if (op.body.required) required.push('body');
   }
   return Object.keys(properties).length === 0 ? undefined : { type: 'object', properties, required };
+}
+
+/**
+ * A query parameter's schema as the wire sees it: OpenAPI's `allowEmptyValue` defaults to false,
+ * so an empty text (of the value or of an array item) is no valid value.
+ */
+function nonEmpty(schema: JsonSchema): JsonSchema {
+  if (schema.type === 'string' && schema.enum === undefined) return { ...schema, minLength: Math.max(1, schema.minLength ?? 0) };
+  if (schema.type === 'array' && schema.items !== undefined) return { ...schema, items: nonEmpty(schema.items) };
+  return schema;
+}
+
+/** A request body's schema without its `readOnly` properties: a client never sends them (OpenAPI 3.0). */
+function writable(schema: JsonSchema, depth = 0): JsonSchema {
+  if (depth > 6 || schema.properties === undefined) return schema;
+  const kept = Object.entries(schema.properties).filter(([, p]) => (p as { readOnly?: boolean }).readOnly !== true);
+  return {
+    ...schema,
+    properties: Object.fromEntries(kept.map(([k, p]) => [k, writable(p, depth + 1)])),
+    ...(schema.required === undefined ? {} : { required: schema.required.filter((k) => kept.some(([name]) => name === k)) }),
+  };
 }
 
 /**
@@ -53,10 +74,12 @@ export function sendable(record: GeneratedRecord, schema: JsonSchema): boolean {
   if (claim === undefined) return true;
   if (claim.path === '' && claim.keyword !== 'required') return false;
   if (claim.path === '/query' && claim.keyword !== 'required') return false;
-  const match = /^\/query\/([^/]+)$/.exec(claim.path);
+  const match = /^\/query\/([^/]+)(\/0)?$/.exec(claim.path);
   if (match && claim.keyword === 'type') {
+    // On the wire a query value is text, and one value is an array of one item: only a word where a number or boolean belongs is invalid.
     const param = schema.properties?.['query']?.properties?.[match[1] ?? ''];
-    return !(param?.type === 'string' || param?.type === undefined || record.value === null || claim.reason.startsWith('null'));
+    const typed = match[2] === undefined ? param : param?.items;
+    return (typed?.type === 'number' || typed?.type === 'integer' || typed?.type === 'boolean') && !claim.reason.startsWith('null');
   }
   return true;
 }
@@ -82,9 +105,15 @@ export async function probeApi(op: ApiOperation, set: RequestDataSet, options: P
   for (const record of set.records) {
     options.signal?.throwIfAborted();
     const value = (record.value ?? {}) as { query?: Record<string, unknown>; body?: unknown };
-    const query = new URLSearchParams();
-    for (const [name, v] of Object.entries(value.query ?? {})) if (v !== undefined) query.set(name, typeof v === 'string' ? v : JSON.stringify(v));
-    const qs = query.toString();
+    const pairs: string[] = [];
+    const text = (x: unknown): string => encodeURIComponent(typeof x === 'string' ? x : JSON.stringify(x));
+    for (const [name, v] of Object.entries(value.query ?? {})) {
+      // OpenAPI's default query style (form, exploded): one `name=item` per array item, RFC 3986
+      // percent-encoding (a space is %20: `+` is a reserved character some validators refuse).
+      if (Array.isArray(v)) for (const item of v) pairs.push(`${encodeURIComponent(name)}=${text(item)}`);
+      else if (v !== undefined) pairs.push(`${encodeURIComponent(name)}=${text(v)}`);
+    }
+    const qs = pairs.join('&');
     const relative = `${path}${qs === '' ? '' : `?${qs}`}`;
     const hasBody = 'body' in value && value.body !== undefined;
     const payload = hasBody ? JSON.stringify(value.body) : undefined;
@@ -96,14 +125,14 @@ export async function probeApi(op: ApiOperation, set: RequestDataSet, options: P
       ...(payload === undefined ? {} : { body: payload }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
-    const text = await response.text().catch(() => '');
+    const answer = await response.text().catch(() => '');
     out.push({
       route: op.route,
       record,
       request: `${op.method} ${relative}`,
       ...(payload === undefined ? {} : { body: payload }),
       status: response.status,
-      response: text.slice(0, 300),
+      response: answer.slice(0, 300),
       verdict: verdictOf(record, response.status, namesResource),
     });
   }

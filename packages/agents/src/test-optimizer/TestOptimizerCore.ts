@@ -176,7 +176,7 @@ export class TestOptimizerCore implements AgentCore {
 
     // The change set first: the mutants of `select-changed` are only those in the changed lines.
     const changed = config.selectChanged ? await this.#changed(target, signal, skipped) : undefined;
-    const mutants = await this.#mutants(target, config, changed, signal, notes, skipped);
+    const mutants = await this.#mutants(target, config, changed, facts, signal, notes, skipped);
     const faultSets = this.#faults(target, original, facts, history, mutants, notes);
 
     const findingsInput: Parameters<typeof optimiserFindings>[0] = { redundant: [], orderDependent: [], weak: [], command: baseline.command };
@@ -189,8 +189,10 @@ export class TestOptimizerCore implements AgentCore {
         .filter((s) => passed.has(testKey(s)))
         .flatMap((s) => {
           const m = byMutants?.get(testKey(s));
-          if (m !== undefined) return m.killed === 0 && m.covered >= 2 ? [{ test: s, mutants: m }] : [];
-          return s.truthyOnly ? [{ test: s }] : [];
+          if (m !== undefined && m.covered >= 2 && m.killed === 0) return [{ test: s, mutants: m }];
+          // A truthy-only test that still kills most mutants it runs does check something (crashes, types).
+          if (s.truthyOnly && (m === undefined || m.killed / Math.max(1, m.covered) < 0.5)) return [{ test: s, ...(m === undefined ? {} : { mutants: m }) }];
+          return [];
         });
     }
     const report: TestOptimizerReport = {
@@ -260,9 +262,11 @@ export class TestOptimizerCore implements AgentCore {
   }
 
   /** StrykerJS mutants (kit/mutation) where the strategy asks for them; a failure is a skipped surface. */
-  async #mutants(target: Target, config: TestOptimizerConfig, changed: { lines: ChangedLines } | undefined, signal: AbortSignal | undefined, notes: string[], skipped: SkippedSurface[]): Promise<MutantsRun | undefined> {
+  async #mutants(target: Target, config: TestOptimizerConfig, changed: { lines: ChangedLines } | undefined, facts: Map<string, TestFacts>, signal: AbortSignal | undefined, notes: string[], skipped: SkippedSurface[]): Promise<MutantsRun | undefined> {
     if (config.mutants === 'none' || (config.mutants === 'changed' && changed === undefined)) return undefined;
-    const files = config.mutants === 'changed' && changed !== undefined ? changedRanges(changed.lines, new Set(target.profile.files.map((f) => f.path))) : undefined;
+    // Only code some test runs can be a fault a test detects: files no test loads are left out.
+    const loaded = [...new Set([...facts.values()].flatMap((f) => [...f.covered].map((line) => line.slice(0, line.lastIndexOf(':')))))].filter((f) => target.profile.files.some((s) => s.path === f));
+    const files = config.mutants === 'changed' && changed !== undefined ? changedRanges(changed.lines, new Set(target.profile.files.map((f) => f.path))) : loaded.length > 0 ? loaded : undefined;
     try {
       const run = await (this.#options.runMutants ?? runMutants)(target, { ...(files === undefined ? {} : { files }), ...(signal === undefined ? {} : { signal }) });
       notes.push(`${run.mutants.length} mutants (${run.testRunner}${run.perTest ? ', per-test' : ', no per-test data'}) in ${run.durationMs} ms; mutation score ${JSON.stringify(run.score)}`);

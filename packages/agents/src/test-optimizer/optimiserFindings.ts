@@ -11,7 +11,7 @@ export const TEST_OPTIMIZER_RULES: Record<string, { kind: DefectKind; severity: 
   'redundant-test': { kind: 'redundant-test', severity: 'low', confidence: 0.85, proves: 'another passing test covers every line this one covers (per-test V8 coverage) and makes every assertion it makes' },
   'fails-alone': { kind: 'order-dependent-test', severity: 'medium', confidence: 0.85, proves: 'the test passes in the suite and fails three times in a row when run alone, and it uses state of its file that an earlier test uses' },
   'kills-no-mutant': { kind: 'weak-assertion', severity: 'medium', confidence: 0.8, proves: 'the test runs mutants of the code (StrykerJS, per-test coverage) and none of them makes it fail' },
-  'truthy-only': { kind: 'weak-assertion', severity: 'medium', confidence: 0.7, proves: 'every assertion of the test only checks that a value exists or is truthy: no value is compared' },
+  'truthy-only': { kind: 'weak-assertion', severity: 'medium', confidence: 0.75, proves: 'every assertion of the test only checks that a value exists or is truthy: no value is compared' },
 };
 
 /** What the analyses found, to become findings. */
@@ -44,10 +44,11 @@ export function optimiserFindings(results: OptimiserResults): Finding[] {
     out.push(make('fails-alone', o.test, `"${o.test.name}" (${o.test.file}:${o.test.line}) passes in the suite but fails alone (${o.runs} of ${o.runs} runs): it depends on ${o.test.shared.join(', ')} left by earlier tests`, `${o.command} → ${o.message || 'failed'}`));
   }
   for (const { test: t, mutants } of results.weak) {
-    if (mutants !== undefined) {
+    if (mutants !== undefined && mutants.killed === 0) {
       out.push(make('kills-no-mutant', t, `"${t.name}" (${t.file}:${t.line}) runs ${mutants.covered} mutants and kills none of them`, `surviving: ${mutants.survivors.join('; ')}; assertions: ${t.assertions.join('; ') || 'none'}`));
     } else {
-      out.push(make('truthy-only', t, `"${t.name}" (${t.file}:${t.line}) asserts only that a value is truthy or defined`, `assertions: ${t.assertions.join('; ')}`));
+      const killed = mutants === undefined ? '' : `; kills ${mutants.killed} of the ${mutants.covered} mutants it runs (surviving: ${mutants.survivors.join('; ')})`;
+      out.push(make('truthy-only', t, `"${t.name}" (${t.file}:${t.line}) asserts only that a value is truthy or defined${mutants === undefined ? '' : `, and kills ${mutants.killed} of ${mutants.covered} mutants`}`, `assertions: ${t.assertions.join('; ')}${killed}`));
     }
   }
   return out;
