@@ -340,6 +340,9 @@ export {
   mutantFaults,
   testIdResolver,
   weakByMutants,
+  degrade,
+  namePattern,
+  reproducible,
 } from './test-optimizer/index.js';
 export type {
   ApfdFigures,

@@ -16,6 +16,7 @@ import { optimiserFindings } from './optimiserFindings.js';
 import { apfd, minimalDetectingSet, prioritise, randomApfd } from './prioritise.js';
 import type { TestFacts } from './prioritise.js';
 import { readTests } from './readTests.js';
+import { degrade, namePattern, reproducible } from './suiteHelpers.js';
 import type { TestSource } from './readTests.js';
 import { FileTestHistory, recordRun } from './TestHistory.js';
 import type { TestHistoryData, TestHistoryStore } from './TestHistory.js';
@@ -128,14 +129,23 @@ export class TestOptimizerCore implements AgentCore {
       return (this.#options.runSuite ?? runSuite)(target, { timeoutMs: this.#options.timeoutMs ?? 300_000, ...o, ...(signal === undefined ? {} : { signal }) });
     };
 
+    const runner = suiteRunnerOf(target);
     const sources = await readTests(target.dir, target.profile.testFiles);
     const baseline = await suite({});
-    const results = baseline.tests.filter((t) => t.status !== 'skipped');
+    // Table-driven suites repeat names: the second "x" becomes "x #2", so every test has its own key.
+    const seen = new Map<string, number>();
+    const results = baseline.tests
+      .filter((t) => t.status !== 'skipped')
+      .map((t) => {
+        const n = (seen.get(testKey(t)) ?? 0) + 1;
+        seen.set(testKey(t), n);
+        return n === 1 ? t : { ...t, name: `${t.name} #${n}` };
+      });
     if (results.length === 0) throw new AgentError('TOOL_FAILED', `the suite reported no test that ran (${baseline.command})`);
     const original = results.map(testKey);
     const passed = new Set(results.filter((t) => t.status === 'passed').map(testKey));
     const bySource = new Map(sources.map((s) => [testKey(s), s]));
-    notes.push(`${results.length} tests ran (${passed.size} passed) with \`${baseline.command}\` in ${baseline.durationMs} ms; ${sources.length} test cases read from ${target.profile.testFiles.length} files`);
+    notes.push(`${results.length} tests ran (${results.filter((t) => t.status === 'passed').length} passed) with \`${baseline.command}\` in ${baseline.durationMs} ms; ${sources.length} test cases read from ${target.profile.testFiles.length} files`);
 
     const store = this.#options.history ?? new FileTestHistory();
     const history = await store.load(target.dir);
@@ -155,8 +165,8 @@ export class TestOptimizerCore implements AgentCore {
     if (config.coverage !== 'file' && !perTest) notes.push(`${candidates.length} tests exceed ${this.#options.maxPerTestRuns ?? 60} per-test coverage runs: coverage is per file`);
     if (perTest) {
       for (const t of candidates) {
-        const run = await suite({ files: [t.file], testNamePattern: namePattern(t.title), coverage: true });
-        if (run.coverage === undefined) continue;
+        const run = await degrade(suite({ files: [t.file], testNamePattern: namePattern(t.title, runner), coverage: true }), `coverage of "${t.name}"`, notes);
+        if (run?.coverage === undefined) continue;
         coverage.set(testKey(t), coveredLines(run.coverage, target.dir));
       }
     }
@@ -164,7 +174,8 @@ export class TestOptimizerCore implements AgentCore {
       const files = [...new Set(results.map((t) => t.file))];
       for (const file of files) {
         if (results.filter((t) => t.file === file).every((t) => coverage.has(testKey(t)))) continue;
-        const run = await suite({ files: [file], coverage: true });
+        const run = await degrade(suite({ files: [file], coverage: true }), `coverage of ${file}`, notes);
+        if (run?.coverage === undefined) continue;
         const lines = coveredLines(run.coverage, target.dir);
         for (const t of results.filter((r) => r.file === file)) if (!coverage.has(testKey(t))) coverage.set(testKey(t), lines);
       }
@@ -182,7 +193,7 @@ export class TestOptimizerCore implements AgentCore {
     const findingsInput: Parameters<typeof optimiserFindings>[0] = { redundant: [], orderDependent: [], weak: [], command: baseline.command };
     if (config.redundancy) {
       findingsInput.redundant = findRedundant(sources, coverage, passed);
-      findingsInput.orderDependent = await this.#orderDependent(sources, passed, suite);
+      findingsInput.orderDependent = await this.#orderDependent(sources, passed, suite, runner, notes);
       // Mutants decide where they ran: a test that kills none of the mutants it runs is weak whatever it asserts.
       const byMutants = mutants?.perTest ? weakByMutants(mutants, original) : undefined;
       findingsInput.weak = sources
@@ -303,7 +314,7 @@ export class TestOptimizerCore implements AgentCore {
     return sets;
   }
 
-  async #orderDependent(sources: TestSource[], passed: Set<string>, suite: (o: RunSuiteOptions) => Promise<SuiteRun>): Promise<Array<{ test: TestSource; runs: number; message: string; command: string }>> {
+  async #orderDependent(sources: TestSource[], passed: Set<string>, suite: (o: RunSuiteOptions) => Promise<SuiteRun>, runner: string | undefined, notes: string[]): Promise<Array<{ test: TestSource; runs: number; message: string; command: string }>> {
     const out: Array<{ test: TestSource; runs: number; message: string; command: string }> = [];
     // A test can depend on order when it uses the file's shared state after an earlier test did.
     const candidates = sources.filter((t) => passed.has(testKey(t)) && t.shared.some((name) => sources.some((u) => u.file === t.file && u.index < t.index && u.shared.includes(name))));
@@ -312,7 +323,8 @@ export class TestOptimizerCore implements AgentCore {
       let last: SuiteRun | undefined;
       // Alone, three times: a flaky test does not fail three runs in a row.
       for (let attempt = 0; attempt < 3; attempt++) {
-        last = await suite({ files: [t.file], testNamePattern: namePattern(t.title) });
+        last = await degrade(suite({ files: [t.file], testNamePattern: namePattern(t.title, runner) }), `"${t.name}" alone`, notes);
+        if (last === undefined) break;
         const result = last.tests.find((r) => r.name === t.name || r.title === t.title);
         if (result?.status !== 'failed') break;
         failures++;
@@ -366,16 +378,6 @@ function candidateTests(sources: readonly TestSource[]): TestSource[] {
     for (const b of by) out.add(b);
   }
   return [...out];
-}
-
-/** The runner's command without the reporter options pointing into its deleted temporary folder. */
-export function reproducible(command: string): string {
-  return command.replace(/\s+'?--[\w-]+(=|\s+(?!-))'?[^\s']*qe-suite-[^\s']*'?/g, '');
-}
-
-/** The runner's name filter for one test title (regular expression, anchored at the end). */
-function namePattern(title: string): string {
-  return `${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
 }
 
 function optional<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {

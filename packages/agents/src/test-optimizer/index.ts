@@ -17,3 +17,4 @@ export { TEST_OPTIMIZER_RULES, optimiserFindings } from './optimiserFindings.js'
 export type { OptimiserResults } from './optimiserFindings.js';
 export { changedRanges, mutantFaults, testIdResolver, weakByMutants } from './mutantFaults.js';
 export type { LocatedFault, WeakByMutants } from './mutantFaults.js';
+export { degrade, namePattern, reproducible } from './suiteHelpers.js';

@@ -1,0 +1,12 @@
+import { openTarget } from './src/kit/index.js';
+import { TestDataGeneratorCore } from './src/test-data-generator/index.js';
+import { scoreFindings } from './src/kit/index.js';
+const dir = process.argv[2]!; const strategy = process.argv[3] ?? 'full';
+const target = await openTarget({ dir, ...(process.env.QE_HEADERS ? { headers: JSON.parse(process.env.QE_HEADERS) } : {}) });
+const core = new TestDataGeneratorCore({ outputDir: process.env.OUT ?? '/tmp/tdg-out' });
+const t = Date.now();
+const r = await core.run(target, strategy);
+console.log(strategy, Date.now() - t, 'ms', r.stats, r.measure);
+for (const f of r.findings) console.log(f.rule, JSON.stringify(f.location), f.message, '\n   ', f.evidence);
+console.log(r.notes, r.skipped);
+if (target.catalogue) console.log(scoreFindings(r.findings, target.catalogue, 'test-data-generator'));
