@@ -286,7 +286,8 @@ export class TestOptimizerCore implements AgentCore {
     } catch (error) {
       const e = AgentError.from(error);
       if (e.code === 'ABORTED') throw e;
-      skipped.push({ surface: 'mutants', reason: e.message });
+      // Stryker's message ends with a stack; its first lines say what failed.
+      skipped.push({ surface: 'mutants', reason: e.message.replace(/\x1B\[[0-9;]*m/g, '').split('\n').filter((l) => !/^\s+at /.test(l)).join(' ').replace(/\s+/g, ' ').slice(0, 400) });
       return undefined;
     }
   }

@@ -27,6 +27,8 @@ const TEST_CALLEES = /^(test|it|specify|t\.test)(\.(only|concurrent|serial|faili
 const SUITE_CALLEES = /^(describe|suite|context)(\.(only|concurrent|serial))?$/;
 const ASSERTION = /^(assert\b|expect\s*\(|t\.(is|not|deepEqual|notDeepEqual|like|true|false|truthy|falsy|throws|throwsAsync|notThrows|notThrowsAsync|regex|notRegex|snapshot|assert|pass|fail|equal|same|ok|match)\b|should\b|chai\.)/;
 /** Checks that compare no value: existence or truthiness only. */
+/** An argument that compares (`t.true(running <= limit)`, `assert(a === b)`) is a real check, whatever the assertion's name. */
+const COMPARES = /[=!]==?|[<>]=?|\binstanceof\b|\bin\b|\.(includes|has|startsWith|endsWith|test|every|some)\(|^!/;
 const TRUTHY = /^(assert(\.ok)?\s*\(|assert\.notEqual\s*\([^,]+,\s*(undefined|null)\s*\)|expect\s*\(.*\)\s*\.\s*(toBeTruthy|toBeDefined|not\s*\.\s*toBeUndefined|not\s*\.\s*toBeNull|toBeInstanceOf)\s*\(|t\.(truthy|true|pass)\s*\()/s;
 
 /**
@@ -81,7 +83,7 @@ export async function readTests(dir: string, files: readonly string[]): Promise<
             line: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1,
             index: index++,
             assertions,
-            truthyOnly: assertions.length > 0 && assertions.every((a) => TRUTHY.test(a)),
+            truthyOnly: assertions.length > 0 && assertions.every((a) => TRUTHY.test(a) && !COMPARES.test(a.replace(/^[^(]*\(/, ''))),
             shared: [...used].sort(),
           });
           return;

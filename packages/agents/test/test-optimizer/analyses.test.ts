@@ -83,14 +83,16 @@ describe('store', () => {
   it('adds', () => { store.add(1); expect(store.size()).toBe(1); });
   it('is there', () => { expect(store.get(1)).toBeDefined(); });
   it('uses config only', () => { seen.push('x'); expect(config.size).toBe(2); });
+  it('compares inside a truthy check', () => { expect(store.size() <= config.size).toBeTruthy(); });
 });
 it.each([1, 2])('table %i', (n) => { expect(n).toBeGreaterThan(0); });
 `,
     });
     const tests = await readTests(dir, ['test/a.test.ts']);
-    expect(tests.map((t) => t.name)).toEqual(['store > adds', 'store > is there', 'store > uses config only']);
-    expect(tests.map((t) => t.truthyOnly)).toEqual([false, true, false]);
-    expect(tests.map((t) => t.shared)).toEqual([['store'], ['store'], ['seen']]);
+    expect(tests.map((t) => t.name)).toEqual(['store > adds', 'store > is there', 'store > uses config only', 'store > compares inside a truthy check']);
+    // A truthy check of a comparison compares: only 'is there' checks nothing but existence.
+    expect(tests.map((t) => t.truthyOnly)).toEqual([false, true, false, false]);
+    expect(tests.map((t) => t.shared)).toEqual([['store'], ['store'], ['seen'], ['store']]);
     expect(tests[0]?.assertions).toEqual(['expect(store.size()).toBe(1)']);
   });
 
