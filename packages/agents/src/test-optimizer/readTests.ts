@@ -21,6 +21,8 @@ export interface TestSource {
   truthyOnly: boolean;
   /** Top-level `let`/`const` bindings of the file the test body reads or changes (shared state). */
   shared: string[];
+  /** Imported bindings the test body uses: the code under test it names. */
+  subjects: string[];
 }
 
 const TEST_CALLEES = /^(test|it|specify|t\.test)(\.(only|concurrent|serial|failing))?$/;
@@ -43,7 +45,15 @@ export async function readTests(dir: string, files: readonly string[]): Promise<
     if (text === undefined) continue;
     const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, /\.[cm]?tsx?$/.test(file) ? ts.ScriptKind.TS : ts.ScriptKind.JS);
     const topLevel = new Set<string>();
+    const imported = new Set<string>();
     for (const statement of sf.statements) {
+      if (ts.isImportDeclaration(statement) && statement.importClause !== undefined && !/^(node:)?(assert|test)|^(vitest|ava|tap|chai|sinon|@jest\/globals|expect)/.test((statement.moduleSpecifier as ts.StringLiteral).text)) {
+        const clause = statement.importClause;
+        if (clause.name) imported.add(clause.name.text);
+        const bindings = clause.namedBindings;
+        if (bindings && ts.isNamespaceImport(bindings)) imported.add(bindings.name.text);
+        if (bindings && ts.isNamedImports(bindings)) for (const e of bindings.elements) imported.add(e.name.text);
+      }
       if (ts.isVariableStatement(statement)) {
         const constant = (statement.declarationList.flags & ts.NodeFlags.Const) !== 0;
         for (const d of statement.declarationList.declarations) {
@@ -67,12 +77,14 @@ export async function readTests(dir: string, files: readonly string[]): Promise<
         if (titleText !== undefined && body && TEST_CALLEES.test(callee)) {
           const assertions: string[] = [];
           const used = new Set<string>();
+          const subjects = new Set<string>();
           const walk = (n: ts.Node): void => {
             if (ts.isExpressionStatement(n)) {
               const expr = n.expression.getText(sf).replace(/^await\s+/, '').replace(/\s+/g, ' ').trim();
               if (ASSERTION.test(expr)) assertions.push(expr);
             }
             if (ts.isIdentifier(n) && topLevel.has(n.text)) used.add(n.text);
+            if (ts.isIdentifier(n) && imported.has(n.text)) subjects.add(n.text);
             ts.forEachChild(n, walk);
           };
           walk(body);
@@ -85,6 +97,7 @@ export async function readTests(dir: string, files: readonly string[]): Promise<
             assertions,
             truthyOnly: assertions.length > 0 && assertions.every((a) => TRUTHY.test(a) && !COMPARES.test(a.replace(/^[^(]*\(/, ''))),
             shared: [...used].sort(),
+            subjects: [...subjects].sort(),
           });
           return;
         }

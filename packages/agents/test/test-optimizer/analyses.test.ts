@@ -76,12 +76,13 @@ describe('reading tests', () => {
   it('names tests as runners do, keeps their assertions, and sees truthy-only checks and shared state', async () => {
     const dir = await writeProject(tmp, 'reader', {
       'test/a.test.ts': `import { describe, it, expect } from 'vitest';
+import { createStore } from '../src/store.js';
 const config = { size: 2 } as const;
 let seen: string[] = [];
 const store = createStore();
 describe('store', () => {
   it('adds', () => { store.add(1); expect(store.size()).toBe(1); });
-  it('is there', () => { expect(store.get(1)).toBeDefined(); });
+  it('is there', () => { expect(createStore().get(1)).toBeDefined(); });
   it('uses config only', () => { seen.push('x'); expect(config.size).toBe(2); });
   it('compares inside a truthy check', () => { expect(store.size() <= config.size).toBeTruthy(); });
 });
@@ -92,17 +93,18 @@ it.each([1, 2])('table %i', (n) => { expect(n).toBeGreaterThan(0); });
     expect(tests.map((t) => t.name)).toEqual(['store > adds', 'store > is there', 'store > uses config only', 'store > compares inside a truthy check']);
     // A truthy check of a comparison compares: only 'is there' checks nothing but existence.
     expect(tests.map((t) => t.truthyOnly)).toEqual([false, true, false, false]);
-    expect(tests.map((t) => t.shared)).toEqual([['store'], ['store'], ['seen'], ['store']]);
+    expect(tests.map((t) => t.shared)).toEqual([['store'], [], ['seen'], ['store']]);
     expect(tests[0]?.assertions).toEqual(['expect(store.size()).toBe(1)']);
+    expect(tests.map((t) => t.subjects)).toEqual([[], ['createStore'], [], []]);
   });
 
   it('a test is redundant only when another covers its lines and makes its assertions', () => {
-    const t = (name: string, assertions: string[]) => ({ file: 't.js', name, title: name, line: 1, index: 0, assertions, truthyOnly: false, shared: [] });
-    const [a, b, c, d] = [t('a', ['x']), t('b', ['x', 'y']), t('c', ['x']), t('d', ['x'])];
-    const coverage = new Map([[testKey(a), new Set(['s:1'])], [testKey(b), new Set(['s:1', 's:2'])], [testKey(c), new Set(['s:1', 's:3'])], [testKey(d), new Set(['s:9'])]]);
-    const passed = new Set([a, b, c, d].map(testKey));
-    const found = findRedundant([a, b, c, d], coverage, passed).map((r) => `${r.test.name}<${r.by.name}`);
-    // a is inside b; c covers a line b does not; d covers other lines.
+    const t = (name: string, assertions: string[], subjects = ['f']) => ({ file: 't.js', name, title: name, line: 1, index: 0, assertions, truthyOnly: false, shared: [], subjects });
+    const [a, b, c, d, e] = [t('a', ['x']), t('b', ['x', 'y']), t('c', ['x']), t('d', ['x']), t('e', ['x', 'y'], ['g'])];
+    const coverage = new Map([[testKey(a), new Set(['s:1'])], [testKey(b), new Set(['s:1', 's:2'])], [testKey(c), new Set(['s:1', 's:3'])], [testKey(d), new Set(['s:9'])], [testKey(e), new Set(['s:1', 's:2', 's:3', 's:9'])]]);
+    const passed = new Set([a, b, c, d, e].map(testKey));
+    const found = findRedundant([a, b, c, d, e], coverage, passed).map((r) => `${r.test.name}<${r.by.name}`);
+    // a is inside b; c covers a line b does not; d covers other lines; e covers all but tests another function (g).
     expect(found).toEqual(['a<b']);
   });
 });
