@@ -9,7 +9,7 @@ import { calculateReward } from '@qe-fleet/learning-core';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AccessibilityCheckerCore, ApiTesterCore, CodeReviewer, CoverageAnalyzerCore, E2eTesterCore, MockGeneratorCore, MutationTesterCore, PerformanceTesterCore, SecurityScanner, TestGeneratorCore, UnitTestGeneratorCore, VisualRegressionCore, runAgentTask } from '@qe-fleet/agents';
+import { AccessibilityCheckerCore, ApiTesterCore, CodeReviewer, CoverageAnalyzerCore, E2eTesterCore, MemoryTestHistory, MockGeneratorCore, MutationTesterCore, PerformanceTesterCore, SecurityScanner, TestDataGeneratorCore, TestGeneratorCore, TestOptimizerCore, UnitTestGeneratorCore, VisualRegressionCore, runAgentTask } from '@qe-fleet/agents';
 import type { AgentCore } from '@qe-fleet/agents';
 
 /** Reference time of the reward (the task timeout the fleet gives these agents). */
@@ -34,6 +34,9 @@ const cores: AgentCore[] = [
   new CoverageAnalyzerCore(),
   // file-sample draws 2 tested files at random; QE_SEED fixes the draw (a seeded LCG), so runs can be compared.
   new MutationTesterCore({ random: seededRandom(Number(process.env['QE_SEED'] ?? 7)) }),
+  new TestDataGeneratorCore({ service }),
+  // History in memory: scoring must not write into the fixture.
+  new TestOptimizerCore({ history: new MemoryTestHistory(), timeoutMs: 180_000 }),
 ].filter((core) => only === undefined || only.includes(core.id));
 
 function seededRandom(seed: number): () => number {

@@ -7,14 +7,16 @@ import { MockGeneratorAgent } from './mock-generator/MockGeneratorAgent.js';
 import { MutationTesterAgent } from './mutation-tester/MutationTesterAgent.js';
 import { PerformanceTesterAgent } from './performance-tester/PerformanceTesterAgent.js';
 import { SecurityScannerAgent } from './security-scanner/SecurityScannerAgent.js';
+import { TestDataGeneratorAgent } from './test-data-generator/TestDataGeneratorAgent.js';
 import { TestGeneratorAgent } from './test-generator/TestGeneratorAgent.js';
+import { TestOptimizerAgent } from './test-optimizer/TestOptimizerAgent.js';
 import { UnitTestGeneratorAgent } from './unit-test-generator/UnitTestGeneratorAgent.js';
 import { VisualRegressionAgent } from './visual-regression/VisualRegressionAgent.js';
 import { AgentError } from './kit/agent/AgentError.js';
 import type { PilotAgent, PilotAgentOptions } from './kit/agent/PilotAgent.js';
 
 /** Ids of the agents this package implements (seed 11.1 ids), in registry order. */
-export const AGENT_IDS = ['test-generator', 'code-reviewer', 'api-tester', 'performance-tester', 'security-scanner', 'e2e-tester', 'visual-regression', 'accessibility-checker', 'coverage-analyzer', 'mutation-tester', 'unit-test-generator', 'mock-generator'] as const;
+export const AGENT_IDS = ['test-generator', 'code-reviewer', 'api-tester', 'performance-tester', 'security-scanner', 'e2e-tester', 'visual-regression', 'accessibility-checker', 'coverage-analyzer', 'mutation-tester', 'unit-test-generator', 'mock-generator', 'test-data-generator', 'test-optimizer'] as const;
 
 /** One of `AGENT_IDS`. */
 export type AgentId = (typeof AGENT_IDS)[number];
@@ -36,6 +38,8 @@ const FACTORIES: { readonly [K in AgentId]: (options: PilotAgentOptions) => Pilo
   'mock-generator': (options) => new MockGeneratorAgent(options),
   'coverage-analyzer': (options) => new CoverageAnalyzerAgent(options),
   'mutation-tester': (options) => new MutationTesterAgent(options),
+  'test-data-generator': (options) => new TestDataGeneratorAgent(options),
+  'test-optimizer': (options) => new TestOptimizerAgent(options),
 };
 
 /** Options of `createPilotAgents`: BaseAgent options shared by all, minus the per-agent `id`. */

@@ -1,0 +1,16 @@
+import { INDEPENDENT_RUNS_LEARNING, PilotAgent } from '../kit/agent/PilotAgent.js';
+import type { PilotAgentOptions } from '../kit/agent/PilotAgent.js';
+import { TestDataGeneratorCore } from './TestDataGeneratorCore.js';
+import type { TestDataGeneratorCoreOptions } from './TestDataGeneratorCore.js';
+
+/** Options of `TestDataGeneratorAgent`: BaseAgent's plus the core's. */
+export interface TestDataGeneratorAgentOptions extends PilotAgentOptions {
+  generator?: TestDataGeneratorCoreOptions;
+}
+
+/** The test-data-generator agent: `TestDataGeneratorCore` behind the learning wrapper. */
+export class TestDataGeneratorAgent extends PilotAgent {
+  constructor({ generator, ...options }: TestDataGeneratorAgentOptions) {
+    super(new TestDataGeneratorCore(generator), { ...options, learning: { ...INDEPENDENT_RUNS_LEARNING, ...options.learning } });
+  }
+}

@@ -1,0 +1,16 @@
+import { INDEPENDENT_RUNS_LEARNING, PilotAgent } from '../kit/agent/PilotAgent.js';
+import type { PilotAgentOptions } from '../kit/agent/PilotAgent.js';
+import { TestOptimizerCore } from './TestOptimizerCore.js';
+import type { TestOptimizerCoreOptions } from './TestOptimizerCore.js';
+
+/** Options of `TestOptimizerAgent`: BaseAgent's plus the core's. */
+export interface TestOptimizerAgentOptions extends PilotAgentOptions {
+  optimizer?: TestOptimizerCoreOptions;
+}
+
+/** The test-optimizer agent: `TestOptimizerCore` behind the learning wrapper. */
+export class TestOptimizerAgent extends PilotAgent {
+  constructor({ optimizer, ...options }: TestOptimizerAgentOptions) {
+    super(new TestOptimizerCore(optimizer), { ...options, learning: { ...INDEPENDENT_RUNS_LEARNING, ...options.learning } });
+  }
+}

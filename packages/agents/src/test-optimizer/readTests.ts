@@ -1,0 +1,126 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import ts from 'typescript';
+
+/** What the source of one test case says about it. */
+export interface TestSource {
+  file: string;
+  /** Full name as runners report it (enclosing describe titles joined with ` > `). */
+  name: string;
+  /** The test's own title. */
+  title: string;
+  line: number;
+  /** Index of the test in its file (source order). */
+  index: number;
+  /** Each assertion statement, whitespace-normalised: the checks the test makes. */
+  assertions: string[];
+  /**
+   * Every assertion only checks that something exists or is truthy (`assert.ok(x)`,
+   * `expect(x).toBeTruthy()`, `t.truthy(x)`): no value is compared.
+   */
+  truthyOnly: boolean;
+  /** Top-level `let`/`const` bindings of the file the test body reads or changes (shared state). */
+  shared: string[];
+  /** Imported bindings the test body uses: the code under test it names. */
+  subjects: string[];
+}
+
+const TEST_CALLEES = /^(test|it|specify|t\.test)(\.(only|concurrent|serial|failing))?$/;
+const SUITE_CALLEES = /^(describe|suite|context)(\.(only|concurrent|serial))?$/;
+const ASSERTION = /^(assert\b|expect\s*\(|t\.(is|not|deepEqual|notDeepEqual|like|true|false|truthy|falsy|throws|throwsAsync|notThrows|notThrowsAsync|regex|notRegex|snapshot|assert|pass|fail|equal|same|ok|match)\b|should\b|chai\.)/;
+/** Checks that compare no value: existence or truthiness only. */
+/** An argument that compares (`t.true(running <= limit)`, `assert(a === b)`) is a real check, whatever the assertion's name. */
+const COMPARES = /[=!]==?|[<>]=?|\binstanceof\b|\bin\b|\.(includes|has|startsWith|endsWith|test|every|some)\(|^!/;
+const TRUTHY = /^(assert(\.ok)?\s*\(|assert\.notEqual\s*\([^,]+,\s*(undefined|null)\s*\)|expect\s*\(.*\)\s*\.\s*(toBeTruthy|toBeDefined|not\s*\.\s*toBeUndefined|not\s*\.\s*toBeNull|toBeInstanceOf)\s*\(|t\.(truthy|true|pass)\s*\()/s;
+
+/**
+ * Reads the test cases of `files` (relative to `dir`) with the TypeScript parser: their names as
+ * runners report them, their assertion statements, whether those only check truthiness, and which
+ * top-level state of the file they share. Titles that are not string literals are skipped.
+ */
+export async function readTests(dir: string, files: readonly string[]): Promise<TestSource[]> {
+  const out: TestSource[] = [];
+  for (const file of files) {
+    const text = await readFile(join(dir, file), 'utf8').catch(() => undefined);
+    if (text === undefined) continue;
+    const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, /\.[cm]?tsx?$/.test(file) ? ts.ScriptKind.TS : ts.ScriptKind.JS);
+    const topLevel = new Set<string>();
+    const imported = new Set<string>();
+    for (const statement of sf.statements) {
+      if (ts.isImportDeclaration(statement) && statement.importClause !== undefined && !/^(node:)?(assert|test)|^(vitest|ava|tap|chai|sinon|@jest\/globals|expect)/.test((statement.moduleSpecifier as ts.StringLiteral).text)) {
+        const clause = statement.importClause;
+        if (clause.name) imported.add(clause.name.text);
+        const bindings = clause.namedBindings;
+        if (bindings && ts.isNamespaceImport(bindings)) imported.add(bindings.name.text);
+        if (bindings && ts.isNamedImports(bindings)) for (const e of bindings.elements) imported.add(e.name.text);
+      }
+      if (ts.isVariableStatement(statement)) {
+        const constant = (statement.declarationList.flags & ts.NodeFlags.Const) !== 0;
+        for (const d of statement.declarationList.declarations) {
+          // A constant bound to a literal or a function is shared data, not shared state.
+          if (!ts.isIdentifier(d.name) || (constant && d.initializer !== undefined && isInert(d.initializer))) continue;
+          topLevel.add(d.name.text);
+        }
+      }
+    }
+    let index = 0;
+    const visit = (node: ts.Node, suites: string[]): void => {
+      if (ts.isCallExpression(node)) {
+        const callee = node.expression.getText(sf).replace(/\s+/g, '');
+        const title = node.arguments[0];
+        const body = node.arguments.find((a) => ts.isArrowFunction(a) || ts.isFunctionExpression(a));
+        const titleText = title && (ts.isStringLiteral(title) || ts.isNoSubstitutionTemplateLiteral(title)) ? title.text : undefined;
+        if (titleText !== undefined && body && SUITE_CALLEES.test(callee)) {
+          ts.forEachChild(body, (child) => visit(child, [...suites, titleText]));
+          return;
+        }
+        if (titleText !== undefined && body && TEST_CALLEES.test(callee)) {
+          const assertions: string[] = [];
+          const used = new Set<string>();
+          const subjects = new Set<string>();
+          const walk = (n: ts.Node): void => {
+            if (ts.isExpressionStatement(n)) {
+              const expr = n.expression.getText(sf).replace(/^await\s+/, '').replace(/\s+/g, ' ').trim();
+              if (ASSERTION.test(expr)) assertions.push(expr);
+            }
+            if (ts.isIdentifier(n) && topLevel.has(n.text)) used.add(n.text);
+            if (ts.isIdentifier(n) && imported.has(n.text)) subjects.add(n.text);
+            ts.forEachChild(n, walk);
+          };
+          walk(body);
+          out.push({
+            file,
+            name: [...suites, titleText].join(' > '),
+            title: titleText,
+            line: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1,
+            index: index++,
+            assertions,
+            truthyOnly: assertions.length > 0 && assertions.every((a) => TRUTHY.test(a) && !COMPARES.test(a.replace(/^[^(]*\(/, ''))),
+            shared: [...used].sort(),
+            subjects: [...subjects].sort(),
+          });
+          return;
+        }
+      }
+      ts.forEachChild(node, (child) => visit(child, suites));
+    };
+    visit(sf, []);
+  }
+  return out;
+}
+
+function isInert(node: ts.Expression): boolean {
+  const inner = ts.isAsExpression(node) || ts.isSatisfiesExpression(node) || ts.isParenthesizedExpression(node) ? node.expression : node;
+  return (
+    ts.isLiteralExpression(inner) ||
+    ts.isObjectLiteralExpression(inner) ||
+    ts.isArrayLiteralExpression(inner) ||
+    ts.isArrowFunction(inner) ||
+    ts.isFunctionExpression(inner) ||
+    ts.isClassExpression(inner) ||
+    inner.kind === ts.SyntaxKind.TrueKeyword ||
+    inner.kind === ts.SyntaxKind.FalseKeyword ||
+    inner.kind === ts.SyntaxKind.NullKeyword ||
+    ts.isNoSubstitutionTemplateLiteral(inner)
+  );
+}
