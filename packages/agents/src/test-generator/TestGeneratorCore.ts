@@ -14,6 +14,8 @@ import { withService } from '../kit/service/TargetService.js';
 import type { TargetServiceOptions } from '../kit/service/TargetService.js';
 import { harnessSource, moduleAlias, nodeShimSource, planClassProperties, planProperties } from './planProperties.js';
 import type { OracleLevel, PlannedProperty, PropertySubject } from './planProperties.js';
+import { findExamples } from './findExamples.js';
+import { planExampleTests } from './exampleTests.js';
 import { planRouteTests, responseProblemsFiles, routeHarnessSource, routeTestSource } from './planRouteTests.js';
 import type { RouteCase } from './planRouteTests.js';
 import type { ResponseProblem } from '../kit/openapi/responseProblems.js';
@@ -137,7 +139,10 @@ export class TestGeneratorCore implements AgentCore {
     const skipped: SkippedSurface[] = [];
     const { sources, extracted } = extractTargetExports(target);
     const functions = extracted?.functions ?? [];
-    const planned = [...planProperties(functions, config.oracles), ...planClassProperties(extracted?.classes ?? [], config.oracles)];
+    const properties = [...planProperties(functions, config.oracles), ...planClassProperties(extracted?.classes ?? [], config.oracles)];
+    const commonjs = new Set(target.profile.files.filter((f) => f.module === 'commonjs').map((f) => f.path));
+    const examples = config.oracles === 'smoke' ? undefined : planExampleTests(findExamples({ dir: target.dir, sources, packageJson: target.packageJson, functions }, target.profile.testFiles), (f) => importFrom('tests/examples.test.ts', f), commonjs);
+    const planned: PlannedProperty[] = [...properties, ...(examples?.plans ?? [])];
     const routePlan = config.routes ? await this.#planRoutes(target, notes, skipped) : { cases: [], basePath: '' };
     const routeCases = routePlan.cases;
     if (planned.length === 0) {
@@ -155,7 +160,8 @@ export class TestGeneratorCore implements AgentCore {
       ...(this.#options.tmpRoot ? { tmpRoot: this.#options.tmpRoot } : {}),
     });
     try {
-      const testFiles = await writeTests(workspace, planned, sources);
+      const testFiles = await writeTests(workspace, properties, sources);
+      if (examples !== undefined && examples.plans.length > 0) testFiles.push(await workspace.write('tests/examples.test.ts', examples.source));
       const support = [await workspace.write('tests/qe-harness.ts', harnessSource()), await workspace.write('tests/node-shim.d.ts', nodeShimSource())];
       if (routeCases.length > 0) {
         testFiles.push(await workspace.write('tests/routes.test.ts', routeTestSource(routeCases)));
@@ -319,11 +325,16 @@ async function writeTests(workspace: TargetWorkspace, planned: PlannedProperty[]
   const files: string[] = [];
   for (const [file, props] of byFile) {
     const name = `tests/${file.replace(/^(src|source|lib)\//, '').replace(/\.[cm]?[jt]sx?$/, '').replaceAll('/', '__')}.test.ts`;
-    const importOf = (f: string): string => `${'../'.repeat(name.split('/').length - 1)}target/${f}`.replace(/\.(m?)ts$/, '.$1js').replace(/\.cts$/, '.cjs');
+    const importOf = (f: string): string => importFrom(name, f);
     const aliased = sources.filter((f) => props.some((p) => p.code.includes(`${moduleAlias(f)}.`))).map((f) => `import * as ${moduleAlias(f)} from ${JSON.stringify(importOf(f))};`);
     files.push(await workspace.write(name, testFileSource(importOf(file), aliased, props)));
   }
   return files;
+}
+
+/** Import path of the copied target file `f` from the workspace test file `testFile` (compiled names). */
+function importFrom(testFile: string, f: string): string {
+  return `${'../'.repeat(testFile.split('/').length - 1)}target/${f}`.replace(/\.(m?)tsx?$/, '.$1js').replace(/\.cts$/, '.cjs');
 }
 
 function testFileSource(importPath: string, aliased: string[], props: PlannedProperty[]): string {

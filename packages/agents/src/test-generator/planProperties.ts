@@ -390,6 +390,67 @@ function report(fn: string, oracle: string, details: fc.RunDetails<unknown>): vo
   if (details.failed) assert.fail(fn + ' violates ' + oracle + ' for ' + result.counterexample + (error ? ' (' + error + ')' : ''));
 }
 
+/** Structural equality as the project's own assertions mean it (toEqual / deepEqual): undefined properties ignored. */
+function looseEqual(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  if (a instanceof Map || a instanceof Set || b instanceof Map || b instanceof Set) return looseEqual([...(a as Iterable<unknown>)], [...(b as Iterable<unknown>)]);
+  const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  return ka.length === kb.length && ka.every((k) => looseEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+function show(v: unknown): string {
+  try {
+    return fc.stringify(v);
+  } catch {
+    return String(v);
+  }
+}
+
+/** One stated example: its code, where it is stated, and the value (or the throw) stated. */
+export interface StatedExample {
+  where: string;
+  text: string;
+  kind: 'equal' | 'throws';
+  expected?: unknown;
+  run: () => unknown;
+}
+
+/**
+ * Runs every stated example and reports the first one the code disagrees with (a different value,
+ * a throw where a value was stated, no throw where one was). Promise results are not judged.
+ */
+export async function checkExamples(fn: string, oracle: string, cases: StatedExample[]): Promise<void> {
+  let ran = 0;
+  let failure: { counterexample: string; error: string } | undefined;
+  for (const c of cases) {
+    let actual: unknown;
+    let threw: unknown;
+    let didThrow = false;
+    try {
+      actual = c.run();
+    } catch (e) {
+      threw = e;
+      didThrow = true;
+    }
+    if (!didThrow && actual !== null && typeof actual === 'object' && typeof (actual as { then?: unknown }).then === 'function') continue;
+    ran++;
+    if (c.kind === 'throws') {
+      if (!didThrow) failure = { counterexample: c.text + ' (' + c.where + ')', error: 'stated to throw, returned ' + show(actual) };
+    } else if (didThrow) {
+      failure = { counterexample: c.text + ' (' + c.where + ')', error: 'stated to return ' + show(c.expected) + ', threw ' + (threw instanceof Error ? threw.constructor.name + ': ' + threw.message.split('\\n')[0] : String(threw)) };
+    } else if (!looseEqual(actual, c.expected)) {
+      failure = { counterexample: c.text + ' (' + c.where + ')', error: 'stated to return ' + show(c.expected) + ', returned ' + show(actual) };
+    }
+    if (failure) break;
+  }
+  const result = { fn, oracle, failed: failure !== undefined, numRuns: ran, counterexample: failure?.counterexample ?? null, shrinks: 0, error: failure?.error ?? null };
+  console.log('QE_RESULT ' + Buffer.from(JSON.stringify(result)).toString('base64url'));
+  if (failure) assert.fail(fn + ' disagrees with ' + failure.counterexample + ': ' + failure.error);
+}
+
 export { assert, fc };
 `;
 }
