@@ -306,11 +306,11 @@ function resultComments(ctx: ExampleContext, code: string, where: string, source
     let expr = ts.isExpressionStatement(st) ? st.expression : ts.isVariableStatement(st) && st.declarationList.declarations.length === 1 ? st.declarationList.declarations[0]?.initializer : undefined;
     if (expr === undefined) continue;
     if (ts.isCallExpression(expr) && expr.expression.getText(source) === 'console.log' && expr.arguments.length === 1 && expr.arguments[0]) expr = expr.arguments[0];
-    const comment = /^\s*;?\s*\/\/\s*(?:=>|→)\s*(.+)$/m.exec(code.slice(st.end).split('\n')[0] ?? '') ?? /^\s*\n\s*\/\/\s*(?:=>|→)\s*(.+)$/.exec(code.slice(st.end).split('\n').slice(0, 2).join('\n'));
-    if (!comment?.[1]) continue;
+    const result = resultOf(code.slice(st.end));
+    if (result === undefined) continue;
     const exprText = expr.getText(source);
     if (UNSAFE.test(exprText)) continue;
-    const expectedNode = ts.createSourceFile('v.ts', `(${comment[1].trim().replace(/;$/, '')})`, ts.ScriptTarget.Latest, true).statements[0];
+    const expectedNode = ts.createSourceFile('v.ts', `(${result})`, ts.ScriptTarget.Latest, true).statements[0];
     const expected = expectedNode && ts.isExpressionStatement(expectedNode) ? evaluateLiteral(expectedNode.expression, new Map()) : UNKNOWN;
     if (expected === UNKNOWN || containsRef(expected)) continue;
     const bindings: Record<string, ExampleBinding> = {};
@@ -346,6 +346,20 @@ function resultComments(ctx: ExampleContext, code: string, where: string, source
   }
   return out;
 }
+
+/**
+ * The stated result after a statement: `//=> value`, `// => value`, `// → value` on its line or the
+ * next, or `// value` on its line when the value is a plain literal (`lateFee(3) // 0`).
+ */
+function resultOf(after: string): string | undefined {
+  const [sameLine = '', nextLine = ''] = after.split('\n');
+  const arrow = /^\s*;?\s*\/\/\s*(?:=>|→)\s*(.+)$/.exec(sameLine) ?? (/^\s*;?\s*$/.test(sameLine) ? /^\s*\/\/\s*(?:=>|→)\s*(.+)$/.exec(nextLine) : null);
+  if (arrow?.[1]) return arrow[1].trim().replace(/;$/, '');
+  const plain = /^\s*;?\s*\/\/\s*(.+?)\s*$/.exec(sameLine)?.[1];
+  return plain !== undefined && LITERAL.test(plain) ? plain : undefined;
+}
+
+const LITERAL = /^(-?\d[\d_]*(\.\d+)?([eE][+-]?\d+)?|'[^']*'|"[^"]*"|true|false|null|undefined|NaN|\[[^\]]*\]|\{[^}]*\})$/;
 
 function isPropertyName(node: ts.Identifier): boolean {
   const p = node.parent;
