@@ -103,7 +103,7 @@ export function arbitraryCode(shape: TypeShape, name: string): string {
     case 'object': {
       const fields = shape.properties.map((p) => `${JSON.stringify(p.name)}: ${arbitraryCode(p.type, p.name)}`);
       const required = shape.properties.filter((p) => !p.optional).map((p) => JSON.stringify(p.name));
-      return `fc.record({ ${fields.join(', ')} }, { requiredKeys: [${required.join(', ')}] })`;
+      return `fc.record({ ${fields.join(', ')} }, { requiredKeys: [${required.join(', ')}], noNullPrototype: true })`;
     }
     case 'record':
       return `fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), ${arbitraryCode(shape.value, name)}, { maxKeys: 6, noNullPrototype: true })`;
