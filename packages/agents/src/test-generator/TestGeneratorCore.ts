@@ -16,6 +16,7 @@ import { harnessSource, moduleAlias, nodeShimSource, planClassProperties, planPr
 import type { OracleLevel, PlannedProperty, PropertySubject } from './planProperties.js';
 import { findExamples } from './findExamples.js';
 import { planExampleTests } from './exampleTests.js';
+import { keepTests } from './keepTests.js';
 import { planRouteTests, responseProblemsFiles, routeHarnessSource, routeTestSource } from './planRouteTests.js';
 import type { RouteCase } from './planRouteTests.js';
 import type { ResponseProblem } from '../kit/openapi/responseProblems.js';
@@ -67,6 +68,8 @@ export interface TestGeneratorStats {
   lineCoverage: number | undefined;
   outcomes: PropertyOutcome[];
   routeOutcomes: RouteOutcome[];
+  /** What `writeTestsDir` kept: files (relative to the target), passing and failing tests. */
+  kept?: { files: string[]; passing: number; failing: number };
 }
 
 /** A test-generator report: the kit's report plus the generator's own figures. */
@@ -86,6 +89,12 @@ export interface TestGeneratorCoreOptions {
   tmpRoot?: string;
   /** Keep the workspace for inspection instead of deleting it. */
   keepWorkspace?: boolean;
+  /**
+   * Keep the generated tests (`--write-tests DIR`): the examples the code agrees with and a failing
+   * test per defect found, written into this folder (absolute, or relative to the target) in the
+   * target's own runner and style. Unset: nothing is written to the target.
+   */
+  writeTestsDir?: string;
   now?: () => number;
 }
 
@@ -210,11 +219,22 @@ export class TestGeneratorCore implements AgentCore {
       // Skipped surfaces lower coverage: line coverage times the share of surfaces that ran.
       const surfaces = config.routes ? 2 : 1;
       const ran = surfaces - skipped.filter((s) => s.surface === 'property tests' || s.surface === 'request tests').length;
+      let findings = toFindings(run.outcomes, planned);
+      let kept: TestGeneratorStats['kept'];
+      if (this.#options.writeTestsDir !== undefined) {
+        const result = await keepTests(target, this.#options.writeTestsDir, planned, run.outcomes);
+        kept = { files: result.files, passing: result.passing, failing: result.failing };
+        notes.push(`kept ${result.passing + result.failing} tests in ${result.files.length} files (${result.files.join(', ') || 'none'}): ${result.passing} pass on the current code, ${result.failing} fail (each exposes a reported defect)`);
+        findings = findings.map((f) => {
+          const where = [...result.failingIn].filter(([key]) => f.message.startsWith(`${key.slice(0, key.lastIndexOf(' '))} violates`) && f.message.includes(key.slice(key.lastIndexOf(' ') + 1))).map(([, file]) => file);
+          return where.length === 0 ? f : { ...f, evidence: `${f.evidence}\nkept as a failing test in ${[...new Set(where)].join(', ')}` };
+        });
+      }
       return {
         agentId: this.id,
         strategy: strategy.name,
         target: target.dir,
-        findings: [...toFindings(run.outcomes, planned), ...routeFindings(run.routeOutcomes)].map((f) => ({ ...f, message: maskCredentials(f.message, target.headers), evidence: maskCredentials(f.evidence, target.headers) })),
+        findings: [...findings, ...routeFindings(run.routeOutcomes)].map((f) => ({ ...f, message: maskCredentials(f.message, target.headers), evidence: maskCredentials(f.evidence, target.headers) })),
         durationMs: now() - started,
         ...(run.lineCoverage === undefined ? {} : { coverage: (run.lineCoverage * ran) / surfaces }),
         notes: notes.map((n) => maskCredentials(n, target.headers)),
@@ -230,6 +250,7 @@ export class TestGeneratorCore implements AgentCore {
           lineCoverage: run.lineCoverage,
           outcomes: run.outcomes,
           routeOutcomes: run.routeOutcomes,
+          ...(kept === undefined ? {} : { kept }),
         },
       };
     } finally {
