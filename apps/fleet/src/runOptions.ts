@@ -23,6 +23,8 @@ export interface RunOptions {
   format?: FindingsFormat;
   output?: string;
   maxFindings?: number;
+  /** test-generator: keep the generated tests in this folder. */
+  writeTests?: string;
 }
 
 /** Everything a run needs, validated before any agent runs. */
@@ -41,6 +43,8 @@ export interface RunSettings {
   /** Absolute file the formatted findings go to. */
   output: string | undefined;
   maxFindings: number | undefined;
+  /** Absolute folder the test-generator keeps its tests in (`--write-tests`). */
+  writeTestsDir: string | undefined;
   /** What agents get to reach the target's service; headers hold credentials: never print or store them. */
   service: { start?: string; healthPath?: string; headers?: Record<string, string> };
 }
@@ -115,6 +119,7 @@ export function resolveRunSettings(ctx: CommandContext, opts: RunOptions): RunSe
   if (ctx.options.json && format !== 'table' && outputPath === undefined) {
     throw new FleetError('USAGE', `--json and --format ${format} both want stdout: add --output FILE for the ${format} findings`);
   }
+  if (opts.writeTests !== undefined && !agentIds.includes('test-generator')) throw new FleetError('USAGE', `--write-tests keeps the test-generator's tests, which is not among the agents run (${agentIds.join(', ')})`);
   const start = opts.start ?? ctx.config.start;
   const healthPath = ctx.config.healthPath;
   const headers = serviceHeaders(ctx);
@@ -130,6 +135,7 @@ export function resolveRunSettings(ctx: CommandContext, opts: RunOptions): RunSe
     format,
     output: outputPath,
     maxFindings: opts.maxFindings ?? ctx.config.maxFindings,
+    writeTestsDir: opts.writeTests === undefined ? undefined : resolve(ctx.io.cwd, opts.writeTests),
     service: {
       ...(start === undefined ? {} : { start }),
       ...(healthPath === undefined ? {} : { healthPath }),

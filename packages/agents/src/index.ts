@@ -275,4 +275,4 @@ export type {
 
 // Registry for the fleet app.
 export { AGENT_IDS, createPilotAgents } from './registry.js';
-export type { AgentId, CreatePilotAgentsOptions } from './registry.js';
+export type { AgentId, AgentSettings, CreatePilotAgentsOptions } from './registry.js';
