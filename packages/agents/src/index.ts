@@ -231,6 +231,7 @@ export {
   planClassProperties,
   planProperties,
   planRouteTests,
+  findExamples,
 } from './test-generator/index.js';
 export type {
   PropertyOutcome,
@@ -245,6 +246,10 @@ export type {
   PropertySubject,
   PlanRouteTestsOptions,
   RouteCase,
+  CodeExample,
+  ExampleBinding,
+  ExampleContext,
+  ExampleSource,
 } from './test-generator/index.js';
 
 // api-tester
