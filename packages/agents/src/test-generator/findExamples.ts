@@ -68,9 +68,38 @@ export function findExamples(ctx: ExampleContext, testFiles: readonly string[]):
     for (const block of text.matchAll(/^(```|~~~)\s*(js|javascript|mjs|cjs|ts|typescript|jsx|tsx)?\s*\n([\s\S]*?)^\1/gm)) {
       const line = text.slice(0, block.index).split('\n').length + 1;
       out.push(...resultComments(ctx, block[3] ?? '', `${name}:${line}`, 'readme', undefined, scope));
-    }
+    }    out.push(...formTables(ctx, text, name));
   }
   return out.slice(0, MAX_EXAMPLES);
+}
+
+/**
+ * A README table of methods and what each makes of one phrase (change-case's "| `camelCase` |
+ * `twoWords` |"): when at least three rows name exported string → string functions and every
+ * result holds the same words (split at separators and case changes, lower-cased), each function
+ * must turn every other row's form into its own; those are examples.
+ */
+function formTables(ctx: ExampleContext, text: string, file: string): CodeExample[] {
+  const lines = text.split('\n');
+  const rows: Array<{ fn: ExportedFunction; result: string; line: number }> = [];
+  lines.forEach((l, i) => {
+    const m = /^\|\s*`?([A-Za-z_$][\w$]*)`?(?:\(\))?\s*\|\s*`([^`]+)`\s*\|\s*$/.exec(l);
+    const fn = m && ctx.functions.find((f) => f.name === m[1] && f.params[0]?.type.kind === 'string' && f.returns.kind === 'string' && f.params.filter((p) => !p.optional).length === 1);
+    if (m?.[2] && fn) rows.push({ fn, result: m[2], line: i + 1 });
+  });
+  const wordsOf = (s: string): string => s.replace(/([a-z0-9])([A-Z])/g, '$1 $2').split(/[^A-Za-z0-9]+/).filter(Boolean).join(' ').toLowerCase();
+  if (rows.length < 3 || new Set(rows.map((r) => wordsOf(r.result))).size !== 1 || wordsOf(rows[0]?.result ?? '') === '') return [];
+  return rows.flatMap((row) =>
+    rows.map((other) => ({
+      fn: row.fn,
+      code: `fn_under_test(${JSON.stringify(other.result)})`,
+      bindings: { fn_under_test: { file: row.fn.file, name: row.fn.name } },
+      kind: 'equal' as const,
+      expected: row.result,
+      source: 'readme' as const,
+      where: `${file}:${row.line}`,
+    })),
+  );
 }
 
 /** The code of each `@example` tag of a doc comment. */
