@@ -24,6 +24,8 @@ const PERCENT = /percent|pct|rate|ratio|discount/i;
 const NON_NEGATIVE_RESULT = /price|total|amount|cost|subtotal|sum|fee|tax|discount|count|quantity|length|size/i;
 const SIGNED_RESULT = /delta|diff|change|offset|adjust|balance|profit|net/i;
 const IDEMPOTENT = /slug|normali[sz]e|sanitiz|trim|clean|canonical|dedupe|unique|compact|sort|lower|upper|collapse|strip|squash|tidy/i;
+/** A doc comment that says applying the function again changes nothing. */
+const IDEMPOTENT_DOC = /idempotent|canonical form|normali[sz]ed form|(formatting|normali[sz]ing|applying)[^.]*\b(again|twice|formatted|normali[sz]ed)\b[^.]*\bchanges nothing/i;
 const MERGE = /merge|assign|extend|combine|defaults/i;
 const AGGREGATE = /total|sum|count/i;
 /** `"input" becomes "output"`, `'in' → 'out'`, `f("in") === "out"` and the like in a doc comment. */
@@ -77,7 +79,8 @@ export function arbitraryCode(shape: TypeShape, name: string): string {
     case 'number':
       if (QUANTITY.test(name) || COUNT.test(name)) return 'fc.integer({ min: 0, max: 50 })';
       if (PERCENT.test(name)) return 'fc.integer({ min: 0, max: 100 })';
-      if (MONEY.test(name)) return 'fc.integer({ min: 0, max: 100_000 }).map((c) => c / 100)';
+      // Up to ten million: formats change at thousands and millions separators.
+      if (MONEY.test(name)) return 'fc.integer({ min: 0, max: 1_000_000_000 }).map((c) => c / 100)';
       return 'fc.double({ min: -1e6, max: 1e6, noNaN: true })';
     case 'boolean':
       return 'fc.boolean()';
@@ -244,6 +247,15 @@ export function planProperties(functions: ExportedFunction[], level: OracleLevel
       add(fn, 'round-fixpoint', 'invariants', property(fn, params, `    const r = guard(() => ${call});\n    return r === SKIP || Math.abs(r - a0) < 1e-9;`, 'round-fixpoint'));
     }
 
+    const stringAt = params.findIndex((p) => p.type.kind === 'string');
+    if (fn.returns.kind === 'string' && stringAt >= 0) {
+      // Text in, text out: a well-formed input (astral characters included) must not come out
+      // with a lone surrogate (cutting or reversing in UTF-16 code units).
+      const arbs = params.map((p, i) => (i === stringAt ? "fc.string({ unit: 'grapheme', maxLength: 12 })" : arbitraryCode(p.type, p.name)));
+      const args = params.map((_, i) => `a${i}`);
+      add(fn, 'well-formed', 'invariants', `check(${JSON.stringify(fn.name)}, 'well-formed', [${arbs.join(', ')}], (${args.join(', ')}) => {\n    const r = guard(() => ${call});\n    return r === SKIP || typeof r !== 'string' || !wellFormed(a${stringAt}) || wellFormed(r);\n  });`);
+    }
+
     if (fn.returns.kind === 'number') {
       add(fn, 'not-nan', 'invariants', property(fn, params, `    const r = guard(() => ${call});\n    return r === SKIP || !Number.isNaN(r);`, 'not-nan'));
       if (NON_NEGATIVE_RESULT.test(fn.name) && !SIGNED_RESULT.test(fn.name)) {
@@ -259,7 +271,7 @@ export function planProperties(functions: ExportedFunction[], level: OracleLevel
       }
     }
 
-    if (first && params.length === 1 && sameKind(first.type, fn.returns) && (first.type.kind === 'string' || first.type.kind === 'array') && IDEMPOTENT.test(fn.name)) {
+    if (first && params.length === 1 && sameKind(first.type, fn.returns) && (first.type.kind === 'string' || first.type.kind === 'array') && (IDEMPOTENT.test(fn.name) || IDEMPOTENT_DOC.test(fn.doc))) {
       add(fn, 'idempotent', 'invariants', property(fn, params, `    const once = guard(() => m.${fn.name}(a0));\n    if (once === SKIP) return true;\n    assert.deepStrictEqual(m.${fn.name}(once), once);\n    return true;`, 'idempotent'));
     }
 
@@ -361,6 +373,11 @@ export async function guardAsync<T>(f: () => Promise<T>): Promise<T | typeof SKI
 /** Runs f for its effect only (no-crash oracle). */
 export function call(f: () => unknown): void {
   guard(f);
+}
+
+/** No lone surrogate (String#isWellFormed, which older libs do not declare). */
+export function wellFormed(s: unknown): boolean {
+  return typeof s !== 'string' || !/[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]/.test(s);
 }
 
 export function near(a: unknown, b: number): boolean {
