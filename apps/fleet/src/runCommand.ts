@@ -86,7 +86,13 @@ async function runFleet(ctx: CommandContext, opts: RunOptions, mode: RunMode = {
   const progress = new ProgressReporter(quiet ? { write: () => true } : ctx.io.stdout);
   try {
     const seed = ctx.config.seed;
-    const agents = createPilotAgents({ ids: agentIds, memory, logger: ctx.logger, ...(seed === undefined ? {} : { random: createRandom(seed) }) });
+    const agents = createPilotAgents({
+      ids: agentIds,
+      memory,
+      logger: ctx.logger,
+      ...(seed === undefined ? {} : { random: createRandom(seed) }),
+      ...(settings.writeTestsDir === undefined ? {} : { writeTestsDir: settings.writeTestsDir }),
+    });
     checkStrategies(agents, settings.strategies);
     fleet = await initializeLearningFleet(
       agents,
@@ -223,7 +229,8 @@ function addRunOptions(command: Command): Command {
     .option('--allow-failed', 'an agent that failed to run does not make the exit code 4')
     .addOption(new Option('--format <format>', 'findings format (default: table)').choices([...FINDINGS_FORMATS]))
     .option('--output <file>', 'write the findings in --format to this file')
-    .option('--max-findings <n>', 'findings shown at most in the table (the most severe first)', positiveInt('--max-findings'));
+    .option('--max-findings <n>', 'findings shown at most in the table (the most severe first)', positiveInt('--max-findings'))
+    .option('--write-tests <dir>', "test-generator: keep the generated tests in <dir>, in the target's runner and style (failing ones expose the findings)");
 }
 
 /** `qe-fleet run` and `qe-fleet baseline save`: the fleet on a target, learning persisted between runs. */

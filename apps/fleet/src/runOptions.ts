@@ -27,6 +27,8 @@ export interface RunOptions {
   concurrency?: number;
   /** Commander's `--no-cache`: false when given. */
   cache?: boolean;
+  /** test-generator: keep the generated tests in this folder. */
+  writeTests?: string;
 }
 
 /** Everything a run needs, validated before any agent runs. */
@@ -53,6 +55,8 @@ export interface RunSettings {
    * (repeats are for learning, which a reused result does not feed).
    */
   cache: boolean;
+  /** Absolute folder the test-generator keeps its tests in (`--write-tests`). */
+  writeTestsDir: string | undefined;
   /** What agents get to reach the target's service; headers hold credentials: never print or store them. */
   service: { start?: string; healthPath?: string; headers?: Record<string, string> };
 }
@@ -127,6 +131,7 @@ export function resolveRunSettings(ctx: CommandContext, opts: RunOptions): RunSe
   if (ctx.options.json && format !== 'table' && outputPath === undefined) {
     throw new FleetError('USAGE', `--json and --format ${format} both want stdout: add --output FILE for the ${format} findings`);
   }
+  if (opts.writeTests !== undefined && !agentIds.includes('test-generator')) throw new FleetError('USAGE', `--write-tests keeps the test-generator's tests, which is not among the agents run (${agentIds.join(', ')})`);
   const start = opts.start ?? ctx.config.start;
   const healthPath = ctx.config.healthPath;
   const headers = serviceHeaders(ctx);
@@ -145,6 +150,7 @@ export function resolveRunSettings(ctx: CommandContext, opts: RunOptions): RunSe
     maxFindings: opts.maxFindings ?? ctx.config.maxFindings,
     concurrency: opts.concurrency ?? ctx.config.concurrency ?? availableParallelism(),
     cache: opts.cache !== false && (ctx.config.cache ?? true) && url === undefined && repeat === 1,
+    writeTestsDir: opts.writeTests === undefined ? undefined : resolve(ctx.io.cwd, opts.writeTests),
     service: {
       ...(start === undefined ? {} : { start }),
       ...(healthPath === undefined ? {} : { healthPath }),

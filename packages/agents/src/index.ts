@@ -285,6 +285,7 @@ export {
   planClassProperties,
   planProperties,
   planRouteTests,
+  findExamples,
 } from './test-generator/index.js';
 export type {
   PropertyOutcome,
@@ -299,6 +300,10 @@ export type {
   PropertySubject,
   PlanRouteTestsOptions,
   RouteCase,
+  CodeExample,
+  ExampleBinding,
+  ExampleContext,
+  ExampleSource,
 } from './test-generator/index.js';
 
 // api-tester
@@ -497,3 +502,4 @@ export type { CoverageAnalyzerAgentOptions, CoverageAnalyzerConfig, CoverageAnal
 // mutation-tester
 export { MUTATION_TESTER_STRATEGIES, MutationTesterAgent, MutationTesterCore, weakTests } from './mutation-tester/index.js';
 export type { MutationTesterAgentOptions, MutationTesterConfig, MutationTesterCoreOptions, MutationTesterReport, WeakTest } from './mutation-tester/index.js';
+export type { AgentId, AgentSettings, CreatePilotAgentsOptions } from './registry.js';

@@ -17,7 +17,6 @@ import type { PilotAgent, PilotAgentOptions } from './kit/agent/PilotAgent.js';
 
 /** Ids of the agents this package implements (seed 11.1 ids), in registry order. */
 export const AGENT_IDS = ['test-generator', 'code-reviewer', 'api-tester', 'performance-tester', 'security-scanner', 'e2e-tester', 'visual-regression', 'accessibility-checker', 'coverage-analyzer', 'mutation-tester', 'unit-test-generator', 'mock-generator', 'test-data-generator', 'test-optimizer'] as const;
-
 /** One of `AGENT_IDS`. */
 export type AgentId = (typeof AGENT_IDS)[number];
 
@@ -25,8 +24,8 @@ export type AgentId = (typeof AGENT_IDS)[number];
  * Each agent's factory. Adding an agent = its folder, its id in `AGENT_IDS` and one line here; the
  * mapped type makes a missing factory a compile error.
  */
-const FACTORIES: { readonly [K in AgentId]: (options: PilotAgentOptions) => PilotAgent } = {
-  'test-generator': (options) => new TestGeneratorAgent(options),
+const FACTORIES: { readonly [K in AgentId]: (options: PilotAgentOptions, settings: AgentSettings) => PilotAgent } = {
+  'test-generator': (options, { writeTestsDir }) => new TestGeneratorAgent({ ...options, ...(writeTestsDir === undefined ? {} : { generator: { writeTestsDir } }) }),
   'code-reviewer': (options) => new CodeReviewerAgent(options),
   'api-tester': (options) => new ApiTesterAgent(options),
   'performance-tester': (options) => new PerformanceTesterAgent(options),
@@ -42,8 +41,14 @@ const FACTORIES: { readonly [K in AgentId]: (options: PilotAgentOptions) => Pilo
   'test-optimizer': (options) => new TestOptimizerAgent(options),
 };
 
+/** What a user asks of particular agents (CLI flags), passed to the agents it concerns. */
+export interface AgentSettings {
+  /** test-generator: keep the generated tests in this folder (`--write-tests DIR`). */
+  writeTestsDir?: string;
+}
+
 /** Options of `createPilotAgents`: BaseAgent options shared by all, minus the per-agent `id`. */
-export interface CreatePilotAgentsOptions extends Omit<PilotAgentOptions, 'id'> {
+export interface CreatePilotAgentsOptions extends Omit<PilotAgentOptions, 'id'>, AgentSettings {
   /** Which agents (default all of `AGENT_IDS`); an unknown id is AgentError UNKNOWN_AGENT. */
   ids?: readonly string[];
   /** Prefix of each agent's instance id (default `''`: the instance id is the agent id). */
@@ -55,10 +60,11 @@ export interface CreatePilotAgentsOptions extends Omit<PilotAgentOptions, 'id'> 
  * app. Call `initialize()` on each before `executeTask`, `shutdown()` after.
  */
 export function createPilotAgents(options: CreatePilotAgentsOptions): PilotAgent[] {
-  const { ids = AGENT_IDS, idPrefix = '', ...shared } = options;
+  const { ids = AGENT_IDS, idPrefix = '', writeTestsDir, ...shared } = options;
+  const settings: AgentSettings = writeTestsDir === undefined ? {} : { writeTestsDir };
   return ids.map((id) => {
-    const factory = (FACTORIES as Readonly<Record<string, (options: PilotAgentOptions) => PilotAgent>>)[id];
+    const factory = (FACTORIES as Readonly<Record<string, (options: PilotAgentOptions, settings: AgentSettings) => PilotAgent>>)[id];
     if (factory === undefined) throw new AgentError('UNKNOWN_AGENT', `no pilot agent "${id}" (implemented: ${AGENT_IDS.join(', ')})`);
-    return factory({ ...shared, id: `${idPrefix}${id}` });
+    return factory({ ...shared, id: `${idPrefix}${id}` }, settings);
   });
 }

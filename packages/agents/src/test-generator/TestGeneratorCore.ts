@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { findStrategy } from '../kit/agent/AgentCore.js';
 import type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy, SkippedSurface } from '../kit/agent/AgentCore.js';
-import { apiBaseUrl, pathMismatch } from '../kit/openapi/apiBaseUrl.js';
+import { apiBaseUrl, credentialsMismatch, pathMismatch } from '../kit/openapi/apiBaseUrl.js';
 import { maskCredentials } from '../kit/service/maskCredentials.js';
 import { extractTargetExports } from '../kit/typescript/extractTargetExports.js';
 import { missingDependencies } from '../kit/target/missingDependencies.js';
@@ -14,6 +14,9 @@ import { withService } from '../kit/service/TargetService.js';
 import type { TargetServiceOptions } from '../kit/service/TargetService.js';
 import { harnessSource, moduleAlias, nodeShimSource, planClassProperties, planProperties } from './planProperties.js';
 import type { OracleLevel, PlannedProperty, PropertySubject } from './planProperties.js';
+import { findExamples } from './findExamples.js';
+import { planExampleTests } from './exampleTests.js';
+import { keepTests } from './keepTests.js';
 import { planRouteTests, responseProblemsFiles, routeHarnessSource, routeTestSource } from './planRouteTests.js';
 import type { RouteCase } from './planRouteTests.js';
 import type { ResponseProblem } from '../kit/openapi/responseProblems.js';
@@ -65,6 +68,8 @@ export interface TestGeneratorStats {
   lineCoverage: number | undefined;
   outcomes: PropertyOutcome[];
   routeOutcomes: RouteOutcome[];
+  /** What `writeTestsDir` kept: files (relative to the target), passing and failing tests. */
+  kept?: { files: string[]; passing: number; failing: number };
 }
 
 /** A test-generator report: the kit's report plus the generator's own figures. */
@@ -84,6 +89,12 @@ export interface TestGeneratorCoreOptions {
   tmpRoot?: string;
   /** Keep the workspace for inspection instead of deleting it. */
   keepWorkspace?: boolean;
+  /**
+   * Keep the generated tests (`--write-tests DIR`): the examples the code agrees with and a failing
+   * test per defect found, written into this folder (absolute, or relative to the target) in the
+   * target's own runner and style. Unset: nothing is written to the target.
+   */
+  writeTestsDir?: string;
   now?: () => number;
 }
 
@@ -138,7 +149,10 @@ export class TestGeneratorCore implements AgentCore {
     const skipped: SkippedSurface[] = [];
     const { sources, extracted } = extractTargetExports(target);
     const functions = extracted?.functions ?? [];
-    const planned = [...planProperties(functions, config.oracles), ...planClassProperties(extracted?.classes ?? [], config.oracles)];
+    const properties = [...planProperties(functions, config.oracles), ...planClassProperties(extracted?.classes ?? [], config.oracles)];
+    const commonjs = new Set(target.profile.files.filter((f) => f.module === 'commonjs').map((f) => f.path));
+    const examples = config.oracles === 'smoke' ? undefined : planExampleTests(findExamples({ dir: target.dir, sources, packageJson: target.packageJson, functions }, target.profile.testFiles), (f) => importFrom('tests/examples.test.ts', f), commonjs);
+    const planned: PlannedProperty[] = [...properties, ...(examples?.plans ?? [])];
     const routePlan = config.routes ? await this.#planRoutes(target, notes, skipped) : { cases: [], basePath: '' };
     const routeCases = routePlan.cases;
     if (planned.length === 0) {
@@ -156,7 +170,8 @@ export class TestGeneratorCore implements AgentCore {
       ...(this.#options.tmpRoot ? { tmpRoot: this.#options.tmpRoot } : {}),
     });
     try {
-      const testFiles = await writeTests(workspace, planned, sources);
+      const testFiles = await writeTests(workspace, properties, sources);
+      if (examples !== undefined && examples.plans.length > 0) testFiles.push(await workspace.write('tests/examples.test.ts', examples.source));
       const support = [await workspace.write('tests/qe-harness.ts', harnessSource()), await workspace.write('tests/node-shim.d.ts', nodeShimSource())];
       if (routeCases.length > 0) {
         testFiles.push(await workspace.write('tests/routes.test.ts', routeTestSource(routeCases)));
@@ -200,16 +215,34 @@ export class TestGeneratorCore implements AgentCore {
         skipped.push({ surface: 'request tests answering 404', reason: mismatch });
         run = { ...run, routeOutcomes: run.routeOutcomes.filter((o) => o.status !== 404) };
       }
+      const refused = credentialsMismatch(run.routeOutcomes.map((o) => o.status), target.headers !== undefined && Object.keys(target.headers).length > 0);
+      if (refused !== undefined) {
+        // Requests the service refused prove nothing about the routes behind the check.
+        notes.push(refused);
+        skipped.push({ surface: 'request tests refused (401/403)', reason: refused });
+        run = { ...run, routeOutcomes: run.routeOutcomes.filter((o) => o.status !== 401 && o.status !== 403) };
+      }
       const silent = planned.length - run.outcomes.length;
       if (silent > 0) notes.push(`${silent} of ${planned.length} property tests reported no result (they failed before fast-check ran)`);
       // Skipped surfaces lower coverage: line coverage times the share of surfaces that ran.
       const surfaces = config.routes ? 2 : 1;
       const ran = surfaces - skipped.filter((s) => s.surface === 'property tests' || s.surface === 'request tests').length;
+      let findings = toFindings(run.outcomes, planned);
+      let kept: TestGeneratorStats['kept'];
+      if (this.#options.writeTestsDir !== undefined) {
+        const result = await keepTests(target, this.#options.writeTestsDir, planned, run.outcomes);
+        kept = { files: result.files, passing: result.passing, failing: result.failing };
+        notes.push(`kept ${result.passing + result.failing} tests in ${result.files.length} files (${result.files.join(', ') || 'none'}): ${result.passing} pass on the current code, ${result.failing} fail (each exposes a reported defect)`);
+        findings = findings.map((f) => {
+          const where = [...result.failingIn].filter(([key]) => f.message.startsWith(`${key.slice(0, key.lastIndexOf(' '))} violates`) && f.message.includes(key.slice(key.lastIndexOf(' ') + 1))).map(([, file]) => file);
+          return where.length === 0 ? f : { ...f, evidence: `${f.evidence}\nkept as a failing test in ${[...new Set(where)].join(', ')}` };
+        });
+      }
       return {
         agentId: this.id,
         strategy: strategy.name,
         target: target.dir,
-        findings: [...toFindings(run.outcomes, planned), ...routeFindings(run.routeOutcomes)].map((f) => ({ ...f, message: maskCredentials(f.message, target.headers), evidence: maskCredentials(f.evidence, target.headers) })),
+        findings: [...findings, ...routeFindings(run.routeOutcomes)].map((f) => ({ ...f, message: maskCredentials(f.message, target.headers), evidence: maskCredentials(f.evidence, target.headers) })),
         durationMs: now() - started,
         ...(run.lineCoverage === undefined ? {} : { coverage: (run.lineCoverage * ran) / surfaces }),
         notes: notes.map((n) => maskCredentials(n, target.headers)),
@@ -225,6 +258,7 @@ export class TestGeneratorCore implements AgentCore {
           lineCoverage: run.lineCoverage,
           outcomes: run.outcomes,
           routeOutcomes: run.routeOutcomes,
+          ...(kept === undefined ? {} : { kept }),
         },
       };
     } finally {
@@ -320,11 +354,16 @@ async function writeTests(workspace: TargetWorkspace, planned: PlannedProperty[]
   const files: string[] = [];
   for (const [file, props] of byFile) {
     const name = `tests/${file.replace(/^(src|source|lib)\//, '').replace(/\.[cm]?[jt]sx?$/, '').replaceAll('/', '__')}.test.ts`;
-    const importOf = (f: string): string => `${'../'.repeat(name.split('/').length - 1)}target/${f}`.replace(/\.(m?)ts$/, '.$1js').replace(/\.cts$/, '.cjs');
+    const importOf = (f: string): string => importFrom(name, f);
     const aliased = sources.filter((f) => props.some((p) => p.code.includes(`${moduleAlias(f)}.`))).map((f) => `import * as ${moduleAlias(f)} from ${JSON.stringify(importOf(f))};`);
     files.push(await workspace.write(name, testFileSource(importOf(file), aliased, props)));
   }
   return files;
+}
+
+/** Import path of the copied target file `f` from the workspace test file `testFile` (compiled names). */
+function importFrom(testFile: string, f: string): string {
+  return `${'../'.repeat(testFile.split('/').length - 1)}target/${f}`.replace(/\.(m?)tsx?$/, '.$1js').replace(/\.cts$/, '.cjs');
 }
 
 function testFileSource(importPath: string, aliased: string[], props: PlannedProperty[]): string {
@@ -332,10 +371,10 @@ function testFileSource(importPath: string, aliased: string[], props: PlannedPro
   return [
     '// Generated by @qe-fleet/agents test-generator: property tests derived from exported signatures.',
     "import { test } from 'node:test';",
-    "import { assert, call, check, checkAsync, fc, guard, guardAsync, hasNegative, near, SKIP } from './qe-harness.js';",
+    "import { assert, call, check, checkAsync, fc, guard, guardAsync, hasNegative, near, SKIP, wellFormed } from './qe-harness.js';",
     `import * as m from ${JSON.stringify(importPath)};`,
     ...aliased,
-    'void [assert, call, check, checkAsync, guard, guardAsync, hasNegative, near, SKIP, m];',
+    'void [assert, call, check, checkAsync, guard, guardAsync, hasNegative, near, SKIP, wellFormed, m];',
     '',
     ...tests,
     '',

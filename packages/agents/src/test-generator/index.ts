@@ -7,3 +7,5 @@ export { arbitraryCode, docExamples, planClassProperties, planProperties } from 
 export type { OracleLevel, PlannedProperty, PropertySubject } from './planProperties.js';
 export { planRouteTests } from './planRouteTests.js';
 export type { PlanRouteTestsOptions, RouteCase } from './planRouteTests.js';
+export { findExamples } from './findExamples.js';
+export type { CodeExample, ExampleBinding, ExampleContext, ExampleSource } from './findExamples.js';

@@ -24,6 +24,8 @@ const PERCENT = /percent|pct|rate|ratio|discount/i;
 const NON_NEGATIVE_RESULT = /price|total|amount|cost|subtotal|sum|fee|tax|discount|count|quantity|length|size/i;
 const SIGNED_RESULT = /delta|diff|change|offset|adjust|balance|profit|net/i;
 const IDEMPOTENT = /slug|normali[sz]e|sanitiz|trim|clean|canonical|dedupe|unique|compact|sort|lower|upper|collapse|strip|squash|tidy/i;
+/** A doc comment that says applying the function again changes nothing. */
+const IDEMPOTENT_DOC = /idempotent|canonical form|normali[sz]ed form|(formatting|normali[sz]ing|applying)[^.]*\b(again|twice|formatted|normali[sz]ed)\b[^.]*\bchanges nothing/i;
 const MERGE = /merge|assign|extend|combine|defaults/i;
 const AGGREGATE = /total|sum|count/i;
 /** `"input" becomes "output"`, `'in' → 'out'`, `f("in") === "out"` and the like in a doc comment. */
@@ -77,7 +79,8 @@ export function arbitraryCode(shape: TypeShape, name: string): string {
     case 'number':
       if (QUANTITY.test(name) || COUNT.test(name)) return 'fc.integer({ min: 0, max: 50 })';
       if (PERCENT.test(name)) return 'fc.integer({ min: 0, max: 100 })';
-      if (MONEY.test(name)) return 'fc.integer({ min: 0, max: 100_000 }).map((c) => c / 100)';
+      // Up to ten million: formats change at thousands and millions separators.
+      if (MONEY.test(name)) return 'fc.integer({ min: 0, max: 1_000_000_000 }).map((c) => c / 100)';
       return 'fc.double({ min: -1e6, max: 1e6, noNaN: true })';
     case 'boolean':
       return 'fc.boolean()';
@@ -103,7 +106,7 @@ export function arbitraryCode(shape: TypeShape, name: string): string {
     case 'object': {
       const fields = shape.properties.map((p) => `${JSON.stringify(p.name)}: ${arbitraryCode(p.type, p.name)}`);
       const required = shape.properties.filter((p) => !p.optional).map((p) => JSON.stringify(p.name));
-      return `fc.record({ ${fields.join(', ')} }, { requiredKeys: [${required.join(', ')}] })`;
+      return `fc.record({ ${fields.join(', ')} }, { requiredKeys: [${required.join(', ')}], noNullPrototype: true })`;
     }
     case 'record':
       return `fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), ${arbitraryCode(shape.value, name)}, { maxKeys: 6, noNullPrototype: true })`;
@@ -244,6 +247,15 @@ export function planProperties(functions: ExportedFunction[], level: OracleLevel
       add(fn, 'round-fixpoint', 'invariants', property(fn, params, `    const r = guard(() => ${call});\n    return r === SKIP || Math.abs(r - a0) < 1e-9;`, 'round-fixpoint'));
     }
 
+    const stringAt = params.findIndex((p) => p.type.kind === 'string');
+    if (fn.returns.kind === 'string' && stringAt >= 0) {
+      // Text in, text out: a well-formed input (astral characters included) must not come out
+      // with a lone surrogate (cutting or reversing in UTF-16 code units).
+      const arbs = params.map((p, i) => (i === stringAt ? "fc.string({ unit: 'grapheme', maxLength: 12 })" : arbitraryCode(p.type, p.name)));
+      const args = params.map((_, i) => `a${i}`);
+      add(fn, 'well-formed', 'invariants', `check(${JSON.stringify(fn.name)}, 'well-formed', [${arbs.join(', ')}], (${args.join(', ')}) => {\n    const r = guard(() => ${call});\n    return r === SKIP || typeof r !== 'string' || !wellFormed(a${stringAt}) || wellFormed(r);\n  });`);
+    }
+
     if (fn.returns.kind === 'number') {
       add(fn, 'not-nan', 'invariants', property(fn, params, `    const r = guard(() => ${call});\n    return r === SKIP || !Number.isNaN(r);`, 'not-nan'));
       if (NON_NEGATIVE_RESULT.test(fn.name) && !SIGNED_RESULT.test(fn.name)) {
@@ -259,7 +271,7 @@ export function planProperties(functions: ExportedFunction[], level: OracleLevel
       }
     }
 
-    if (first && params.length === 1 && sameKind(first.type, fn.returns) && (first.type.kind === 'string' || first.type.kind === 'array') && IDEMPOTENT.test(fn.name)) {
+    if (first && params.length === 1 && sameKind(first.type, fn.returns) && (first.type.kind === 'string' || first.type.kind === 'array') && (IDEMPOTENT.test(fn.name) || IDEMPOTENT_DOC.test(fn.doc))) {
       add(fn, 'idempotent', 'invariants', property(fn, params, `    const once = guard(() => m.${fn.name}(a0));\n    if (once === SKIP) return true;\n    assert.deepStrictEqual(m.${fn.name}(once), once);\n    return true;`, 'idempotent'));
     }
 
@@ -363,6 +375,11 @@ export function call(f: () => unknown): void {
   guard(f);
 }
 
+/** No lone surrogate (String#isWellFormed, which older libs do not declare). */
+export function wellFormed(s: unknown): boolean {
+  return typeof s !== 'string' || !/[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]/.test(s);
+}
+
 export function near(a: unknown, b: number): boolean {
   return typeof a === 'number' && Math.abs(a - b) <= 1e-6 + 1e-9 * Math.abs(b);
 }
@@ -388,6 +405,67 @@ function report(fn: string, oracle: string, details: fc.RunDetails<unknown>): vo
   // base64url: test reporters escape comment text, this survives any of them.
   console.log('QE_RESULT ' + Buffer.from(JSON.stringify(result)).toString('base64url'));
   if (details.failed) assert.fail(fn + ' violates ' + oracle + ' for ' + result.counterexample + (error ? ' (' + error + ')' : ''));
+}
+
+/** Structural equality as the project's own assertions mean it (toEqual / deepEqual): undefined properties ignored. */
+function looseEqual(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  if (a instanceof Map || a instanceof Set || b instanceof Map || b instanceof Set) return looseEqual([...(a as Iterable<unknown>)], [...(b as Iterable<unknown>)]);
+  const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  return ka.length === kb.length && ka.every((k) => looseEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+function show(v: unknown): string {
+  try {
+    return fc.stringify(v);
+  } catch {
+    return String(v);
+  }
+}
+
+/** One stated example: its code, where it is stated, and the value (or the throw) stated. */
+export interface StatedExample {
+  where: string;
+  text: string;
+  kind: 'equal' | 'throws';
+  expected?: unknown;
+  run: () => unknown;
+}
+
+/**
+ * Runs every stated example and reports the first one the code disagrees with (a different value,
+ * a throw where a value was stated, no throw where one was). Promise results are not judged.
+ */
+export async function checkExamples(fn: string, oracle: string, cases: StatedExample[]): Promise<void> {
+  let ran = 0;
+  let failure: { counterexample: string; error: string } | undefined;
+  for (const c of cases) {
+    let actual: unknown;
+    let threw: unknown;
+    let didThrow = false;
+    try {
+      actual = c.run();
+    } catch (e) {
+      threw = e;
+      didThrow = true;
+    }
+    if (!didThrow && actual !== null && typeof actual === 'object' && typeof (actual as { then?: unknown }).then === 'function') continue;
+    ran++;
+    if (c.kind === 'throws') {
+      if (!didThrow) failure = { counterexample: c.text + ' (' + c.where + ')', error: 'stated to throw, returned ' + show(actual) };
+    } else if (didThrow) {
+      failure = { counterexample: c.text + ' (' + c.where + ')', error: 'stated to return ' + show(c.expected) + ', threw ' + (threw instanceof Error ? threw.constructor.name + ': ' + threw.message.split('\\n')[0] : String(threw)) };
+    } else if (!looseEqual(actual, c.expected)) {
+      failure = { counterexample: c.text + ' (' + c.where + ')', error: 'stated to return ' + show(c.expected) + ', returned ' + show(actual) };
+    }
+    if (failure) break;
+  }
+  const result = { fn, oracle, failed: failure !== undefined, numRuns: ran, counterexample: failure?.counterexample ?? null, shrinks: 0, error: failure?.error ?? null };
+  console.log('QE_RESULT ' + Buffer.from(JSON.stringify(result)).toString('base64url'));
+  if (failure) assert.fail(fn + ' disagrees with ' + failure.counterexample + ': ' + failure.error);
 }
 
 export { assert, fc };

@@ -23,8 +23,8 @@ const TEST_FOLDER = /^(test|tests|__tests__|spec|specs)$/;
 const RELATIVE_IMPORT = /(?:from\s+|require\(\s*|import\(\s*)(["'])(\.{1,2}\/[^"']+)\1/g;
 
 /**
- * The style of the target's test files, read from `profile.testFiles` (the most common suffix,
- * folder and import form of up to 20 of them) and `profile.testRunner`; a target without tests
+ * The style of the target's test files, read from `profile.testFiles` (the runner they import, the
+ * most common suffix, folder and import form of up to 20 of them), else `profile.testRunner`; a target without tests
  * gets `node:test` files named `*.test.<ext>` in `test/` in its own language and module system.
  */
 export function detectTestStyle(dir: string, profile: TargetProfile): TestFileStyle {
@@ -49,7 +49,7 @@ export function detectTestStyle(dir: string, profile: TargetProfile): TestFileSt
   const statementEnds = texts.reduce((n, t) => n + (t.match(/\)\s*;\s*$/gm)?.length ?? 0), 0);
   const bareEnds = texts.reduce((n, t) => n + (t.match(/\)\s*$/gm)?.length ?? 0), 0);
   return {
-    runner: profile.testRunner?.name ?? 'node-test',
+    runner: runnerOf(texts) ?? profile.testRunner?.name ?? 'node-test',
     module,
     language,
     suffix,
@@ -65,6 +65,20 @@ export function detectTestStyle(dir: string, profile: TargetProfile): TestFileSt
 function suffixOf(file: string): string {
   const match = /(?:[._-](?:test|spec))?\.[cm]?[jt]sx?$/.exec(posix.basename(file));
   return match?.[0].replace(/^[_-]/, '.') ?? posix.extname(file);
+}
+
+/** The runner the test files import (a monorepo package's scripts may not name it: change-case imports vitest). */
+function runnerOf(texts: string[]): TestFileStyle['runner'] | undefined {
+  const imported: Array<[TestFileStyle['runner'], RegExp]> = [
+    ['vitest', /(?:from|require\()\s*["']vitest["']/],
+    ['jest', /(?:from|require\()\s*["']@jest\/globals["']/],
+    ['ava', /(?:from|require\()\s*["']ava["']/],
+    ['tap', /(?:from|require\()\s*["']tap["']/],
+    ['node-test', /(?:from|require\()\s*["']node:test["']/],
+  ];
+  const counts = imported.map(([name, re]) => [name, texts.filter((t) => re.test(t)).length] as const).filter(([, n]) => n > 0);
+  counts.sort((a, b) => b[1] - a[1]);
+  return counts[0]?.[0];
 }
 
 function moduleOf(suffix: string, texts: string[], fallback: ModuleSystem): ModuleSystem {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import ts from 'typescript';
 
@@ -124,7 +125,11 @@ const MAX_DEPTH = 4;
  * absolute paths.
  */
 export function extractExports(root: string, files: string[]): ExtractedExports {
-  const program = ts.createProgram(files, {
+  // A JavaScript module with a hand-written declaration beside it (index.js + index.d.ts, as many
+  // published libraries ship): the declaration's types are the documented contract, so they
+  // replace what inference makes of untyped parameters.
+  const declarations = new Map(files.filter((f) => /\.[cm]?js$/.test(f)).map((f) => [f, f.replace(/\.(c|m)?js$/, '.d.$1ts')] as const).filter(([, d]) => existsSync(d)));
+  const program = ts.createProgram([...files, ...declarations.values()], {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.NodeNext,
     moduleResolution: ts.ModuleResolutionKind.NodeNext,
@@ -150,7 +155,11 @@ export function extractExports(root: string, files: string[]): ExtractedExports 
       .getExportsOfModule(moduleSymbol)
       .map((e) => ({ name: e.getName(), symbol: e.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(e) : e }))
       .filter((e) => e.symbol.valueDeclaration?.getSourceFile() === sf);
-    return [{ sf, rel: relative(root, file).split(sep).join('/'), doesIo, exports }];
+    const declarationFile = declarations.get(file);
+    const dts = declarationFile === undefined ? undefined : program.getSourceFile(declarationFile);
+    const dtsSymbol = dts && checker.getSymbolAtLocation(dts);
+    const declared = new Map((dtsSymbol ? checker.getExportsOfModule(dtsSymbol) : []).map((e) => [e.getName(), e.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(e) : e] as const));
+    return [{ sf, rel: relative(root, file).split(sep).join('/'), doesIo, exports, declared }];
   });
   const reader = new ShapeReader(checker);
   // Classes constructible without arguments can stand in for the interfaces they implement.
@@ -165,7 +174,7 @@ export function extractExports(root: string, files: string[]): ExtractedExports 
   }
   const functions: ExportedFunction[] = [];
   const classes: ExportedClass[] = [];
-  for (const { sf, rel, doesIo, exports } of modules) {
+  for (const { sf, rel, doesIo, exports, declared } of modules) {
     for (const { name, symbol } of exports) {
       const decl = symbol.valueDeclaration;
       if (!decl) continue;
@@ -176,9 +185,12 @@ export function extractExports(root: string, files: string[]): ExtractedExports 
       }
       const signature = type.getCallSignatures()[0];
       if (!signature) continue;
-      const shape = reader.signature(signature, decl);
+      const typed = declared.get(name);
+      const typedDecl = typed?.valueDeclaration ?? typed?.declarations?.[0];
+      const typedSignature = typed && typedDecl && checker.getTypeOfSymbolAtLocation(typed, typedDecl).getCallSignatures()[0];
+      const shape = typedSignature && typedDecl ? reader.signature(typedSignature, typedDecl) : reader.signature(signature, decl);
       const hotspot = nestedIteration(decl, sf);
-      const doc = [ts.displayPartsToString(symbol.getDocumentationComment(checker)), ...symbol.getJsDocTags(checker).filter((t) => t.name === 'example').map((t) => ts.displayPartsToString(t.text))].join('\n');
+      const doc = [ts.displayPartsToString(symbol.getDocumentationComment(checker)), ...symbol.getJsDocTags(checker).filter((t) => t.name === 'example').map((t) => `@example ${ts.displayPartsToString(t.text)}`)].join('\n');
       functions.push({
         name,
         file: rel,
