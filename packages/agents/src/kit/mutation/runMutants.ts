@@ -1,7 +1,8 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join, relative } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AgentError } from '../agent/AgentError.js';
 import { runProcess } from '../process/runProcess.js';
@@ -54,6 +55,8 @@ export interface RunMutantsOptions {
   signal?: AbortSignal;
   /** Stryker's log level (default `error`). */
   logLevel?: 'off' | 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+  /** Folder for the node:test runner's modules (kept after the run, so the config can be rerun with `npx stryker run`); default a temporary one. */
+  pluginDir?: string;
   /** Milliseconds before the whole Stryker run is killed (default 30 minutes). */
   runTimeoutMs?: number;
   /** Milliseconds added to a mutant's expected test time before it counts as a timeout (Stryker's `timeoutMS`, default 10 000). */
@@ -108,7 +111,7 @@ export async function runMutants(target: Target, options: RunMutantsOptions = {}
   try {
     const related = relatedTestFiles(target.dir, target.profile.testFiles, mutate);
     const testFiles = options.testFiles ?? (related.length > 0 ? related : undefined);
-    const { options: runnerOptions, name, perTest, portable } = await runnerConfig(target, runner, work, notes, testFiles);
+    const { options: runnerOptions, name, perTest, portable } = await runnerConfig(target, runner, options.pluginDir ?? work, notes, testFiles);
     const config: StrykerOptions = {
       mutate,
       ...runnerOptions,
@@ -226,8 +229,14 @@ interface RunnerConfig {
 }
 
 async function runnerConfig(target: Target, runner: NonNullable<ReturnType<typeof detectRunner>>, work: string, notes: string[], only: string[] | undefined): Promise<RunnerConfig> {
+  // `work` holds the node:test runner's modules; the command plan only needs a scratch path.
   const plugin = (name: string): string => require.resolve(`@stryker-mutator/${name}`);
-  switch (runner.name) {
+  // Stryker's runners drive the project's own runner through its API, which older majors lack.
+  const minimum: Partial<Record<string, number>> = { vitest: 2, jest: 27, mocha: 8 };
+  const major = Number(packageVersion(target.dir, runner.name)?.split('.')[0] ?? Number.NaN);
+  const tooOld = minimum[runner.name] !== undefined && Number.isFinite(major) && major < minimum[runner.name]!;
+  if (tooOld) notes.push(`Stryker's ${runner.name} runner needs ${runner.name} ${minimum[runner.name]} or later (the project has ${major}.x): the command runner is used instead`);
+  switch (tooOld ? 'other' : runner.name) {
     case 'vitest':
       return { options: { testRunner: 'vitest', plugins: [plugin('vitest-runner')], coverageAnalysis: 'perTest' }, name: 'vitest', perTest: true, portable: { plugins: ['@stryker-mutator/vitest-runner'] } };
     case 'jest':
@@ -267,6 +276,15 @@ async function runnerConfig(target: Target, runner: NonNullable<ReturnType<typeo
       notes.push(`${runner.name} has no Stryker runner: Stryker's command runner runs \`${command}\` once per mutant (no per-test coverage)`);
       return { options: { testRunner: 'command', commandRunner: { command }, coverageAnalysis: 'off', plugins: [] }, name: 'command', perTest: false, portable: {} };
     }
+  }
+}
+
+/** The version of `name` that resolves from `dir`, if any. */
+function packageVersion(dir: string, name: string): string | undefined {
+  for (let at = dir; ; at = dirname(at)) {
+    const manifest = join(at, 'node_modules', name, 'package.json');
+    if (existsSync(manifest)) return (JSON.parse(readFileSync(manifest, 'utf8')) as { version?: string }).version;
+    if (dirname(at) === at) return undefined;
   }
 }
 
