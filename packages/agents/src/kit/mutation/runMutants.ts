@@ -2,14 +2,14 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative } from 'node:path';
+import { delimiter, dirname, isAbsolute, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AgentError } from '../agent/AgentError.js';
 import { runProcess } from '../process/runProcess.js';
 import { resolveTsxLoader, withTsx } from '../service/TargetService.js';
 import { missingDependencies } from '../target/missingDependencies.js';
 import type { Target } from '../target/Target.js';
-import { detectRunner } from '../suite/detectRunner.js';
+import { binFolders, detectRunner } from '../suite/detectRunner.js';
 import { NODE_TEST_REPORTER } from '../suite/nodeTestReporter.js';
 import { planSuiteCommand } from '../suite/planSuiteCommand.js';
 import { relatedTestFiles } from '../suite/relatedTestFiles.js';
@@ -185,7 +185,8 @@ async function strykerInChild(dir: string, config: StrykerOptions, work: string,
   const result = await runProcess(process.execPath, [main, core, configFile, outFile], {
     cwd: dir,
     timeoutMs: options.runTimeoutMs ?? 1_800_000,
-    env: { NODE_V8_COVERAGE: undefined, ...Object.fromEntries(Object.keys(process.env).filter((k) => /^(__)?VITEST/.test(k)).map((k) => [k, undefined])) },
+    // The command runner's `sh -c` finds the project's runner binary (vitest, ava) as `npm test` would.
+    env: { PATH: [...binFolders(dir), process.env['PATH'] ?? ''].join(delimiter), NODE_V8_COVERAGE: undefined, ...Object.fromEntries(Object.keys(process.env).filter((k) => /^(__)?VITEST/.test(k)).map((k) => [k, undefined])) },
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
   if (result.aborted) throw new AgentError('ABORTED', 'mutation testing was aborted');
