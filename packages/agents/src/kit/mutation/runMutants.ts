@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
@@ -118,7 +118,8 @@ export async function runMutants(target: Target, options: RunMutantsOptions = {}
       // Stryker's own JSON report: the test names behind the ids in coveredBy/killedBy.
       reporters: ['json'],
       jsonReporter: { fileName: join(work, 'mutation-report.json') },
-      tempDirName: '.qe-fleet/stryker-tmp',
+      // Stryker's own default, one level deep: its tsconfig \`extends\` rewriting assumes that depth.
+      tempDirName: '.stryker-tmp',
       cleanTempDir: true,
       concurrency: options.concurrency ?? 2,
       logLevel: options.logLevel ?? 'error',
@@ -150,6 +151,8 @@ export async function runMutants(target: Target, options: RunMutantsOptions = {}
     return { mutants, tests, score: mutationScore(mutants), testRunner: name, perTest, durationMs: Date.now() - started, strykerConfig: { ...shown, ...portable }, notes };
   } finally {
     await rm(work, { recursive: true, force: true });
+    // Leave no empty folders behind in the target (rmdir refuses a folder another run is still using).
+    for (const folder of ['.stryker-tmp', '.qe-fleet']) await rmdir(join(target.dir, folder)).catch(() => undefined);
   }
 }
 
