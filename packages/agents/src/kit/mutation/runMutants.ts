@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, rmdir, writeFile } from 'node:fs/promises
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
-import { delimiter, dirname, isAbsolute, join, relative } from 'node:path';
+import { basename, delimiter, dirname, isAbsolute, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AgentError } from '../agent/AgentError.js';
 import { runProcess } from '../process/runProcess.js';
@@ -96,7 +96,7 @@ export const INCREMENTAL_FILE = '.qe-fleet/stryker-incremental.json';
  * jest or mocha runner when the project uses one (per-test coverage), our node:test runner for
  * `node --test` projects (per-test coverage too), else Stryker's command runner with the project's
  * test command (ava, tap: one verdict per mutant, no per-test data). The sandbox lives in
- * `<target>/.qe-fleet/stryker-tmp` and is removed afterwards.
+ * `<target>/.stryker-tmp-<run>` and is removed afterwards, also after a failure.
  */
 export async function runMutants(target: Target, options: RunMutantsOptions = {}): Promise<MutantsRun> {
   const runner = detectRunner(target);
@@ -118,9 +118,10 @@ export async function runMutants(target: Target, options: RunMutantsOptions = {}
       // Stryker's own JSON report: the test names behind the ids in coveredBy/killedBy.
       reporters: ['json'],
       jsonReporter: { fileName: join(work, 'mutation-report.json') },
-      // Stryker's own default, one level deep: its tsconfig \`extends\` rewriting assumes that depth.
-      tempDirName: '.stryker-tmp',
-      cleanTempDir: true,
+      // One level deep like Stryker's default (its tsconfig `extends` rewriting assumes that depth),
+      // and one per run: Stryker deletes the whole folder, also after a failure ('always').
+      tempDirName: `.stryker-tmp-${basename(work)}`,
+      cleanTempDir: 'always',
       concurrency: options.concurrency ?? 2,
       logLevel: options.logLevel ?? 'error',
       fileLogLevel: 'off',
@@ -152,7 +153,7 @@ export async function runMutants(target: Target, options: RunMutantsOptions = {}
   } finally {
     await rm(work, { recursive: true, force: true });
     // Leave no empty folders behind in the target (rmdir refuses a folder another run is still using).
-    for (const folder of ['.stryker-tmp', '.qe-fleet']) await rmdir(join(target.dir, folder)).catch(() => undefined);
+    await rmdir(join(target.dir, '.qe-fleet')).catch(() => undefined);
   }
 }
 
