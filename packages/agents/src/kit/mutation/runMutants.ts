@@ -1,14 +1,15 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join, relative } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, delimiter, dirname, isAbsolute, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AgentError } from '../agent/AgentError.js';
 import { runProcess } from '../process/runProcess.js';
 import { resolveTsxLoader, withTsx } from '../service/TargetService.js';
 import { missingDependencies } from '../target/missingDependencies.js';
 import type { Target } from '../target/Target.js';
-import { detectRunner } from '../suite/detectRunner.js';
+import { binFolders, detectRunner } from '../suite/detectRunner.js';
 import { NODE_TEST_REPORTER } from '../suite/nodeTestReporter.js';
 import { planSuiteCommand } from '../suite/planSuiteCommand.js';
 import { relatedTestFiles } from '../suite/relatedTestFiles.js';
@@ -54,6 +55,8 @@ export interface RunMutantsOptions {
   signal?: AbortSignal;
   /** Stryker's log level (default `error`). */
   logLevel?: 'off' | 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+  /** Folder for the node:test runner's modules (kept after the run, so the config can be rerun with `npx stryker run`); default a temporary one. */
+  pluginDir?: string;
   /** Milliseconds before the whole Stryker run is killed (default 30 minutes). */
   runTimeoutMs?: number;
   /** Milliseconds added to a mutant's expected test time before it counts as a timeout (Stryker's `timeoutMS`, default 10 000). */
@@ -93,7 +96,7 @@ export const INCREMENTAL_FILE = '.qe-fleet/stryker-incremental.json';
  * jest or mocha runner when the project uses one (per-test coverage), our node:test runner for
  * `node --test` projects (per-test coverage too), else Stryker's command runner with the project's
  * test command (ava, tap: one verdict per mutant, no per-test data). The sandbox lives in
- * `<target>/.qe-fleet/stryker-tmp` and is removed afterwards.
+ * `<target>/.stryker-tmp-<run>` and is removed afterwards, also after a failure.
  */
 export async function runMutants(target: Target, options: RunMutantsOptions = {}): Promise<MutantsRun> {
   const runner = detectRunner(target);
@@ -108,15 +111,17 @@ export async function runMutants(target: Target, options: RunMutantsOptions = {}
   try {
     const related = relatedTestFiles(target.dir, target.profile.testFiles, mutate);
     const testFiles = options.testFiles ?? (related.length > 0 ? related : undefined);
-    const { options: runnerOptions, name, perTest, portable } = await runnerConfig(target, runner, work, notes, testFiles);
+    const { options: runnerOptions, name, perTest, portable } = await runnerConfig(target, runner, options.pluginDir ?? work, notes, testFiles);
     const config: StrykerOptions = {
       mutate,
       ...runnerOptions,
       // Stryker's own JSON report: the test names behind the ids in coveredBy/killedBy.
       reporters: ['json'],
       jsonReporter: { fileName: join(work, 'mutation-report.json') },
-      tempDirName: '.qe-fleet/stryker-tmp',
-      cleanTempDir: true,
+      // One level deep like Stryker's default (its tsconfig `extends` rewriting assumes that depth),
+      // and one per run: Stryker deletes the whole folder, also after a failure ('always').
+      tempDirName: `.stryker-tmp-${basename(work)}`,
+      cleanTempDir: 'always',
       concurrency: options.concurrency ?? 2,
       logLevel: options.logLevel ?? 'error',
       fileLogLevel: 'off',
@@ -147,6 +152,8 @@ export async function runMutants(target: Target, options: RunMutantsOptions = {}
     return { mutants, tests, score: mutationScore(mutants), testRunner: name, perTest, durationMs: Date.now() - started, strykerConfig: { ...shown, ...portable }, notes };
   } finally {
     await rm(work, { recursive: true, force: true });
+    // Leave no empty folders behind in the target (rmdir refuses a folder another run is still using).
+    await rmdir(join(target.dir, '.qe-fleet')).catch(() => undefined);
   }
 }
 
@@ -182,7 +189,8 @@ async function strykerInChild(dir: string, config: StrykerOptions, work: string,
   const result = await runProcess(process.execPath, [main, core, configFile, outFile], {
     cwd: dir,
     timeoutMs: options.runTimeoutMs ?? 1_800_000,
-    env: { NODE_V8_COVERAGE: undefined, ...Object.fromEntries(Object.keys(process.env).filter((k) => /^(__)?VITEST/.test(k)).map((k) => [k, undefined])) },
+    // The command runner's `sh -c` finds the project's runner binary (vitest, ava) as `npm test` would.
+    env: { PATH: [...binFolders(dir), process.env['PATH'] ?? ''].join(delimiter), NODE_V8_COVERAGE: undefined, ...Object.fromEntries(Object.keys(process.env).filter((k) => /^(__)?VITEST/.test(k)).map((k) => [k, undefined])) },
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
   if (result.aborted) throw new AgentError('ABORTED', 'mutation testing was aborted');
@@ -226,8 +234,14 @@ interface RunnerConfig {
 }
 
 async function runnerConfig(target: Target, runner: NonNullable<ReturnType<typeof detectRunner>>, work: string, notes: string[], only: string[] | undefined): Promise<RunnerConfig> {
+  // `work` holds the node:test runner's modules; the command plan only needs a scratch path.
   const plugin = (name: string): string => require.resolve(`@stryker-mutator/${name}`);
-  switch (runner.name) {
+  // Stryker's runners drive the project's own runner through its API, which older majors lack.
+  const minimum: Partial<Record<string, number>> = { vitest: 2, jest: 27, mocha: 8 };
+  const major = Number(packageVersion(target.dir, runner.name)?.split('.')[0] ?? Number.NaN);
+  const tooOld = minimum[runner.name] !== undefined && Number.isFinite(major) && major < minimum[runner.name]!;
+  if (tooOld) notes.push(`Stryker's ${runner.name} runner needs ${runner.name} ${minimum[runner.name]} or later (the project has ${major}.x): the command runner is used instead`);
+  switch (tooOld ? 'other' : runner.name) {
     case 'vitest':
       return { options: { testRunner: 'vitest', plugins: [plugin('vitest-runner')], coverageAnalysis: 'perTest' }, name: 'vitest', perTest: true, portable: { plugins: ['@stryker-mutator/vitest-runner'] } };
     case 'jest':
@@ -267,6 +281,15 @@ async function runnerConfig(target: Target, runner: NonNullable<ReturnType<typeo
       notes.push(`${runner.name} has no Stryker runner: Stryker's command runner runs \`${command}\` once per mutant (no per-test coverage)`);
       return { options: { testRunner: 'command', commandRunner: { command }, coverageAnalysis: 'off', plugins: [] }, name: 'command', perTest: false, portable: {} };
     }
+  }
+}
+
+/** The version of `name` that resolves from `dir`, if any. */
+function packageVersion(dir: string, name: string): string | undefined {
+  for (let at = dir; ; at = dirname(at)) {
+    const manifest = join(at, 'node_modules', name, 'package.json');
+    if (existsSync(manifest)) return (JSON.parse(readFileSync(manifest, 'utf8')) as { version?: string }).version;
+    if (dirname(at) === at) return undefined;
   }
 }
 
