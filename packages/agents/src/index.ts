@@ -452,7 +452,6 @@ export type {
 
 // Registry for the fleet app.
 export { AGENT_IDS, createPilotAgents } from './registry.js';
-export type { AgentId, CreatePilotAgentsOptions } from './registry.js';
 
 // kit/probe, kit/target copies, coverage keys, test type-checks (unit-test-generator, mock-generator)
 export { CaseProbe, sampleValues, findAccumulators, TargetCopy, coverageKeys, coverageShares, typeCheckTests } from './kit/index.js';

@@ -101,7 +101,7 @@ describe('function data', () => {
   it('plans the three values around a documented bound and only pure functions with JSON parameters', () => {
     const fn = (over: Partial<ExportedFunction>): ExportedFunction => ({
       name: 'rate', file: 'src/r.ts', line: 1, endLine: 3, params: [{ name: 'quantity', type: { kind: 'number' }, optional: false }], returns: { kind: 'number' }, async: false,
-      doc: 'Rate from LIMIT units on.', thresholds: [{ param: 'quantity', constant: 'LIMIT', value: 10, operator: '>' }], pure: true, ...over,
+      doc: 'Rate from LIMIT units on.', thresholds: [{ param: 'quantity', constant: 'LIMIT', value: 10, operator: '>' }], pure: true, io: false, ...over,
     });
     const [set] = functionDataSets([fn({}), fn({ name: 'io', pure: false }), fn({ name: 'cb', params: [{ name: 'f', type: { kind: 'opaque', text: 'Foo' }, optional: false }] })], new RecordGenerator({ seed: 1 }), { random: 2, boundaries: true });
     expect(set?.fn.name).toBe('rate');

@@ -86,6 +86,7 @@ const git = (dir: string, ...args: string[]): string => execFileSync('git', ['-c
 
 // Two mutants: one the clamp tests kill, one nobody kills (a killed-by id the resolver must map).
 const fakeMutants = async (): Promise<MutantsRun> => ({
+  tests: [],
   mutants: [
     { id: '1', file: 'src/math.js', line: 6, endLine: 6, column: 7, mutator: 'EqualityOperator', replacement: 'x >= hi', status: 'Killed', coveredBy: ['test/math.test.js > clamp returns something', 'test/math.test.js > clamps below the range'], killedBy: ['test/math.test.js > clamps below the range'] },
     { id: '2', file: 'src/math.js', line: 6, endLine: 6, column: 7, mutator: 'ConditionalExpression', replacement: 'false', status: 'Survived', coveredBy: ['test/math.test.js > clamp returns something'], killedBy: [] },
@@ -175,7 +176,7 @@ describe('test-optimizer on its own fixture', () => {
 });
 
 describe('test-optimizer error paths', () => {
-  const fakeSuite = (tests: SuiteRun['tests']) => async (): Promise<SuiteRun> => ({ runner: 'node-test', command: 'node --test', exitCode: 0, durationMs: 1, timedOut: false, tests, output: '', notes: [] });
+  const fakeSuite = (tests: SuiteRun['tests']) => async (): Promise<SuiteRun> => ({ runner: 'node-test', command: 'node --test', baseCommand: 'node --test', exitCode: 0, durationMs: 1, timedOut: false, tests, output: '', notes: [] });
 
   it('does not apply without tests; a suite that runs nothing is TOOL_FAILED', async () => {
     const dir = await writeProject(tmp, 'no-tests', { 'src/a.js': 'export const a = 1;\n' });
