@@ -16,6 +16,8 @@ export interface RunOptions {
   repeat?: number;
   failOn?: Severity | 'none';
   start?: string;
+  /** An OSV or GitHub-advisory export for the security scanner when the package manager's audit does not answer. */
+  advisories?: string;
   strategy?: Record<string, string>;
   /** Commander's `--no-learn`: false when given. */
   learn?: boolean;
@@ -42,7 +44,7 @@ export interface RunSettings {
   output: string | undefined;
   maxFindings: number | undefined;
   /** What agents get to reach the target's service; headers hold credentials: never print or store them. */
-  service: { start?: string; healthPath?: string; headers?: Record<string, string> };
+  service: { start?: string; healthPath?: string; headers?: Record<string, string>; advisories?: string };
 }
 
 function parseAgents(list: string[] | undefined): readonly string[] {
@@ -118,6 +120,9 @@ export function resolveRunSettings(ctx: CommandContext, opts: RunOptions): RunSe
   const start = opts.start ?? ctx.config.start;
   const healthPath = ctx.config.healthPath;
   const headers = serviceHeaders(ctx);
+  const advisoriesFlag = opts.advisories ?? ctx.config.advisories;
+  const advisories = advisoriesFlag === undefined ? undefined : resolve(ctx.io.cwd, advisoriesFlag);
+  if (advisories !== undefined && !existsSync(advisories)) throw new FleetError('USAGE', `--advisories: ${advisories} does not exist (an OSV or GitHub-advisory export, a file or a folder)`);
   return {
     target,
     url,
@@ -134,6 +139,7 @@ export function resolveRunSettings(ctx: CommandContext, opts: RunOptions): RunSe
       ...(start === undefined ? {} : { start }),
       ...(healthPath === undefined ? {} : { healthPath }),
       ...(headers === undefined ? {} : { headers }),
+      ...(advisories === undefined ? {} : { advisories }),
     },
   };
 }

@@ -2,7 +2,9 @@
  * Prints precision, recall, F1, time and the learning reward of every strategy of the pilot agents
  * listed here, measured on fixtures/sample-target against its defects.json (one real run each).
  * Run: `pnpm --filter @qe-fleet/agents score` (optionally a target folder as the argument; the
- * environment variable QE_AGENTS=id,id limits it to those agents).
+ * environment variable QE_AGENTS=id,id limits it to those agents; QE_HEADERS='{"x-api-key":"…"}' sends
+ * headers to the target's service and QE_BEARER_ENV names the variable holding its bearer token, e.g.
+ * `LENDING_API_TOKEN=test-token QE_BEARER_ENV=LENDING_API_TOKEN pnpm … score <abs path>/fixtures/sample-target-2`).
  */
 import { fileURLToPath } from 'node:url';
 import { calculateReward } from '@qe-fleet/learning-core';
@@ -14,6 +16,9 @@ const TIMEOUT_MS = 60_000;
 const dir = process.argv[2] ?? fileURLToPath(new URL('../../../fixtures/sample-target', import.meta.url));
 const service = { startupTimeoutMs: 60_000 };
 const only = process.env['QE_AGENTS']?.split(',');
+const headers = process.env['QE_HEADERS'] === undefined ? undefined : (JSON.parse(process.env['QE_HEADERS']) as Record<string, string>);
+const bearerTokenEnv = process.env['QE_BEARER_ENV'];
+const spec = { dir, ...(headers === undefined ? {} : { headers }), ...(bearerTokenEnv === undefined ? {} : { bearerTokenEnv }) };
 const cores: AgentCore[] = [
   new TestGeneratorCore({ service, timeoutMs: 180_000 }),
   new CodeReviewer(),
@@ -26,7 +31,7 @@ const pct = (x: number | undefined): string => (x === undefined ? '-' : x.toFixe
 const rows: string[][] = [['agent', 'strategy', 'ms', 'findings', 'precision', 'recall', 'F1', 'coverage', 'reward', 'missed / error']];
 for (const core of cores) {
   for (const { name } of core.strategies) {
-    const result = await runAgentTask(core, { dir }, name, { timeBudgetMs: TIMEOUT_MS });
+    const result = await runAgentTask(core, spec, name, { timeBudgetMs: TIMEOUT_MS });
     const { output, ...signals } = result;
     const reward = calculateReward({ ...signals, strategy: name }, undefined, { referenceTimeMs: TIMEOUT_MS });
     const score = output.score;

@@ -187,7 +187,12 @@ export {
   matchAdvisories,
   parseAdvisories,
   readLockedPackages,
-  satisfiesRange,
+  isAffected,
+  advisorySeverity,
+  osvEventsToRange,
+  parseAdvisoryExport,
+  parseAuditReport,
+  runPackageAudit,
   runLiveProbes,
 } from './security-scanner/index.js';
 export type {
@@ -206,6 +211,11 @@ export type {
   VulnerableDependency,
   LiveProbeOptions,
   ProbeHit,
+  AdvisoryList,
+  AuditOutcome,
+  AuditRunner,
+  AuditedVulnerability,
+  PackageAuditOptions,
 } from './security-scanner/index.js';
 
 // test-generator

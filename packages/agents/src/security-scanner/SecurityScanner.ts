@@ -8,6 +8,9 @@ import { findStrategy } from '../kit/agent/AgentCore.js';
 import type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy, SkippedSurface } from '../kit/agent/AgentCore.js';
 import { AgentError } from '../kit/agent/AgentError.js';
 import { loadAdvisories, matchAdvisories, readLockedPackages } from './checkDependencies.js';
+import type { LockedPackage } from './checkDependencies.js';
+import { runPackageAudit } from './runPackageAudit.js';
+import type { AuditRunner, AuditedVulnerability } from './runPackageAudit.js';
 import { withService } from '../kit/service/TargetService.js';
 import type { TargetServiceOptions } from '../kit/service/TargetService.js';
 import { dedupeFindings } from '../kit/findings/Finding.js';
@@ -77,8 +80,19 @@ const SEVERITY_ORDER: readonly Severity[] = ['info', 'low', 'medium', 'high', 'c
 /** Options of `SecurityScanner`. */
 export interface SecurityScannerOptions {
   strategies?: readonly AgentStrategy<SecurityScanConfig>[];
-  /** Advisory list file (default: the repository's `fixtures/advisories.json`). */
+  /**
+   * An OSV or GitHub-advisory export (or a list in this repository's format) to use when the
+   * package manager's audit does not answer; the target's own `advisories` wins over it.
+   */
   advisories?: string;
+  /** The list used when neither the audit nor an export answers (default: the repository's `fixtures/advisories.json`). */
+  bundledAdvisories?: string;
+  /** Ask the package manager's audit first (default true). */
+  audit?: boolean;
+  /** Runs the audit command (default `runProcess`); tests replay recorded output. */
+  auditRunner?: AuditRunner;
+  /** Milliseconds the audit may take (default 30 000). */
+  auditTimeoutMs?: number;
   /** How to start the target's service when the target gives no base URL. */
   service?: Omit<TargetServiceOptions, 'dir'>;
   now?: () => number;
@@ -148,7 +162,15 @@ export class SecurityScanner implements AgentCore {
       findings.push({ kind: 'hardcoded-secret', severity, location: { file: secret.file, line: secret.line }, message: `possible ${secret.rule}`, evidence: secret.masked, confidence: secret.confidence, rule: `qe/secret/${secret.rule}` });
     }
 
-    if (config.dependencies) findings.push(...(await this.#dependencies(target, notes)));
+    let dependencies = false;
+    if (config.dependencies) {
+      const checked = await this.#dependencies(target, notes, options.signal);
+      if (typeof checked === 'string') skipped.push({ surface: 'dependencies', reason: checked });
+      else {
+        dependencies = true;
+        findings.push(...checked);
+      }
+    }
     options.signal?.throwIfAborted();
     let live = false;
     if (config.live) {
@@ -161,7 +183,7 @@ export class SecurityScanner implements AgentCore {
     }
     // Coverage = the share of the four attack surfaces this run examined (code sinks, secrets,
     // dependencies, the running service): a scan that skipped one cannot vouch for it.
-    const surfaces = [code.length > 0, text.length > 0, config.dependencies, live];
+    const surfaces = [code.length > 0, text.length > 0, dependencies, live];
     const coverage = surfaces.filter(Boolean).length / surfaces.length;
     return {
       agentId: this.id,
@@ -199,22 +221,60 @@ export class SecurityScanner implements AgentCore {
     return probe.hits.map((hit) => ({ kind: hit.kind, severity: hit.kind === 'xss' ? 'high' : 'critical', location: { route: hit.route }, message: hit.message, evidence: hit.evidence, confidence: hit.confidence, rule: hit.rule }));
   }
 
-  async #dependencies(target: Target, notes: string[]): Promise<Finding[]> {
-    const advisories = await loadAdvisories(this.#options.advisories ?? SHIPPED_ADVISORIES);
+  /**
+   * The locked packages against the first advisory source that answers: the package manager's
+   * own audit, else the user's OSV / GitHub export, else the bundled list (labelled with its date
+   * and size). None answering is "advisory source unavailable" (skipped), never "0 vulnerable".
+   */
+  async #dependencies(target: Target, notes: string[], signal: AbortSignal | undefined): Promise<Finding[] | string> {
     const { lockfile, packages } = await readLockedPackages(target.dir, target.packageJson, notes);
-    notes.push(`dependencies: ${packages.length} packages from ${lockfile} against ${advisories.length} advisories`);
-    // One finding per vulnerable package version, at its worst advisory.
+    const failures: string[] = [];
+    if (this.#options.audit !== false && lockfile !== 'package.json') {
+      const audit = await runPackageAudit(target.dir, lockfile, packages, {
+        ...(this.#options.auditRunner === undefined ? {} : { runner: this.#options.auditRunner }),
+        ...(this.#options.auditTimeoutMs === undefined ? {} : { timeoutMs: this.#options.auditTimeoutMs }),
+        ...(signal === undefined ? {} : { signal }),
+      });
+      if (audit.answered) {
+        notes.push(`dependencies: advisory source ${audit.tool} (the registry's advisories), ${packages.length} packages from ${lockfile}`);
+        return this.#findingsOf(audit.vulnerabilities, lockfile);
+      }
+      failures.push(`${audit.tool}: ${audit.reason}`);
+    }
+    signal?.throwIfAborted();
+    for (const path of [target.advisories ?? this.#options.advisories, this.#options.bundledAdvisories ?? SHIPPED_ADVISORIES]) {
+      if (path === undefined) continue;
+      let list: Awaited<ReturnType<typeof loadAdvisories>>;
+      try {
+        list = await loadAdvisories(path);
+      } catch (error) {
+        failures.push(error instanceof Error ? error.message.replace(/^advisory source unavailable: /, '') : String(error));
+        continue;
+      }
+      const bundled = path === (this.#options.bundledAdvisories ?? SHIPPED_ADVISORIES);
+      notes.push(`dependencies: advisory source ${bundled ? 'bundled list ' : ''}${list.label}; ${packages.length} packages from ${lockfile}${failures.length === 0 ? '' : ` (${failures.join('; ')})`}`);
+      const matched = matchAdvisories(packages, list.advisories, lockfile).map(({ pkg, advisory }): AuditedVulnerability & { pkg: LockedPackage } => ({
+        pkg, name: pkg.name, version: pkg.version, path: pkg.path, id: advisory.id, range: advisory.vulnerable, severity: advisory.severity, title: advisory.title, ...(advisory.url === undefined ? {} : { url: advisory.url }),
+      }));
+      return this.#findingsOf(matched, lockfile);
+    }
+    return `advisory source unavailable: ${failures.join('; ')}`;
+  }
+
+  /** One finding per vulnerable package version, at its worst advisory, naming every advisory. */
+  #findingsOf(vulnerabilities: readonly AuditedVulnerability[], lockfile: string): Finding[] {
     const byPackage = new Map<string, Finding>();
-    for (const { pkg, advisory } of matchAdvisories(packages, advisories, lockfile)) {
-      const key = `${pkg.name}@${pkg.version}`;
+    for (const v of vulnerabilities) {
+      const key = `${v.name}@${v.version}`;
       const existing = byPackage.get(key);
-      const evidence = `${advisory.id} (${advisory.vulnerable}): ${advisory.title}${advisory.url === undefined ? '' : ` ${advisory.url}`}`;
+      const evidence = `${v.id} (${v.range}): ${v.title}${v.url === undefined ? '' : ` ${v.url}`}`;
+      if (existing?.evidence.includes(`${v.id} (`) === true) continue;
       if (existing === undefined) {
-        byPackage.set(key, { kind: 'vulnerable-dependency', severity: advisory.severity, location: { package: pkg.name, version: pkg.version }, message: `${key} (${lockfile}: ${pkg.path}) is affected by ${advisory.id}`, evidence, confidence: 0.9, rule: 'qe/advisory' });
+        byPackage.set(key, { kind: 'vulnerable-dependency', severity: v.severity, location: { package: v.name, version: v.version }, message: `${key} (${lockfile}: ${v.path}) is affected by ${v.id}`, evidence, confidence: 0.9, rule: 'qe/advisory' });
       } else {
         existing.evidence += `; ${evidence}`;
-        existing.message += `, ${advisory.id}`;
-        if (SEVERITY_ORDER.indexOf(advisory.severity) > SEVERITY_ORDER.indexOf(existing.severity)) existing.severity = advisory.severity;
+        existing.message += `, ${v.id}`;
+        if (SEVERITY_ORDER.indexOf(v.severity) > SEVERITY_ORDER.indexOf(existing.severity)) existing.severity = v.severity;
       }
     }
     return [...byPackage.values()];
