@@ -193,6 +193,8 @@ export {
   parseAdvisoryExport,
   parseAuditReport,
   runPackageAudit,
+  describeRedos,
+  redosAttackString,
   runLiveProbes,
 } from './security-scanner/index.js';
 export type {

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ESLint } from 'eslint';
+import regexpPlugin from 'eslint-plugin-regexp';
 import { findStrategy } from '../kit/agent/AgentCore.js';
 import type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy, SkippedSurface } from '../kit/agent/AgentCore.js';
 import { AgentError } from '../kit/agent/AgentError.js';
@@ -15,6 +16,7 @@ import { withService } from '../kit/service/TargetService.js';
 import type { TargetServiceOptions } from '../kit/service/TargetService.js';
 import { dedupeFindings } from '../kit/findings/Finding.js';
 import type { Finding, Severity } from '../kit/findings/Finding.js';
+import { describeRedos } from './describeRedos.js';
 import { findSecrets } from './findSecrets.js';
 import { findSecuritySinks } from './findSecuritySinks.js';
 import { listSourceFiles } from '../kit/target/listSourceFiles.js';
@@ -56,6 +58,8 @@ const SECURITY_RULES: Record<string, RuleMapping> = {
   // Browser code: HTML from a non-constant value. It does not prove the value is attacker-controlled, hence medium.
   'no-unsanitized/property': rule('xss', 'medium', 0.5),
   'no-unsanitized/method': rule('xss', 'medium', 0.5),
+  // ReDoS: backtracking within one match attempt (scslre's analysis). Exponential cases become high in describeRedos.
+  'regexp/no-super-linear-backtracking': rule('redos', 'medium', 0.6),
 };
 
 /** The plugin's noisy rules that still name a catalogue kind: suspicions, so never above low. */
@@ -63,6 +67,8 @@ const NOISY_SECURITY_RULES: Record<string, RuleMapping> = {
   'security/detect-child-process': rule('command-injection', 'low', 0.4),
   'security/detect-non-literal-require': rule('code-injection', 'low', 0.3),
   'security/detect-object-injection': rule('prototype-pollution', 'low', 0.1),
+  // Quadratic runtime from retrying at every start position (`\s+$`): true of countless trim regexes, hence low.
+  'regexp/no-super-linear-move': rule('redos', 'low', 0.2),
 };
 
 const CODE = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
@@ -146,7 +152,8 @@ export class SecurityScanner implements AgentCore {
 
     if (code.length > 0) {
       const rules = config.noisy ? { ...SECURITY_RULES, ...NOISY_SECURITY_RULES } : SECURITY_RULES;
-      findings.push(...(await runEslint(target.dir, code, { rules, plugins: { security, 'no-unsanitized': noUnsanitized }, notes })));
+      const linted = await runEslint(target.dir, code, { rules, plugins: { security, 'no-unsanitized': noUnsanitized, regexp: regexpPlugin as unknown as ESLint.Plugin }, notes });
+      findings.push(...linted.map((f) => (f.kind === 'redos' && 'file' in f.location ? describeRedos(f, codeSources.get(f.location.file)?.split('\n')[f.location.line - 1]) : f)));
       const views = new Map<string, string>();
       for (const file of await listSourceFiles(target.dir, { extensions: VIEWS })) views.set(file, await readFile(join(target.dir, file), 'utf8'));
       for (const sink of findSecuritySinks(codeSources, { noisy: config.noisy, views })) {

@@ -19,5 +19,6 @@ export type { Advisory, AdvisoryList, LockedPackage, VulnerableDependency } from
 export { advisorySeverity, osvEventsToRange, parseAdvisoryExport } from './parseAdvisoryExport.js';
 export { parseAuditReport, runPackageAudit } from './runPackageAudit.js';
 export type { AuditOutcome, AuditRunner, AuditedVulnerability, PackageAuditOptions } from './runPackageAudit.js';
+export { describeRedos, redosAttackString } from './describeRedos.js';
 export { runLiveProbes } from './runLiveProbes.js';
 export type { LiveProbeOptions, ProbeHit } from './runLiveProbes.js';
