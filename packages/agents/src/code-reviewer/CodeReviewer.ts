@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findStrategy } from '../kit/agent/AgentCore.js';
@@ -9,7 +8,7 @@ import type { Finding } from '../kit/findings/Finding.js';
 import { findDuplicates } from './findDuplicates.js';
 import type { FindDuplicatesOptions } from './findDuplicates.js';
 import { findUnawaitedCalls } from './findUnawaitedCalls.js';
-import { listSourceFiles } from '../kit/target/listSourceFiles.js';
+import { listOwnCode } from '../kit/target/listOwnCode.js';
 import { hasSourceFiles } from '../kit/target/hasSourceFiles.js';
 import { tsconfigCoverage } from '../kit/typescript/tsconfigCoverage.js';
 import { runEslint } from '../kit/eslint/runEslint.js';
@@ -172,13 +171,13 @@ export class CodeReviewer implements AgentCore {
     const config = strategy.config;
     const notes: string[] = [];
     const skipped: SkippedSurface[] = [];
-    const roots = existsSync(join(target.dir, 'src')) ? ['src'] : ['.'];
-    // The shared skip rules leave out vendored, minified, bundled and generated files: findings
-    // there are noise the maintainers cannot act on; the user is told which were left out.
-    const leftOut: string[] = [];
-    const all = await listSourceFiles(target.dir, { extensions: LINTED, roots, skip: target.profile.skip, onSkip: (file, why) => leftOut.push(`${file} (${why})`) });
+    // The project's own sources as target discovery found them (tsconfig, package.json entries,
+    // conventional folders, the scripts a web app serves; tests, vendored, minified, bundled and
+    // generated files left out).
+    const { profile } = target;
+    const { files: all, leftOut } = await listOwnCode(target, LINTED);
     if (leftOut.length > 0) notes.push(`not reviewed, not the project's own code: ${leftOut.slice(0, 5).join(', ')}${leftOut.length > 5 ? ` and ${leftOut.length - 5} more` : ''}`);
-    if (all.length === 0) throw new AgentError('UNSUPPORTED_TARGET', `no TypeScript or JavaScript sources of the project's own under ${roots.join(', ')} in ${target.dir}`);
+    if (all.length === 0) throw new AgentError('UNSUPPORTED_TARGET', `no TypeScript or JavaScript sources of the project's own under ${profile.sourceRoots.join(', ')} in ${target.dir}`);
     const sources = new Map<string, string>();
     for (const file of all) sources.set(file, await readFile(join(target.dir, file), 'utf8'));
 

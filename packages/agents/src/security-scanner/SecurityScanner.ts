@@ -1,5 +1,4 @@
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,12 +19,14 @@ import { describeRedos } from './describeRedos.js';
 import { findSecrets } from './findSecrets.js';
 import { findSecuritySinks } from './findSecuritySinks.js';
 import { listSourceFiles } from '../kit/target/listSourceFiles.js';
+import { listOwnCode } from '../kit/target/listOwnCode.js';
 import { hasSourceFiles } from '../kit/target/hasSourceFiles.js';
 import { loadOpenApiRoutes } from '../kit/openapi/loadOpenApiRoutes.js';
 import type { OpenApiRoute } from '../kit/openapi/loadOpenApiRoutes.js';
 import { runEslint } from '../kit/eslint/runEslint.js';
 import type { RuleMapping } from '../kit/eslint/runEslint.js';
 import { runLiveProbes } from './runLiveProbes.js';
+import { apiBaseUrl } from '../kit/openapi/apiBaseUrl.js';
 import type { Target } from '../kit/target/Target.js';
 
 /** What a security-scanner strategy turns on. */
@@ -133,13 +134,14 @@ export class SecurityScanner implements AgentCore {
     const findings: Finding[] = [];
 
     const skipped: SkippedSurface[] = [];
-    const roots = existsSync(join(target.dir, 'src')) ? ['src'] : ['.'];
-    // The shared skip rules leave out vendored, minified, bundled and generated files: findings
-    // there are noise the maintainers cannot act on; the user is told which were left out.
-    const leftOut = new Set<string>();
+    // Code rules read the project's own sources as target discovery found them (`profile.files`;
+    // its tests too in `full`); secrets are searched in every text file. The shared skip rules leave
+    // out vendored, minified, bundled and generated files: the user is told which were left out.
+    const { skip, testFiles } = target.profile;
+    const own = await listOwnCode(target, CODE);
+    const leftOut = new Set<string>(own.leftOut);
     const onSkip = (file: string, why: string): void => void leftOut.add(`${file} (${why})`);
-    const { skip } = target.profile;
-    const listedCode = (await listSourceFiles(target.dir, { extensions: CODE, roots, skip, onSkip })).filter((f) => config.noisy || !TEST_FILE.test(f));
+    const listedCode = [...own.files, ...(config.noisy ? testFiles.filter((f) => CODE.some((ext) => f.endsWith(ext))) : [])].filter((f) => config.noisy || !TEST_FILE.test(f));
     const listedText = (await listSourceFiles(target.dir, { extensions: TEXT, skip, onSkip })).filter((f) => !NOT_SCANNED.test(f) && (config.noisy || !TEST_FILE.test(f)));
     const sources = new Map<string, string>();
     for (const file of new Set([...listedCode, ...listedText])) sources.set(file, await readFile(join(target.dir, file), 'utf8'));
@@ -155,7 +157,7 @@ export class SecurityScanner implements AgentCore {
       const linted = await runEslint(target.dir, code, { rules, plugins: { security, 'no-unsanitized': noUnsanitized, regexp: regexpPlugin as unknown as ESLint.Plugin }, notes });
       findings.push(...linted.map((f) => (f.kind === 'redos' && 'file' in f.location ? describeRedos(f, codeSources.get(f.location.file)?.split('\n')[f.location.line - 1]) : f)));
       const views = new Map<string, string>();
-      for (const file of await listSourceFiles(target.dir, { extensions: VIEWS })) views.set(file, await readFile(join(target.dir, file), 'utf8'));
+      for (const file of await listSourceFiles(target.dir, { extensions: VIEWS, skip })) views.set(file, await readFile(join(target.dir, file), 'utf8'));
       for (const sink of findSecuritySinks(codeSources, { noisy: config.noisy, views })) {
         findings.push({ kind: sink.kind, severity: sink.severity ?? (sink.kind === 'xss' ? 'high' : 'critical'), location: { file: sink.file, line: sink.line }, message: sink.message, evidence: sink.evidence, confidence: sink.confidence, rule: sink.rule });
       }
@@ -210,15 +212,20 @@ export class SecurityScanner implements AgentCore {
    */
   async #live(target: Target, config: SecurityScanConfig, notes: string[], signal: AbortSignal | undefined): Promise<Finding[] | string> {
     let routes: OpenApiRoute[];
+    let basePath: string;
     try {
-      ({ routes } = await loadOpenApiRoutes(target.dir));
+      ({ routes, basePath } = await loadOpenApiRoutes(target.dir, target.profile.api === undefined ? {} : { file: target.profile.api.file }));
     } catch (error) {
       if (error instanceof AgentError && (error.code === 'UNSUPPORTED_TARGET' || error.code === 'TOOL_FAILED')) return `no usable API description: ${error.message}`;
       throw error;
     }
     let probe: Awaited<ReturnType<typeof runLiveProbes>>;
     try {
-      probe = await withService(target, (baseUrl) => runLiveProbes(baseUrl, routes, { pathParameters: config.noisy, ...(signal === undefined ? {} : { signal }) }), this.#options.service);
+      probe = await withService(
+        target,
+        (serviceUrl) => runLiveProbes(apiBaseUrl(serviceUrl, basePath), routes, { pathParameters: config.noisy, ...(target.headers === undefined ? {} : { headers: target.headers }), ...(signal === undefined ? {} : { signal }) }),
+        this.#options.service,
+      );
     } catch (error) {
       if (error instanceof AgentError && error.code === 'SERVICE_START_FAILED') return `the service did not start: ${error.message}`;
       throw error;
