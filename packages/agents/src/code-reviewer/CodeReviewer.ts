@@ -167,6 +167,8 @@ export class CodeReviewer implements AgentCore {
 
   async run(target: Target, strategyName: string, options: AgentRunOptions = {}): Promise<AgentReport> {
     const strategy = findStrategy(this, strategyName);
+    const notApplicable = this.notApplicable(target);
+    if (notApplicable !== undefined) throw new AgentError('UNSUPPORTED_TARGET', `not applicable: ${notApplicable}`);
     const started = this.#now();
     const config = strategy.config;
     const notes: string[] = [];
@@ -177,7 +179,12 @@ export class CodeReviewer implements AgentCore {
     const { profile } = target;
     const { files: all, leftOut } = await listOwnCode(target, LINTED);
     if (leftOut.length > 0) notes.push(`not reviewed, not the project's own code: ${leftOut.slice(0, 5).join(', ')}${leftOut.length > 5 ? ` and ${leftOut.length - 5} more` : ''}`);
-    if (all.length === 0) throw new AgentError('UNSUPPORTED_TARGET', `no TypeScript or JavaScript sources of the project's own under ${profile.sourceRoots.join(', ')} in ${target.dir}`);
+    if (all.length === 0) {
+      // Sources exist (notApplicable said so) but none is the project's own (only tests, vendored or
+      // bundled files): nothing to review is a report that says so, coverage 0, not a failed run.
+      const reason = `no TypeScript or JavaScript sources of the project's own under ${profile.sourceRoots.join(', ')} (tests, vendored, minified and generated files are not reviewed)`;
+      return { agentId: this.id, strategy: strategy.name, target: target.dir, findings: [], durationMs: this.#now() - started, coverage: 0, notes, skipped: [{ surface: 'code', reason }] };
+    }
     const sources = new Map<string, string>();
     for (const file of all) sources.set(file, await readFile(join(target.dir, file), 'utf8'));
 

@@ -200,7 +200,13 @@ export class PerformanceTesterCore implements AgentCore {
       }
     }
     if (functions.length === 0 && routes === undefined) {
-      throw new AgentError('UNSUPPORTED_TARGET', `not applicable: nothing to time in ${target.dir}: ${skipped.map((s) => `${s.surface}: ${s.reason}`).join('; ')}`);
+      // The kit's rule: a target the agent cannot work on at all is not applicable (UNSUPPORTED_TARGET);
+      // a strategy that finds nothing of its own to do on an applicable target succeeds with what it
+      // skipped and coverage 0, as changed-files does on a clean checkout (the fleet must not exit 4
+      // because the learner tried a function-only strategy on a service).
+      const why = this.notApplicable(target);
+      if (why !== undefined) throw new AgentError('UNSUPPORTED_TARGET', `not applicable: ${why}`);
+      return { agentId: this.id, strategy: strategy.name, target: target.dir, findings: [], durationMs: now() - started, coverage: 0, notes: [`${strategy.name} has nothing to time here: ${skipped.map((s) => `${s.surface}: ${s.reason}`).join('; ')}`], skipped, stats: { functions: [], routes: [], regressions: [], baselinesStored: 0 } };
     }
     const missing = functions.length === 0 ? [] : missingDependencies(target.dir, sources);
     if (missing.length > 0) throw new AgentError('UNSUPPORTED_TARGET', `the target's dependencies are not installed (missing ${missing.join(', ')}): run npm install in ${target.dir} first`);
