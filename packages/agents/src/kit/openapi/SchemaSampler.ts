@@ -113,6 +113,8 @@ export class SchemaSampler {
         const out: Record<string, unknown> = {};
         const required = new Set(schema.required ?? []);
         for (const [name, prop] of Object.entries(schema.properties ?? {})) {
+          // readOnly properties belong to responses: a request that sends one is invalid (OpenAPI 3).
+          if ((prop as { readOnly?: unknown }).readOnly === true) continue;
           if (required.has(name) || options.allOptional || this.next() < 0.5) out[name] = this.valid(prop, options, depth + 1);
         }
         return out;

@@ -77,7 +77,7 @@ export function validRequest(op: ApiOperation, sampler: SchemaSampler, examples:
   if (schema === undefined) return { query, body: undefined };
   if (options.vary !== undefined && schema.properties !== undefined) {
     const base = sampler.valid(schema, { preferExamples: true });
-    const names = Object.keys(schema.properties);
+    const names = Object.entries(schema.properties).filter(([, p]) => (p as { readOnly?: unknown }).readOnly !== true).map(([n]) => n);
     if (typeof base === 'object' && base !== null && !Array.isArray(base) && names.length > 0) {
       const name = names[options.vary % names.length]!;
       return { query, body: { ...(base as Record<string, unknown>), [name]: sampler.valid(schema.properties[name]) } };
