@@ -18,6 +18,7 @@ export const FleetConfigSchema = z
     repeat: z.int().min(1).max(1000).describe('how many times each agent runs'),
     failOn: z.enum([...SEVERITIES, 'none']).describe('exit 1 when a new finding at or above this severity is found'),
     start: z.string().min(1).describe("shell command that starts the target's service"),
+    advisories: z.string().min(1).describe("OSV or GitHub-advisory export (file or folder) the security scanner uses when the package manager's audit does not answer"),
     healthPath: z.string().regex(/^\//, 'expected a path starting with /').describe('path polled for readiness after the port opens'),
     headers: z
       .record(z.string().regex(HEADER_NAME, 'expected an HTTP header name'), z.string())

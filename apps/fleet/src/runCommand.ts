@@ -218,6 +218,7 @@ function addRunOptions(command: Command): Command {
     .option('--target <dir>', 'folder of the project to check (default: the bundled sample target)')
     .option('--url <url>', 'base URL of an already running service of the target (loopback only)')
     .option('--start <command>', "shell command that starts the target's service")
+    .option('--advisories <file>', "OSV or GitHub-advisory export (file or folder) for the security scanner when the package manager's audit does not answer")
     .option('--agents <list>', `comma-separated agent ids (default: all: ${AGENT_IDS.join(',')})`, (v: string) =>
       v.split(',').map((s) => s.trim()).filter(Boolean),
     )

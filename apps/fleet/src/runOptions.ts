@@ -17,6 +17,8 @@ export interface RunOptions {
   repeat?: number;
   failOn?: Severity | 'none';
   start?: string;
+  /** An OSV or GitHub-advisory export for the security scanner when the package manager's audit does not answer. */
+  advisories?: string;
   strategy?: Record<string, string>;
   /** Commander's `--no-learn`: false when given. */
   learn?: boolean;
@@ -58,7 +60,7 @@ export interface RunSettings {
   /** Absolute folder the test-generator keeps its tests in (`--write-tests`). */
   writeTestsDir: string | undefined;
   /** What agents get to reach the target's service; headers hold credentials: never print or store them. */
-  service: { start?: string; healthPath?: string; headers?: Record<string, string> };
+  service: { start?: string; healthPath?: string; headers?: Record<string, string>; advisories?: string };
 }
 
 function parseAgents(list: string[] | undefined): readonly string[] {
@@ -136,6 +138,9 @@ export function resolveRunSettings(ctx: CommandContext, opts: RunOptions): RunSe
   const healthPath = ctx.config.healthPath;
   const headers = serviceHeaders(ctx);
   const repeat = opts.repeat ?? ctx.config.repeat ?? 1;
+  const advisoriesFlag = opts.advisories ?? ctx.config.advisories;
+  const advisories = advisoriesFlag === undefined ? undefined : resolve(ctx.io.cwd, advisoriesFlag);
+  if (advisories !== undefined && !existsSync(advisories)) throw new FleetError('USAGE', `--advisories: ${advisories} does not exist (an OSV or GitHub-advisory export, a file or a folder)`);
   return {
     target,
     url,
@@ -155,6 +160,7 @@ export function resolveRunSettings(ctx: CommandContext, opts: RunOptions): RunSe
       ...(start === undefined ? {} : { start }),
       ...(healthPath === undefined ? {} : { healthPath }),
       ...(headers === undefined ? {} : { headers }),
+      ...(advisories === undefined ? {} : { advisories }),
     },
   };
 }

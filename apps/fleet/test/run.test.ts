@@ -71,6 +71,7 @@ describe('run: bad usage is exit 2, refused before any agent runs', () => {
     ['--json with a document format and no --output', () => ['--target', project, '--format', 'sarif', '--json'], 'both want stdout'],
     ['an --output folder that does not exist', () => ['--target', project, '--output', join(dir, 'no', 'x.sarif')], 'does not exist'],
     ['--write-tests without the test-generator', () => ['--target', project, '--agents', 'code-reviewer', '--write-tests', 'kept'], "keeps the test-generator's tests"],
+    ['an --advisories export that does not exist', () => ['--target', project, '--advisories', join(dir, 'no-osv.json')], '--advisories'],
   ])('%s', async (_name, args, message) => {
     const result = await cli(['run', '--db', db, ...args()], dir);
     expect(result.code, result.out).toBe(2);

@@ -2,8 +2,9 @@
  * Prints precision, recall, F1, time and the learning reward of every strategy of the pilot agents
  * listed here, measured on fixtures/sample-target against its defects.json (one real run each).
  * Run: `pnpm --filter @qe-fleet/agents score` (optionally a target folder as the argument; the
- * environment variable QE_AGENTS=id,id limits it to those agents; QE_HEADERS='{"authorization":"…"}'
- * or QE_BEARER_ENV=VAR give the service's credentials).
+ * environment variable QE_AGENTS=id,id limits it to those agents; QE_HEADERS='{"x-api-key":"…"}' sends
+ * headers to the target's service and QE_BEARER_ENV names the variable holding its bearer token, e.g.
+ * `LENDING_API_TOKEN=test-token QE_BEARER_ENV=LENDING_API_TOKEN pnpm … score <abs path>/fixtures/sample-target-2`).
  */
 import { fileURLToPath } from 'node:url';
 import { calculateReward } from '@qe-fleet/learning-core';

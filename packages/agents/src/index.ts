@@ -40,6 +40,7 @@ export {
   runProcess,
   openTarget,
   listSourceFiles,
+  listOwnCode,
   hasSourceFiles,
   hashTargetInputs,
   SkipRules,
@@ -120,6 +121,7 @@ export type {
   Target,
   TargetSpec,
   ListSourceFilesOptions,
+  OwnCode,
   TsconfigCoverage,
   SkipRulesOptions,
   ModuleSystem,
@@ -254,7 +256,14 @@ export {
   matchAdvisories,
   parseAdvisories,
   readLockedPackages,
-  satisfiesRange,
+  isAffected,
+  advisorySeverity,
+  osvEventsToRange,
+  parseAdvisoryExport,
+  parseAuditReport,
+  runPackageAudit,
+  describeRedos,
+  redosAttackString,
   runLiveProbes,
 } from './security-scanner/index.js';
 export type {
@@ -273,6 +282,11 @@ export type {
   VulnerableDependency,
   LiveProbeOptions,
   ProbeHit,
+  AdvisoryList,
+  AuditOutcome,
+  AuditRunner,
+  AuditedVulnerability,
+  PackageAuditOptions,
 } from './security-scanner/index.js';
 
 // test-generator

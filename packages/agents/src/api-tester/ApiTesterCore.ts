@@ -12,7 +12,7 @@ import { withService } from '../kit/service/TargetService.js';
 import type { TargetServiceOptions } from '../kit/service/TargetService.js';
 import type { Finding } from '../kit/findings/Finding.js';
 import { invalidRequests, loadOperations, validRequest } from '../kit/openapi/operations.js';
-import type { ApiOperation } from '../kit/openapi/operations.js';
+import type { ApiOperation, ValidRequestOptions } from '../kit/openapi/operations.js';
 import { loopbackFetch } from '../kit/service/loopbackFetch.js';
 import { documentedResponse, findIds, responseProblems } from '../kit/openapi/responseProblems.js';
 import type { DocumentedResponses } from '../kit/openapi/responseProblems.js';
@@ -190,7 +190,11 @@ class ApiRun {
     for (const op of this.operations) {
       this.#checkAborted();
       await this.#send(baseUrl, op, this.#validRequest(op, true));
-      for (let i = 0; i < this.config.randomCases; i++) await this.#send(baseUrl, op, this.#validRequest(op, false));
+      // Optional query parameters without examples: the example request leaves them out.
+      if (op.params.some((p) => p.in === 'query' && !p.required && p.example === undefined && p.schema?.example === undefined)) {
+        await this.#send(baseUrl, op, this.#validRequest(op, true, { allOptional: true }));
+      }
+      for (let i = 0; i < this.config.randomCases; i++) await this.#send(baseUrl, op, this.#validRequest(op, false, { vary: i, allOptional: i % 2 === 0 }, i));
       if (this.config.negative) {
         for (const request of this.#invalidRequests(op)) {
           const sent = await this.#send(baseUrl, op, request);
@@ -198,6 +202,15 @@ class ApiRun {
         }
       }
       if (this.config.stateful && ['POST', 'PUT', 'PATCH'].includes(op.method) && op.body?.schema) await this.#writeThenRead(baseUrl, op);
+    }
+    // Reads run before writes (so seeded data survives): read again the resources this run created.
+    if (this.config.randomCases > 0) {
+      for (const op of this.operations.filter((o) => o.method === 'GET' && o.params.some((p) => p.in === 'path'))) {
+        const request = this.#validRequest(op, false, {}, -1);
+        const created = op.params.filter((p) => p.in === 'path').map((p) => this.#ids.get(op.path.slice(0, op.path.indexOf(`{${p.name}}`)).replace(/\/$/, ''))?.at(-1));
+        if (created.some((id) => id === undefined)) continue;
+        await this.#send(baseUrl, op, request);
+      }
     }
   }
 
@@ -229,10 +242,11 @@ class ApiRun {
     if (this.signal?.aborted) throw new AgentError('ABORTED', 'api testing was aborted');
   }
 
-  #validRequest(op: ApiOperation, examples: boolean): Request {
+  /** `nth`: which random request this is; it picks the nth id the collection listed, so every listed resource gets its turn. */
+  #validRequest(op: ApiOperation, examples: boolean, options: ValidRequestOptions = {}, nth = 0): Request {
     const pathParams: Record<string, string> = {};
-    for (const p of op.params) if (p.in === 'path') pathParams[p.name] = this.#pathValue(op, p, examples);
-    return { pathParams, ...validRequest(op, this.sampler, examples), invalid: undefined };
+    for (const p of op.params) if (p.in === 'path') pathParams[p.name] = this.#pathValue(op, p, examples, nth);
+    return { pathParams, ...validRequest(op, this.sampler, examples, options), invalid: undefined };
   }
 
   #invalidRequests(op: ApiOperation): Request[] {
@@ -240,11 +254,12 @@ class ApiRun {
     return invalidRequests(op, this.sampler, base).map((r) => ({ ...base, ...r }));
   }
 
-  #pathValue(op: ApiOperation, p: ApiOperation['params'][number], examples: boolean): string {
+  #pathValue(op: ApiOperation, p: ApiOperation['params'][number], examples: boolean, nth: number): string {
     const collection = op.path.slice(0, op.path.indexOf(`{${p.name}}`)).replace(/\/$/, '');
-    const known = this.#ids.get(collection) ?? [];
+    const known = [...new Set(this.#ids.get(collection) ?? [])];
     // Deletes take the newest id (one this run created) so the seeded data stays for the others.
-    const harvested = op.method === 'DELETE' ? known.at(-1) : known[0];
+    // nth -1: the newest (one this run created).
+    const harvested = op.method === 'DELETE' || nth < 0 ? known.at(-1) : known[nth % Math.max(1, known.length)];
     const example = p.example ?? p.schema?.example;
     if (examples && example !== undefined) return String(example);
     return harvested ?? String(example ?? this.sampler.valid(p.schema));
@@ -255,7 +270,7 @@ class ApiRun {
     const path = op.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(request.pathParams[name] ?? 'x'));
     const qs = request.query.toString();
     const url = `${baseUrl}${path}${qs ? `?${qs}` : ''}`;
-    const { body: payload, contentType } = encodeBody(request.body, op.body?.mediaType);
+    const { body: payload, contentType } = encodeBody(request.body, op.body?.mediaType, op.body?.schema);
     const headers: Record<string, string> = { ...this.headers, ...(contentType === undefined ? {} : { 'content-type': contentType }) };
     const t0 = performance.now();
     const response = await loopbackFetch(url, { method: op.method, timeoutMs: this.timeoutMs, headers, ...(payload === undefined ? {} : { body: payload }), ...(this.signal ? { signal: this.signal } : {}) });
@@ -281,6 +296,8 @@ class ApiRun {
       return validate(data) ? undefined : (validate.errors ?? []).slice(0, 3).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`).join('; ');
     });
     if (!problem) return;
+    // An invalid request proves only a server error: a body that breaks its schema may echo what was sent.
+    if (request.invalid !== undefined && problem.kind !== 'api-server-error') return;
     const why = request.invalid === undefined ? '' : ` (to an invalid request: ${request.invalid})`;
     const evidence = `request body ${truncate(JSON.stringify(request.body))}; response ${truncate(sent.body)}`;
     this.#report(sent.op, problem.kind, problem.kind === 'api-server-error' ? 'high' : 'medium', `${what} ${problem.message}${why}`, evidence, problem.confidence);
@@ -332,14 +349,22 @@ interface Request {
  * boundary set by fetch) for multipart, URL-encoded fields for forms. `contentType` undefined:
  * let fetch set it.
  */
-function encodeBody(body: unknown, mediaType: string | undefined): { body: string | FormData | URLSearchParams | undefined; contentType: string | undefined } {
+function encodeBody(body: unknown, mediaType: string | undefined, schema?: SchemaObject): { body: string | FormData | URLSearchParams | undefined; contentType: string | undefined } {
   if (body === undefined) return { body: undefined, contentType: undefined };
   const fields = typeof body === 'object' && body !== null && !Array.isArray(body) ? Object.entries(body as Record<string, unknown>) : undefined;
   if (mediaType?.startsWith('multipart/form-data') && fields) {
     const form = new FormData();
     for (const [name, value] of fields) {
+      const property = schema?.properties?.[name];
+      const items = property?.type === 'array' ? property.items : property;
+      // Binary properties are file parts; the others are plain form fields (objects as JSON text).
+      const isFile = items?.format === 'binary' || items?.format === 'base64' || (items as Record<string, unknown> | undefined)?.['contentMediaType'] !== undefined;
       const values = Array.isArray(value) ? value : [value];
-      for (const v of values) form.append(name, typeof v === 'string' ? new Blob([v]) : new Blob([JSON.stringify(v)]), `${name}.txt`);
+      for (const v of values) {
+        const text = typeof v === 'string' ? v : JSON.stringify(v);
+        if (isFile) form.append(name, new Blob([text], { type: 'application/octet-stream' }), `${name}.bin`);
+        else form.append(name, text);
+      }
     }
     return { body: form, contentType: undefined };
   }

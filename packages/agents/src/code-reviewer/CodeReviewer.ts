@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findStrategy } from '../kit/agent/AgentCore.js';
@@ -9,7 +8,7 @@ import type { Finding } from '../kit/findings/Finding.js';
 import { findDuplicates } from './findDuplicates.js';
 import type { FindDuplicatesOptions } from './findDuplicates.js';
 import { findUnawaitedCalls } from './findUnawaitedCalls.js';
-import { listSourceFiles } from '../kit/target/listSourceFiles.js';
+import { listOwnCode } from '../kit/target/listOwnCode.js';
 import { hasSourceFiles } from '../kit/target/hasSourceFiles.js';
 import { tsconfigCoverage } from '../kit/typescript/tsconfigCoverage.js';
 import { runEslint } from '../kit/eslint/runEslint.js';
@@ -168,17 +167,24 @@ export class CodeReviewer implements AgentCore {
 
   async run(target: Target, strategyName: string, options: AgentRunOptions = {}): Promise<AgentReport> {
     const strategy = findStrategy(this, strategyName);
+    const notApplicable = this.notApplicable(target);
+    if (notApplicable !== undefined) throw new AgentError('UNSUPPORTED_TARGET', `not applicable: ${notApplicable}`);
     const started = this.#now();
     const config = strategy.config;
     const notes: string[] = [];
     const skipped: SkippedSurface[] = [];
-    const roots = existsSync(join(target.dir, 'src')) ? ['src'] : ['.'];
-    // The shared skip rules leave out vendored, minified, bundled and generated files: findings
-    // there are noise the maintainers cannot act on; the user is told which were left out.
-    const leftOut: string[] = [];
-    const all = await listSourceFiles(target.dir, { extensions: LINTED, roots, skip: target.profile.skip, onSkip: (file, why) => leftOut.push(`${file} (${why})`) });
+    // The project's own sources as target discovery found them (tsconfig, package.json entries,
+    // conventional folders, the scripts a web app serves; tests, vendored, minified, bundled and
+    // generated files left out).
+    const { profile } = target;
+    const { files: all, leftOut } = await listOwnCode(target, LINTED);
     if (leftOut.length > 0) notes.push(`not reviewed, not the project's own code: ${leftOut.slice(0, 5).join(', ')}${leftOut.length > 5 ? ` and ${leftOut.length - 5} more` : ''}`);
-    if (all.length === 0) throw new AgentError('UNSUPPORTED_TARGET', `no TypeScript or JavaScript sources of the project's own under ${roots.join(', ')} in ${target.dir}`);
+    if (all.length === 0) {
+      // Sources exist (notApplicable said so) but none is the project's own (only tests, vendored or
+      // bundled files): nothing to review is a report that says so, coverage 0, not a failed run.
+      const reason = `no TypeScript or JavaScript sources of the project's own under ${profile.sourceRoots.join(', ')} (tests, vendored, minified and generated files are not reviewed)`;
+      return { agentId: this.id, strategy: strategy.name, target: target.dir, findings: [], durationMs: this.#now() - started, coverage: 0, notes, skipped: [{ surface: 'code', reason }] };
+    }
     const sources = new Map<string, string>();
     for (const file of all) sources.set(file, await readFile(join(target.dir, file), 'utf8'));
 

@@ -30,6 +30,8 @@ export type { ProcessResult, RunProcessOptions } from './process/runProcess.js';
 export { openTarget } from './target/Target.js';
 export type { Target, TargetSpec } from './target/Target.js';
 export { listSourceFiles } from './target/listSourceFiles.js';
+export { listOwnCode } from './target/listOwnCode.js';
+export type { OwnCode } from './target/listOwnCode.js';
 export { hasSourceFiles } from './target/hasSourceFiles.js';
 export { hashTargetInputs } from './target/hashTargetInputs.js';
 export type { ListSourceFilesOptions } from './target/listSourceFiles.js';

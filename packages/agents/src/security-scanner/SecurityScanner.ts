@@ -1,26 +1,32 @@
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ESLint } from 'eslint';
+import regexpPlugin from 'eslint-plugin-regexp';
 import { findStrategy } from '../kit/agent/AgentCore.js';
 import type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy, SkippedSurface } from '../kit/agent/AgentCore.js';
 import { AgentError } from '../kit/agent/AgentError.js';
 import { loadAdvisories, matchAdvisories, readLockedPackages } from './checkDependencies.js';
+import type { LockedPackage } from './checkDependencies.js';
+import { runPackageAudit } from './runPackageAudit.js';
+import type { AuditRunner, AuditedVulnerability } from './runPackageAudit.js';
 import { withService } from '../kit/service/TargetService.js';
 import type { TargetServiceOptions } from '../kit/service/TargetService.js';
 import { dedupeFindings } from '../kit/findings/Finding.js';
 import type { Finding, Severity } from '../kit/findings/Finding.js';
+import { describeRedos } from './describeRedos.js';
 import { findSecrets } from './findSecrets.js';
 import { findSecuritySinks } from './findSecuritySinks.js';
 import { listSourceFiles } from '../kit/target/listSourceFiles.js';
+import { listOwnCode } from '../kit/target/listOwnCode.js';
 import { hasSourceFiles } from '../kit/target/hasSourceFiles.js';
 import { loadOpenApiRoutes } from '../kit/openapi/loadOpenApiRoutes.js';
 import type { OpenApiRoute } from '../kit/openapi/loadOpenApiRoutes.js';
 import { runEslint } from '../kit/eslint/runEslint.js';
 import type { RuleMapping } from '../kit/eslint/runEslint.js';
 import { runLiveProbes } from './runLiveProbes.js';
+import { apiBaseUrl } from '../kit/openapi/apiBaseUrl.js';
 import type { Target } from '../kit/target/Target.js';
 
 /** What a security-scanner strategy turns on. */
@@ -53,6 +59,8 @@ const SECURITY_RULES: Record<string, RuleMapping> = {
   // Browser code: HTML from a non-constant value. It does not prove the value is attacker-controlled, hence medium.
   'no-unsanitized/property': rule('xss', 'medium', 0.5),
   'no-unsanitized/method': rule('xss', 'medium', 0.5),
+  // ReDoS: backtracking within one match attempt (scslre's analysis). Exponential cases become high in describeRedos.
+  'regexp/no-super-linear-backtracking': rule('redos', 'medium', 0.6),
 };
 
 /** The plugin's noisy rules that still name a catalogue kind: suspicions, so never above low. */
@@ -60,6 +68,8 @@ const NOISY_SECURITY_RULES: Record<string, RuleMapping> = {
   'security/detect-child-process': rule('command-injection', 'low', 0.4),
   'security/detect-non-literal-require': rule('code-injection', 'low', 0.3),
   'security/detect-object-injection': rule('prototype-pollution', 'low', 0.1),
+  // Quadratic runtime from retrying at every start position (`\s+$`): true of countless trim regexes, hence low.
+  'regexp/no-super-linear-move': rule('redos', 'low', 0.2),
 };
 
 const CODE = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
@@ -77,8 +87,19 @@ const SEVERITY_ORDER: readonly Severity[] = ['info', 'low', 'medium', 'high', 'c
 /** Options of `SecurityScanner`. */
 export interface SecurityScannerOptions {
   strategies?: readonly AgentStrategy<SecurityScanConfig>[];
-  /** Advisory list file (default: the repository's `fixtures/advisories.json`). */
+  /**
+   * An OSV or GitHub-advisory export (or a list in this repository's format) to use when the
+   * package manager's audit does not answer; the target's own `advisories` wins over it.
+   */
   advisories?: string;
+  /** The list used when neither the audit nor an export answers (default: the repository's `fixtures/advisories.json`). */
+  bundledAdvisories?: string;
+  /** Ask the package manager's audit first (default true). */
+  audit?: boolean;
+  /** Runs the audit command (default `runProcess`); tests replay recorded output. */
+  auditRunner?: AuditRunner;
+  /** Milliseconds the audit may take (default 30 000). */
+  auditTimeoutMs?: number;
   /** How to start the target's service when the target gives no base URL. */
   service?: Omit<TargetServiceOptions, 'dir'>;
   now?: () => number;
@@ -114,13 +135,14 @@ export class SecurityScanner implements AgentCore {
     const findings: Finding[] = [];
 
     const skipped: SkippedSurface[] = [];
-    const roots = existsSync(join(target.dir, 'src')) ? ['src'] : ['.'];
-    // The shared skip rules leave out vendored, minified, bundled and generated files: findings
-    // there are noise the maintainers cannot act on; the user is told which were left out.
-    const leftOut = new Set<string>();
+    // Code rules read the project's own sources as target discovery found them (`profile.files`;
+    // its tests too in `full`); secrets are searched in every text file. The shared skip rules leave
+    // out vendored, minified, bundled and generated files: the user is told which were left out.
+    const { skip, testFiles } = target.profile;
+    const own = await listOwnCode(target, CODE);
+    const leftOut = new Set<string>(own.leftOut);
     const onSkip = (file: string, why: string): void => void leftOut.add(`${file} (${why})`);
-    const { skip } = target.profile;
-    const listedCode = (await listSourceFiles(target.dir, { extensions: CODE, roots, skip, onSkip })).filter((f) => config.noisy || !TEST_FILE.test(f));
+    const listedCode = [...own.files, ...(config.noisy ? testFiles.filter((f) => CODE.some((ext) => f.endsWith(ext))) : [])].filter((f) => config.noisy || !TEST_FILE.test(f));
     const listedText = (await listSourceFiles(target.dir, { extensions: TEXT, skip, onSkip })).filter((f) => !NOT_SCANNED.test(f) && (config.noisy || !TEST_FILE.test(f)));
     const sources = new Map<string, string>();
     for (const file of new Set([...listedCode, ...listedText])) sources.set(file, await readFile(join(target.dir, file), 'utf8'));
@@ -133,9 +155,10 @@ export class SecurityScanner implements AgentCore {
 
     if (code.length > 0) {
       const rules = config.noisy ? { ...SECURITY_RULES, ...NOISY_SECURITY_RULES } : SECURITY_RULES;
-      findings.push(...(await runEslint(target.dir, code, { rules, plugins: { security, 'no-unsanitized': noUnsanitized }, notes })));
+      const linted = await runEslint(target.dir, code, { rules, plugins: { security, 'no-unsanitized': noUnsanitized, regexp: regexpPlugin as unknown as ESLint.Plugin }, notes });
+      findings.push(...linted.map((f) => (f.kind === 'redos' && 'file' in f.location ? describeRedos(f, codeSources.get(f.location.file)?.split('\n')[f.location.line - 1]) : f)));
       const views = new Map<string, string>();
-      for (const file of await listSourceFiles(target.dir, { extensions: VIEWS })) views.set(file, await readFile(join(target.dir, file), 'utf8'));
+      for (const file of await listSourceFiles(target.dir, { extensions: VIEWS, skip })) views.set(file, await readFile(join(target.dir, file), 'utf8'));
       for (const sink of findSecuritySinks(codeSources, { noisy: config.noisy, views })) {
         findings.push({ kind: sink.kind, severity: sink.severity ?? (sink.kind === 'xss' ? 'high' : 'critical'), location: { file: sink.file, line: sink.line }, message: sink.message, evidence: sink.evidence, confidence: sink.confidence, rule: sink.rule });
       }
@@ -149,7 +172,15 @@ export class SecurityScanner implements AgentCore {
       findings.push({ kind: 'hardcoded-secret', severity, location: { file: secret.file, line: secret.line }, message: `possible ${secret.rule}`, evidence: secret.masked, confidence: secret.confidence, rule: `qe/secret/${secret.rule}` });
     }
 
-    if (config.dependencies) findings.push(...(await this.#dependencies(target, notes)));
+    let dependencies = false;
+    if (config.dependencies) {
+      const checked = await this.#dependencies(target, notes, options.signal);
+      if (typeof checked === 'string') skipped.push({ surface: 'dependencies', reason: checked });
+      else {
+        dependencies = true;
+        findings.push(...checked);
+      }
+    }
     options.signal?.throwIfAborted();
     let live = false;
     if (config.live) {
@@ -162,7 +193,7 @@ export class SecurityScanner implements AgentCore {
     }
     // Coverage = the share of the four attack surfaces this run examined (code sinks, secrets,
     // dependencies, the running service): a scan that skipped one cannot vouch for it.
-    const surfaces = [code.length > 0, text.length > 0, config.dependencies, live];
+    const surfaces = [code.length > 0, text.length > 0, dependencies, live];
     const coverage = surfaces.filter(Boolean).length / surfaces.length;
     return {
       agentId: this.id,
@@ -182,15 +213,20 @@ export class SecurityScanner implements AgentCore {
    */
   async #live(target: Target, config: SecurityScanConfig, notes: string[], signal: AbortSignal | undefined): Promise<Finding[] | string> {
     let routes: OpenApiRoute[];
+    let basePath: string;
     try {
-      ({ routes } = await loadOpenApiRoutes(target.dir));
+      ({ routes, basePath } = await loadOpenApiRoutes(target.dir, target.profile.api === undefined ? {} : { file: target.profile.api.file }));
     } catch (error) {
       if (error instanceof AgentError && (error.code === 'UNSUPPORTED_TARGET' || error.code === 'TOOL_FAILED')) return `no usable API description: ${error.message}`;
       throw error;
     }
     let probe: Awaited<ReturnType<typeof runLiveProbes>>;
     try {
-      probe = await withService(target, (baseUrl) => runLiveProbes(baseUrl, routes, { pathParameters: config.noisy, ...(signal === undefined ? {} : { signal }) }), this.#options.service);
+      probe = await withService(
+        target,
+        (serviceUrl) => runLiveProbes(apiBaseUrl(serviceUrl, basePath), routes, { pathParameters: config.noisy, ...(target.headers === undefined ? {} : { headers: target.headers }), ...(signal === undefined ? {} : { signal }) }),
+        this.#options.service,
+      );
     } catch (error) {
       if (error instanceof AgentError && error.code === 'SERVICE_START_FAILED') return `the service did not start: ${error.message}`;
       throw error;
@@ -200,22 +236,60 @@ export class SecurityScanner implements AgentCore {
     return probe.hits.map((hit) => ({ kind: hit.kind, severity: hit.kind === 'xss' ? 'high' : 'critical', location: { route: hit.route }, message: hit.message, evidence: hit.evidence, confidence: hit.confidence, rule: hit.rule }));
   }
 
-  async #dependencies(target: Target, notes: string[]): Promise<Finding[]> {
-    const advisories = await loadAdvisories(this.#options.advisories ?? SHIPPED_ADVISORIES);
+  /**
+   * The locked packages against the first advisory source that answers: the package manager's
+   * own audit, else the user's OSV / GitHub export, else the bundled list (labelled with its date
+   * and size). None answering is "advisory source unavailable" (skipped), never "0 vulnerable".
+   */
+  async #dependencies(target: Target, notes: string[], signal: AbortSignal | undefined): Promise<Finding[] | string> {
     const { lockfile, packages } = await readLockedPackages(target.dir, target.packageJson, notes);
-    notes.push(`dependencies: ${packages.length} packages from ${lockfile} against ${advisories.length} advisories`);
-    // One finding per vulnerable package version, at its worst advisory.
+    const failures: string[] = [];
+    if (this.#options.audit !== false && lockfile !== 'package.json') {
+      const audit = await runPackageAudit(target.dir, lockfile, packages, {
+        ...(this.#options.auditRunner === undefined ? {} : { runner: this.#options.auditRunner }),
+        ...(this.#options.auditTimeoutMs === undefined ? {} : { timeoutMs: this.#options.auditTimeoutMs }),
+        ...(signal === undefined ? {} : { signal }),
+      });
+      if (audit.answered) {
+        notes.push(`dependencies: advisory source ${audit.tool} (the registry's advisories), ${packages.length} packages from ${lockfile}`);
+        return this.#findingsOf(audit.vulnerabilities, lockfile);
+      }
+      failures.push(`${audit.tool}: ${audit.reason}`);
+    }
+    signal?.throwIfAborted();
+    for (const path of [target.advisories ?? this.#options.advisories, this.#options.bundledAdvisories ?? SHIPPED_ADVISORIES]) {
+      if (path === undefined) continue;
+      let list: Awaited<ReturnType<typeof loadAdvisories>>;
+      try {
+        list = await loadAdvisories(path);
+      } catch (error) {
+        failures.push(error instanceof Error ? error.message.replace(/^advisory source unavailable: /, '') : String(error));
+        continue;
+      }
+      const bundled = path === (this.#options.bundledAdvisories ?? SHIPPED_ADVISORIES);
+      notes.push(`dependencies: advisory source ${bundled ? 'bundled list ' : ''}${list.label}; ${packages.length} packages from ${lockfile}${failures.length === 0 ? '' : ` (${failures.join('; ')})`}`);
+      const matched = matchAdvisories(packages, list.advisories, lockfile).map(({ pkg, advisory }): AuditedVulnerability & { pkg: LockedPackage } => ({
+        pkg, name: pkg.name, version: pkg.version, path: pkg.path, id: advisory.id, range: advisory.vulnerable, severity: advisory.severity, title: advisory.title, ...(advisory.url === undefined ? {} : { url: advisory.url }),
+      }));
+      return this.#findingsOf(matched, lockfile);
+    }
+    return `advisory source unavailable: ${failures.join('; ')}`;
+  }
+
+  /** One finding per vulnerable package version, at its worst advisory, naming every advisory. */
+  #findingsOf(vulnerabilities: readonly AuditedVulnerability[], lockfile: string): Finding[] {
     const byPackage = new Map<string, Finding>();
-    for (const { pkg, advisory } of matchAdvisories(packages, advisories, lockfile)) {
-      const key = `${pkg.name}@${pkg.version}`;
+    for (const v of vulnerabilities) {
+      const key = `${v.name}@${v.version}`;
       const existing = byPackage.get(key);
-      const evidence = `${advisory.id} (${advisory.vulnerable}): ${advisory.title}${advisory.url === undefined ? '' : ` ${advisory.url}`}`;
+      const evidence = `${v.id} (${v.range}): ${v.title}${v.url === undefined ? '' : ` ${v.url}`}`;
+      if (existing?.evidence.includes(`${v.id} (`) === true) continue;
       if (existing === undefined) {
-        byPackage.set(key, { kind: 'vulnerable-dependency', severity: advisory.severity, location: { package: pkg.name, version: pkg.version }, message: `${key} (${lockfile}: ${pkg.path}) is affected by ${advisory.id}`, evidence, confidence: 0.9, rule: 'qe/advisory' });
+        byPackage.set(key, { kind: 'vulnerable-dependency', severity: v.severity, location: { package: v.name, version: v.version }, message: `${key} (${lockfile}: ${v.path}) is affected by ${v.id}`, evidence, confidence: 0.9, rule: 'qe/advisory' });
       } else {
         existing.evidence += `; ${evidence}`;
-        existing.message += `, ${advisory.id}`;
-        if (SEVERITY_ORDER.indexOf(advisory.severity) > SEVERITY_ORDER.indexOf(existing.severity)) existing.severity = advisory.severity;
+        existing.message += `, ${v.id}`;
+        if (SEVERITY_ORDER.indexOf(v.severity) > SEVERITY_ORDER.indexOf(existing.severity)) existing.severity = v.severity;
       }
     }
     return [...byPackage.values()];

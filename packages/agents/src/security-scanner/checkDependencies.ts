@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import semver from 'semver';
 import { AgentError } from '../kit/agent/AgentError.js';
 import type { Severity } from '../kit/findings/Finding.js';
-import { satisfiesRange } from './satisfiesRange.js';
+import { parseAdvisoryExport } from './parseAdvisoryExport.js';
 
 /** One advisory of the shipped list (`fixtures/advisories.json`). */
 export interface Advisory {
@@ -11,6 +12,8 @@ export interface Advisory {
   package: string;
   /** npm semver range of affected versions. */
   vulnerable: string;
+  /** Affected versions listed one by one (OSV `affected[].versions`), besides the range. */
+  versions?: string[];
   severity: Severity;
   title: string;
   url?: string;
@@ -52,19 +55,54 @@ export function parseAdvisories(value: unknown, source: string): Advisory[] {
   });
 }
 
-/** Reads an advisory list file; any failure is "advisory source unavailable" (TOOL_FAILED). */
-export async function loadAdvisories(path: string): Promise<Advisory[]> {
-  let text: string;
+/** An advisory list and what to call it in the report (where it came from, its date and size). */
+export interface AdvisoryList {
+  advisories: Advisory[];
+  /** e.g. `bundled list "GitHub Advisory Database (subset)", updated 2026-12-06, 13 advisories`. */
+  label: string;
+}
+
+/** JSON files of an export folder (the GitHub advisory database and osv.dev exports are one file per advisory). */
+async function jsonFilesUnder(dir: string, limit = 50_000): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (d: string): Promise<void> => {
+    for (const entry of await readdir(d, { withFileTypes: true })) {
+      if (out.length >= limit) return;
+      const path = join(d, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else if (entry.name.endsWith('.json')) out.push(path);
+    }
+  };
+  await walk(dir);
+  return out.sort();
+}
+
+/**
+ * Reads an advisory source: this repository's list format (`{ advisories: [{ id, package,
+ * vulnerable, ... }] }`), or an OSV / GitHub-advisory export (`parseAdvisoryExport`; a file or a
+ * folder of JSON files). Any failure is "advisory source unavailable" (TOOL_FAILED): a list we
+ * cannot read must never turn into "no vulnerable dependencies".
+ */
+export async function loadAdvisories(path: string): Promise<AdvisoryList> {
+  let values: Array<{ file: string; value: unknown }>;
   try {
-    text = await readFile(path, 'utf8');
+    const files = (await stat(path)).isDirectory() ? await jsonFilesUnder(path) : [path];
+    values = await Promise.all(files.map(async (file) => ({ file, value: JSON.parse(await readFile(file, 'utf8')) as unknown })));
   } catch (error) {
-    throw new AgentError('TOOL_FAILED', `advisory source unavailable: cannot read ${path}`, { cause: error });
+    throw new AgentError('TOOL_FAILED', `advisory source unavailable: cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
-  try {
-    return parseAdvisories(JSON.parse(text) as unknown, path);
-  } catch (error) {
-    throw AgentError.from(error);
+  const only = values.length === 1 ? values[0]!.value : undefined;
+  const list = (Array.isArray(only) && typeof (only[0] as Record<string, unknown> | undefined)?.['package'] === 'string' ? { advisories: only } : only) as { advisories?: unknown; source?: unknown; updated?: unknown } | undefined;
+  if (Array.isArray(list?.advisories) && (list.advisories.length === 0 || typeof (list.advisories[0] as Record<string, unknown> | undefined)?.['package'] === 'string')) {
+    const advisories = parseAdvisories(list, path);
+    const date = typeof list.updated === 'string' ? `updated ${list.updated}` : 'date unknown';
+    return { advisories, label: `${typeof list.source === 'string' ? `"${list.source}"` : path}, ${date}, ${advisories.length} advisories` };
   }
+  const advisories = values.flatMap(({ value }) => parseAdvisoryExport(value) ?? []);
+  if (advisories.length === 0 && !values.some(({ value }) => parseAdvisoryExport(value) !== undefined)) {
+    throw new AgentError('TOOL_FAILED', `advisory source unavailable: ${path} is neither an advisory list nor an OSV / GitHub advisory export`);
+  }
+  return { advisories, label: `export ${path} (OSV / GitHub advisories, ${advisories.length} npm advisories from ${values.length} file${values.length === 1 ? '' : 's'})` };
 }
 
 function fromPackageLock(json: Record<string, unknown>): LockedPackage[] {
@@ -126,11 +164,17 @@ export async function readLockedPackages(dir: string, packageJson: Record<string
   return { lockfile: 'package.json', packages: declared };
 }
 
+/** True when `version` is one the advisory affects (npm `semver`, as npm itself matches; a version that is not semver, such as a git URL, never). */
+export function isAffected(version: string, advisory: Advisory): boolean {
+  if (semver.valid(version) === null) return false;
+  return (advisory.versions?.includes(version) ?? false) || semver.satisfies(version, advisory.vulnerable);
+}
+
 /** Matches locked packages against advisories by name and semver range. */
 export function matchAdvisories(packages: readonly LockedPackage[], advisories: readonly Advisory[], lockfile: string): VulnerableDependency[] {
   const byName = new Map<string, Advisory[]>();
   for (const a of advisories) byName.set(a.package, [...(byName.get(a.package) ?? []), a]);
   const out: VulnerableDependency[] = [];
-  for (const pkg of packages) for (const advisory of byName.get(pkg.name) ?? []) if (satisfiesRange(pkg.version, advisory.vulnerable)) out.push({ pkg, advisory, lockfile });
+  for (const pkg of packages) for (const advisory of byName.get(pkg.name) ?? []) if (isAffected(pkg.version, advisory)) out.push({ pkg, advisory, lockfile });
   return out;
 }

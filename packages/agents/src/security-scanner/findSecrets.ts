@@ -31,6 +31,11 @@ const KNOWN_FORMATS: ReadonlyArray<[rule: string, pattern: RegExp]> = [
   ['sendgrid-key', /\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b/g],
 ];
 
+/** A URL with a password in it (`postgres://user:pass@host/db`, `amqp://…`, `https://user:token@…`). */
+const URL_WITH_PASSWORD = /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^:@/\s'"`]+:([^@/\s'"`]{8,})@[\w.-]+/gi;
+/** Passwords in documentation URLs (`user:password@`, `${PASSWORD}`) that protect nothing. */
+const PLACEHOLDER_PASSWORD = /^(?:pass(?:word)?|secret|changeme|example|\*+|x+|<[^>]*>|\$\{[^}]*\}|%[A-Z_]+%|\{\{[^}]*\}\})$|^your|passw(?:or)?d$/i;
+
 /** A credential-like name followed by an assigned string literal. */
 const NAMED_LITERAL = /(secret|token|passw(?:or)?d|pwd|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credential|auth|client[_-]?secret)[\w.-]*['"`]?\s*(?:[:=]|\?\?|\|\|)\s*['"`]([^'"`\s]{12,})['"`]/gi;
 const ANY_LITERAL = /['"`]([A-Za-z0-9+/=_-]{24,})['"`]/g;
@@ -71,6 +76,13 @@ export function findSecrets(files: ReadonlyMap<string, string>, options: FindSec
         const match = pattern.exec(text);
         if (match !== null) {
           matches.push({ file, line, rule, masked: mask(match[0]), confidence: 0.95 });
+          return;
+        }
+      }
+      for (const match of text.matchAll(URL_WITH_PASSWORD)) {
+        const password = match[1]!;
+        if (!PLACEHOLDER_PASSWORD.test(password) && shannonEntropy(password) >= 3) {
+          matches.push({ file, line, rule: 'url-with-password', masked: mask(password), confidence: 0.85 });
           return;
         }
       }

@@ -136,10 +136,70 @@ function writesIntoParameter(target: ts.Expression, fn: ts.SignatureDeclaration 
   return fn.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === target.text);
 }
 
-/** True when the function guards keys: names `__proto__`/`constructor` or calls a key-check helper. */
+/**
+ * True when the function guards keys: names `__proto__`/`constructor`, calls a key-check helper,
+ * or reads a constant of its file that lists them (`RESERVED_KEYS.has(key)`).
+ */
 function guardsKeys(fn: ts.Node): boolean {
   const text = fn.getText();
+  const lists = fn.getSourceFile().statements.filter(ts.isVariableStatement).flatMap((st) => st.declarationList.declarations)
+    .filter((d) => ts.isIdentifier(d.name) && d.initializer !== undefined && /['"`]__proto__['"`]/.test(d.initializer.getText()))
+    .map((d) => (d.name as ts.Identifier).text);
+  if (lists.some((name) => new RegExp(`\\b${name}\\b`).test(text))) return true;
   return /['"`]__proto__['"`]|['"`]constructor['"`]|['"`]prototype['"`]/.test(text) || /\b\w*(safe|forbidden|unsafe|allowed|dangerous)\w*key\w*\s*\(/i.test(text) || /Object\.create\(null\)/.test(text);
+}
+
+/** An HTML-escaping call (`escapeHtml(x)`, `he.encode(x)`, `sanitize(x)`) anywhere in `node`. */
+const ESCAPES = /\b\w*(escape|sanitiz|encode|purify)\w*\s*\(|\.map\(\s*\w*(escape|sanitiz|encode)\w*\s*\)/i;
+
+/** A parameter its JSDoc says is HTML (`@param {string} body HTML`): inserted as it is by design. */
+function documentedHtml(hole: ts.Expression, fn: ts.SignatureDeclaration | undefined): boolean {
+  if (fn === undefined || !ts.isIdentifier(hole)) return false;
+  const param = fn.parameters.find((p) => ts.isIdentifier(p.name) && p.name.text === hole.text);
+  return param !== undefined && ts.getJSDocParameterTags(param).some((t) => typeof t.comment === 'string' && /\bhtml\b|markup/i.test(t.comment));
+}
+
+/**
+ * The parameter a hole reads (`note`, `loan.note`) when the function escapes other values into
+ * HTML but not this one: the author knew escaping was needed and missed a value the caller gives.
+ * Parameters that carry HTML by name or by their JSDoc (`@param {string} body HTML`) are meant
+ * to be inserted as they are.
+ */
+function forgottenEscape(hole: ts.Expression, fn: ts.SignatureDeclaration | undefined): string | undefined {
+  if (fn === undefined || !(ts.isIdentifier(hole) || ts.isPropertyAccessExpression(hole))) return undefined;
+  let root: ts.Expression = hole;
+  while (ts.isPropertyAccessExpression(root)) root = root.expression;
+  if (!ts.isIdentifier(root)) return undefined;
+  const name = root.text;
+  const param = fn.parameters.find((p) => ts.isIdentifier(p.name) && p.name.text === name);
+  if (param === undefined || /html|markup|body|content|children|inner|template|partial/i.test(hole.getText())) return undefined;
+  if (/length$|count$|size$|^(id|index|year)$/i.test(hole.getText().split('.').pop() ?? '')) return undefined;
+  const doc = ts.getJSDocParameterTags(param).map((t) => (typeof t.comment === 'string' ? t.comment : '')).join(' ');
+  if (/html|markup/i.test(doc) || /number|boolean/.test(ts.getJSDocParameterTags(param).map((t) => t.typeExpression?.getText() ?? '').join(' '))) return undefined;
+  return ESCAPES.test(fn.getText()) ? name : undefined;
+}
+
+/**
+ * A path walk that creates objects on the way (`setPath(obj, 'a.b.c', v)`, lodash `set`-like): a
+ * loop re-assigning `node = node[key]` over the pieces of a split path, then `node[last] = value`,
+ * with no `__proto__`/`constructor`/`prototype` check: a path `__proto__.polluted` writes
+ * `Object.prototype`. Returns the final assignment.
+ */
+function unguardedPathWalk(fn: ts.SignatureDeclaration): ts.Node | undefined {
+  if (!('body' in fn) || fn.body === undefined || !/\.split\(/.test(fn.body.getText()) || guardsKeys(fn)) return undefined;
+  let walked: string | undefined;
+  let write: ts.Node | undefined;
+  const find = (n: ts.Node): void => {
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(n.left) && ts.isElementAccessExpression(n.right) && n.right.expression.getText() === n.left.text) {
+      walked = n.left.text;
+    }
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isElementAccessExpression(n.left) && !ts.isStringLiteral(n.left.argumentExpression) && !ts.isNumericLiteral(n.left.argumentExpression)) {
+      write = n;
+    }
+    ts.forEachChild(n, find);
+  };
+  find(fn.body);
+  return walked !== undefined && write !== undefined && (write as ts.BinaryExpression).left.getText().startsWith(walked) ? write : undefined;
 }
 
 /**
@@ -178,15 +238,25 @@ export function findSecuritySinks(files: ReadonlyMap<string, string>, options: F
         if (parts !== undefined && HTML_TAG.test(parts.text) && parts.holes.length > 0) {
           reported.add(node);
           const tainted = taintOf(node);
-          const bad = parts.holes.filter((h) => mentions(h, tainted) || (REQUEST_INPUT.test(h.getText()) && !(ts.isCallExpression(h) && SAFE_CALL.test(calleeName(h)))));
+          const fn = enclosingFunction(node);
+          const bad = parts.holes.filter((h) => !documentedHtml(h, fn) && (mentions(h, tainted) || (REQUEST_INPUT.test(h.getText()) && !(ts.isCallExpression(h) && SAFE_CALL.test(calleeName(h))))));
           const unescaped = options.noisy ? parts.holes.filter((h) => !isConstantString(h) && !(ts.isCallExpression(h) && SAFE_CALL.test(calleeName(h)))) : [];
+          const forgotten = parts.holes.map((h) => forgottenEscape(h, fn)).filter((n): n is string => n !== undefined);
           if (bad.length > 0) {
             add(node, { kind: 'xss', rule: 'qe/html-from-request', message: `HTML built from request input without escaping: ${bad.map((h) => h.getText()).join(', ')}`, confidence: 0.8, severity: 'high' });
+          } else if (forgotten.length > 0) {
+            add(node, { kind: 'xss', rule: 'qe/html-escape-forgotten', message: `${functionName(fn) || 'this function'} escapes other values into HTML but not its parameter ${forgotten.join(', ')}`, confidence: 0.7, severity: 'medium' });
           } else if (unescaped.length > 0) {
             add(node, { kind: 'xss', rule: 'qe/html-unescaped', message: `HTML built from unescaped values: ${unescaped.map((h) => h.getText()).join(', ')}`, confidence: 0.3, severity: 'low' });
           }
         } else if (parts !== undefined) {
           reported.add(node);
+        }
+      }
+      if ((ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node) || ts.isMethodDeclaration(node)) && MERGE_NAME.test(functionName(node))) {
+        const write = unguardedPathWalk(node);
+        if (write !== undefined) {
+          add(write, { kind: 'prototype-pollution', rule: 'qe/unguarded-path-set', message: `${functionName(node)} walks a dotted path creating objects and assigns its last key without rejecting __proto__/constructor/prototype`, confidence: 0.75, severity: 'high' });
         }
       }
       const loop = keyLoopVariable(node);

@@ -23,6 +23,13 @@ export interface LiveProbeOptions {
   signal?: AbortSignal;
   /** Unique marker source; injectable for tests. */
   nonce?: () => string;
+  /** Headers every request carries (the target's credentials; never printed). */
+  headers?: Record<string, string>;
+}
+
+/** Text minus every copy of a probe (stored by an earlier probe, echoed, or escaped), so only a computed 42049 counts. */
+function withoutProbes(text: string): string {
+  return text.replace(/Math\.imul\(6007,\s*7\)(?:(?:===|&#x?3[dD];|\\u003[dD]|=|&(?:amp;)?#?\w+;)+4204[89])?/g, '~').replace(/math-imul-6007-7(?:-4204[89])?/gi, '~');
 }
 
 /** The code probe: evaluates to 42049 only where the input is run as JavaScript. */
@@ -35,9 +42,10 @@ function sampleValue(p: RouteParameter): string {
   return p.schema?.['type'] === 'string' ? 'qe' : '1';
 }
 
+/** A documented path under the API root (`baseUrl` keeps its own path: the document's base path). */
 function buildUrl(baseUrl: string, route: OpenApiRoute, values: ReadonlyMap<string, string>): URL {
-  const path = route.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(values.get(`path:${name}`) ?? sampleValue({ name, in: 'path', required: true })));
-  const url = new URL(path, baseUrl);
+  const path = route.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(values.get(`path:${name}`) ?? sampleValue(route.parameters.find((p) => p.in === 'path' && p.name === name) ?? { name, in: 'path', required: true })));
+  const url = new URL(path.replace(/^\/+/, ''), baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
   for (const p of route.parameters) {
     const value = values.get(`query:${p.name}`) ?? (p.required ? sampleValue(p) : undefined);
     if (p.in === 'query' && value !== undefined) url.searchParams.set(p.name, value);
@@ -65,9 +73,15 @@ export async function runLiveProbes(baseUrl: string, routes: readonly OpenApiRou
   let probedRoutes = 0;
   const get = async (url: URL): Promise<{ type: string; body: string }> => {
     requests++;
-    const response = await loopbackFetch(url, { ...init, headers: { accept: 'text/html,application/json;q=0.9,*/*;q=0.8' } });
+    const response = await loopbackFetch(url, { ...init, headers: { ...options.headers, accept: 'text/html,application/json;q=0.9,*/*;q=0.8' } });
     return { type: response.headers.get('content-type') ?? '', body: await response.text() };
   };
+  const post = async (url: URL, method: string, body: Record<string, unknown>): Promise<{ status: number; body: string }> => {
+    requests++;
+    const response = await loopbackFetch(url, { ...init, method, headers: { ...options.headers, 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) });
+    return { status: response.status, body: await response.text() };
+  };
+  // GET probes first: body probes may store their values, which a later GET would read back.
   for (const route of routes) {
     if (route.method !== 'GET') continue;
     const inputs = route.parameters.filter((p) => p.in === 'query' || (options.pathParameters && p.in === 'path'));
@@ -92,7 +106,7 @@ export async function runLiveProbes(baseUrl: string, routes: readonly OpenApiRou
       }
       const codeUrl = buildUrl(baseUrl, route, new Map([[key, CODE_PROBE]]));
       const code = await get(codeUrl);
-      if (code.body.includes(CODE_RESULT) && !(await get(buildUrl(baseUrl, route, new Map([[key, '1']])))).body.includes(CODE_RESULT)) {
+      if (withoutProbes(code.body).includes(CODE_RESULT) && !withoutProbes((await get(buildUrl(baseUrl, route, new Map([[key, '1']])))).body).includes(CODE_RESULT)) {
         hits.push({
           kind: 'code-injection',
           route: route.route,
@@ -104,5 +118,49 @@ export async function runLiveProbes(baseUrl: string, routes: readonly OpenApiRou
       }
     }
   }
+  for (const route of routes) {
+    if (route.method === 'GET') continue;
+    const hit = await probeBody(route);
+    if (hit !== undefined) hits.push(hit);
+  }
   return { hits, requests, probedRoutes };
+
+  /**
+   * A JSON body field evaluated as code: the documented example with one string field set to a
+   * true and then a false comparison (`Math.imul(6007,7)===42049` / `===42048`). Code gives
+   * different answers; text handling gives the same answer for both (echoes are blanked before
+   * comparing). Only operations whose documented example is accepted (2xx) are probed.
+   */
+  async function probeBody(route: OpenApiRoute): Promise<ProbeHit | undefined> {
+    const content = ((route.operation['requestBody'] as { content?: Record<string, { example?: unknown; schema?: { example?: unknown } }> } | undefined)?.content ?? {})['application/json'];
+    const example = content?.example ?? content?.schema?.example;
+    if (typeof example !== 'object' || example === null || Array.isArray(example)) return undefined;
+    const fields = Object.entries(example as Record<string, unknown>).filter(([, v]) => typeof v === 'string').map(([k]) => k);
+    if (fields.length === 0) return undefined;
+    probedRoutes++;
+    const url = buildUrl(baseUrl, route, new Map());
+    const TRUE = `${CODE_PROBE}===${CODE_RESULT}`;
+    const FALSE = `${CODE_PROBE}===42048`;
+    for (const field of fields) {
+      options.signal?.throwIfAborted();
+      const send = (value: string) => post(url, route.method, { ...(example as Record<string, unknown>), [field]: value });
+      const yes = await send(TRUE);
+      const no = await send(FALSE);
+      // The true probe twice: an answer that changes on its own (a generated id, a timestamp) proves nothing.
+      const again = yes.status < 300 && no.status < 300 ? await send(TRUE) : undefined;
+      // Echoes and transformations of the probe text (a slug, HTML escapes) are blanked as well.
+      const blank = (text: string): string => withoutProbes(text).replace(/4204[89]/g, '~');
+      if (again !== undefined && blank(again.body) === blank(yes.body) && blank(yes.body) !== blank(no.body)) {
+        return {
+          kind: 'code-injection',
+          route: route.route,
+          rule: 'qe/live-code-evaluation',
+          message: `body field ${field} is evaluated as JavaScript: ${TRUE} and ${FALSE} get different answers`,
+          evidence: `${route.method} ${url.pathname} {"${field}":"${TRUE}",…} → ${yes.status} ${yes.body.slice(0, 80)}; with "${FALSE}" → ${no.status} ${no.body.slice(0, 80)}`,
+          confidence: 0.9,
+        };
+      }
+    }
+    return undefined;
+  }
 }

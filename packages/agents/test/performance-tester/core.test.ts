@@ -100,6 +100,18 @@ describe('other targets', () => {
     expect(report.coverage).toBe(0.5);
   });
 
+  it('a function-only strategy on a service without sized functions succeeds with coverage 0 and says what it skipped (no exit 4 when the learner tries it)', async () => {
+    const dir = await project('service-only', {
+      'server.js': "require('node:http').createServer((q, s) => s.end('{}')).listen(Number(process.env.PORT), '127.0.0.1');\n",
+      'openapi.json': JSON.stringify({ openapi: '3.0.3', info: { title: 't', version: '1' }, paths: { '/x': { get: { responses: { '200': { description: 'ok' } } } } } }),
+    });
+    const target = await openTarget({ dir });
+    expect(tester.notApplicable(target)).toBeUndefined();
+    const result = await runAgentTask(tester, { dir }, 'quick');
+    expect(result, result.errors.join()).toMatchObject({ success: true, coverage: 0, output: { findings: [] } });
+    expect(result.output.report?.skipped).toEqual([{ surface: 'functions', reason: expect.stringMatching(/^no exported pure function takes a sized input/) as string }]);
+  });
+
   it('says why when there is nothing to benchmark', async () => {
     const dir = await project('bare', { 'README.md': '# nothing here\n', 'src/constants.ts': 'export const ANSWER = 42;\nexport function now(): number {\n  return 1;\n}\n' });
     const result = await runAgentTask(tester, { dir }, 'quick');

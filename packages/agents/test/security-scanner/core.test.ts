@@ -4,13 +4,14 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SecurityScanner, findSecrets, findSecuritySinks, loadOpenApiRoutes, readLockedPackages, runAgentTask, runLiveProbes, satisfiesRange } from '@qe-fleet/agents';
+import { SecurityScanner, findSecrets, findSecuritySinks, loadOpenApiRoutes, readLockedPackages, runAgentTask, runLiveProbes } from '@qe-fleet/agents';
 import type { AgentReport, CatalogueScore } from '@qe-fleet/agents';
 import { FIXTURE, PACKAGE, expectBestStrategyFindsCatalogue, measureStrategies } from '../support/fixture.js';
 import { ReplayCore, expectLearningConverges } from '../support/learning.js';
 
-// The machine is shared: give the fixture service time to start under load.
-const scanner = new SecurityScanner({ service: { startupTimeoutMs: 60_000 } });
+// The machine is shared: give the fixture service time to start under load. No audit: the
+// registry's answer would depend on the network (test/security-scanner/advisories.test.ts replays one).
+const scanner = new SecurityScanner({ audit: false, service: { startupTimeoutMs: 60_000 } });
 let reports: Map<string, AgentReport>;
 let scores: Map<string, CatalogueScore>;
 let tmp: string;
@@ -60,11 +61,12 @@ describe('security-scanner on the sample target', () => {
 });
 
 describe('failures are failed results, never "0 vulnerabilities"', () => {
-  it('says "advisory source unavailable" when the advisory list cannot be read', async () => {
-    const offline = new SecurityScanner({ advisories: join(tmp, 'missing-advisories.json') });
+  it('says "advisory source unavailable" (skipped, lower coverage) when no advisory source answers', async () => {
+    const offline = new SecurityScanner({ audit: false, advisories: join(tmp, 'missing-export.json'), bundledAdvisories: join(tmp, 'missing-advisories.json') });
     const result = await runAgentTask(offline, { dir: FIXTURE }, 'static+deps');
-    expect(result).toMatchObject({ success: false, output: { errorCode: 'TOOL_FAILED', findings: [] } });
-    expect(result.errors[0]).toMatch(/advisory source unavailable/);
+    expect(result).toMatchObject({ success: true, coverage: 0.5 });
+    expect(result.output.findings.filter((f) => f.kind === 'vulnerable-dependency')).toEqual([]);
+    expect(result.output.report?.skipped).toEqual([{ surface: 'dependencies', reason: expect.stringMatching(/^advisory source unavailable: .*missing-export\.json.*missing-advisories\.json/) as string }]);
   });
 
   it('refuses a non-loopback base URL with NON_LOOPBACK before sending anything', async () => {
@@ -119,30 +121,6 @@ describe('other targets', () => {
 });
 
 describe('rules', () => {
-  it('satisfiesRange follows npm semver', () => {
-    const cases: Array<[string, string, boolean]> = [
-      ['4.17.20', '<4.17.21', true],
-      ['4.17.21', '<4.17.21', false],
-      ['1.2.8', '<0.2.4 || >=1.0.0 <1.2.6', false],
-      ['1.2.5', '<0.2.4 || >=1.0.0 <1.2.6', true],
-      ['0.2.3', '<0.2.4 || >=1.0.0 <1.2.6', true],
-      ['7.6.3', '<5.7.2 || >=6.0.0 <6.3.1 || >=7.0.0 <7.5.2', false],
-      ['7.5.1', '<5.7.2 || >=6.0.0 <6.3.1 || >=7.0.0 <7.5.2', true],
-      ['1.9.0', '^1.2.3', true],
-      ['2.0.0', '^1.2.3', false],
-      ['0.2.9', '^0.2.3', true],
-      ['0.3.0', '^0.2.3', false],
-      ['1.2.9', '~1.2.3', true],
-      ['1.3.0', '~1.2.3', false],
-      ['1.2.5', '1.0.0 - 1.2.5', true],
-      ['1.2.7', '1.2.x', true],
-      ['2.0.0-beta.1', '<2.0.0', false],
-      ['1.2.3-alpha.1', '>=1.2.3-alpha.0 <1.2.3', true],
-      ['not-a-version', '*', false],
-    ];
-    for (const [version, range, expected] of cases) expect(satisfiesRange(version, range), `${version} ${range}`).toBe(expected);
-  });
-
   it('findSecrets flags key formats and named high-entropy literals, not placeholders or env lookups', () => {
     const source = [
       "const a = 'AKIAQ3EGRZ7VX4NB5KLM';",

@@ -13,6 +13,7 @@ export const DEFECT_KINDS = [
   'nosql-injection',
   'path-traversal',
   'open-redirect',
+  'redos',
   'insecure-deserialization',
   'security-misconfiguration',
   'hardcoded-secret',

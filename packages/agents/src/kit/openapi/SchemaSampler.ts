@@ -49,6 +49,9 @@ export interface SampleOptions {
 
 const MAX_DEPTH = 6;
 
+/** A string each format rejects (ajv-formats agrees), for invalid requests. */
+const FORMAT_BREAKERS: Readonly<Record<string, string>> = { date: '2021-13-45', 'date-time': 'yesterday', email: 'not-an-email', uuid: 'not-a-uuid', uri: 'not a uri', ipv4: '999.1.1.1' };
+
 /**
  * Seeded, schema-driven value generator for OpenAPI request bodies and parameters: valid values
  * (from examples or random within the schema's constraints) and invalid ones (a required field
@@ -110,6 +113,8 @@ export class SchemaSampler {
         const out: Record<string, unknown> = {};
         const required = new Set(schema.required ?? []);
         for (const [name, prop] of Object.entries(schema.properties ?? {})) {
+          // readOnly properties belong to responses: a request that sends one is invalid (OpenAPI 3).
+          if ((prop as { readOnly?: unknown }).readOnly === true) continue;
           if (required.has(name) || options.allOptional || this.next() < 0.5) out[name] = this.valid(prop, options, depth + 1);
         }
         return out;
@@ -147,6 +152,9 @@ export class SchemaSampler {
     if (typeof schema.maximum === 'number') out.push({ value: schema.maximum + 1, reason: 'out of range (above maximum)' });
     if (type === 'string' && (schema.minLength ?? 0) > 0) out.push({ value: '', reason: 'too short (empty string)' });
     if (Array.isArray(schema.enum)) out.push({ value: '__not_in_enum__', reason: 'not one of the enum values' });
+    if (type === 'string' && typeof schema.format === 'string' && FORMAT_BREAKERS[schema.format] !== undefined) {
+      out.push({ value: FORMAT_BREAKERS[schema.format]!, reason: `not a valid ${schema.format}` });
+    }
     return out;
   }
 

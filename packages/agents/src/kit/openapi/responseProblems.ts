@@ -22,14 +22,34 @@ export interface ActualResponse {
 /** Validates `data` against `schema`; returns the errors as text, or undefined when valid. */
 export type SchemaCheck = (schema: object, data: unknown) => string | undefined;
 
-/** The documented response for `status`: exact, then `2XX`-style, then `default`. */
+/**
+ * The documented response for `status`: exact, then `2XX`-style, then `default`. A `default`
+ * covers errors: it does not excuse a success status the document does not list when it lists
+ * another one (201 documented, 200 answered), only when it documents no success at all.
+ */
 export function documentedResponse(responses: DocumentedResponses, status: number): Record<string, object | null> | undefined {
-  return responses[String(status)] ?? responses[`${String(status)[0]}XX`] ?? responses['default'];
+  const exact = responses[String(status)] ?? responses[`${String(status)[0]}XX`];
+  if (exact !== undefined) return exact;
+  const documentsSuccess = Object.keys(responses).some((s) => s.startsWith('2'));
+  return status >= 200 && status < 300 && documentsSuccess ? undefined : responses['default'];
+}
+
+/** True when a response's content type is one of the documented media types (`*\/*`, `text/*` and `+json` suffixes understood). */
+function mediaTypeMatches(documented: readonly string[], actual: string): boolean {
+  const base = actual.split(';')[0]!.trim().toLowerCase();
+  return documented.some((d) => {
+    const want = d.split(';')[0]!.trim().toLowerCase();
+    if (want === '*/*' || want === base) return true;
+    if (want.endsWith('/*')) return base.startsWith(want.slice(0, -1));
+    const json = (t: string): boolean => t === 'application/json' || t.endsWith('+json');
+    return json(want) && json(base);
+  });
 }
 
 /**
- * Judges one response against the document: a 5xx is a server error; an undeclared status, a
- * non-JSON or schema-violating JSON body is a schema violation; no body where the document
+ * Judges one response against the document: a 5xx is a server error; an undeclared status (a
+ * `default` does not cover an unlisted 2xx), a content type the document does not list (HTML
+ * where JSON is promised), a non-JSON or schema-violating JSON body is a schema violation; no body where the document
  * promises content is an empty body. Undefined when the response is as documented.
  */
 export function responseProblems(responses: DocumentedResponses, actual: ActualResponse, check: SchemaCheck): ResponseProblem | undefined {
@@ -43,6 +63,9 @@ export function responseProblems(responses: DocumentedResponses, actual: ActualR
   if (types.length === 0) return undefined;
   if (body.length === 0) {
     return { kind: 'api-empty-body', message: `answered ${status} with an empty body; the document promises ${types.join(', ')}`, confidence: 0.9 };
+  }
+  if (contentType !== null && contentType !== '' && !mediaTypeMatches(types, contentType)) {
+    return { kind: 'api-schema-violation', message: `answered ${status} with ${contentType.split(';')[0]} where the document promises ${types.join(', ')}`, confidence: 0.85 };
   }
   const jsonType = types.find((t) => t.includes('json'));
   const schema = jsonType === undefined ? null : documented[jsonType];

@@ -29,6 +29,8 @@ export interface TargetSpec {
   openapi?: string;
   /** Extra gitignore-style patterns no agent reads. */
   ignore?: string[];
+  /** An OSV or GitHub-advisory export (file or folder) to check dependencies against when the package manager's audit does not answer (`--advisories`). */
+  advisories?: string;
 }
 
 /** A validated target folder. */
@@ -49,6 +51,8 @@ export interface Target {
   start?: string;
   /** The user's readiness path (`TargetSpec.healthPath`). */
   healthPath?: string;
+  /** The user's advisory export (`TargetSpec.advisories`), absolute. */
+  advisories?: string;
 }
 
 /**
@@ -90,6 +94,7 @@ export async function openTarget(spec: TargetSpec): Promise<Target> {
     profile,
     ...(spec.start === undefined ? {} : { start: spec.start }),
     ...(spec.healthPath === undefined ? {} : { healthPath: spec.healthPath }),
+    ...(spec.advisories === undefined ? {} : { advisories: resolve(dir, spec.advisories) }),
   };
 }
 
