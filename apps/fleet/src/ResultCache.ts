@@ -1,10 +1,15 @@
 import type { AgentOutput } from '@qe-fleet/agents';
 import type { ExecutedTaskResult } from '@qe-fleet/facade';
-import { type SwarmMemoryManager, TTL_POLICY } from '@qe-fleet/memory';
+import type { SwarmMemoryManager } from '@qe-fleet/memory';
 
 /** Where reusable results live: `memory_entries`, partition `run-cache`, one key per agent. */
 export const RESULT_CACHE_PARTITION = 'run-cache';
 const KEY_PREFIX = 'qe-fleet/run-cache/';
+/**
+ * A reused result is at most a day old (seconds): what an agent checks against can change with no
+ * file changing (advisory databases, the registry's audit), so a daily run sees it.
+ */
+export const RESULT_CACHE_TTL_S = 86_400;
 
 /** The last successful result of an agent on a target, and the hash of the inputs it ran on. */
 interface CachedResult {
@@ -45,6 +50,6 @@ export class ResultCache {
   set(agentId: string, target: string, inputsHash: string, result: ExecutedTaskResult<AgentOutput>): void {
     if (!result.success) return;
     const value: CachedResult = { target, inputsHash, result };
-    this.#memory.store(ResultCache.#key(agentId, target), value, { partition: RESULT_CACHE_PARTITION, ttl: TTL_POLICY.keys.snapshots });
+    this.#memory.store(ResultCache.#key(agentId, target), value, { partition: RESULT_CACHE_PARTITION, ttl: RESULT_CACHE_TTL_S });
   }
 }

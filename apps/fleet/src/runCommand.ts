@@ -41,18 +41,19 @@ interface RunMode {
 
 /**
  * What decides a run besides the target's files: the agents' and the fleet's versions, how the
- * service is started and which header names are sent (never their values: a hash of a secret
- * would still be a copy of it).
+ * service is started, which header names are sent (never their values: a hash of a secret would
+ * still be a copy of it) and the content of an advisories export.
  */
-function cacheKeyParts(settings: RunSettings): string[] {
+async function cacheKeyParts(settings: RunSettings): Promise<string[]> {
   const agentsVersion = (createRequire(import.meta.url)('@qe-fleet/agents/package.json') as { version: string }).version;
-  const { start, healthPath, headers } = settings.service;
+  const { start, healthPath, headers, advisories } = settings.service;
   return [
     `agents ${agentsVersion}`,
     `fleet ${VERSION}`,
     `start ${start ?? ''}`,
     `health ${healthPath ?? ''}`,
     `headers ${Object.keys(headers ?? {}).sort().join(',')}`,
+    `advisories ${advisories === undefined ? '' : await hashTargetInputs(advisories)}`,
   ];
 }
 
@@ -103,7 +104,7 @@ async function runFleet(ctx: CommandContext, opts: RunOptions, mode: RunMode = {
     const running = fleet.agents.filter((a) => !notApplicable.has(a.id));
     const results = new Map<string, Array<ExecutedTaskResult<AgentOutput>>>();
     const cache = settings.cache ? new ResultCache(memory) : undefined;
-    const inputsHash = cache === undefined ? undefined : await hashTargetInputs(target, cacheKeyParts(settings));
+    const inputsHash = cache === undefined ? undefined : await hashTargetInputs(target, await cacheKeyParts(settings));
     const reused = new Set<string>();
     for (const agent of running) {
       const hit = inputsHash === undefined ? undefined : cache?.get(agent.id, target, inputsHash, settings.strategies[agent.id]);

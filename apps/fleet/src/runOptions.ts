@@ -54,7 +54,8 @@ export interface RunSettings {
   /**
    * Reuse an agent's last result when nothing in the target changed. Off with `--no-cache`, with
    * `--url` (the service's code may live elsewhere and change unseen) and with `--repeat` > 1
-   * (repeats are for learning, which a reused result does not feed).
+   * (repeats are for learning, which a reused result does not feed) and with `--write-tests` (the
+   * user asked for files a reused result would not write).
    */
   cache: boolean;
   /** Absolute folder the test-generator keeps its tests in (`--write-tests`). */
@@ -154,7 +155,7 @@ export function resolveRunSettings(ctx: CommandContext, opts: RunOptions): RunSe
     output: outputPath,
     maxFindings: opts.maxFindings ?? ctx.config.maxFindings,
     concurrency: opts.concurrency ?? ctx.config.concurrency ?? availableParallelism(),
-    cache: opts.cache !== false && (ctx.config.cache ?? true) && url === undefined && repeat === 1,
+    cache: opts.cache !== false && (ctx.config.cache ?? true) && url === undefined && repeat === 1 && opts.writeTests === undefined,
     writeTestsDir: opts.writeTests === undefined ? undefined : resolve(ctx.io.cwd, opts.writeTests),
     service: {
       ...(start === undefined ? {} : { start }),

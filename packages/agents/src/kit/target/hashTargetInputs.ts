@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** Folders whose content is not an input: installed packages, git's database, our own output. */
@@ -20,13 +20,15 @@ async function listFiles(dir: string, prefix: string, out: string[]): Promise<vo
 /**
  * A sha-256 over every file of the target an agent could read (path and content; sources, tests,
  * pages, API descriptions, lockfiles, ignored files too), plus the installed-package state and
- * `extra` (what else decides a run: versions, options). Deliberately wider than any one agent's
- * reads: a result reused on an equal hash can never be stale, at the price of re-running agents
- * after an edit they did not need to see.
+ * `extra` (what else decides a run: versions, options); `dir` may also be one file. Deliberately
+ * wider than any one agent's reads: a result reused on an equal hash can never be stale, at the
+ * price of re-running agents after an edit they did not need to see.
  */
 export async function hashTargetInputs(dir: string, extra: readonly string[] = []): Promise<string> {
   const files: string[] = [];
-  await listFiles(dir, '', files);
+  // A single file (an advisories export) is its own only input.
+  if ((await stat(dir).catch(() => undefined))?.isFile()) files.push('');
+  else await listFiles(dir, '', files);
   files.sort();
   const hash = createHash('sha256');
   for (const value of extra) hash.update(`extra\0${value}\0`);
