@@ -81,6 +81,8 @@ export {
   tsconfigCoverage,
   extractTargetExports,
   TargetWorkspace,
+  fitGrowth,
+  hasArray,
 } from './kit/index.js';
 export type {
   AgentErrorCode,
@@ -159,6 +161,9 @@ export type {
   TypeShape,
   TargetWorkspaceOptions,
   TargetExports,
+  GrowthClass,
+  GrowthFit,
+  SizePoint,
 } from './kit/index.js';
 
 // code-reviewer
@@ -244,7 +249,6 @@ export {
   PerformanceTesterCore,
   baselineKey,
   PerformanceTesterAgent,
-  fitGrowth,
 } from './performance-tester/index.js';
 export type {
   BaselineStore,
@@ -255,9 +259,6 @@ export type {
   PerformanceTesterReport,
   Regression,
   PerformanceTesterAgentOptions,
-  GrowthClass,
-  GrowthFit,
-  SizePoint,
 } from './performance-tester/index.js';
 
 // Registry for the fleet app.

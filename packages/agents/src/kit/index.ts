@@ -72,3 +72,6 @@ export type { TargetExports } from './typescript/extractTargetExports.js';
 export type { ExportedClass, ExportedFunction, ExtractedExports, MethodShape, ParameterShape, PropertyShape, TypeShape } from './typescript/extractExports.js';
 export { TargetWorkspace } from './target/TargetWorkspace.js';
 export type { TargetWorkspaceOptions } from './target/TargetWorkspace.js';
+export { fitGrowth } from './perf/fitGrowth.js';
+export type { GrowthClass, GrowthFit, SizePoint } from './perf/fitGrowth.js';
+export { hasArray } from './openapi/hasArray.js';

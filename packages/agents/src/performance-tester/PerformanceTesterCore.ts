@@ -13,13 +13,13 @@ import { AgentError } from '../kit/agent/AgentError.js';
 import type { ExportedFunction, TypeShape } from '../kit/typescript/extractExports.js';
 import { withService } from '../kit/service/TargetService.js';
 import type { TargetServiceOptions } from '../kit/service/TargetService.js';
-import { fitGrowth } from './fitGrowth.js';
-import type { GrowthFit } from './fitGrowth.js';
+import { fitGrowth } from '../kit/perf/fitGrowth.js';
+import { hasArray } from '../kit/openapi/hasArray.js';
+import type { GrowthFit } from '../kit/perf/fitGrowth.js';
 import type { Finding } from '../kit/findings/Finding.js';
 import { loopbackFetch } from '../kit/service/loopbackFetch.js';
 import { runProcess } from '../kit/process/runProcess.js';
-import { SchemaSampler, typeOf } from '../kit/openapi/SchemaSampler.js';
-import type { SchemaObject } from '../kit/openapi/SchemaSampler.js';
+import { SchemaSampler } from '../kit/openapi/SchemaSampler.js';
 import type { Target } from '../kit/target/Target.js';
 import { TargetWorkspace } from '../kit/target/TargetWorkspace.js';
 
@@ -372,12 +372,6 @@ interface RawResult {
 /** The exported pure functions with a required sized parameter: the ones whose time can grow with n. */
 function sizedFunctions(functions: ExportedFunction[]): ExportedFunction[] {
   return functions.filter((f) => f.pure && f.params.some((p) => !p.optional && isSized(p.type)));
-}
-
-function hasArray(schema: SchemaObject, depth = 0): boolean {
-  if (depth > 3) return false;
-  if (typeOf(schema) === 'array') return true;
-  return Object.values(schema.properties ?? {}).some((p) => hasArray(p, depth + 1));
 }
 
 function functionFinding(fn: ExportedFunction, result: GrowthResult): Finding {
