@@ -11,7 +11,8 @@ export interface ApiOperation {
   /** `METHOD /path/{template}`, the catalogue's route format. */
   route: string;
   params: Array<{ name: string; in: string; required: boolean; schema?: SchemaObject; example?: unknown }>;
-  body?: { schema?: SchemaObject; required: boolean; mediaType: string };
+  /** The request body; `example` is the media type's own `example` (or first `examples` value), which `schema.example` does not carry. */
+  body?: { schema?: SchemaObject; required: boolean; mediaType: string; example?: unknown };
   responses: DocumentedResponses;
 }
 
@@ -30,8 +31,9 @@ export async function loadOperations(dir: string, options: { file?: string } = {
   const operations = routes
     .filter((r) => r.method in METHOD_ORDER)
     .map((r): ApiOperation => {
-      const requestBody = r.operation['requestBody'] as { required?: boolean; content?: Record<string, { schema?: SchemaObject }> } | undefined;
+      const requestBody = r.operation['requestBody'] as { required?: boolean; content?: Record<string, { schema?: SchemaObject; example?: unknown; examples?: Record<string, { value?: unknown }> }> } | undefined;
       const [mediaType, media] = Object.entries(requestBody?.content ?? {})[0] ?? [];
+      const example = media?.example ?? Object.values(media?.examples ?? {})[0]?.value;
       const responses: DocumentedResponses = {};
       for (const [status, response] of Object.entries((r.operation['responses'] ?? {}) as Record<string, { content?: Record<string, { schema?: SchemaObject }> }>)) {
         responses[status] = Object.fromEntries(Object.entries(response.content ?? {}).map(([type, m]) => [type, m.schema ?? null]));
@@ -41,7 +43,7 @@ export async function loadOperations(dir: string, options: { file?: string } = {
         path: r.path,
         route: r.route,
         params: r.parameters.map((p) => ({ ...p, ...(p.schema ? { schema: p.schema as SchemaObject } : {}) })),
-        ...(mediaType === undefined ? {} : { body: { ...(media?.schema ? { schema: media.schema } : {}), required: requestBody?.required === true, mediaType } }),
+        ...(mediaType === undefined ? {} : { body: { ...(media?.schema ? { schema: media.schema } : {}), required: requestBody?.required === true, mediaType, ...(example === undefined ? {} : { example }) } }),
         responses,
       };
     });
