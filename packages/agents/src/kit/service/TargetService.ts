@@ -270,7 +270,7 @@ function describeFrom(from: ServiceStart['from']): string {
 }
 
 /** `--import tsx` / `--loader tsx` pointed at a tsx that resolves (see `resolveTsxLoader`). */
-function withTsx(command: string, tsx: string): string {
+export function withTsx(command: string, tsx: string): string {
   if (tsx === 'tsx') return command;
   return command.replace(/(--(?:import|loader|require)[= ])tsx(?=\s|$)/g, `$1${tsx}`);
 }

@@ -1,0 +1,246 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { AgentError } from '../agent/AgentError.js';
+import { runProcess } from '../process/runProcess.js';
+import { resolveTsxLoader, withTsx } from '../service/TargetService.js';
+import { missingDependencies } from '../target/missingDependencies.js';
+import type { Target } from '../target/Target.js';
+import { detectRunner } from '../suite/detectRunner.js';
+import { NODE_TEST_REPORTER } from '../suite/nodeTestReporter.js';
+import { planSuiteCommand } from '../suite/planSuiteCommand.js';
+import { relatedTestFiles } from '../suite/relatedTestFiles.js';
+import { shellWords } from '../suite/shellWords.js';
+import { NODE_TEST_HOOK, NODE_TEST_LOADER, NODE_TEST_PLUGIN, NODE_TEST_WRAPPER } from './nodeTestPlugin.js';
+import { mutationScore } from './mutationScore.js';
+import type { MutantStatus, MutationScore } from './mutationScore.js';
+
+const require = createRequire(import.meta.url);
+
+/** Stryker's options as JSON (`@stryker-mutator/api`'s `PartialStrykerOptions`, which this package does not depend on). */
+type StrykerOptions = Record<string, unknown>;
+
+/** One mutant Stryker made and what the suite did to it. */
+export interface MutantInfo {
+  id: string;
+  /** Relative to the target. */
+  file: string;
+  line: number;
+  endLine: number;
+  column: number;
+  mutator: string;
+  replacement: string;
+  status: MutantStatus;
+  /** Test ids (`<test file> > <full title>` for node:test; the runner's ids otherwise) that execute it (per-test coverage). */
+  coveredBy?: string[];
+  /** Test ids that failed with it active (all of them: bail is off). */
+  killedBy?: string[];
+  /** `true` when it mutates code that runs at module load (Stryker runs every test for it). */
+  static?: boolean;
+}
+
+/** Options of `runMutants`. */
+export interface RunMutantsOptions {
+  /** Source files (relative) or Stryker ranges (`src/a.ts:10-20`) to mutate; default every source file. */
+  files?: string[];
+  /** Test files (relative) to run; default those whose imports reach the mutated files (node:test and command runners), else all. */
+  testFiles?: string[];
+  /** Stryker's incremental mode with its file at `<target>/.qe-fleet/stryker-incremental.json`. */
+  incremental?: boolean;
+  /** Parallel test runner processes (default 2). */
+  concurrency?: number;
+  signal?: AbortSignal;
+  /** Stryker's log level (default `error`). */
+  logLevel?: 'off' | 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+  /** Milliseconds before the whole Stryker run is killed (default 30 minutes). */
+  runTimeoutMs?: number;
+  /** Milliseconds added to a mutant's expected test time before it counts as a timeout (Stryker's `timeoutMS`, default 10 000). */
+  timeoutMs?: number;
+}
+
+/** What one Stryker run produced. */
+export interface MutantsRun {
+  mutants: MutantInfo[];
+  /** Stryker's mutation score over `mutants` (see `mutationScore`). */
+  score: MutationScore;
+  /** `vitest`, `jest`, `mocha`, `qe-node-test` (our node:test runner) or `command`. */
+  testRunner: string;
+  /** Whether `coveredBy`/`killedBy` name individual tests. */
+  perTest: boolean;
+  durationMs: number;
+  /** The Stryker options used (paths relative to the target), to repeat the run with `npx stryker run`. */
+  strykerConfig: Record<string, unknown>;
+  notes: string[];
+}
+
+/** The incremental file `runMutants({ incremental: true })` keeps, relative to the target. */
+export const INCREMENTAL_FILE = '.qe-fleet/stryker-incremental.json';
+
+/**
+ * Mutation testing of the target with StrykerJS 9 on the project's own suite: Stryker's vitest,
+ * jest or mocha runner when the project uses one (per-test coverage), our node:test runner for
+ * `node --test` projects (per-test coverage too), else Stryker's command runner with the project's
+ * test command (ava, tap: one verdict per mutant, no per-test data). The sandbox lives in
+ * `<target>/.qe-fleet/stryker-tmp` and is removed afterwards.
+ */
+export async function runMutants(target: Target, options: RunMutantsOptions = {}): Promise<MutantsRun> {
+  const runner = detectRunner(target);
+  if (runner === undefined) throw new AgentError('UNSUPPORTED_TARGET', `no test runner found in ${target.dir}: mutation testing needs the project's own tests`);
+  const missing = missingDependencies(target.dir, target.profile.testFiles);
+  if (missing.length > 0) throw new AgentError('UNSUPPORTED_TARGET', `dependencies of the tests are not installed: ${missing.join(', ')} (run npm install in ${target.dir})`);
+  const mutate = options.files ?? target.profile.files.map((f) => f.path);
+  if (mutate.length === 0) throw new AgentError('UNSUPPORTED_TARGET', `no source files to mutate in ${target.dir}`);
+  const notes: string[] = [];
+  const work = await mkdtemp(join(tmpdir(), 'qe-mutation-'));
+  const started = Date.now();
+  try {
+    const related = relatedTestFiles(target.dir, target.profile.testFiles, mutate);
+    const testFiles = options.testFiles ?? (related.length > 0 ? related : undefined);
+    const { options: runnerOptions, name, perTest, portable } = await runnerConfig(target, runner, work, notes, testFiles);
+    const config: StrykerOptions = {
+      mutate,
+      ...runnerOptions,
+      reporters: [],
+      tempDirName: '.qe-fleet/stryker-tmp',
+      cleanTempDir: true,
+      concurrency: options.concurrency ?? 2,
+      logLevel: options.logLevel ?? 'error',
+      fileLogLevel: 'off',
+      timeoutMS: options.timeoutMs ?? 10_000,
+      disableTypeChecks: true,
+      // Every killing test, not the first: `killedBy` is how a weak test is told from a strong one.
+      disableBail: true,
+      ...(options.incremental === true ? { incremental: true, incrementalFile: INCREMENTAL_FILE } : {}),
+    };
+    if (options.incremental === true) await mkdir(join(target.dir, '.qe-fleet'), { recursive: true });
+    const results = await strykerInChild(target.dir, config, work, options);
+    const mutants: MutantInfo[] = results.map((m) => ({
+      id: m.id,
+      file: relative(target.dir, m.fileName).replaceAll('\\', '/'),
+      line: m.location.start.line,
+      endLine: m.location.end.line,
+      column: m.location.start.column,
+      mutator: m.mutatorName,
+      replacement: m.replacement ?? '',
+      status: m.status,
+      ...(m.coveredBy === undefined ? {} : { coveredBy: m.coveredBy }),
+      ...(m.killedBy === undefined ? {} : { killedBy: m.killedBy }),
+      ...(m.static === undefined ? {} : { static: m.static }),
+    }));
+    return { mutants, score: mutationScore(mutants), testRunner: name, perTest, durationMs: Date.now() - started, strykerConfig: { ...config, ...portable }, notes };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** Stryker's own result per mutant (the fields read here). */
+interface StrykerMutant {
+  id: string;
+  fileName: string;
+  location: { start: { line: number; column: number }; end: { line: number; column: number } };
+  mutatorName: string;
+  replacement?: string;
+  status: MutantStatus;
+  coveredBy?: string[];
+  killedBy?: string[];
+  static?: boolean;
+}
+
+const STRYKER_MAIN = `// Written by @qe-fleet/agents (kit/mutation): one Stryker run in its own process (Stryker works in process.cwd()).
+import { readFileSync, writeFileSync } from 'node:fs';
+const [core, configFile, outFile] = process.argv.slice(2);
+const { Stryker } = await import(core);
+const results = await new Stryker(JSON.parse(readFileSync(configFile, 'utf8'))).runMutationTest();
+writeFileSync(outFile, JSON.stringify(results.map(({ id, fileName, location, mutatorName, replacement, status, coveredBy, killedBy, static: isStatic }) => ({ id, fileName, location, mutatorName, replacement, status, coveredBy, killedBy, static: isStatic }))));
+`;
+
+/** Runs Stryker with `config` in a child process working in `dir` (killed as a group on abort or after `timeoutMs`). */
+async function strykerInChild(dir: string, config: StrykerOptions, work: string, options: RunMutantsOptions): Promise<StrykerMutant[]> {
+  const main = join(work, 'stryker-main.mjs');
+  const configFile = join(work, 'stryker-config.json');
+  const outFile = join(work, 'stryker-results.json');
+  await writeFile(main, STRYKER_MAIN);
+  await writeFile(configFile, JSON.stringify(config));
+  const core = pathToFileURL(require.resolve('@stryker-mutator/core')).href;
+  const result = await runProcess(process.execPath, [main, core, configFile, outFile], {
+    cwd: dir,
+    timeoutMs: options.runTimeoutMs ?? 1_800_000,
+    env: { NODE_V8_COVERAGE: undefined, ...Object.fromEntries(Object.keys(process.env).filter((k) => /^(__)?VITEST/.test(k)).map((k) => [k, undefined])) },
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
+  if (result.aborted) throw new AgentError('ABORTED', 'mutation testing was aborted');
+  if (result.timedOut) throw new AgentError('TOOL_FAILED', `Stryker did not finish within ${options.runTimeoutMs ?? 1_800_000} ms`);
+  const text = await readFile(outFile, 'utf8').catch(() => undefined);
+  if (text === undefined || result.exitCode !== 0) {
+    throw new AgentError('TOOL_FAILED', `Stryker failed on ${dir} (exit ${result.exitCode}): ${`${result.stderr}\n${result.stdout}`.trim().slice(-2000)}`);
+  }
+  return JSON.parse(text) as StrykerMutant[];
+}
+
+interface RunnerConfig {
+  options: StrykerOptions;
+  name: string;
+  perTest: boolean;
+  /** Overrides for the config shown to users (plugin paths that outlive the run). */
+  portable: Record<string, unknown>;
+}
+
+async function runnerConfig(target: Target, runner: NonNullable<ReturnType<typeof detectRunner>>, work: string, notes: string[], only: string[] | undefined): Promise<RunnerConfig> {
+  const plugin = (name: string): string => require.resolve(`@stryker-mutator/${name}`);
+  switch (runner.name) {
+    case 'vitest':
+      return { options: { testRunner: 'vitest', plugins: [plugin('vitest-runner')], coverageAnalysis: 'perTest' }, name: 'vitest', perTest: true, portable: { plugins: ['@stryker-mutator/vitest-runner'] } };
+    case 'jest':
+      return { options: { testRunner: 'jest', plugins: [plugin('jest-runner')], coverageAnalysis: 'perTest' }, name: 'jest', perTest: true, portable: { plugins: ['@stryker-mutator/jest-runner'] } };
+    case 'mocha':
+      return { options: { testRunner: 'mocha', plugins: [plugin('mocha-runner')], coverageAnalysis: 'perTest' }, name: 'mocha', perTest: true, portable: { plugins: ['@stryker-mutator/mocha-runner'] } };
+    case 'node-test': {
+      const plan = planSuiteCommand(runner, scriptOf(target, runner.script), {}, work, '');
+      const words = shellWords(withTsx(plan.command, resolveTsxLoader(target.dir))).map((w) => w.value);
+      const test = words.indexOf('--test');
+      // The node options before `--test` (loaders such as tsx) carry over; the project's file operands become the test files.
+      const nodeArgs = words.slice(1, test === -1 ? 1 : test).filter((w) => !w.startsWith('--test-reporter'));
+      const testFiles = only ?? target.profile.testFiles.filter((f) => /\.(test|spec)\.[cm]?[jt]sx?$|(^|\/)test\//.test(f));
+      const folder = join(work, 'node-test-runner');
+      await mkdir(folder, { recursive: true });
+      await writeFile(join(folder, 'qe-node-test-plugin.mjs'), NODE_TEST_PLUGIN);
+      await writeFile(join(folder, 'qe-node-test-hook.mjs'), NODE_TEST_HOOK);
+      await writeFile(join(folder, 'qe-node-test-loader.mjs'), NODE_TEST_LOADER);
+      await writeFile(join(folder, 'qe-node-test-wrapper.mjs'), NODE_TEST_WRAPPER);
+      await writeFile(join(folder, 'qe-node-test-reporter.mjs'), NODE_TEST_REPORTER);
+      const runnerConfigFile = {
+        nodeArgs,
+        testFiles,
+        hook: pathToFileURL(join(folder, 'qe-node-test-hook.mjs')).href,
+        reporter: join(folder, 'qe-node-test-reporter.mjs'),
+        env: { NO_COLOR: '1', FORCE_COLOR: '0' },
+        dryRunTimeoutMs: 300_000,
+      };
+      await writeFile(join(folder, 'qe-node-test.json'), JSON.stringify(runnerConfigFile));
+      notes.push(`node:test through the fleet's Stryker runner (per-test coverage): node ${nodeArgs.join(' ')} --test ${testFiles.join(' ')}`);
+      return { options: { testRunner: 'qe-node-test', plugins: [join(folder, 'qe-node-test-plugin.mjs')], coverageAnalysis: 'perTest' }, name: 'qe-node-test', perTest: true, portable: {} };
+    }
+    default: {
+      const plan = planSuiteCommand(runner, scriptOf(target, runner.script), only === undefined ? {} : { files: only }, work, '');
+      // The command runner only reads the exit code: the project's own command, without our reporter flags.
+      const command = withTsx(plainCommand(plan.command), resolveTsxLoader(target.dir));
+      notes.push(`${runner.name} has no Stryker runner: Stryker's command runner runs \`${command}\` once per mutant (no per-test coverage)`);
+      return { options: { testRunner: 'command', commandRunner: { command }, coverageAnalysis: 'off', plugins: [] }, name: 'command', perTest: false, portable: {} };
+    }
+  }
+}
+
+function scriptOf(target: Target, script: string | undefined): string | undefined {
+  const scripts = (target.packageJson['scripts'] ?? {}) as Record<string, unknown>;
+  return script !== undefined && typeof scripts[script] === 'string' ? (scripts[script] as string) : undefined;
+}
+
+/** A planned suite command without the machine-readable reporter flags `planSuiteCommand` added. */
+function plainCommand(command: string): string {
+  return shellWords(command)
+    .filter((w) => !/^--(tap|reporter=tap|reporter=json|json|ci)$/.test(w.value) && !w.value.startsWith('--outputFile='))
+    .map((w) => w.raw)
+    .join(' ');
+}

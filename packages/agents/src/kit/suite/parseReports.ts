@@ -1,0 +1,203 @@
+import { isAbsolute, relative } from 'node:path';
+import type { TestCaseResult } from './SuiteRun.js';
+
+/** Where the results came from, to turn absolute paths into target-relative ones. */
+export interface ParseContext {
+  /** The target folder (absolute). */
+  dir: string;
+  /** Test files of the target (relative): TAP titles are matched against them. */
+  testFiles: readonly string[];
+}
+
+const SEPARATOR = ' > ';
+const MAX_MESSAGE = 2000;
+
+function rel(ctx: ParseContext, file: string | undefined): string {
+  if (file === undefined || file === '') return '';
+  const path = file.startsWith('file://') ? new URL(file).pathname : file;
+  return (isAbsolute(path) ? relative(ctx.dir, path) : path).replaceAll('\\', '/').replace(/^\.\//, '');
+}
+
+function trimMessage(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  // Runners colour their diffs; a message read by a person or matched by a tool needs none.
+  // eslint-disable-next-line no-control-regex
+  const plain = text.replace(/\u001b\[[0-9;]*m/g, '').trim();
+  return plain === '' ? undefined : plain.slice(0, MAX_MESSAGE);
+}
+
+function result(file: string, parts: readonly string[], status: TestCaseResult['status'], durationMs?: number, message?: string): TestCaseResult {
+  const title = parts.at(-1) ?? '';
+  const failureMessage = status === 'failed' ? trimMessage(message) : undefined;
+  return {
+    file,
+    name: parts.filter((p) => p !== '').join(SEPARATOR),
+    title,
+    status,
+    ...(durationMs === undefined || !Number.isFinite(durationMs) ? {} : { durationMs }),
+    ...(failureMessage === undefined ? {} : { failureMessage }),
+  };
+}
+
+interface JestJson {
+  testResults?: Array<{
+    name?: string;
+    testFilePath?: string;
+    message?: string;
+    status?: string;
+    assertionResults?: Array<{ ancestorTitles?: string[]; title?: string; status?: string; duration?: number | null; failureMessages?: string[] }>;
+  }>;
+}
+
+/** Jest's `--json` and vitest's `--reporter=json` (the same shape). A file that did not load is one failed entry titled `(file)`. */
+export function parseJestJson(text: string, ctx: ParseContext): TestCaseResult[] {
+  const json = JSON.parse(text) as JestJson;
+  const out: TestCaseResult[] = [];
+  for (const file of json.testResults ?? []) {
+    const path = rel(ctx, file.name ?? file.testFilePath);
+    const cases = file.assertionResults ?? [];
+    for (const c of cases) {
+      const status = c.status === 'passed' ? 'passed' : c.status === 'failed' ? 'failed' : 'skipped';
+      out.push(result(path, [...(c.ancestorTitles ?? []), c.title ?? ''], status, c.duration ?? undefined, c.failureMessages?.join('\n')));
+    }
+    if (file.status === 'failed' && !cases.some((c) => c.status === 'failed')) out.push(result(path, ['(file)'], 'failed', undefined, file.message || 'the test file failed'));
+  }
+  return out;
+}
+
+interface MochaTest {
+  title?: string;
+  fullTitle?: string;
+  file?: string;
+  duration?: number;
+  err?: { message?: string; stack?: string };
+}
+
+/** Mocha's `json` reporter: passes, failures and pending, each with `fullTitle` (suites joined by spaces). */
+export function parseMochaJson(text: string, ctx: ParseContext): TestCaseResult[] {
+  // Mocha's reporter writes to stdout; a test that logs puts text before the JSON document.
+  const start = text.indexOf('{\n  "stats"');
+  const json = JSON.parse(start > 0 ? text.slice(start) : text) as { passes?: MochaTest[]; failures?: MochaTest[]; pending?: MochaTest[] };
+  const parts = (t: MochaTest): string[] => {
+    const title = t.title ?? '';
+    const full = t.fullTitle ?? title;
+    const suites = full.endsWith(title) ? full.slice(0, full.length - title.length).trim() : '';
+    return suites === '' ? [title] : [suites, title];
+  };
+  return [
+    ...(json.passes ?? []).map((t) => result(rel(ctx, t.file), parts(t), 'passed', t.duration)),
+    ...(json.failures ?? []).map((t) => result(rel(ctx, t.file), parts(t), 'failed', t.duration, t.err?.stack ?? t.err?.message)),
+    ...(json.pending ?? []).map((t) => result(rel(ctx, t.file), parts(t), 'skipped')),
+  ];
+}
+
+interface NodeTestEvent {
+  type: 'test:pass' | 'test:fail' | 'test:start';
+  name: string;
+  nesting: number;
+  file?: string;
+  suite?: boolean;
+  skip?: boolean;
+  durationMs?: number;
+  error?: string;
+}
+
+/**
+ * The JSON lines our node:test reporter (`NODE_TEST_REPORTER`) wrote. Suites are dropped (their
+ * tests are listed); the file-level wrapper node:test adds per file is kept only when it failed
+ * without any of its tests failing (a file that did not load), as `(file)`.
+ */
+export function parseNodeTestEvents(text: string, ctx: ParseContext): TestCaseResult[] {
+  const out: TestCaseResult[] = [];
+  // Ancestors per file: node:test runs files in parallel child processes and interleaves their events.
+  const stacks = new Map<string, string[]>();
+  const failedFiles = new Set<string>();
+  const wrappers: Array<{ file: string; event: NodeTestEvent }> = [];
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const event = JSON.parse(line) as NodeTestEvent;
+    const file = rel(ctx, event.file);
+    const stack = stacks.get(file) ?? [];
+    stacks.set(file, stack);
+    if (event.type === 'test:start') {
+      stack.length = event.nesting;
+      stack.push(event.name);
+      continue;
+    }
+    if (event.file !== undefined && (event.name === event.file || rel(ctx, event.name) === file) && event.nesting === 0) {
+      wrappers.push({ file, event });
+      continue;
+    }
+    if (event.suite === true) continue;
+    const ancestors = stack.slice(0, event.nesting);
+    const status = event.skip === true ? 'skipped' : event.type === 'test:pass' ? 'passed' : 'failed';
+    if (status === 'failed') failedFiles.add(file);
+    out.push(result(file, [...ancestors, event.name], status, event.durationMs, event.error));
+  }
+  for (const { file, event } of wrappers) {
+    if (event.type === 'test:fail' && !failedFiles.has(file)) out.push(result(file, ['(file)'], 'failed', event.durationMs, event.error));
+  }
+  return out;
+}
+
+/**
+ * TAP 13/14 as ava (`--tap`) and node-tap print it: indented subtests are nested results; a result
+ * with children is a suite (node-tap's file level), not a test. Ava's `file › title` names are
+ * split into the file (matched against the target's test files) and the title.
+ */
+export function parseTap(text: string, ctx: ParseContext): TestCaseResult[] {
+  const out: TestCaseResult[] = [];
+  const lines = text.split('\n');
+  // Per indentation level: the `# Subtest:` names open above it, and whether results were seen inside.
+  const subtests: string[] = [];
+  const hadChildren: boolean[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const subtest = /^(\s*)# Subtest: (.*)$/.exec(line);
+    if (subtest !== null) {
+      const level = subtest[1]!.length / 4;
+      subtests.length = level;
+      subtests[level] = subtest[2]!.trim();
+      hadChildren[level + 1] = false;
+      continue;
+    }
+    const match = /^(\s*)(not ok|ok)\b\s*\d*\s*(?:-\s*)?(.*?)(?:\s+#\s*(SKIP|TODO)\b.*?)?(?:\s+#\s*time=([\d.]+)m?s)?\s*$/i.exec(line);
+    if (match === null) continue;
+    const level = match[1]!.length / 4;
+    const children = hadChildren[level + 1] === true;
+    hadChildren[level + 1] = false;
+    hadChildren[level] = true;
+    if (children) continue;
+    let message: string | undefined;
+    if (match[2] === 'not ok') {
+      const diagnostics: string[] = [];
+      for (let j = i + 1; j < lines.length && /^\s+(---|\.\.\.|\S)/.test(lines[j]!) && !/^\s*(not ok|ok)\b/.test(lines[j]!); j++) {
+        if (/^\s*\.\.\.\s*$/.test(lines[j]!)) break;
+        diagnostics.push(lines[j]!.trim());
+      }
+      message = diagnostics.filter((d) => d !== '---').join('\n');
+    }
+    const status = match[4] !== undefined ? 'skipped' : match[2] === 'ok' ? 'passed' : 'failed';
+    const parents = subtests.slice(0, level).filter((s): s is string => s !== undefined);
+    const { file, parts } = splitTapTitle(ctx, parents, match[3]!.trim());
+    out.push(result(file, parts, status, match[5] === undefined ? undefined : Number(match[5]), message));
+  }
+  return out;
+}
+
+function splitTapTitle(ctx: ParseContext, parents: string[], title: string): { file: string; parts: string[] } {
+  const byPath = (candidate: string): string | undefined => {
+    const clean = candidate.replaceAll('\\', '/').replace(/^\.\//, '');
+    return ctx.testFiles.find((f) => f === clean || f.replace(/\.[cm]?[jt]sx?$/, '') === clean || f.endsWith(`/${clean}`));
+  };
+  if (parents.length > 0) {
+    const file = byPath(rel(ctx, parents[0]!));
+    if (file !== undefined) return { file, parts: [...parents.slice(1), title] };
+  }
+  const pieces = title.split(' › ');
+  if (pieces.length > 1) {
+    const file = byPath(pieces[0]!);
+    if (file !== undefined) return { file, parts: [...parents, ...pieces.slice(1)] };
+  }
+  return { file: ctx.testFiles.length === 1 ? ctx.testFiles[0]! : '', parts: [...parents, ...pieces] };
+}
