@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { calculateReward } from '@qe-fleet/learning-core';
-import { ApiTesterCore, CodeReviewer, PerformanceTesterCore, SecurityScanner, TestGeneratorCore, runAgentTask } from '@qe-fleet/agents';
+import { ApiTesterCore, CodeReviewer, FlakyTestDetectorCore, IntegrationTesterCore, LoadTesterCore, PerformanceTesterCore, SecurityScanner, TestGeneratorCore, runAgentTask } from '@qe-fleet/agents';
 import type { AgentCore } from '@qe-fleet/agents';
 
 /** Reference time of the reward (the task timeout the fleet gives these agents). */
@@ -20,6 +20,9 @@ const cores: AgentCore[] = [
   new ApiTesterCore({ service }),
   new PerformanceTesterCore({ service, timeoutMs: 180_000 }),
   new SecurityScanner({ service }),
+  new IntegrationTesterCore({ service }),
+  new LoadTesterCore({ service }),
+  new FlakyTestDetectorCore(),
 ].filter((core) => only === undefined || only.includes(core.id));
 
 const pct = (x: number | undefined): string => (x === undefined ? '-' : x.toFixed(2));

@@ -271,3 +271,15 @@ export type {
 // Registry for the fleet app.
 export { AGENT_IDS, createPilotAgents } from './registry.js';
 export type { AgentId, CreatePilotAgentsOptions } from './registry.js';
+
+// integration-tester
+export { INTEGRATION_TESTER_STRATEGIES, IntegrationTesterCore, IntegrationTesterAgent, CrudFlow, FlowSession, RandomWalk, resourceFamilies, bodyFor, createdId, declaredFields, droppedFields, staleFields } from './integration-tester/index.js';
+export type { IntegrationTesterConfig, IntegrationTesterCoreOptions, IntegrationTesterReport, IntegrationTesterAgentOptions, CrudFlowSteps, FlowOutcome, FlowSessionOptions, FlowStep, ResourceFamily } from './integration-tester/index.js';
+
+// load-tester
+export { LOAD_TESTER_STRATEGIES, LoadTesterCore, LoadTesterAgent, AutocannonLoadGenerator, failsUnderLoad, findKnee, p99Growth, payloadGrowth, spread, summariseLevels } from './load-tester/index.js';
+export type { LoadTesterConfig, LoadTesterCoreOptions, LoadTesterReport, LoadTesterAgentOptions, RouteLoad, LoadGenerator, LoadRequest, LoadSample, LevelSummary, LoadGrowth, LoadGrowthThresholds, PayloadGrowth, PayloadGrowthThresholds, PayloadPoint, Spread } from './load-tester/index.js';
+
+// flaky-test-detector
+export { FLAKY_TEST_DETECTOR_STRATEGIES, FlakyTestDetectorCore, FlakyTestDetectorAgent, judgeTest, settled, allPassUpperBound, fisherOneSided, rerunsForBound, wilsonInterval } from './flaky-test-detector/index.js';
+export type { FlakyTestDetectorConfig, FlakyTestDetectorCoreOptions, FlakyTestDetectorReport, FlakyTestDetectorAgentOptions, SuiteRunner, RunCondition, TestObservation, TestVerdict, Interval } from './flaky-test-detector/index.js';

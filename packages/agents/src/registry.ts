@@ -1,4 +1,7 @@
 import { ApiTesterAgent } from './api-tester/ApiTesterAgent.js';
+import { FlakyTestDetectorAgent } from './flaky-test-detector/FlakyTestDetectorAgent.js';
+import { IntegrationTesterAgent } from './integration-tester/IntegrationTesterAgent.js';
+import { LoadTesterAgent } from './load-tester/LoadTesterAgent.js';
 import { CodeReviewerAgent } from './code-reviewer/CodeReviewerAgent.js';
 import { AgentError } from './kit/agent/AgentError.js';
 import { PerformanceTesterAgent } from './performance-tester/PerformanceTesterAgent.js';
@@ -7,7 +10,7 @@ import { SecurityScannerAgent } from './security-scanner/SecurityScannerAgent.js
 import { TestGeneratorAgent } from './test-generator/TestGeneratorAgent.js';
 
 /** Ids of the agents this package implements (seed 11.1 ids), in registry order. */
-export const AGENT_IDS = ['test-generator', 'code-reviewer', 'api-tester', 'performance-tester', 'security-scanner'] as const;
+export const AGENT_IDS = ['test-generator', 'code-reviewer', 'api-tester', 'performance-tester', 'security-scanner', 'integration-tester', 'load-tester', 'flaky-test-detector'] as const;
 
 /** One of `AGENT_IDS`. */
 export type AgentId = (typeof AGENT_IDS)[number];
@@ -22,6 +25,9 @@ const FACTORIES: { readonly [K in AgentId]: (options: PilotAgentOptions) => Pilo
   'api-tester': (options) => new ApiTesterAgent(options),
   'performance-tester': (options) => new PerformanceTesterAgent(options),
   'security-scanner': (options) => new SecurityScannerAgent(options),
+  'integration-tester': (options) => new IntegrationTesterAgent(options),
+  'load-tester': (options) => new LoadTesterAgent(options),
+  'flaky-test-detector': (options) => new FlakyTestDetectorAgent(options),
 };
 
 /** Options of `createPilotAgents`: BaseAgent options shared by all, minus the per-agent `id`. */
