@@ -11,7 +11,7 @@ import { calculateReward } from '@qe-fleet/learning-core';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AccessibilityCheckerCore, ApiTesterCore, CodeReviewer, CoverageAnalyzerCore, E2eTesterCore, MemoryTestHistory, MockGeneratorCore, MutationTesterCore, PerformanceTesterCore, SecurityScanner, TestDataGeneratorCore, TestGeneratorCore, TestOptimizerCore, UnitTestGeneratorCore, VisualRegressionCore, runAgentTask } from '@qe-fleet/agents';
+import { AccessibilityCheckerCore, ApiTesterCore, CodeReviewer, CoverageAnalyzerCore, E2eTesterCore, FlakyTestDetectorCore, IntegrationTesterCore, LoadTesterCore, MemoryTestHistory, MockGeneratorCore, MutationTesterCore, PerformanceTesterCore, SecurityScanner, TestDataGeneratorCore, TestGeneratorCore, TestOptimizerCore, UnitTestGeneratorCore, VisualRegressionCore, runAgentTask } from '@qe-fleet/agents';
 import type { AgentCore } from '@qe-fleet/agents';
 
 /** Reference time of the reward (the task timeout the fleet gives these agents). */
@@ -43,6 +43,9 @@ const cores: AgentCore[] = [
   new TestDataGeneratorCore({ service }),
   // History in memory: scoring must not write into the fixture.
   new TestOptimizerCore({ history: new MemoryTestHistory(), timeoutMs: 180_000 }),
+  new IntegrationTesterCore({ service }),
+  new LoadTesterCore({ service }),
+  new FlakyTestDetectorCore(),
 ].filter((core) => only === undefined || only.includes(core.id));
 
 function seededRandom(seed: number): () => number {

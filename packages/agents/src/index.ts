@@ -91,6 +91,8 @@ export {
   writeTestFile,
   quoteString,
   renderValue,
+  fitGrowth,
+  hasArray,
 } from './kit/index.js';
 export type {
   AgentErrorCode,
@@ -177,6 +179,9 @@ export type {
   TestCase,
   TestFileSpec,
   TestImports,
+  GrowthClass,
+  GrowthFit,
+  SizePoint,
 } from './kit/index.js';
 
 // Agent kit, browser family (kit/browser/): system Chromium, loopback guard, page discovery.
@@ -330,7 +335,6 @@ export {
   PerformanceTesterCore,
   baselineKey,
   PerformanceTesterAgent,
-  fitGrowth,
 } from './performance-tester/index.js';
 export type {
   BaselineStore,
@@ -341,9 +345,6 @@ export type {
   PerformanceTesterReport,
   Regression,
   PerformanceTesterAgentOptions,
-  GrowthClass,
-  GrowthFit,
-  SizePoint,
 } from './performance-tester/index.js';
 
 // e2e-tester
@@ -516,3 +517,15 @@ export type { CoverageAnalyzerAgentOptions, CoverageAnalyzerConfig, CoverageAnal
 export { MUTATION_TESTER_STRATEGIES, MutationTesterAgent, MutationTesterCore, weakTests } from './mutation-tester/index.js';
 export type { MutationTesterAgentOptions, MutationTesterConfig, MutationTesterCoreOptions, MutationTesterReport, WeakTest } from './mutation-tester/index.js';
 export type { AgentId, AgentSettings, CreatePilotAgentsOptions } from './registry.js';
+
+// integration-tester
+export { INTEGRATION_TESTER_STRATEGIES, IntegrationTesterCore, IntegrationTesterAgent, CrudFlow, FlowSession, RandomWalk, resourceFamilies, bodyFor, createdId, declaredFields, droppedFields, staleFields } from './integration-tester/index.js';
+export type { IntegrationTesterConfig, IntegrationTesterCoreOptions, IntegrationTesterReport, IntegrationTesterAgentOptions, CrudFlowSteps, FlowOutcome, FlowSessionOptions, FlowStep, ResourceFamily } from './integration-tester/index.js';
+
+// load-tester
+export { LOAD_TESTER_STRATEGIES, LoadTesterCore, LoadTesterAgent, AutocannonLoadGenerator, failsUnderLoad, findKnee, p99Growth, payloadGrowth, spread, summariseLevels } from './load-tester/index.js';
+export type { LoadTesterConfig, LoadTesterCoreOptions, LoadTesterReport, LoadTesterAgentOptions, RouteLoad, LoadGenerator, LoadRequest, LoadSample, LevelSummary, LoadGrowth, LoadGrowthThresholds, PayloadGrowth, PayloadGrowthThresholds, PayloadPoint, Spread } from './load-tester/index.js';
+
+// flaky-test-detector
+export { FLAKY_TEST_DETECTOR_STRATEGIES, FlakyTestDetectorCore, FlakyTestDetectorAgent, judgeTest, settled, allPassUpperBound, fisherOneSided, rerunsForBound, wilsonInterval } from './flaky-test-detector/index.js';
+export type { FlakyTestDetectorConfig, FlakyTestDetectorCoreOptions, FlakyTestDetectorReport, FlakyTestDetectorAgentOptions, SuiteRunner, RunCondition, TestObservation, TestVerdict, Interval } from './flaky-test-detector/index.js';

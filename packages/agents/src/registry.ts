@@ -3,6 +3,9 @@ import { ApiTesterAgent } from './api-tester/ApiTesterAgent.js';
 import { CodeReviewerAgent } from './code-reviewer/CodeReviewerAgent.js';
 import { CoverageAnalyzerAgent } from './coverage-analyzer/CoverageAnalyzerAgent.js';
 import { E2eTesterAgent } from './e2e-tester/E2eTesterAgent.js';
+import { FlakyTestDetectorAgent } from './flaky-test-detector/FlakyTestDetectorAgent.js';
+import { IntegrationTesterAgent } from './integration-tester/IntegrationTesterAgent.js';
+import { LoadTesterAgent } from './load-tester/LoadTesterAgent.js';
 import { MockGeneratorAgent } from './mock-generator/MockGeneratorAgent.js';
 import { MutationTesterAgent } from './mutation-tester/MutationTesterAgent.js';
 import { PerformanceTesterAgent } from './performance-tester/PerformanceTesterAgent.js';
@@ -16,7 +19,7 @@ import { AgentError } from './kit/agent/AgentError.js';
 import type { PilotAgent, PilotAgentOptions } from './kit/agent/PilotAgent.js';
 
 /** Ids of the agents this package implements (seed 11.1 ids), in registry order. */
-export const AGENT_IDS = ['test-generator', 'code-reviewer', 'api-tester', 'performance-tester', 'security-scanner', 'e2e-tester', 'visual-regression', 'accessibility-checker', 'coverage-analyzer', 'mutation-tester', 'unit-test-generator', 'mock-generator', 'test-data-generator', 'test-optimizer'] as const;
+export const AGENT_IDS = ['test-generator', 'code-reviewer', 'api-tester', 'performance-tester', 'security-scanner', 'e2e-tester', 'visual-regression', 'accessibility-checker', 'coverage-analyzer', 'mutation-tester', 'unit-test-generator', 'mock-generator', 'test-data-generator', 'test-optimizer', 'integration-tester', 'load-tester', 'flaky-test-detector'] as const;
 /** One of `AGENT_IDS`. */
 export type AgentId = (typeof AGENT_IDS)[number];
 
@@ -39,6 +42,9 @@ const FACTORIES: { readonly [K in AgentId]: (options: PilotAgentOptions, setting
   'mutation-tester': (options) => new MutationTesterAgent(options),
   'test-data-generator': (options) => new TestDataGeneratorAgent(options),
   'test-optimizer': (options) => new TestOptimizerAgent(options),
+  'integration-tester': (options) => new IntegrationTesterAgent(options),
+  'load-tester': (options) => new LoadTesterAgent(options),
+  'flaky-test-detector': (options) => new FlakyTestDetectorAgent(options),
 };
 
 /** What a user asks of particular agents (CLI flags), passed to the agents it concerns. */

@@ -13,13 +13,13 @@ import { AgentError } from '../kit/agent/AgentError.js';
 import type { ExportedFunction, TypeShape } from '../kit/typescript/extractExports.js';
 import { withService } from '../kit/service/TargetService.js';
 import type { TargetServiceOptions } from '../kit/service/TargetService.js';
-import { fitGrowth } from './fitGrowth.js';
-import type { GrowthFit } from './fitGrowth.js';
+import { fitGrowth } from '../kit/perf/fitGrowth.js';
+import { hasArray } from '../kit/openapi/hasArray.js';
+import type { GrowthFit } from '../kit/perf/fitGrowth.js';
 import type { Finding } from '../kit/findings/Finding.js';
 import { loopbackFetch } from '../kit/service/loopbackFetch.js';
 import { runProcess } from '../kit/process/runProcess.js';
-import { SchemaSampler, typeOf } from '../kit/openapi/SchemaSampler.js';
-import type { SchemaObject } from '../kit/openapi/SchemaSampler.js';
+import { SchemaSampler } from '../kit/openapi/SchemaSampler.js';
 import type { Target } from '../kit/target/Target.js';
 import { TargetWorkspace } from '../kit/target/TargetWorkspace.js';
 
@@ -418,12 +418,6 @@ function untimedNote(functions: readonly ExportedFunction[]): string | undefined
   if (byReason.size === 0) return undefined;
   const list = (names: string[]): string => (names.length > 8 ? `${names.slice(0, 8).join(', ')} and ${names.length - 8} more` : names.join(', '));
   return `not timed: ${[...byReason].map(([why, names]) => `${list(names)}: ${why}`).join('; ')}`;
-}
-
-function hasArray(schema: SchemaObject, depth = 0): boolean {
-  if (depth > 3) return false;
-  if (typeOf(schema) === 'array') return true;
-  return Object.values(schema.properties ?? {}).some((p) => hasArray(p, depth + 1));
 }
 
 function functionFinding(fn: ExportedFunction, result: GrowthResult): Finding {

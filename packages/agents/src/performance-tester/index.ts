@@ -3,5 +3,3 @@ export { PERFORMANCE_TESTER_STRATEGIES, PerformanceTesterCore, baselineKey } fro
 export type { BaselineStore, BenchPoint, GrowthResult, PerformanceTesterConfig, PerformanceTesterCoreOptions, PerformanceTesterReport, Regression } from './PerformanceTesterCore.js';
 export { PerformanceTesterAgent } from './PerformanceTesterAgent.js';
 export type { PerformanceTesterAgentOptions } from './PerformanceTesterAgent.js';
-export { fitGrowth } from './fitGrowth.js';
-export type { GrowthClass, GrowthFit, SizePoint } from './fitGrowth.js';

@@ -85,6 +85,7 @@ export interface TestDataReport extends AgentReport {
  */
 export class TestDataGeneratorCore implements AgentCore {
   readonly id = 'test-data-generator';
+  readonly usesService = true;
   readonly strategies = TEST_DATA_STRATEGIES;
   readonly #options: TestDataGeneratorCoreOptions;
 

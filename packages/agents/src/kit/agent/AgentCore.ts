@@ -78,8 +78,9 @@ export interface AgentCore {
    */
   readonly usesService?: boolean;
   /**
-   * Its findings are wall-clock timings: a fleet runs it with no other agent beside it, since a
-   * neighbour's load would show up as the target's slowness.
+   * Its findings depend on an otherwise quiet machine (wall-clock timings, tests that fail under
+   * load): a fleet runs it with no other agent beside it, since a neighbour's load would show up
+   * as the target's slowness or flakiness.
    */
   readonly measuresTime?: boolean;
   run(target: Target, strategy: string, options?: AgentRunOptions): Promise<AgentReport>;

@@ -11,7 +11,8 @@ export interface ApiOperation {
   /** `METHOD /path/{template}`, the catalogue's route format. */
   route: string;
   params: Array<{ name: string; in: string; required: boolean; schema?: SchemaObject; example?: unknown }>;
-  body?: { schema?: SchemaObject; required: boolean; mediaType: string };
+  /** The request body; `example` is the media type's own `example` (or first `examples` value), which `schema.example` does not carry. */
+  body?: { schema?: SchemaObject; required: boolean; mediaType: string; example?: unknown };
   responses: DocumentedResponses;
 }
 
@@ -44,7 +45,7 @@ export async function loadOperations(dir: string, options: { file?: string } = {
         path: r.path,
         route: r.route,
         params: r.parameters.map((p) => ({ ...p, ...(p.schema ? { schema: p.schema as SchemaObject } : {}) })),
-        ...(mediaType === undefined ? {} : { body: { ...(media?.schema ? { schema: media.schema } : {}), required: requestBody?.required === true, mediaType } }),
+        ...(mediaType === undefined ? {} : { body: { ...(media?.schema ? { schema: media.schema } : {}), required: requestBody?.required === true, mediaType, ...(mediaExample === undefined ? {} : { example: mediaExample }) } }),
         responses,
       };
     });

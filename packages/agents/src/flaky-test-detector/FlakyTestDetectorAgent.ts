@@ -1,0 +1,16 @@
+import { FlakyTestDetectorCore } from './FlakyTestDetectorCore.js';
+import type { FlakyTestDetectorCoreOptions } from './FlakyTestDetectorCore.js';
+import { INDEPENDENT_RUNS_LEARNING, PilotAgent } from '../kit/agent/PilotAgent.js';
+import type { PilotAgentOptions } from '../kit/agent/PilotAgent.js';
+
+/** Options of `FlakyTestDetectorAgent`: BaseAgent's plus the core's. */
+export interface FlakyTestDetectorAgentOptions extends PilotAgentOptions {
+  detector?: FlakyTestDetectorCoreOptions;
+}
+
+/** The flaky-test-detector agent: `FlakyTestDetectorCore` behind the learning wrapper. */
+export class FlakyTestDetectorAgent extends PilotAgent {
+  constructor({ detector, ...options }: FlakyTestDetectorAgentOptions) {
+    super(new FlakyTestDetectorCore(detector), { ...options, learning: { ...INDEPENDENT_RUNS_LEARNING, ...options.learning } });
+  }
+}

@@ -1,0 +1,111 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IntegrationTesterCore, createdId, droppedFields, openTarget, resourceFamilies, runAgentTask, staleFields } from '@qe-fleet/agents';
+import type { ApiOperation, CatalogueScore, IntegrationTesterReport } from '@qe-fleet/agents';
+import { measureStrategies } from '../support/fixture.js';
+import { writeTinyShop } from '../support/tinyShop.js';
+import { writeProject } from '../support/writeProject.js';
+
+const service = { startupTimeoutMs: 60_000 };
+let reports: Map<string, IntegrationTesterReport>;
+let scores: Map<string, CatalogueScore>;
+let tmp: string;
+let buggy: IntegrationTesterReport;
+let clean: IntegrationTesterReport;
+
+// Every strategy runs once against the sample target's real service, and crud-flows once on a
+// tiny own service with planted defects and once on its clean twin.
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'qe-it-'));
+  ({ reports, scores } = await measureStrategies(new IntegrationTesterCore({ service })));
+  const core = new IntegrationTesterCore({ service });
+  buggy = await core.run(await openTarget({ dir: await writeTinyShop(tmp, 'buggy', { keepDeleted: true, dropNote: true }) }), 'crud-flows');
+  clean = await core.run(await openTarget({ dir: await writeTinyShop(tmp, 'clean') }), 'crud-flows');
+}, 300_000);
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe('integration-tester on the sample target', () => {
+  it('never reports what the catalogue does not list', () => {
+    for (const score of scores.values()) expect(score.precision).toBe(1);
+  });
+
+  it('read-after-write finds the dropped description (D26); crud-flows adds the empty summary of a fresh cart (D25)', () => {
+    const found = (s: string): string[] => [...scores.get(s)!.found].sort();
+    expect(found('read-after-write')).toContain('D26');
+    expect(found('read-after-write')).not.toContain('D25');
+    expect(found('crud-flows')).toEqual(expect.arrayContaining(['D25', 'D26']));
+    expect(found('stateful-random')).toEqual(expect.arrayContaining(['D25', 'D26']));
+  });
+
+  it('findings carry the request sequence that shows them', () => {
+    const dropped = reports.get('crud-flows')!.findings.find((f) => f.kind === 'api-field-dropped')!;
+    expect(dropped.location).toEqual({ route: 'PUT /api/products/{id}' });
+    expect(dropped.evidence).toMatch(/1\. POST \/api\/products .*→ 201.*PUT \/api\/products\/p\d+ .*"description".*GET \/api\/products\/p\d+ → 200/);
+    const empty = reports.get('crud-flows')!.findings.find((f) => f.kind === 'api-empty-body')!;
+    expect(empty.evidence).toMatch(/GET \/api\/carts\/qe-it-\d+-\d+\/summary → 200 \(empty body\)/);
+  });
+
+  it('own measure: flows completed and operations exercised grow with the strategy', () => {
+    const stats = (s: string): IntegrationTesterReport['stats'] => reports.get(s)!.stats;
+    expect(stats('crud-flows').flows.map((f) => [f.family, f.idFrom])).toEqual([['/api/products/{id}', 'created'], ['/api/carts/{id}', 'client']]);
+    expect(stats('crud-flows').flowsCompleted).toBe(2);
+    expect(stats('read-after-write').operationsExercised).toBeLessThan(stats('crud-flows').operationsExercised);
+    expect(stats('crud-flows').operationsExercised).toBeLessThan(stats('stateful-random').operationsExercised);
+    expect(reports.get('stateful-random')!.coverage).toBeGreaterThan(reports.get('read-after-write')!.coverage!);
+  });
+});
+
+describe('integration-tester on a tiny own service', () => {
+  it('finds a delete that leaves the item readable and a field a PUT drops, with nothing on the clean twin', () => {
+    const kinds = buggy.findings.map((f) => `${f.kind} ${(f.location as { route: string }).route}`).sort();
+    expect(kinds).toEqual(['api-field-dropped PUT /items/{id}', 'logic-bug DELETE /items/{id}']);
+    expect(buggy.findings.find((f) => f.kind === 'logic-bug')!.evidence).toMatch(/DELETE \/items\/i\d+ → 204 \(empty body\) \| \d+\. GET \/items\/i\d+ → 200/);
+    expect(clean.findings).toEqual([]);
+    expect(clean.stats.flowsCompleted).toBe(1);
+  });
+
+  it('is not applicable without an API description, and the task fails with that reason', async () => {
+    const dir = await writeProject(tmp, 'no-api', { 'server.js': 'console.log(1)' });
+    const core = new IntegrationTesterCore();
+    expect(core.notApplicable(await openTarget({ dir }))).toMatch(/no API description/);
+    const result = await runAgentTask(core, { dir }, 'crud-flows');
+    expect(result.success).toBe(false);
+    expect(result.output.errorCode).toBe('UNSUPPORTED_TARGET');
+  });
+});
+
+describe('flow checks', () => {
+  it('a field is dropped only when the read documents it and lacks it', () => {
+    const declared = new Set(['name', 'note']);
+    expect(droppedFields({ name: 'a', note: 'b', extra: 1 }, { name: 'a' }, declared)).toEqual(['note']);
+    expect(droppedFields({ name: 'a', note: null }, { name: 'a' }, declared)).toEqual([]);
+    expect(droppedFields({ name: 'a' }, 'not an object', declared)).toEqual([]);
+  });
+
+  it('a write is not seen when the read still shows the old value; numeric strings compare by value', () => {
+    expect(staleFields({ price: 5 }, { price: 3 }, { price: 3 })).toEqual(['price']);
+    expect(staleFields({ price: 5 }, { price: 3 }, { price: '5.00' })).toEqual([]);
+    expect(staleFields({ price: 3 }, { price: 3 }, { price: 3 })).toEqual([]);
+  });
+
+  it('reads the created id from id, _id or a <name>Id field', () => {
+    expect(createdId({ id: 7 })).toBe('7');
+    expect(createdId({ _id: 'x' })).toBe('x');
+    expect(createdId({ orderId: 'o1', total: 3 })).toBe('o1');
+    expect(createdId([1])).toBeUndefined();
+  });
+
+  it('groups operations into resource families by item path', () => {
+    const op = (method: string, path: string, body = false): ApiOperation => ({ method, path, route: `${method} ${path}`, params: [], responses: {}, ...(body ? { body: { required: true, mediaType: 'application/json' } } : {}) });
+    const [family, ...rest] = resourceFamilies([op('GET', '/a'), op('POST', '/a', true), op('GET', '/a/{id}'), op('POST', '/a/{id}/go'), op('POST', '/a/{id}/lines', true), op('GET', '/a/{id}/sum'), op('GET', '/b')]);
+    expect(rest).toEqual([]);
+    expect(family).toMatchObject({ collection: '/a', item: '/a/{id}', param: 'id', list: { route: 'GET /a' }, create: { route: 'POST /a' }, read: { route: 'GET /a/{id}' } });
+    // Writes with a body (adding state) come before actions without one.
+    expect(family!.subWrites.map((o) => o.route)).toEqual(['POST /a/{id}/lines', 'POST /a/{id}/go']);
+    expect(family!.subReads.map((o) => o.route)).toEqual(['GET /a/{id}/sum']);
+  });
+});
