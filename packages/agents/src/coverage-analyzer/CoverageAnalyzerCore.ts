@@ -2,7 +2,7 @@ import { AgentError } from '../kit/agent/AgentError.js';
 import { findStrategy } from '../kit/agent/AgentCore.js';
 import type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy, SkippedSurface } from '../kit/agent/AgentCore.js';
 import type { Finding } from '../kit/findings/Finding.js';
-import { detectRunner } from '../kit/suite/detectRunner.js';
+import { noSuiteReason } from '../kit/suite/detectRunner.js';
 import { relatedTestFiles } from '../kit/suite/relatedTestFiles.js';
 import { runSuite } from '../kit/suite/runSuite.js';
 import type { SuiteRunWithSummary } from '../kit/suite/runSuite.js';
@@ -82,9 +82,7 @@ export class CoverageAnalyzerCore implements AgentCore {
 
   notApplicable(target: Target): string | undefined {
     if (target.profile.files.length === 0) return 'no JavaScript or TypeScript sources to measure';
-    if (target.profile.testFiles.length === 0) return 'no test files: there is no suite to measure coverage of';
-    if (detectRunner(target) === undefined) return 'no test runner found (no test script naming vitest, jest, mocha, ava, tap or node --test, and no test file importing one)';
-    return undefined;
+    return noSuiteReason(target, 'there is no suite to measure coverage of');
   }
 
   async run(target: Target, strategyName: string, options: AgentRunOptions = {}): Promise<CoverageAnalyzerReport> {

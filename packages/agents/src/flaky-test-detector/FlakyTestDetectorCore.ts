@@ -3,6 +3,7 @@ import { findStrategy } from '../kit/agent/AgentCore.js';
 import type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy, SkippedSurface } from '../kit/agent/AgentCore.js';
 import { AgentError } from '../kit/agent/AgentError.js';
 import type { Finding } from '../kit/findings/Finding.js';
+import { noSuiteReason } from '../kit/suite/detectRunner.js';
 import { runSuite } from '../kit/suite/runSuite.js';
 import type { RunSuiteOptions, SuiteRun } from '../kit/suite/SuiteRun.js';
 import type { Target } from '../kit/target/Target.js';
@@ -89,7 +90,7 @@ export class FlakyTestDetectorCore implements AgentCore {
 
   /** Not applicable without test files. */
   notApplicable(target: Target): string | undefined {
-    return target.profile.testFiles.length === 0 ? 'no test files' : undefined;
+    return noSuiteReason(target, 'there is nothing to rerun');
   }
 
   async run(target: Target, strategyName: string, options: AgentRunOptions = {}): Promise<FlakyTestDetectorReport> {

@@ -105,7 +105,7 @@ export { hasArray } from './openapi/hasArray.js';
 export { runSuite, suiteRunnerOf } from './suite/runSuite.js';
 export type { ProcessRunner, RunSuiteDeps, SuiteRunWithSummary } from './suite/runSuite.js';
 export type { CoverageMap, RunSuiteOptions, SuiteRun, TestCaseResult } from './suite/SuiteRun.js';
-export { detectRunner } from './suite/detectRunner.js';
+export { detectRunner, noSuiteReason } from './suite/detectRunner.js';
 export { c8Args, readCoverageReport, summarizeCoverage } from './suite/suiteCoverage.js';
 export type { CoverageMetric, CoverageSummary } from './suite/suiteCoverage.js';
 export { planSuiteCommand } from './suite/planSuiteCommand.js';

@@ -5,7 +5,7 @@ import type { Finding } from '../kit/findings/Finding.js';
 import { runMutants } from '../kit/mutation/runMutants.js';
 import type { MutantInfo, MutantsRun, RunMutantsOptions } from '../kit/mutation/runMutants.js';
 import type { MutationScore } from '../kit/mutation/mutationScore.js';
-import { detectRunner } from '../kit/suite/detectRunner.js';
+import { noSuiteReason } from '../kit/suite/detectRunner.js';
 import { relatedTestFiles } from '../kit/suite/relatedTestFiles.js';
 import { changedFiles } from '../kit/target/gitChanges.js';
 import type { Target } from '../kit/target/Target.js';
@@ -74,9 +74,7 @@ export class MutationTesterCore implements AgentCore {
 
   notApplicable(target: Target): string | undefined {
     if (target.profile.files.length === 0) return 'no JavaScript or TypeScript sources to mutate';
-    if (target.profile.testFiles.length === 0) return 'no test files: mutants need a suite to be judged by';
-    if (detectRunner(target) === undefined) return 'no test runner found (no test script naming vitest, jest, mocha, ava, tap or node --test, and no test file importing one)';
-    return undefined;
+    return noSuiteReason(target, 'mutants need a suite to be judged by');
   }
 
   async run(target: Target, strategyName: string, options: AgentRunOptions = {}): Promise<MutationTesterReport> {

@@ -4,6 +4,7 @@ import { AgentError } from '../kit/agent/AgentError.js';
 import type { Finding } from '../kit/findings/Finding.js';
 import { runMutants } from '../kit/mutation/runMutants.js';
 import type { MutantsRun, RunMutantsOptions } from '../kit/mutation/runMutants.js';
+import { noSuiteReason } from '../kit/suite/detectRunner.js';
 import { runSuite, suiteRunnerOf } from '../kit/suite/runSuite.js';
 import type { RunSuiteOptions, SuiteRun } from '../kit/suite/SuiteRun.js';
 import type { Target } from '../kit/target/Target.js';
@@ -111,9 +112,7 @@ export class TestOptimizerCore implements AgentCore {
   }
 
   notApplicable(target: Target): string | undefined {
-    if (target.profile.testFiles.length === 0) return 'no test files: there is no suite to optimise';
-    if (suiteRunnerOf(target) === undefined) return 'no test runner found (no test script, runner dependency or runner import)';
-    return undefined;
+    return noSuiteReason(target, 'there is no suite to optimise');
   }
 
   async run(target: Target, strategyName: string, options: AgentRunOptions = {}): Promise<TestOptimizerReport> {

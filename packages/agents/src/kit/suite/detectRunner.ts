@@ -67,3 +67,13 @@ export function binFolders(dir: string): string[] {
 export function hasBin(dir: string, name: string): boolean {
   return binFolders(dir).some((bin) => existsSync(join(bin, name)));
 }
+
+/**
+ * Why an agent that runs the project's suite cannot apply (`purpose` ends "no test files: …"), or
+ * `undefined` when there are test files and a runner to run them.
+ */
+export function noSuiteReason(target: Target, purpose: string): string | undefined {
+  if (target.profile.testFiles.length === 0) return `no test files: ${purpose}`;
+  if (detectRunner(target) === undefined) return 'no test runner found (no test script naming vitest, jest, mocha, ava, tap or node --test, and no test file importing one)';
+  return undefined;
+}
