@@ -5,19 +5,7 @@ import semver from 'semver';
 import { AgentError } from '../kit/agent/AgentError.js';
 import type { Severity } from '../kit/findings/Finding.js';
 import { parseAdvisoryExport } from './parseAdvisoryExport.js';
-
-/** One advisory of the shipped list (`fixtures/advisories.json`). */
-export interface Advisory {
-  id: string;
-  package: string;
-  /** npm semver range of affected versions. */
-  vulnerable: string;
-  /** Affected versions listed one by one (OSV `affected[].versions`), besides the range. */
-  versions?: string[];
-  severity: Severity;
-  title: string;
-  url?: string;
-}
+import type { Advisory } from './parseAdvisoryExport.js';
 
 /** An installed package version, as a lockfile records it. */
 export interface LockedPackage {

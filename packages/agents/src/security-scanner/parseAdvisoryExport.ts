@@ -1,6 +1,18 @@
 import semver from 'semver';
 import type { Severity } from '../kit/findings/Finding.js';
-import type { Advisory } from './checkDependencies.js';
+
+/** One advisory of the shipped list (`fixtures/advisories.json`). */
+export interface Advisory {
+  id: string;
+  package: string;
+  /** npm semver range of affected versions. */
+  vulnerable: string;
+  /** Affected versions listed one by one (OSV `affected[].versions`), besides the range. */
+  versions?: string[];
+  severity: Severity;
+  title: string;
+  url?: string;
+}
 
 /** OSV / GitHub severities in the catalogue's scale ("moderate" is medium). */
 const SEVERITY: Readonly<Record<string, Severity>> = { critical: 'critical', high: 'high', moderate: 'medium', medium: 'medium', low: 'low', info: 'info', none: 'info' };
