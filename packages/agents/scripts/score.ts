@@ -5,7 +5,7 @@
  * environment variable QE_AGENTS=id,id limits it to those agents).
  */
 import { fileURLToPath } from 'node:url';
-import { calculateReward } from '@qe-fleet/learning-core';
+import { calculateReward, rewardWeightsFor } from '@qe-fleet/learning-core';
 import { ApiTesterCore, CodeReviewer, PerformanceTesterCore, SecurityScanner, TestGeneratorCore, runAgentTask } from '@qe-fleet/agents';
 import type { AgentCore } from '@qe-fleet/agents';
 
@@ -28,7 +28,7 @@ for (const core of cores) {
   for (const { name } of core.strategies) {
     const result = await runAgentTask(core, { dir }, name, { timeBudgetMs: TIMEOUT_MS });
     const { output, ...signals } = result;
-    const reward = calculateReward({ ...signals, strategy: name }, undefined, { referenceTimeMs: TIMEOUT_MS });
+    const reward = calculateReward({ ...signals, strategy: name }, undefined, { weights: rewardWeightsFor(core.id) });
     const score = output.score;
     rows.push([
       core.id,

@@ -40,6 +40,7 @@ export {
   BALANCED_CONFIG,
   CONSERVATIVE_CONFIG,
   resolveLearningConfig,
+  rewardWeightsFor,
 } from './config.js';
 export { calculateReward } from './reward.js';
 export {

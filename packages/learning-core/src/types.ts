@@ -339,9 +339,11 @@ export interface RewardWeights {
 
 /** Options of `calculateReward`. */
 export interface RewardOptions {
-  /** Execution time (ms) at which the time term reaches 0; default the weights' `timeScaleMs` (60 000). */
-  referenceTimeMs?: number;
-  /** Composite-score weights; default seed 10.1's (`DEFAULT_REWARD_WEIGHTS`). */
+  /**
+   * Composite-score weights, time scale included; default seed 10.1's (`DEFAULT_REWARD_WEIGHTS`).
+   * An agent's are `rewardWeightsFor(agentType)`: the weights its engine, tracker and safeguard use.
+   * (There is no separate reference time: a second time scale would be a second objective.)
+   */
   weights?: Readonly<RewardWeights>;
 }
 
