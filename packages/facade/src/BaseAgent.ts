@@ -285,7 +285,17 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
   protected async initializeLearning(): Promise<void> {
     const memory = this.#memory;
     if (memory === null) throw new FacadeError('NOT_INITIALIZED', `agent ${this.id} has no store`, { agentId: this.id });
-    const strategies = this.getStrategies();
+    const overrides = this.#options.strategyPriors ?? {};
+    const strategies = this.getStrategies().map((s): StrategyDefinition => {
+      if (!Object.hasOwn(overrides, s.name)) return s;
+      const { prior: _shipped, ...rest } = s;
+      const prior = overrides[s.name];
+      return prior === null || prior === undefined ? rest : { ...rest, prior };
+    });
+    const unknown = Object.keys(overrides).filter((name) => !strategies.some((s) => s.name === name));
+    if (unknown.length > 0) {
+      throw new FacadeError('INVALID_OPTIONS', `strategyPriors names no strategy of ${this.id}: ${unknown.join(', ')}`, { agentId: this.id });
+    }
     if (strategies.length === 0) {
       throw new FacadeError('NO_STRATEGIES', `agent ${this.id} declares no strategies`, { agentId: this.id });
     }

@@ -8,6 +8,7 @@ import type {
   LearningTask,
   ResourceProbe,
   StrategyDefinition,
+  StrategyPrior,
 } from '@qe-fleet/learning-core';
 import type { Clock, Logger, SwarmMemoryManager } from '@qe-fleet/memory';
 
@@ -95,6 +96,11 @@ export interface BaseAgentOptions {
   learning?: Partial<LearningConfig>;
   /** Default true. When false the agent still runs tasks (exploiting) and reports metrics. */
   learningEnabled?: boolean;
+  /**
+   * Replaces the priors the agent's strategies ship (`StrategyDefinition.prior`), by strategy
+   * name; `null` drops one. For a user whose projects are unlike the agent's benchmark.
+   */
+  strategyPriors?: Readonly<Record<string, StrategyPrior | null>>;
   /** Capabilities registered in `agent_registry`. Default `[type]`. */
   capabilities?: string[];
   swarmId?: string;

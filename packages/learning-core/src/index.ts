@@ -19,6 +19,7 @@ export type {
   SharedStatistics,
   StrategyAlternative,
   StrategyDefinition,
+  StrategyPrior,
   StrategyRecommendation,
   StrategySelection,
   TaskExperience,
