@@ -13,6 +13,7 @@ import type {
   ExecutionResult,
   LearnedPattern,
   LearningConfig,
+  LearningFeedback,
   SnapshotInput,
   StrategyDefinition,
 } from '@qe-fleet/learning-core';
@@ -422,9 +423,10 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
       errors: result?.errors ?? (failure === undefined ? [] : [timedOut ? (controller.signal.reason as Error) : toError(failure)]),
       ...pickMetrics(result),
     };
+    const feedback = result?.feedback ?? (learning && result !== undefined ? this.#askFeedback(task, result) : undefined);
     const learned = batcher.run(() => {
       if (record) tracker.recordSnapshot(snapshotOf(execution));
-      if (learning) engine.learnFromExecution(task, execution, result?.feedback);
+      if (learning) engine.learnFromExecution(task, execution, feedback);
       if (test !== null) loop.recordTestResult(test.testId, name, execution.success, executionTime);
       if (error !== null) memory.storeEvent({ type: 'agent:task_error', source: this.id, payload: this.#errorPayload(task, name, error) });
     }, () => this.#safely('reloading after a failed commit', () => {
@@ -604,6 +606,18 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
       );
     }
     return { memory, engine, tracker, loop, safeguard, batcher };
+  }
+
+  /** The `feedback` option's judgement of a result; its failures must not fail the task. */
+  #askFeedback(task: Task<I>, result: TaskResult<O>): LearningFeedback | undefined {
+    const ask = this.#options.feedback;
+    if (ask === undefined) return undefined;
+    try {
+      return ask(task, result as TaskResult);
+    } catch (error) {
+      this.logger.warn(`agent ${this.id}: the feedback option threw; learning without it`, error);
+      return undefined;
+    }
   }
 
   async #runWithTimeout(task: Task<I>, strategy: StrategyDefinition, controller: AbortController): Promise<TaskResult<O>> {

@@ -125,6 +125,27 @@ describe('BaseAgent options and lifecycle', () => {
     await agent.shutdown();
   });
 
+  it('asks the feedback option before learning and learns the rating it gives (a throw is ignored)', async () => {
+    const timers = new ManualTimers();
+    const rewards = async (options: Partial<SimulatedAgentOptions>): Promise<number[]> => {
+      const memory = openMemory(timers);
+      const agent = new SimulatedAgent(simOptions(timers, memory, options));
+      await agent.initialize();
+      for (const task of tasks('t', 5)) await agent.executeTask(task);
+      const out = memory.queryEvents('learning:training').map((e) => (e.payload as { reward: number }).reward);
+      await agent.shutdown();
+      memory.close();
+      return out;
+    };
+    const asked: string[] = [];
+    const plain = await rewards({});
+    const judged = await rewards({ feedback: (task) => (asked.push(task.id), { rating: 0 }) });
+    expect(asked).toEqual(['t-0', 't-1', 't-2', 't-3', 't-4']);
+    // same seed, same first choice and outcome: only the user's rating differs
+    expect(judged[0]!).toBeLessThan(plain[0]!);
+    expect(await rewards({ feedback: () => { throw new Error('triage store down'); } })).toEqual(plain);
+  });
+
   it('runs tasks through the hooks, stores one event per task (its learning:training) and learns from each', async () => {
     const timers = new ManualTimers();
     const memory = openMemory(timers);
