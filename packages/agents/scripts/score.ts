@@ -7,7 +7,7 @@
  * `LENDING_API_TOKEN=test-token QE_BEARER_ENV=LENDING_API_TOKEN pnpm … score <abs path>/fixtures/sample-target-2`).
  */
 import { fileURLToPath } from 'node:url';
-import { calculateReward } from '@qe-fleet/learning-core';
+import { calculateReward, rewardWeightsFor } from '@qe-fleet/learning-core';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,7 +62,7 @@ for (const core of cores) {
   for (const { name } of core.strategies) {
     const result = await runAgentTask(core, spec, name, { timeBudgetMs: TIMEOUT_MS });
     const { output, ...signals } = result;
-    const reward = calculateReward({ ...signals, strategy: name }, undefined, { referenceTimeMs: TIMEOUT_MS });
+    const reward = calculateReward({ ...signals, strategy: name }, undefined, { weights: rewardWeightsFor(core.id) });
     const score = output.score;
     rows.push([
       core.id,

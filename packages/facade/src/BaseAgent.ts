@@ -13,6 +13,7 @@ import type {
   ExecutionResult,
   LearnedPattern,
   LearningConfig,
+  LearningFeedback,
   SnapshotInput,
   StrategyDefinition,
 } from '@qe-fleet/learning-core';
@@ -285,7 +286,17 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
   protected async initializeLearning(): Promise<void> {
     const memory = this.#memory;
     if (memory === null) throw new FacadeError('NOT_INITIALIZED', `agent ${this.id} has no store`, { agentId: this.id });
-    const strategies = this.getStrategies();
+    const overrides = this.#options.strategyPriors ?? {};
+    const strategies = this.getStrategies().map((s): StrategyDefinition => {
+      if (!Object.hasOwn(overrides, s.name)) return s;
+      const { prior: _shipped, ...rest } = s;
+      const prior = overrides[s.name];
+      return prior === null || prior === undefined ? rest : { ...rest, prior };
+    });
+    const unknown = Object.keys(overrides).filter((name) => !strategies.some((s) => s.name === name));
+    if (unknown.length > 0) {
+      throw new FacadeError('INVALID_OPTIONS', `strategyPriors names no strategy of ${this.id}: ${unknown.join(', ')}`, { agentId: this.id });
+    }
     if (strategies.length === 0) {
       throw new FacadeError('NO_STRATEGIES', `agent ${this.id} declares no strategies`, { agentId: this.id });
     }
@@ -412,9 +423,10 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
       errors: result?.errors ?? (failure === undefined ? [] : [timedOut ? (controller.signal.reason as Error) : toError(failure)]),
       ...pickMetrics(result),
     };
+    const feedback = result?.feedback ?? (learning && result !== undefined ? this.#askFeedback(task, result) : undefined);
     const learned = batcher.run(() => {
       if (record) tracker.recordSnapshot(snapshotOf(execution));
-      if (learning) engine.learnFromExecution(task, execution, result?.feedback);
+      if (learning) engine.learnFromExecution(task, execution, feedback);
       if (test !== null) loop.recordTestResult(test.testId, name, execution.success, executionTime);
       if (error !== null) memory.storeEvent({ type: 'agent:task_error', source: this.id, payload: this.#errorPayload(task, name, error) });
     }, () => this.#safely('reloading after a failed commit', () => {
@@ -594,6 +606,18 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
       );
     }
     return { memory, engine, tracker, loop, safeguard, batcher };
+  }
+
+  /** The `feedback` option's judgement of a result; its failures must not fail the task. */
+  #askFeedback(task: Task<I>, result: TaskResult<O>): LearningFeedback | undefined {
+    const ask = this.#options.feedback;
+    if (ask === undefined) return undefined;
+    try {
+      return ask(task, result as TaskResult);
+    } catch (error) {
+      this.logger.warn(`agent ${this.id}: the feedback option threw; learning without it`, error);
+      return undefined;
+    }
   }
 
   async #runWithTimeout(task: Task<I>, strategy: StrategyDefinition, controller: AbortController): Promise<TaskResult<O>> {

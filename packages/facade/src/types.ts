@@ -8,6 +8,7 @@ import type {
   LearningTask,
   ResourceProbe,
   StrategyDefinition,
+  StrategyPrior,
 } from '@qe-fleet/learning-core';
 import type { Clock, Logger, SwarmMemoryManager } from '@qe-fleet/memory';
 
@@ -95,6 +96,17 @@ export interface BaseAgentOptions {
   learning?: Partial<LearningConfig>;
   /** Default true. When false the agent still runs tasks (exploiting) and reports metrics. */
   learningEnabled?: boolean;
+  /**
+   * Replaces the priors the agent's strategies ship (`StrategyDefinition.prior`), by strategy
+   * name; `null` drops one. For a user whose projects are unlike the agent's benchmark.
+   */
+  strategyPriors?: Readonly<Record<string, StrategyPrior | null>>;
+  /**
+   * The user's judgement of a result (seed `LearningFeedback`), asked before the engine learns
+   * from it when the result carries none: e.g. the fleet's triage verdicts on the findings the run
+   * reported. Return undefined when there is nothing to say. A throw is logged and ignored.
+   */
+  feedback?: (task: LearningTask, result: TaskResult) => LearningFeedback | undefined;
   /** Capabilities registered in `agent_registry`. Default `[type]`. */
   capabilities?: string[];
   swarmId?: string;

@@ -10,7 +10,7 @@ import { MemoryError } from '@qe-fleet/memory';
 import type { SwarmMemoryManager } from '@qe-fleet/memory';
 import { ManualTimers } from './support/ManualTimers.js';
 import { SimulatedAgent, tasks } from './support/SimulatedAgent.js';
-import type { SimMode } from './support/SimulatedAgent.js';
+import type { SimMode, SimulatedAgentOptions } from './support/SimulatedAgent.js';
 import { openMemory, simAgent, simOptions, tempDir } from './support/setup.js';
 
 async function caught(promise: Promise<unknown>): Promise<FacadeError> {
@@ -33,6 +33,14 @@ class HookedAgent extends SimulatedAgent {
   }
   protected override onTaskError(task: Task<{ mode?: SimMode }>, error: FacadeError): void {
     this.log.push(`error:${task.id}:${error.code}`);
+  }
+}
+
+/** Ships priors that rank the worst simulated arm first (as a stale benchmark would). */
+class PriorAgent extends SimulatedAgent {
+  protected override getStrategies(): StrategyDefinition[] {
+    const expected: Record<string, number> = { 'template-based': 0.9, 'boundary-value': 0.5, 'property-based': 0.4 };
+    return super.getStrategies().map((s) => ({ ...s, prior: { expectedReward: expected[s.name]!, trials: 5, evidence: 'test' } }));
   }
 }
 
@@ -92,6 +100,50 @@ describe('BaseAgent options and lifecycle', () => {
     await expect(agent.initialize()).rejects.toThrow(FacadeError);
     await agent.shutdown();
     memory.close();
+  });
+
+  it('starts a fresh store from the strategies\' shipped priors, which options override and evidence washes out', async () => {
+    const timers = new ManualTimers();
+    const first = async (options: Partial<SimulatedAgentOptions> = {}): Promise<string> => {
+      const agent = new PriorAgent(simOptions(timers, openMemory(timers), options));
+      await agent.initialize();
+      const { strategy } = await agent.executeTask({ id: 'first', type: 'unit-test-generation' });
+      await agent.shutdown();
+      return strategy;
+    };
+    expect(await first()).toBe('template-based');
+    const override = { 'property-based': { expectedReward: 0.95, trials: 10, evidence: 'user benchmark' }, 'template-based': null };
+    expect(await first({ strategyPriors: override })).toBe('property-based');
+    await expect(first({ strategyPriors: { 'no-such': null } })).rejects.toMatchObject({ code: 'INVALID_OPTIONS' });
+    // the shipped ranking is wrong here: 150 tasks of evidence move the agent to the best arm
+    const agent = new PriorAgent(simOptions(timers, openMemory(timers)));
+    await agent.initialize();
+    for (const task of tasks('t', 150)) await agent.executeTask(task);
+    const late: string[] = [];
+    for (const task of tasks('late', 20)) late.push((await agent.executeTask(task)).strategy);
+    expect(late.filter((s) => s === 'property-based').length).toBeGreaterThanOrEqual(15);
+    await agent.shutdown();
+  });
+
+  it('asks the feedback option before learning and learns the rating it gives (a throw is ignored)', async () => {
+    const timers = new ManualTimers();
+    const rewards = async (options: Partial<SimulatedAgentOptions>): Promise<number[]> => {
+      const memory = openMemory(timers);
+      const agent = new SimulatedAgent(simOptions(timers, memory, options));
+      await agent.initialize();
+      for (const task of tasks('t', 5)) await agent.executeTask(task);
+      const out = memory.queryEvents('learning:training').map((e) => (e.payload as { reward: number }).reward);
+      await agent.shutdown();
+      memory.close();
+      return out;
+    };
+    const asked: string[] = [];
+    const plain = await rewards({});
+    const judged = await rewards({ feedback: (task) => (asked.push(task.id), { rating: 0 }) });
+    expect(asked).toEqual(['t-0', 't-1', 't-2', 't-3', 't-4']);
+    // same seed, same first choice and outcome: only the user's rating differs
+    expect(judged[0]!).toBeLessThan(plain[0]!);
+    expect(await rewards({ feedback: () => { throw new Error('triage store down'); } })).toEqual(plain);
   });
 
   it('runs tasks through the hooks, stores one event per task (its learning:training) and learns from each', async () => {

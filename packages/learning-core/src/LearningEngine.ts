@@ -4,7 +4,7 @@ import { createAlgorithm } from './createAlgorithm.js';
 import { errorClass } from './errorClass.js';
 import { LEARNING_EVENT_TTL, LearningEventType } from './events.js';
 import { LearningError } from './LearningError.js';
-import { checkAgentId, checkFeedback, checkOptions, checkPattern, checkResult, checkTask, show } from './inputChecks.js';
+import { checkAgentId, checkFeedback, checkOptions, checkPattern, checkPrior, checkResult, checkTask, show } from './inputChecks.js';
 import { ReplayBuffer } from './ReplayBuffer.js';
 import { aggregateImports, IMPORT_HALF_LIFE_MS, validateStatistics, type StoredImport } from './SharedEvidence.js';
 import { calculateReward } from './reward.js';
@@ -35,6 +35,7 @@ import type {
   ResourceProbe,
   SharedStatistics,
   StrategyDefinition,
+  StrategyPrior,
   StrategyRecommendation,
   StrategySelection,
   TaskExperience,
@@ -165,6 +166,8 @@ export class LearningEngine {
   /** When and at what confidence each own pattern was last written to the patterns table. */
   #patternRecords = new Map<string, { confidence: number; at: number }>();
   #initialized = false;
+  /** Per arm, the prior its strategy definition ships (null when none). */
+  readonly #shipped: Array<StrategyPrior | null>;
 
   constructor(agentId: string, memory: SwarmMemoryManager, options: LearningEngineOptions = {}) {
     checkAgentId(agentId);
@@ -180,6 +183,7 @@ export class LearningEngine {
     );
     this.#arms = this.#strategies.map((s) => s.name);
     this.#armIndex = new Map(this.#arms.map((name, i) => [name, i]));
+    this.#shipped = this.#strategies.map((s) => checkPrior(s.name, s.prior));
     if (
       this.#arms.length === 0 ||
       this.#arms.length > 65_535 ||
@@ -274,7 +278,8 @@ export class LearningEngine {
     const estimates = this.#algorithm.estimates(ctx);
     const exploit = this.#exploit(state.taskType, estimates);
     const greedy = this.#argmax(estimates);
-    const chosen = this.#enabled ? this.#algorithm.select(ctx, estimates, this.#explorationRate) : greedy;
+    const explore = this.#enabled && !this.#coldStart(state.taskType);
+    const chosen = explore ? this.#algorithm.select(ctx, estimates, this.#explorationRate) : greedy;
     const arm = chosen === greedy ? exploit : chosen;
     const explored = arm !== exploit;
     return { ...this.#describe(state, estimates, arm, explored), explored, stateKey: this.#key(ctx.state) };
@@ -721,17 +726,35 @@ export class LearningEngine {
     });
   }
 
-  /** Recomputes the prior of one task type and strategy from every imported pattern about it. */
+  /**
+   * Recomputes the prior of one task type and strategy from the strategy's shipped prior and
+   * every imported pattern about it (together at most IMPORT_WEIGHT_CAP pseudo-trials).
+   */
   #applyPriors(taskType: string, strategy: string): void {
-    let weight = 0;
-    let sum = 0;
+    const arm = this.#armIndex.get(strategy)!;
+    const shipped = this.#shipped[arm];
+    let weight = shipped?.trials ?? 0;
+    let sum = weight * (shipped?.expectedReward ?? 0);
     for (const p of this.#patterns.values()) {
       if (p.source === this.agentId || p.taskType !== taskType || p.strategy !== strategy) continue;
       weight += p.trials;
       sum += p.trials * p.averageReward;
     }
     const typeCode = this.#typeOf(taskType) * TYPE_STRIDE + TYPE_LEVEL;
-    this.#algorithm.setPrior(typeCode, this.#armIndex.get(strategy)!, weight > 0 ? sum / weight : 0, Math.min(IMPORT_WEIGHT_CAP, weight));
+    this.#algorithm.setPrior(typeCode, arm, weight > 0 ? sum / weight : 0, Math.min(IMPORT_WEIGHT_CAP, weight));
+  }
+
+  /**
+   * True while the agent has shipped priors and no own run of this task type: the first run on
+   * a fresh store then runs the best-known strategy instead of a draw.
+   */
+  #coldStart(taskType: string): boolean {
+    if (!this.#shipped.some((p) => p !== null)) return false;
+    for (const strategy of this.#arms) {
+      const p = this.#patterns.get(`${taskType}:${strategy}`);
+      if (p !== undefined && p.source === this.agentId && p.trials > 0) return false;
+    }
+    return true;
   }
 
   /** Percent change of the mean of the last 50 rewards against the first 50's. */
@@ -800,6 +823,10 @@ export class LearningEngine {
       index = this.#types.length;
       this.#types.push(taskType);
       this.#typeIndex.set(taskType, index);
+      // Every task type starts from the strategies' shipped priors.
+      this.#shipped.forEach((prior, arm) => {
+        if (prior !== null) this.#applyPriors(taskType, this.#arms[arm]!);
+      });
     }
     return index;
   }

@@ -1,6 +1,6 @@
 import { DEFAULT_REWARD_WEIGHTS, resolveRewardWeights } from './compositeScore.js';
 import { LearningError } from './LearningError.js';
-import type { AlgorithmName, LearningConfig } from './types.js';
+import type { AlgorithmName, LearningConfig, RewardWeights } from './types.js';
 
 /** Every algorithm `LearningConfig.algorithm` accepts. */
 export const ALGORITHMS: readonly AlgorithmName[] = [
@@ -143,4 +143,13 @@ export function resolveLearningConfig(partial: Partial<LearningConfig> = {}): Le
     }
   }
   return config;
+}
+
+/**
+ * The composite-score weights an agent of `agentType` learns and is scored with: its
+ * `AGENT_CONFIGS` entry's `rewardWeights` over the defaults (what `BaseAgent` gives its engine,
+ * tracker and safeguard), for scripts and benches that score an agent's runs outside an engine.
+ */
+export function rewardWeightsFor(agentType: string): RewardWeights {
+  return resolveRewardWeights(AGENT_CONFIGS[agentType]?.rewardWeights ?? {});
 }

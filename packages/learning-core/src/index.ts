@@ -19,6 +19,7 @@ export type {
   SharedStatistics,
   StrategyAlternative,
   StrategyDefinition,
+  StrategyPrior,
   StrategyRecommendation,
   StrategySelection,
   TaskExperience,
@@ -40,6 +41,7 @@ export {
   BALANCED_CONFIG,
   CONSERVATIVE_CONFIG,
   resolveLearningConfig,
+  rewardWeightsFor,
 } from './config.js';
 export { calculateReward } from './reward.js';
 export {

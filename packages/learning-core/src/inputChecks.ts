@@ -5,6 +5,7 @@
  * method documents (a rating in [0, 1], a known strategy, ...) stay with the method.
  */
 import { LearningError, type LearningErrorCode } from './LearningError.js';
+import type { StrategyPrior } from './types.js';
 
 /** Longest `errors` list a result may carry: its length is all the reward uses. */
 const MAX_ERRORS = 10_000;
@@ -155,4 +156,21 @@ export function checkName(value: unknown, what: string, code: LearningErrorCode)
 /** A finite number; else `code`. */
 export function checkFinite(value: unknown, what: string, code: LearningErrorCode): void {
   if (!isFiniteNumber(value)) fail(code, `${what} must be a finite number, got ${show(value)}`);
+}
+
+/**
+ * A strategy's shipped prior (`StrategyDefinition.prior`), or null when absent; throws
+ * `LearningError('INVALID_CONFIG')` naming the strategy and the bad field.
+ */
+export function checkPrior(strategy: string, prior: unknown): StrategyPrior | null {
+  if (prior === undefined) return null;
+  const bad = (why: string): never => {
+    throw new LearningError('INVALID_CONFIG', `strategy ${strategy}: prior ${why}, got ${show(prior)}`);
+  };
+  if (prior === null || typeof prior !== 'object') return bad('must be an object');
+  const { expectedReward, trials, evidence } = prior as Record<string, unknown>;
+  if (typeof expectedReward !== 'number' || !(expectedReward >= 0 && expectedReward <= 1)) bad('expectedReward must be a number in [0, 1]');
+  if (typeof trials !== 'number' || !(trials > 0 && trials <= 50)) bad('trials must be a number in (0, 50]');
+  if (typeof evidence !== 'string' || evidence.trim().length === 0) bad('evidence must say where the figure was measured');
+  return { expectedReward: expectedReward as number, trials: trials as number, evidence: evidence as string };
 }

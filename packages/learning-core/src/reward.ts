@@ -1,5 +1,5 @@
 import { compositeScore, DEFAULT_REWARD_WEIGHTS } from './compositeScore.js';
-import { checkFeedback, checkFinite, checkResult, show } from './inputChecks.js';
+import { checkFeedback, checkResult, show } from './inputChecks.js';
 import { LearningError } from './LearningError.js';
 import type { ExecutionResult, LearningFeedback, RewardOptions } from './types.js';
 
@@ -29,8 +29,8 @@ function unit(name: string, value: unknown): number | undefined {
  * | efficiency | 0.1 | `resourceUsage` (higher is more efficient); left out when absent |
  * | coverage | 0 | `coverage`; left out when absent |
  *
- * Weights come from `options.weights` (the engine passes its `LearningConfig.rewardWeights`);
- * `options.referenceTimeMs`, when given, replaces the weights' `timeScaleMs`. Refuses
+ * Weights come from `options.weights` (the engine passes its `LearningConfig.rewardWeights`; a
+ * script scoring an agent's runs passes `rewardWeightsFor(agentType)`), time scale included. Refuses
  * (LearningError `INVALID_RESULT`) NaN, infinite or negative times and ratios outside [0, 1];
  * nothing is computed from a bad result.
  */
@@ -42,14 +42,14 @@ export function calculateReward(
   checkResult(result, { strategy: false });
   checkFeedback(feedback);
   if (options === null || typeof options !== 'object') invalid(`options must be an object, got ${show(options)}`);
-  if (options.referenceTimeMs !== undefined) checkFinite(options.referenceTimeMs, 'referenceTimeMs', 'INVALID_RESULT');
+  if ((options as { referenceTimeMs?: unknown }).referenceTimeMs !== undefined) {
+    invalid('referenceTimeMs is no longer an option: pass weights (rewardWeightsFor(agentType)), whose timeScaleMs is the one time scale');
+  }
   if (typeof result.success !== 'boolean') invalid('result.success must be a boolean');
   const time = result.executionTime;
   if (typeof time !== 'number' || !Number.isFinite(time) || time < 0) {
     invalid(`result.executionTime must be a finite number of ms >= 0, got ${String(time)}`);
   }
-  const reference = options.referenceTimeMs;
-  if (reference !== undefined && !(Number.isFinite(reference) && reference > 0)) invalid(`referenceTimeMs must be > 0, got ${reference}`);
   if (result.errors !== undefined && !Array.isArray(result.errors)) invalid('result.errors must be an array');
   const rating = unit('feedback.rating', (feedback ?? result.feedback)?.rating);
   const satisfaction = unit('result.satisfaction', result.satisfaction);
@@ -63,6 +63,6 @@ export function calculateReward(
       resourceEfficiency: unit('result.resourceUsage', result.resourceUsage),
       coverage: unit('result.coverage', result.coverage),
     },
-    reference === undefined ? weights : { ...weights, timeScaleMs: reference },
+    weights,
   );
 }

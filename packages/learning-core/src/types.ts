@@ -54,6 +54,26 @@ export interface StrategyDefinition {
   name: string;
   description?: string;
   config?: Record<string, unknown>;
+  /**
+   * What the agent knows about the strategy before any run on this database (its own benchmark),
+   * shipped with the agent: a fresh store starts from it, and real evidence washes it out.
+   */
+  prior?: StrategyPrior;
+}
+
+/**
+ * A shipped prior of one strategy: its expected reward (the composite score, [0, 1]) counted as
+ * `trials` runs of evidence (at most 50, so a few dozen own runs outweigh it), with where it was
+ * measured. On a fresh store (no own run of a task type yet) the engine runs the strategy whose
+ * prior is highest; afterwards it samples, so exploration goes where the priors are uncertain.
+ */
+export interface StrategyPrior {
+  /** Expected reward in [0, 1] (`calculateReward` with the agent's weights, as measured). */
+  expectedReward: number;
+  /** Runs of evidence the prior is worth, in (0, 50]. */
+  trials: number;
+  /** Where the figure comes from: the command and target that measured it. */
+  evidence: string;
 }
 
 /** A task as the learning layer sees it (seed 4.2). */
@@ -339,9 +359,11 @@ export interface RewardWeights {
 
 /** Options of `calculateReward`. */
 export interface RewardOptions {
-  /** Execution time (ms) at which the time term reaches 0; default the weights' `timeScaleMs` (60 000). */
-  referenceTimeMs?: number;
-  /** Composite-score weights; default seed 10.1's (`DEFAULT_REWARD_WEIGHTS`). */
+  /**
+   * Composite-score weights, time scale included; default seed 10.1's (`DEFAULT_REWARD_WEIGHTS`).
+   * An agent's are `rewardWeightsFor(agentType)`: the weights its engine, tracker and safeguard use.
+   * (There is no separate reference time: a second time scale would be a second objective.)
+   */
   weights?: Readonly<RewardWeights>;
 }
 

@@ -12,6 +12,7 @@ import {
   createRandom,
   normalCdf,
   resolveLearningConfig,
+  rewardWeightsFor,
   wilsonLowerBound,
   type ExecutionResult,
 } from '@qe-fleet/learning-core';
@@ -59,8 +60,13 @@ describe('calculateReward', () => {
     expect(calculateReward({ strategy: 's', success: true, executionTime: 0, coverage: 1, satisfaction: 1, resourceUsage: 1 })).toBe(1);
     const worst = calculateReward({ strategy: 's', success: false, executionTime: 1e9, errors: Array(99).fill('x'), coverage: 0, satisfaction: 0, resourceUsage: 0 });
     expect(worst).toBe(0);
-    // the option replaces the time scale: 1 s at a 1 s scale scores 0 on time
-    expect(calculateReward(ok, undefined, { referenceTimeMs: 1000 })).toBeCloseTo((0.3 + 0.2) / 0.65, 12);
+    // the weights carry the one time scale: 1 s at a 1 s scale scores 0 on time
+    expect(calculateReward(ok, undefined, { weights: resolveRewardWeights({ timeScaleMs: 1000 }) })).toBeCloseTo((0.3 + 0.2) / 0.65, 12);
+    // a second time scale beside the weights' would be a second objective: refused, not ignored
+    expectLearningError(() => calculateReward(ok, undefined, { referenceTimeMs: 1000 } as never), 'INVALID_RESULT', /referenceTimeMs/);
+    // an agent is scored with the weights its engine and tracker use
+    expect(rewardWeightsFor('test-generator')).toEqual(resolveLearningConfig(AGENT_CONFIGS['test-generator']).rewardWeights);
+    expect(rewardWeightsFor('no-such-agent')).toEqual(DEFAULT_REWARD_WEIGHTS);
     // feedback rating overrides satisfaction
     expect(calculateReward({ ...ok, satisfaction: 0 }, { rating: 1 })).toBeGreaterThan(calculateReward({ ...ok, satisfaction: 0 }));
     // the same number the tracker and the safeguard compute from the same fields

@@ -2,6 +2,7 @@ import { PerformanceTesterCore } from './PerformanceTesterCore.js';
 import type { PerformanceTesterCoreOptions } from './PerformanceTesterCore.js';
 import { INDEPENDENT_RUNS_LEARNING, PilotAgent } from '../kit/agent/PilotAgent.js';
 import type { PilotAgentOptions } from '../kit/agent/PilotAgent.js';
+import { PERFORMANCE_TESTER_PRIORS } from './priors.js';
 
 /** Options of `PerformanceTesterAgent`: BaseAgent's plus the core's (baselines come from the agent's store unless given). */
 export interface PerformanceTesterAgentOptions extends PilotAgentOptions {
@@ -20,7 +21,7 @@ export class PerformanceTesterAgent extends PilotAgent {
       store: (key: string, value: unknown) => self?.memory.store(key, value),
       retrieve: (key: string) => self?.memory.retrieve(key),
     };
-    super(new PerformanceTesterCore({ ...tester, baselines }), { ...options, learning: { ...INDEPENDENT_RUNS_LEARNING, ...options.learning } });
+    super(new PerformanceTesterCore({ ...tester, baselines }), { ...options, strategyPriors: { ...PERFORMANCE_TESTER_PRIORS, ...options.strategyPriors }, learning: { ...INDEPENDENT_RUNS_LEARNING, ...options.learning } });
     self = this;
   }
 }

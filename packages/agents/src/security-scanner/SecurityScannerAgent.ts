@@ -1,5 +1,6 @@
 import { PilotAgent } from '../kit/agent/PilotAgent.js';
 import type { PilotAgentOptions } from '../kit/agent/PilotAgent.js';
+import { SECURITY_SCANNER_PRIORS } from './priors.js';
 import { SecurityScanner } from './SecurityScanner.js';
 import type { SecurityScannerOptions } from './SecurityScanner.js';
 
@@ -11,6 +12,6 @@ export interface SecurityScannerAgentOptions extends PilotAgentOptions {
 /** The security-scanner agent: `SecurityScanner` behind the learning wrapper. */
 export class SecurityScannerAgent extends PilotAgent {
   constructor({ scanner, ...options }: SecurityScannerAgentOptions) {
-    super(new SecurityScanner(scanner), options);
+    super(new SecurityScanner(scanner), { ...options, strategyPriors: { ...SECURITY_SCANNER_PRIORS, ...options.strategyPriors } });
   }
 }

@@ -1,5 +1,6 @@
 import { INDEPENDENT_RUNS_LEARNING, PilotAgent } from '../kit/agent/PilotAgent.js';
 import type { PilotAgentOptions } from '../kit/agent/PilotAgent.js';
+import { TEST_GENERATOR_PRIORS } from './priors.js';
 import { TestGeneratorCore } from './TestGeneratorCore.js';
 import type { TestGeneratorCoreOptions } from './TestGeneratorCore.js';
 
@@ -11,6 +12,6 @@ export interface TestGeneratorAgentOptions extends PilotAgentOptions {
 /** The test-generator agent: `TestGeneratorCore` behind the learning wrapper. */
 export class TestGeneratorAgent extends PilotAgent {
   constructor({ generator, ...options }: TestGeneratorAgentOptions) {
-    super(new TestGeneratorCore(generator), { ...options, learning: { ...INDEPENDENT_RUNS_LEARNING, ...options.learning } });
+    super(new TestGeneratorCore(generator), { ...options, strategyPriors: { ...TEST_GENERATOR_PRIORS, ...options.strategyPriors }, learning: { ...INDEPENDENT_RUNS_LEARNING, ...options.learning } });
   }
 }

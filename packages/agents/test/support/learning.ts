@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { calculateReward, createRandom } from '@qe-fleet/learning-core';
+import { calculateReward, createRandom, resolveRewardWeights, rewardWeightsFor } from '@qe-fleet/learning-core';
 import type { LearningConfig } from '@qe-fleet/learning-core';
 import { SwarmMemoryManager } from '@qe-fleet/memory';
 import { PilotAgent, runAgentTask } from '@qe-fleet/agents';
@@ -54,10 +54,12 @@ export interface ConvergenceRun {
  */
 export async function learnOnReplays(core: ReplayCore, dir: string, options: { tasks: number; seed: number; timeout: number; learning?: Partial<LearningConfig> }): Promise<ConvergenceRun> {
   const rewards = new Map<string, number>();
+  // The weights the agent's engine learns with (its AGENT_CONFIGS entry, or the test's override).
+  const weights = options.learning?.rewardWeights ? resolveRewardWeights(options.learning.rewardWeights) : rewardWeightsFor(core.id);
   for (const strategy of core.strategies) {
     const result = await runAgentTask(core, { dir }, strategy.name, { timeBudgetMs: options.timeout });
     const { output: _output, ...signals } = result;
-    rewards.set(strategy.name, calculateReward({ ...signals, strategy: strategy.name }, undefined, { referenceTimeMs: options.timeout }));
+    rewards.set(strategy.name, calculateReward({ ...signals, strategy: strategy.name }, undefined, { weights }));
   }
   const [best, top] = [...rewards].reduce((a, b) => (b[1] > a[1] ? b : a));
   const contenders = [...rewards].filter(([, r]) => r >= top - TIE).map(([name]) => name);
