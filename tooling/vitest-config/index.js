@@ -16,6 +16,9 @@ export function qeVitestConfig(overrides = {}) {
     ...rest,
     test: {
       include: ['test/**/*.test.ts'],
+      // Projects under test/**/fixtures/ are targets the agents run, with tests of their own that
+      // fail on purpose; they are not this package's tests.
+      exclude: ['**/node_modules/**', 'test/**/fixtures/**'],
       environment: 'node',
       pool: 'forks',
       // Generous on purpose: the suite must pass on a loaded 2-core machine (see `pnpm test:contention`);
