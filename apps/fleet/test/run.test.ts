@@ -259,8 +259,9 @@ describe('--strategy, --no-learn and the findings history', () => {
     expect(quiet.code, quiet.err).toBe(0);
     expect(quiet.summary?.learned).toBe(false);
     expect(quiet.summary?.agents[0]?.explored).toBe(false);
-    // The one strategy it has experience of is the engine's best.
-    expect(quiet.summary?.agents[0]?.strategy).toBe('static+deps');
+    // The engine's best: the one strategy it has run, or the one its shipped priors rate higher
+    // (static+deps+live), depending on how that run's reward compares with the prior.
+    expect(['static+deps', 'static+deps+live']).toContain(quiet.summary?.agents[0]?.strategy);
     expect(experiences('security-scanner')).toBe(1);
 
     const memory = new SwarmMemoryManager(db);
