@@ -77,6 +77,7 @@ export {
   validRequest,
   SchemaSampler,
   typeOf,
+  wrongTypeValue,
   documentedResponse,
   findIds,
   responseProblems,

@@ -63,7 +63,7 @@ export type { LoadedOpenApi, LoadOpenApiRoutesOptions, OpenApiRoute, RouteParame
 export type { RuleMapping, RunEslintOptions } from './eslint/runEslint.js';
 export { invalidRequests, loadOperations, validRequest } from './openapi/operations.js';
 export type { ApiOperation } from './openapi/operations.js';
-export { SchemaSampler, typeOf } from './openapi/SchemaSampler.js';
+export { SchemaSampler, typeOf, wrongTypeValue } from './openapi/SchemaSampler.js';
 export type { InvalidSample, SampleOptions, SchemaObject, SchemaSamplerOptions } from './openapi/SchemaSampler.js';
 export { documentedResponse, findIds, responseProblems } from './openapi/responseProblems.js';
 export type { ActualResponse, DocumentedResponses, ResponseProblem, SchemaCheck } from './openapi/responseProblems.js';

@@ -1,5 +1,5 @@
 import { Faker, base, en, fr } from '@faker-js/faker';
-import { SchemaSampler, typeOf } from '../kit/openapi/SchemaSampler.js';
+import { SchemaSampler, typeOf, wrongTypeValue } from '../kit/openapi/SchemaSampler.js';
 import type { SchemaObject } from '../kit/openapi/SchemaSampler.js';
 
 /** What a generated record is for. */
@@ -220,7 +220,7 @@ export class RecordGenerator {
     const type = typeOf(s);
     // Only a declared type is violated by another type: `{ properties }` alone accepts a string.
     const declared = s.type !== undefined;
-    const wrong = declared ? wrongTypeOf(type) : undefined;
+    const wrong = declared ? wrongTypeValue(type) : undefined;
     if (wrong !== undefined && s.enum === undefined && s.const === undefined) out.push([wrong, 'type', `${describe(wrong)} instead of ${type}`]);
     if (declared && type !== 'null' && s.nullable !== true && !(Array.isArray(s.type) && s.type.includes('null')) && s.enum === undefined) out.push([null, 'type', `null instead of ${type}`]);
     if (Array.isArray(s.enum) && s.enum.every((v) => typeof v === 'string')) out.push(['qe-not-listed', 'enum', 'a value outside the enum']);
@@ -397,24 +397,6 @@ export function setAt(root: unknown, path: string, value: unknown): unknown {
     node = node[part] as Record<string, unknown>;
   }
   return copy;
-}
-
-function wrongTypeOf(type: string | undefined): unknown {
-  switch (type) {
-    case 'string':
-      return 12345;
-    case 'number':
-    case 'integer':
-      return 'not-a-number';
-    case 'boolean':
-      return 'yes';
-    case 'array':
-      return 'not-an-array';
-    case 'object':
-      return 'not-an-object';
-    default:
-      return undefined;
-  }
 }
 
 function describe(value: unknown): string {

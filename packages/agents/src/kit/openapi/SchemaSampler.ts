@@ -138,7 +138,7 @@ export class SchemaSampler {
         out.push({ value: copy, reason: `required property ${name} missing` });
       }
       for (const [name, prop] of Object.entries(schema.properties ?? {})) {
-        const wrong = wrongType(prop);
+        const wrong = wrongTypeValue(typeOf(prop));
         if (wrong !== undefined) out.push({ value: { ...base, [name]: wrong }, reason: `property ${name} of the wrong type` });
         for (const bad of this.invalid(prop).filter((s) => s.reason.startsWith('out of range') || s.reason.startsWith('too short'))) {
           out.push({ value: { ...base, [name]: bad.value }, reason: `property ${name}: ${bad.reason}` });
@@ -146,7 +146,7 @@ export class SchemaSampler {
       }
       return out;
     }
-    const wrong = wrongType(schema);
+    const wrong = wrongTypeValue(typeOf(schema));
     if (wrong !== undefined) out.push({ value: wrong, reason: 'wrong type' });
     if (typeof schema.minimum === 'number') out.push({ value: schema.minimum - 1, reason: 'out of range (below minimum)' });
     if (typeof schema.maximum === 'number') out.push({ value: schema.maximum + 1, reason: 'out of range (above maximum)' });
@@ -204,8 +204,9 @@ export function typeOf(schema: SchemaObject): string | undefined {
   return undefined;
 }
 
-function wrongType(schema: SchemaObject): unknown {
-  switch (typeOf(schema)) {
+/** A value of another JSON type than `type` (a number for a string, …); undefined for no type. */
+export function wrongTypeValue(type: string | undefined): unknown {
+  switch (type) {
     case 'string':
       return 12345;
     case 'number':
