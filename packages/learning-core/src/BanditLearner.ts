@@ -260,16 +260,20 @@ export class BanditLearner extends TabularAlgorithm {
   }
 
   /**
-   * Measured reward variance of an arm over its task type, shrunk (2 pseudo-observations) towards
-   * the variance its sibling strategies measure together on that type, itself shrunk towards the
-   * no-data bound: strategies of one task type share much of their noise, so an arm tried twice is
-   * not treated as if it could scatter over the whole [0, 1] range. With `imported`, the peers'
-   * squared deviations count too, at the weight their evidence gets.
+   * Measured reward variance of an arm over its task type, shrunk towards the no-data bound; with
+   * `imported`, the peers' squared deviations count too, at the weight their evidence gets.
    */
   #variance(type: number, arm: number, imported?: { row: Float64Array; squares: Float64Array; scale: number }): number {
     const row = this.table.find(type);
-    const own = this.#deviations(row, type, arm);
-    let { deviations, dof } = own;
+    const squares = this.#squares.get(type);
+    let deviations = 0;
+    let dof = 0;
+    if (row >= 0 && squares !== undefined) {
+      const n = this.table.get(row, 2 * arm);
+      const sum = this.table.get(row, 2 * arm + 1);
+      if (n > 0) deviations += Math.max(0, squares[arm]! - (sum * sum) / n);
+      dof += Math.max(0, n - 1);
+    }
     if (imported !== undefined && imported.scale > 0 && this.#rule === 'thompson') {
       const n = imported.row[2 * arm]!;
       const sum = imported.row[2 * arm + 1]!;
@@ -279,24 +283,7 @@ export class BanditLearner extends TabularAlgorithm {
       }
     }
     if (row < 0 && dof === 0) return NO_DATA_VARIANCE;
-    let siblings = 0;
-    let siblingDof = 0;
-    for (let i = 0; i < this.arms.length; i++) {
-      const d = i === arm ? own : this.#deviations(row, type, i);
-      siblings += d.deviations;
-      siblingDof += d.dof;
-    }
-    const shared = (siblings + VARIANCE_PRIOR_WEIGHT * NO_DATA_VARIANCE) / (siblingDof + VARIANCE_PRIOR_WEIGHT);
-    return (deviations + VARIANCE_PRIOR_WEIGHT * shared) / (dof + VARIANCE_PRIOR_WEIGHT);
-  }
-
-  /** An arm's own sum of squared deviations over its task type and their degrees of freedom. */
-  #deviations(row: number, type: number, arm: number): { deviations: number; dof: number } {
-    const squares = this.#squares.get(type);
-    if (row < 0 || squares === undefined) return { deviations: 0, dof: 0 };
-    const n = this.table.get(row, 2 * arm);
-    const sum = this.table.get(row, 2 * arm + 1);
-    return { deviations: n > 0 ? Math.max(0, squares[arm]! - (sum * sum) / n) : 0, dof: Math.max(0, n - 1) };
+    return (deviations + VARIANCE_PRIOR_WEIGHT * NO_DATA_VARIANCE) / (dof + VARIANCE_PRIOR_WEIGHT);
   }
 
   #add(code: number, arm: number, reward: number, typeLevel: boolean): void {
