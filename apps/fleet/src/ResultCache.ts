@@ -11,9 +11,8 @@ const KEY_PREFIX = 'qe-fleet/run-cache/';
  */
 export const RESULT_CACHE_TTL_S = 86_400;
 
-/** The last successful result of an agent on a target, and the hash of the inputs it ran on. */
+/** The last successful result of an agent on a target (the key names both), and the hash of its inputs. */
 interface CachedResult {
-  target: string;
   inputsHash: string;
   result: ExecutedTaskResult<AgentOutput>;
 }
@@ -41,7 +40,7 @@ export class ResultCache {
    */
   get(agentId: string, target: string, inputsHash: string, strategy?: string): ExecutedTaskResult<AgentOutput> | undefined {
     const cached = this.#memory.retrieve<CachedResult>(ResultCache.#key(agentId, target), { partition: RESULT_CACHE_PARTITION });
-    if (cached === null || cached.inputsHash !== inputsHash || cached.target !== target) return undefined;
+    if (cached === null || cached.inputsHash !== inputsHash) return undefined;
     if (strategy !== undefined && cached.result.strategy !== strategy) return undefined;
     return cached.result;
   }
@@ -49,7 +48,7 @@ export class ResultCache {
   /** Keeps a successful result (a failed run is never reused: the next run retries it). */
   set(agentId: string, target: string, inputsHash: string, result: ExecutedTaskResult<AgentOutput>): void {
     if (!result.success) return;
-    const value: CachedResult = { target, inputsHash, result };
+    const value: CachedResult = { inputsHash, result };
     this.#memory.store(ResultCache.#key(agentId, target), value, { partition: RESULT_CACHE_PARTITION, ttl: RESULT_CACHE_TTL_S });
   }
 }
