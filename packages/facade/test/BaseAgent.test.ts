@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FacadeError } from '@qe-fleet/facade';
 import type { ExecutedTaskResult, StrategyChoice, Task, TaskResult } from '@qe-fleet/facade';
 import { BaseAgent } from '@qe-fleet/facade';
@@ -45,13 +45,18 @@ class PriorAgent extends SimulatedAgent {
 }
 
 /** Returns no executionTime and spends a known minimum of wall time. */
+/**
+ * Takes `taskMs` of the monotonic clock `tick` advances and reports no duration, so the agent must
+ * measure it; the injected wall clock never moves, so a duration taken from it would be 0.
+ */
 class WallClockAgent extends BaseAgent {
+  taskMs = 1000;
+  tick: (ms: number) => void = () => {};
   protected getStrategies(): StrategyDefinition[] {
     return [{ name: 'only' }];
   }
   protected async executeWithStrategy(): Promise<TaskResult> {
-    const until = performance.now() + 3;
-    while (performance.now() < until);
+    this.tick(this.taskMs);
     return { success: true };
   }
 }
@@ -206,9 +211,21 @@ describe('BaseAgent options and lifecycle', () => {
     const memory = openMemory(timers);
     const agent = new WallClockAgent({ id: 'wall', type: 'api-tester', memory, clock: timers.now, scheduler: timers });
     await agent.initialize();
-    const result = await agent.executeTask({ id: 'w1', type: 'probe' });
-    expect(result.executionTime).toBeGreaterThanOrEqual(3);
-    expect(result.overheadMs).toBeLessThan(result.executionTime);
+    // A monotonic clock that moves only while the task runs: the measured duration must be
+    // exactly the task's, and none of it may be counted as learning overhead.
+    let monotonic = 5_000;
+    agent.tick = (ms) => {
+      monotonic += ms;
+    };
+    const now = vi.spyOn(performance, 'now').mockImplementation(() => monotonic);
+    try {
+      const result = await agent.executeTask({ id: 'w1', type: 'probe' });
+      expect(now).toHaveBeenCalled();
+      expect(result.executionTime).toBe(1000);
+      expect(result.overheadMs).toBe(0);
+    } finally {
+      now.mockRestore();
+    }
     await agent.shutdown();
     memory.close();
   });
