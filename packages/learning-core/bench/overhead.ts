@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SwarmMemoryManager } from '@qe-fleet/memory';
-import { ALGORITHMS, LearningEngine, PerformanceTracker, createRandom, resolveLearningConfig, type AlgorithmName } from '@qe-fleet/learning-core';
+import { ALGORITHMS, LearningEngine, PerformanceTracker, createRandom, resolveLearningConfig, type AlgorithmId } from '@qe-fleet/learning-core';
 
 const TASKS = Number(process.argv[2] ?? 5000);
 const WARMUP = 500;
@@ -144,7 +144,7 @@ const nullMemory = new Proxy(
  * learning. `perCommit` tasks share one transaction, as tasks finishing together share the
  * facade's group commit; a task's figure is then its own work plus its share of the commit.
  */
-function engineRun(dir: string, algorithm: AlgorithmName, stubbed = false, perCommit = 1): Run {
+function engineRun(dir: string, algorithm: AlgorithmId, stubbed = false, perCommit = 1): Run {
   const memory = stubbed ? nullMemory : new SwarmMemoryManager(join(dir, `${algorithm}-${perCommit}.db`), { cleanupIntervalMs: 0 });
   memory.initialize();
   const engine = new LearningEngine('bench-agent', memory, { config: { algorithm }, strategies: STRATEGIES, random: createRandom(1) });

@@ -8,6 +8,7 @@ import { checkAgentId, checkFeedback, checkOptions, checkPattern, checkPrior, ch
 import { ReplayBuffer } from './ReplayBuffer.js';
 import { aggregateImports, IMPORT_HALF_LIFE_MS, validateStatistics, type StoredImport } from './SharedEvidence.js';
 import { calculateReward } from './reward.js';
+import { createRandom } from './random.js';
 import { normalCdf, wilsonInterval, wilsonLowerBound, Z95 } from './statistics.js';
 import {
   createSystemResourceProbe,
@@ -53,6 +54,19 @@ const REWARD_WINDOW = 50;
 const FAILURE_RECURRENCE = 3;
 /** Task states remembered between selection and learning (by task id). */
 const STATE_CACHE_SIZE = 256;
+
+/**
+ * Draws of `select` from a private stream that estimate the propensity of a choice when the
+ * algorithm has no `probabilities` (the chosen arm counts as one more draw, so the estimate is
+ * never 0); the standard error of an estimate p is about sqrt(p (1 - p) / 256).
+ */
+const PROPENSITY_DRAWS = 255;
+
+/** Seed of that private stream (its draws never touch the engine's own random source). */
+const PROPENSITY_SEED = 0x70_70_73;
+
+/** Smallest propensity logged: an algorithm's `probabilities` rounding a possible choice to 0 must not give an infinite weight. */
+const MIN_PROPENSITY = 1e-4;
 /**
  * The patterns-table copy of a pattern (an index for lookup and sharing; the durable record is its
  * memory_entries row, written every use) is refreshed when its confidence moved this much...
@@ -143,6 +157,11 @@ export class LearningEngine {
   readonly #prefix: string;
   readonly #algorithm: LearningAlgorithm;
   readonly #buffer: ReplayBuffer;
+  /** The stream the algorithm draws from: the engine's, or the private one while propensities are sampled. */
+  #algorithmStream: RandomSource;
+  readonly #propensityStream: RandomSource = createRandom(PROPENSITY_SEED);
+  /** Per state returned by `extractTaskState`, what `selectStrategy` chose in it and with what probability. */
+  #selections = new WeakMap<TaskState, { arm: number; propensity: number }>();
   #types: string[] = [];
   #typeIndex = new Map<string, number>();
   #explorationRate = 0;
@@ -197,7 +216,8 @@ export class LearningEngine {
     this.#logger = options.logger ?? silentLogger;
     this.#resources = options.resources ?? createSystemResourceProbe(this.#clock);
     this.#prefix = `phase2/learning/${agentId}/`;
-    this.#algorithm = createAlgorithm(this.#config, this.#arms, this.#random);
+    this.#algorithmStream = this.#random;
+    this.#algorithm = createAlgorithm(this.#config, this.#arms, () => this.#algorithmStream());
     this.#buffer = new ReplayBuffer(this.#config.replayBufferSize);
   }
 
@@ -282,7 +302,30 @@ export class LearningEngine {
     const chosen = explore ? this.#algorithm.select(ctx, estimates, this.#explorationRate) : greedy;
     const arm = chosen === greedy ? exploit : chosen;
     const explored = arm !== exploit;
+    this.#selections.set(state, { arm, propensity: explore ? this.#propensity(ctx, estimates, chosen, greedy, exploit, arm) : 1 });
     return { ...this.#describe(state, estimates, arm, explored), explored, stateKey: this.#key(ctx.state) };
+  }
+
+  /**
+   * Probability that this `selectStrategy` call returns `arm`: the algorithm's `select`
+   * distribution (its `probabilities`, else sampled) with its greedy arm mapped to `exploit` (a
+   * preferred strategy not beaten with confidence), as `selectStrategy` maps it.
+   */
+  #propensity(ctx: ArmContext, estimates: ArmEstimate[], chosen: number, greedy: number, exploit: number, arm: number): number {
+    let p = this.#algorithm.probabilities?.(ctx, this.#explorationRate);
+    if (!Array.isArray(p) || p.length !== this.#arms.length || !p.every(Number.isFinite)) {
+      const counts = new Array<number>(this.#arms.length).fill(0);
+      counts[chosen]! += 1;
+      this.#algorithmStream = this.#propensityStream;
+      try {
+        for (let i = 0; i < PROPENSITY_DRAWS; i++) counts[this.#algorithm.select(ctx, estimates, this.#explorationRate)]! += 1;
+      } finally {
+        this.#algorithmStream = this.#random;
+      }
+      p = counts.map((c) => c / (PROPENSITY_DRAWS + 1));
+    }
+    const q = p[arm]! + (arm === exploit && exploit !== greedy ? p[greedy]! : 0);
+    return Math.min(1, Math.max(MIN_PROPENSITY, q));
   }
 
   /**
@@ -320,8 +363,11 @@ export class LearningEngine {
       };
     }
     this.#stateCache.delete(task.id);
+    // The propensity is the engine's only when the strategy run is the one it chose for this state.
+    const selection = this.#selections.get(state);
+    const propensity = selection !== undefined && selection.arm === arm ? selection.propensity : undefined;
     try {
-      return this.#learn(task, state, arm, result, reward);
+      return this.#learn(task, state, arm, result, reward, propensity);
     } catch (error) {
       // Memory and store must agree: drop whatever this call changed in memory.
       try {
@@ -580,7 +626,7 @@ export class LearningEngine {
     this.#memory.store(`${this.#prefix}state`, this.getState(), { partition: PARTITION, owner: this.agentId });
   }
 
-  #learn(task: LearningTask, state: TaskState, arm: number, result: ExecutionResult, reward: number): LearningOutcome {
+  #learn(task: LearningTask, state: TaskState, arm: number, result: ExecutionResult, reward: number, propensity: number | undefined): LearningOutcome {
     const now = this.#clock();
     const ctx = this.#context(state);
     const seq = this.#taskCount;
@@ -600,6 +646,7 @@ export class LearningEngine {
       reward,
       nextStateKey: null,
       timestamp: now,
+      ...(propensity === undefined ? {} : { propensity }),
     };
     const improvementRate = this.#improvementRate();
     this.#memory.transaction(() => {

@@ -1,7 +1,7 @@
 import { SwarmMemoryManager } from '@qe-fleet/memory';
 import { createBaselinePolicy, type BaselineName, type BaselinePolicy } from './baselines.js';
 import { compositeScore } from './compositeScore.js';
-import { ALGORITHMS } from './config.js';
+import { isKnownAlgorithm } from './config.js';
 import { sampleUnit, streamSeed } from './distributions.js';
 import { LearningEngine } from './LearningEngine.js';
 import { LearningError } from './LearningError.js';
@@ -11,7 +11,7 @@ import { calculateReward } from './reward.js';
 import { getScenario, isScenarioName, type Scenario, type ScenarioName } from './scenarios.js';
 import { TaskWorld, type RewardFunction } from './TaskWorld.js';
 import type {
-  AlgorithmName,
+  AlgorithmId,
   ExecutionResult,
   ImprovementData,
   LearningConfig,
@@ -45,8 +45,8 @@ export interface SimulationOptions {
   seed?: number;
   /** Default `'engine'`. */
   policy?: SimulationPolicy;
-  /** Engine algorithm; default the engine's default. Only with `policy: 'engine'`. */
-  algorithm?: AlgorithmName;
+  /** Engine algorithm (built in or registered); default the engine's default. Only with `policy: 'engine'`. */
+  algorithm?: AlgorithmId;
   /** Engine config overrides (validated by the engine). */
   config?: Partial<LearningConfig>;
   /** Feed a PerformanceTracker per agent (composite improvement). Default true. */
@@ -120,7 +120,7 @@ export interface SimulationResult {
   scenario: { name: string; description: string; driftDays: number[] };
   policy: SimulationPolicy;
   /** Engine algorithm, null for baselines. */
-  algorithm: AlgorithmName | null;
+  algorithm: AlgorithmId | null;
   pooled: boolean;
   seed: number;
   days: number;
@@ -237,7 +237,7 @@ export class Simulator {
   readonly #shareEveryMs: number;
   readonly #seed: number;
   readonly #policy: SimulationPolicy;
-  readonly #algorithm: AlgorithmName | undefined;
+  readonly #algorithm: AlgorithmId | undefined;
   readonly #config: Partial<LearningConfig>;
   readonly #trackPerformance: boolean;
   readonly #startTime: number;
@@ -273,7 +273,7 @@ export class Simulator {
     this.#seed = options.seed ?? 1;
     if (!Number.isSafeInteger(this.#seed)) bad('seed must be an integer');
     this.#algorithm = options.algorithm;
-    if (this.#algorithm !== undefined && !ALGORITHMS.includes(this.#algorithm)) {
+    if (this.#algorithm !== undefined && !isKnownAlgorithm(this.#algorithm)) {
       bad(`unknown algorithm '${String(this.#algorithm)}'`);
     }
     if (this.#algorithm !== undefined && this.#policy !== 'engine') bad('algorithm needs policy "engine"');

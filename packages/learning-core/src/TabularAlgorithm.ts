@@ -1,6 +1,6 @@
 import { LearningError } from './LearningError.js';
 import { StatsTable } from './StatsTable.js';
-import type { AlgorithmName, ArmContext, ArmEstimate, LearningAlgorithm, RandomSource } from './types.js';
+import type { AlgorithmId, ArmContext, ArmEstimate, LearningAlgorithm, RandomSource } from './types.js';
 
 /** Mean of an arm nothing is known about (rewards are in [0, 1]). */
 export const NO_DATA_MEAN = 0.5;
@@ -15,7 +15,7 @@ export interface SerializedRow {
  * patterns, and the row (de)serialisation. Subclasses define what the two numbers mean.
  */
 export abstract class TabularAlgorithm implements LearningAlgorithm {
-  abstract readonly name: AlgorithmName;
+  abstract readonly name: AlgorithmId;
   abstract readonly replays: boolean;
   abstract readonly usesEpsilon: boolean;
   protected readonly table: StatsTable;

@@ -1,6 +1,7 @@
+import { registeredAlgorithms } from './algorithmRegistry.js';
 import { DEFAULT_REWARD_WEIGHTS, resolveRewardWeights } from './compositeScore.js';
 import { LearningError } from './LearningError.js';
-import type { AlgorithmName, LearningConfig, RewardWeights } from './types.js';
+import type { AlgorithmId, AlgorithmName, LearningConfig, RewardWeights } from './types.js';
 
 /** Every algorithm `LearningConfig.algorithm` accepts. */
 export const ALGORITHMS: readonly AlgorithmName[] = [
@@ -81,6 +82,11 @@ export const AGENT_CONFIGS: Readonly<Record<string, Readonly<Partial<LearningCon
   'flaky-test-detector': { learningRate: 0.12, explorationRate: 0.25, batchSize: 128 },
 });
 
+/** True for a built-in algorithm name or one added with `registerAlgorithm`. */
+export function isKnownAlgorithm(name: unknown): name is AlgorithmId {
+  return typeof name === 'string' && (ALGORITHMS.includes(name as AlgorithmName) || registeredAlgorithms().includes(name));
+}
+
 type Check = (value: unknown, config: LearningConfig) => string | null;
 
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -99,8 +105,7 @@ function range(lo: number, hi: number, { loOpen = false, hiOpen = false, integer
 
 const CHECKS: Record<keyof LearningConfig, Check> = {
   enabled: (v) => (typeof v === 'boolean' ? null : 'a boolean'),
-  algorithm: (v) =>
-    ALGORITHMS.includes(v as AlgorithmName) ? null : `one of ${ALGORITHMS.join(', ')}`,
+  algorithm: (v) => (isKnownAlgorithm(v) ? null : `one of ${[...ALGORITHMS, ...registeredAlgorithms()].join(', ')}`),
   learningRate: range(0, 1, { loOpen: true }),
   discountFactor: range(0, 1, { hiOpen: true }),
   explorationRate: range(0, 1),

@@ -1,4 +1,5 @@
 export type {
+  AlgorithmId,
   AlgorithmName,
   ArmContext,
   ArmEstimate,
@@ -40,6 +41,7 @@ export {
   ALGORITHMS,
   BALANCED_CONFIG,
   CONSERVATIVE_CONFIG,
+  isKnownAlgorithm,
   resolveLearningConfig,
   rewardWeightsFor,
 } from './config.js';
@@ -52,12 +54,20 @@ export {
   featureCode,
   formatStateKey,
   parseStateKey,
+  TYPE_LEVEL,
+  TYPE_STRIDE,
 } from './taskState.js';
 export { createRandom, standardNormal } from './random.js';
 export { sampleUnit, streamSeed } from './distributions.js';
 export { drawResult } from './TaskWorld.js';
 export { normalCdf, wilsonInterval, wilsonLowerBound } from './statistics.js';
 export { createAlgorithm } from './createAlgorithm.js';
+export {
+  registerAlgorithm,
+  registeredAlgorithms,
+  unregisterAlgorithm,
+  type AlgorithmFactory,
+} from './algorithmRegistry.js';
 export { QLearning } from './QLearning.js';
 export { BanditLearner, type Forgetting } from './BanditLearner.js';
 export { FeatureBackoff, type ArmLevel, type StateRow } from './FeatureBackoff.js';

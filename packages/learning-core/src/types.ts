@@ -13,13 +13,20 @@ export type AlgorithmName =
   | 'sliding-window-ucb';
 
 /**
+ * What `LearningConfig.algorithm` accepts: a built-in `AlgorithmName` or a name added with
+ * `registerAlgorithm` (e.g. `@qe-fleet/agentdb-adapter`'s `registerAgentDBAlgorithms()`).
+ */
+export type AlgorithmId = AlgorithmName | (string & {});
+
+/**
  * Learning configuration (seed A.1 plus what the seed left implicit). `discountFactor` only
  * matters to `q-learning`: the next state is the state of the agent's next task of the same type,
  * so with mostly independent tasks a value near 0 avoids bootstrapping from unrelated tasks.
  */
 export interface LearningConfig {
   enabled: boolean;
-  algorithm: AlgorithmName;
+  /** Built in, or registered with `registerAlgorithm` before the engine is created. */
+  algorithm: AlgorithmId;
   learningRate: number;
   discountFactor: number;
   explorationRate: number;
@@ -157,6 +164,14 @@ export interface TaskExperience {
   reward: number;
   nextStateKey: string | null;
   timestamp: number;
+  /**
+   * Probability with which the engine's `selectStrategy` chose `action` for this task (the logging
+   * policy's propensity, for off-policy evaluation): exact when the algorithm implements
+   * `probabilities`, else estimated by sampling its `select`; 1 when the choice was deterministic
+   * (exploiting: learning off, a cold start on shipped priors). Absent when the strategy run was
+   * not the engine's choice (forced, an A/B test) or in experiences stored before it was logged.
+   */
+  propensity?: number;
 }
 
 /** What `learnFromExecution` returns. */
@@ -231,7 +246,7 @@ export interface FailurePattern {
 export interface LearningModelState {
   version: 1;
   agentId: string;
-  algorithm: AlgorithmName;
+  algorithm: AlgorithmId;
   config: LearningConfig;
   /** Algorithm statistics (Q-values, counts, posteriors), as the algorithm serialises them. */
   model: unknown;
@@ -402,7 +417,7 @@ export interface ArmEstimate {
  * live in rows (one per context code) so the engine persists only the rows an update touched.
  */
 export interface LearningAlgorithm {
-  readonly name: AlgorithmName;
+  readonly name: AlgorithmId;
   /** True when re-applying an old experience is a valid update (TD learning). */
   readonly replays: boolean;
   /** True when selection follows the engine's epsilon schedule. */
@@ -414,6 +429,13 @@ export interface LearningAlgorithm {
   select(ctx: ArmContext, estimates: readonly ArmEstimate[], epsilon: number): number;
   /** One estimate per arm. */
   estimates(ctx: ArmContext): ArmEstimate[];
+  /**
+   * Optional: the probability that `select(ctx, estimates(ctx), epsilon)` returns each arm now
+   * (summing to 1), without drawing from the engine's random stream. Without it the engine
+   * estimates the propensity it logs by sampling `select` from a private stream, which requires
+   * `select` to have no side effect besides drawing random numbers.
+   */
+  probabilities?(ctx: ArmContext, epsilon: number): number[];
   /**
    * Learns one reward; `next` is the context of the next task of the same type, when known.
    * Returns false when the update must wait for `next` (it then happens in `link`).
