@@ -52,6 +52,7 @@ export {
 } from './algorithms/policy.js';
 export {
   evaluatePolicy,
+  normalQuantile,
   type EvaluatedPolicy,
   type EvaluatePolicyOptions,
   type LoggedExperience,
@@ -75,3 +76,19 @@ export {
   type AdvancedLearningEngineOptions,
   type NeighbourUsage,
 } from './AdvancedLearningEngine.js';
+export {
+  evaluateAlgorithm,
+  evaluateDecisionTransformer,
+  loggedValue,
+  logsFromExperiences,
+  type AlgorithmEvaluation,
+  type DecisionTransformerEvaluation,
+  type EngineLogEntry,
+  type EvaluateAlgorithmOptions,
+} from './evaluateAlgorithm.js';
+export { registerAgentDBAlgorithms, type RegisterAgentDBAlgorithmsOptions } from './registerAgentDBAlgorithms.js';
+export {
+  DecisionTransformerAlgorithm,
+  DT_CONTEXT_FEATURES,
+  engineContextFeatures,
+} from './decisionTransformer/DecisionTransformerAlgorithm.js';

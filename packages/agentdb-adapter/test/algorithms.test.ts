@@ -59,20 +59,19 @@ describe('every algorithm', () => {
 });
 
 describe('Sarsa', () => {
-  it('bootstraps from the strategy chosen next, not the best one', () => {
+  it('bootstraps from the strategy the next task ran, not the best one', () => {
     const sarsa = new Sarsa(ARMS, createRandom(1), { discountFactor: 0.5, learningRate: 1 });
     const s = ctx(0, 1);
     const next = ctx(0, 2);
     sarsa.update(next, 0, 1, null); // deferred: discount > 0 needs the next state
-    sarsa.link(next, 0, 1, s); // Q(next, a) = 0.5 * 1 + 0.5 * Q(s, best=0.5) = 0.75
+    sarsa.link(next, 0, 1, s); // Q(next, 0) = 0.5 * 1 + 0.5 * Q(s, best=0.5) = 0.75
     expect(sarsa.estimates(next)[0]!.mean).toBeCloseTo(0.75, 6);
-    // In `next`, epsilon 1 forces a random choice; the bootstrap must use it.
-    let chosen = 0;
-    do chosen = sarsa.select(next, sarsa.estimates(next), 1);
-    while (chosen === 0);
+    // The task in s runs arm 1; the next one, in `next`, runs arm 2 (not the best, 0): the engine
+    // calls update for it before it links the task in s.
     expect(sarsa.update(s, 1, 0, null)).toBe(false);
+    sarsa.update(next, 2, 0, null);
     sarsa.link(s, 1, 0, next);
-    // target = 0.5 * 0 + 0.5 * Q(next, chosen) = 0.5 * 0.5 (chosen is unvisited), not 0.5 * 0.75.
+    // target = 0.5 * 0 + 0.5 * Q(next, 2) = 0.5 * 0.5 (unvisited), not 0.5 * 0.75 as Q-learning's max would give.
     expect(sarsa.estimates(s)[1]!.mean).toBeCloseTo(0.25, 6);
   });
 });

@@ -20,8 +20,9 @@ export interface SarsaOptions {
  * on the engine's epsilon schedule (`usesEpsilon`).
  *
  * The next state s' is the state of the agent's next task of the same type (learning-core's
- * convention); its chosen strategy a' is the last one `select` returned in that state, remembered
- * per state row (the engine calls `link` after the next task chose). Step: max(learningRate,
+ * convention); a' is the strategy that next task actually ran: the engine calls `update` with it
+ * before it calls `link` for the previous task, so it is remembered per state row from `update`
+ * (not from `select`, which a forced strategy overrides, and which a restart's replay does not call). Step: max(learningRate,
  * 1 / (visits + 1 + prior weight)), a running mean while visits are few, as in learning-core.
  */
 export class Sarsa extends RowAlgorithm {
@@ -39,9 +40,7 @@ export class Sarsa extends RowAlgorithm {
   }
 
   select(ctx: ArmContext, estimates: readonly ArmEstimate[], epsilon: number): number {
-    const arm = this.random() < epsilon ? Math.floor(this.random() * this.arms.length) : this.argmax(estimates.map((e) => e.mean));
-    this.#lastChoice.set(ctx.state, arm);
-    return arm;
+    return this.random() < epsilon ? Math.floor(this.random() * this.arms.length) : this.argmax(estimates.map((e) => e.mean));
   }
 
   probabilities(ctx: ArmContext, epsilon: number): number[] {
@@ -59,6 +58,7 @@ export class Sarsa extends RowAlgorithm {
   }
 
   update(ctx: ArmContext, arm: number, reward: number, next: ArmContext | null): boolean {
+    this.#lastChoice.set(ctx.state, arm);
     if (this.#discount > 0 && next === null) return false;
     this.#apply(ctx, arm, reward, next);
     return true;
