@@ -12,7 +12,7 @@ const BENCHES: Array<{ file: string; flags?: string[] }> = [
   { file: 'ope.ts' },
   { file: 'decisionTransformer.ts' },
   { file: 'advanced.ts' },
-  { file: 'worlds.ts' },
+  { file: 'worlds.ts', flags: ['--expose-gc'] },
 ];
 
 const [name, ...args] = process.argv.slice(2);

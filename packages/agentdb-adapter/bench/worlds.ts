@@ -1,25 +1,53 @@
 /**
- * Every algorithm of this package on learning-core's random worlds (`generateWorld`, the worlds of
- * its `pnpm bench worlds`): random task types, strategies, contexts whose features matter or only
- * split tasks, traps, noise, a noisy load reading, drifts, pools of 2-4 agents some of which join
- * late. Beside them, through learning-core's `Simulator` on the same seeds: the engine pooled and
- * alone, and the textbook Gaussian Thompson and UCB1 keyed by (task type, context). The harness
- * replays the Simulator's worlds exactly (`test/harness.test.ts` checks UCB1 on random worlds).
+ * Every algorithm on learning-core's random worlds (`generateWorld`, the worlds of its `pnpm bench
+ * worlds`: random task types, strategies, contexts whose features matter or only split tasks,
+ * traps, noise, a noisy load reading, drifts, pools of 2-4 agents some of which join late), all
+ * through learning-core's `Simulator` on the same worlds and seeds in one run:
  *
- * Every algorithm runs as the world's pool, each agent with its own model ("alone"), except
- * `federated-learning pooled`, whose members exchange statistics every 50 updates.
+ * - the engine's default (discounted Thompson) pooled and alone, textbook Gaussian Thompson and
+ *   UCB1 keyed by the world's hidden (task type, context) (the Simulator's baselines);
+ * - the nine algorithms inside the real `LearningEngine`, selected by config name after
+ *   `registerAgentDBAlgorithms()` (q-learning is the engine's built-in), each agent alone;
+ *   `federated-learning` members exchange statistics through an AgentDB store every 50 updates;
+ * - `decision-transformer`: trained offline (worker, 10 epochs) on the logged experiences of the
+ *   engine default on the same world with another seed (seed + 1000), then run frozen through the
+ *   harness (the Simulator's exact replay, `test/harness.test.ts`), whose task-type numbering is the
+ *   one the model was trained with.
  *
- *   QE_BENCH_WORLDS (20), QE_BENCH_WORLDS_FIRST (1), QE_BENCH_WORLDS_DAYS (14),
- *   QE_BENCH_WORLDS_ENGINE (1; 0 leaves out the engine rows, the slow ones)
+ * Then CPU per decision (`selectStrategy`, propensity logging included) and per update
+ * (`learnFromExecution`, its SQLite write included) and retained JS heap of one engine per
+ * algorithm after 2 000 tasks of world `FIRST` (run with --expose-gc).
+ *
+ *   QE_BENCH_WORLDS (12), QE_BENCH_WORLDS_FIRST (1), QE_BENCH_WORLDS_DAYS (7)
  */
-import { Simulator, generateWorld, type SimulationPolicy } from '@qe-fleet/learning-core';
-import { AGENTDB_ALGORITHMS, createAgentDBAdapter, createAgentDBAlgorithm, type AgentDBAlgorithmName } from '../src/index.js';
-import { runHarness, type HarnessAlgorithm } from './harness.js';
+import { loadavg } from 'node:os';
+import {
+  LearningEngine,
+  Simulator,
+  createRandom,
+  generateWorld,
+  registerAlgorithm,
+  type LearningAlgorithm,
+  type SimulationPolicy,
+  type TaskExperience,
+} from '@qe-fleet/learning-core';
+import { SwarmMemoryManager } from '@qe-fleet/memory';
+import {
+  createAgentDBAdapter,
+  createAgentDBAlgorithm,
+  DecisionTransformerAlgorithm,
+  logsFromExperiences,
+  registerAgentDBAlgorithms,
+  trainDecisionTransformer,
+  engineContextFeatures,
+  type DecisionTransformerTrained,
+} from '../src/index.js';
+import { runHarness } from './harness.js';
 
-const WORLDS = Number(process.env['QE_BENCH_WORLDS'] ?? 20);
+const WORLDS = Number(process.env['QE_BENCH_WORLDS'] ?? 12);
 const FIRST = Number(process.env['QE_BENCH_WORLDS_FIRST'] ?? 1);
-const DAYS = Number(process.env['QE_BENCH_WORLDS_DAYS'] ?? 14);
-const ENGINE = (process.env['QE_BENCH_WORLDS_ENGINE'] ?? '1') !== '0';
+const DAYS = Number(process.env['QE_BENCH_WORLDS_DAYS'] ?? 7);
+const ENGINE_ALGORITHMS = ['q-learning', 'sarsa', 'actor-critic', 'adversarial-training', 'active-learning', 'curriculum-learning', 'federated-learning', 'multi-task-learning'];
 
 interface Score {
   ns: number;
@@ -46,54 +74,140 @@ const record = (label: string, seed: number, score: Score): void => {
   scores.get(label)!.set(seed, score);
 };
 
-function builder(name: AgentDBAlgorithmName, strategies: string[], pooled: boolean): (id: string, random: () => number) => HarnessAlgorithm {
-  const store = createAgentDBAdapter({ dbPath: ':memory:' });
-  return (id, random) =>
-    createAgentDBAlgorithm(name, strategies, random, {
-      'federated-learning': { store, federation: 'worlds', member: id, ...(pooled ? {} : { roundEvery: Number.MAX_SAFE_INTEGER }) },
-    });
-}
+registerAgentDBAlgorithms();
+/** Federated members need distinct names and a store per world; the bench registers its own factory. */
+let federation = { store: createAgentDBAdapter({ dbPath: ':memory:' }), members: 0, name: 'w0' };
+registerAlgorithm('federated-learning', (_config, arms, random) =>
+  createAgentDBAlgorithm('federated-learning', arms, random, {
+    'federated-learning': { store: federation.store, federation: federation.name, member: `m${federation.members++}` },
+  }) as LearningAlgorithm,
+);
+let dtModel: DecisionTransformerTrained | null = null;
+// For the cost rows: the engine running the last world's trained model.
+registerAlgorithm('decision-transformer', (_config, arms) => new DecisionTransformerAlgorithm(dtModel!, arms));
 
 const started = performance.now();
+let dtTrainSeconds = 0;
+const dtHeld: number[] = [];
 for (let seed = FIRST; seed < FIRST + WORLDS; seed++) {
-  const world = generateWorld(seed, { days: DAYS });
-  const strategies = world.scenario.strategies.map((s) => s.name);
-  const simulate = async (policy: SimulationPolicy, pooled = false): Promise<Score> => {
+  const world = generateWorld(seed, { days: Math.max(4, DAYS) });
+  const simulate = async (policy: SimulationPolicy, options: { pooled?: boolean; algorithm?: string } = {}): Promise<Score> => {
     const r = await new Simulator({
       scenario: world.scenario,
       days: DAYS,
       seed,
       policy,
-      pooled,
+      pooled: options.pooled ?? false,
       agentsPerType: world.agents,
-      joinDays: world.joinDays,
+      joinDays: world.joinDays.filter((d) => d < DAYS),
       trackPerformance: false,
+      ...(options.algorithm === undefined ? {} : { algorithm: options.algorithm }),
     }).run();
     return { ns: r.normalizedScore, day1: r.firstDayNormalizedScore, drift: r.driftDayNormalizedScore };
   };
-  if (ENGINE) {
-    record('engine pooled', seed, await simulate('engine', true));
-    record('engine alone', seed, await simulate('engine', false));
-  }
+  record('engine default (discounted-thompson) pooled', seed, await simulate('engine', { pooled: true }));
+  record('engine default (discounted-thompson) alone', seed, await simulate('engine'));
   record('textbook Gaussian Thompson (type, context)', seed, await simulate('gaussian-thompson'));
   record('textbook UCB1 (type, context)', seed, await simulate('ucb1'));
-  for (const name of AGENTDB_ALGORITHMS) {
-    for (const pooled of name === 'federated-learning' ? [true, false] : [false]) {
-      const r = await runHarness({ scenario: world.scenario, seed, days: DAYS, agents: world.agents, joinDays: world.joinDays, make: builder(name, strategies, pooled) });
-      record(`${name} ${pooled ? 'pooled' : 'alone'}`, seed, { ns: r.normalizedScore, day1: r.firstDayNormalizedScore, drift: r.driftDayNormalizedScore });
-    }
+  for (const name of ENGINE_ALGORITHMS) {
+    federation = { store: federation.store, members: 0, name: `w${seed}` };
+    record(`${name}${name === 'federated-learning' ? ' (store, every 50 updates)' : ' alone'}`, seed, await simulate('engine', { algorithm: name }));
   }
+  // Decision transformer: logs of the engine default on this world with another seed (the harness
+  // replays the Simulator exactly and numbers task types in scenario order, as the model expects).
+  const typeOrder = new Map(world.scenario.taskTypes.map((t, i) => [t.taskType, i]));
+  const logs: TaskExperience[] = [];
+  await runHarness({
+    scenario: world.scenario,
+    seed: seed + 1000,
+    days: DAYS,
+    agents: 1,
+    learner: (id, random, clock, resources) => {
+      const memory = new SwarmMemoryManager(':memory:', { clock, cleanupIntervalMs: 0 });
+      memory.initialize();
+      const engine = new LearningEngine(id, memory, { strategies: world.scenario.strategies, clock, random, resources, config: { replayBufferSize: 100_000 } });
+      engine.initialize();
+      return {
+        choose: (task) => engine.selectStrategy(engine.extractTaskState(task)).strategy,
+        learn: (task, result) => {
+          const outcome = engine.learnFromExecution(task, result);
+          if (outcome.experience !== null) logs.push(outcome.experience);
+        },
+      };
+    },
+  });
+  const strategies = world.scenario.strategies.map((s) => (typeof s === 'string' ? s : s.name));
+  const { logged } = logsFromExperiences(logs, strategies, { typeIndex: (t) => typeOrder.get(t)! });
+  const t0 = performance.now();
+  dtModel = await trainDecisionTransformer([logged.map((e) => ({ features: engineContextFeatures(e.context), action: e.arm, reward: e.reward }))], { actions: strategies.length });
+  dtTrainSeconds += (performance.now() - t0) / 1000;
+  dtHeld.push(dtModel.heldOutAccuracy);
+  const dt = await runHarness({
+    scenario: world.scenario,
+    seed,
+    days: DAYS,
+    agents: world.agents,
+    joinDays: world.joinDays.filter((d) => d < DAYS),
+    make: () => new DecisionTransformerAlgorithm(dtModel!, strategies),
+  });
+  record('decision-transformer (trained on the engine default’s logs, frozen)', seed, { ns: dt.normalizedScore, day1: dt.firstDayNormalizedScore, drift: dt.driftDayNormalizedScore });
   process.stderr.write(`worlds: world ${seed} done (${((performance.now() - started) / 1000).toFixed(0)} s) ${world.summary}\n`);
 }
 
+// Cost of one engine per algorithm: 2 000 tasks of world FIRST, one agent, :memory: store.
+const gc = (globalThis as { gc?: () => void }).gc;
+const heapNow = (): number => {
+  gc?.();
+  gc?.();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+};
+const costWorld = generateWorld(FIRST, { days: Math.max(4, DAYS) });
+const cost = new Map<string, { decision: number; update: number; heap: number }>();
+for (const algorithm of ['discounted-thompson', 'thompson-sampling', 'ucb1', ...ENGINE_ALGORITHMS, 'decision-transformer']) {
+  federation = { store: federation.store, members: 0, name: `cost-${algorithm}` };
+  const N = 2000;
+  let now = Date.UTC(2026, 0, 1);
+  const before = heapNow();
+  const memory = new SwarmMemoryManager(':memory:', { clock: () => now, cleanupIntervalMs: 0 });
+  memory.initialize();
+  const engine = new LearningEngine('cost-1', memory, { strategies: costWorld.scenario.strategies, clock: () => now, random: createRandom(5), resources: () => 0.6, config: { algorithm } });
+  engine.initialize();
+  const random = createRandom(7);
+  const types = costWorld.scenario.taskTypes.map((t) => t.taskType);
+  let decision = 0;
+  let update = 0;
+  for (let i = 0; i < N; i++) {
+    now += 360_000;
+    const task = { id: `t${i}`, type: types[i % types.length]!, context: { complexity: random() }, capabilities: ['qe'] };
+    let c = process.cpuUsage();
+    const s = engine.selectStrategy(engine.extractTaskState(task));
+    let d = process.cpuUsage(c);
+    decision += d.user + d.system;
+    c = process.cpuUsage();
+    engine.learnFromExecution(task, { strategy: s.strategy, success: random() < 0.6, executionTime: 1000 + 5000 * random() });
+    d = process.cpuUsage(c);
+    update += d.user + d.system;
+  }
+  const heap = heapNow() - before;
+  cost.set(algorithm, { decision: decision / N, update: update / N, heap });
+  engine.getState();
+  memory.close();
+}
+const costOf = (label: string): string => {
+  const key = label.startsWith('engine default') ? 'discounted-thompson' : label.startsWith('textbook') ? null : label.split(' ')[0]!;
+  const c = key === null ? undefined : cost.get(key);
+  return c === undefined ? '— | — | —' : `${c.decision.toFixed(0)} | ${c.update.toFixed(0)} | ${(c.heap / 1024).toFixed(0)}`;
+};
+
 const seeds = Array.from({ length: WORLDS }, (_, i) => FIRST + i);
-const reference = ENGINE ? 'engine pooled' : 'textbook Gaussian Thompson (type, context)';
+const reference = 'engine default (discounted-thompson) pooled';
 console.log(
   `\nRandom worlds ${FIRST}..${FIRST + WORLDS - 1} (learning-core generateWorld), ${DAYS} days × 10 tasks/h per agent, pools of 2-4 agents; ` +
-    `NS on hidden expected reward (1 = oracle, 0 = uniform random); ${((performance.now() - started) / 1000).toFixed(0)} s\n`,
+    `NS on hidden expected reward (1 = oracle, 0 = uniform random); ${((performance.now() - started) / 1000).toFixed(0)} s; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}\n`,
 );
-console.log(`| policy | NS median | p10 | worst | day-1 median | drift-day median | ≥ ${reference} in |`);
-console.log('| --- | --- | --- | --- | --- | --- | --- |');
+console.log(`| policy | NS median | p10 | worst | day-1 median | drift-day median | ≥ engine pooled in | CPU µs / decision | CPU µs / update | heap KB |`);
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const label of labels) {
   const by = scores.get(label)!;
   const rs = seeds.map((s) => by.get(s)!);
@@ -103,6 +217,14 @@ for (const label of labels) {
   const wins = seeds.filter((s) => by.get(s)!.ns >= ref.get(s)!.ns).length;
   console.log(
     `| ${label} | ${f(quantile(ns, 0.5))} | ${f(quantile(ns, 0.1))} | ${f(Math.min(...ns))} | ${f(quantile(rs.map((r) => r.day1), 0.5), 2)} | ` +
-      `${f(quantile(drift, 0.5), 2)} | ${wins} / ${WORLDS} |`,
+      `${f(quantile(drift, 0.5), 2)} | ${wins} / ${WORLDS} | ${costOf(label)} |`,
   );
 }
+for (const name of ['thompson-sampling', 'ucb1']) {
+  const c = cost.get(name)!;
+  console.log(`| (cost only) engine with built-in ${name} | | | | | | | ${c.decision.toFixed(0)} | ${c.update.toFixed(0)} | ${(c.heap / 1024).toFixed(0)} |`);
+}
+console.log(
+  `\nDecision transformer: ${(dtTrainSeconds / WORLDS).toFixed(1)} s of training per world (worker); held-out accuracy median ${f(quantile(dtHeld, 0.5))}.` +
+    `\nCost: one engine, 2 000 tasks of world ${FIRST}, :memory: store; CPU = process user+system; heap = V8 heap + ArrayBuffers retained${gc === undefined ? ' (run with --expose-gc for a meaningful figure)' : ''}.`,
+);

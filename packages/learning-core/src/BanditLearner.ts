@@ -1,6 +1,7 @@
 import { FeatureBackoff, type StateRow } from './FeatureBackoff.js';
 import { LearningError } from './LearningError.js';
 import { standardNormal } from './random.js';
+import { gaussianArgmaxProbabilities } from './statistics.js';
 import { NO_DATA_MEAN, TabularAlgorithm, type SerializedRow } from './TabularAlgorithm.js';
 import { featureBuckets, TYPE_LEVEL, TYPE_STRIDE } from './taskState.js';
 import type { AlgorithmName, ArmContext, ArmEstimate, RandomSource } from './types.js';
@@ -103,6 +104,26 @@ export class BanditLearner extends TabularAlgorithm {
     if (untried.length > 0) return untried[Math.floor(this.random() * untried.length)]!;
     const total = estimates.reduce((sum, e) => sum + e.trials, 0);
     return this.argmax(estimates.map((e) => e.mean + Math.sqrt((2 * Math.log(Math.max(total, 1))) / e.trials)));
+  }
+
+  /**
+   * The probability of each arm under `select`: Gaussian Thompson's in closed form
+   * (`gaussianArgmaxProbabilities` over the same means and posterior widths `select` draws from);
+   * UCB's is deterministic (uniform over the untried arms while some are).
+   */
+  probabilities(ctx: ArmContext, _epsilon: number): number[] {
+    const estimates = this.estimates(ctx);
+    if (this.#rule === 'thompson') {
+      return gaussianArgmaxProbabilities(
+        estimates.map((e) => e.mean),
+        estimates.map((e, i) => Math.sqrt(this.#armVariance(ctx.type, i) / (e.trials + 1))),
+      );
+    }
+    const untried = estimates.flatMap((e, i) => (e.trials > 0 ? [] : [i]));
+    if (untried.length > 0) return estimates.map((_, i) => (untried.includes(i) ? 1 / untried.length : 0));
+    const total = estimates.reduce((sum, e) => sum + e.trials, 0);
+    const best = this.argmax(estimates.map((e) => e.mean + Math.sqrt((2 * Math.log(Math.max(total, 1))) / e.trials)));
+    return estimates.map((_, i) => (i === best ? 1 : 0));
   }
 
   /**

@@ -60,7 +60,7 @@ export {
 export { createRandom, standardNormal } from './random.js';
 export { sampleUnit, streamSeed } from './distributions.js';
 export { drawResult } from './TaskWorld.js';
-export { normalCdf, wilsonInterval, wilsonLowerBound } from './statistics.js';
+export { gaussianArgmaxProbabilities, normalCdf, wilsonInterval, wilsonLowerBound } from './statistics.js';
 export { createAlgorithm } from './createAlgorithm.js';
 export {
   registerAlgorithm,

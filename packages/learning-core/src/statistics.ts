@@ -31,3 +31,30 @@ export function normalCdf(x: number): number {
   const erf = 1 - poly * Math.exp(-(x * x) / 2);
   return x >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
 }
+
+/** Quadrature nodes of `gaussianArgmaxProbabilities`: z in [-6, 6] (trapezoid, exact to ~1e-4 for these integrands). */
+const ARGMAX_NODES = Array.from({ length: 41 }, (_, i) => -6 + i * 0.3);
+const ARGMAX_WEIGHTS = ARGMAX_NODES.map((z) => (0.3 * Math.exp(-(z * z) / 2)) / Math.sqrt(2 * Math.PI));
+
+/**
+ * P(arm i has the largest draw) when arm j draws N(means[j], sds[j]²) independently: what Gaussian
+ * Thompson sampling's selection probabilities are, in closed form (one-dimensional quadrature of
+ * φ(z) Π_{j≠i} Φ((μ_i + σ_i z − μ_j) / σ_j)) instead of sampling. Normalised to sum to 1.
+ */
+export function gaussianArgmaxProbabilities(means: readonly number[], sds: readonly number[]): number[] {
+  const k = means.length;
+  const sd = sds.map((s) => Math.max(s, 1e-9));
+  const p = new Array<number>(k).fill(0);
+  for (let i = 0; i < k; i++) {
+    let sum = 0;
+    for (let n = 0; n < ARGMAX_NODES.length; n++) {
+      const x = means[i]! + sd[i]! * ARGMAX_NODES[n]!;
+      let product = ARGMAX_WEIGHTS[n]!;
+      for (let j = 0; j < k && product > 1e-12; j++) if (j !== i) product *= normalCdf((x - means[j]!) / sd[j]!);
+      sum += product;
+    }
+    p[i] = sum;
+  }
+  const total = p.reduce((a, b) => a + b, 0);
+  return total > 0 ? p.map((x) => x / total) : p.map(() => 1 / k);
+}

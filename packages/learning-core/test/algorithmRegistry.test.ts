@@ -138,7 +138,7 @@ describe('propensities logged by the default engine (Thompson sampling, no proba
       const frequency = n / N;
       const logged = propensities.get(strategy)?.[0];
       if (logged === undefined) continue;
-      // 256 draws: standard error ≤ 0.032; the frequency's ≤ 0.01.
+      // Closed form (quadrature, ~0.01) against the frequency (standard error ≤ 0.01).
       expect(Math.abs(logged - frequency)).toBeLessThan(0.1);
     }
     expect(counts.size).toBeGreaterThan(1);
@@ -155,4 +155,25 @@ describe('propensities logged by the default engine (Thompson sampling, no proba
     const c = runTasks(openEngine(openMemory(), {}, { seed: 5 }), 80, createRandom(9));
     expect(c).not.toEqual(a);
   });
+});
+
+describe('built-in bandits: probabilities agree with what select does', () => {
+  for (const algorithm of ['discounted-thompson', 'thompson-sampling', 'ucb1'] as const) {
+    it(`${algorithm}: the closed-form probabilities match select's frequencies`, async () => {
+      const { createAlgorithm } = await import('@qe-fleet/learning-core');
+      const config = resolveLearningConfig({ algorithm });
+      const alg = createAlgorithm(config, ['a', 'b', 'c', 'd'], createRandom(3));
+      const ctx = { state: 5, type: 1600 };
+      const outcomes = createRandom(4);
+      const means = [0.4, 0.55, 0.6, 0.3];
+      for (let i = 0; i < 12; i++) alg.update(ctx, i % 4, Math.min(1, Math.max(0, means[i % 4]! + 0.3 * (outcomes() - 0.5))), null);
+      const p = alg.probabilities!(ctx, 0);
+      expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+      const counts = [0, 0, 0, 0];
+      const N = 20_000;
+      const estimates = alg.estimates(ctx);
+      for (let i = 0; i < N; i++) counts[alg.select(ctx, estimates, 0)]! += 1;
+      counts.forEach((c, a) => expect(Math.abs(c / N - p[a]!)).toBeLessThan(0.02));
+    });
+  }
 });

@@ -1,5 +1,5 @@
-import { standardNormal, type ArmContext, type ArmEstimate, type RandomSource } from '@qe-fleet/learning-core';
-import { monteCarloProbabilities, pooledVariance } from './policy.js';
+import { gaussianArgmaxProbabilities, standardNormal, type ArmContext, type ArmEstimate, type RandomSource } from '@qe-fleet/learning-core';
+import { pooledVariance } from './policy.js';
 import { RowAlgorithm } from './RowAlgorithm.js';
 
 /** Pseudo-trials a task type lends a state (learning-core's bandits use the same 20). */
@@ -71,9 +71,14 @@ export abstract class GaussianArms extends RowAlgorithm {
     return this.argmax(this.draw(ctx, estimates, this.random));
   }
 
+  /** `select`'s probabilities in closed form (learning-core's quadrature over the same posteriors `draw` samples). */
   probabilities(ctx: ArmContext): number[] {
     const estimates = this.estimates(ctx);
-    return monteCarloProbabilities(this.arms.length, (random) => this.draw(ctx, estimates, random));
+    const v = this.variance(ctx);
+    return gaussianArgmaxProbabilities(
+      estimates.map((e) => e.mean),
+      estimates.map((e) => Math.sqrt(v / (e.trials + 1))),
+    );
   }
 
   update(ctx: ArmContext, arm: number, reward: number): boolean {
