@@ -2,6 +2,7 @@
 import { registerDashboardCommand } from './dashboardCommand.js';
 import { registerInspectCommands } from './inspectCommands.js';
 import { registerLearningCommands } from './learningCommands.js';
+import { registerLearningEvaluateCommand } from './learningEvaluateCommand.js';
 import { runCli } from './program.js';
 import { registerRunCommand } from './runCommand.js';
 import { registerSimulateCommand } from './simulateCommand.js';
@@ -35,5 +36,5 @@ process.on('SIGTERM', () => controller.abort());
 process.exitCode = await runCli(
   process.argv.slice(2),
   { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env, signal: controller.signal, onForceExit },
-  [registerRunCommand, registerSimulateCommand, registerDashboardCommand, registerInspectCommands, registerLearningCommands, registerVisualCommand],
+  [registerRunCommand, registerSimulateCommand, registerDashboardCommand, registerInspectCommands, registerLearningCommands, registerLearningEvaluateCommand, registerVisualCommand],
 );

@@ -18,10 +18,12 @@ import {
 import { type ExecutedTaskResult, initializeLearningFleet, type LearningFleet } from '@qe-fleet/facade';
 import { createRandom } from '@qe-fleet/learning-core';
 import type { PilotAgent } from '@qe-fleet/agents';
+import { registerAgentDBAlgorithms } from '@qe-fleet/agentdb-adapter';
 import { measuredImprovement } from './dashboardData.js';
 import { runExitCode } from './exitCode.js';
 import { saveFindingsRun } from './findingsStore.js';
 import { FleetError } from './FleetError.js';
+import { chosenAlgorithm } from './learningEvaluateCommand.js';
 import { openMemory } from './openMemory.js';
 import { type CommandContext, type CommandRegistrar, VERSION } from './program.js';
 import { ProgressReporter } from './ProgressReporter.js';
@@ -87,12 +89,19 @@ async function runFleet(ctx: CommandContext, opts: RunOptions, mode: RunMode = {
   const progress = new ProgressReporter(quiet ? { write: () => true } : ctx.io.stdout);
   try {
     const seed = ctx.config.seed;
-    const agents = createPilotAgents({
-      ids: agentIds,
-      memory,
-      logger: ctx.logger,
-      ...(seed === undefined ? {} : { random: createRandom(seed) }),
-      ...(settings.writeTestsDir === undefined ? {} : { writeTestsDir: settings.writeTestsDir }),
+    const random = seed === undefined ? undefined : createRandom(seed);
+    // An algorithm chosen with `qe-fleet learning evaluate --use` (agentdb-adapter's algorithms registered by name).
+    registerAgentDBAlgorithms();
+    const agents = agentIds.flatMap((id) => {
+      const algorithm = chosenAlgorithm(memory, id);
+      return createPilotAgents({
+        ids: [id],
+        memory,
+        logger: ctx.logger,
+        ...(random === undefined ? {} : { random }),
+        ...(algorithm === undefined ? {} : { learning: { algorithm } }),
+        ...(settings.writeTestsDir === undefined ? {} : { writeTestsDir: settings.writeTestsDir }),
+      });
     });
     checkStrategies(agents, settings.strategies);
     fleet = await initializeLearningFleet(
