@@ -15,8 +15,8 @@
  *   one the model was trained with.
  *
  * Then CPU per decision (`selectStrategy`, propensity logging included) and per update
- * (`learnFromExecution`, its SQLite write included) and retained JS heap of one engine per
- * algorithm after 2 000 tasks of world `FIRST` (run with --expose-gc).
+ * (`learnFromExecution`, its SQLite write included) and retained JS heap per engine: five engines
+ * per algorithm, 2 000 tasks of world `FIRST` each, held at once (run with --expose-gc).
  *
  *   QE_BENCH_WORLDS (12), QE_BENCH_WORLDS_FIRST (1), QE_BENCH_WORLDS_DAYS (7)
  */
@@ -154,7 +154,7 @@ for (let seed = FIRST; seed < FIRST + WORLDS; seed++) {
   process.stderr.write(`worlds: world ${seed} done (${((performance.now() - started) / 1000).toFixed(0)} s) ${world.summary}\n`);
 }
 
-// Cost of one engine per algorithm: 2 000 tasks of world FIRST, one agent, :memory: store.
+// Cost per algorithm: five engines × 2 000 tasks of world FIRST, :memory: stores.
 const gc = (globalThis as { gc?: () => void }).gc;
 const heapNow = (): number => {
   gc?.();
@@ -167,32 +167,37 @@ const cost = new Map<string, { decision: number; update: number; heap: number }>
 for (const algorithm of ['discounted-thompson', 'thompson-sampling', 'ucb1', ...ENGINE_ALGORITHMS, 'decision-transformer']) {
   federation = { store: federation.store, members: 0, name: `cost-${algorithm}` };
   const N = 2000;
-  let now = Date.UTC(2026, 0, 1);
+  const COPIES = 5;
   const before = heapNow();
-  const memory = new SwarmMemoryManager(':memory:', { clock: () => now, cleanupIntervalMs: 0 });
-  memory.initialize();
-  const engine = new LearningEngine('cost-1', memory, { strategies: costWorld.scenario.strategies, clock: () => now, random: createRandom(5), resources: () => 0.6, config: { algorithm } });
-  engine.initialize();
-  const random = createRandom(7);
-  const types = costWorld.scenario.taskTypes.map((t) => t.taskType);
+  const kept: Array<{ memory: SwarmMemoryManager; engine: LearningEngine }> = [];
   let decision = 0;
   let update = 0;
-  for (let i = 0; i < N; i++) {
-    now += 360_000;
-    const task = { id: `t${i}`, type: types[i % types.length]!, context: { complexity: random() }, capabilities: ['qe'] };
-    let c = process.cpuUsage();
-    const s = engine.selectStrategy(engine.extractTaskState(task));
-    let d = process.cpuUsage(c);
-    decision += d.user + d.system;
-    c = process.cpuUsage();
-    engine.learnFromExecution(task, { strategy: s.strategy, success: random() < 0.6, executionTime: 1000 + 5000 * random() });
-    d = process.cpuUsage(c);
-    update += d.user + d.system;
+  for (let copy = 0; copy < COPIES; copy++) {
+    let now = Date.UTC(2026, 0, 1);
+    const memory = new SwarmMemoryManager(':memory:', { clock: () => now, cleanupIntervalMs: 0 });
+    memory.initialize();
+    const engine = new LearningEngine(`cost-${copy}`, memory, { strategies: costWorld.scenario.strategies, clock: () => now, random: createRandom(5 + copy), resources: () => 0.6, config: { algorithm } });
+    engine.initialize();
+    kept.push({ memory, engine });
+    const random = createRandom(7 + copy);
+    const types = costWorld.scenario.taskTypes.map((t) => t.taskType);
+    for (let i = 0; i < N; i++) {
+      now += 360_000;
+      const task = { id: `t${i}`, type: types[i % types.length]!, context: { complexity: random() }, capabilities: ['qe'] };
+      let c = process.cpuUsage();
+      const s = engine.selectStrategy(engine.extractTaskState(task));
+      let d = process.cpuUsage(c);
+      decision += d.user + d.system;
+      c = process.cpuUsage();
+      engine.learnFromExecution(task, { strategy: s.strategy, success: random() < 0.6, executionTime: 1000 + 5000 * random() });
+      d = process.cpuUsage(c);
+      update += d.user + d.system;
+    }
   }
-  const heap = heapNow() - before;
-  cost.set(algorithm, { decision: decision / N, update: update / N, heap });
-  engine.getState();
-  memory.close();
+  // Retained by the engines held at once (JS heap; SQLite's pages are native memory, not counted).
+  const heap = (heapNow() - before) / COPIES;
+  cost.set(algorithm, { decision: decision / (N * COPIES), update: update / (N * COPIES), heap });
+  for (const k of kept) k.memory.close();
 }
 const costOf = (label: string): string => {
   const key = label.startsWith('engine default') ? 'discounted-thompson' : label.startsWith('textbook') ? null : label.split(' ')[0]!;
@@ -226,5 +231,5 @@ for (const name of ['thompson-sampling', 'ucb1']) {
 }
 console.log(
   `\nDecision transformer: ${(dtTrainSeconds / WORLDS).toFixed(1)} s of training per world (worker); held-out accuracy median ${f(quantile(dtHeld, 0.5))}.` +
-    `\nCost: one engine, 2 000 tasks of world ${FIRST}, :memory: store; CPU = process user+system; heap = V8 heap + ArrayBuffers retained${gc === undefined ? ' (run with --expose-gc for a meaningful figure)' : ''}.`,
+    `\nCost: five engines × 2 000 tasks of world ${FIRST} (one agent each), :memory: stores; CPU = process user+system per call; heap = V8 heap + ArrayBuffers retained per engine (SQLite's native pages not counted)${gc === undefined ? ' (run with --expose-gc for a meaningful figure)' : ''}.`,
 );

@@ -45,7 +45,11 @@ export function gaussianArgmaxProbabilities(means: readonly number[], sds: reado
   const k = means.length;
   const sd = sds.map((s) => Math.max(s, 1e-9));
   const p = new Array<number>(k).fill(0);
+  // An arm whose draw is almost surely below another arm's (6 standard deviations apart) is never chosen.
+  let floor = -Infinity;
+  for (let j = 0; j < k; j++) floor = Math.max(floor, means[j]! - 6 * sd[j]!);
   for (let i = 0; i < k; i++) {
+    if (means[i]! + 6 * sd[i]! < floor) continue;
     let sum = 0;
     for (let n = 0; n < ARGMAX_NODES.length; n++) {
       const x = means[i]! + sd[i]! * ARGMAX_NODES[n]!;
