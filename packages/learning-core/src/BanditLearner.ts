@@ -111,12 +111,13 @@ export class BanditLearner extends TabularAlgorithm {
    * (`gaussianArgmaxProbabilities` over the same means and posterior widths `select` draws from);
    * UCB's is deterministic (uniform over the untried arms while some are).
    */
-  probabilities(ctx: ArmContext, _epsilon: number): number[] {
+  probabilities(ctx: ArmContext, _epsilon: number, only?: readonly number[]): number[] {
     const estimates = this.estimates(ctx);
     if (this.#rule === 'thompson') {
       return gaussianArgmaxProbabilities(
         estimates.map((e) => e.mean),
         estimates.map((e, i) => Math.sqrt(this.#armVariance(ctx.type, i) / (e.trials + 1))),
+        only,
       );
     }
     const untried = estimates.flatMap((e, i) => (e.trials > 0 ? [] : [i]));

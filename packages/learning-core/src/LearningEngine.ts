@@ -312,7 +312,8 @@ export class LearningEngine {
    * preferred strategy not beaten with confidence), as `selectStrategy` maps it.
    */
   #propensity(ctx: ArmContext, estimates: ArmEstimate[], chosen: number, greedy: number, exploit: number, arm: number): number {
-    let p = this.#algorithm.probabilities?.(ctx, this.#explorationRate);
+    // Only the run arm's entry (and the greedy one's, when the exploit arm replaced it) is needed.
+    let p = this.#algorithm.probabilities?.(ctx, this.#explorationRate, exploit === greedy ? [arm] : [arm, greedy]);
     if (!Array.isArray(p) || p.length !== this.#arms.length || !p.every(Number.isFinite)) {
       const counts = new Array<number>(this.#arms.length).fill(0);
       counts[chosen]! += 1;

@@ -39,9 +39,10 @@ const ARGMAX_WEIGHTS = ARGMAX_NODES.map((z) => (0.3 * Math.exp(-(z * z) / 2)) / 
 /**
  * P(arm i has the largest draw) when arm j draws N(means[j], sds[j]²) independently: what Gaussian
  * Thompson sampling's selection probabilities are, in closed form (one-dimensional quadrature of
- * φ(z) Π_{j≠i} Φ((μ_i + σ_i z − μ_j) / σ_j)) instead of sampling. Normalised to sum to 1.
+ * φ(z) Π_{j≠i} Φ((μ_i + σ_i z − μ_j) / σ_j)) instead of sampling. Normalised to sum to 1; with
+ * `only`, just those arms are integrated (each costs 1/k of the whole) and the others are 0.
  */
-export function gaussianArgmaxProbabilities(means: readonly number[], sds: readonly number[]): number[] {
+export function gaussianArgmaxProbabilities(means: readonly number[], sds: readonly number[], only?: readonly number[]): number[] {
   const k = means.length;
   const sd = sds.map((s) => Math.max(s, 1e-9));
   const p = new Array<number>(k).fill(0);
@@ -49,7 +50,7 @@ export function gaussianArgmaxProbabilities(means: readonly number[], sds: reado
   let floor = -Infinity;
   for (let j = 0; j < k; j++) floor = Math.max(floor, means[j]! - 6 * sd[j]!);
   for (let i = 0; i < k; i++) {
-    if (means[i]! + 6 * sd[i]! < floor) continue;
+    if (means[i]! + 6 * sd[i]! < floor || (only !== undefined && !only.includes(i))) continue;
     let sum = 0;
     for (let n = 0; n < ARGMAX_NODES.length; n++) {
       const x = means[i]! + sd[i]! * ARGMAX_NODES[n]!;
@@ -59,6 +60,7 @@ export function gaussianArgmaxProbabilities(means: readonly number[], sds: reado
     }
     p[i] = sum;
   }
+  if (only !== undefined) return p.map((x) => Math.min(1, x));
   const total = p.reduce((a, b) => a + b, 0);
   return total > 0 ? p.map((x) => x / total) : p.map(() => 1 / k);
 }

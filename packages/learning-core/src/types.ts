@@ -433,9 +433,10 @@ export interface LearningAlgorithm {
    * Optional: the probability that `select(ctx, estimates(ctx), epsilon)` returns each arm now
    * (summing to 1), without drawing from the engine's random stream. Without it the engine
    * estimates the propensity it logs by sampling `select` from a private stream, which requires
-   * `select` to have no side effect besides drawing random numbers.
+   * `select` to have no side effect besides drawing random numbers. `only`, when given, names the
+   * arms whose entries the caller needs (the engine asks for the chosen one): the others may be 0.
    */
-  probabilities?(ctx: ArmContext, epsilon: number): number[];
+  probabilities?(ctx: ArmContext, epsilon: number, only?: readonly number[]): number[];
   /**
    * Learns one reward; `next` is the context of the next task of the same type, when known.
    * Returns false when the update must wait for `next` (it then happens in `link`).
