@@ -164,7 +164,9 @@ const heapNow = (): number => {
 };
 const costWorld = generateWorld(FIRST, { days: Math.max(4, DAYS) });
 const cost = new Map<string, { decision: number; update: number; heap: number }>();
-for (const algorithm of ['discounted-thompson', 'thompson-sampling', 'ucb1', ...ENGINE_ALGORITHMS, 'decision-transformer']) {
+// The decision transformer's cost row needs the last world's model to fit world FIRST's strategies.
+const dtFits = dtModel !== null && (dtModel as DecisionTransformerTrained).config.actions === costWorld.scenario.strategies.length;
+for (const algorithm of ['discounted-thompson', 'thompson-sampling', 'ucb1', ...ENGINE_ALGORITHMS, ...(dtFits ? ['decision-transformer'] : [])]) {
   federation = { store: federation.store, members: 0, name: `cost-${algorithm}` };
   const N = 2000;
   const COPIES = 5;
