@@ -1,4 +1,4 @@
-import axe from 'axe-core';
+import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { SELECTOR_SOURCE } from '../kit/browser/pageOutline.js';
 
@@ -18,7 +18,7 @@ export interface AxeViolation {
 }
 
 /** Version of the axe-core that runs (shown in evidence). */
-export const AXE_VERSION = axe.version;
+export const AXE_VERSION = (createRequire(import.meta.url)('axe-core/package.json') as { version: string }).version;
 
 /**
  * Runs axe-core inside `page` (its source injected by evaluation, so a page's Content Security
@@ -26,6 +26,8 @@ export const AXE_VERSION = axe.version;
  * contrast and every other check run in the real renderer: computed styles, layout, stacking.
  */
 export async function runAxe(page: Page, tags: readonly string[]): Promise<AxeViolation[]> {
+  // Its source (half a megabyte) is read only when a page is audited.
+  const { default: axe } = await import('axe-core');
   await page.evaluate(`if (!window.axe) { ${axe.source}\n }`);
   const script = `(async () => {
 ${SELECTOR_SOURCE}

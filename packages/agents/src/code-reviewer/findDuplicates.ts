@@ -1,4 +1,4 @@
-import ts from 'typescript';
+import ts from '../kit/typescript/ts.js';
 
 /** Options of `findDuplicates`. */
 export interface FindDuplicatesOptions {

@@ -1,4 +1,4 @@
-import ts from 'typescript';
+import ts from '../kit/typescript/ts.js';
 
 /** A call statement whose promise nobody awaits, found without type information. */
 export interface UnawaitedCall {

@@ -1,4 +1,4 @@
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
 import { AgentError } from '../kit/agent/AgentError.js';
 import { assertLoopback } from '../kit/service/assertLoopback.js';
 
@@ -53,8 +53,10 @@ export class AutocannonLoadGenerator implements LoadGenerator {
   async run(request: LoadRequest, signal?: AbortSignal): Promise<LoadSample> {
     const url = assertLoopback(request.url).href;
     if (signal?.aborted) throw new AgentError('ABORTED', 'load run was aborted');
+    // Loaded on first use, like every tool only some agents need: the CLI's start-up stays short.
+    const { default: load } = await import('autocannon');
     const result = await new Promise<autocannon.Result>((resolve, reject) => {
-      const instance = autocannon(
+      const instance = load(
         {
           url,
           method: request.method as autocannon.Request['method'] & string,

@@ -1,5 +1,5 @@
 import { relative, sep } from 'node:path';
-import ts from 'typescript';
+import ts from '../kit/typescript/ts.js';
 
 /** What a double's method or callback hands back. */
 export interface DoubleReturn {

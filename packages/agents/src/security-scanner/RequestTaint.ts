@@ -1,4 +1,4 @@
-import ts from 'typescript';
+import ts from '../kit/typescript/ts.js';
 
 /** Request input by its usual names in Express, Koa, Fastify, Next and serverless handlers. */
 export const REQUEST_SOURCE = /^(req|request|ctx\.request|ctx|event)\.(query|body|params|headers|cookies|signedCookies|files?|url|originalUrl|path|queryStringParameters|pathParameters)\b/;

@@ -1,4 +1,4 @@
-import ts from 'typescript';
+import ts from '../kit/typescript/ts.js';
 import type { Severity } from '../kit/findings/Finding.js';
 import { calledExport, moduleBindings } from './moduleBindings.js';
 import { RequestTaint } from './RequestTaint.js';

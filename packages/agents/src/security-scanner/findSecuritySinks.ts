@@ -1,4 +1,4 @@
-import ts from 'typescript';
+import ts from '../kit/typescript/ts.js';
 import type { SecuritySink } from './SecuritySink.js';
 import { findRequestSinks } from './findRequestSinks.js';
 

@@ -1,4 +1,4 @@
-import ts from 'typescript';
+import ts from '../kit/typescript/ts.js';
 
 /** Local names a file gives to a module and to the functions it exports. */
 export interface ModuleBindings {

@@ -1,4 +1,4 @@
-import ts from 'typescript';
+import ts from '../kit/typescript/ts.js';
 
 /** A reference to an exported function of the target inside an evaluated value (`{ split: splitSeparateNumbers }`). */
 export class ExportRef {

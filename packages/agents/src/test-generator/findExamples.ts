@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import ts from 'typescript';
+import ts from '../kit/typescript/ts.js';
 import type { ExportedFunction } from '../kit/typescript/extractExports.js';
 import { ExportRef, NamespaceRef, UNKNOWN, bindPattern, evaluateLiteral } from './evaluateLiteral.js';
 import type { Scope } from './evaluateLiteral.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import ts from 'typescript';
+import ts from '../kit/typescript/ts.js';
 
 /** What the source of one test case says about it. */
 export interface TestSource {

@@ -1,4 +1,4 @@
-import ts from 'typescript';
+import ts from '../kit/typescript/ts.js';
 import type { ProbeCase } from '../kit/probe/CaseProbe.js';
 import type { ExportedClass, ExportedFunction, MethodShape, ParameterShape, TypeShape } from '../kit/typescript/extractExports.js';
 import { findAccumulators } from '../kit/probe/findAccumulators.js';

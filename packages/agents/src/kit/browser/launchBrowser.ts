@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { chromium } from 'playwright-core';
 import type { Browser, BrowserType } from 'playwright-core';
 import { AgentError } from '../agent/AgentError.js';
 
@@ -41,7 +40,9 @@ export async function launchBrowser(options: LaunchBrowserOptions = {}): Promise
     throw new AgentError('TOOL_FAILED', `no Chromium found (${looked}): ${CHROMIUM_INSTALL_HINT}`);
   }
   try {
-    return await (options.launcher ?? chromium).launch({
+    // Loaded on first launch: playwright-core costs about a second of start-up for runs without a browser agent.
+    const launcher = options.launcher ?? (await import('playwright-core')).chromium;
+    return await launcher.launch({
       executablePath,
       headless: true,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', '--font-render-hinting=none'],

@@ -3,7 +3,6 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { isAbsolute, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import SwaggerParser from '@apidevtools/swagger-parser';
 import type { OpenAPI } from 'openapi-types';
 import { AgentError } from '../agent/AgentError.js';
 import { basePathOf, findApiDescription } from './findApiDescription.js';
@@ -94,6 +93,7 @@ export async function loadOpenApiRoutes(dir: string, options: LoadOpenApiRoutesO
     // parsed object is passed with the file's folder as base, so local `$ref`s still resolve.
     const parserOptions = { resolve: { external: false } };
     const copy = structuredClone(source) as unknown as OpenAPI.Document;
+    const { default: SwaggerParser } = await import('@apidevtools/swagger-parser');
     document = options.validate ? await SwaggerParser.validate(file, copy, parserOptions) : await SwaggerParser.dereference(file, copy, parserOptions);
   } catch (error) {
     throw new AgentError('TOOL_FAILED', `cannot read API description ${file}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });

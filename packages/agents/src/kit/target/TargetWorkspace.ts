@@ -3,7 +3,7 @@ import { copyFile, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import ts from 'typescript';
+import ts from '../typescript/ts.js';
 
 /** Options of `TargetWorkspace.create`. */
 export interface TargetWorkspaceOptions {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join } from 'node:path';
-import ts from 'typescript';
+import ts from '../typescript/ts.js';
 
 const BUILTIN = new Set(builtinModules);
 

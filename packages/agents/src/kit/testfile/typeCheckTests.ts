@@ -1,4 +1,4 @@
-import ts from 'typescript';
+import ts from '../typescript/ts.js';
 import type { SourceLanguage } from '../target/TargetProfile.js';
 
 /** A type or syntax error of a generated test file. */

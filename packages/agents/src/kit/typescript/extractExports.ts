@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { relative, sep } from 'node:path';
-import ts from 'typescript';
+import ts from './ts.js';
 
 /** The shape of a TypeScript type, reduced to what input generators need. */
 export type TypeShape =

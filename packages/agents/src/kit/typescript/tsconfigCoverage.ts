@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import ts from 'typescript';
+import ts from './ts.js';
 
 /** Which of a target's files a tsconfig.json gives type information to. */
 export interface TsconfigCoverage {
