@@ -5,6 +5,7 @@ import { registerLearningCommands } from './learningCommands.js';
 import { runCli } from './program.js';
 import { registerRunCommand } from './runCommand.js';
 import { registerSimulateCommand } from './simulateCommand.js';
+import { registerTriageCommand } from './triageCommand.js';
 import { registerVisualCommand } from './visualCommand.js';
 
 // The first Ctrl-C asks commands to stop at the next safe point (state is saved); a second one forces,
@@ -34,6 +35,6 @@ process.on('SIGTERM', () => controller.abort());
 
 process.exitCode = await runCli(
   process.argv.slice(2),
-  { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env, signal: controller.signal, onForceExit },
-  [registerRunCommand, registerSimulateCommand, registerDashboardCommand, registerInspectCommands, registerLearningCommands, registerVisualCommand],
+  { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), env: process.env, signal: controller.signal, onForceExit },
+  [registerRunCommand, registerSimulateCommand, registerDashboardCommand, registerInspectCommands, registerLearningCommands, registerVisualCommand, registerTriageCommand],
 );

@@ -21,6 +21,7 @@ import type { PilotAgent } from '@qe-fleet/agents';
 import { measuredImprovement } from './dashboardData.js';
 import { runExitCode } from './exitCode.js';
 import { saveFindingsRun } from './findingsStore.js';
+import { TriageStore } from './TriageStore.js';
 import { FleetError } from './FleetError.js';
 import { openMemory } from './openMemory.js';
 import { type CommandContext, type CommandRegistrar, VERSION } from './program.js';
@@ -87,10 +88,13 @@ async function runFleet(ctx: CommandContext, opts: RunOptions, mode: RunMode = {
   const progress = new ProgressReporter(quiet ? { write: () => true } : ctx.io.stdout);
   try {
     const seed = ctx.config.seed;
+    // Users' verdicts (`qe-fleet triage`): suppress dismissed findings, and rate the results that report judged ones.
+    const triage = new TriageStore(memory);
     const agents = createPilotAgents({
       ids: agentIds,
       memory,
       logger: ctx.logger,
+      feedback: triage.feedbackFor(target),
       ...(seed === undefined ? {} : { random: createRandom(seed) }),
       ...(settings.writeTestsDir === undefined ? {} : { writeTestsDir: settings.writeTestsDir }),
     });
@@ -183,6 +187,7 @@ async function runFleet(ctx: CommandContext, opts: RunOptions, mode: RunMode = {
         findings: results.get(a.agent)?.at(-1)?.output?.findings ?? [],
       })),
       ...(baseline === undefined ? {} : { baseline }),
+      triaged: triage.suppressionsFor(target),
     });
     saveFindingsRun(memory, report);
     const exitCode = runExitCode({ interrupted, report, failOn: mode.saveBaseline ? 'none' : settings.failOn, allowFailed: settings.allowFailed });

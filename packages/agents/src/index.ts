@@ -110,6 +110,8 @@ export type {
   BaselineStatus,
   FindingsReport,
   ReportedFinding,
+  TriageSuppression,
+  TriageVerdictValue,
   SourceReader,
   SuppressionResult,
   BaselineComparison,

@@ -9,7 +9,7 @@ export type { DefectKind, Finding, FindingLocation, Severity } from './findings/
 export { findingMatches, loadCatalogue, locationsAgree, normaliseSelector, parseCatalogue, scoreFindings } from './findings/Catalogue.js';
 export type { Catalogue, CatalogueDefect, CatalogueScore } from './findings/Catalogue.js';
 export { SEVERITIES, compareFindings, countBySeverity, locationLabel, ruleOf, severityRank } from './findings/ReportedFinding.js';
-export type { AgentOutcome, BaselineEntry, BaselineStatus, FindingsReport, ReportedFinding } from './findings/ReportedFinding.js';
+export type { AgentOutcome, BaselineEntry, BaselineStatus, FindingsReport, ReportedFinding, TriageSuppression, TriageVerdictValue } from './findings/ReportedFinding.js';
 export { fingerprintFindings, sourceReader } from './findings/fingerprintFindings.js';
 export type { SourceReader } from './findings/fingerprintFindings.js';
 export { applySuppressions } from './findings/applySuppressions.js';
