@@ -85,6 +85,11 @@ async function askVerdicts(ctx: CommandContext, store: TriageStore, run: Finding
   const out = ctx.io.stdout;
   const lines = createInterface({ input: stdin, terminal: false })[Symbol.asyncIterator]();
   const marked: TriageVerdict[] = [];
+  const signal = ctx.io.signal;
+  const aborted = new Promise<IteratorResult<string>>((resolve) => {
+    if (signal.aborted) resolve({ done: true, value: undefined });
+    else signal.addEventListener('abort', () => resolve({ done: true, value: undefined }), { once: true });
+  });
   const pending = rows.filter((r) => r.verdict === null);
   out.write(`${pending.length} findings without a verdict (false and wontfix are suppressed in later runs; true and false teach the agent's learning)\n`);
   try {
@@ -94,7 +99,10 @@ async function askVerdicts(ctx: CommandContext, store: TriageStore, run: Finding
       let answer: TriageVerdictValue | 'skip' | 'quit' | undefined;
       while (answer === undefined) {
         out.write('verdict? [t]rue, [f]alse, [w]ontfix, [s]kip, [q]uit: ');
-        const next = await lines.next();
+        // Ctrl-C ends the session at once: every answer given so far is already stored.
+        const next = await Promise.race([lines.next(), aborted]);
+        // A terminal echoes the answer; piped answers are not, so the next line would join the prompt.
+        if (stdin.isTTY !== true) out.write('\n');
         if (next.done === true) {
           answer = 'quit';
           break;
@@ -109,6 +117,7 @@ async function askVerdicts(ctx: CommandContext, store: TriageStore, run: Finding
   } finally {
     await lines.return?.();
   }
+  out.write('\n');
   return marked;
 }
 
