@@ -67,6 +67,8 @@ export {
   toTaskResult,
   runAgentTask,
   INDEPENDENT_RUNS_LEARNING,
+  measuredPriors,
+  SHIPPED_PRIOR_TRIALS,
   PilotAgent,
   findOpenApiFile,
   loadOpenApiRoutes,

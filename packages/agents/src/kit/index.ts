@@ -56,6 +56,7 @@ export type { AgentOutput, AgentTaskResult, ToTaskResultOptions } from './agent/
 export { runAgentTask } from './agent/runAgentTask.js';
 export type { RunAgentTaskOptions } from './agent/runAgentTask.js';
 export { INDEPENDENT_RUNS_LEARNING, PilotAgent } from './agent/PilotAgent.js';
+export { measuredPriors, SHIPPED_PRIOR_TRIALS } from './agent/measuredPriors.js';
 export type { PilotAgentOptions } from './agent/PilotAgent.js';
 export { findOpenApiFile, loadOpenApiRoutes } from './openapi/loadOpenApiRoutes.js';
 export { runEslint, sourceTypeOf } from './eslint/runEslint.js';

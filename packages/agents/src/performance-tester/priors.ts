@@ -1,23 +1,15 @@
-import type { StrategyPrior } from '@qe-fleet/learning-core';
+import { measuredPriors } from '../kit/agent/measuredPriors.js';
 
 /** Where the figures were measured: the reward column of the agent's score table. */
 const EVIDENCE = '`pnpm --filter @qe-fleet/agents score` on fixtures/sample-target, one run per strategy (packages/agents README, "Measured (test-generator, api-tester, performance-tester)")';
 
 /**
- * Runs of evidence each figure is worth: one run on one target says little about a user's
- * project, so a handful of the user's own runs outweigh it (learning-core caps priors at 50).
+ * The performance-tester agent's shipped priors: each strategy's measured reward (see `measuredPriors`). A
+ * user overrides them with `strategyPriors`.
  */
-const TRIALS = 3;
-
-/**
- * The performance-tester agent's shipped priors: each strategy's measured reward (learning-core
- * `calculateReward` with the agent's weights, `rewardWeightsFor('performance-tester')`), so a fresh database's
- * first run uses the best-measured strategy instead of the first-listed one. A user overrides
- * them with `strategyPriors`; re-measure and update them when the agent's strategies change.
- */
-export const PERFORMANCE_TESTER_PRIORS: Readonly<Record<string, StrategyPrior>> = Object.freeze({
-  'quick': { expectedReward: 0.95, trials: TRIALS, evidence: EVIDENCE },
-  'quick-isolated': { expectedReward: 0.952, trials: TRIALS, evidence: EVIDENCE },
-  'thorough': { expectedReward: 0.933, trials: TRIALS, evidence: EVIDENCE },
-  'with-routes': { expectedReward: 0.976, trials: TRIALS, evidence: EVIDENCE },
+export const PERFORMANCE_TESTER_PRIORS = measuredPriors(EVIDENCE, {
+  'quick': 0.95,
+  'quick-isolated': 0.952,
+  'thorough': 0.933,
+  'with-routes': 0.976,
 });

@@ -1,23 +1,15 @@
-import type { StrategyPrior } from '@qe-fleet/learning-core';
+import { measuredPriors } from '../kit/agent/measuredPriors.js';
 
 /** Where the figures were measured: the reward column of the agent's score table. */
 const EVIDENCE = '`pnpm --filter @qe-fleet/agents score` on fixtures/sample-target, one run per strategy (packages/agents README, "Measured on fixtures/sample-target")';
 
 /**
- * Runs of evidence each figure is worth: one run on one target says little about a user's
- * project, so a handful of the user's own runs outweigh it (learning-core caps priors at 50).
+ * The security-scanner agent's shipped priors: each strategy's measured reward (see `measuredPriors`). A
+ * user overrides them with `strategyPriors`.
  */
-const TRIALS = 3;
-
-/**
- * The security-scanner agent's shipped priors: each strategy's measured reward (learning-core
- * `calculateReward` with the agent's weights, `rewardWeightsFor('security-scanner')`), so a fresh database's
- * first run uses the best-measured strategy instead of the first-listed one. A user overrides
- * them with `strategyPriors`; re-measure and update them when the agent's strategies change.
- */
-export const SECURITY_SCANNER_PRIORS: Readonly<Record<string, StrategyPrior>> = Object.freeze({
-  'static-only': { expectedReward: 0.925, trials: TRIALS, evidence: EVIDENCE },
-  'static+deps': { expectedReward: 0.957, trials: TRIALS, evidence: EVIDENCE },
-  'static+deps+live': { expectedReward: 0.99, trials: TRIALS, evidence: EVIDENCE },
-  'full': { expectedReward: 0.979, trials: TRIALS, evidence: EVIDENCE },
+export const SECURITY_SCANNER_PRIORS = measuredPriors(EVIDENCE, {
+  'static-only': 0.925,
+  'static+deps': 0.957,
+  'static+deps+live': 0.99,
+  'full': 0.979,
 });
