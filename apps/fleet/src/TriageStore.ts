@@ -237,10 +237,12 @@ export class TriageStore {
     return (task, result, run) => {
       const findings = (result.output as { findings?: Finding[] } | undefined)?.findings;
       if (!Array.isArray(findings) || findings.length === 0) return undefined;
-      // Same fingerprints as the run's report: fingerprinting is per agent.
-      const fingerprinted = fingerprintFindings(findings.map((f) => ({ ...f, agent: run.agentId })), read);
       const verdicts = this.verdictsFor(target);
       const rules = this.#ruleCounts();
+      // A database nobody triaged (the common case) costs one query, no fingerprinting.
+      if (verdicts.size === 0 && rules.size === 0) return undefined;
+      // Same fingerprints as the run's report: fingerprinting is per agent.
+      const fingerprinted = fingerprintFindings(findings.map((f) => ({ ...f, agent: run.agentId })), read);
       const judged: Record<TriageVerdictValue, number> = { true: 0, false: 0, wontfix: 0 };
       let byRule = 0;
       const values: number[] = [];

@@ -5,7 +5,7 @@ import { formatSarif } from '@qe-fleet/agents';
 import { calculateReward, rewardWeightsFor } from '@qe-fleet/learning-core';
 import { SwarmMemoryManager } from '@qe-fleet/memory';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectFindingsPanel } from '../src/findingsPanel.js';
+import { collectFindingsPanel, findingsHtml } from '../src/findingsPanel.js';
 import type { RunSummary } from '../src/runCommand.js';
 import { TRIAGE_FEEDBACK_EVENT, type TriageFeedbackRecord } from '../src/TriageStore.js';
 import { cli } from './cliHarness.js';
@@ -153,6 +153,10 @@ describe('qe-fleet triage: verdicts on the last run, suppression in later runs, 
       [expect.stringContaining('eval'), 1],
       [expect.stringContaining('exec'), 0],
     ]);
+    // report --html shows the same rates
+    const html = withMemory((memory) => findingsHtml(collectFindingsPanel(memory)));
+    expect(html).toContain('<h3>Triage (2 verdicts)</h3>');
+    expect(html).toMatch(/<td>security-scanner<\/td><td>1<\/td><td>1<\/td><td>0<\/td><td>50 %<\/td>/);
     expect((await triage(['--unmark', evalId])).code).toBe(0);
     expect((await listed(['--all'])).findings.map((f) => f.verdict)).toEqual(['true', null]);
   });
