@@ -18,7 +18,7 @@ import {
 import { type ExecutedTaskResult, initializeLearningFleet, type LearningFleet } from '@qe-fleet/facade';
 import { createRandom } from '@qe-fleet/learning-core';
 import type { PilotAgent } from '@qe-fleet/agents';
-import { measuredImprovement } from './dashboardData.js';
+import { measuredImprovementDetail } from './dashboardData.js';
 import { runExitCode } from './exitCode.js';
 import { saveFindingsRun } from './findingsStore.js';
 import { TriageStore } from './TriageStore.js';
@@ -174,7 +174,7 @@ async function runFleet(ctx: CommandContext, opts: RunOptions, mode: RunMode = {
     const agentSummaries: AgentRunSummary[] = fleet.agents.map((agent) => {
       const reason = notApplicable.get(agent.id);
       if (reason !== undefined) return notApplicableAgent(agent.id, reason);
-      return summariseAgent(agent, results.get(agent.id) ?? [], measuredImprovement(agent.performanceTracker), thrown.get(agent.id), reused.has(agent.id));
+      return summariseAgent(agent, results.get(agent.id) ?? [], measuredImprovementDetail(agent.performanceTracker), thrown.get(agent.id), reused.has(agent.id));
     });
     const report = buildFindingsReport({
       target,
