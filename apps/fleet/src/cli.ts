@@ -6,6 +6,7 @@ import { registerLearningEvaluateCommand } from './learningEvaluateCommand.js';
 import { runCli } from './program.js';
 import { registerRunCommand } from './runCommand.js';
 import { registerSimulateCommand } from './simulateCommand.js';
+import { registerTriageCommand } from './triageCommand.js';
 import { registerVisualCommand } from './visualCommand.js';
 
 // The first Ctrl-C asks commands to stop at the next safe point (state is saved); a second one forces,
@@ -35,6 +36,6 @@ process.on('SIGTERM', () => controller.abort());
 
 process.exitCode = await runCli(
   process.argv.slice(2),
-  { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env, signal: controller.signal, onForceExit },
-  [registerRunCommand, registerSimulateCommand, registerDashboardCommand, registerInspectCommands, registerLearningCommands, registerLearningEvaluateCommand, registerVisualCommand],
+  { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), env: process.env, signal: controller.signal, onForceExit },
+  [registerRunCommand, registerSimulateCommand, registerDashboardCommand, registerInspectCommands, registerLearningCommands, registerLearningEvaluateCommand, registerVisualCommand, registerTriageCommand],
 );

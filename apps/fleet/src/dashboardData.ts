@@ -9,6 +9,8 @@ export interface DashboardAgent {
   type: string;
   status: string;
   improvementRate: number | null;
+  /** Runs compared on each side of `improvementRate` and its 95 % interval (null before two runs). */
+  improvementDetail: ImprovementDetail | null;
   targetAchieved: boolean;
   snapshots: number;
   /** Improvement per calendar day (PerformanceTracker trend). */
@@ -41,11 +43,25 @@ export interface DashboardData {
 }
 
 /**
- * The tracker's improvement (%), or null while the rolling window still overlaps the baseline
- * window: until then there is nothing to compare.
+ * The tracker's improvement (%), or null before two runs: with fewer than two windows of runs the
+ * tracker compares the first half of the runs with the second (`measuredImprovementDetail` gives
+ * how many on each side and the 95 % interval, which a few runs make wide).
  */
 export function measuredImprovement(tracker: PerformanceTracker, improvement = tracker.calculateImprovement()): number | null {
-  return tracker.getSnapshotCount() > tracker.windowSize ? improvement.improvementRate : null;
+  return (improvement.compared ?? 0) > 0 ? improvement.improvementRate : null;
+}
+
+/** An improvement with its evidence: runs compared on each side and the 95 % interval (null before two runs). */
+export interface ImprovementDetail {
+  rate: number;
+  compared: number;
+  interval: [number, number] | null;
+}
+
+/** The tracker's improvement with its evidence, or null before two runs. */
+export function measuredImprovementDetail(tracker: PerformanceTracker, improvement = tracker.calculateImprovement()): ImprovementDetail | null {
+  const rate = measuredImprovement(tracker, improvement);
+  return rate === null ? null : { rate, compared: improvement.compared ?? 0, interval: improvement.interval ?? null };
 }
 
 /** The newest stored value of one agent's metric (newest first: ascending order read the oldest). */
@@ -71,7 +87,7 @@ export async function collectDashboardData(memory: SwarmMemoryManager, now = Dat
       // One agent's unreadable learning state (say an imported baseline of the wrong shape) must
       // not take the page down: the agent is listed without figures, the warning names it.
       warnings.push(`agent ${record.id}: its stored learning data cannot be read (${message(error)})`);
-      agents.push({ id: record.id, type: record.type, status: record.status, improvementRate: null, targetAchieved: false, snapshots: 0, timeline: [], overhead: null, memory: { stateBytes: null, initHeapBytes: null } });
+      agents.push({ id: record.id, type: record.type, status: record.status, improvementRate: null, improvementDetail: null, targetAchieved: false, snapshots: 0, timeline: [], overhead: null, memory: { stateBytes: null, initHeapBytes: null } });
     }
   }
   const measured = agents.filter((a) => a.improvementRate !== null);
@@ -111,6 +127,7 @@ async function collectAgent(memory: SwarmMemoryManager, record: { id: string; ty
     type: record.type,
     status: record.status,
     improvementRate: measuredImprovement(tracker, improvement),
+    improvementDetail: measuredImprovementDetail(tracker, improvement),
     targetAchieved: improvement.targetAchieved,
     snapshots: tracker.getSnapshotCount(),
     timeline: trend.timeline.map((p) => ({ day: p.date.toISOString().slice(0, 10), improvementRate: p.improvementRate })),

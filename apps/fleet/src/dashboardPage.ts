@@ -59,14 +59,17 @@ async function refresh() {
     ['patterns', d.fleet.patterns],
     ['database', (d.fleet.databaseBytes / 1024).toFixed(0) + ' KiB'],
   ].map(([k, v]) => '<div class="card">' + esc(k) + '<b>' + esc(v) + '</b></div>').join('');
-  table($('agents'), ['agent', 'type', 'status', 'snapshots', 'improvement %', 'state bytes', 'init heap bytes'],
-    d.agents.map((a) => [esc(a.id), esc(a.type), esc(a.status), a.snapshots, num(a.improvementRate, 1), a.memory.stateBytes ?? '-', a.memory.initHeapBytes ?? '-']));
+  const improvement = (i) => i === null ? '-' : num(i.rate, 1) + (i.interval === null ? '' : ' (' + num(i.interval[0], 1) + '..' + num(i.interval[1], 1) + ')') + ', ' + i.compared + ' vs ' + i.compared + ' runs';
+  table($('agents'), ['agent', 'type', 'status', 'snapshots', 'improvement % (95 % interval, runs compared)', 'state bytes', 'init heap bytes'],
+    d.agents.map((a) => [esc(a.id), esc(a.type), esc(a.status), a.snapshots, improvement(a.improvementDetail), a.memory.stateBytes ?? '-', a.memory.initHeapBytes ?? '-']));
   const peak = Math.max(1e-9, ...d.agents.map((a) => (a.overhead ? a.overhead.p99 : 0)));
   table($('overhead'), ['agent', 'tasks', 'avg', 'p50', 'p95', 'p99', 'peak', 'p99 (relative)'],
     d.agents.filter((a) => a.overhead).map((a) => [esc(a.id), a.overhead.tasks, num(a.overhead.avg, 3), num(a.overhead.p50, 3), num(a.overhead.p95, 3), num(a.overhead.p99, 3), num(a.overhead.peak, 3),
       '<span class="bar" style="width:' + Math.round((a.overhead.p99 / peak) * 200) + 'px"></span>']));
-  table($('patterns'), ['pattern', 'confidence', 'uses', 'agent'],
-    d.patterns.map((p) => [esc(p.pattern), num(p.confidence, 3), p.usageCount, esc(p.agentId ?? '-')]));
+  const meta = (p) => p.metadata || {};
+  table($('patterns'), ['pattern', 'successes / trials', 'success 95 % interval', 'confidence (lower bound)', 'mean reward', 'uses', 'agent'],
+    d.patterns.map((p) => [esc(p.pattern), meta(p).trials === undefined ? '-' : meta(p).successes + ' / ' + meta(p).trials,
+      Array.isArray(meta(p).interval) ? num(meta(p).interval[0], 2) + '..' + num(meta(p).interval[1], 2) : '-', num(p.confidence, 3), num(meta(p).averageReward, 3), p.usageCount, esc(p.agentId ?? '-')]));
   table($('abtests'), ['test', 'task type', 'status', 'arms', 'winner', 'conclusion'],
     d.abtests.map((t) => [esc(t.name), esc(t.taskType ?? '*'), esc(t.status), esc(t.results.map((r) => r.strategy + ' ' + r.successes + '/' + r.trials).join(', ')), esc(t.winner ?? '-'), esc(t.conclusion ?? '-')]));
   $('events').innerHTML = d.events.map(eventLine).join('');

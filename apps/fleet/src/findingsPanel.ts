@@ -4,6 +4,7 @@ import type { SwarmMemoryManager } from '@qe-fleet/memory';
 import { renderLineChart } from './chart.js';
 import { type FindingsRunRecord, listFindingsRuns } from './findingsStore.js';
 import { escapeXml } from './render.js';
+import { type TriageRates, TriageStore } from './TriageStore.js';
 
 /** One run in the findings trend. */
 export interface FindingsTrendPoint {
@@ -30,6 +31,8 @@ export interface FindingsPanelData {
   } | null;
   /** Oldest first. */
   trend: FindingsTrendPoint[];
+  /** Users' verdicts (`qe-fleet triage`) per agent, strategy and rule, on every target. */
+  triage: TriageRates;
 }
 
 /** Reads the last `limit` runs' findings (see findingsStore for where they live). */
@@ -51,6 +54,7 @@ export function collectFindingsPanel(memory: SwarmMemoryManager, limit = 30): Fi
     trend: runs
       .map((r) => ({ at: r.at, target: r.target, total: r.counts.total, bySeverity: r.counts.bySeverity, new: r.counts.new, fixed: r.counts.fixed, suppressed: r.counts.suppressed }))
       .reverse(),
+    triage: new TriageStore(memory).rates(),
   };
 }
 
@@ -64,6 +68,15 @@ export function findingsTrendSvg(data: FindingsPanelData): string {
     yLabel: 'findings',
     series: SEVERITY_ORDER.map((s) => ({ name: s, points: data.trend.map((p, i) => ({ x: i + 1, y: p.bySeverity[s] })) })).filter((s) => s.points.some((p) => p.y > 0)),
   });
+}
+
+const rateRows = (title: string, rows: TriageRates['byAgent']): string =>
+  `<table><tr><th>${escapeXml(title)}</th><th>true</th><th>false</th><th>wontfix</th><th>false-positive rate</th></tr>${rows.map((r) => `<tr><td>${escapeXml(r.key)}</td><td>${r.true}</td><td>${r.false}</td><td>${r.wontfix}</td><td>${r.falseRate === null ? '-' : `${(r.falseRate * 100).toFixed(0)} %`}</td></tr>`).join('') || '<tr><td colspan="5">none</td></tr>'}</table>`;
+
+/** Triage rates per agent and rule, for `report --html`. */
+function triageHtml(rates: TriageRates): string {
+  if (rates.total === 0) return '<h3>Triage</h3><p>No verdicts yet (<code>qe-fleet triage</code>).</p>';
+  return `<h3>Triage (${rates.total} verdicts)</h3><p>false-positive rate = false / (true + false)</p><div style="display:flex;gap:2em;flex-wrap:wrap">${rateRows('agent', rates.byAgent)}${rateRows('rule', rates.byRule)}</div>`;
 }
 
 const countsTable = (title: string, counts: Record<string, number>, limit = 20): string => {
@@ -95,6 +108,7 @@ export function findingsHtml(data: FindingsPanelData): string {
 <h3>Findings of the latest run</h3>
 <table><tr><th>severity</th><th>location</th><th>rule</th><th>message</th><th>evidence</th><th>agent</th><th>baseline</th></tr>${findings}</table>
 ${latest.truncated > 0 ? `<p>${latest.truncated} more not shown (<code>qe-fleet run --format json</code> lists all).</p>` : ''}
+${triageHtml(data.triage)}
 <h3>Trend per run</h3>
 ${findingsTrendSvg(data)}
 <table><tr><th>run</th><th>target</th><th>findings</th><th>crit/high/med/low/info</th><th>new</th><th>fixed</th><th>suppressed</th></tr>${trend}</table>
@@ -106,7 +120,9 @@ export const FINDINGS_PANEL_HTML = `<section><h2>Findings</h2><p class="muted" i
 <div class="cards" id="findings-counts"></div>
 <img id="findings-chart" alt="Findings per run, one line per severity" src="/chart/findings.svg">
 <table id="findings-trend"></table>
-<h3>Latest run</h3><table id="findings-latest"></table></section>`;
+<h3>Latest run</h3><table id="findings-latest"></table>
+<h3>Triage <span class="muted">(qe-fleet triage; false-positive rate = false / (true + false))</span></h3>
+<div class="cards"><table id="triage-agents"></table><table id="triage-rules"></table></div></section>`;
 
 /** The panel's script: reads `/api/findings`, refreshed with the rest of the page. */
 export const FINDINGS_PANEL_SCRIPT = `<script>
@@ -130,6 +146,9 @@ export const FINDINGS_PANEL_SCRIPT = `<script>
     $('findings-latest').innerHTML = rows(['severity', 'location', 'rule', 'message', 'agent', 'baseline'],
       d.latest.findings.map((f) => [f.severity, where(f.location), f.rule ?? f.kind, f.message, f.agent, f.baseline ?? '']));
     $('findings-chart').src = '/chart/findings.svg?t=' + Date.now();
+    const rate = (r) => [r.key, r.true, r.false, r.wontfix, r.falseRate === null ? '-' : Math.round(r.falseRate * 100) + ' %'];
+    $('triage-agents').innerHTML = rows(['agent', 'true', 'false', 'wontfix', 'false-positive rate'], d.triage.byAgent.map(rate));
+    $('triage-rules').innerHTML = rows(['rule', 'true', 'false', 'wontfix', 'false-positive rate'], d.triage.byRule.map(rate));
   }
   refreshFindings().catch((e) => { $('findings-summary').textContent = 'could not load findings: ' + e.message; });
   setInterval(() => refreshFindings().catch(() => {}), 10000);

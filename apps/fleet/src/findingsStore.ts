@@ -33,6 +33,11 @@ export interface FindingsRunRecord {
     suppressed: number;
   };
   findings: ReportedFinding[];
+  /**
+   * Suppressed findings (inline comment or triage verdict), so `qe-fleet triage` can change a
+   * verdict; capped like `findings`. Absent in records of older versions.
+   */
+  suppressed?: ReportedFinding[];
   /** Findings not stored because of MAX_STORED_FINDINGS. */
   truncated: number;
 }
@@ -62,6 +67,7 @@ export function findingsRunRecord(report: FindingsReport, at: number, runId: str
       suppressed: report.suppressed.length,
     },
     findings: report.findings.slice(0, MAX_STORED_FINDINGS),
+    suppressed: report.suppressed.slice(0, MAX_STORED_FINDINGS),
     truncated: Math.max(0, report.findings.length - MAX_STORED_FINDINGS),
   };
 }
@@ -72,6 +78,17 @@ export function saveFindingsRun(memory: SwarmMemoryManager, report: FindingsRepo
   const key = `${FINDINGS_RUN_PREFIX}${String(FAR_FUTURE - at).padStart(13, '0')}-${record.runId}`;
   memory.store(key, record, { partition: FINDINGS_PARTITION, ttl: TTL_POLICY.keys.snapshots });
   return record;
+}
+
+/** The newest stored run, on `target` when given (absolute folder), or undefined. */
+export function latestFindingsRun(memory: SwarmMemoryManager, target?: string): FindingsRunRecord | undefined {
+  if (target === undefined) return listFindingsRuns(memory, 1)[0];
+  // Newest first: the first on the target is its latest (runs older than 90 days have expired).
+  for (let offset = 0; ; offset += 50) {
+    const page = memory.query<FindingsRunRecord>(`${FINDINGS_RUN_PREFIX}%`, { partition: FINDINGS_PARTITION, limit: 50, offset }).map((e) => e.value);
+    const hit = page.find((r) => r.target === target);
+    if (hit !== undefined || page.length < 50) return hit;
+  }
 }
 
 /** The stored runs, newest first (at most `limit`, default 50). */

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { ABTest } from '@qe-fleet/learning-core';
-import { type AgentRecord, type AgentStatus, decodeValue, encodeValue, type SwarmMemoryManager } from '@qe-fleet/memory';
+import { type AgentRecord, type AgentStatus, decodeValue, encodeValue, type PatternRecord, type SwarmMemoryManager } from '@qe-fleet/memory';
 import { FleetError } from './FleetError.js';
 import { abTestProblem, EXPORTED_TABLES, exportMemory, type ImportCaller, importMemory, type MemoryExport } from './memoryTransfer.js';
 import { withMemory } from './openMemory.js';
@@ -43,6 +43,21 @@ export function parseSince(value: string, now: number): number {
 }
 
 const time = formatTime;
+
+/**
+ * The evidence behind a stored pattern (the engine stores its LearnedPattern as metadata): trials,
+ * successes, the Wilson interval and the mean reward; fields that are absent or of the wrong type
+ * are left out, so a pattern from an older version or another writer still lists.
+ */
+function evidence(p: PatternRecord): { trials?: number; successes?: number; interval?: [number, number]; averageReward?: number } {
+  const m = p.metadata ?? {};
+  const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+  const interval = Array.isArray(m['interval']) && m['interval'].length === 2 && m['interval'].every((x) => num(x) !== undefined) ? (m['interval'] as [number, number]) : undefined;
+  const trials = num(m['trials']);
+  const successes = num(m['successes']);
+  const averageReward = num(m['averageReward']);
+  return { ...(trials === undefined ? {} : { trials }), ...(successes === undefined ? {} : { successes }), ...(interval === undefined ? {} : { interval }), ...(averageReward === undefined ? {} : { averageReward }) };
+}
 
 /** `status`, `agents`, `patterns`, `abtests`, `events`, `memory stats|cleanup|export|import`. */
 export const registerInspectCommands: CommandRegistrar = (program: Command, context) => {
@@ -90,7 +105,7 @@ export const registerInspectCommands: CommandRegistrar = (program: Command, cont
 
   program
     .command('patterns')
-    .description('learned patterns, most confident first')
+    .description('learned patterns, most confident first: successes of trials, the 95 % interval of the success rate, its lower bound (confidence) and the mean reward')
     .option('--min-confidence <n>', 'only patterns at least this confident', '0')
     .action(async (opts: { minConfidence: string }) => {
       const ctx = context();
@@ -102,7 +117,10 @@ export const registerInspectCommands: CommandRegistrar = (program: Command, cont
           renderTable(
             [
               { header: 'pattern', value: (p) => p.pattern },
+              { header: 'successes/trials', value: (p) => { const m = evidence(p); return m.trials === undefined ? '-' : `${m.successes ?? '?'}/${m.trials}`; }, align: 'right' },
+              { header: 'success 95 % interval', value: (p) => { const i = evidence(p).interval; return i === undefined ? '-' : `${fmt(i[0], 2)}..${fmt(i[1], 2)}`; } },
               { header: 'confidence', value: (p) => fmt(p.confidence, 3), align: 'right' },
+              { header: 'mean reward', value: (p) => fmt(evidence(p).averageReward, 3), align: 'right' },
               { header: 'uses', value: (p) => String(p.usageCount), align: 'right' },
               { header: 'agent', value: (p) => p.agentId ?? '-' },
             ],

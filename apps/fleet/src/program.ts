@@ -9,6 +9,8 @@ import { stripControl } from './render.js';
 /** What a command can touch: streams, working directory, environment and a stop signal. */
 export interface CliIO {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Answers of interactive commands (`triage`); absent when there is no input to read. */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream;
   cwd: string;
   env: NodeJS.ProcessEnv;

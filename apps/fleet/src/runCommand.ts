@@ -19,9 +19,10 @@ import { type ExecutedTaskResult, initializeLearningFleet, type LearningFleet } 
 import { createRandom } from '@qe-fleet/learning-core';
 import type { PilotAgent } from '@qe-fleet/agents';
 import { registerAgentDBAlgorithms } from '@qe-fleet/agentdb-adapter';
-import { measuredImprovement } from './dashboardData.js';
+import { measuredImprovementDetail } from './dashboardData.js';
 import { runExitCode } from './exitCode.js';
 import { saveFindingsRun } from './findingsStore.js';
+import { TriageStore } from './TriageStore.js';
 import { FleetError } from './FleetError.js';
 import { chosenAlgorithm } from './learningEvaluateCommand.js';
 import { openMemory } from './openMemory.js';
@@ -90,6 +91,9 @@ async function runFleet(ctx: CommandContext, opts: RunOptions, mode: RunMode = {
   try {
     const seed = ctx.config.seed;
     const random = seed === undefined ? undefined : createRandom(seed);
+    // Users' verdicts (`qe-fleet triage`): suppress dismissed findings, and rate the results that report judged ones.
+    const triage = new TriageStore(memory);
+    const feedback = triage.feedbackFor(target);
     // An algorithm chosen with `qe-fleet learning evaluate --use` (agentdb-adapter's algorithms registered by name).
     registerAgentDBAlgorithms();
     const agents = agentIds.flatMap((id) => {
@@ -98,6 +102,7 @@ async function runFleet(ctx: CommandContext, opts: RunOptions, mode: RunMode = {
         ids: [id],
         memory,
         logger: ctx.logger,
+        feedback,
         ...(random === undefined ? {} : { random }),
         ...(algorithm === undefined ? {} : { learning: { algorithm } }),
         ...(settings.writeTestsDir === undefined ? {} : { writeTestsDir: settings.writeTestsDir }),
@@ -179,7 +184,7 @@ async function runFleet(ctx: CommandContext, opts: RunOptions, mode: RunMode = {
     const agentSummaries: AgentRunSummary[] = fleet.agents.map((agent) => {
       const reason = notApplicable.get(agent.id);
       if (reason !== undefined) return notApplicableAgent(agent.id, reason);
-      return summariseAgent(agent, results.get(agent.id) ?? [], measuredImprovement(agent.performanceTracker), thrown.get(agent.id), reused.has(agent.id));
+      return summariseAgent(agent, results.get(agent.id) ?? [], measuredImprovementDetail(agent.performanceTracker), thrown.get(agent.id), reused.has(agent.id));
     });
     const report = buildFindingsReport({
       target,
@@ -192,6 +197,7 @@ async function runFleet(ctx: CommandContext, opts: RunOptions, mode: RunMode = {
         findings: results.get(a.agent)?.at(-1)?.output?.findings ?? [],
       })),
       ...(baseline === undefined ? {} : { baseline }),
+      triaged: triage.suppressionsFor(target),
     });
     saveFindingsRun(memory, report);
     const exitCode = runExitCode({ interrupted, report, failOn: mode.saveBaseline ? 'none' : settings.failOn, allowFailed: settings.allowFailed });

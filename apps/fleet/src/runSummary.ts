@@ -1,5 +1,6 @@
 import type { AgentOutput, FindingsReport, PilotAgent, Severity, SkippedSurface } from '@qe-fleet/agents';
 import type { ExecutedTaskResult } from '@qe-fleet/facade';
+import type { ImprovementDetail } from './dashboardData.js';
 import { fmt, pct, renderTable } from './render.js';
 
 /** One agent's line in the run summary. */
@@ -25,6 +26,8 @@ export interface AgentRunSummary {
   timeMs: number;
   overheadMs: number;
   improvement: number | null;
+  /** Runs compared on each side of `improvement` and its 95 % interval (null before two runs). */
+  improvementDetail: ImprovementDetail | null;
 }
 
 /** What `run` prints with `--json`. */
@@ -46,7 +49,7 @@ export interface RunSummary {
 export function summariseAgent(
   agent: PilotAgent,
   results: Array<ExecutedTaskResult<AgentOutput>>,
-  improvement: number | null,
+  improvement: ImprovementDetail | null,
   thrown: string | undefined,
   reused = false,
 ): AgentRunSummary {
@@ -75,7 +78,8 @@ export function summariseAgent(
     // A reused result cost this run nothing; its original time is not this run's.
     timeMs: reused ? 0 : results.reduce((s, r) => s + r.executionTime, 0) / Math.max(1, results.length),
     overheadMs: reused ? 0 : results.reduce((s, r) => s + r.overheadMs, 0) / Math.max(1, results.length),
-    improvement,
+    improvement: improvement?.rate ?? null,
+    improvementDetail: improvement,
   };
 }
 
@@ -99,7 +103,16 @@ export function notApplicableAgent(agent: string, reason: string): AgentRunSumma
     timeMs: 0,
     overheadMs: 0,
     improvement: null,
+    improvementDetail: null,
   };
+}
+
+/** `+3.2 % (-5.1..+11.4, 3v3)`: the rate, its 95 % interval and the runs compared on each side. */
+function improvementText(detail: ImprovementDetail | null): string {
+  if (detail === null) return '-';
+  const signed = (v: number): string => `${v >= 0 ? '+' : ''}${fmt(v, 1)}`;
+  const interval = detail.interval === null ? '' : ` (${signed(detail.interval[0])}..${signed(detail.interval[1])}, ${detail.compared}v${detail.compared})`;
+  return `${pct(detail.rate)}${interval}`;
 }
 
 const RESULT: Record<AgentRunSummary['status'], string> = { ok: 'ok', failed: 'FAILED', 'not-applicable': 'n/a' };
@@ -117,7 +130,7 @@ export function renderSummary(summary: Omit<RunSummary, 'findings' | 'exitCode'>
       { header: 'recall', value: (a) => fmt(a.recall), align: 'right' },
       { header: 'time s', value: (a) => fmt(a.timeMs / 1000, 1), align: 'right' },
       { header: 'learning ms', value: (a) => fmt(a.overheadMs, 3), align: 'right' },
-      { header: 'improvement', value: (a) => pct(a.improvement) },
+      { header: 'improvement', value: (a) => improvementText(a.improvementDetail) },
     ],
     summary.agents,
   );
@@ -129,7 +142,7 @@ export function renderSummary(summary: Omit<RunSummary, 'findings' | 'exitCode'>
     '',
     table,
     '',
-    "* explored this run; (reused) = the target is unchanged since that result (--no-cache runs it again); precision/recall against the target's defects.json; improvement = PerformanceTracker's rolling window vs its baseline window ('-' until the agent has more runs than one window)",
+    "* explored this run; (reused) = the target is unchanged since that result (--no-cache runs it again); precision/recall against the target's defects.json; improvement = PerformanceTracker's rolling window vs its baseline window (until it has two windows of runs, the second half of its runs vs the first), with the 95 % interval and the runs compared on each side ('-' before two runs)",
     ...(summary.learned ? [] : ['--no-learn: best known strategies, nothing explored or recorded for learning']),
     ...(failures.length > 0 ? ['', 'failures:', ...failures] : []),
     ...(notApplicable.length > 0 ? ['', 'not applicable:', ...notApplicable] : []),

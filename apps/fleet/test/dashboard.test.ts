@@ -26,6 +26,10 @@ describe.runIf(haveBrowser)('dashboard in headless Chromium', () => {
     // A real run of one agent on the bundled sample target, twice, so the store has real data.
     const run = await cli(['run', '--agents', 'security-scanner', '--repeat', '2', '--db', db], dir);
     expect(run.code, run.err).toBe(0);
+    // A user's triage of two of its findings: one confirmed, one a false positive.
+    const listed = JSON.parse((await cli(['triage', '--db', db, '--json'], dir)).out) as { findings: Array<{ id: string }> };
+    const marked = await cli(['triage', '--db', db, '--mark', `${listed.findings[0]!.id}=true`, '--mark', `${listed.findings[1]!.id}=false`], dir);
+    expect(marked.code, marked.err).toBe(0);
     memory = new SwarmMemoryManager(db);
     memory.initialize();
     server = new DashboardServer({ memory, pollMs: 100 });
@@ -106,6 +110,9 @@ describe.runIf(haveBrowser)('dashboard in headless Chromium', () => {
     expect(data.latest.counts.total).toBeGreaterThan(0);
     expect(Object.keys(data.latest.counts.byFile).length).toBeGreaterThan(0);
     expect(await page.locator('#findings-trend tr').count()).toBe(2);
+    // triage rates per agent and rule, from the verdicts given
+    expect(await page.locator('#triage-agents tr', { hasText: 'security-scanner' }).textContent()).toBe('security-scanner11050 %');
+    expect(await page.locator('#triage-rules td', { hasText: '%' }).allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^(0|100|50) %$/)]));
     const chart = await page.request.get(`${url}/chart/findings.svg`);
     expect(chart.headers()['content-type']).toContain('image/svg+xml');
     expect(problems).toEqual([]);

@@ -284,6 +284,23 @@ describe('--strategy, --no-learn and the findings history', () => {
   }, 180_000);
 });
 
+describe('improvement after a few runs', () => {
+  it('is shown from the second run on, with the runs compared on each side and its 95 % interval', async () => {
+    const first = await runJson([...SCAN, '--no-cache']);
+    expect(first.summary?.agents[0]?.improvementDetail).toBeNull();
+    const more = await cli(['run', '--target', project, '--db', db, '--repeat', '3', ...SCAN], dir);
+    expect(more.code, more.err).toBe(0);
+    // four runs: the first two against the last two
+    expect(more.out).toMatch(/security-scanner .* [+-]\d+\.\d % \([+-]?\d+\.\d\.\.[+-]?\d+\.\d, 2v2\)/);
+    const last = await runJson([...SCAN, '--no-cache']);
+    const detail = last.summary?.agents[0]?.improvementDetail;
+    expect(detail?.compared).toBe(2);
+    expect(detail!.interval![0]).toBeLessThanOrEqual(detail!.rate);
+    expect(detail!.interval![1]).toBeGreaterThanOrEqual(detail!.rate);
+    expect(last.summary?.agents[0]?.improvement).toBe(detail!.rate);
+  }, 180_000);
+});
+
 describe('reuse on an unchanged target, and scheduling', () => {
   it('an unchanged re-run reuses the last result (same findings, no tool run, no experience); an edit or --no-cache runs again', async () => {
     const first = await runJson(SCAN);

@@ -2,7 +2,8 @@
  * Prints precision, recall, F1, time and the learning reward of every strategy of the pilot agents
  * listed here, measured on fixtures/sample-target against its defects.json (one real run each).
  * Run: `pnpm --filter @qe-fleet/agents score` (optionally a target folder as the argument; the
- * environment variable QE_AGENTS=id,id limits it to those agents; QE_HEADERS='{"x-api-key":"…"}' sends
+ * environment variable QE_AGENTS=id,id limits it to those agents, QE_STRATEGIES=name,name to those strategies
+ * (to leave out a run of many minutes, e.g. mutation-tester's `full`); QE_HEADERS='{"x-api-key":"…"}' sends
  * headers to the target's service and QE_BEARER_ENV names the variable holding its bearer token, e.g.
  * `LENDING_API_TOKEN=test-token QE_BEARER_ENV=LENDING_API_TOKEN pnpm … score <abs path>/fixtures/sample-target-2`).
  */
@@ -19,6 +20,7 @@ const TIMEOUT_MS = 60_000;
 const dir = process.argv[2] ?? fileURLToPath(new URL('../../../fixtures/sample-target', import.meta.url));
 const service = { startupTimeoutMs: 60_000 };
 const only = process.env['QE_AGENTS']?.split(',');
+const onlyStrategies = process.env['QE_STRATEGIES']?.split(',');
 // Screenshots and diff images of the browser agents go here, never into the target.
 const scratch = mkdtempSync(join(tmpdir(), 'qe-score-'));
 // Credentials of the target's service, as a user configures them (try-projects reads the same variables).
@@ -60,6 +62,7 @@ const pct = (x: number | undefined): string => (x === undefined ? '-' : x.toFixe
 const rows: string[][] = [['agent', 'strategy', 'ms', 'findings', 'precision', 'recall', 'F1', 'coverage', 'reward', 'missed / error']];
 for (const core of cores) {
   for (const { name } of core.strategies) {
+    if (onlyStrategies !== undefined && !onlyStrategies.includes(name)) continue;
     const result = await runAgentTask(core, spec, name, { timeBudgetMs: TIMEOUT_MS });
     const { output, ...signals } = result;
     const reward = calculateReward({ ...signals, strategy: name }, undefined, { weights: rewardWeightsFor(core.id) });

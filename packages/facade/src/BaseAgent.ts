@@ -423,9 +423,9 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
       errors: result?.errors ?? (failure === undefined ? [] : [timedOut ? (controller.signal.reason as Error) : toError(failure)]),
       ...pickMetrics(result),
     };
-    const feedback = result?.feedback ?? (learning && result !== undefined ? this.#askFeedback(task, result) : undefined);
+    const feedback = result?.feedback ?? (learning && result !== undefined ? this.#askFeedback(task, result, name) : undefined);
     const learned = batcher.run(() => {
-      if (record) tracker.recordSnapshot(snapshotOf(execution));
+      if (record) tracker.recordSnapshot(snapshotOf(execution, feedback));
       if (learning) engine.learnFromExecution(task, execution, feedback);
       if (test !== null) loop.recordTestResult(test.testId, name, execution.success, executionTime);
       if (error !== null) memory.storeEvent({ type: 'agent:task_error', source: this.id, payload: this.#errorPayload(task, name, error) });
@@ -609,11 +609,11 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
   }
 
   /** The `feedback` option's judgement of a result; its failures must not fail the task. */
-  #askFeedback(task: Task<I>, result: TaskResult<O>): LearningFeedback | undefined {
+  #askFeedback(task: Task<I>, result: TaskResult<O>, strategy: string): LearningFeedback | undefined {
     const ask = this.#options.feedback;
     if (ask === undefined) return undefined;
     try {
-      return ask(task, result as TaskResult);
+      return ask(task, result as TaskResult, { agentId: this.id, agentType: this.type, strategy });
     } catch (error) {
       this.logger.warn(`agent ${this.id}: the feedback option threw; learning without it`, error);
       return undefined;
@@ -755,15 +755,18 @@ function pickMetrics(result: TaskResult<unknown> | undefined): Partial<Execution
   return picked;
 }
 
-/** One task as a performance snapshot, mapped as the learning-core simulator does (a failure counts as an error even without a message). */
-function snapshotOf(execution: ExecutionResult): SnapshotInput {
+/**
+ * One task as a performance snapshot, mapped as the learning-core simulator does (a failure counts
+ * as an error even without a message); a feedback rating is the user satisfaction, as in the reward.
+ */
+function snapshotOf(execution: ExecutionResult, feedback: LearningFeedback | undefined): SnapshotInput {
   return {
     metrics: {
       tasksCompleted: 1,
       successRate: execution.success ? 1 : 0,
       averageExecutionTime: execution.executionTime,
       errorRate: !execution.success || (execution.errors?.length ?? 0) > 0 ? 1 : 0,
-      userSatisfaction: execution.satisfaction ?? 0,
+      userSatisfaction: feedback?.rating ?? execution.satisfaction ?? 0,
       resourceEfficiency: execution.resourceUsage ?? 0,
     },
   };

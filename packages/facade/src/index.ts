@@ -12,6 +12,7 @@ export type {
   AgentEvents,
   BaseAgentOptions,
   ExecutedTaskResult,
+  FeedbackContext,
   LearningDashboard,
   OverheadSummary,
   Scheduler,

@@ -84,6 +84,13 @@ export interface Scheduler {
   clearInterval(handle: unknown): void;
 }
 
+/** Which agent ran a task a `feedback` option judges, and with which strategy. */
+export interface FeedbackContext {
+  agentId: string;
+  agentType: string;
+  strategy: string;
+}
+
 /** Constructor options of `BaseAgent`. Only `id`, `type` and `memory` are required. */
 export interface BaseAgentOptions {
   /** Unique agent id (letters, digits, `_ - .`). */
@@ -104,9 +111,10 @@ export interface BaseAgentOptions {
   /**
    * The user's judgement of a result (seed `LearningFeedback`), asked before the engine learns
    * from it when the result carries none: e.g. the fleet's triage verdicts on the findings the run
-   * reported. Return undefined when there is nothing to say. A throw is logged and ignored.
+   * reported. Return undefined when there is nothing to say. A throw is logged and ignored. The
+   * rating is what the engine learns and the tracker records as the task's user satisfaction.
    */
-  feedback?: (task: LearningTask, result: TaskResult) => LearningFeedback | undefined;
+  feedback?: (task: LearningTask, result: TaskResult, run: FeedbackContext) => LearningFeedback | undefined;
   /** Capabilities registered in `agent_registry`. Default `[type]`. */
   capabilities?: string[];
   swarmId?: string;

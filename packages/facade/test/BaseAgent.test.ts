@@ -130,24 +130,34 @@ describe('BaseAgent options and lifecycle', () => {
     await agent.shutdown();
   });
 
-  it('asks the feedback option before learning and learns the rating it gives (a throw is ignored)', async () => {
+  it('asks the feedback option before learning and learns the rating it gives, which the tracker records as user satisfaction (a throw is ignored)', async () => {
     const timers = new ManualTimers();
-    const rewards = async (options: Partial<SimulatedAgentOptions>): Promise<number[]> => {
+    const rewards = async (options: Partial<SimulatedAgentOptions>): Promise<{ rewards: number[]; satisfaction: number[]; strategies: string[] }> => {
       const memory = openMemory(timers);
       const agent = new SimulatedAgent(simOptions(timers, memory, options));
       await agent.initialize();
-      for (const task of tasks('t', 5)) await agent.executeTask(task);
+      const strategies: string[] = [];
+      for (const task of tasks('t', 5)) strategies.push((await agent.executeTask(task)).strategy);
       const out = memory.queryEvents('learning:training').map((e) => (e.payload as { reward: number }).reward);
+      const satisfaction = memory
+        .query<{ metrics: { userSatisfaction: number } }>(`phase2/learning/${agent.id}/snapshots/%`, { partition: 'learning' })
+        .map((e) => e.value.metrics.userSatisfaction);
       await agent.shutdown();
       memory.close();
-      return out;
+      return { rewards: out, satisfaction, strategies };
     };
-    const asked: string[] = [];
+    const asked: Array<{ task: string; agentId: string; agentType: string; strategy: string }> = [];
     const plain = await rewards({});
-    const judged = await rewards({ feedback: (task) => (asked.push(task.id), { rating: 0 }) });
-    expect(asked).toEqual(['t-0', 't-1', 't-2', 't-3', 't-4']);
+    const judged = await rewards({ feedback: (task, _result, run) => (asked.push({ task: task.id, ...run }), { rating: 0.125 }) });
+    expect(asked.map((a) => a.task)).toEqual(['t-0', 't-1', 't-2', 't-3', 't-4']);
+    // the hook is told which agent ran the task and with which strategy
+    expect(asked.map((a) => a.strategy)).toEqual(judged.strategies);
+    expect(new Set(asked.map((a) => `${a.agentId}/${a.agentType}`))).toEqual(new Set(['sim-1/test-generator']));
     // same seed, same first choice and outcome: only the user's rating differs
-    expect(judged[0]!).toBeLessThan(plain[0]!);
+    expect(judged.rewards[0]!).toBeLessThan(plain.rewards[0]!);
+    // what the tracker shows is what was learned: the rating replaces the result's satisfaction
+    expect(judged.satisfaction).toEqual([0.125, 0.125, 0.125, 0.125, 0.125]);
+    expect(plain.satisfaction).not.toContain(0.125);
     expect(await rewards({ feedback: () => { throw new Error('triage store down'); } })).toEqual(plain);
   });
 

@@ -1,23 +1,22 @@
-import type { StrategyPrior } from '@qe-fleet/learning-core';
+import { measuredPriors } from '../kit/agent/measuredPriors.js';
 
 /** Where the figures were measured: the reward column of the agent's score table. */
-const EVIDENCE = '`pnpm --filter @qe-fleet/agents score` on fixtures/sample-target, one run per strategy (packages/agents README, "Measured on fixtures/sample-target")';
+const EVIDENCE = '`QE_AGENTS=code-reviewer pnpm --filter @qe-fleet/agents score` on fixtures/sample-target, one run per strategy (measured 6 Dec 2026 15:15-15:19 UTC, load average 12-17)';
 
 /**
- * Runs of evidence each figure is worth: one run on one target says little about a user's
- * project, so a handful of the user's own runs outweigh it (learning-core caps priors at 50).
+ * The code-reviewer agent's shipped priors: each strategy's measured reward (see `measuredPriors`). A
+ * user overrides them with `strategyPriors`. The score table they come from (time, findings,
+ * precision and recall against defects.json, reward with `rewardWeightsFor('code-reviewer')`; the
+ * figures shipped before were the README's older tables under the reward mix before the
+ * composite objective):
+ *   changed-files           261 ms   0 findings  P 1.00  R 0.00  reward 0.749  (reviews nothing on a tree without uncommitted changes)
+ *   recommended            2513 ms   7 findings  P 1.00  R 1.00  reward 0.990
+ *   type-aware             6716 ms   7 findings  P 1.00  R 1.00  reward 0.973
+ *   strict                 4102 ms   9 findings  P 0.78  R 1.00  reward 0.952
  */
-const TRIALS = 3;
-
-/**
- * The code-reviewer agent's shipped priors: each strategy's measured reward (learning-core
- * `calculateReward` with the agent's weights, `rewardWeightsFor('code-reviewer')`), so a fresh database's
- * first run uses the best-measured strategy instead of the first-listed one. A user overrides
- * them with `strategyPriors`; re-measure and update them when the agent's strategies change.
- */
-export const CODE_REVIEWER_PRIORS: Readonly<Record<string, StrategyPrior>> = Object.freeze({
-  'changed-files': { expectedReward: 0.799, trials: TRIALS, evidence: EVIDENCE }, // reviews nothing on a tree without uncommitted changes
-  'recommended': { expectedReward: 0.987, trials: TRIALS, evidence: EVIDENCE },
-  'type-aware': { expectedReward: 0.959, trials: TRIALS, evidence: EVIDENCE },
-  'strict': { expectedReward: 0.961, trials: TRIALS, evidence: EVIDENCE },
+export const CODE_REVIEWER_PRIORS = measuredPriors(EVIDENCE, {
+  'changed-files': 0.749,
+  'recommended': 0.99,
+  'type-aware': 0.973,
+  'strict': 0.952,
 });

@@ -9,7 +9,7 @@ export type { DefectKind, Finding, FindingLocation, Severity } from './findings/
 export { findingMatches, loadCatalogue, locationsAgree, normaliseSelector, parseCatalogue, scoreFindings } from './findings/Catalogue.js';
 export type { Catalogue, CatalogueDefect, CatalogueScore } from './findings/Catalogue.js';
 export { SEVERITIES, compareFindings, countBySeverity, locationLabel, ruleOf, severityRank } from './findings/ReportedFinding.js';
-export type { AgentOutcome, BaselineEntry, BaselineStatus, FindingsReport, ReportedFinding } from './findings/ReportedFinding.js';
+export type { AgentOutcome, BaselineEntry, BaselineStatus, FindingsReport, ReportedFinding, TriageSuppression, TriageVerdictValue } from './findings/ReportedFinding.js';
 export { fingerprintFindings, sourceReader } from './findings/fingerprintFindings.js';
 export type { SourceReader } from './findings/fingerprintFindings.js';
 export { applySuppressions } from './findings/applySuppressions.js';
@@ -56,6 +56,7 @@ export type { AgentOutput, AgentTaskResult, ToTaskResultOptions } from './agent/
 export { runAgentTask } from './agent/runAgentTask.js';
 export type { RunAgentTaskOptions } from './agent/runAgentTask.js';
 export { INDEPENDENT_RUNS_LEARNING, PilotAgent } from './agent/PilotAgent.js';
+export { measuredPriors, SHIPPED_PRIOR_TRIALS } from './agent/measuredPriors.js';
 export type { PilotAgentOptions } from './agent/PilotAgent.js';
 export { findOpenApiFile, loadOpenApiRoutes } from './openapi/loadOpenApiRoutes.js';
 export { runEslint, sourceTypeOf } from './eslint/runEslint.js';

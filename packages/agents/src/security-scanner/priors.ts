@@ -1,23 +1,22 @@
-import type { StrategyPrior } from '@qe-fleet/learning-core';
+import { measuredPriors } from '../kit/agent/measuredPriors.js';
 
 /** Where the figures were measured: the reward column of the agent's score table. */
-const EVIDENCE = '`pnpm --filter @qe-fleet/agents score` on fixtures/sample-target, one run per strategy (packages/agents README, "Measured on fixtures/sample-target")';
+const EVIDENCE = '`QE_AGENTS=security-scanner pnpm --filter @qe-fleet/agents score` on fixtures/sample-target, one run per strategy (measured 6 Dec 2026 15:15-15:19 UTC, load average 12-17)';
 
 /**
- * Runs of evidence each figure is worth: one run on one target says little about a user's
- * project, so a handful of the user's own runs outweigh it (learning-core caps priors at 50).
+ * The security-scanner agent's shipped priors: each strategy's measured reward (see `measuredPriors`). A
+ * user overrides them with `strategyPriors`. The score table they come from (time, findings,
+ * precision and recall against defects.json, reward with `rewardWeightsFor('security-scanner')`; the
+ * figures shipped before were the README's older tables under the reward mix before the
+ * composite objective):
+ *   static-only             528 ms   7 findings  P 1.00  R 0.67  reward 0.948
+ *   static+deps            1789 ms   8 findings  P 1.00  R 0.78  reward 0.961
+ *   static+deps+live       2643 ms  10 findings  P 1.00  R 1.00  reward 0.989
+ *   full                   2993 ms  15 findings  P 0.80  R 1.00  reward 0.960
  */
-const TRIALS = 3;
-
-/**
- * The security-scanner agent's shipped priors: each strategy's measured reward (learning-core
- * `calculateReward` with the agent's weights, `rewardWeightsFor('security-scanner')`), so a fresh database's
- * first run uses the best-measured strategy instead of the first-listed one. A user overrides
- * them with `strategyPriors`; re-measure and update them when the agent's strategies change.
- */
-export const SECURITY_SCANNER_PRIORS: Readonly<Record<string, StrategyPrior>> = Object.freeze({
-  'static-only': { expectedReward: 0.925, trials: TRIALS, evidence: EVIDENCE },
-  'static+deps': { expectedReward: 0.957, trials: TRIALS, evidence: EVIDENCE },
-  'static+deps+live': { expectedReward: 0.99, trials: TRIALS, evidence: EVIDENCE },
-  'full': { expectedReward: 0.979, trials: TRIALS, evidence: EVIDENCE },
+export const SECURITY_SCANNER_PRIORS = measuredPriors(EVIDENCE, {
+  'static-only': 0.948,
+  'static+deps': 0.961,
+  'static+deps+live': 0.989,
+  'full': 0.96,
 });

@@ -2,6 +2,7 @@ import { INDEPENDENT_RUNS_LEARNING, PilotAgent } from '../kit/agent/PilotAgent.j
 import type { PilotAgentOptions } from '../kit/agent/PilotAgent.js';
 import { UnitTestGeneratorCore } from './UnitTestGeneratorCore.js';
 import type { UnitTestGeneratorCoreOptions } from './UnitTestGeneratorCore.js';
+import { UNIT_TEST_GENERATOR_PRIORS } from './priors.js';
 
 /** Options of `UnitTestGeneratorAgent`: BaseAgent's plus the core's. */
 export interface UnitTestGeneratorAgentOptions extends PilotAgentOptions {
@@ -11,6 +12,6 @@ export interface UnitTestGeneratorAgentOptions extends PilotAgentOptions {
 /** The unit-test-generator agent: `UnitTestGeneratorCore` behind the learning wrapper. */
 export class UnitTestGeneratorAgent extends PilotAgent {
   constructor({ generator, ...options }: UnitTestGeneratorAgentOptions) {
-    super(new UnitTestGeneratorCore(generator), { ...options, learning: { ...INDEPENDENT_RUNS_LEARNING, ...options.learning } });
+    super(new UnitTestGeneratorCore(generator), { ...options, strategyPriors: { ...UNIT_TEST_GENERATOR_PRIORS, ...options.strategyPriors }, learning: { ...INDEPENDENT_RUNS_LEARNING, ...options.learning } });
   }
 }

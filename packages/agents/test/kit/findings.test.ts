@@ -193,6 +193,29 @@ describe('buildFindingsReport and the formatters', () => {
     ]);
   });
 
+  it('a triage verdict suppresses its finding (an inline comment wins), counted in the table and an external suppression in valid SARIF', async () => {
+    const files = { 'a.js': 'eval(a);\n// qe-fleet-ignore qe/eval-non-literal reviewed\neval(b);\neval(c);\n' };
+    const findings = [at('a.js', 1), at('a.js', 3), at('a.js', 4)];
+    const [first, second] = fingerprintFindings(findings, reader(files));
+    const triaged = new Map([
+      [first!.fingerprint, { triage: 'false' as const, reason: 'triaged false positive' }],
+      [second!.fingerprint, { triage: 'wontfix' as const, reason: 'legacy' }],
+    ]);
+    const report = buildFindingsReport({ target: '/t', agents: [{ agent: 'security-scanner', strategy: 's', status: 'ok', findings }], read: reader(files), triaged });
+    expect(report.findings.map((f) => 'file' in f.location && f.location.line)).toEqual([4]);
+    expect(report.suppressed.map((f) => ['file' in f.location && f.location.line, f.suppressed])).toEqual([
+      [1, { triage: 'false', reason: 'triaged false positive' }],
+      [3, { reason: 'reviewed', line: 2 }],
+    ]);
+    expect(formatTable(report).split('\n')[0]).toBe('findings: 1 (critical 1) · 2 suppressed (1 by triage)');
+    const results = formatSarif(report).runs[0]!.results ?? [];
+    expect(results.map((r) => r.suppressions?.[0]?.kind)).toEqual([undefined, 'external', 'inSource']);
+    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+    addFormats(ajv);
+    const validate = ajv.compile(JSON.parse(await readFile(SARIF_SCHEMA_FILE, 'utf8')) as Record<string, unknown>);
+    expect(validate(formatSarif(report)), JSON.stringify(validate.errors, null, 2)).toBe(true);
+  });
+
   it('SARIF validates against the official SARIF 2.1.0 schema and carries rules, locations, levels and fingerprints', async () => {
     const schema = JSON.parse(await readFile(SARIF_SCHEMA_FILE, 'utf8')) as Record<string, unknown>;
     const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });

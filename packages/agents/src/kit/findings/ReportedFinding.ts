@@ -14,8 +14,20 @@ export interface ReportedFinding extends Finding {
   fingerprint: string;
   /** Present when a baseline was compared. */
   baseline?: BaselineStatus;
-  /** Present when an inline `qe-fleet-ignore` comment suppressed it. */
-  suppressed?: { reason: string; line: number };
+  /**
+   * Present when it is suppressed: by an inline `qe-fleet-ignore` comment (`line` is the
+   * comment's), or by a user's triage verdict `false` / `wontfix` (`triage`; SARIF `external`).
+   */
+  suppressed?: { reason: string; line: number } | TriageSuppression;
+}
+
+/** A verdict a user gave a finding (`qe-fleet triage`): confirmed, a false positive, or not to be fixed. */
+export type TriageVerdictValue = 'true' | 'false' | 'wontfix';
+
+/** How a triage verdict suppresses a finding in later runs (only `false` and `wontfix` do). */
+export interface TriageSuppression {
+  reason: string;
+  triage: Exclude<TriageVerdictValue, 'true'>;
 }
 
 /** How one agent's run ended, as reports list it. */
@@ -51,7 +63,7 @@ export interface FindingsReport {
   agents: AgentOutcome[];
   /** Active findings (not suppressed), most severe first. */
   findings: ReportedFinding[];
-  /** Findings an inline comment suppressed. */
+  /** Findings an inline comment or a triage verdict (`false`, `wontfix`) suppressed. */
   suppressed: ReportedFinding[];
   /** Baseline findings no agent that ran reports any more; empty without a baseline. */
   fixed: BaselineEntry[];

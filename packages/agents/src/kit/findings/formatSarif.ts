@@ -62,7 +62,9 @@ function result(finding: ReportedFinding, ruleIndex: number): Result {
     ...(locs === undefined ? {} : { locations: locs }),
     partialFingerprints: { 'qeFleet/v1': finding.fingerprint },
     ...(finding.baseline === undefined ? {} : { baselineState: finding.baseline === 'new' ? 'new' : 'unchanged' }),
-    ...(finding.suppressed === undefined ? {} : { suppressions: [{ kind: 'inSource', justification: finding.suppressed.reason }] }),
+    ...(finding.suppressed === undefined
+      ? {}
+      : { suppressions: [{ kind: 'triage' in finding.suppressed ? 'external' : 'inSource', status: 'accepted', justification: finding.suppressed.reason }] }),
     properties: { agent: finding.agent, kind: finding.kind, severity: finding.severity, confidence: finding.confidence, ...logical },
   };
 }
@@ -73,7 +75,8 @@ function result(finding: ReportedFinding, ruleIndex: number): Result {
  * as physical locations (relative to `%SRCROOT%` = the target), routes, pages and packages as
  * logical locations and properties, levels from severities (critical/high → error, medium →
  * warning, low/info → note), `partialFingerprints` from the line-move-stable fingerprint,
- * `baselineState` new/unchanged, suppressed findings with an in-source suppression, and agents
+ * `baselineState` new/unchanged, suppressed findings with an in-source (comment) or external
+ * (triage verdict) suppression, and agents
  * that failed or did not apply as tool notifications.
  */
 export function formatSarif(report: FindingsReport): Log {

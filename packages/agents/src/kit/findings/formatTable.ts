@@ -22,12 +22,13 @@ export function formatTable(report: FindingsReport, options: FormatTableOptions 
   const max = options.maxFindings ?? Number.POSITIVE_INFINITY;
   const maxEvidence = options.maxEvidence ?? 160;
   const counts = countBySeverity(report.findings);
+  const triaged = report.suppressed.filter((f) => f.suppressed !== undefined && 'triage' in f.suppressed).length;
   const marks =
     report.baseline === null
       ? ''
       : ` · ${report.findings.filter((f) => f.baseline === 'new').length} new, ${report.findings.filter((f) => f.baseline === 'existing').length} existing, ${report.fixed.length} fixed (baseline of ${report.baseline.savedAt})`;
   const lines = [
-    `findings: ${report.findings.length}${report.findings.length === 0 ? '' : ` (${SEVERITIES.filter((s) => counts[s] > 0).map((s) => `${s} ${counts[s]}`).join(', ')})`}${marks}${report.suppressed.length > 0 ? ` · ${report.suppressed.length} suppressed` : ''}`,
+    `findings: ${report.findings.length}${report.findings.length === 0 ? '' : ` (${SEVERITIES.filter((s) => counts[s] > 0).map((s) => `${s} ${counts[s]}`).join(', ')})`}${marks}${report.suppressed.length > 0 ? ` · ${report.suppressed.length} suppressed${triaged > 0 ? ` (${triaged} by triage)` : ''}` : ''}`,
   ];
   let shown = 0;
   for (const severity of SEVERITIES) {
