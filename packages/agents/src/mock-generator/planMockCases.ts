@@ -116,7 +116,7 @@ export function planMockCases(owners: readonly BoundaryOwner[], classes: readonl
         skipped.push(`${owner.name}: a parameter has no generable value`);
         break;
       }
-      const local = fn.name;
+      const local = fn.name === 'default' ? defaultLocal(fn.file) : fn.name;
       const call = `${local}(${args})`;
       // Fake timers: the call starts, its timers are run out, then its promise is awaited.
       const pending = doubles.settle !== undefined && fn.async;
@@ -195,4 +195,11 @@ function withAmbient(doubles: RenderedDoubles, ambient: RenderedAmbient): Render
     teardown: ambient.teardown,
     ...(ambient.settle === undefined ? {} : { settle: ambient.settle }),
   };
+}
+
+/** The local name of a module's default export (`default` is no identifier): `delay` for `utils/delay.ts`, `indexDefault` for `index.ts`. */
+export function defaultLocal(file: string): string {
+  const base = (file.split('/').pop() ?? file).replace(/\.[cm]?[jt]sx?$/, '').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase());
+  const id = /^[A-Za-z_$]/.test(base) ? base : `_${base}`;
+  return base === 'index' ? 'indexDefault' : id;
 }
