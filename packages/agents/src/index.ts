@@ -492,7 +492,7 @@ export type {
 } from './unit-test-generator/index.js';
 
 // mock-generator
-export { MOCK_GENERATOR_STRATEGIES, MockGeneratorCore, MockGeneratorAgent, findBoundaries, mockImports, mockLibraryFor, renderDoubles, planMockCases } from './mock-generator/index.js';
+export { MOCK_GENERATOR_STRATEGIES, MockGeneratorCore, MockGeneratorAgent, findBoundaries, mockImports, mockLibraryFor, renderDoubles, renderAmbient, FIXED_NOW, FIXED_RANDOM, planMockCases } from './mock-generator/index.js';
 export type {
   MockGeneratorConfig,
   MockGeneratorCoreOptions,
@@ -507,6 +507,7 @@ export type {
   DoubleMode,
   MockLibrary,
   RenderedDoubles,
+  RenderedAmbient,
   MockCase,
   MockPlanOptions,
 } from './mock-generator/index.js';
