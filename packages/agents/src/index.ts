@@ -474,7 +474,7 @@ export { CaseProbe, sampleValues, findAccumulators, TargetCopy, coverageKeys, co
 export type { ProbeCase, ProbeError, ProbeOutcome, ProbeRunOptions, SampleValue, Accumulator, CoverageKeys, TestTypeCheck, TestTypeError } from './kit/index.js';
 
 // unit-test-generator
-export { UNIT_TEST_GENERATOR_STRATEGIES, UnitTestGeneratorCore, UnitTestGeneratorAgent, readDocExamples, planClassCases, planFunctionCases, judgeOutcome, GeneratedSuite } from './unit-test-generator/index.js';
+export { UNIT_TEST_GENERATOR_STRATEGIES, UnitTestGeneratorCore, UnitTestGeneratorAgent, readDocExamples, planClassCases, planFunctionCases, judgeOutcome, mutateRanges, GeneratedSuite } from './unit-test-generator/index.js';
 export type {
   UnitTestGeneratorConfig,
   UnitTestGeneratorCoreOptions,

@@ -1,0 +1,11 @@
+import { TestDataGeneratorCore, openTarget } from '@qe-fleet/agents';
+const dir = process.argv[2]!;
+const strategy = process.argv[3] ?? 'full';
+const t0 = Date.now();
+const target = await openTarget({ dir });
+const core = new TestDataGeneratorCore();
+console.log('notApplicable:', core.notApplicable(target));
+const report = await core.run(target, strategy);
+const { findings, ...rest } = report as unknown as Record<string, unknown> & { findings: Array<Record<string, unknown>> };
+console.log(JSON.stringify({ ...rest, ms: Date.now() - t0 }, null, 1).slice(0, 4000));
+for (const f of findings) console.log(JSON.stringify([f['rule'], f['location'], f['message'], String(f['evidence']).slice(0, 300)]));

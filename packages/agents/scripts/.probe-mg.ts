@@ -1,0 +1,13 @@
+import { CaseProbe, openTarget, extractTargetExports, findBoundaries, planMockCases, detectTestStyle } from '@qe-fleet/agents';
+import { join } from 'node:path';
+const t = await openTarget({ dir: process.argv[2]! });
+const owners = findBoundaries(t.dir, t.profile.files.filter((f) => !f.jsx).map((f) => join(t.dir, f.path)));
+const { sources, extracted } = extractTargetExports(t);
+const style = detectTestStyle(t.dir, t.profile);
+const { cases, skipped } = planMockCases(owners, extracted!.classes, extracted!.functions, 'node-test', style, { faults: false });
+console.log(skipped, cases.map((c) => c.title));
+for (const f of extracted!.functions.filter((f) => f.name === 'default' || f.name.startsWith('calc'))) console.log(f.name, f.file, JSON.stringify(f.params));
+const probe = await CaseProbe.create(t, sources);
+const out = await probe.run(cases, { timeoutMs: 60000 });
+for (const o of out) console.log(o.id, o.status, o.literal, JSON.stringify(o.error)?.slice(0, 300), JSON.stringify(o.observed));
+await probe.dispose();
