@@ -478,7 +478,7 @@ export { CaseProbe, sampleValues, findAccumulators, TargetCopy, coverageKeys, co
 export type { ProbeCase, ProbeError, ProbeOutcome, ProbeRunOptions, SampleValue, Accumulator, CoverageKeys, TestTypeCheck, TestTypeError } from './kit/index.js';
 
 // unit-test-generator
-export { UNIT_TEST_GENERATOR_STRATEGIES, UnitTestGeneratorCore, UnitTestGeneratorAgent, readDocExamples, planClassCases, planFunctionCases, judgeOutcome, GeneratedSuite } from './unit-test-generator/index.js';
+export { UNIT_TEST_GENERATOR_STRATEGIES, UnitTestGeneratorCore, UnitTestGeneratorAgent, readDocExamples, planClassCases, planFunctionCases, judgeOutcome, mutateRanges, GeneratedSuite } from './unit-test-generator/index.js';
 export type {
   UnitTestGeneratorConfig,
   UnitTestGeneratorCoreOptions,
@@ -496,7 +496,7 @@ export type {
 } from './unit-test-generator/index.js';
 
 // mock-generator
-export { MOCK_GENERATOR_STRATEGIES, MockGeneratorCore, MockGeneratorAgent, findBoundaries, mockImports, mockLibraryFor, renderDoubles, planMockCases } from './mock-generator/index.js';
+export { MOCK_GENERATOR_STRATEGIES, MockGeneratorCore, MockGeneratorAgent, findBoundaries, mockImports, mockLibraryFor, renderDoubles, renderAmbient, FIXED_NOW, FIXED_RANDOM, planMockCases } from './mock-generator/index.js';
 export type {
   MockGeneratorConfig,
   MockGeneratorCoreOptions,
@@ -511,6 +511,7 @@ export type {
   DoubleMode,
   MockLibrary,
   RenderedDoubles,
+  RenderedAmbient,
   MockCase,
   MockPlanOptions,
 } from './mock-generator/index.js';

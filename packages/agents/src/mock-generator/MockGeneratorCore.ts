@@ -45,7 +45,10 @@ export interface MockGeneratorStats {
   boundaries: number;
   /** Ambient side effects (fetch, Date, Math.random, crypto, timers, fs, network, child_process) found in exported code. */
   ambient: Record<string, number>;
+  /** Doubles of injected collaborators and of ambient side effects (per owner). */
   doubles: number;
+  /** Of `doubles`, those standing for globals, the clock and module functions (per owner and side effect). */
+  ambientDoubles: number;
   sampleTests: number;
   /** Sample tests whose doubles and code type-check (TypeScript) or parse (JavaScript). */
   compiled: number;
@@ -93,11 +96,11 @@ export class MockGeneratorCore implements AgentCore {
     this.#options = options;
   }
 
-  /** Not applicable when no exported function or class takes an injected interface or callback. */
+  /** Not applicable when no exported function or class has an injection point or an ambient side effect. */
   notApplicable(target: Target): string | undefined {
     if (target.profile.files.length === 0) return `no JavaScript or TypeScript sources (looked in ${target.profile.sourceRoots.join(', ')})`;
     const owners = this.#boundaries(target);
-    return owners.some((o) => o.boundaries.length > 0) ? undefined : `no exported function or class takes an injected interface or callback (${owners.length} use ambient side effects only)`;
+    return owners.length > 0 ? undefined : 'no exported function or class takes an injected interface, callback or options object with collaborators, or calls fetch, the clock, randomness, timers or fs';
   }
 
   async run(target: Target, strategyName: string, options: AgentRunOptions = {}): Promise<MockGeneratorReport> {
@@ -117,7 +120,7 @@ export class MockGeneratorCore implements AgentCore {
     for (const s of unplanned) skipped.push({ surface: 'injection point', reason: s });
     const ambient: Record<string, number> = {};
     for (const o of owners) for (const a of o.ambient) ambient[a.api] = (ambient[a.api] ?? 0) + 1;
-    if (Object.keys(ambient).length > 0) skipped.push({ surface: 'ambient side effects', reason: `found (${Object.entries(ambient).map(([k, n]) => `${k} ${n}`).join(', ')}) but no doubles are generated for globals and imported modules yet` });
+    const ambientDoubled = new Set(cases.flatMap((c) => c.doubles.ambient.map((a) => `${c.owner.file}:${c.owner.name}:${a}`))).size;
     const probe = await CaseProbe.create(target, sources, this.#options.tmpRoot === undefined ? {} : { tmpRoot: this.#options.tmpRoot });
     let outcomes: ProbeOutcome[];
     try {
@@ -136,10 +139,10 @@ export class MockGeneratorCore implements AgentCore {
     });
     const verified = await this.#verify(target, tests, style, library, options.signal);
     notes.push(...verified.notes);
-    const doubles = new Set(cases.flatMap((c) => c.doubles.counters.map((k) => `${c.owner.file}:${c.owner.name}:${k.name}`))).size;
+    const doubles = new Set(cases.flatMap((c) => [...c.doubles.counters.map((k) => k.name), ...c.doubles.ambient].map((k) => `${c.owner.file}:${c.owner.name}:${k}`))).size;
     const ok = verified.passed + verified.defectTests;
     const measure = tests.length === 0 ? 0 : ok / tests.length;
-    notes.push(`${owners.reduce((n, o) => n + o.boundaries.length, 0)} injection points, ${doubles} doubles (${library}), ${tests.length} sample tests: ${verified.compiled} compile, ${verified.passed} pass, ${verified.defectTests} expose a defect`);
+    notes.push(`${owners.reduce((n, o) => n + o.boundaries.length, 0)} injection points, ${doubles} doubles (${ambientDoubled} of globals, the clock and modules; ${library}), ${tests.length} sample tests: ${verified.compiled} compile, ${verified.passed} pass, ${verified.defectTests} expose a defect`);
     if (this.#options.writeTestsDir !== undefined) {
       const dir = this.#options.writeTestsDir;
       const folder = isAbsolute(dir) ? relative(target.dir, dir).split(sep).join('/') : dir;
@@ -159,7 +162,7 @@ export class MockGeneratorCore implements AgentCore {
       coverage: owners.length === 0 ? 0 : owners.filter((o) => cases.some((c) => c.owner === o)).length / owners.length,
       notes,
       ...(skipped.length > 0 ? { skipped } : {}),
-      stats: { boundaries: owners.reduce((n, o) => n + o.boundaries.length, 0), ambient, doubles, sampleTests: tests.length, compiled: verified.compiled, passed: verified.passed, defectTests: verified.defectTests, library },
+      stats: { boundaries: owners.reduce((n, o) => n + o.boundaries.length, 0), ambient, doubles, ambientDoubles: ambientDoubled, sampleTests: tests.length, compiled: verified.compiled, passed: verified.passed, defectTests: verified.defectTests, library },
       measure: { name: 'sample tests that compile and behave as expected', value: measure },
     };
   }
@@ -192,7 +195,10 @@ export class MockGeneratorCore implements AgentCore {
       });
       const spec: TestFileSpec = {
         module,
-        imports: { named: [...new Set(list.flatMap((t) => t.c.imports.map((i) => i.name)))] },
+        imports: {
+          named: [...new Set(list.flatMap((t) => t.c.imports.filter((i) => i.name !== 'default').map((i) => i.name)))],
+          ...(list.some((t) => t.c.imports.some((i) => i.name === 'default')) ? { default: list.flatMap((t) => t.c.imports).find((i) => i.name === 'default')!.local } : {}),
+        },
         preamble: preambleFor(folder),
         cases,
         header: 'Generated by @qe-fleet/agents mock-generator: typed doubles for the injection points and sample tests using them.',
@@ -275,8 +281,14 @@ function judge(c: MockCase, o: ProbeOutcome, config: MockGeneratorConfig): { fin
   }
   const assertions: TestAssertion[] = [];
   const setup = [...c.testSetup];
+  const teardown = c.doubles.teardown.length > 0 ? { teardown: c.doubles.teardown } : {};
+  const wait = c.awaitAct ? 'await ' : '';
   if (o.status === 'threw') assertions.push({ kind: 'throws', call: c.testCall });
-  else setup.push(`${c.awaitAct ? 'await ' : ''}${c.testCall};`);
+  else if (c.doubles.ambient.length > 0 && o.literal !== undefined) {
+    // With the clock, randomness and I/O doubled the result is reproducible: assert it.
+    setup.push(`const result = ${wait}${c.testCall};`);
+    assertions.push({ kind: 'deepEqual', actual: 'result', expectedCode: o.literal });
+  } else setup.push(`${wait}${c.testCall};`);
   for (const k of c.doubles.counters) assertions.push({ kind: 'deepEqual', actual: k.countExpr, expectedCode: String(observed.calls?.[k.name] ?? 0) });
-  return { findings, test: { name: c.title, setup, assertions, async: c.async || o.status === 'threw' && c.awaitAct }, exposing: false };
+  return { findings, test: { name: c.title, setup, assertions, ...teardown, async: c.async || o.status === 'threw' && c.awaitAct }, exposing: false };
 }

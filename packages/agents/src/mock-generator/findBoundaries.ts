@@ -15,9 +15,13 @@ export interface DoubleMethod {
   returns: DoubleReturn;
 }
 
-/** An injection point: a parameter of an exported function, constructor or factory typed as an interface or a callback. */
+/**
+ * An injection point: a parameter of an exported function, constructor or factory typed as an
+ * interface or a callback, or an options object whose function-typed properties are collaborators
+ * (`{ fetch }`, `{ now, onError }`): the double is an object literal holding doubles of those only.
+ */
 export interface Boundary {
-  kind: 'interface' | 'callback';
+  kind: 'interface' | 'callback' | 'option';
   /** Index of the parameter in the owner's (factory's) parameter list. */
   index: number;
   param: string;
@@ -35,6 +39,12 @@ export interface Boundary {
 export interface AmbientUse {
   api: 'fetch' | 'Date' | 'Math.random' | 'crypto' | 'timers' | 'fs' | 'network' | 'child_process';
   line: number;
+  /** A call inside the owner of a function of an imported module (`fs/promises` `readFile`): the module specifier. */
+  module?: string;
+  /** The called function: `readFile`, `randomUUID`, `setTimeout` (globals too). */
+  member?: string;
+  /** What the called function returns (the double's default value). */
+  returns?: DoubleReturn;
 }
 
 /** An exported function or class with its injection points and ambient side effects. */
@@ -52,6 +62,12 @@ export interface BoundaryOwner {
 }
 
 const COLLABORATOR = /fetch|now|clock|time|random|uuid|id$|log|send|request|load|save|store|notify|emit|publish|dispatch|handler|listener|^on[A-Z]/i;
+
+/** The fixed value of doubled `crypto.randomUUID`. */
+export const FIXED_UUID = '00000000-0000-4000-8000-000000000000';
+
+/** What a doubled `fetch` resolves to: a fresh empty JSON 200 response (a body can be read once). */
+export const RESPONSE_SAMPLE = "new Response('{}', { status: 200, headers: { 'content-type': 'application/json' } })";
 
 const MODULES: Array<[RegExp, AmbientUse['api']]> = [
   [/^(node:)?(fs|fs\/promises)$/, 'fs'],
@@ -92,23 +108,25 @@ export function findBoundaries(root: string, files: readonly string[]): Boundary
   }
   for (const { sf, symbol } of modules) {
     const imported = moduleUses(sf);
+    const bindings = moduleBindings(sf);
     for (const e of checker.getExportsOfModule(symbol)) {
       const target = e.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(e) : e;
       const decl = target.valueDeclaration;
       if (!decl || decl.getSourceFile() !== sf) continue;
       const line = sf.getLineAndCharacterOfPosition(decl.getStart(sf)).line + 1;
       const reader = new BoundaryReader(checker, exported, (file) => program.isSourceFileDefaultLibrary(file));
+      const ambient = (node: ts.Node): AmbientUse[] => [...imported, ...ambientUses(node, sf, bindings, reader)];
       if (ts.isClassDeclaration(decl)) {
         const made = factoryOf(checker, target, decl);
         if (!made) continue;
         const boundaries = made.params.flatMap((p, index) => reader.read(p, index));
-        owners.push({ kind: 'class', name: e.getName(), file: rel(sf), line, factory: made.factory, boundaries, ambient: [...imported, ...ambientUses(decl, sf)], callSites: callSitesOf(decl, sf) });
+        owners.push({ kind: 'class', name: e.getName(), file: rel(sf), line, factory: made.factory, boundaries, ambient: ambient(decl), callSites: callSitesOf(decl, sf) });
         continue;
       }
       const signature = checker.getTypeOfSymbolAtLocation(target, decl).getCallSignatures()[0];
       if (!signature) continue;
       const boundaries = signature.getParameters().flatMap((p, index) => reader.read(p, index));
-      owners.push({ kind: 'function', name: e.getName(), file: rel(sf), line, boundaries, ambient: [...imported, ...ambientUses(decl, sf)], callSites: new Map() });
+      owners.push({ kind: 'function', name: e.getName(), file: rel(sf), line, boundaries, ambient: ambient(decl), callSites: new Map() });
     }
   }
   return owners.filter((o) => o.boundaries.length > 0 || o.ambient.length > 0);
@@ -167,9 +185,23 @@ class BoundaryReader {
       const sig = d && checker.getNonNullableType(checker.getTypeOfSymbolAtLocation(p, d)).getCallSignatures()[0];
       return sig ? [{ name: p.getName(), arity: sig.getParameters().length, returns: this.returns(sig) }] : [];
     });
-    if (methods.length === 0 || methods.length < props.length) return [];
+    if (methods.length === 0) return [];
+    if (methods.length < props.length) {
+      // An options object: its collaborator properties are doubled, the others left out, so every
+      // property that is not doubled must be optional.
+      const collaborators = methods.filter((m) => COLLABORATOR.test(m.name));
+      const required = props.filter((p) => !(p.flags & ts.SymbolFlags.Optional));
+      if (collaborators.length === 0 || required.some((p) => !collaborators.some((m) => m.name === p.getName()))) return [];
+      return [{ kind: 'option', index, param: param.getName(), optional, methods: collaborators }];
+    }
     const typeFile = symbol ? this.#exported.get(symbol) : undefined;
     return [{ kind: 'interface', index, param: param.getName(), optional, ...(typeFile && symbol ? { typeName: symbol.getName(), typeFile } : {}), methods }];
+  }
+
+  /** What the function a call resolves to returns (overloads resolved by the call's arguments). */
+  returnsOfCall(call: ts.CallExpression): DoubleReturn | undefined {
+    const signature = this.#checker.getResolvedSignature(call);
+    return signature ? this.returns(signature) : undefined;
   }
 
   returns(signature: ts.Signature): DoubleReturn {
@@ -193,7 +225,13 @@ class BoundaryReader {
     if (f & ts.TypeFlags.NumberLike) return '0';
     if (f & ts.TypeFlags.Null) return 'null';
     if (checker.isArrayType(type) || checker.isTupleType(type)) return '[]';
-    if (checker.typeToString(type) === 'Date') return "new Date('2024-01-01T00:00:00.000Z')";
+    const text = checker.typeToString(type);
+    if (text === 'Date') return "new Date('2024-01-01T00:00:00.000Z')";
+    // Values a double of fetch, fs or crypto hands back, which an object literal cannot stand for.
+    if (text === 'Response') return RESPONSE_SAMPLE;
+    if (/^Buffer(<.*>)?$/.test(text)) return "Buffer.from('')";
+    if (/^Uint8Array(<.*>)?$/.test(text)) return 'new Uint8Array(0)';
+    if (f & ts.TypeFlags.TemplateLiteral || text === 'UUID') return `'${FIXED_UUID}'`;
     if (depth > 2 || !(f & ts.TypeFlags.Object)) return 'undefined';
     const props = checker.getPropertiesOfType(type).filter((p) => !(p.flags & ts.SymbolFlags.Optional));
     const fields = props.map((p) => {
@@ -215,26 +253,56 @@ function moduleUses(sf: ts.SourceFile): AmbientUse[] {
   return out;
 }
 
-/** Global side effects used inside a declaration: `fetch(`, `Date.now()`/`new Date()`, `Math.random()`, `crypto.*`, timers. */
-function ambientUses(root: ts.Node, sf: ts.SourceFile): AmbientUse[] {
+/** Local names bound by imports of the side-effect modules: `readFile` -> node:fs/promises readFile, `fs` -> the whole module. */
+function moduleBindings(sf: ts.SourceFile): Map<string, { module: string; api: AmbientUse['api']; member?: string }> {
+  const out = new Map<string, { module: string; api: AmbientUse['api']; member?: string }>();
+  for (const st of sf.statements) {
+    if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier) || !st.importClause || st.importClause.isTypeOnly) continue;
+    const module = st.moduleSpecifier.text;
+    const api = MODULES.find(([re]) => re.test(module))?.[1];
+    if (!api) continue;
+    const clause = st.importClause;
+    if (clause.name) out.set(clause.name.text, { module, api });
+    const named = clause.namedBindings;
+    if (named && ts.isNamespaceImport(named)) out.set(named.name.text, { module, api });
+    if (named && ts.isNamedImports(named)) for (const el of named.elements) if (!el.isTypeOnly) out.set(el.name.text, { module, api, member: (el.propertyName ?? el.name).text });
+  }
+  return out;
+}
+
+/**
+ * Side effects used inside a declaration: global `fetch(`, `Date.now()`/`new Date()`,
+ * `Math.random()`, `crypto.*`, timers, and calls of functions imported from the side-effect
+ * modules (`readFile(` from `node:fs/promises`, `fs.readFileSync(`), with what each returns.
+ */
+function ambientUses(root: ts.Node, sf: ts.SourceFile, bindings: ReturnType<typeof moduleBindings>, reader: BoundaryReader): AmbientUse[] {
   const out: AmbientUse[] = [];
   const at = (node: ts.Node): number => sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
   const visit = (node: ts.Node): void => {
     if (ts.isCallExpression(node)) {
       const callee = node.expression;
       const text = callee.getText(sf);
-      if (ts.isIdentifier(callee) && text === 'fetch') out.push({ api: 'fetch', line: at(node) });
-      else if (text === 'Date.now') out.push({ api: 'Date', line: at(node) });
-      else if (text === 'Math.random') out.push({ api: 'Math.random', line: at(node) });
-      else if (/^(globalThis\.)?crypto\.(randomUUID|getRandomValues|randomBytes|randomInt)$/.test(text)) out.push({ api: 'crypto', line: at(node) });
-      else if (/^(setTimeout|setInterval)$/.test(text)) out.push({ api: 'timers', line: at(node) });
+      const returns = (): DoubleReturn | undefined => reader.returnsOfCall(node);
+      const local = ts.isIdentifier(callee) ? bindings.get(text) : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) ? bindings.get(callee.expression.text) : undefined;
+      if (local && (local.member !== undefined || ts.isPropertyAccessExpression(callee))) {
+        const member = local.member ?? (callee as ts.PropertyAccessExpression).name.text;
+        out.push({ api: local.api, line: at(node), module: local.module, member, ...withReturns(returns()) });
+      } else if (ts.isIdentifier(callee) && text === 'fetch') out.push({ api: 'fetch', line: at(node), member: 'fetch', ...withReturns(returns()) });
+      else if (text === 'Date.now') out.push({ api: 'Date', line: at(node), member: 'now' });
+      else if (text === 'Math.random') out.push({ api: 'Math.random', line: at(node), member: 'random' });
+      else if (/^(globalThis\.)?crypto\.(randomUUID|getRandomValues|randomBytes|randomInt)$/.test(text)) out.push({ api: 'crypto', line: at(node), member: text.split('.').pop()! });
+      else if (/^(setTimeout|setInterval)$/.test(text)) out.push({ api: 'timers', line: at(node), member: text });
     } else if (ts.isNewExpression(node) && node.expression.getText(sf) === 'Date' && (node.arguments?.length ?? 0) === 0) {
-      out.push({ api: 'Date', line: at(node) });
+      out.push({ api: 'Date', line: at(node), member: 'new Date' });
     }
     ts.forEachChild(node, visit);
   };
   visit(root);
   return out;
+}
+
+function withReturns(returns: DoubleReturn | undefined): { returns?: DoubleReturn } {
+  return returns === undefined ? {} : { returns };
 }
 
 /** Per method of a class, every `x.name(` call inside it (a collaborator's method called there). */

@@ -7,5 +7,7 @@ export { findBoundaries } from './findBoundaries.js';
 export type { AmbientUse, Boundary, BoundaryOwner, DoubleMethod, DoubleReturn } from './findBoundaries.js';
 export { mockImports, mockLibraryFor, renderDoubles } from './renderDoubles.js';
 export type { DoubleMode, MockLibrary, RenderedDoubles } from './renderDoubles.js';
+export { renderAmbient, FIXED_NOW, FIXED_RANDOM } from './renderAmbient.js';
+export type { RenderedAmbient } from './renderAmbient.js';
 export { planMockCases } from './planMockCases.js';
 export type { MockCase, MockPlanOptions } from './planMockCases.js';

@@ -5,6 +5,8 @@ import type { ExportedClass, ExportedFunction, MethodShape, ParameterShape } fro
 import type { BoundaryOwner } from './findBoundaries.js';
 import { PROBE_OBSERVE, START_FAILING, renderDoubles } from './renderDoubles.js';
 import type { DoubleMode, MockLibrary, RenderedDoubles } from './renderDoubles.js';
+import { renderAmbient } from './renderAmbient.js';
+import type { RenderedAmbient } from './renderAmbient.js';
 import type { TestFileStyle } from '../kit/testfile/TestFileStyle.js';
 
 /** A sample test using the doubles of one owner, with the probe case that observes it first. */
@@ -42,15 +44,23 @@ export function planMockCases(owners: readonly BoundaryOwner[], classes: readonl
   const modes: DoubleMode[] = options.faults ? ['resolve', 'reject'] : ['resolve'];
   for (const owner of owners) {
     const injected = owner.boundaries;
-    if (injected.length === 0) continue;
+    const ambient = renderAmbient(owner, library, style.language === 'typescript');
+    if (injected.length === 0 && ambient.doubled.length === 0) continue;
+    if (ambient.blocked.length > 0) {
+      skipped.push(`${owner.name}: calls ${ambient.blocked.join(', ')}, which no double stands for`);
+      continue;
+    }
+    // A module that imports fs may be exercised when every I/O call of the owner goes to a double.
+    // (its own calls of fs and crypto are doubled, `blocked` is empty); network and process modules still rule it out.
+    const io = (found: { io: boolean } | undefined): boolean => found?.io === true && owner.ambient.some((a) => a.api === 'network' || a.api === 'child_process');
     if (owner.kind === 'class') {
       const cls = classes.find((c) => c.name === owner.name && c.file === owner.file);
-      if (!cls?.factory || cls.io) {
+      if (!cls?.factory || io(cls)) {
         skipped.push(`${owner.name}: ${cls?.io ? 'its module does I/O' : 'no way to make an instance'}`);
         continue;
       }
       for (const mode of modes) {
-        const doubles = renderDoubles(injected, library, style, mode);
+        const doubles = withAmbient(renderDoubles(injected, library, style, mode), ambient);
         const args = callArgs(cls.factory.params, doubles);
         if (args === undefined) {
           skipped.push(`${owner.name}: a constructor parameter has no generable value`);
@@ -94,16 +104,22 @@ export function planMockCases(owners: readonly BoundaryOwner[], classes: readonl
       continue;
     }
     const fn = functions.find((f) => f.name === owner.name && f.file === owner.file);
-    if (!fn || fn.io) {
+    if (!fn || io(fn)) {
       skipped.push(`${owner.name}: ${fn?.io ? 'its module does I/O' : 'not a callable export'}`);
       continue;
     }
-    for (const mode of modes) {
-      const doubles = renderDoubles(injected, library, style, mode);
+    // Rejecting doubles exist for injected collaborators only.
+    for (const mode of injected.length > 0 ? modes : ['resolve' as const]) {
+      const doubles = withAmbient(renderDoubles(injected, library, style, mode), ambient);
       const args = callArgs(fn.params, doubles);
-      if (args === undefined) continue;
-      const local = fn.name;
+      if (args === undefined) {
+        skipped.push(`${owner.name}: a parameter has no generable value`);
+        break;
+      }
+      const local = fn.name === 'default' ? defaultLocal(fn.file) : fn.name;
       const call = `${local}(${args})`;
+      // Fake timers: the call starts, its timers are run out, then its promise is awaited.
+      const pending = doubles.settle !== undefined && fn.async;
       cases.push({
         id: `m${cases.length}`,
         file: owner.file,
@@ -117,9 +133,9 @@ export function planMockCases(owners: readonly BoundaryOwner[], classes: readonl
         mode,
         purpose: 'interaction',
         doubles,
-        title: `${fn.name} with ${mode === 'reject' ? 'failing ' : ''}doubles of ${owner.boundaries.map((b) => b.param).join(', ')}`,
-        testSetup: [...doubles.test, ...(mode === 'reject' ? [START_FAILING.test] : [])],
-        testCall: call,
+        title: `${fn.name} with ${mode === 'reject' ? 'failing ' : ''}doubles of ${[...owner.boundaries.map((b) => b.param), ...doubles.ambient].join(', ')}`,
+        testSetup: [...doubles.test, ...(mode === 'reject' ? [START_FAILING.test] : []), ...(pending ? [`const pending = ${call};`, doubles.settle!] : [])],
+        testCall: pending ? 'pending' : call,
         async: fn.async,
       });
     }
@@ -142,7 +158,7 @@ function methodCase(owner: BoundaryOwner, cls: ExportedClass, m: MethodShape, cr
     mode,
     purpose: 'interaction',
     doubles,
-    title: `${cls.name}#${m.name} with ${mode === 'reject' ? 'failing ' : ''}doubles of ${owner.boundaries.map((b) => b.param).join(', ')}`,
+    title: `${cls.name}#${m.name} with ${mode === 'reject' ? 'failing ' : ''}doubles of ${[...owner.boundaries.map((b) => b.param), ...doubles.ambient].join(', ')}`,
     testSetup: [...doubles.test, `const instance = ${create};`, ...(mode === 'reject' ? [START_FAILING.test] : [])],
     testCall: call,
     async: m.async || create.startsWith('await ') || create.includes(' await '),
@@ -165,4 +181,25 @@ function callArgs(params: readonly ParameterShape[], doubles: RenderedDoubles | 
     args.push(code);
   }
   return args.join(', ');
+}
+
+/** The injected doubles with the ambient ones added (probe and test statements, counters, teardown). */
+function withAmbient(doubles: RenderedDoubles, ambient: RenderedAmbient): RenderedDoubles {
+  if (ambient.doubled.length === 0) return doubles;
+  return {
+    ...doubles,
+    probe: [...doubles.probe, ...ambient.probe],
+    test: [...doubles.test, ...ambient.test],
+    counters: [...doubles.counters, ...ambient.counters],
+    ambient: ambient.doubled,
+    teardown: ambient.teardown,
+    ...(ambient.settle === undefined ? {} : { settle: ambient.settle }),
+  };
+}
+
+/** The local name of a module's default export (`default` is no identifier): `delay` for `utils/delay.ts`, `indexDefault` for `index.ts`. */
+export function defaultLocal(file: string): string {
+  const base = (file.split('/').pop() ?? file).replace(/\.[cm]?[jt]sx?$/, '').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase());
+  const id = /^[A-Za-z_$]/.test(base) ? base : `_${base}`;
+  return base === 'index' ? 'indexDefault' : id;
 }

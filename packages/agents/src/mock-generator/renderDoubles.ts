@@ -22,6 +22,12 @@ export interface RenderedDoubles {
   counters: Array<{ name: string; variable: string; countExpr: string }>;
   /** Type names the test file must import (type-only), by their file. */
   types: Array<{ name: string; file: string }>;
+  /** Ambient side effects doubled (globals, module functions, the clock). */
+  ambient: string[];
+  /** Test statements restoring globals and modules (run in `finally`). */
+  teardown: string[];
+  /** Statement running pending fake timers after the call, when timers are doubled. */
+  settle?: string;
 }
 
 /** The mocking library for a project: its runner's mocks, else sinon when a dependency, else node:test. */
@@ -47,13 +53,16 @@ export function mockImports(library: MockLibrary, esm: boolean): string[] {
 
 /** The probe's shared helpers: a call log and promises that know whether anyone ever awaited or handled them. */
 export const PROBE_HELPERS = [
-  'const __calls = {}; const __tracked = []; let __failing = false;',
+  'const __calls = {}; const __tracked = []; let __failing = false; const __restore = [];',
   'class __Tracked extends Promise { then(a, b) { this.__observed = true; return super.then(a, b); } }',
-  "const __fake = (name, ret, reject, value) => (...args) => { __calls[name] = (__calls[name] ?? 0) + 1; if (ret === 'promise') { const p = reject && __failing ? __Tracked.reject(new Error('injected failure: ' + name)) : __Tracked.resolve(value); __tracked.push({ name, p }); return p; } return value; };",
+  // `fresh`: `value` makes a new value per call (a response body can be read once).
+  "const __fake = (name, ret, reject, value, fresh) => (...args) => { __calls[name] = (__calls[name] ?? 0) + 1; const v = fresh ? value() : value; if (ret === 'promise') { const p = reject && __failing ? __Tracked.reject(new Error('injected failure: ' + name)) : __Tracked.resolve(v); __tracked.push({ name, p }); return p; } return v; };",
+  // Globals and module functions replaced for one case, put back when it is observed.
+  'const __stub = (object, key, fn) => { const had = Object.getOwnPropertyDescriptor(object, key); object[key] = fn; __restore.push(() => { if (had) Object.defineProperty(object, key, had); else delete object[key]; }); };',
 ];
 
 /** Expression the probe observes after a case: calls per double and promises nobody awaited or handled. */
-export const PROBE_OBSERVE = "(async () => { await new Promise((r) => setImmediate(r)); const fresh = __tracked.slice(__mark); return { calls: { ...__calls }, unobserved: fresh.filter((t) => !t.p.__observed).map((t) => t.name), created: fresh.length }; })()";
+export const PROBE_OBSERVE = "(async () => { await new Promise((r) => setImmediate(r)); for (const r of __restore.reverse()) r(); process.getBuiltinModule('node:module').syncBuiltinESMExports(); const fresh = __tracked.slice(__mark); return { calls: { ...__calls }, unobserved: fresh.filter((t) => !t.p.__observed).map((t) => t.name), created: fresh.length }; })()";
 
 /**
  * Doubles for an owner's injection points: recording functions for each interface method and
@@ -91,7 +100,7 @@ export function renderDoubles(boundaries: readonly Boundary[], library: MockLibr
     test.push(`const ${base}${annotation} = { ${fields.join(', ')} };`);
     args.set(b.index, base);
   }
-  return { probe, test, args, counters, types };
+  return { probe, test, args, counters, types, ambient: [], teardown: [] };
 }
 
 function identifier(name: string): string {

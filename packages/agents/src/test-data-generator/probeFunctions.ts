@@ -132,7 +132,8 @@ for (const c of calls) {
   try {
     let m = modules.get(c.module);
     if (!m) { m = await import(pathToFileURL(c.module).href); modules.set(c.module, m); }
-    const fn = m[c.fn] ?? m.default?.[c.fn];
+    // A transpiled ES module loaded as CommonJS keeps its default export at module.exports.default.
+    const fn = c.fn === 'default' && m.default?.__esModule === true && typeof m.default.default === 'function' ? m.default.default : m[c.fn] ?? m.default?.[c.fn];
     let value = fn(...structuredClone(c.args));
     if (value && typeof value.then === 'function') value = await value;
     results.push({ ok: true, value: encode(value) });

@@ -38,7 +38,7 @@ export function testIdResolver(keys: readonly string[]): (id: string) => string 
 
 /** Killed mutants as faults (the tests that kill them detect them), plus how many no test killed. */
 export function mutantFaults(run: MutantsRun, keys: readonly string[]): { faults: LocatedFault[]; survived: number; unmapped: number } {
-  const resolve = testIdResolver(keys);
+  const resolve = reportIdResolver(run, keys);
   const faults: LocatedFault[] = [];
   let unmapped = 0;
   for (const m of run.mutants) {
@@ -56,7 +56,7 @@ export function mutantFaults(run: MutantsRun, keys: readonly string[]): { faults
 
 /** Per test: the non-static mutants it runs and kills (a test that kills none of many it runs checks nothing they change). */
 export function weakByMutants(run: MutantsRun, keys: readonly string[]): Map<string, WeakByMutants> {
-  const resolve = testIdResolver(keys);
+  const resolve = reportIdResolver(run, keys);
   const out = new Map<string, WeakByMutants>();
   for (const m of run.mutants) {
     if (m.static === true) continue;
@@ -72,6 +72,23 @@ export function weakByMutants(run: MutantsRun, keys: readonly string[]): Map<str
     }
   }
   return out;
+}
+
+/**
+ * Maps the ids in `killedBy`/`coveredBy` to our keys: Stryker's JSON report renumbers tests, so an
+ * id is first looked up in the report's tests (`file > name`), then taken as a runner id.
+ */
+function reportIdResolver(run: MutantsRun, keys: readonly string[]): (id: string) => string | undefined {
+  const resolve = testIdResolver(keys);
+  const named = new Map(run.tests.map((t) => [t.id, t]));
+  return (id) => {
+    const test = named.get(id);
+    if (test !== undefined) {
+      const key = resolve(test.file === '' ? test.name : `${test.file} > ${test.name}`) ?? resolve(test.name);
+      if (key !== undefined) return key;
+    }
+    return resolve(id);
+  };
 }
 
 function label(m: MutantInfo): string {

@@ -7,6 +7,7 @@ import { coverageKeys, coverageShares } from '../kit/suite/coverageKeys.js';
 import { detectRunner } from '../kit/suite/detectRunner.js';
 import { runSuite } from '../kit/suite/runSuite.js';
 import { runMutants } from '../kit/mutation/runMutants.js';
+import { mutateRanges } from './mutateRanges.js';
 import type { SuiteRun } from '../kit/suite/SuiteRun.js';
 import type { Target } from '../kit/target/Target.js';
 import { TargetCopy } from '../kit/target/TargetCopy.js';
@@ -50,10 +51,11 @@ export interface UnitTestGeneratorStats {
   /** Where the kept tests were written (`writeTestsDir`), target-relative files. */
   written: string[];
   /**
-   * StrykerJS mutation score (percent) of the kept passing tests alone on the modules they test,
-   * when the core's `mutation` option is on; absent otherwise.
+   * StrykerJS mutation score (percent) of the kept passing tests alone on the source lines they
+   * execute (Stryker line ranges, `files`), and of the project's own suite alone on the same
+   * mutants, when the core's `mutation` option is on; absent otherwise.
    */
-  mutation?: { score: number; scoreOnCovered: number; mutants: number; files: string[]; runner: string };
+  mutation?: { score: number; scoreOnCovered: number; mutants: number; files: string[]; runner: string; durationMs: number; ownSuite?: { score: number; scoreOnCovered: number; mutants: number; durationMs: number } };
   discarded: Record<string, number>;
 }
 
@@ -77,6 +79,10 @@ export interface UnitTestGeneratorCoreOptions {
   runSuite?: typeof runSuite;
   /** Also measure the mutation score of the kept tests with StrykerJS (minutes; default off). */
   mutation?: boolean;
+  /** Stryker's parallel test processes for that measure (default 2). */
+  mutationConcurrency?: number;
+  /** Milliseconds before each Stryker run of that measure is killed (default 600 000). */
+  mutationTimeoutMs?: number;
 }
 
 /**
@@ -179,7 +185,7 @@ export class UnitTestGeneratorCore implements AgentCore {
         timeoutMs: this.#options.suiteTimeoutMs ?? 180_000,
         ...(options.signal === undefined ? {} : { signal: options.signal }),
       });
-      if (this.#options.mutation === true) mutation = await this.#mutationScore(copy, suite, notes, options.signal);
+      if (this.#options.mutation === true) mutation = await this.#mutationScore(target, copy, suite, notes, options.signal);
     } finally {
       await copy.dispose();
     }
@@ -200,7 +206,7 @@ export class UnitTestGeneratorCore implements AgentCore {
     const written = this.#options.writeTestsDir === undefined ? [] : await suite.write(target.dir, this.#options.writeTestsDir);
     const keptShare = cases.length === 0 ? 0 : kept.length / cases.length;
     const gapClosed = coverage === undefined || coverage.lines.before >= 1 ? 0 : (coverage.lines.after - coverage.lines.before) / (1 - coverage.lines.before);
-    notes.push(`${cases.length} candidates, ${kept.length} kept (${(keptShare * 100).toFixed(0)} %)${coverage ? `; lines ${pct(coverage.lines.before)} → ${pct(coverage.lines.after)}, branches ${pct(coverage.branches.before)} → ${pct(coverage.branches.after)}` : ''}; ${mutation ? `mutation score of the kept tests ${mutation.score.toFixed(1)} % (${mutation.mutants} mutants)` : 'mutation score of the kept tests not measured'}`);
+    notes.push(`${cases.length} candidates, ${kept.length} kept (${(keptShare * 100).toFixed(0)} %)${coverage ? `; lines ${pct(coverage.lines.before)} → ${pct(coverage.lines.after)}, branches ${pct(coverage.branches.before)} → ${pct(coverage.branches.after)}` : ''}; ${mutation ? `mutation score of the kept tests ${mutation.score.toFixed(1)} % (${mutation.mutants} mutants on the ${mutation.files.length} line ranges they execute)${mutation.ownSuite ? `, the project's own suite alone ${mutation.ownSuite.score.toFixed(1)} %` : ''}` : 'mutation score of the kept tests not measured'}`);
     return {
       agentId: this.id,
       strategy: strategyName,
@@ -226,15 +232,33 @@ export class UnitTestGeneratorCore implements AgentCore {
     };
   }
 
-  /** StrykerJS (kit/mutation) on the modules the kept passing tests exercise, with only those tests. */
-  async #mutationScore(copy: TargetCopy, suite: GeneratedSuite, notes: string[], signal: AbortSignal | undefined): Promise<UnitTestGeneratorStats['mutation']> {
+  /**
+   * StrykerJS (kit/mutation) on the source lines the kept passing tests execute, first with only
+   * those tests, then with only the project's own tests. Mutating just those lines (Stryker line
+   * ranges) is what bounds the run: a mutant on a line no kept test reaches says nothing about
+   * them, and a whole-module run on the sample target did not end within 15 minutes.
+   */
+  async #mutationScore(target: Target, copy: TargetCopy, suite: GeneratedSuite, notes: string[], signal: AbortSignal | undefined): Promise<UnitTestGeneratorStats['mutation']> {
     const passing = suite.kept.filter((k) => k.verdict.kind === 'characterise');
     if (passing.length === 0) return undefined;
     const testFiles = await suite.write(copy.dir, undefined, true);
-    const files = [...new Set(passing.map((k) => k.case.file))];
+    const files = mutateRanges(passing.flatMap((k) => k.outcome.lines));
+    if (files.length === 0) return undefined;
+    const budget = { concurrency: this.#options.mutationConcurrency ?? 2, timeoutMs: 5_000, runTimeoutMs: this.#options.mutationTimeoutMs ?? 600_000, ...(signal === undefined ? {} : { signal }) };
     try {
-      const run = await runMutants(await copy.open(), { files, testFiles, runTimeoutMs: 900_000, ...(signal === undefined ? {} : { signal }) });
-      return { score: run.score.mutationScore, scoreOnCovered: run.score.mutationScoreBasedOnCoveredCode, mutants: run.score.valid, files, runner: run.testRunner };
+      const run = await runMutants(await copy.open(), { files, testFiles, ...budget });
+      const measured: NonNullable<UnitTestGeneratorStats['mutation']> = { score: run.score.mutationScore, scoreOnCovered: run.score.mutationScoreBasedOnCoveredCode, mutants: run.score.valid, files, runner: run.testRunner, durationMs: run.durationMs };
+      const own = target.profile.testFiles;
+      if (own.length > 0) {
+        try {
+          const base = await runMutants(await copy.open(), { files, testFiles: own, ...budget });
+          measured.ownSuite = { score: base.score.mutationScore, scoreOnCovered: base.score.mutationScoreBasedOnCoveredCode, mutants: base.score.valid, durationMs: base.durationMs };
+        } catch (error) {
+          if (error instanceof AgentError && error.code === 'ABORTED') throw error;
+          notes.push(`mutation score of the project's own suite not measured: ${error instanceof Error ? error.message.slice(0, 300) : String(error)}`);
+        }
+      }
+      return measured;
     } catch (error) {
       if (error instanceof AgentError && error.code === 'ABORTED') throw error;
       notes.push(`mutation score not measured: ${error instanceof Error ? error.message.slice(0, 300) : String(error)}`);

@@ -6,6 +6,7 @@ export type { UnitTestGeneratorAgentOptions } from './UnitTestGeneratorAgent.js'
 export { readDocExamples, planClassCases, planFunctionCases } from './planUnitCases.js';
 export type { CaseOracle, CaseOrigin, CaseSubject, PlanOptions, UnitCase } from './planUnitCases.js';
 export { judgeOutcome } from './judgeOutcome.js';
+export { mutateRanges } from './mutateRanges.js';
 export type { Verdict, Violation } from './judgeOutcome.js';
 export { sampleValues } from '../kit/probe/sampleValues.js';
 export type { SampleValue } from '../kit/probe/sampleValues.js';

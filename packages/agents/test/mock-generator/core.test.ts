@@ -2,7 +2,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MockGeneratorCore, findBoundaries, openTarget, renderDoubles, scoreFindings } from '@qe-fleet/agents';
+import { MockGeneratorCore, findBoundaries, openTarget, renderAmbient, renderDoubles, scoreFindings } from '@qe-fleet/agents';
 import type { CatalogueScore, MockGeneratorReport, TestFileStyle } from '@qe-fleet/agents';
 import { FIXTURE, expectBestStrategyFindsCatalogue } from '../support/fixture.js';
 import { writeProject } from '../support/writeProject.js';
@@ -49,6 +49,33 @@ beforeAll(async () => {
       '}',
       '',
     ].join('\n'),
+    // Ambient side effects (clock, randomness, fetch, fs, timers) and a collaborator inside an options object.
+    'src/stamp.js': [
+      "import { readFile } from 'node:fs/promises';",
+      '/** @param {string} prefix */',
+      'export function orderId(prefix) {',
+      '  return `${prefix}-${Date.now()}-${Math.floor(Math.random() * 1000)}-${crypto.randomUUID().slice(0, 8)}`;',
+      '}',
+      '/** @param {string} url @returns {Promise<unknown>} */',
+      'export async function getJson(url) {',
+      '  return (await fetch(url)).json();',
+      '}',
+      '/** @param {string} url @param {{ fetch?: (url: string) => Promise<Response>, retries?: number }} options @returns {Promise<number>} */',
+      'export async function statusOf(url, options = {}) {',
+      '  return (await (options.fetch ?? fetch)(url)).status;',
+      '}',
+      '/** @param {string} path @returns {Promise<number>} */',
+      'export async function lineCount(path) {',
+      "  const text = await readFile(path, 'utf8');",
+      "  return text === '' ? 0 : text.split('\\n').length;",
+      '}',
+      '/** @param {number} n @returns {Promise<number>} */',
+      'export async function later(n) {',
+      '  await new Promise((resolve) => setTimeout(resolve, 60_000));',
+      '  return n * 2;',
+      '}',
+      '',
+    ].join('\n'),
     'test/memo.test.js': "import test from 'node:test';\nimport assert from 'node:assert/strict';\nimport { Memo } from '../src/memo.js';\ntest('recall', async () => assert.equal(await new Memo({ get: async () => 'v', set: async () => {} }, () => 1).recall('k'), 'v'));\n",
   });
   js = await new MockGeneratorCore({ writeTestsDir: 'test/doubles', suiteTimeoutMs: 240_000 }).run(await openTarget({ dir: jsDir }), 'track-promises');
@@ -77,7 +104,9 @@ describe('mock-generator on the sample target', () => {
       const { stats } = report;
       expect(stats.library).toBe('node-test');
       expect(stats.boundaries).toBe(2);
-      expect(stats.doubles).toBe(3);
+      // The repository's two methods, the clock callback, and the clock Cart.open falls back to (new Date()).
+      expect(stats.doubles).toBe(4);
+      expect(stats.ambientDoubles).toBe(1);
       expect(stats.compiled).toBe(stats.sampleTests);
       expect(stats.passed + stats.defectTests).toBeGreaterThanOrEqual(stats.sampleTests - 2);
       expect(report.measure.value).toBeGreaterThan(0.7);
@@ -90,8 +119,7 @@ describe('mock-generator on a JavaScript project (JSDoc types, node:test mocks)'
   it('reads the JSDoc interface, finds the unawaited set and writes runnable doubles', async () => {
     expect(js.findings).toEqual([expect.objectContaining({ kind: 'unawaited-promise', location: { file: 'src/memo.js', line: 14 } })]);
     expect(js.stats.passed).toBeGreaterThan(0);
-    const [file] = await readdir(join(jsDir, 'test', 'doubles'));
-    const text = await readFile(join(jsDir, 'test', 'doubles', file!), 'utf8');
+    const text = await readFile(join(jsDir, 'test', 'doubles', 'memo.qe-mocks.test.js'), 'utf8');
     expect(text).toMatch(/import \{ mock \} from 'node:test'/);
     expect(text).toMatch(/const cacheSet = mock\.fn\(async \(\) => undefined\)/);
     expect(text).toMatch(/cacheSet\.mock\.callCount\(\)/);
@@ -117,5 +145,42 @@ describe('doubles in each mocking library', () => {
     const dir = await writeProject(tmp, 'values', { 'src/a.ts': 'export function rank(xs: number[], by: (x: number) => number, n: number): number[] { return xs.slice(0, n).sort((a, b) => by(a) - by(b)); }\nexport function stamp(now: () => Date): string { return now().toISOString(); }\n' });
     const owners = findBoundaries(dir, [join(dir, 'src/a.ts')]);
     expect(owners.map((o) => [o.name, o.boundaries.map((b) => b.param)])).toEqual([['stamp', ['now']]]);
+  });
+});
+
+describe('mock-generator doubles for globals, modules and options objects (node:test)', () => {
+  it('stubs the clock, randomness, fetch, fs and timers, injects through the options object, and every sample test passes', async () => {
+    expect(js.skipped ?? []).toEqual([]);
+    // memo: 2 + now; stamp: Date, Math.random, crypto.randomUUID, fetch (twice: getJson, and statusOf's fallback is not called), options.fetch, fs readFile, setTimeout.
+    expect(js.stats.ambientDoubles).toBe(6);
+    expect(js.stats.sampleTests).toBe(js.stats.passed + js.stats.defectTests);
+    const text = await readFile(join(jsDir, 'test', 'doubles', 'stamp.qe-mocks.test.js'), 'utf8');
+    expect(text).toContain("mock.method(Math, 'random', () => 0.5)");
+    expect(text).toContain("mock.method(crypto, 'randomUUID', () => '00000000-0000-4000-8000-000000000000')");
+    expect(text).toContain("mock.timers.enable({ apis: ['Date'], now: new Date('2024-01-01T00:00:00.000Z') })");
+    expect(text).toContain('assert.deepStrictEqual(result, "Hello World-1704067200000-500-00000000")');
+    expect(text).toMatch(/const fetchDouble = mock\.method\(globalThis, 'fetch', async \(\) => new Response/);
+    expect(text).toContain('const options = { fetch: optionsFetch };');
+    expect(text).toContain("mock.method(__fs_promises, 'readFile', (async () => '')");
+    expect(text).toContain('mock.timers.runAll();');
+    // Every stub is put back whatever the test does.
+    expect(text.match(/\} finally \{\n\s+mock\.restoreAll\(\);/g)?.length).toBe(4);
+  });
+
+  it('renders the vitest idioms: stubGlobal, spyOn, fake timers, restored in finally', () => {
+    const owner = { kind: 'function' as const, name: 'f', file: 'src/f.ts', line: 1, boundaries: [], callSites: new Map(), ambient: [
+      { api: 'fetch' as const, line: 2, member: 'fetch' },
+      { api: 'Date' as const, line: 3, member: 'now' },
+      { api: 'timers' as const, line: 4, member: 'setTimeout' },
+      { api: 'fs' as const, line: 5, module: 'node:fs', member: 'readFileSync', returns: { kind: 'value' as const, sample: "''" } },
+      { api: 'network' as const, line: 1 },
+    ] };
+    const out = renderAmbient(owner, 'vitest', true);
+    expect(out.doubled).toEqual(['fetch', 'node:fs.readFileSync', 'Date', 'setTimeout']);
+    expect(out.test).toContain("vi.stubGlobal('fetch', fetchDouble);");
+    expect(out.test).toContain("vi.useFakeTimers({ now: new Date('2024-01-01T00:00:00.000Z'), toFake: ['Date', 'setTimeout', 'clearTimeout'] });");
+    expect(out.settle).toBe('await vi.runAllTimersAsync();');
+    expect(out.teardown).toEqual(['vi.restoreAllMocks();', 'vi.unstubAllGlobals();', 'vi.useRealTimers();', "process.getBuiltinModule('node:module').syncBuiltinESMExports();"]);
+    expect(renderAmbient({ ...owner, ambient: [{ api: 'child_process', line: 2, module: 'node:child_process', member: 'exec' }] }, 'vitest', true).blocked).toEqual(['node:child_process.exec']);
   });
 });

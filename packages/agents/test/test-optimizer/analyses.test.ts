@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apfd, findRedundant, minimalDetectingSet, parseDiff, prioritise, randomApfd, readTests, recordRun, testKey } from '@qe-fleet/agents';
-import type { Fault, TestFacts } from '@qe-fleet/agents';
+import { apfd, findRedundant, minimalDetectingSet, mutantFaults, mutationScore, parseDiff, prioritise, randomApfd, readTests, recordRun, testKey, weakByMutants } from '@qe-fleet/agents';
+import type { Fault, MutantInfo, MutantsRun, TestFacts } from '@qe-fleet/agents';
 import { writeProject } from '../support/writeProject.js';
 
 let tmp: string;
@@ -40,6 +40,19 @@ describe('APFD', () => {
     expect(a).toBe(randomApfd(['A', 'B', 'C', 'D'], faults, seeded(), 200));
     expect(a).toBeGreaterThan(apfd(['A', 'B', 'C', 'D'], faults)!);
     expect(a).toBeLessThan(apfd(['D', 'A', 'B', 'C'], faults)!);
+  });
+});
+
+describe('mutants as faults', () => {
+  it('maps the renumbered test ids of Stryker\'s JSON report to the suite\'s tests', () => {
+    const mutant = (id: string, status: MutantInfo['status'], killedBy: string[], coveredBy: string[]): MutantInfo => ({ id, file: 'src/s.ts', line: 3, endLine: 3, column: 1, mutator: 'ArithmeticOperator', replacement: 'a - b', status, killedBy, coveredBy });
+    const mutants = [mutant('1', 'Killed', ['0'], ['0', '1']), mutant('2', 'Survived', [], ['1'])];
+    const run: MutantsRun = { mutants, tests: [{ id: '0', file: 'test/s.test.ts', name: 'adds' }, { id: '1', file: 'test/s.test.ts', name: 'group > labels' }], score: mutationScore(mutants), testRunner: 'qe-node-test', perTest: true, durationMs: 1, strykerConfig: {}, notes: [] };
+    const keys = ['test/s.test.ts > adds', 'test/s.test.ts > group > labels'];
+    const faults = mutantFaults(run, keys);
+    expect(faults.unmapped).toBe(0);
+    expect(faults.faults.map((f) => [...f.detectedBy])).toEqual([['test/s.test.ts > adds']]);
+    expect(weakByMutants(run, keys).get('test/s.test.ts > group > labels')).toMatchObject({ covered: 2, killed: 0 });
   });
 });
 

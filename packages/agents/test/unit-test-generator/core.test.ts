@@ -2,7 +2,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UnitTestGeneratorCore, judgeOutcome, openTarget, planFunctionCases, readDocExamples, scoreFindings } from '@qe-fleet/agents';
+import { UnitTestGeneratorCore, judgeOutcome, mutateRanges, openTarget, planFunctionCases, readDocExamples, scoreFindings } from '@qe-fleet/agents';
 import type { CatalogueScore, ExportedFunction, ProbeOutcome, Target, UnitCase, UnitTestGeneratorReport } from '@qe-fleet/agents';
 import { FIXTURE, expectBestStrategyFindsCatalogue } from '../support/fixture.js';
 import { writeProject } from '../support/writeProject.js';
@@ -113,6 +113,10 @@ describe('planner and oracles', () => {
     async: false, doc: '', thresholds: [], pure: true, io: false, ...over,
   });
   const outcome = (over: Partial<ProbeOutcome>): ProbeOutcome => ({ id: 'c', status: 'returned', unhandled: [], ms: 1, lines: [], branches: [], ...over });
+
+  it('bounds the mutation run to Stryker line ranges of the lines the kept tests execute', () => {
+    expect(mutateRanges(['src/b.ts:9', 'src/a.ts:3', 'src/a.ts:4', 'src/a.ts:6', 'src/a.ts:20', 'src/b.ts:9', 'x'])).toEqual(['src/a.ts:3-6', 'src/a.ts:20-20', 'src/b.ts:9-9']);
+  });
 
   it('reads doc examples in words and as code', () => {
     expect(readDocExamples('Turns "Crème" into a slug ("Crème" becomes "creme").', 'slug', 1)).toEqual([{ args: [expect.objectContaining({ code: '"Crème"' })], expected: '"creme"' }]);

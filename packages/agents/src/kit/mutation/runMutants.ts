@@ -107,6 +107,9 @@ export async function runMutants(target: Target, options: RunMutantsOptions = {}
   if (mutate.length === 0) throw new AgentError('UNSUPPORTED_TARGET', `no source files to mutate in ${target.dir}`);
   const notes: string[] = [];
   const work = await mkdtemp(join(tmpdir(), 'qe-mutation-'));
+  // Stryker's sandbox in the target: Stryker removes it when it ends, but not when it crashes or
+  // is killed (timeout, abort), so it is removed here on every path too.
+  const sandbox = `.stryker-tmp-${basename(work)}`;
   const started = Date.now();
   try {
     const related = relatedTestFiles(target.dir, target.profile.testFiles, mutate);
@@ -120,7 +123,7 @@ export async function runMutants(target: Target, options: RunMutantsOptions = {}
       jsonReporter: { fileName: join(work, 'mutation-report.json') },
       // One level deep like Stryker's default (its tsconfig `extends` rewriting assumes that depth),
       // and one per run: Stryker deletes the whole folder, also after a failure ('always').
-      tempDirName: `.stryker-tmp-${basename(work)}`,
+      tempDirName: sandbox,
       cleanTempDir: 'always',
       concurrency: options.concurrency ?? 2,
       logLevel: options.logLevel ?? 'error',
@@ -152,6 +155,7 @@ export async function runMutants(target: Target, options: RunMutantsOptions = {}
     return { mutants, tests, score: mutationScore(mutants), testRunner: name, perTest, durationMs: Date.now() - started, strykerConfig: { ...shown, ...portable }, notes };
   } finally {
     await rm(work, { recursive: true, force: true });
+    await rm(join(target.dir, sandbox), { recursive: true, force: true, maxRetries: 3 });
     // Leave no empty folders behind in the target (rmdir refuses a folder another run is still using).
     await rmdir(join(target.dir, '.qe-fleet')).catch(() => undefined);
   }

@@ -155,7 +155,9 @@ export class CaseProbe {
       return `  { id: ${JSON.stringify(c.id)}, run: async () => { ${bind}\n${c.setup.join('\n')}\nlet __value, __error, __threw = false;\ntry { __value = ${act}; } catch (e) { __threw = true; __error = e; }\nconst __observed = ${observe};\nif (__threw) throw { __qeThrown: __error, observed: __observed };\nreturn { value: __value, observed: __observed }; } },`;
     });
     // CommonJS modules come in as a namespace whose `default` is module.exports.
-    const pick = `function __pick(ns, name) { if (name in ns) return ns[name]; const d = ns.default; if (d !== undefined && d !== null && name in Object(d)) return d[name]; if (name === 'default') return d; throw new Error('no export ' + name); }`;
+    // A transpiled ES module loaded as CommonJS (`exports.__esModule`, Babel or tsc output): its
+    // default export is `module.exports.default`, not `module.exports`.
+    const pick = `function __pick(ns, name) { const d0 = ns.default; if (name === 'default' && d0 !== null && typeof d0 === 'object' && d0.__esModule === true && 'default' in d0) return d0.default; if (name in ns) return ns[name]; const d = ns.default; if (d !== undefined && d !== null && name in Object(d)) return d[name]; if (name === 'default') return d; throw new Error('no export ' + name); }`;
     const modules = [...new Set(cases.map((c) => pathToFileURL(this.compiledPath(c.file)).href))];
     return `${pick}\nexport const modules = ${JSON.stringify(modules)};\nexport const cases = [\n${body.join('\n')}\n];\n`;
   }

@@ -12,6 +12,7 @@ export interface SampleValue {
 }
 
 const INTEGER_NAME = /(^|[^a-z])(n|i|j|k)$|count|qty|quantity|size|index|length|limit|concurrency|times|depth|level|page|offset|units|items|retries|attempts|port|width|height/i;
+const URL_NAME = /^(url|uri|href|endpoint|link|input)$|Url$|Uri$/i;
 const v = (code: string, role: SampleValue['role'], finite = true, nonNegative = true): SampleValue => ({ code, role, finite, nonNegative });
 
 /**
@@ -32,6 +33,8 @@ function valuesOf(type: TypeShape, name: string, depth: number): SampleValue[] {
         ? [v('3', 'typical'), v('0', 'boundary'), v('1', 'boundary'), v('-1', 'boundary', true, false), v('1000', 'boundary'), v('NaN', 'boundary', false, false)]
         : [v('2.5', 'typical'), v('0', 'boundary'), v('-1', 'boundary', true, false), v('0.29', 'boundary'), v('19.999', 'boundary'), v('1e21', 'boundary'), v('NaN', 'boundary', false, false)];
     case 'string':
+      // A URL parameter gets a URL that parses (loopback: nothing leaves the machine if it is fetched).
+      if (URL_NAME.test(name)) return [v("'http://127.0.0.1/qe-sample'", 'typical'), v("''", 'boundary'), v("'Hello World'", 'boundary')];
       return [v("'Hello World'", 'typical'), v("''", 'boundary'), v("' '", 'boundary'), v("'a'", 'boundary'), v("'Crème brûlée 42'", 'boundary'), v("'foo_bar-baz.qux'", 'boundary')];
     case 'boolean':
       return [v('true', 'typical'), v('false', 'boundary')];

@@ -17,6 +17,11 @@ export interface TestCase {
   /** Statements run first (JavaScript, one per entry), e.g. `const input = 'a b';`. */
   setup?: readonly string[];
   assertions: readonly TestAssertion[];
+  /**
+   * Statements that must run however the test ends (restoring stubbed globals, real timers): the
+   * setup and assertions are then wrapped in `try { … } finally { … }`.
+   */
+  teardown?: readonly string[];
   /** The body awaits (`await` in setup or expressions). */
   async?: boolean;
   /** A comment written above the test (why it exists, the counter-example it reproduces). */

@@ -100,8 +100,12 @@ function renderCase(c: TestCase, syntax: RunnerSyntax, name: string, style: Test
   if (c.comment) out.push(...c.comment.split('\n').map((l) => `// ${l}`));
   const async = c.async === true || style.runner === 'tap';
   out.push(syntax.open(quoteString(name, style.quote), async));
-  for (const s of c.setup ?? []) out.push(`  ${s}`);
-  for (const a of c.assertions) out.push(`  ${renderAssertion(a, syntax, style, c.async === true)}${end}`);
+  const teardown = c.teardown ?? [];
+  const pad = teardown.length > 0 ? '    ' : '  ';
+  if (teardown.length > 0) out.push('  try {');
+  for (const s of c.setup ?? []) out.push(`${pad}${s}`);
+  for (const a of c.assertions) out.push(`${pad}${renderAssertion(a, syntax, style, c.async === true)}${end}`);
+  if (teardown.length > 0) out.push('  } finally {', ...teardown.map((s) => `    ${s}`), '  }');
   out.push(`${syntax.close}${end}`);
   return out;
 }
