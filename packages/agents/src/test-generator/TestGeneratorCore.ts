@@ -209,6 +209,10 @@ export class TestGeneratorCore implements AgentCore {
         }
       }
       notes.push(...run.notes);
+      if (routesRunnable && run.routeOutcomes.length === 0) {
+        // A route test file that fails to load reports nothing: say so rather than claim clean routes.
+        skipped.push({ surface: 'request tests', reason: `none of the ${routeCases.length} request tests reported a result (the generated routes.test.js failed before sending a request)` });
+      }
       const mismatch = pathMismatch(run.routeOutcomes.filter((o) => o.invalid === null).map((o) => o.status), `the service under ${routePlan.basePath || '/'}`);
       if (mismatch !== undefined) {
         notes.push(mismatch);
