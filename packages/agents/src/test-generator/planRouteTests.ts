@@ -169,8 +169,11 @@ export async function checkRoute(c: RouteCase): Promise<void> {
   let path = c.path;
   for (const [name, source] of Object.entries(c.params)) {
     const value = await paramValue(c, source);
-    // Nothing created to read back: the case has nothing to check.
-    if (value === undefined) return;
+    // Nothing created to read back: the case has nothing to check, and says so.
+    if (value === undefined) {
+      console.log('QE_SKIP ' + Buffer.from(JSON.stringify({ route: c.route, reason: 'no ' + source.collection + ' resource was created to read back' })).toString('base64url'));
+      return;
+    }
     path = path.replace('{' + name + '}', encodeURIComponent(value));
   }
   if (c.query) path += '?' + c.query;
