@@ -568,8 +568,8 @@ const SPECS = [
 ${specs.join('\n')}
 ];
 
-// One plain pass over the arguments (what any function reading all of its input costs at least):
-// arrays and objects enumerated and copied one level down, strings read.
+// One plain pass over a value (what any function reading all of its input and building its result
+// costs at least): arrays, maps, sets and objects enumerated and copied one level down, strings read.
 function pass(v, depth = 0) {
   if (typeof v === 'string') {
     let h = 0;
@@ -579,6 +579,16 @@ function pass(v, depth = 0) {
   if (Array.isArray(v)) {
     const out = [];
     for (const x of v) out.push(depth < 1 ? pass(x, depth + 1) : x);
+    return out;
+  }
+  if (v instanceof Map) {
+    const out = new Map();
+    for (const [k, x] of v) out.set(k, x);
+    return out;
+  }
+  if (v instanceof Set) {
+    const out = new Set();
+    for (const x of v) out.add(x);
     return out;
   }
   if (v !== null && typeof v === 'object') {
@@ -613,10 +623,12 @@ export async function run({ sizes, timePerSizeMs, maxCallMs, baseline }) {
       if (last && (points.length >= 3 ? last.ms * (n / last.n) ** slope : last.ms) > maxCallMs) break;
       try {
         const call = spec.make(n);
-        call();
+        const result = call();
         // The first size also warms the JIT up, so small sizes are not measured cold.
         const l = await median(call, spec.fn, timePerSizeMs, k === 0);
-        if (baseline) basePoints.push({ n, ms: (await median(() => pass(call.args), 'pass', timePerSizeMs, k === 0)).p50 });
+        // The floor: read every argument and build a copy of the result once (the result as this
+        // function returned it, so an object of n keys costs what the engine makes it cost).
+        if (baseline) basePoints.push({ n, ms: (await median(() => [pass(call.args), pass(result)], 'pass', timePerSizeMs, k === 0)).p50 });
         points.push({ n, ms: l.p50, meanMs: l.mean, rme: l.rme, moe: l.moe, msMoe: (1.96 * 1.2533 * 1.4826 * l.mad) / Math.sqrt(l.samplesCount), samples: l.samplesCount });
       } catch (e) {
         error = 'n=' + n + ': ' + (e instanceof Error ? e.constructor.name + ': ' + e.message : String(e));

@@ -23,7 +23,7 @@ export function isSuperLinear(fit: Pick<GrowthFit, 'points' | 'slope' | 'r2'>, t
 /**
  * Whether a function whose first run fitted as super-linear is reported: its confirming run must
  * fit so too once the engine's own growth is taken out. The unit is one plain pass over the same
- * inputs (enumerate and copy them): growth beyond linear that this pass shows as well belongs to
+ * inputs and over the result (enumerate and copy them): growth beyond linear that this pass shows as well belongs to
  * the engine (V8 turning a big object into a dictionary, caches), not to the function. ky's
  * findUnknownOptions (one loop over an options object) measured n^1.61 with the pass at n^1.59.
  */
