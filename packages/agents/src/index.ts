@@ -339,12 +339,17 @@ export {
   PERFORMANCE_TESTER_STRATEGIES,
   PerformanceTesterCore,
   baselineKey,
+  confirmGrowth,
+  isSuperLinear,
   PerformanceTesterAgent,
 } from './performance-tester/index.js';
 export type {
   BaselineStore,
   BenchPoint,
+  ConfirmingFit,
   GrowthResult,
+  GrowthThresholds,
+  GrowthVerdict,
   PerformanceTesterConfig,
   PerformanceTesterCoreOptions,
   PerformanceTesterReport,

@@ -218,27 +218,21 @@ export class CodeReviewer implements AgentCore {
       options.signal?.throwIfAborted();
       const reviewed = new Map(files.map((f) => [f, sources.get(f)!]));
       const duplicationSources = new Map([...reviewed].filter(([f]) => !TEST_FILE.test(f)));
-      // Both copies are the defect: whichever one is fixed, the other stays behind.
-      const regions = new Map<string, Finding>();
+      // One pair, one finding: at the later copy, with the first as its related location (SARIF
+      // relatedLocations), since both copies are the defect and fixing one leaves the other behind.
       for (const d of findDuplicates(duplicationSources, config.duplication)) {
-        for (const [here, there] of [
-          [d.second, d.first],
-          [d.first, d.second],
-        ] as const) {
-          const key = `${here.file}:${here.line}`;
-          if (regions.has(key)) continue;
-          regions.set(key, {
-            kind: 'duplication',
-            severity: 'low',
-            location: { file: here.file, line: here.line, endLine: here.endLine },
-            message: `${d.tokens} tokens repeated at ${there.file}:${there.line}-${there.endLine}`,
-            evidence: `${here.file}:${here.line}-${here.endLine} ≈ ${there.file}:${there.line}-${there.endLine}`,
-            confidence: config.duplication.normalize === 'identifiers' ? 0.5 : 0.8,
-            rule: 'qe/duplication',
-          });
-        }
+        const [here, there] = [d.second, d.first];
+        findings.push({
+          kind: 'duplication',
+          severity: 'low',
+          location: { file: here.file, line: here.line, endLine: here.endLine },
+          relatedLocations: [{ file: there.file, line: there.line, endLine: there.endLine }],
+          message: `${d.tokens} tokens repeated at ${there.file}:${there.line}-${there.endLine}`,
+          evidence: `${here.file}:${here.line}-${here.endLine} ≈ ${there.file}:${there.line}-${there.endLine}`,
+          confidence: config.duplication.normalize === 'identifiers' ? 0.5 : 0.8,
+          rule: 'qe/duplication',
+        });
       }
-      findings.push(...regions.values());
       // Where no-floating-promises could not run, the name heuristic stands in for it.
       const heuristicFiles = config.promiseHeuristic ? new Set(files) : untyped;
       if (config.promiseHeuristic || config.typeAware) {

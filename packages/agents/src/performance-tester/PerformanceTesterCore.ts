@@ -14,8 +14,10 @@ import type { ExportedFunction, TypeShape } from '../kit/typescript/extractExpor
 import { withService } from '../kit/service/TargetService.js';
 import type { TargetServiceOptions } from '../kit/service/TargetService.js';
 import { fitGrowth } from '../kit/perf/fitGrowth.js';
+import { confirmGrowth, isSuperLinear } from './confirmGrowth.js';
+import type { GrowthThresholds } from './confirmGrowth.js';
 import { hasArray } from '../kit/openapi/hasArray.js';
-import type { GrowthFit } from '../kit/perf/fitGrowth.js';
+import type { GrowthFit, SizePoint } from '../kit/perf/fitGrowth.js';
 import type { Finding } from '../kit/findings/Finding.js';
 import { loopbackFetch } from '../kit/service/loopbackFetch.js';
 import { runProcess } from '../kit/process/runProcess.js';
@@ -63,6 +65,8 @@ export interface GrowthResult {
   file?: string;
   points: BenchPoint[];
   fit: GrowthFit;
+  /** Confirming runs of functions: the growth of one plain pass (enumerate and copy) over the same inputs. */
+  baseline?: GrowthFit;
   /** Routes: time of a minimal request, subtracted from the points. */
   overheadMs?: number;
   error?: string;
@@ -239,18 +243,20 @@ export class PerformanceTesterCore implements AgentCore {
     // second time, and reported only when that run says so too (on a loaded machine one disturbed
     // size can make a linear function look quadratic).
     const suspects = functionResults.filter((r) => this.#superLinear(r.fit)).map((r) => functions.find((f) => f.name === r.subject && f.file === r.file)).filter((f): f is ExportedFunction => f !== undefined);
-    // The second run drops the smallest size and adds one 4x beyond the largest: quadratic code stays
-    // quadratic there, while a one-off jump (V8 switching a grown object to dictionary mode, a GC
-    // pause) flattens out: ky's findUnknownOptions measures n^1.6-1.9 up to 6400 keys, n^1.3 beyond.
-    const wider = { ...config, sizes: [...config.sizes.slice(1), (config.sizes.at(-1) ?? 1000) * 4], maxCallMs: config.maxCallMs * 4 };
-    const confirmations = suspects.length === 0 ? [] : await this.#benchFunctions(target, sources, suspects, wider, options.signal);
+    // The second run adds one size 4x beyond the largest (quadratic code stays quadratic there, a
+    // one-off GC pause does not recur) and keeps the smallest (a cubic-looking function may fit only
+    // three sizes in the budget), and times one plain pass over the same inputs beside the
+    // function, so the engine's own growth at these sizes is not blamed on it.
+    const wider = { ...config, sizes: [...config.sizes, (config.sizes.at(-1) ?? 1000) * 4], maxCallMs: config.maxCallMs * 4 };
+    const confirmations = suspects.length === 0 ? [] : await this.#benchFunctions(target, sources, suspects, wider, options.signal, true);
     for (const result of functionResults) {
       if (result.error !== undefined) notes.push(`${result.subject}: ${result.error}`);
       const fn = functions.find((f) => f.name === result.subject && f.file === result.file);
       if (fn === undefined || !this.#superLinear(result.fit)) continue;
       const again = confirmations.find((r) => r.subject === result.subject && r.file === result.file);
-      if (again !== undefined && this.#superLinear(again.fit)) findings.push(functionFinding(fn, again.fit.slope < result.fit.slope ? again : result));
-      else notes.push(`${result.subject}: n^${result.fit.slope.toFixed(2)} once, n^${again?.fit.slope.toFixed(2) ?? '?'} when timed again: timing noise, not reported`);
+      const verdict = confirmGrowth(result.fit, again, this.#thresholds());
+      if (verdict.report) findings.push(functionFinding(fn, again !== undefined && again.fit.slope < result.fit.slope ? again : result));
+      else notes.push(`${result.subject}: ${verdict.why}`);
     }
     for (const result of routeResults) {
       if (result.error !== undefined) notes.push(`${result.subject}: ${result.error}`);
@@ -280,16 +286,21 @@ export class PerformanceTesterCore implements AgentCore {
     };
   }
 
-  #superLinear(fit: GrowthFit, minSlope = this.#options.minSlope ?? 1.6): boolean {
-    return fit.points >= 3 && fit.slope >= minSlope && fit.r2 >= (this.#options.minR2 ?? 0.9);
+  #thresholds(minSlope = this.#options.minSlope ?? 1.6): GrowthThresholds {
+    return { minSlope, minR2: this.#options.minR2 ?? 0.9 };
   }
 
-  async #benchFunctions(target: Target, sources: string[], functions: ExportedFunction[], config: PerformanceTesterConfig, signal: AbortSignal | undefined): Promise<GrowthResult[]> {
+  #superLinear(fit: GrowthFit, minSlope?: number): boolean {
+    return isSuperLinear(fit, this.#thresholds(minSlope));
+  }
+
+  /** `baseline`: also time one plain pass over each size's inputs (the confirming run). */
+  async #benchFunctions(target: Target, sources: string[], functions: ExportedFunction[], config: PerformanceTesterConfig, signal: AbortSignal | undefined, baseline = false): Promise<GrowthResult[]> {
     const workspace = await TargetWorkspace.create({ targetDir: target.dir, sources, link: ['tinybench'], packageType: target.profile.packageModule === 'esm' ? 'module' : 'commonjs' });
     try {
       workspace.compile([]);
       const runner = await workspace.write('bench/runner.mjs', runnerSource(functions, this.#options.seed ?? 1));
-      const settings = { sizes: config.sizes, timePerSizeMs: config.timePerSizeMs, maxCallMs: config.maxCallMs };
+      const settings = { sizes: config.sizes, timePerSizeMs: config.timePerSizeMs, maxCallMs: config.maxCallMs, baseline };
       let raw: RawResult[];
       if (config.isolation === 'in-process') {
         const mod = (await import(pathToFileURL(runner).href).catch((error: unknown) => {
@@ -310,6 +321,7 @@ export class PerformanceTesterCore implements AgentCore {
         file: r.file,
         points: r.points,
         fit: fitGrowth(r.points),
+        ...(r.basePoints === undefined ? {} : { baseline: fitGrowth(r.basePoints.filter((b) => r.points.some((p) => p.n === b.n))) }),
         ...(r.error === null ? {} : { error: r.error }),
       }));
     } finally {
@@ -393,6 +405,8 @@ interface RawResult {
   fn: string;
   file: string;
   points: BenchPoint[];
+  /** The plain pass over the same inputs, per size (confirming runs). */
+  basePoints?: SizePoint[];
   error: string | null;
 }
 
@@ -527,7 +541,7 @@ function runnerSource(functions: ExportedFunction[], seed: number): string {
     const scaleNumbers = !params.some((p) => isSized(p.type));
     const args = params.map((p, i) => `const a${i} = ${argumentCode(p.type, scaleNumbers)};`).join(' ');
     const call = `m${files.indexOf(fn.file)}[${JSON.stringify(fn.name)}](${params.map((_, i) => `a${i}`).join(', ')})`;
-    return `  { fn: ${JSON.stringify(fn.name)}, file: ${JSON.stringify(fn.file)}, make: (n) => { ${args} return () => ${call}; } },`;
+    return `  { fn: ${JSON.stringify(fn.name)}, file: ${JSON.stringify(fn.file)}, make: (n) => { ${args} return Object.assign(() => ${call}, { args: [${params.map((_, i) => `a${i}`).join(', ')}] }); } },`;
   });
   return `// Generated by @qe-fleet/agents performance-tester.
 import { Bench } from 'tinybench';
@@ -554,10 +568,51 @@ const SPECS = [
 ${specs.join('\n')}
 ];
 
-export async function run({ sizes, timePerSizeMs, maxCallMs }) {
+// One plain pass over a value (what any function reading all of its input and building its result
+// costs at least): arrays, maps, sets and objects enumerated and copied one level down, strings read.
+function pass(v, depth = 0) {
+  if (typeof v === 'string') {
+    let h = 0;
+    for (let i = 0; i < v.length; i++) h = (h + v.charCodeAt(i)) | 0;
+    return h;
+  }
+  if (Array.isArray(v)) {
+    const out = [];
+    for (const x of v) out.push(depth < 1 ? pass(x, depth + 1) : x);
+    return out;
+  }
+  if (v instanceof Map) {
+    const out = new Map();
+    for (const [k, x] of v) out.set(k, x);
+    return out;
+  }
+  if (v instanceof Set) {
+    const out = new Set();
+    for (const x of v) out.add(x);
+    return out;
+  }
+  if (v !== null && typeof v === 'object') {
+    const out = {};
+    for (const k in v) if (Object.hasOwn(v, k)) out[k] = depth < 1 ? pass(v[k], depth + 1) : v[k];
+    return out;
+  }
+  return v;
+}
+
+async function median(fn, name, timePerSizeMs, warm) {
+  const bench = new Bench({ time: timePerSizeMs, iterations: 3, warmupIterations: warm ? 20 : 2, warmupTime: warm ? timePerSizeMs : 0, throws: true });
+  bench.add(name, fn);
+  await bench.run();
+  const result = bench.tasks[0].result;
+  if (result.state !== 'completed') throw new Error('benchmark ' + result.state);
+  return result.latency;
+}
+
+export async function run({ sizes, timePerSizeMs, maxCallMs, baseline }) {
   const results = [];
   for (const spec of SPECS) {
     const points = [];
+    const basePoints = [];
     let error = null;
     for (const [k, n] of sizes.entries()) {
       const last = points.at(-1);
@@ -568,21 +623,19 @@ export async function run({ sizes, timePerSizeMs, maxCallMs }) {
       if (last && (points.length >= 3 ? last.ms * (n / last.n) ** slope : last.ms) > maxCallMs) break;
       try {
         const call = spec.make(n);
-        call();
+        const result = call();
         // The first size also warms the JIT up, so small sizes are not measured cold.
-        const bench = new Bench({ time: timePerSizeMs, iterations: 3, warmupIterations: k === 0 ? 20 : 2, warmupTime: k === 0 ? timePerSizeMs : 0, throws: true });
-        bench.add(spec.fn, call);
-        await bench.run();
-        const result = bench.tasks[0].result;
-        if (result.state !== 'completed') throw new Error('benchmark ' + result.state);
-        const l = result.latency;
+        const l = await median(call, spec.fn, timePerSizeMs, k === 0);
+        // The floor: read every argument and build a copy of the result once (the result as this
+        // function returned it, so an object of n keys costs what the engine makes it cost).
+        if (baseline) basePoints.push({ n, ms: (await median(() => [pass(call.args), pass(result)], 'pass', timePerSizeMs, k === 0)).p50 });
         points.push({ n, ms: l.p50, meanMs: l.mean, rme: l.rme, moe: l.moe, msMoe: (1.96 * 1.2533 * 1.4826 * l.mad) / Math.sqrt(l.samplesCount), samples: l.samplesCount });
       } catch (e) {
         error = 'n=' + n + ': ' + (e instanceof Error ? e.constructor.name + ': ' + e.message : String(e));
         break;
       }
     }
-    results.push({ fn: spec.fn, file: spec.file, points, error });
+    results.push({ fn: spec.fn, file: spec.file, points, ...(baseline ? { basePoints } : {}), error });
   }
   return results;
 }

@@ -63,6 +63,8 @@ export interface TestGeneratorStats {
   propertiesRun: number;
   propertiesFailed: number;
   routeTests: number;
+  /** Request tests that had nothing to send (a read-back of resources when none was created). */
+  routeTestsSkipped: number;
   routeTestsFailed: number;
   /** Line coverage of the target's source files by the generated tests, 0..1 (c8). */
   lineCoverage: number | undefined;
@@ -108,7 +110,7 @@ export const TEST_GENERATOR_STRATEGIES: readonly AgentStrategy<TestGeneratorConf
 
 const require = createRequire(import.meta.url);
 const CONFIDENCE: Record<OracleLevel, number> = { smoke: 0.7, invariants: 0.85, metamorphic: 0.75 };
-const RESULT_LINE = /QE_(RESULT|ROUTE) ([A-Za-z0-9_-]+)\s*$/;
+const RESULT_LINE = /QE_(RESULT|ROUTE|SKIP) ([A-Za-z0-9_-]+)\s*$/;
 
 /**
  * Test generator core: reads the target's exported functions with the type checker, writes
@@ -209,6 +211,10 @@ export class TestGeneratorCore implements AgentCore {
         }
       }
       notes.push(...run.notes);
+      if (routesRunnable && run.routeOutcomes.length === 0) {
+        // A route test file that fails to load reports nothing: say so rather than claim clean routes.
+        skipped.push({ surface: 'request tests', reason: `none of the ${routeCases.length} request tests reported a result (the generated routes.test.js failed before sending a request)` });
+      }
       const mismatch = pathMismatch(run.routeOutcomes.filter((o) => o.invalid === null).map((o) => o.status), `the service under ${routePlan.basePath || '/'}`);
       if (mismatch !== undefined) {
         notes.push(mismatch);
@@ -254,6 +260,7 @@ export class TestGeneratorCore implements AgentCore {
           propertiesRun: run.outcomes.length,
           propertiesFailed: run.outcomes.filter((o) => o.failed).length,
           routeTests: run.routeOutcomes.length,
+          routeTestsSkipped: run.routeSkipped,
           routeTestsFailed: run.routeOutcomes.filter((o) => o.problem !== null).length,
           lineCoverage: run.lineCoverage,
           outcomes: run.outcomes,
@@ -321,11 +328,13 @@ export class TestGeneratorCore implements AgentCore {
     if (result.timedOut) throw new AgentError('TOOL_FAILED', `generated tests did not finish within ${timeoutMs} ms`);
     const outcomes: PropertyOutcome[] = [];
     const routeOutcomes: RouteOutcome[] = [];
+    let routeSkipped = 0;
     for (const line of `${result.stdout}\n${result.stderr}`.split('\n')) {
       const match = RESULT_LINE.exec(line);
       if (match?.[2] === undefined) continue;
       const parsed: unknown = JSON.parse(Buffer.from(match[2], 'base64url').toString('utf8'));
       if (match[1] === 'RESULT') outcomes.push(parsed as PropertyOutcome);
+      else if (match[1] === 'SKIP') routeSkipped++;
       else routeOutcomes.push(parsed as RouteOutcome);
     }
     if (outcomes.length === 0 && routeOutcomes.length === 0) {
@@ -336,13 +345,15 @@ export class TestGeneratorCore implements AgentCore {
       notes.push(`coverage unavailable: ${error instanceof Error ? error.message : String(error)}`);
       return undefined;
     });
-    return { outcomes, routeOutcomes, lineCoverage, notes };
+    return { outcomes, routeOutcomes, routeSkipped, lineCoverage, notes };
   }
 }
 
 interface RunOutcome {
   outcomes: PropertyOutcome[];
   routeOutcomes: RouteOutcome[];
+  /** Read-back request tests with nothing created to read. */
+  routeSkipped: number;
   lineCoverage: number | undefined;
   notes: string[];
 }

@@ -125,9 +125,10 @@ function counterexampleCase(plan: Planned, counterexample: string): TestCase | u
     case 'idempotent':
       return { ...base, setup: [`const once = ${call};`], assertions: [{ kind: 'deepEqual', actual: `m.${name}(once)`, expectedCode: 'once' }] };
     default: {
-      const inverse = /^round-trip:(.+)$/.exec(plan.oracle)?.[1];
-      if (inverse === undefined) return undefined;
-      return { ...base, setup: [`const [input] = ${counterexample};`], assertions: [{ kind: 'deepEqual', actual: `m.${inverse}(m.${name}(input))`, expectedCode: 'input' }] };
+      // round-trip:<writer> is reported on the reader: the counter-example is the writer's input.
+      const writer = /^round-trip:(.+)$/.exec(plan.oracle)?.[1];
+      if (writer === undefined) return undefined;
+      return { ...base, setup: [`const [input] = ${counterexample};`], assertions: [{ kind: 'deepEqual', actual: `m.${name}(m.${writer}(input))`, expectedCode: 'input' }] };
     }
   }
 }

@@ -1,4 +1,5 @@
 import type { ExportedClass, ExportedFunction, ParameterShape, TypeShape } from '../kit/typescript/extractExports.js';
+import { planPartsAddUp } from './planPartsAddUp.js';
 
 /** How strong the oracles of the generated tests are; each level includes the ones before. */
 export type OracleLevel = 'smoke' | 'invariants' | 'metamorphic';
@@ -271,6 +272,9 @@ export function planProperties(functions: ExportedFunction[], level: OracleLevel
       }
     }
 
+    const partsAddUp = planPartsAddUp(fn);
+    if (partsAddUp !== undefined) add(fn, 'parts-add-up', 'invariants', partsAddUp);
+
     if (first && params.length === 1 && sameKind(first.type, fn.returns) && (first.type.kind === 'string' || first.type.kind === 'array') && (IDEMPOTENT.test(fn.name) || IDEMPOTENT_DOC.test(fn.doc))) {
       add(fn, 'idempotent', 'invariants', property(fn, params, `    const once = guard(() => m.${fn.name}(a0));\n    if (once === SKIP) return true;\n    assert.deepStrictEqual(m.${fn.name}(once), once);\n    return true;`, 'idempotent'));
     }
@@ -320,7 +324,10 @@ export function planProperties(functions: ExportedFunction[], level: OracleLevel
       const gp = requiredParams(g);
       if (!pair || fp.length !== 1 || gp.length !== 1 || !fp[0] || !gp[0]) continue;
       if (!sameKind(f.returns, gp[0].type) || !sameKind(g.returns, fp[0].type)) continue;
-      add(f, `round-trip:${g.name}`, 'invariants', property(f, fp, `    const encoded = guard(() => m.${f.name}(a0));\n    if (encoded === SKIP) return true;\n    assert.deepStrictEqual(m.${g.name}(encoded), a0);\n    return true;`, `round-trip:${g.name}`));
+      // Reported on g, the function that claims to read back what f writes: f's output is the
+      // specification g must accept (and f's own examples and oracles judge f).
+      const roundTrip = property(f, fp, `    const encoded = guard(() => m.${f.name}(a0));\n    if (encoded === SKIP) return true;\n    assert.deepStrictEqual(m.${g.name}(encoded), a0);\n    return true;`, `round-trip:${f.name}`).replace(`check(${JSON.stringify(f.name)},`, `check(${JSON.stringify(g.name)},`);
+      add(g, `round-trip:${f.name}`, 'invariants', roundTrip);
     }
   }
   return out;
@@ -347,6 +354,9 @@ const SEED = Number(process.env.QE_SEED ?? 42);
  */
 const ENGINE_TYPE_ERROR = /^Cannot (read|set) propert|^Cannot (destructure|convert|access|create property|assign to read only|mix BigInt)|is not (a function|iterable|a constructor|an object|defined)|^Reduce of empty array|^Converting circular structure|^Do not know how to serialize a BigInt|^Invalid time value|called on (null or undefined|incompatible)|^Right-hand side of 'instanceof'|^Class constructor .* cannot be invoked/;
 function isCrash(e: unknown): boolean {
+  // An error raised inside code the function compiled from its input (eval, new Function) is the
+  // input's own error (an expression naming an unknown variable), not a crash of the function.
+  if (e instanceof Error && /^\\s*at .*\\(eval at /m.test((e.stack ?? '').split('\\n').find((l) => /^\\s*at /.test(l)) ?? '')) return false;
   return (e instanceof TypeError && ENGINE_TYPE_ERROR.test(e.message)) || e instanceof ReferenceError || (e instanceof RangeError && /call stack|Invalid (array|string) length/.test(e.message));
 }
 

@@ -11,13 +11,31 @@ export interface RouteCase {
   route: string;
   method: string;
   path: string;
-  /** Path parameters: a fixed value, or the first id listed by a collection route (`from`), else `fallback`. */
-  params: Record<string, { value: string } | { from: string; fallback: string }>;
+  /**
+   * Path parameters: the collection path whose ids fill each one (`/members` for `{memberId}`),
+   * whether a GET lists that collection, the documented example and a sampled fallback.
+   */
+  params: Record<string, RouteParam>;
+  /**
+   * Which value each path parameter takes: the documented example (else the first known id),
+   * the `nth` id known for the collection (listed by its GET or created by a POST of this run),
+   * or the newest id this run created (the case reports nothing when there is none).
+   */
+  pick: 'example' | 'known' | 'created';
+  nth: number;
   query: string;
   body?: unknown;
   /** Why the request is invalid (the service must answer 4xx); absent for valid ones. */
   invalid?: string;
   responses: ApiOperation['responses'];
+}
+
+/** Where a path parameter's values come from. */
+export interface RouteParam {
+  collection: string;
+  listable: boolean;
+  example?: string;
+  fallback: string;
 }
 
 /** Options of `planRouteTests`. */
@@ -30,12 +48,17 @@ export interface PlanRouteTestsOptions {
 }
 
 /**
- * Request tests per OpenAPI operation: one from the documented examples, a few random valid ones
- * and a few invalid ones (seeded). Operations whose schemas cannot be embedded (circular) are left out.
+ * Request tests per OpenAPI operation: one from the documented examples, a few valid variations
+ * (one body field of the example varied at a time, optional parameters sent, path parameters
+ * taking the ids the service lists or that this run created) and a few invalid ones (seeded);
+ * then, before the deletes, one read per GET route with path parameters of the resources this run
+ * created (a fresh resource is the one the seeded data never exercised). Operations whose schemas
+ * cannot be embedded (circular) are left out.
  */
 export function planRouteTests(operations: ApiOperation[], options: PlanRouteTestsOptions): RouteCase[] {
   const sampler = new SchemaSampler({ seed: options.seed });
   const cases: RouteCase[] = [];
+  const rereads: RouteCase[] = [];
   for (const op of operations) {
     try {
       JSON.stringify(op.responses);
@@ -47,16 +70,27 @@ export function planRouteTests(operations: ApiOperation[], options: PlanRouteTes
       const example = p.example ?? p.schema?.example;
       const collection = op.path.slice(0, op.path.indexOf(`{${p.name}}`)).replace(/\/$/, '');
       const listable = operations.some((o) => o.method === 'GET' && o.path === collection);
-      const fallback = String(example ?? sampler.valid(p.schema));
-      params[p.name] = example === undefined && listable ? { from: collection, fallback } : { value: fallback };
+      params[p.name] = { collection, listable, ...(example === undefined ? {} : { example: String(example) }), fallback: String(sampler.valid(p.schema)) };
     }
+    const of = (r: { query: URLSearchParams; body: unknown }, pick: RouteCase['pick'], nth: number): RouteCase => ({
+      route: op.route,
+      method: op.method,
+      path: op.path,
+      params,
+      pick,
+      nth,
+      query: r.query.toString(),
+      ...(r.body === undefined ? {} : { body: r.body }),
+      responses: op.responses,
+    });
     const base = validRequest(op, sampler, true);
-    const requests = [base, ...Array.from({ length: options.randomCases }, () => validRequest(op, sampler, false))];
-    for (const r of requests) cases.push({ route: op.route, method: op.method, path: op.path, params, query: r.query.toString(), ...(r.body === undefined ? {} : { body: r.body }), responses: op.responses });
-    for (const r of invalidRequests(op, sampler, base).slice(0, options.invalidCases)) {
-      cases.push({ route: op.route, method: op.method, path: op.path, params, query: r.query.toString(), ...(r.body === undefined ? {} : { body: r.body }), invalid: r.invalid, responses: op.responses });
-    }
+    cases.push(of(base, 'example', 0));
+    for (let i = 0; i < options.randomCases; i++) cases.push(of(validRequest(op, sampler, false, { vary: i, allOptional: i % 2 === 0 }), 'known', i));
+    for (const r of invalidRequests(op, sampler, base).slice(0, options.invalidCases)) cases.push({ ...of(r, 'example', 0), invalid: r.invalid });
+    if (op.method === 'GET' && Object.keys(params).length > 0) rereads.push(of(validRequest(op, sampler, true), 'created', 0));
   }
+  const deletes = cases.findIndex((c) => c.method === 'DELETE');
+  cases.splice(deletes < 0 ? cases.length : deletes, 0, ...rereads);
   return cases;
 }
 
@@ -99,32 +133,67 @@ export interface RouteCase {
   route: string;
   method: string;
   path: string;
-  params: Record<string, { value: string } | { from: string; fallback: string }>;
+  params: Record<string, { collection: string; listable: boolean; example?: string; fallback: string }>;
+  pick: 'example' | 'known' | 'created';
+  nth: number;
   query: string;
   body?: unknown;
   invalid?: string;
   responses: DocumentedResponses;
 }
 
-async function send(method: string, path: string, body?: unknown): Promise<{ status: number; text: string; contentType: string | null }> {
+// Ids by collection path: listed by its GET, and created by a POST to it during this run.
+const known = new Map<string, string[]>();
+const created = new Map<string, string[]>();
+const remember = (map: Map<string, string[]>, key: string, ids: string[]): void => {
+  map.set(key, [...new Set([...(map.get(key) ?? []), ...ids])]);
+};
+
+async function send(method: string, path: string, body?: unknown): Promise<{ status: number; text: string; contentType: string | null; location: string | null }> {
   const init = body === undefined ? { headers: HEADERS } : { body: JSON.stringify(body), headers: { ...HEADERS, 'content-type': 'application/json' } };
   const res = await fetch(BASE + path, { method, redirect: 'manual', signal: AbortSignal.timeout(5000), ...init });
-  return { status: res.status, text: await res.text(), contentType: res.headers.get('content-type') };
+  return { status: res.status, text: await res.text(), contentType: res.headers.get('content-type'), location: res.headers.get('location') };
+}
+
+/** The value of one path parameter for this case; undefined when it asks for a created id and none exists. */
+async function paramValue(c: RouteCase, source: RouteCase['params'][string]): Promise<string | undefined> {
+  if (c.pick === 'created') return created.get(source.collection)?.at(-1);
+  if (c.pick === 'example' && source.example !== undefined) return source.example;
+  if (!known.has(source.collection) && source.listable) remember(known, source.collection, findIds((await send('GET', source.collection)).text));
+  const ids = known.get(source.collection) ?? [];
+  if (ids.length > 0) return ids[c.nth % ids.length];
+  return source.example ?? source.fallback;
 }
 
 export async function checkRoute(c: RouteCase): Promise<void> {
   let path = c.path;
   for (const [name, source] of Object.entries(c.params)) {
-    const value = 'value' in source ? source.value : (findIds((await send('GET', source.from)).text)[0] ?? source.fallback);
+    const value = await paramValue(c, source);
+    // Nothing created to read back: the case has nothing to check, and says so.
+    if (value === undefined) {
+      console.log('QE_SKIP ' + Buffer.from(JSON.stringify({ route: c.route, reason: 'no ' + source.collection + ' resource was created to read back' })).toString('base64url'));
+      return;
+    }
     path = path.replace('{' + name + '}', encodeURIComponent(value));
   }
   if (c.query) path += '?' + c.query;
   const res = await send(c.method, path, c.body);
-  const problem = responseProblems(c.responses, { status: res.status, body: res.text, contentType: res.contentType }, (schema, data) => {
+  if (res.status >= 200 && res.status < 300) {
+    const ids = findIds(res.text).slice(0, c.method === 'POST' ? 1 : undefined);
+    const located = c.method === 'POST' && res.location ? [decodeURIComponent(res.location.replace(/[?#].*$/, '').replace(/\\/+$/, '').split('/').at(-1) ?? '')].filter(Boolean) : [];
+    if (c.method === 'GET') remember(known, c.path, ids);
+    if (c.method === 'POST') {
+      remember(created, c.path, located.length > 0 ? located : ids);
+      remember(known, c.path, located.length > 0 ? located : ids);
+    }
+  }
+  const found = responseProblems(c.responses, { status: res.status, body: res.text, contentType: res.contentType }, (schema, data) => {
     let validate = validators.get(schema);
     if (!validate) validators.set(schema, (validate = ajv.compile(schema)));
     return validate(data) ? undefined : ajv.errorsText(validate.errors);
   });
+  // An invalid request proves only a server error: a body that breaks its schema may echo what was sent.
+  const problem = c.invalid === undefined || found?.kind === 'api-server-error' ? found : undefined;
   const result = { route: c.route, request: c.method + ' ' + path, invalid: c.invalid ?? null, status: res.status, problem: problem ?? null };
   console.log('QE_ROUTE ' + Buffer.from(JSON.stringify(result)).toString('base64url'));
   if (problem) assert.fail(c.method + ' ' + path + ' ' + problem.message);

@@ -41,6 +41,14 @@ describe('code-reviewer on the sample target', () => {
     expect(scores.get('recommended')!.found).toEqual(expect.arrayContaining(['D16', 'D17', 'D18', 'D19', 'D08']));
   });
 
+  it('reports a duplicated pair as one finding at the later copy, the first copy as its related location', () => {
+    const pairs = reports.get('recommended')!.findings.filter((f) => f.kind === 'duplication');
+    const shipping = pairs.filter((f) => [f.location, ...(f.relatedLocations ?? [])].some((l) => 'file' in l && l.file === 'src/shipping.ts'));
+    expect(shipping).toHaveLength(1);
+    const [places] = shipping.map((f) => [f.location, ...(f.relatedLocations ?? [])].map((l) => ('file' in l ? l.file : '')).sort());
+    expect(places).toEqual(['src/quote.ts', 'src/shipping.ts']);
+  });
+
   it('strict reports more and is less precise than type-aware', () => {
     expect(reports.get('strict')!.findings.length).toBeGreaterThan(reports.get('type-aware')!.findings.length);
     expect(scores.get('strict')!.precision).toBeLessThan(scores.get('type-aware')!.precision);

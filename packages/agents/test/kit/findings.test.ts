@@ -241,6 +241,12 @@ describe('buildFindingsReport and the formatters', () => {
     });
     expect(byRule.get('no-self-compare')).toMatchObject({ level: 'warning', baselineState: 'new' });
     expect(byRule.get('api-server-error')).toMatchObject({ level: 'note', locations: [{ logicalLocations: [{ name: 'GET /users/{id}' }] }], properties: { route: 'GET /users/{id}' } });
+    // One duplicated pair, one result: the other copy is a related location (and the log stays valid).
+    const duplicate = { kind: 'duplication' as const, severity: 'low' as const, location: { file: 'src/a.js', line: 3, endLine: 4 }, relatedLocations: [{ file: 'src/app.js', line: 1, endLine: 2 }], message: 'repeated', evidence: '', confidence: 0.8, rule: 'qe/duplication' };
+    const pairLog = formatSarif(buildFindingsReport({ target: '/tmp/pair', agents: [{ agent: 'code-reviewer', strategy: 'recommended', status: 'ok', findings: [duplicate] }] }));
+    expect(validate(JSON.parse(JSON.stringify(pairLog))), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    expect(pairLog.runs[0]!.results).toHaveLength(1);
+    expect(pairLog.runs[0]!.results?.[0]).toMatchObject({ locations: [{ physicalLocation: { region: { startLine: 3, endLine: 4 } } }], relatedLocations: [{ id: 1, physicalLocation: { artifactLocation: { uri: 'src/app.js' }, region: { startLine: 1, endLine: 2 } } }] });
     expect(byRule.get('qe/advisory')?.properties).toMatchObject({ package: 'lodash', version: '4.17.4' });
     expect(byRule.get('qe/secret/stripe')).toMatchObject({ suppressions: [{ kind: 'inSource', justification: 'test key' }] });
     expect(rules.find((r) => r.id === 'no-self-compare')?.helpUri).toBe('https://eslint.org/docs/latest/rules/no-self-compare');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SwarmMemoryManager } from '@qe-fleet/memory';
-import { INDEPENDENT_RUNS_LEARNING, PerformanceTesterCore, baselineKey, fitGrowth, openTarget, runAgentTask } from '@qe-fleet/agents';
+import { INDEPENDENT_RUNS_LEARNING, PerformanceTesterCore, baselineKey, confirmGrowth, fitGrowth, openTarget, runAgentTask } from '@qe-fleet/agents';
 import type { CatalogueScore, PerformanceTesterReport, Target } from '@qe-fleet/agents';
 import { ReplayCore, learnOnReplays, shareOfLast } from '../support/learning.js';
 import { FIXTURE, expectBestStrategyFindsCatalogue, measureStrategies } from '../support/fixture.js';
@@ -31,13 +31,12 @@ describe('performance-tester on the sample target', () => {
     expectBestStrategyFindsCatalogue(scores);
   });
 
-  it('classifies the quadratic helpers as O(n^2) and the linear ones below it, and points at the nested iteration', () => {
-    for (const report of reports.values()) {
-      const growth = new Map(report.stats.functions.map((f) => [f.subject, f.fit]));
-      for (const fn of ['dedupe', 'intersect', 'rankByScore']) expect(growth.get(fn)!.slope, `${report.strategy} ${fn}`).toBeGreaterThan(1.6);
-      for (const fn of ['slugify', 'chunk']) expect(growth.get(fn)!.slope, `${report.strategy} ${fn}`).toBeLessThan(1.6);
-      expect(scores.get(report.strategy)!.precision).toBe(1);
-    }
+  it('reports the quadratic helpers, not the linear ones, and points at the nested iteration', () => {
+    // Verdicts, not slopes: a slope threshold per strategy is a judgement of machine speed (the
+    // verdict logic is tested on given fits below); the confirmed findings are what a user sees.
+    const reported = new Set([...reports.values()].flatMap((r) => r.findings.map((f) => f.message.split(' ')[0])));
+    expect([...reported]).toEqual(expect.arrayContaining(['dedupe', 'intersect', 'rankByScore']));
+    for (const fn of ['slugify', 'chunk']) expect(reported.has(fn), fn).toBe(false);
     const dedupe = [...reports.values()].flatMap((r) => r.findings.filter((f) => f.message.startsWith('dedupe ')));
     expect(dedupe.length).toBeGreaterThan(0);
     for (const finding of dedupe) expect(finding.location).toEqual({ file: 'src/collections.ts', line: 7 });
@@ -124,12 +123,13 @@ describe('other targets', () => {
     const dir = await project('bad', {
       'src/bad.ts': "export function broken(items: number[]): number {\n  throw new TypeError('not today ' + items.length);\n}\nexport function spin(items: number[]): number {\n  while (items.length >= 0) {}\n  return 0;\n}\n",
     });
-    const isolated = new PerformanceTesterCore({ timeoutMs: 4000 });
+    const isolated = new PerformanceTesterCore({ timeoutMs: 2000 });
     const result = await runAgentTask(isolated, { dir }, 'quick-isolated');
     expect(result).toMatchObject({ success: false, output: { errorCode: 'TOOL_FAILED' } });
-    expect(result.errors[0]).toMatch(/did not finish within 4000 ms/);
+    expect(result.errors[0]).toMatch(/did not finish within 2000 ms/);
     const onlyBroken = await project('broken', { 'src/bad.ts': "export function broken(items: number[]): number {\n  throw new TypeError('not today ' + items.length);\n}\n" });
-    const report = (await runAgentTask(isolated, { dir: onlyBroken }, 'quick-isolated')).output.report as PerformanceTesterReport;
+    // A generous timeout here: this run must finish, however busy the machine.
+    const report = (await runAgentTask(new PerformanceTesterCore({ timeoutMs: 120_000 }), { dir: onlyBroken }, 'quick-isolated')).output.report as PerformanceTesterReport;
     expect(report.notes.join()).toMatch(/broken: n=100: TypeError: not today 100/);
     expect(report.findings).toEqual([]);
   });
@@ -161,5 +161,26 @@ describe('fitGrowth', () => {
   it('gives a low R² to noise and needs two sizes', () => {
     expect(fitGrowth([{ n: 100, ms: 1 }, { n: 400, ms: 5 }, { n: 1600, ms: 0.5 }, { n: 6400, ms: 4 }]).r2).toBeLessThan(0.3);
     expect(fitGrowth([{ n: 100, ms: 1 }])).toMatchObject({ slope: 0, r2: 0, points: 1 });
+  });
+});
+
+describe('confirmGrowth (fits given, no clock)', () => {
+  const thresholds = { minSlope: 1.6, minR2: 0.9 };
+  const fit = (slope: number, points = 5, r2 = 0.99) => ({ slope, r2, points, growth: 'O(n^2)' as const });
+
+  it('reports a function that stays super-linear when timed again beside a linear plain pass', () => {
+    expect(confirmGrowth(fit(2.1), { fit: fit(2.0), baseline: fit(1.0) }, thresholds)).toEqual({ report: true, ownSlope: 2.0 });
+  });
+
+  it('does not blame the function for growth one plain pass over the same inputs shows too (ky findUnknownOptions: n^1.61 beside a pass at n^1.59)', () => {
+    const verdict = confirmGrowth(fit(1.79), { fit: fit(1.61), baseline: fit(1.59) }, thresholds);
+    expect(verdict.report).toBe(false);
+    expect(verdict).toMatchObject({ why: expect.stringMatching(/plain pass .* n\^1\.59: n\^1\.02 of its own/) as string });
+  });
+
+  it('does not report what the second run does not confirm, or what it measured at fewer than three sizes', () => {
+    expect(confirmGrowth(fit(1.9), { fit: fit(1.2) }, thresholds)).toMatchObject({ report: false, why: expect.stringMatching(/timing noise/) as string });
+    expect(confirmGrowth(fit(2.7), { fit: fit(2.4, 2) }, thresholds).report).toBe(false);
+    expect(confirmGrowth(fit(2.7), undefined, thresholds).report).toBe(false);
   });
 });

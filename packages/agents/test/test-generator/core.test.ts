@@ -68,7 +68,7 @@ describe('test-generator on the sample target', () => {
     for (const report of reports.values()) {
       expect(report.stats.compileRate).toBe(1);
       expect(report.stats.propertiesRun).toBe(report.stats.outcomes.length);
-      expect(report.stats.testsWritten).toBe(report.stats.propertiesRun + report.stats.routeTests);
+      expect(report.stats.testsWritten).toBe(report.stats.propertiesRun + report.stats.routeTests + report.stats.routeTestsSkipped);
       expect(report.coverage).toBeGreaterThan(0.1);
     }
     expect(reports.get('invariants-routes')!.stats.routeTests).toBeGreaterThan(40);
@@ -120,10 +120,10 @@ describe('other targets', () => {
 
   it('a function that never returns is killed at the timeout: a failed run, not a hang', async () => {
     const dir = await project('spin', { 'src/spin.ts': 'export function spin(n: number): number {\n  while (n === n) {}\n  return n;\n}\n' });
-    const quick = new TestGeneratorCore({ timeoutMs: 4000 });
+    const quick = new TestGeneratorCore({ timeoutMs: 2000 });
     const result = await runAgentTask(quick, { dir }, 'smoke');
     expect(result).toMatchObject({ success: false, output: { errorCode: 'TOOL_FAILED' } });
-    expect(result.errors[0]).toMatch(/did not finish within 4000 ms/);
+    expect(result.errors[0]).toMatch(/did not finish within 2000 ms/);
   });
 
   it('TARGET_NOT_FOUND and NO_PACKAGE_JSON for bad folders', async () => {

@@ -87,9 +87,10 @@ export function locationsAgree(finding: FindingLocation, defect: FindingLocation
   return false;
 }
 
-/** True when `finding` matches `defect`: equal kind and agreeing location. */
+/** True when `finding` matches `defect`: equal kind and agreeing location (its own or a related one). */
 export function findingMatches(finding: Finding, defect: CatalogueDefect): boolean {
-  return finding.kind === defect.kind && locationsAgree(finding.location, defect.location);
+  if (finding.kind !== defect.kind) return false;
+  return [finding.location, ...(finding.relatedLocations ?? [])].some((location) => locationsAgree(location, defect.location));
 }
 
 /**

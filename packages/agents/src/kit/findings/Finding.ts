@@ -59,6 +59,11 @@ export interface Finding {
   confidence: number;
   /** The rule or check that produced it, e.g. `@typescript-eslint/no-floating-promises`. */
   rule?: string;
+  /**
+   * Other places the same defect is at (SARIF `relatedLocations`): the other copy of a duplicated
+   * region. One defect with two places is one finding, not two.
+   */
+  relatedLocations?: FindingLocation[];
 }
 
 /** True when `value` is one of the catalogue's kinds. */

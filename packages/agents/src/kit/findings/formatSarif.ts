@@ -60,6 +60,7 @@ function result(finding: ReportedFinding, ruleIndex: number): Result {
     level: LEVEL[finding.severity],
     message: { text: finding.evidence === '' ? finding.message : `${finding.message} (${finding.evidence})` },
     ...(locs === undefined ? {} : { locations: locs }),
+    ...(finding.relatedLocations === undefined || finding.relatedLocations.length === 0 ? {} : { relatedLocations: finding.relatedLocations.flatMap((l, i) => (locations(l).locations ?? []).map((r) => ({ ...r, id: i + 1 }))) }),
     partialFingerprints: { 'qeFleet/v1': finding.fingerprint },
     ...(finding.baseline === undefined ? {} : { baselineState: finding.baseline === 'new' ? 'new' : 'unchanged' }),
     ...(finding.suppressed === undefined
