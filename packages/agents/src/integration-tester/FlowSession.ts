@@ -29,6 +29,11 @@ export interface FlowSessionOptions {
   headers?: Record<string, string>;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * The query string sent with `op` (default none): the core passes the parameters the document
+   * requires, so a list or read that needs `?type=` is not refused before any flow starts.
+   */
+  query?: (op: ApiOperation) => URLSearchParams;
 }
 
 /**
@@ -62,7 +67,8 @@ export class FlowSession {
   /** Sends `op` with its path parameters and JSON body; judges and logs the response. */
   async send(op: ApiOperation, pathParams: Record<string, string>, body?: unknown): Promise<FlowStep> {
     if (this.#options.signal?.aborted) throw new AgentError('ABORTED', 'integration flows were aborted');
-    const path = op.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(pathParams[name] ?? ''));
+    const qs = this.#options.query?.(op).toString() ?? '';
+    const path = `${op.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(pathParams[name] ?? ''))}${qs ? `?${qs}` : ''}`;
     const headers: Record<string, string> = { ...this.#options.headers };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.#cookies.size > 0) headers['cookie'] = [...this.#cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -83,6 +89,9 @@ export class FlowSession {
     this.requests++;
     this.statuses.push(step.status);
     this.log.push(step);
+    // A body the document wants in another media type (multipart, form) was sent as JSON or not at
+    // all: the service's 4xx answers our request, not a defect, so it is logged but not judged.
+    if (op.body !== undefined && !op.body.mediaType.includes('json')) return step;
     const problem = responseProblems(op.responses, { status: step.status, body: text, contentType: response.headers.get('content-type') }, (schema, data) => this.#validate(schema, data));
     if (problem) this.report(op, problem.kind, problem.kind === 'api-server-error' ? 'high' : 'medium', `${op.method} ${path} ${problem.message}`, problem.confidence, `${op.route}/${problem.kind}`);
     return step;

@@ -2,7 +2,7 @@ import { findStrategy } from '../kit/agent/AgentCore.js';
 import type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy, SkippedSurface } from '../kit/agent/AgentCore.js';
 import { AgentError } from '../kit/agent/AgentError.js';
 import { apiBaseUrl, credentialsMismatch, pathMismatch } from '../kit/openapi/apiBaseUrl.js';
-import { loadOperations } from '../kit/openapi/operations.js';
+import { loadOperations, validRequest } from '../kit/openapi/operations.js';
 import type { ApiOperation } from '../kit/openapi/operations.js';
 import { findIds } from '../kit/openapi/responseProblems.js';
 import { SchemaSampler } from '../kit/openapi/SchemaSampler.js';
@@ -96,7 +96,15 @@ export class IntegrationTesterCore implements AgentCore {
       target,
       async (serviceUrl) => {
         base = apiBaseUrl(serviceUrl, basePath);
-        session = new FlowSession({ baseUrl: base, headers: target.headers ?? {}, timeoutMs: this.#options.requestTimeoutMs ?? 10_000, ...(options.signal ? { signal: options.signal } : {}) });
+        // One query per operation for the whole run (its own sampler: flows' bodies stay seeded the same).
+        const querySampler = new SchemaSampler({ seed });
+        const queries = new Map<ApiOperation, URLSearchParams>();
+        const query = (op: ApiOperation): URLSearchParams => {
+          let q = queries.get(op);
+          if (q === undefined) queries.set(op, (q = validRequest(op, querySampler, true).query));
+          return q;
+        };
+        session = new FlowSession({ baseUrl: base, headers: target.headers ?? {}, query, timeoutMs: this.#options.requestTimeoutMs ?? 10_000, ...(options.signal ? { signal: options.signal } : {}) });
         const s = session;
         // Ids the service lists: fallbacks for read-only resources and for fields naming another resource.
         const listed = new Map<string, string[]>();

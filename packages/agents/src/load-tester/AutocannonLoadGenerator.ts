@@ -1,3 +1,4 @@
+import { addAbortListener } from 'node:events';
 import type autocannon from 'autocannon';
 import { AgentError } from '../kit/agent/AgentError.js';
 import { assertLoopback } from '../kit/service/assertLoopback.js';
@@ -55,6 +56,9 @@ export class AutocannonLoadGenerator implements LoadGenerator {
     if (signal?.aborted) throw new AgentError('ABORTED', 'load run was aborted');
     // Loaded on first use, like every tool only some agents need: the CLI's start-up stays short.
     const { default: load } = await import('autocannon');
+    // One listener per load step on the run's signal, removed when the step ends: a ramp has more
+    // than ten steps, and listeners left behind trip MaxListenersExceededWarning (and leak).
+    let listener: Disposable | undefined;
     const result = await new Promise<autocannon.Result>((resolve, reject) => {
       const instance = load(
         {
@@ -71,8 +75,8 @@ export class AutocannonLoadGenerator implements LoadGenerator {
         },
         (error, res) => (error ? reject(new AgentError('TOOL_FAILED', `autocannon failed on ${url}: ${String(error)}`)) : resolve(res)),
       );
-      signal?.addEventListener('abort', () => instance.stop(), { once: true });
-    });
+      if (signal) listener = addAbortListener(signal, () => instance.stop());
+    }).finally(() => listener?.[Symbol.dispose]());
     if (signal?.aborted) throw new AgentError('ABORTED', 'load run was aborted');
     const requests = result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'];
     return {
