@@ -62,9 +62,11 @@ function* entries(window: Window): Generator<[number, number]> {
  *
  * - `ucb1`: mean + sqrt(2 ln N / n).
  * - `thompson-sampling`: draws N(mean, v / (n + 1)) per arm, v the reward variance of that strategy
- *   measured over its task type (sum of squares kept in the type row), shrunk towards 0.25 (the
- *   largest a [0, 1] reward can have) by 2 pseudo-observations: a posterior as wide as the rewards
- *   really scatter, not as wide as they could.
+ *   measured over its task type (sum of squares kept in the type row), shrunk by 2
+ *   pseudo-observations towards the variance its sibling strategies share (itself shrunk towards
+ *   0.25, the largest a [0, 1] reward can have), blended from 0.25 over the arm's first 3 own
+ *   trials so an untried arm keeps the prior's width: a posterior as wide as the rewards really
+ *   scatter, not as wide as they could.
  * - `discounted-thompson`: before each update of a task type, its row and all its state rows are
  *   multiplied by `banditDiscount` (evidence ages by the type's tasks, in every state alike).
  * - `sliding-window-ucb`: the task-type row counts only its last `slidingWindowSize` tasks; state
