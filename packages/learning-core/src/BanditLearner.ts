@@ -28,6 +28,12 @@ const NO_DATA_VARIANCE = 0.25;
 /** Pseudo-observations at `NO_DATA_VARIANCE` that a task type's measured reward variance starts from. */
 const VARIANCE_PRIOR_WEIGHT = 2;
 
+/**
+ * Own trials over which an arm's variance target moves from the no-data bound to its siblings'
+ * shared variance (the exploration floor of an untried or rarely tried arm).
+ */
+const SHARED_VARIANCE_TRIALS = 3;
+
 /** How old evidence fades. */
 export type Forgetting = { kind: 'none' } | { kind: 'discount'; factor: number } | { kind: 'window'; size: number };
 
@@ -56,9 +62,11 @@ function* entries(window: Window): Generator<[number, number]> {
  *
  * - `ucb1`: mean + sqrt(2 ln N / n).
  * - `thompson-sampling`: draws N(mean, v / (n + 1)) per arm, v the reward variance of that strategy
- *   measured over its task type (sum of squares kept in the type row), shrunk towards 0.25 (the
- *   largest a [0, 1] reward can have) by 2 pseudo-observations: a posterior as wide as the rewards
- *   really scatter, not as wide as they could.
+ *   measured over its task type (sum of squares kept in the type row), shrunk by 2
+ *   pseudo-observations towards the variance its sibling strategies share (itself shrunk towards
+ *   0.25, the largest a [0, 1] reward can have), blended from 0.25 over the arm's first 3 own
+ *   trials so an untried arm keeps the prior's width: a posterior as wide as the rewards really
+ *   scatter, not as wide as they could.
  * - `discounted-thompson`: before each update of a task type, its row and all its state rows are
  *   multiplied by `banditDiscount` (evidence ages by the type's tasks, in every state alike).
  * - `sliding-window-ucb`: the task-type row counts only its last `slidingWindowSize` tasks; state
@@ -282,20 +290,19 @@ export class BanditLearner extends TabularAlgorithm {
   }
 
   /**
-   * Measured reward variance of an arm over its task type, shrunk towards the no-data bound; with
-   * `imported`, the peers' squared deviations count too, at the weight their evidence gets.
+   * Measured reward variance of an arm over its task type, shrunk (2 pseudo-observations) towards
+   * a target that moves from the no-data bound to the variance its sibling strategies measure
+   * together on that type as the arm gets its own first `SHARED_VARIANCE_TRIALS` trials:
+   * strategies of one task type share much of their noise, so an arm tried twice is not treated
+   * as if it could scatter over the whole [0, 1] range, but an untried arm keeps the prior's width
+   * (siblings with near-constant rewards say nothing about an arm nobody tried, and borrowing
+   * their narrow variance would leave it unexplored forever). With `imported`, the peers' squared
+   * deviations count too, at the weight their evidence gets.
    */
   #variance(type: number, arm: number, imported?: { row: Float64Array; squares: Float64Array; scale: number }): number {
     const row = this.table.find(type);
-    const squares = this.#squares.get(type);
-    let deviations = 0;
-    let dof = 0;
-    if (row >= 0 && squares !== undefined) {
-      const n = this.table.get(row, 2 * arm);
-      const sum = this.table.get(row, 2 * arm + 1);
-      if (n > 0) deviations += Math.max(0, squares[arm]! - (sum * sum) / n);
-      dof += Math.max(0, n - 1);
-    }
+    const own = this.#deviations(row, type, arm);
+    let { deviations, dof } = own;
     if (imported !== undefined && imported.scale > 0 && this.#rule === 'thompson') {
       const n = imported.row[2 * arm]!;
       const sum = imported.row[2 * arm + 1]!;
@@ -305,7 +312,29 @@ export class BanditLearner extends TabularAlgorithm {
       }
     }
     if (row < 0 && dof === 0) return NO_DATA_VARIANCE;
-    return (deviations + VARIANCE_PRIOR_WEIGHT * NO_DATA_VARIANCE) / (dof + VARIANCE_PRIOR_WEIGHT);
+    let target = NO_DATA_VARIANCE;
+    const share = Math.min(1, own.trials / SHARED_VARIANCE_TRIALS);
+    if (share > 0) {
+      let siblings = 0;
+      let siblingDof = 0;
+      for (let i = 0; i < this.arms.length; i++) {
+        const d = i === arm ? own : this.#deviations(row, type, i);
+        siblings += d.deviations;
+        siblingDof += d.dof;
+      }
+      const shared = (siblings + VARIANCE_PRIOR_WEIGHT * NO_DATA_VARIANCE) / (siblingDof + VARIANCE_PRIOR_WEIGHT);
+      target = share * shared + (1 - share) * NO_DATA_VARIANCE;
+    }
+    return (deviations + VARIANCE_PRIOR_WEIGHT * target) / (dof + VARIANCE_PRIOR_WEIGHT);
+  }
+
+  /** An arm's own trials, sum of squared deviations and their degrees of freedom over its task type. */
+  #deviations(row: number, type: number, arm: number): { trials: number; deviations: number; dof: number } {
+    const squares = this.#squares.get(type);
+    if (row < 0 || squares === undefined) return { trials: 0, deviations: 0, dof: 0 };
+    const n = this.table.get(row, 2 * arm);
+    const sum = this.table.get(row, 2 * arm + 1);
+    return { trials: n, deviations: n > 0 ? Math.max(0, squares[arm]! - (sum * sum) / n) : 0, dof: Math.max(0, n - 1) };
   }
 
   #add(code: number, arm: number, reward: number, typeLevel: boolean): void {
