@@ -1,6 +1,6 @@
 import { renderValue } from '../kit/testfile/renderValue.js';
 import type { CodeExample } from './findExamples.js';
-import { moduleAlias } from './planProperties.js';
+import { moduleAlias } from './arbitraryCode.js';
 import type { PlannedProperty, PropertySubject } from './planProperties.js';
 
 /** The examples test file and one planned property per function and example source. */

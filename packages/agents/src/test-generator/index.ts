@@ -3,7 +3,8 @@ export { TEST_GENERATOR_STRATEGIES, TestGeneratorCore } from './TestGeneratorCor
 export type { PropertyOutcome, RouteOutcome, TestGeneratorConfig, TestGeneratorCoreOptions, TestGeneratorReport, TestGeneratorStats } from './TestGeneratorCore.js';
 export { TestGeneratorAgent } from './TestGeneratorAgent.js';
 export type { TestGeneratorAgentOptions } from './TestGeneratorAgent.js';
-export { arbitraryCode, docExamples, planClassProperties, planProperties } from './planProperties.js';
+export { arbitraryCode } from './arbitraryCode.js';
+export { docExamples, planClassProperties, planProperties } from './planProperties.js';
 export type { OracleLevel, PlannedProperty, PropertySubject } from './planProperties.js';
 export { planRouteTests } from './planRouteTests.js';
 export type { PlanRouteTestsOptions, RouteCase } from './planRouteTests.js';

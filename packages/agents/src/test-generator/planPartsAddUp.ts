@@ -1,5 +1,5 @@
 import type { ExportedFunction } from '../kit/typescript/extractExports.js';
-import { arbitraryCode } from './planProperties.js';
+import { arbitraryCode } from './arbitraryCode.js';
 
 /** A doc comment that promises the returned parts add up to an argument (a split, an allocation). */
 const ADDS_UP_DOC = /\b(add|adds|sum|sums)\s+up\s+to\b|\bsums?\s+to\s+the\b|\bsum\s+of\s+the\s+\w+\s+(is|equals)\b/i;
