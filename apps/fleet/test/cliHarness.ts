@@ -2,6 +2,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { registerDashboardCommand } from '../src/dashboardCommand.js';
 import { registerInspectCommands } from '../src/inspectCommands.js';
 import { registerLearningCommands } from '../src/learningCommands.js';
+import { registerLearningEvaluateCommand } from '../src/learningEvaluateCommand.js';
 import { runCli } from '../src/program.js';
 import { registerRunCommand } from '../src/runCommand.js';
 import { registerSimulateCommand } from '../src/simulateCommand.js';
@@ -22,6 +23,7 @@ export async function cli(args: string[], cwd: string, signal = new AbortControl
     registerDashboardCommand,
     registerInspectCommands,
     registerLearningCommands,
+    registerLearningEvaluateCommand,
     registerTriageCommand,
   ]);
   return { code, out, err };

@@ -1,24 +1,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { createPilotAgents } from '@qe-fleet/agents';
 import { LearningEngine, createRandom } from '@qe-fleet/learning-core';
 import { SwarmMemoryManager } from '@qe-fleet/memory';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { chosenAlgorithm, registerLearningEvaluateCommand } from '../src/learningEvaluateCommand.js';
-import { runCli } from '../src/program.js';
-
-async function cli(args: string[], cwd: string) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await runCli(args, { stdout, stderr, cwd, env: {}, signal: new AbortController().signal }, [registerLearningEvaluateCommand]);
-  return { code, out, err };
-}
+import { chosenAlgorithm } from '../src/learningEvaluateCommand.js';
+import { cli } from './cliHarness.js';
 
 let dir: string;
 let db: string;

@@ -1,5 +1,6 @@
 import { FIXED_UUID, RESPONSE_SAMPLE } from './findBoundaries.js';
 import type { AmbientUse, BoundaryOwner, DoubleReturn } from './findBoundaries.js';
+import { countOf } from './renderDoubles.js';
 import type { MockLibrary } from './renderDoubles.js';
 
 /** The instant doubled clocks (`Date`, fake timers) stand still at. */
@@ -63,7 +64,7 @@ export function renderAmbient(owner: BoundaryOwner, library: MockLibrary, typed:
       // The module's overloads (`readFile` with and without an encoding) accept no single fake type.
       const impl = `(${returns.kind === 'promise' ? 'async ' : ''}() => ${wrap(value)})${cast('never')}`;
       out.test.push(`const ${variable} = ${spy(library, mod, a.member!, impl)};`);
-      out.counters.push({ name: key, variable, countExpr: count(library, variable) });
+      out.counters.push({ name: key, variable, countExpr: countOf(library, variable) });
       out.doubled.push(key);
       modules = true;
       continue;
@@ -73,13 +74,13 @@ export function renderAmbient(owner: BoundaryOwner, library: MockLibrary, typed:
         out.probe.push(`__stub(globalThis, 'fetch', __fake('fetch', 'promise', false, () => ${RESPONSE_SAMPLE}, true));`);
         out.test.push(`const fetchDouble = ${library === 'vitest' ? `vi.fn(async () => ${RESPONSE_SAMPLE})` : spy(library, 'globalThis', 'fetch', `async () => ${RESPONSE_SAMPLE}`)};`);
         if (library === 'vitest') out.test.push("vi.stubGlobal('fetch', fetchDouble);");
-        out.counters.push({ name: 'fetch', variable: 'fetchDouble', countExpr: count(library, 'fetchDouble') });
+        out.counters.push({ name: 'fetch', variable: 'fetchDouble', countExpr: countOf(library, 'fetchDouble') });
         break;
       }
       case 'Math.random':
         out.probe.push(`__stub(Math, 'random', __fake('Math.random', 'value', false, ${FIXED_RANDOM}));`);
         out.test.push(`const randomDouble = ${spy(library, 'Math', 'random', `() => ${FIXED_RANDOM}`)};`);
-        out.counters.push({ name: 'Math.random', variable: 'randomDouble', countExpr: count(library, 'randomDouble') });
+        out.counters.push({ name: 'Math.random', variable: 'randomDouble', countExpr: countOf(library, 'randomDouble') });
         break;
       case 'crypto':
         if (a.member !== 'randomUUID') {
@@ -88,7 +89,7 @@ export function renderAmbient(owner: BoundaryOwner, library: MockLibrary, typed:
         }
         out.probe.push(`__stub(globalThis.crypto, 'randomUUID', __fake('crypto.randomUUID', 'value', false, '${FIXED_UUID}'));`);
         out.test.push(`const randomUUIDDouble = ${spy(library, 'crypto', 'randomUUID', `() => '${FIXED_UUID}'${cast('const')}`)};`);
-        out.counters.push({ name: 'crypto.randomUUID', variable: 'randomUUIDDouble', countExpr: count(library, 'randomUUIDDouble') });
+        out.counters.push({ name: 'crypto.randomUUID', variable: 'randomUUIDDouble', countExpr: countOf(library, 'randomUUIDDouble') });
         break;
       case 'Date':
         clock = true;
@@ -165,17 +166,6 @@ function restoreAll(library: MockLibrary, clock: boolean): string[] {
   }
 }
 
-function count(library: MockLibrary, variable: string): string {
-  switch (library) {
-    case 'vitest':
-    case 'jest':
-      return `${variable}.mock.calls.length`;
-    case 'node-test':
-      return `${variable}.mock.callCount()`;
-    case 'sinon':
-      return `${variable}.callCount`;
-  }
-}
 
 function fakeClock(library: MockLibrary, faked: string[]): { start: string; run: string } {
   const now = `new Date('${FIXED_NOW}')`;

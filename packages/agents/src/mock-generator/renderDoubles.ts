@@ -130,7 +130,8 @@ function wrap(sample: string): string {
   return sample.startsWith('{') ? `(${sample})` : sample;
 }
 
-function countOf(library: MockLibrary, variable: string): string {
+/** How the runner's mock library reads a double's call count, as code. */
+export function countOf(library: MockLibrary, variable: string): string {
   switch (library) {
     case 'vitest':
     case 'jest':
