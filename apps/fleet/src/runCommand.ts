@@ -8,6 +8,7 @@ import {
   createBaseline,
   createPilotAgents,
   FINDINGS_FORMATS,
+  findStrategy,
   hashTargetInputs,
   loadBaseline,
   openTarget,
@@ -58,6 +59,15 @@ async function cacheKeyParts(settings: RunSettings): Promise<string[]> {
     `headers ${Object.keys(headers ?? {}).sort().join(',')}`,
     `advisories ${advisories === undefined ? '' : await hashTargetInputs(advisories)}`,
   ];
+}
+
+/**
+ * Whether `agent` will talk to the target's service: its forced strategy's own answer when that
+ * strategy has one (a static strategy of a scanner with a live one), else the core's.
+ */
+function needsService(agent: PilotAgent, forced: string | undefined): boolean {
+  const own = forced === undefined ? undefined : findStrategy(agent.core, forced).usesService;
+  return own ?? agent.core.usesService === true;
 }
 
 /** Why an agent does not apply to the target, or undefined; a core that cannot tell applies. */
@@ -127,7 +137,7 @@ async function runFleet(ctx: CommandContext, opts: RunOptions, mode: RunMode = {
       reused.add(agent.id);
     }
     const fresh = running.filter((a) => !reused.has(a.id));
-    if (url === undefined && fresh.some((a) => a.core.usesService === true) && TargetService.planFor(target, settings.service.start) !== undefined) {
+    if (url === undefined && fresh.some((a) => needsService(a, settings.strategies[a.id])) && TargetService.planFor(target, settings.service.start) !== undefined) {
       // One service for the whole run, shared by every agent that needs it: started as the
       // target's users start it (--start, the start script or a conventional entry), ready when its port accepts.
       const { start, healthPath } = settings.service;

@@ -284,6 +284,21 @@ describe('--strategy, --no-learn and the findings history', () => {
   }, 180_000);
 });
 
+describe('the target service', () => {
+  // The start command leaves a marker and exits: the marker says whether the run tried to start it.
+  const START = ['--start', `node -e "require('fs').writeFileSync('started', '1')"`];
+
+  it('is not started when every forced strategy is one that never talks to it, and is when one does', async () => {
+    const staticOnly = await runJson([...SCAN, ...START]);
+    expect(staticOnly.code, staticOnly.err).toBe(0);
+    expect(existsSync(join(project, 'started'))).toBe(false);
+
+    const live = await runJson(['--agents', 'security-scanner', '--strategy', 'security-scanner=static+deps+live', ...START, '--allow-failed']);
+    expect(live.summary?.agents[0]).toMatchObject({ strategy: 'static+deps+live' });
+    expect(existsSync(join(project, 'started'))).toBe(true);
+  }, 180_000);
+});
+
 describe('improvement after a few runs', () => {
   it('is shown from the second run on, with the runs compared on each side and its 95 % interval', async () => {
     const first = await runJson([...SCAN, '--no-cache']);

@@ -137,9 +137,9 @@ export interface PerformanceTesterCoreOptions {
 
 /** The strategies. */
 export const PERFORMANCE_TESTER_STRATEGIES: readonly AgentStrategy<PerformanceTesterConfig>[] = [
-  { name: 'quick', description: 'sizes 100..6400 (×4), 20 ms per size, in process', config: { sizes: [100, 400, 1600, 6400], timePerSizeMs: 20, maxCallMs: 40, isolation: 'in-process', routes: false } },
-  { name: 'quick-isolated', description: 'sizes 100..6400 (×4), 20 ms per size, child process', config: { sizes: [100, 400, 1600, 6400], timePerSizeMs: 20, maxCallMs: 40, isolation: 'child-process', routes: false } },
-  { name: 'thorough', description: 'sizes 100..10k (×√10), 60 ms per size, child process', config: { sizes: [100, 300, 1000, 3000, 10_000], timePerSizeMs: 60, maxCallMs: 150, isolation: 'child-process', routes: false } },
+  { name: 'quick', description: 'sizes 100..6400 (×4), 20 ms per size, in process', config: { sizes: [100, 400, 1600, 6400], timePerSizeMs: 20, maxCallMs: 40, isolation: 'in-process', routes: false }, usesService: false },
+  { name: 'quick-isolated', description: 'sizes 100..6400 (×4), 20 ms per size, child process', config: { sizes: [100, 400, 1600, 6400], timePerSizeMs: 20, maxCallMs: 40, isolation: 'child-process', routes: false }, usesService: false },
+  { name: 'thorough', description: 'sizes 100..10k (×√10), 60 ms per size, child process', config: { sizes: [100, 300, 1000, 3000, 10_000], timePerSizeMs: 60, maxCallMs: 150, isolation: 'child-process', routes: false }, usesService: false },
   { name: 'with-routes', description: 'quick + routes timed at growing payloads', config: { sizes: [100, 400, 1600, 6400], timePerSizeMs: 20, maxCallMs: 40, isolation: 'in-process', routes: true } },
 ];
 

@@ -41,8 +41,8 @@ export interface SecurityScanConfig {
 
 /** The security-scanner's strategies, cheapest first. */
 export const SECURITY_SCAN_STRATEGIES: readonly AgentStrategy<SecurityScanConfig>[] = [
-  { name: 'static-only', description: 'Sink rules (eval, exec, HTML from request input, unguarded merges) and secret search.', config: { dependencies: false, live: false, noisy: false } },
-  { name: 'static+deps', description: 'Static rules plus the lockfile checked against the shipped advisory list.', config: { dependencies: true, live: false, noisy: false } },
+  { name: 'static-only', description: 'Sink rules (eval, exec, HTML from request input, unguarded merges) and secret search.', config: { dependencies: false, live: false, noisy: false }, usesService: false },
+  { name: 'static+deps', description: 'Static rules plus the lockfile checked against the shipped advisory list.', config: { dependencies: true, live: false, noisy: false }, usesService: false },
   { name: 'static+deps+live', description: 'Adds harmless live probes (reflected XSS, code evaluation) on the loopback service.', config: { dependencies: true, live: true, noisy: false } },
   { name: 'full', description: 'Everything, including the noisy rules: most findings, most false alarms.', config: { dependencies: true, live: true, noisy: true } },
 ];

@@ -103,8 +103,8 @@ export interface TestGeneratorCoreOptions {
 
 /** The strategies: oracle strength times property runs. */
 export const TEST_GENERATOR_STRATEGIES: readonly AgentStrategy<TestGeneratorConfig>[] = [
-  { name: 'smoke', description: 'pure functions, no-crash properties only, 50 runs each', config: { oracles: 'smoke', numRuns: 50, routes: false } },
-  { name: 'invariants', description: 'pure functions, no-crash + doc/type/name invariants, 100 runs', config: { oracles: 'invariants', numRuns: 100, routes: false } },
+  { name: 'smoke', description: 'pure functions, no-crash properties only, 50 runs each', config: { oracles: 'smoke', numRuns: 50, routes: false }, usesService: false },
+  { name: 'invariants', description: 'pure functions, no-crash + doc/type/name invariants, 100 runs', config: { oracles: 'invariants', numRuns: 100, routes: false }, usesService: false },
   { name: 'invariants-routes', description: 'invariants + request tests per OpenAPI operation', config: { oracles: 'invariants', numRuns: 100, routes: true } },
   { name: 'metamorphic-routes', description: 'invariants + metamorphic relations (300 runs) + request tests', config: { oracles: 'metamorphic', numRuns: 300, routes: true } },
 ];

@@ -8,6 +8,12 @@ export interface AgentStrategy<C = Record<string, unknown>> {
   name: string;
   description: string;
   config: C;
+  /**
+   * Whether this strategy talks to the target's running service, when it differs from the core's
+   * `usesService` (a static strategy of a scanner with a live one): a fleet told to run only this
+   * strategy then starts no service for it.
+   */
+  usesService?: boolean;
 }
 
 /** What one run of an agent core produced. */
