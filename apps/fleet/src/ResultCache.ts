@@ -1,4 +1,4 @@
-import type { AgentOutput } from '@qe-fleet/agents';
+import type { AgentOutput } from '@qe-fleet/agents/host';
 import type { ExecutedTaskResult } from '@qe-fleet/facade';
 import type { SwarmMemoryManager } from '@qe-fleet/memory';
 

@@ -8,7 +8,7 @@ import {
   sourceReader,
   type TriageSuppression,
   type TriageVerdictValue,
-} from '@qe-fleet/agents';
+} from '@qe-fleet/agents/host';
 import type { FeedbackContext, TaskResult } from '@qe-fleet/facade';
 import type { LearningFeedback, LearningTask } from '@qe-fleet/learning-core';
 import type { SwarmMemoryManager } from '@qe-fleet/memory';

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { FINDINGS_FORMATS } from '@qe-fleet/agents';
+import { FINDINGS_FORMATS } from '@qe-fleet/agents/host';
 import { z } from 'zod';
 import { FleetError } from './FleetError.js';
 

@@ -1,4 +1,4 @@
-import { type FindingsReport, type Severity, severityRank } from '@qe-fleet/agents';
+import { type FindingsReport, type Severity, severityRank } from '@qe-fleet/agents/host';
 import { EXIT_CODES } from './FleetError.js';
 
 /** What decides a run's exit code. */

@@ -1,5 +1,5 @@
-import type { ReportedFinding, Severity } from '@qe-fleet/agents';
-import { locationLabel, ruleOf } from '@qe-fleet/agents';
+import type { ReportedFinding, Severity } from '@qe-fleet/agents/host';
+import { locationLabel, ruleOf } from '@qe-fleet/agents/host';
 import type { SwarmMemoryManager } from '@qe-fleet/memory';
 import { renderLineChart } from './chart.js';
 import { type FindingsRunRecord, listFindingsRuns } from './findingsStore.js';

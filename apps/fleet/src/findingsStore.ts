@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { countBySeverity, type AgentOutcome, type FindingsReport, type ReportedFinding, type Severity } from '@qe-fleet/agents';
+import { countBySeverity, type AgentOutcome, type FindingsReport, type ReportedFinding, type Severity } from '@qe-fleet/agents/host';
 import { type SwarmMemoryManager, TTL_POLICY } from '@qe-fleet/memory';
 
 /**

@@ -1,4 +1,4 @@
-import { createPilotAgents } from '@qe-fleet/agents';
+import { createPilotAgents } from '@qe-fleet/agents/host';
 import {
   evaluateAlgorithm,
   evaluateDecisionTransformer,
@@ -75,7 +75,7 @@ export const registerLearningEvaluateCommand: CommandRegistrar = (program, conte
       await withMemory(ctx.options.db, async (memory) => {
         const record = memory.getAgent(opts.agent);
         if (record === null) throw new FleetError('NOT_FOUND', `no agent '${opts.agent}' in the registry`);
-        const strategies = createPilotAgents({ ids: [record.type], memory }).at(0)!.core.strategies.map((s) => s.name);
+        const strategies = (await createPilotAgents({ ids: [record.type], memory })).at(0)!.core.strategies.map((s) => s.name);
         const meta = memory.retrieve(`phase2/learning/${opts.agent}/meta`, { partition: 'learning' }) as { algorithm?: string } | null;
         const current = meta?.algorithm ?? resolveLearningConfig().algorithm;
         const candidates = [...new Set([...(opts.algorithm ?? defaultCandidates()), ...(opts.use === undefined ? [] : [opts.use])])];

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { type FindingsReport, formatFindings, formatTable } from '@qe-fleet/agents';
+import { type FindingsReport, formatFindings, formatTable } from '@qe-fleet/agents/host';
 import { FleetError } from './FleetError.js';
 import type { CommandContext } from './program.js';
 import type { RunSettings } from './runOptions.js';

@@ -15,10 +15,10 @@ import {
   saveBaseline,
   TargetService,
   type TargetSpec,
-} from '@qe-fleet/agents';
+} from '@qe-fleet/agents/host';
 import { type ExecutedTaskResult, initializeLearningFleet, type LearningFleet } from '@qe-fleet/facade';
 import { createRandom } from '@qe-fleet/learning-core';
-import type { PilotAgent } from '@qe-fleet/agents';
+import type { PilotAgent } from '@qe-fleet/agents/host';
 import { registerAgentDBAlgorithms } from '@qe-fleet/agentdb-adapter';
 import { measuredImprovementDetail } from './dashboardData.js';
 import { runExitCode } from './exitCode.js';
@@ -106,18 +106,22 @@ async function runFleet(ctx: CommandContext, opts: RunOptions, mode: RunMode = {
     const feedback = triage.feedbackFor(target);
     // An algorithm chosen with `qe-fleet learning evaluate --use` (agentdb-adapter's algorithms registered by name).
     registerAgentDBAlgorithms();
-    const agents = agentIds.flatMap((id) => {
+    // One at a time, in the order asked: agents built from a seeded random source stay reproducible.
+    const agents: PilotAgent[] = [];
+    for (const id of agentIds) {
       const algorithm = chosenAlgorithm(memory, id);
-      return createPilotAgents({
-        ids: [id],
-        memory,
-        logger: ctx.logger,
-        feedback,
-        ...(random === undefined ? {} : { random }),
-        ...(algorithm === undefined ? {} : { learning: { algorithm } }),
-        ...(settings.writeTestsDir === undefined ? {} : { writeTestsDir: settings.writeTestsDir }),
-      });
-    });
+      agents.push(
+        ...(await createPilotAgents({
+          ids: [id],
+          memory,
+          logger: ctx.logger,
+          feedback,
+          ...(random === undefined ? {} : { random }),
+          ...(algorithm === undefined ? {} : { learning: { algorithm } }),
+          ...(settings.writeTestsDir === undefined ? {} : { writeTestsDir: settings.writeTestsDir }),
+        })),
+      );
+    }
     checkStrategies(agents, settings.strategies);
     fleet = await initializeLearningFleet(
       agents,

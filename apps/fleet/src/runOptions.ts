@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AGENT_IDS, AgentError, assertLoopback, type FindingsFormat, type PilotAgent, type Severity } from '@qe-fleet/agents';
+import { AGENT_IDS, AgentError, assertLoopback, type FindingsFormat, type PilotAgent, type Severity } from '@qe-fleet/agents/host';
 import { FleetError } from './FleetError.js';
 import type { CommandContext } from './program.js';
 

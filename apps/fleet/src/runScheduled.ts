@@ -1,4 +1,4 @@
-import type { PilotAgent } from '@qe-fleet/agents';
+import type { PilotAgent } from '@qe-fleet/agents/host';
 import pLimit from 'p-limit';
 
 /**

@@ -1,4 +1,4 @@
-import type { AgentOutput, FindingsReport, PilotAgent, Severity, SkippedSurface } from '@qe-fleet/agents';
+import type { AgentOutput, FindingsReport, PilotAgent, Severity, SkippedSurface } from '@qe-fleet/agents/host';
 import type { ExecutedTaskResult } from '@qe-fleet/facade';
 import type { ImprovementDetail } from './dashboardData.js';
 import { fmt, pct, renderTable } from './render.js';

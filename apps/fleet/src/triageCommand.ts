@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { locationLabel, type ReportedFinding, ruleOf, type TriageVerdictValue } from '@qe-fleet/agents';
+import { locationLabel, type ReportedFinding, ruleOf, type TriageVerdictValue } from '@qe-fleet/agents/host';
 import { type FindingsRunRecord, latestFindingsRun } from './findingsStore.js';
 import { FleetError } from './FleetError.js';
 import { withMemory } from './openMemory.js';

@@ -1,5 +1,3 @@
-import { Option } from 'commander';
-import { AgentError, openTarget, VISUAL_STRATEGIES, VisualRegressionCore } from '@qe-fleet/agents';
 import { FleetError } from './FleetError.js';
 import type { CommandRegistrar } from './program.js';
 import { resolveRunSettings } from './runOptions.js';
@@ -29,13 +27,17 @@ export const registerVisualCommand: CommandRegistrar = (program, context, setExi
     .option('--target <dir>', 'folder of the project (default: the bundled sample target)')
     .option('--url <url>', 'base URL of an already running service of the target (loopback only)')
     .option('--start <command>', "shell command that starts the target's service")
-    .addOption(new Option('--viewports <strategy>', 'which viewports').choices(VISUAL_STRATEGIES.map((s) => s.name)).default('all-viewports'))
+    .option('--viewports <strategy>', 'which viewports: a visual-regression strategy', 'all-viewports')
     .action(async (opts: VisualBaselineOptions) => {
       const ctx = context();
       const settings = resolveRunSettings(ctx, { ...opts, agents: ['visual-regression'] });
+      // The agents' main entry loads all seventeen agents and their tools; only this command pays for it.
+      const { AgentError, findStrategy, openTarget, VisualRegressionCore } = await import('@qe-fleet/agents');
       try {
+        const core = new VisualRegressionCore({ update: true });
+        findStrategy(core, opts.viewports);
         const target = await openTarget({ dir: settings.target, ...(settings.url === undefined ? {} : { baseUrl: settings.url }), ...settings.service });
-        const report = await new VisualRegressionCore({ update: true }).run(target, opts.viewports, { signal: ctx.io.signal });
+        const report = await core.run(target, opts.viewports, { signal: ctx.io.signal });
         ctx.print(`visual baseline: ${report.stats.recorded} screenshot(s) of ${report.stats.pagesReached} page(s) stored in ${report.stats.baseline}\n${report.notes.join('\n')}`, {
           baseline: report.stats.baseline,
           stored: report.stats.recorded,
@@ -44,7 +46,7 @@ export const registerVisualCommand: CommandRegistrar = (program, context, setExi
         });
         setExit(0);
       } catch (error) {
-        if (error instanceof AgentError) throw new FleetError('AGENT_FAILED', `visual baseline update: ${error.code}: ${error.message}`, { cause: error });
+        if (error instanceof AgentError) throw new FleetError(error.code === 'UNKNOWN_STRATEGY' ? 'USAGE' : 'AGENT_FAILED', `visual baseline update: ${error.code}: ${error.message}`, { cause: error });
         throw error;
       }
     });

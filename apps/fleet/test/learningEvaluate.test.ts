@@ -13,14 +13,14 @@ let db: string;
 let strategies: string[];
 
 /** 400 decisions of the default engine for the test-generator, one strategy clearly best; logged with propensities. */
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'qe-evaluate-'));
   db = join(dir, 'fleet.db');
   const memory = new SwarmMemoryManager(db);
   memory.initialize();
   memory.registerAgent({ id: 'test-generator', type: 'test-generator', capabilities: ['test-generator'], status: 'active', performance: {} });
   memory.registerAgent({ id: 'api-tester', type: 'api-tester', capabilities: ['api-tester'], status: 'active', performance: {} });
-  strategies = createPilotAgents({ ids: ['test-generator'], memory })[0]!.core.strategies.map((s) => s.name);
+  strategies = (await createPilotAgents({ ids: ['test-generator'], memory }))[0]!.core.strategies.map((s) => s.name);
   let now = 1_700_000_000_000;
   const engine = new LearningEngine('test-generator', memory, { strategies, clock: () => now, random: createRandom(1), resources: () => 0.5 });
   engine.initialize();

@@ -23,7 +23,7 @@ const baseUrl = process.env['QE_URL'];
 const headers = process.env['QE_HEADERS'] === undefined ? undefined : (JSON.parse(process.env['QE_HEADERS']) as Record<string, string>);
 const bearerTokenEnv = process.env['QE_BEARER_ENV'];
 const scratch = mkdtempSync(join(tmpdir(), 'qe-try-'));
-const agents = createPilotAgents({ ids, memory: join(scratch, 'try.db') });
+const agents = await createPilotAgents({ ids, memory: join(scratch, 'try.db') });
 // Initialised as the fleet initialises them: some cores keep state through their agent (performance baselines).
 for (const agent of agents) await agent.initialize();
 

@@ -1,20 +1,3 @@
-import { AccessibilityCheckerAgent } from './accessibility-checker/AccessibilityCheckerAgent.js';
-import { ApiTesterAgent } from './api-tester/ApiTesterAgent.js';
-import { CodeReviewerAgent } from './code-reviewer/CodeReviewerAgent.js';
-import { CoverageAnalyzerAgent } from './coverage-analyzer/CoverageAnalyzerAgent.js';
-import { E2eTesterAgent } from './e2e-tester/E2eTesterAgent.js';
-import { FlakyTestDetectorAgent } from './flaky-test-detector/FlakyTestDetectorAgent.js';
-import { IntegrationTesterAgent } from './integration-tester/IntegrationTesterAgent.js';
-import { LoadTesterAgent } from './load-tester/LoadTesterAgent.js';
-import { MockGeneratorAgent } from './mock-generator/MockGeneratorAgent.js';
-import { MutationTesterAgent } from './mutation-tester/MutationTesterAgent.js';
-import { PerformanceTesterAgent } from './performance-tester/PerformanceTesterAgent.js';
-import { SecurityScannerAgent } from './security-scanner/SecurityScannerAgent.js';
-import { TestDataGeneratorAgent } from './test-data-generator/TestDataGeneratorAgent.js';
-import { TestGeneratorAgent } from './test-generator/TestGeneratorAgent.js';
-import { TestOptimizerAgent } from './test-optimizer/TestOptimizerAgent.js';
-import { UnitTestGeneratorAgent } from './unit-test-generator/UnitTestGeneratorAgent.js';
-import { VisualRegressionAgent } from './visual-regression/VisualRegressionAgent.js';
 import { AgentError } from './kit/agent/AgentError.js';
 import type { PilotAgent, PilotAgentOptions } from './kit/agent/PilotAgent.js';
 
@@ -23,28 +6,32 @@ export const AGENT_IDS = ['test-generator', 'code-reviewer', 'api-tester', 'perf
 /** One of `AGENT_IDS`. */
 export type AgentId = (typeof AGENT_IDS)[number];
 
+type Factory = (options: PilotAgentOptions, settings: AgentSettings) => PilotAgent;
+
 /**
- * Each agent's factory. Adding an agent = its folder, its id in `AGENT_IDS` and one line here; the
- * mapped type makes a missing factory a compile error.
+ * How to load each agent. An agent's module is imported only when that agent is asked for (as
+ * ESLint loads its rules), so a run of one agent does not pay for loading the other sixteen and
+ * their tools. Adding an agent = its folder, its id in `AGENT_IDS` and one line here; the mapped type
+ * makes a missing loader a compile error.
  */
-const FACTORIES: { readonly [K in AgentId]: (options: PilotAgentOptions, settings: AgentSettings) => PilotAgent } = {
-  'test-generator': (options, { writeTestsDir }) => new TestGeneratorAgent({ ...options, ...(writeTestsDir === undefined ? {} : { generator: { writeTestsDir } }) }),
-  'code-reviewer': (options) => new CodeReviewerAgent(options),
-  'api-tester': (options) => new ApiTesterAgent(options),
-  'performance-tester': (options) => new PerformanceTesterAgent(options),
-  'security-scanner': (options) => new SecurityScannerAgent(options),
-  'e2e-tester': (options) => new E2eTesterAgent(options),
-  'visual-regression': (options) => new VisualRegressionAgent(options),
-  'accessibility-checker': (options) => new AccessibilityCheckerAgent(options),
-  'unit-test-generator': (options) => new UnitTestGeneratorAgent(options),
-  'mock-generator': (options) => new MockGeneratorAgent(options),
-  'coverage-analyzer': (options) => new CoverageAnalyzerAgent(options),
-  'mutation-tester': (options) => new MutationTesterAgent(options),
-  'test-data-generator': (options) => new TestDataGeneratorAgent(options),
-  'test-optimizer': (options) => new TestOptimizerAgent(options),
-  'integration-tester': (options) => new IntegrationTesterAgent(options),
-  'load-tester': (options) => new LoadTesterAgent(options),
-  'flaky-test-detector': (options) => new FlakyTestDetectorAgent(options),
+const LOADERS: { readonly [K in AgentId]: () => Promise<Factory> } = {
+  'test-generator': () => import('./test-generator/TestGeneratorAgent.js').then(({ TestGeneratorAgent }) => (options, { writeTestsDir }) => new TestGeneratorAgent({ ...options, ...(writeTestsDir === undefined ? {} : { generator: { writeTestsDir } }) })),
+  'code-reviewer': () => import('./code-reviewer/CodeReviewerAgent.js').then(({ CodeReviewerAgent }) => (options) => new CodeReviewerAgent(options)),
+  'api-tester': () => import('./api-tester/ApiTesterAgent.js').then(({ ApiTesterAgent }) => (options) => new ApiTesterAgent(options)),
+  'performance-tester': () => import('./performance-tester/PerformanceTesterAgent.js').then(({ PerformanceTesterAgent }) => (options) => new PerformanceTesterAgent(options)),
+  'security-scanner': () => import('./security-scanner/SecurityScannerAgent.js').then(({ SecurityScannerAgent }) => (options) => new SecurityScannerAgent(options)),
+  'e2e-tester': () => import('./e2e-tester/E2eTesterAgent.js').then(({ E2eTesterAgent }) => (options) => new E2eTesterAgent(options)),
+  'visual-regression': () => import('./visual-regression/VisualRegressionAgent.js').then(({ VisualRegressionAgent }) => (options) => new VisualRegressionAgent(options)),
+  'accessibility-checker': () => import('./accessibility-checker/AccessibilityCheckerAgent.js').then(({ AccessibilityCheckerAgent }) => (options) => new AccessibilityCheckerAgent(options)),
+  'unit-test-generator': () => import('./unit-test-generator/UnitTestGeneratorAgent.js').then(({ UnitTestGeneratorAgent }) => (options) => new UnitTestGeneratorAgent(options)),
+  'mock-generator': () => import('./mock-generator/MockGeneratorAgent.js').then(({ MockGeneratorAgent }) => (options) => new MockGeneratorAgent(options)),
+  'coverage-analyzer': () => import('./coverage-analyzer/CoverageAnalyzerAgent.js').then(({ CoverageAnalyzerAgent }) => (options) => new CoverageAnalyzerAgent(options)),
+  'mutation-tester': () => import('./mutation-tester/MutationTesterAgent.js').then(({ MutationTesterAgent }) => (options) => new MutationTesterAgent(options)),
+  'test-data-generator': () => import('./test-data-generator/TestDataGeneratorAgent.js').then(({ TestDataGeneratorAgent }) => (options) => new TestDataGeneratorAgent(options)),
+  'test-optimizer': () => import('./test-optimizer/TestOptimizerAgent.js').then(({ TestOptimizerAgent }) => (options) => new TestOptimizerAgent(options)),
+  'integration-tester': () => import('./integration-tester/IntegrationTesterAgent.js').then(({ IntegrationTesterAgent }) => (options) => new IntegrationTesterAgent(options)),
+  'load-tester': () => import('./load-tester/LoadTesterAgent.js').then(({ LoadTesterAgent }) => (options) => new LoadTesterAgent(options)),
+  'flaky-test-detector': () => import('./flaky-test-detector/FlakyTestDetectorAgent.js').then(({ FlakyTestDetectorAgent }) => (options) => new FlakyTestDetectorAgent(options)),
 };
 
 /** What a user asks of particular agents (CLI flags), passed to the agents it concerns. */
@@ -62,15 +49,18 @@ export interface CreatePilotAgentsOptions extends Omit<PilotAgentOptions, 'id'>,
 }
 
 /**
- * Creates (not initialises) the pilot agents on one shared store: the CLI-free entry of the fleet
- * app. Call `initialize()` on each before `executeTask`, `shutdown()` after.
+ * Creates (not initialises) the pilot agents on one shared store, loading only the modules of the
+ * agents asked for: the CLI-free entry of the fleet app. Call `initialize()` on each before
+ * `executeTask`, `shutdown()` after. An unknown id rejects with AgentError UNKNOWN_AGENT before any
+ * agent is created.
  */
-export function createPilotAgents(options: CreatePilotAgentsOptions): PilotAgent[] {
+export async function createPilotAgents(options: CreatePilotAgentsOptions): Promise<PilotAgent[]> {
   const { ids = AGENT_IDS, idPrefix = '', writeTestsDir, ...shared } = options;
   const settings: AgentSettings = writeTestsDir === undefined ? {} : { writeTestsDir };
-  return ids.map((id) => {
-    const factory = (FACTORIES as Readonly<Record<string, (options: PilotAgentOptions, settings: AgentSettings) => PilotAgent>>)[id];
-    if (factory === undefined) throw new AgentError('UNKNOWN_AGENT', `no pilot agent "${id}" (implemented: ${AGENT_IDS.join(', ')})`);
-    return factory({ ...shared, id: `${idPrefix}${id}` }, settings);
+  const loaders = ids.map((id) => {
+    if (!Object.hasOwn(LOADERS, id)) throw new AgentError('UNKNOWN_AGENT', `no pilot agent "${id}" (implemented: ${AGENT_IDS.join(', ')})`);
+    return LOADERS[id as AgentId];
   });
+  const factories = await Promise.all(loaders.map((load) => load()));
+  return factories.map((factory, i) => factory({ ...shared, id: `${idPrefix}${ids[i]!}` }, settings));
 }

@@ -1,6 +1,6 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SwarmMemoryManager } from '@qe-fleet/memory';
 import { createRandom } from '@qe-fleet/learning-core';
@@ -20,14 +20,37 @@ afterAll(async () => {
 });
 
 describe('registry', () => {
-  it('lists the implemented agents and creates them on one store', () => {
+  it('lists the implemented agents and creates them on one store', async () => {
     expect(AGENT_IDS).toEqual(expect.arrayContaining(['code-reviewer', 'security-scanner']));
-    const agents = createPilotAgents({ memory, ids: ['code-reviewer', 'security-scanner'], idPrefix: 'pilot-' });
+    const agents = await createPilotAgents({ memory, ids: ['code-reviewer', 'security-scanner'], idPrefix: 'pilot-' });
     expect(agents.map((a) => [a.id, a.type, a.core.id])).toEqual([
       ['pilot-code-reviewer', 'code-reviewer', 'code-reviewer'],
       ['pilot-security-scanner', 'security-scanner', 'security-scanner'],
     ]);
-    expect(() => createPilotAgents({ memory, ids: ['no-such-agent'] })).toThrow(expect.objectContaining({ code: 'UNKNOWN_AGENT' }) as Error);
+    await expect(createPilotAgents({ memory, ids: ['code-reviewer', 'no-such-agent'] })).rejects.toMatchObject({ code: 'UNKNOWN_AGENT' });
+    await expect(createPilotAgents({ memory, ids: ['toString'] })).rejects.toMatchObject({ code: 'UNKNOWN_AGENT' });
+  });
+
+  it('the host entry reaches no agent and no heavy tool by static imports: agents load when asked for', async () => {
+    // Walks the static import graph of src/host.ts (dynamic `import()` is what the registry loads on demand).
+    const src = join(import.meta.dirname, '..', 'src');
+    const seen = new Set<string>();
+    const packages = new Set<string>();
+    const visit = async (file: string): Promise<void> => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const text = await readFile(file, 'utf8');
+      for (const [, typeOnly, spec] of text.matchAll(/^(?:import|export)\s+(type\s+)?[^;]*?\sfrom\s+'([^']+)'/gms)) {
+        if (typeOnly !== undefined) continue;
+        if (spec!.startsWith('.')) await visit(join(dirname(file), spec!.replace(/\.js$/, '.ts')));
+        else packages.add(spec!.startsWith('@') ? spec!.split('/').slice(0, 2).join('/') : spec!.split('/')[0]!);
+      }
+    };
+    await visit(join(src, 'host.ts'));
+    const files = [...seen].map((f) => relative(src, f));
+    expect(files).toContain('registry.ts');
+    expect(files.filter((f) => !f.startsWith('kit/') && f !== 'host.ts' && f !== 'registry.ts')).toEqual([]);
+    expect([...packages].filter((p) => ['typescript', 'eslint', 'typescript-eslint', '@stryker-mutator/core', '@faker-js/faker', 'playwright-core', 'fast-check'].includes(p))).toEqual([]);
   });
 
   it('runs a real task through BaseAgent: findings in output, a bad target as a failed result', async () => {

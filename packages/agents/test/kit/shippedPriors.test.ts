@@ -11,7 +11,7 @@ describe('every agent ships priors: a fresh database starts with its best-measur
     for (let seed = 1; seed <= 5; seed++) {
       const memory = new SwarmMemoryManager(':memory:', { cleanupIntervalMs: 0 });
       memory.initialize();
-      const agents = createPilotAgents({ memory, ids: AGENT_IDS, random: createRandom(seed), patternImportIntervalMs: 0 });
+      const agents = await createPilotAgents({ memory, ids: AGENT_IDS, random: createRandom(seed), patternImportIntervalMs: 0 });
       try {
         for (const agent of agents) await agent.initialize();
         expect(agents.map((a) => a.id)).toEqual([...AGENT_IDS]);
