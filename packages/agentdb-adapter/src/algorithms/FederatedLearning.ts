@@ -26,7 +26,8 @@ function statistic(numbers: readonly unknown[], at: number): [number, number, nu
   const [n, sum, squares] = [numbers[at], numbers[at + 1], numbers[at + 2]];
   if (typeof n !== 'number' || typeof sum !== 'number' || typeof squares !== 'number') return null;
   if (!Number.isFinite(n) || !Number.isFinite(sum) || !Number.isFinite(squares) || n < 0 || sum < 0 || sum > n) return null;
-  const slack = 1e-9 * Math.max(1, n);
+  // Members keep their statistics in float32 rows (learning-core's StatsTable): allow their rounding, not more.
+  const slack = 1e-3 * Math.max(1, n);
   const possible = n === 0 ? sum === 0 && squares === 0 : squares <= sum + slack && squares * n >= sum * sum - slack * n;
   return possible ? [n, sum, squares] : null;
 }
