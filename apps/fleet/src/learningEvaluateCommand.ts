@@ -1,46 +1,42 @@
-import { createPilotAgents } from '@qe-fleet/agents/host';
 import {
   evaluateAlgorithm,
   evaluateDecisionTransformer,
+  evaluateTrainedDecisionTransformer,
   loggedValue,
-  logsFromExperiences,
   registerAgentDBAlgorithms,
   type AlgorithmEvaluation,
+  type EngineLogEntry,
   type ValueEstimate,
 } from '@qe-fleet/agentdb-adapter';
-import { ALGORITHMS, isKnownAlgorithm, resolveLearningConfig, type TaskExperience } from '@qe-fleet/learning-core';
-import type { SwarmMemoryManager } from '@qe-fleet/memory';
+import { ALGORITHMS, isKnownAlgorithm, resolveLearningConfig } from '@qe-fleet/learning-core';
+import { agentLogs, chosenAlgorithm, decisionTransformerName, loadAgentModel, recordAlgorithmChoice, requireLogs, withAgentDB, type AgentModel } from './algorithmChoice.js';
 import { FleetError } from './FleetError.js';
+import { addLearningTrainCommand } from './learningTrainCommand.js';
 import { withMemory } from './openMemory.js';
 import type { CommandRegistrar } from './program.js';
 import { fmt, renderTable } from './render.js';
 
-/** Where `--use` records an agent's algorithm (read by `qe-fleet run`). */
-const CHOICE_PARTITION = 'learning';
-const choiceKey = (agentId: string): string => `qe-fleet/algorithm-choice/${agentId}`;
+export { chosenAlgorithm } from './algorithmChoice.js';
 
-/** Fewer logged decisions than this and no estimate is worth printing. */
-const MIN_LOGGED = 30;
-
-/** The algorithm `qe-fleet learning evaluate --use` chose for an agent, if any (`qe-fleet run` runs it). */
-export function chosenAlgorithm(memory: SwarmMemoryManager, agentId: string): string | undefined {
-  const value = memory.retrieve(choiceKey(agentId), { partition: CHOICE_PARTITION }) as { algorithm?: unknown } | null;
-  return typeof value?.algorithm === 'string' && isKnownAlgorithm(value.algorithm) ? value.algorithm : undefined;
-}
-
-/** The online candidates `evaluate` tries by default (federated-learning needs a shared store; the decision transformer trains a model: name them with --algorithm). */
+/**
+ * The candidates `evaluate` tries by default: every online algorithm, `federated-learning`
+ * replayed as a lone member (the others' statistics are today's, which the logged decisions could
+ * not have had); the decision transformer trains or loads a model, so name it with --algorithm.
+ */
 function defaultCandidates(): string[] {
-  return [...ALGORITHMS, ...registerAgentDBAlgorithms()];
+  return [...ALGORITHMS, ...registerAgentDBAlgorithms({ federated: { store: { publishModel() {}, readModels: () => [] }, federation: 'evaluate', member: 'replay' } })];
 }
 
-/** The agent's stored experiences, oldest first, read without opening (and so rewriting) its engine. */
-function storedExperiences(memory: SwarmMemoryManager, agentId: string): TaskExperience[] {
-  const prefix = `phase2/learning/${agentId}/experiences/`;
-  return memory
-    .query(`${prefix}%`, { partition: 'learning' })
-    .filter((e) => e.key.startsWith(prefix))
-    .map((e) => e.value as TaskExperience & { seq: number })
-    .sort((a, b) => a.seq - b.seq);
+/** The decision transformer's estimate: the kept model on the logs it was not trained on, else one trained now on 70 %. */
+async function evaluateTransformer(db: string, agentId: string, logged: readonly EngineLogEntry[], strategies: readonly string[]): Promise<{ e: AlgorithmEvaluation; note: string; model: AgentModel | null }> {
+  const model = await withAgentDB(db, (adapter) => (adapter.loadModel(decisionTransformerName(agentId)) === null ? null : loadAgentModel(adapter, agentId, strategies)));
+  if (model === null) {
+    const e = await evaluateDecisionTransformer(logged, strategies);
+    return { e, note: `no kept model (\`qe-fleet learning train\`): trained now on the first ${e.trainedOn}, estimated on the rest`, model };
+  }
+  const cut = model.trainedThrough === null ? logged.length : logged.findLastIndex((x) => x.timestamp <= model.trainedThrough!) + 1;
+  const e = evaluateTrainedDecisionTransformer(model.model, logged.slice(0, cut), logged.slice(cut), strategies);
+  return { e, note: `kept model v${model.version}, estimated on the ${logged.length - cut} decisions it was not trained on`, model };
 }
 
 const interval = (e: ValueEstimate): string => `[${fmt(e.lower, 3)}, ${fmt(e.upper, 3)}]`;
@@ -71,36 +67,32 @@ export const registerLearningEvaluateCommand: CommandRegistrar = (program, conte
     .option('--force', 'switch with --use even when the estimate does not beat the current one (a refused switch exits 2)')
     .action(async (opts: { agent: string; algorithm?: string[]; use?: string; force?: boolean }) => {
       const ctx = context();
-      registerAgentDBAlgorithms();
+      const known = defaultCandidates();
       await withMemory(ctx.options.db, async (memory) => {
-        const record = memory.getAgent(opts.agent);
-        if (record === null) throw new FleetError('NOT_FOUND', `no agent '${opts.agent}' in the registry`);
-        const strategies = (await createPilotAgents({ ids: [record.type], memory })).at(0)!.core.strategies.map((s) => s.name);
+        const { strategies, logged, skipped } = await agentLogs(memory, opts.agent);
         const meta = memory.retrieve(`phase2/learning/${opts.agent}/meta`, { partition: 'learning' }) as { algorithm?: string } | null;
-        const current = meta?.algorithm ?? resolveLearningConfig().algorithm;
-        const candidates = [...new Set([...(opts.algorithm ?? defaultCandidates()), ...(opts.use === undefined ? [] : [opts.use])])];
+        // A choice made with --use is current from the next run on; the engine's meta records it only at its next checkpoint.
+        const current = chosenAlgorithm(memory, opts.agent) ?? meta?.algorithm ?? resolveLearningConfig().algorithm;
+        const candidates = [...new Set([...(opts.algorithm ?? known), ...(opts.use === undefined ? [] : [opts.use])])];
         for (const name of candidates) {
           if (name !== 'decision-transformer' && !isKnownAlgorithm(name)) {
-            throw new FleetError('USAGE', `unknown algorithm '${name}' (known: ${defaultCandidates().join(', ')}, decision-transformer)`);
+            throw new FleetError('USAGE', `unknown algorithm '${name}' (known: ${known.join(', ')}, decision-transformer)`);
           }
         }
-        if (opts.use === 'decision-transformer' || opts.use === 'federated-learning') {
-          throw new FleetError('USAGE', `--use ${opts.use} is not supported by qe-fleet yet (it needs a trained model or a federation store); evaluate it, or select it through BaseAgentOptions.learning`);
-        }
-        const { logged, skipped } = logsFromExperiences(storedExperiences(memory, opts.agent), strategies);
-        if (logged.length < MIN_LOGGED) {
-          throw new FleetError(
-            'NOT_FOUND',
-            `agent '${opts.agent}' has ${logged.length} logged decisions with a propensity (${skipped} without: forced strategies, A/B tests, older runs); at least ${MIN_LOGGED} are needed`,
-          );
-        }
+        // The model must exist before anything is estimated: say which command trains it.
+        if (opts.use === 'decision-transformer') await withAgentDB(ctx.options.db, (adapter) => loadAgentModel(adapter, opts.agent, strategies));
+        requireLogs(opts.agent, logged.length, skipped, 'to estimate an algorithm');
         const own = loggedValue(logged);
         const rows: Row[] = [{ algorithm: `${current} (current, logged)`, estimate: own, versus: null, experiences: logged.length, ess: null, note: 'mean logged reward' }];
         const evaluations = new Map<string, AlgorithmEvaluation>();
+        let modelVersion: number | undefined;
         for (const name of candidates) {
-          const e = name === 'decision-transformer' ? await evaluateDecisionTransformer(logged, strategies) : evaluateAlgorithm(name, logged, strategies);
+          const dt = name === 'decision-transformer' ? await evaluateTransformer(ctx.options.db, opts.agent, logged, strategies) : null;
+          const e = dt?.e ?? evaluateAlgorithm(name, logged, strategies);
           evaluations.set(name, e);
-          const note = name === current ? 'replay of the current algorithm (should match the logged value)' : name === 'decision-transformer' ? `trained on the first ${logged.length - e.experiences}, estimated on the rest` : '';
+          if (dt?.model) modelVersion = dt.model.version;
+          const note =
+            name === current ? 'replay of the current algorithm (should match the logged value)' : (dt?.note ?? (name === 'federated-learning' ? 'replayed as a lone member' : ''));
           rows.push({ algorithm: name, estimate: e.doublyRobust, versus: e.versusLogged, experiences: e.experiences, ess: e.effectiveSampleSize, note });
         }
         const lines = [
@@ -131,7 +123,14 @@ export const registerLearningEvaluateCommand: CommandRegistrar = (program, conte
             );
             setExit(2);
           } else {
-            memory.store(choiceKey(opts.agent), { algorithm: opts.use, estimate: e.doublyRobust, versusLogged: e.versusLogged, forced: !beats, at: Date.now() }, { partition: CHOICE_PARTITION });
+            recordAlgorithmChoice(memory, opts.agent, {
+              algorithm: opts.use,
+              estimate: e.doublyRobust,
+              versusLogged: e.versusLogged,
+              forced: !beats,
+              at: Date.now(),
+              ...(modelVersion === undefined ? {} : { modelVersion }),
+            });
             switched = opts.use;
             lines.push(`${opts.agent} now runs ${opts.use}${beats ? '' : ' (forced: the estimate did not beat the current one)'}; its statistics start afresh at the next \`qe-fleet run\``);
           }
@@ -147,4 +146,5 @@ export const registerLearningEvaluateCommand: CommandRegistrar = (program, conte
         });
       });
     });
+  addLearningTrainCommand(learning, context);
 };

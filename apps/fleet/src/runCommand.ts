@@ -19,13 +19,12 @@ import {
 import { type ExecutedTaskResult, initializeLearningFleet, type LearningFleet } from '@qe-fleet/facade';
 import { createRandom } from '@qe-fleet/learning-core';
 import type { PilotAgent } from '@qe-fleet/agents/host';
-import { registerAgentDBAlgorithms } from '@qe-fleet/agentdb-adapter';
 import { measuredImprovementDetail } from './dashboardData.js';
 import { runExitCode } from './exitCode.js';
 import { saveFindingsRun } from './findingsStore.js';
 import { TriageStore } from './TriageStore.js';
 import { FleetError } from './FleetError.js';
-import { chosenAlgorithm } from './learningEvaluateCommand.js';
+import { prepareChosenAlgorithms } from './algorithmChoice.js';
 import { openMemory } from './openMemory.js';
 import { type CommandContext, type CommandRegistrar, VERSION } from './program.js';
 import { ProgressReporter } from './ProgressReporter.js';
@@ -105,11 +104,11 @@ async function runFleet(ctx: CommandContext, opts: RunOptions, mode: RunMode = {
     const triage = new TriageStore(memory);
     const feedback = triage.feedbackFor(target);
     // An algorithm chosen with `qe-fleet learning evaluate --use` (agentdb-adapter's algorithms registered by name).
-    registerAgentDBAlgorithms();
+    const chosen = await prepareChosenAlgorithms(memory, agentIds, ctx.options.db);
     // One at a time, in the order asked: agents built from a seeded random source stay reproducible.
     const agents: PilotAgent[] = [];
     for (const id of agentIds) {
-      const algorithm = chosenAlgorithm(memory, id);
+      const algorithm = chosen.get(id);
       agents.push(
         ...(await createPilotAgents({
           ids: [id],

@@ -6,6 +6,9 @@ import type { RandomSource } from '@qe-fleet/learning-core';
 import { AgentDBError } from './AgentDBError.js';
 import { EMBEDDING_DIMENSION, embedTaskState } from './embedding.js';
 import { LruCache } from './LruCache.js';
+import { MODEL_SCHEMA, ModelTables } from './ModelTables.js';
+import { engineContextFeatures } from './decisionTransformer/DecisionTransformerAlgorithm.js';
+import type { EngineLogEntry } from './evaluateAlgorithm.js';
 import { trainDecisionTransformer, type TrainDecisionTransformerOptions } from './decisionTransformer/DecisionTransformer.js';
 import type { DecisionTransformerTrained } from './decisionTransformer/core.js';
 import { readExperience, synthesizeContext } from './synthesize.js';
@@ -20,6 +23,7 @@ import type {
   RetrievalResult,
   RetrievedMemory,
   RetrieveOptions,
+  StoredModel,
   StoredPattern,
 } from './types.js';
 
@@ -41,14 +45,6 @@ CREATE TABLE IF NOT EXISTS agentdb_patterns (
   created_at INTEGER NOT NULL,
   last_used INTEGER NOT NULL
 );
-CREATE TABLE IF NOT EXISTS agentdb_federated (
-  federation TEXT NOT NULL,
-  member TEXT NOT NULL,
-  model TEXT NOT NULL,
-  round INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL,
-  PRIMARY KEY (federation, member)
-) WITHOUT ROWID;
 `;
 
 interface PatternRow extends StoredPattern {
@@ -95,6 +91,7 @@ export class AgentDBAdapter implements FederatedStore {
   readonly #cache: LruCache<number, StoredPattern>;
   readonly #domains = new Map<string, Domain>();
   readonly #statements;
+  readonly #models: ModelTables;
   #closed = false;
 
   constructor(options: AgentDBAdapterOptions) {
@@ -126,7 +123,7 @@ export class AgentDBAdapter implements FederatedStore {
       this.#db.pragma('journal_mode = WAL');
       this.#db.pragma(`synchronous = ${synchronous}`);
       this.#db.pragma('busy_timeout = 5000');
-      this.#db.exec(SCHEMA);
+      this.#db.exec(SCHEMA + MODEL_SCHEMA);
       this.dimension = this.#checkMeta(dimension);
     } catch (error) {
       this.#db.close();
@@ -145,12 +142,8 @@ export class AgentDBAdapter implements FederatedStore {
         'SELECT id, type, domain, pattern_data, confidence, usage_count, success_count, created_at, last_used FROM agentdb_patterns WHERE id = ?',
       ),
       exists: this.#db.prepare('SELECT 1 FROM agentdb_patterns WHERE id = ?').pluck(),
-      publish: this.#db.prepare(
-        `INSERT INTO agentdb_federated (federation, member, model, round, updated_at) VALUES (?, ?, ?, 1, ?)
-         ON CONFLICT (federation, member) DO UPDATE SET model = excluded.model, round = round + 1, updated_at = excluded.updated_at`,
-      ),
-      models: this.#db.prepare('SELECT member, model, round, updated_at FROM agentdb_federated WHERE federation = ? ORDER BY member'),
     };
+    this.#models = new ModelTables(this.#db, this.#clock);
     this.#loadIndex();
   }
 
@@ -392,42 +385,79 @@ export class AgentDBAdapter implements FederatedStore {
 
   /**
    * The seed's `train({ epochs, batchSize })`: trains a decision transformer, in a worker thread,
-   * on the stored experiences (one trajectory in insertion order, of one domain or all; state
-   * features = the stored embeddings, actions = the strategies seen, sorted by name). Resolves with
-   * the last epoch's training loss, the wall time, the held-out figures and the model. Needs
-   * `enableLearning` and at least 10 experiences.
+   * never on the caller's thread. On the stored experiences by default (one trajectory in
+   * insertion order, of one domain or all; state features = the stored embeddings, actions = the
+   * strategies seen, sorted by name); with `logs`, on an engine's logged decisions instead
+   * (`logsFromExperiences`; features `engineContextFeatures`, actions the engine's strategies), the
+   * model a `LearningEngine` can run (`DecisionTransformerAlgorithm`). With `saveAs`, the model is
+   * kept under that name (`loadModel`) with its strategies, feature kind and held-out figures; the
+   * last `heldOut` share of the steps is never trained on, and `trainedThrough` is the timestamp
+   * of the last step that was. Resolves with the last epoch's training loss, the wall time, the
+   * held-out figures and the model. Needs `enableLearning` and at least 10 steps.
    */
   async train(
-    options: TrainDecisionTransformerOptions & { domain?: string } = {},
-  ): Promise<{ loss: number; duration: number; heldOutLoss: number; heldOutAccuracy: number; majorityAccuracy: number; strategies: string[]; model: DecisionTransformerTrained }> {
+    options: TrainDecisionTransformerOptions & {
+      domain?: string;
+      logs?: { logged: readonly EngineLogEntry[]; strategies: readonly string[] };
+      saveAs?: string;
+    } = {},
+  ): Promise<{ loss: number; duration: number; heldOutLoss: number; heldOutAccuracy: number; majorityAccuracy: number; strategies: string[]; model: DecisionTransformerTrained; saved: StoredModel | null }> {
     this.#open();
     if (!this.#learning) throw new AgentDBError('LEARNING_DISABLED', 'train needs enableLearning');
-    const { domain, ...trainOptions } = options;
-    const rows = this.#db
-      .prepare(
-        `SELECT embedding, pattern_data FROM agentdb_patterns WHERE type = 'experience'${domain === undefined ? '' : ' AND domain = ?'} ORDER BY seq`,
-      )
-      .all(...(domain === undefined ? [] : [domain])) as Array<{ embedding: Buffer; pattern_data: string }>;
-    const steps = rows.flatMap((r) => {
-      const exp = readExperience(r.pattern_data);
-      if (exp === null || !(exp.reward >= 0 && exp.reward <= 1)) return [];
-      return [{ features: Array.from(blobToVector(r.embedding)), strategy: exp.strategy, reward: exp.reward }];
-    });
-    if (steps.length < 10) throw new AgentDBError('INVALID_EXPERIENCES', `train needs at least 10 stored experiences, found ${steps.length}`);
-    const strategies = [...new Set(steps.map((s) => s.strategy))].sort();
+    const { domain, logs, saveAs, ...trainOptions } = options;
+    const { steps, strategies, timestamps } = logs === undefined ? this.#storedSteps(domain) : {
+      steps: logs.logged.map((e) => ({ features: engineContextFeatures(e.context), action: e.arm, reward: e.reward })),
+      strategies: [...logs.strategies],
+      timestamps: logs.logged.map((e) => e.timestamp),
+    };
+    if (steps.length < 10) throw new AgentDBError('INVALID_EXPERIENCES', `train needs at least 10 ${logs === undefined ? 'stored experiences' : 'logged decisions'}, found ${steps.length}`);
     const started = this.#clock();
-    const model = await trainDecisionTransformer(
-      [steps.map((s) => ({ features: s.features, action: strategies.indexOf(s.strategy), reward: s.reward }))],
-      { ...trainOptions, actions: Math.max(2, strategies.length) },
-    );
+    const model = await trainDecisionTransformer([steps], { ...trainOptions, actions: Math.max(2, strategies.length) });
+    const duration = this.#clock() - started;
+    const saved =
+      saveAs === undefined
+        ? null
+        : this.saveModel(saveAs, 'decision-transformer', model, {
+            strategies,
+            features: logs === undefined ? 'embedding' : 'engine-context',
+            trainSteps: model.trainSteps,
+            heldOutSteps: model.heldOutSteps,
+            trainedThrough: timestamps[model.trainSteps - 1] ?? null,
+            heldOutLoss: model.heldOutLoss,
+            heldOutAccuracy: model.heldOutAccuracy,
+            majorityAccuracy: model.majorityAccuracy,
+            loss: model.lossByEpoch.at(-1) ?? null,
+            duration,
+          });
     return {
       loss: model.lossByEpoch.at(-1) ?? Number.NaN,
-      duration: this.#clock() - started,
+      duration,
       heldOutLoss: model.heldOutLoss,
       heldOutAccuracy: model.heldOutAccuracy,
       majorityAccuracy: model.majorityAccuracy,
       strategies,
       model,
+      saved,
+    };
+  }
+
+  /** The stored experiences as one trajectory (embedding features), their strategies sorted by name. */
+  #storedSteps(domain: string | undefined): { steps: Array<{ features: number[]; action: number; reward: number }>; strategies: string[]; timestamps: number[] } {
+    const rows = this.#db
+      .prepare(
+        `SELECT embedding, pattern_data, created_at FROM agentdb_patterns WHERE type = 'experience'${domain === undefined ? '' : ' AND domain = ?'} ORDER BY seq`,
+      )
+      .all(...(domain === undefined ? [] : [domain])) as Array<{ embedding: Buffer; pattern_data: string; created_at: number }>;
+    const read = rows.flatMap((r) => {
+      const exp = readExperience(r.pattern_data);
+      if (exp === null || !(exp.reward >= 0 && exp.reward <= 1)) return [];
+      return [{ features: Array.from(blobToVector(r.embedding)), strategy: exp.strategy, reward: exp.reward, at: r.created_at }];
+    });
+    const strategies = [...new Set(read.map((s) => s.strategy))].sort();
+    return {
+      steps: read.map((s) => ({ features: s.features, action: strategies.indexOf(s.strategy), reward: s.reward })),
+      strategies,
+      timestamps: read.map((s) => s.at),
     };
   }
 
@@ -435,24 +465,29 @@ export class AgentDBAdapter implements FederatedStore {
   publishModel(federation: string, member: string, model: unknown): void {
     this.#open();
     if (!this.#learning) throw new AgentDBError('LEARNING_DISABLED', 'publishModel needs enableLearning');
-    if (typeof federation !== 'string' || federation.length === 0 || typeof member !== 'string' || member.length === 0) {
-      throw new AgentDBError('INVALID_PATTERN', 'federation and member must be non-empty strings');
-    }
-    let json: string;
-    try {
-      json = JSON.stringify(model);
-    } catch (error) {
-      throw new AgentDBError('INVALID_PATTERN', `model cannot be serialised: ${(error as Error).message}`);
-    }
-    if (json === undefined) throw new AgentDBError('INVALID_PATTERN', 'model must be a JSON value');
-    this.#statements.publish.run(federation, member, json, this.#clock());
+    this.#models.publish(federation, member, model);
   }
 
   /** Every member's latest model statistics in a federation, by member name. */
   readModels(federation: string): FederatedModel[] {
     this.#open();
-    const rows = this.#statements.models.all(federation) as Array<{ member: string; model: string; round: number; updated_at: number }>;
-    return rows.map((r) => ({ member: r.member, model: JSON.parse(r.model) as unknown, round: r.round, updatedAt: r.updated_at }));
+    return this.#models.members(federation);
+  }
+
+  /**
+   * Keeps a trained model under `name` (replacing an earlier one; `version` counts saves), e.g. an
+   * agent's decision transformer, so another process can run it. Durable when it returns.
+   */
+  saveModel(name: string, kind: string, model: unknown, info: Record<string, unknown> = {}): StoredModel {
+    this.#open();
+    if (!this.#learning) throw new AgentDBError('LEARNING_DISABLED', 'saveModel needs enableLearning');
+    return this.#models.save(name, kind, model, info);
+  }
+
+  /** The model saved under `name`, or null. */
+  loadModel(name: string): StoredModel | null {
+    this.#open();
+    return this.#models.load(name);
   }
 
   /** Counts per domain, the dimension and the row cache's counters. */

@@ -8,6 +8,7 @@ export type AgentDBErrorCode =
   | 'LEARNING_DISABLED'
   | 'REASONING_DISABLED'
   | 'CLOSED'
+  | 'MODEL_NOT_FOUND'
   | 'STORAGE_ERROR';
 
 /**

@@ -142,9 +142,24 @@ export async function evaluateDecisionTransformer(
     ...(options.epochs === undefined ? {} : { epochs: options.epochs }),
     ...(options.worker === undefined ? {} : { worker: options.worker }),
   });
+  return { ...evaluateTrainedDecisionTransformer(model, train, logged.slice(cut), strategies, options), model, trainedOn: cut };
+}
+
+/**
+ * Off-policy estimate of an already trained decision transformer (e.g. one `train({ saveAs })`
+ * kept) on logs it was not trained on: its context window is primed with the last steps of
+ * `before`, then it runs frozen over `held`, where its value is estimated.
+ */
+export function evaluateTrainedDecisionTransformer(
+  model: DecisionTransformerTrained,
+  before: readonly EngineLogEntry[],
+  held: readonly EngineLogEntry[],
+  strategies: readonly string[],
+  options: { confidence?: number } = {},
+): AlgorithmEvaluation {
+  if (held.length < 2) throw new AgentDBError('INVALID_EXPERIENCES', `decision-transformer needs at least 2 logs it was not trained on (${held.length})`);
   const policy = new DecisionTransformerAlgorithm(model, strategies);
-  for (const e of train.slice(-model.config.context)) policy.update(e.context, e.arm, e.reward);
-  const held = logged.slice(cut);
+  for (const e of before.slice(-model.config.context)) policy.update(e.context, e.arm, e.reward);
   const targets = held.map((e) => {
     const p = policy.probabilities(e.context);
     policy.update(e.context, e.arm, e.reward);
@@ -154,7 +169,7 @@ export async function evaluateDecisionTransformer(
     targetProbabilities: targets,
     ...(options.confidence === undefined ? {} : { confidence: options.confidence }),
   });
-  return { algorithm: 'decision-transformer', ...evaluation, model, trainedOn: cut };
+  return { algorithm: 'decision-transformer', ...evaluation };
 }
 
 /** The logged (current) policy's own value: the mean logged reward with its normal interval. */

@@ -24,6 +24,7 @@ export type {
   RetrievalResult,
   RetrievedMemory,
   RetrieveOptions,
+  StoredModel,
   StoredPattern,
   StrategyEvidence,
   SynthesizedContext,
@@ -79,6 +80,7 @@ export {
 export {
   evaluateAlgorithm,
   evaluateDecisionTransformer,
+  evaluateTrainedDecisionTransformer,
   loggedValue,
   logsFromExperiences,
   type AlgorithmEvaluation,
@@ -86,7 +88,8 @@ export {
   type EngineLogEntry,
   type EvaluateAlgorithmOptions,
 } from './evaluateAlgorithm.js';
-export { registerAgentDBAlgorithms, type RegisterAgentDBAlgorithmsOptions } from './registerAgentDBAlgorithms.js';
+export { registerAgentDBAlgorithms, type DecisionTransformerChoice, type RegisterAgentDBAlgorithmsOptions } from './registerAgentDBAlgorithms.js';
+export { MemoryFederatedStore, type MemoryFederatedStoreOptions } from './MemoryFederatedStore.js';
 export {
   DecisionTransformerAlgorithm,
   DT_CONTEXT_FEATURES,

@@ -1,5 +1,6 @@
 import { registerAlgorithm, type LearningAlgorithm } from '@qe-fleet/learning-core';
 import { createAgentDBAlgorithm, type AgentDBAlgorithmOptions } from './algorithms/createAgentDBAlgorithm.js';
+import type { FederatedLearningOptions } from './algorithms/FederatedLearning.js';
 import type { AgentDBAlgorithmName } from './algorithms/types.js';
 import type { DecisionTransformerTrained } from './decisionTransformer/core.js';
 import { DecisionTransformerAlgorithm } from './decisionTransformer/DecisionTransformerAlgorithm.js';
@@ -9,12 +10,23 @@ export interface RegisterAgentDBAlgorithmsOptions {
   /** Per-algorithm parameters, as `createAgentDBAlgorithm` takes them. */
   parameters?: Omit<AgentDBAlgorithmOptions, 'federated-learning'>;
   /**
-   * `federated-learning` is registered only with a store and this process's member name (e.g. the
-   * machine or fleet name): every engine of the process is then that member.
+   * `federated-learning` is registered only with a store and a member name: fixed options (every
+   * engine of the process is then that member), or a function of the engine's strategy names
+   * giving each engine its own (e.g. its agent's id as the member, its type as the federation).
    */
-  federated?: AgentDBAlgorithmOptions['federated-learning'];
-  /** `decision-transformer` is registered only with a trained model (`train()`, `trainDecisionTransformer`). */
-  decisionTransformer?: { model: DecisionTransformerTrained; targetReturn?: number };
+  federated?: FederatedLearningOptions | ((arms: readonly string[]) => FederatedLearningOptions);
+  /**
+   * `decision-transformer` is registered only with a trained model (`train()`,
+   * `trainDecisionTransformer`), or a function of the engine's strategy names giving each engine
+   * its model (it may throw `AgentDBError('MODEL_NOT_FOUND')` when that agent has none).
+   */
+  decisionTransformer?: DecisionTransformerChoice | ((arms: readonly string[]) => DecisionTransformerChoice);
+}
+
+/** A trained decision transformer to run, and the return it is conditioned on (default its 90th percentile). */
+export interface DecisionTransformerChoice {
+  model: DecisionTransformerTrained;
+  targetReturn?: number;
 }
 
 /** The algorithms of this package that learning-core does not already have (its `q-learning` is the same algorithm). */
@@ -37,13 +49,16 @@ export function registerAgentDBAlgorithms(options: RegisterAgentDBAlgorithmsOpti
   const federated = options.federated;
   if (federated !== undefined) {
     registerAlgorithm('federated-learning', (_config, arms, random) =>
-      createAgentDBAlgorithm('federated-learning', arms, random, { 'federated-learning': federated }) as LearningAlgorithm,
+      createAgentDBAlgorithm('federated-learning', arms, random, { 'federated-learning': typeof federated === 'function' ? federated(arms) : federated }) as LearningAlgorithm,
     );
     names.push('federated-learning');
   }
   const dt = options.decisionTransformer;
   if (dt !== undefined) {
-    registerAlgorithm('decision-transformer', (_config, arms) => new DecisionTransformerAlgorithm(dt.model, arms, dt.targetReturn));
+    registerAlgorithm('decision-transformer', (_config, arms) => {
+      const { model, targetReturn } = typeof dt === 'function' ? dt(arms) : dt;
+      return new DecisionTransformerAlgorithm(model, arms, targetReturn);
+    });
     names.push('decision-transformer');
   }
   return names;

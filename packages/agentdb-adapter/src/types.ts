@@ -148,6 +148,19 @@ export interface FederatedModel {
   updatedAt: number;
 }
 
+/** A named trained model kept in an AgentDB file (`saveModel` / `loadModel`). */
+export interface StoredModel {
+  name: string;
+  /** What the model is, e.g. `decision-transformer`. */
+  kind: string;
+  model: unknown;
+  /** What it was trained on and how well it did (strategies, steps, held-out figures). */
+  info: Record<string, unknown>;
+  /** Saves under this name so far (1 for the first). */
+  version: number;
+  createdAt: number;
+}
+
 /** Where federated learners exchange model statistics (never raw experiences). */
 export interface FederatedStore {
   publishModel(federation: string, member: string, model: unknown): void;

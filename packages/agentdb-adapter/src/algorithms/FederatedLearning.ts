@@ -21,6 +21,17 @@ export interface FederatedLearningOptions {
   keyOf?: (code: number) => string;
 }
 
+/** The (n, Σr, Σr²) at `at` when n rewards in [0, 1] can produce it, else null. */
+function statistic(numbers: readonly unknown[], at: number): [number, number, number] | null {
+  const [n, sum, squares] = [numbers[at], numbers[at + 1], numbers[at + 2]];
+  if (typeof n !== 'number' || typeof sum !== 'number' || typeof squares !== 'number') return null;
+  if (!Number.isFinite(n) || !Number.isFinite(sum) || !Number.isFinite(squares) || n < 0 || sum < 0 || sum > n) return null;
+  // Members keep their statistics in float32 rows (learning-core's StatsTable): allow their rounding, not more.
+  const slack = 1e-3 * Math.max(1, n);
+  const possible = n === 0 ? sum === 0 && squares === 0 : squares <= sum + slack && squares * n >= sum * sum - slack * n;
+  return possible ? [n, sum, squares] : null;
+}
+
 /** What a member publishes: per row key, [n, sum, squares] per arm in strategy order. */
 interface PublishedModel {
   strategies: string[];
@@ -62,6 +73,9 @@ export class FederatedLearning extends GaussianArms {
     this.#roundEvery = options.roundEvery ?? 50;
     this.#keyOf = options.keyOf ?? ((code) => String(code));
     this.#codesAreKeys = options.keyOf === undefined;
+    // A member that starts (a new process, the next `qe-fleet run`) uses what the others published
+    // from its first decision, not only after its first round.
+    this.#pull();
   }
 
   /** Rounds completed. */
@@ -84,7 +98,7 @@ export class FederatedLearning extends GaussianArms {
     return true;
   }
 
-  /** Publishes this member's statistics and pulls everyone else's (also called every `roundEvery` updates). */
+  /** Publishes this member's statistics and pulls everyone else's (also called every `roundEvery` updates; the pull also on construction). */
   round(): void {
     this.#sinceRound = 0;
     this.#rounds++;
@@ -96,6 +110,11 @@ export class FederatedLearning extends GaussianArms {
     }
     const published: PublishedModel = { strategies: [...this.arms], rows };
     this.#store.publishModel(this.#federation, this.#member, published);
+    this.#pull();
+  }
+
+  /** Replaces the others' statistics with what they last published. */
+  #pull(): void {
     const remote = new Map<number, Float64Array>();
     for (const { member, model } of this.#store.readModels(this.#federation)) {
       if (member === this.#member) continue;
@@ -109,19 +128,23 @@ export class FederatedLearning extends GaussianArms {
         if (sums === undefined) remote.set(code, (sums = new Float64Array(this.arms.length * 3)));
         order.forEach((j, i) => {
           if (j < 0) return;
-          for (let c = 0; c < 3; c++) {
-            const x = numbers[j * 3 + c];
-            if (typeof x === 'number' && Number.isFinite(x) && x >= 0) sums![i * 3 + c]! += x;
-          }
+          // Rewards lie in [0, 1]: a triple no set of them can produce (a corrupt or hostile row) is left out.
+          const triple = statistic(numbers, j * 3);
+          if (triple === null) return;
+          const [n, sum, squares] = triple;
+          sums![i * 3]! += n;
+          sums![i * 3 + 1]! += sum;
+          sums![i * 3 + 2]! += squares;
         });
       }
     }
     this.#remote = remote;
   }
 
+  /** Forgets this member's own statistics (the engine clears before it loads or rebuilds them); the others' are pulled again, not lost. */
   override clear(): void {
     super.clear();
-    this.#remote.clear();
     this.#sinceRound = 0;
+    this.#pull();
   }
 }

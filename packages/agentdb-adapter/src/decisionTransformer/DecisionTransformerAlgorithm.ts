@@ -34,7 +34,8 @@ export function engineContextFeatures(ctx: ArmContext): number[] {
  * `config.algorithm = 'decision-transformer'`). It is an offline learner: the engine's updates
  * only extend its context window, never its weights (retrain with `train()` and register again).
  * `estimates` are its action probabilities for the target return, not expected rewards; it has no
- * statistics rows to persist.
+ * statistics rows to persist. It plays the most probable action, so `probabilities` (what the engine
+ * logs as the propensity, and what off-policy evaluation weighs) is that action's indicator.
  */
 export class DecisionTransformerAlgorithm {
   readonly name = 'decision-transformer';
@@ -53,16 +54,19 @@ export class DecisionTransformerAlgorithm {
     this.#policy = new DecisionTransformer(trained, { featuresOf: engineContextFeatures, ...(targetReturn === undefined ? {} : { targetReturn }) });
   }
 
+  /** The probability that `select` returns each strategy: 1 for the model's argmax (ties to the first), 0 elsewhere. */
   probabilities(ctx: ArmContext): number[] {
-    return this.#policy.probabilities(ctx);
+    const chosen = this.#policy.select(ctx);
+    return Array.from({ length: this.#policy.trained.config.actions }, (_, i) => (i === chosen ? 1 : 0));
   }
 
   select(ctx: ArmContext): number {
     return this.#policy.select(ctx);
   }
 
+  /** The model's action probabilities for the target return (as means; not expected rewards). */
   estimates(ctx: ArmContext): ArmEstimate[] {
-    return this.probabilities(ctx).map((p) => ({ mean: p, trials: 0 }));
+    return this.#policy.probabilities(ctx).map((p) => ({ mean: p, trials: 0 }));
   }
 
   update(ctx: ArmContext, arm: number, reward: number): boolean {
