@@ -530,7 +530,7 @@ export type { MutationTesterAgentOptions, MutationTesterConfig, MutationTesterCo
 export type { AgentId, AgentSettings, CreatePilotAgentsOptions } from './registry.js';
 
 // integration-tester
-export { INTEGRATION_TESTER_STRATEGIES, IntegrationTesterCore, IntegrationTesterAgent, CrudFlow, FlowSession, RandomWalk, resourceFamilies, bodyFor, createdId, declaredFields, droppedFields, staleFields } from './integration-tester/index.js';
+export { INTEGRATION_TESTER_STRATEGIES, IntegrationTesterCore, IntegrationTesterAgent, CrudFlow, FlowSession, RandomWalk, resourceFamilies, bodyFor, createdId, declaredFields, droppedFields, listQueryLike, pageMayBeFull, staleFields } from './integration-tester/index.js';
 export type { IntegrationTesterConfig, IntegrationTesterCoreOptions, IntegrationTesterReport, IntegrationTesterAgentOptions, CrudFlowSteps, FlowOutcome, FlowSessionOptions, FlowStep, ResourceFamily } from './integration-tester/index.js';
 
 // load-tester
