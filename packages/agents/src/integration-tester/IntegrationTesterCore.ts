@@ -135,7 +135,7 @@ export class IntegrationTesterCore implements AgentCore {
       notes.push(mismatch);
       skipped.push({ surface: 'operations answering 404', reason: mismatch });
     }
-    const refused = credentialsMismatch(statuses, Object.keys(target.headers ?? {}).length > 0);
+    const refused = credentialsMismatch(statuses, Object.keys(target.headers ?? {}).length > 0, target.credentialAdvice);
     if (refused !== undefined) {
       notes.push(refused);
       skipped.push({ surface: 'operations behind authentication', reason: refused });

@@ -29,7 +29,7 @@ class FakeGenerator implements LoadGenerator {
       const n = (JSON.parse(request.body ?? '{}') as { numbers: number[] }).numbers.length;
       return modelled(request.connections, 1 + (n * n) / 1e6);
     }
-    return modelled(request.connections, 2, request.method === 'GET' && request.url.endsWith('/items') && request.connections > 2 ? { status5xx: 3 } : {});
+    return modelled(request.connections, 2, request.method === 'GET' && new URL(request.url).pathname === '/items' && request.connections > 2 ? { status5xx: 3 } : {});
   }
 }
 

@@ -7,9 +7,10 @@ import { writeProject } from './writeProject.js';
  * `quadraticSum` (POST /sum dedupes its numbers in O(n²)), `brokenRead` (GET /items/{id} always
  * answers 500, so only the list can show what a delete left behind). GET /items filters on an
  * optional `?name=` (example `coffee`, the item example is `tea`): the shape of a list whose
- * documented filter would hide a created item.
+ * documented filter would hide a created item. `apiKeyHeader` locks every route behind that header
+ * (401 without it) and documents it as an apiKey security scheme.
  */
-export function writeTinyShop(root: string, name: string, bugs: { keepDeleted?: boolean; dropNote?: boolean; quadraticSum?: boolean; brokenRead?: boolean } = {}): Promise<string> {
+export function writeTinyShop(root: string, name: string, bugs: { keepDeleted?: boolean; dropNote?: boolean; quadraticSum?: boolean; brokenRead?: boolean; apiKeyHeader?: string } = {}): Promise<string> {
   const server = `
 import { createServer } from 'node:http';
 const items = new Map([['i1', { id: 'i1', name: 'first', note: 'seeded' }]]);
@@ -20,6 +21,7 @@ createServer(async (req, res) => {
   for await (const chunk of req) raw += chunk;
   const body = raw ? JSON.parse(raw) : undefined;
   const url = new URL(req.url, 'http://x');
+  ${bugs.apiKeyHeader ? `if (!req.headers['${bugs.apiKeyHeader.toLowerCase()}']) return send(res, 401, { error: 'key required' });` : ''}
   const m = /^\\/items\\/([^/]+)$/.exec(url.pathname);
   if (url.pathname === '/items' && req.method === 'GET') { const name = url.searchParams.get('name'); return send(res, 200, { items: [...items.values()].filter((i) => name === null || i.name === name) }); }
   if (url.pathname === '/items' && req.method === 'POST') { const id = 'i' + next++; const item = { id, name: String(body.name), note: body.note }; items.set(id, item); return send(res, 201, item); }
@@ -42,6 +44,7 @@ createServer(async (req, res) => {
   const openapi = {
     openapi: '3.0.3',
     info: { title: 'tiny shop', version: '1' },
+    ...(bugs.apiKeyHeader ? { security: [{ ShopKey: [] }], components: { securitySchemes: { ShopKey: { type: 'apiKey', in: 'header', name: bugs.apiKeyHeader } } } } : {}),
     paths: {
       '/items': {
         get: { parameters: [{ name: 'name', in: 'query', required: false, schema: { type: 'string', minLength: 1 }, example: 'coffee' }], responses: { '200': { description: 'all', ...json({ type: 'object', required: ['items'], properties: { items: { type: 'array', items: item } } }) } } },
