@@ -375,12 +375,14 @@ export {
   VisualRegressionCore,
   VisualRegressionAgent,
   compareScreenshots,
+  dynamicMasks,
+  elementBoxes,
   ReferenceStyles,
   STYLE_PROPERTIES,
   computedStyles,
   regionSelector,
 } from './visual-regression/index.js';
-export type { Viewport, VisualConfig, VisualRegressionOptions, VisualReport, VisualRegressionAgentOptions, ChangedRegion, CompareOptions, ScreenshotComparison } from './visual-regression/index.js';
+export type { Viewport, VisualConfig, VisualRegressionOptions, VisualReport, VisualRegressionAgentOptions, ChangedRegion, CompareOptions, MaskRect, MaskedRegion, ScreenshotComparison } from './visual-regression/index.js';
 
 // accessibility-checker
 export { ACCESSIBILITY_STRATEGIES, AccessibilityCheckerCore, AccessibilityCheckerAgent, WCAG_21_AA_TAGS, AXE_VERSION, auditStates, runAxe } from './accessibility-checker/index.js';
