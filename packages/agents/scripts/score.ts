@@ -4,7 +4,8 @@
  * Run: `pnpm --filter @qe-fleet/agents score` (optionally a target folder as the argument; the
  * environment variable QE_AGENTS=id,id limits it to those agents, QE_STRATEGIES=name,name to those strategies
  * (to leave out a run of many minutes, e.g. mutation-tester's `full`); QE_HEADERS='{"x-api-key":"…"}' sends
- * headers to the target's service and QE_BEARER_ENV names the variable holding its bearer token, e.g.
+ * headers to the target's service, QE_API_KEY_ENV names the variable holding an API key (sent in the header the
+ * document's apiKey scheme names) and QE_BEARER_ENV the variable holding its bearer token, e.g.
  * `LENDING_API_TOKEN=test-token QE_BEARER_ENV=LENDING_API_TOKEN pnpm … score <abs path>/fixtures/sample-target-2`).
  */
 import { fileURLToPath } from 'node:url';
@@ -26,7 +27,8 @@ const scratch = mkdtempSync(join(tmpdir(), 'qe-score-'));
 // Credentials of the target's service, as a user configures them (try-projects reads the same variables).
 const headers = process.env['QE_HEADERS'] === undefined ? undefined : (JSON.parse(process.env['QE_HEADERS']) as Record<string, string>);
 const bearerTokenEnv = process.env['QE_BEARER_ENV'];
-const spec = { dir, ...(headers === undefined ? {} : { headers }), ...(bearerTokenEnv === undefined ? {} : { bearerTokenEnv }) };
+const apiKeyEnv = process.env['QE_API_KEY_ENV'];
+const spec = { dir, ...(headers === undefined ? {} : { headers }), ...(bearerTokenEnv === undefined ? {} : { bearerTokenEnv }), ...(apiKeyEnv === undefined ? {} : { apiKeyEnv }) };
 const cores: AgentCore[] = [
   new TestGeneratorCore({ service, timeoutMs: 180_000 }),
   new CodeReviewer(),

@@ -5,7 +5,8 @@
  * or failed with TOOL_FAILED (our own wrappers broke). Catalogued targets also get precision/recall.
  * Run: `pnpm --filter @qe-fleet/agents try-projects <dir> [<dir> …]`; QE_AGENTS=id,id limits the
  * agents, QE_STRATEGIES=name,name the strategies, QE_URL gives a running service's loopback URL,
- * QE_HEADERS='{"x-api-key":"…"}' headers for it and QE_BEARER_ENV the variable holding a bearer token.
+ * QE_HEADERS='{"x-api-key":"…"}' headers for it, QE_BEARER_ENV the variable holding a bearer token and
+ * QE_API_KEY_ENV the variable holding an API key (sent where the document's apiKey scheme says).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,7 @@ const onlyStrategies = process.env['QE_STRATEGIES']?.split(',');
 const baseUrl = process.env['QE_URL'];
 const headers = process.env['QE_HEADERS'] === undefined ? undefined : (JSON.parse(process.env['QE_HEADERS']) as Record<string, string>);
 const bearerTokenEnv = process.env['QE_BEARER_ENV'];
+const apiKeyEnv = process.env['QE_API_KEY_ENV'];
 const scratch = mkdtempSync(join(tmpdir(), 'qe-try-'));
 const agents = await createPilotAgents({ ids, memory: join(scratch, 'try.db') });
 // Initialised as the fleet initialises them: some cores keep state through their agent (performance baselines).
@@ -31,7 +33,7 @@ const rows: string[][] = [['project', 'agent', 'strategy', 'outcome', 'findings'
 let broken = 0;
 for (const dir of dirs.map((d) => resolve(d))) {
   const project = dir.split('/').slice(-2).join('/');
-  const spec = { dir, ...(baseUrl === undefined ? {} : { baseUrl }), ...(headers === undefined ? {} : { headers }), ...(bearerTokenEnv === undefined ? {} : { bearerTokenEnv }) };
+  const spec = { dir, ...(baseUrl === undefined ? {} : { baseUrl }), ...(headers === undefined ? {} : { headers }), ...(bearerTokenEnv === undefined ? {} : { bearerTokenEnv }), ...(apiKeyEnv === undefined ? {} : { apiKeyEnv }) };
   const target = await openTarget(spec).catch((error: unknown) => error as Error);
   for (const { core } of agents) {
     const reason = target instanceof Error ? undefined : core.notApplicable?.(target);

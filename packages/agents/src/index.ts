@@ -57,6 +57,11 @@ export {
   apiBaseUrl,
   pathMismatch,
   credentialsMismatch,
+  credentialAdvice,
+  hasCredential,
+  loadSecuritySchemes,
+  securitySchemesOf,
+  withApiKey,
   resolveTsxLoader,
   withService,
   findStrategy,
@@ -161,6 +166,7 @@ export type {
   RuleMapping,
   RunEslintOptions,
   ApiOperation,
+  SecurityScheme,
   InvalidSample,
   SampleOptions,
   SchemaObject,
@@ -369,12 +375,14 @@ export {
   VisualRegressionCore,
   VisualRegressionAgent,
   compareScreenshots,
+  dynamicMasks,
+  elementBoxes,
   ReferenceStyles,
   STYLE_PROPERTIES,
   computedStyles,
   regionSelector,
 } from './visual-regression/index.js';
-export type { Viewport, VisualConfig, VisualRegressionOptions, VisualReport, VisualRegressionAgentOptions, ChangedRegion, CompareOptions, ScreenshotComparison } from './visual-regression/index.js';
+export type { Viewport, VisualConfig, VisualRegressionOptions, VisualReport, VisualRegressionAgentOptions, ChangedRegion, CompareOptions, MaskRect, MaskedRegion, ScreenshotComparison } from './visual-regression/index.js';
 
 // accessibility-checker
 export { ACCESSIBILITY_STRATEGIES, AccessibilityCheckerCore, AccessibilityCheckerAgent, WCAG_21_AA_TAGS, AXE_VERSION, auditStates, runAxe } from './accessibility-checker/index.js';
@@ -530,7 +538,7 @@ export type { MutationTesterAgentOptions, MutationTesterConfig, MutationTesterCo
 export type { AgentId, AgentSettings, CreatePilotAgentsOptions } from './registry.js';
 
 // integration-tester
-export { INTEGRATION_TESTER_STRATEGIES, IntegrationTesterCore, IntegrationTesterAgent, CrudFlow, FlowSession, RandomWalk, resourceFamilies, bodyFor, createdId, declaredFields, droppedFields, staleFields } from './integration-tester/index.js';
+export { INTEGRATION_TESTER_STRATEGIES, IntegrationTesterCore, IntegrationTesterAgent, CrudFlow, FlowSession, RandomWalk, resourceFamilies, bodyFor, createdId, declaredFields, droppedFields, listQueryLike, pageMayBeFull, staleFields } from './integration-tester/index.js';
 export type { IntegrationTesterConfig, IntegrationTesterCoreOptions, IntegrationTesterReport, IntegrationTesterAgentOptions, CrudFlowSteps, FlowOutcome, FlowSessionOptions, FlowStep, ResourceFamily } from './integration-tester/index.js';
 
 // load-tester

@@ -1,7 +1,7 @@
 import type { SchemaSampler } from '../kit/openapi/SchemaSampler.js';
 import { findIds } from '../kit/openapi/responseProblems.js';
 import type { FlowSession, FlowStep } from './FlowSession.js';
-import { bodyFor, createdId, declaredFields, droppedFields, staleFields } from './flowChecks.js';
+import { bodyFor, createdId, declaredFields, droppedFields, isObject, listQueryLike, pageMayBeFull, staleFields } from './flowChecks.js';
 import type { ResourceFamily } from './resourceFamilies.js';
 
 /** Which steps of a resource's life a flow walks through. */
@@ -22,6 +22,12 @@ export interface FlowOutcome {
   steps: number;
   /** Every request of the flow answered as its step expected (2xx, or 404 after a delete). */
   completed: boolean;
+  /**
+   * What the reads after a 2xx DELETE showed: `deleted` (GET answered 404/410 and the list no
+   * longer holds the id), `not-deleted` (a finding), `unconfirmed` (no read could tell); absent when
+   * the flow did not delete.
+   */
+  deleteVerdict?: 'deleted' | 'not-deleted' | 'unconfirmed';
 }
 
 /**
@@ -49,7 +55,12 @@ export class CrudFlow {
     const s = this.#session;
     s.begin();
     let ok = true;
-    const expect2xx = (step: FlowStep): boolean => (ok = ok && step.status >= 200 && step.status < 300);
+    // The step's own verdict: an earlier failed step must not stop the checks of later ones.
+    const expect2xx = (step: FlowStep): boolean => {
+      const good = step.status >= 200 && step.status < 300;
+      ok &&= good;
+      return good;
+    };
     let id: string | undefined;
     let idFrom: FlowOutcome['idFrom'] = 'none';
     let sent: unknown;
@@ -81,10 +92,12 @@ export class CrudFlow {
         if (dropped.length > 0) s.report(family.create, 'api-field-dropped', 'high', `${family.create.route} then ${family.read.route}: field(s) ${dropped.join(', ')} sent but not read back`, 0.85, 'field-dropped');
       }
     }
+    // A list filtered by the fields the created item has (`?type=dog` for a dog): it must hold the item.
+    let latest = sent;
     if (this.#steps.list && family.list && idFrom === 'created') {
-      const list = await s.send(family.list, {});
+      const list = await s.send(family.list, {}, undefined, listQueryLike(family.list, latest));
       const ids = findIds(list.text);
-      if (expect2xx(list) && ids.length < 50 && !ids.includes(id)) s.report(family.list, 'logic-bug', 'medium', `${family.list.route} does not list ${id}, created just before by ${family.create?.route ?? 'POST'}`, 0.6, 'list-misses-created');
+      if (expect2xx(list) && ids.length < 50 && !pageMayBeFull(list.path, ids.length) && !ids.includes(id)) s.report(family.list, 'logic-bug', 'medium', `${family.list.route} does not list ${id}, created just before by ${family.create?.route ?? 'POST'}`, 0.6, 'list-misses-created');
     }
     if (this.#steps.subResources) {
       for (const write of family.subWrites) {
@@ -97,6 +110,8 @@ export class CrudFlow {
       if (current === undefined && family.read) current = (await s.send(family.read, params)).json;
       const change = bodyFor(family.update, this.#sampler, true, this.#knownIds);
       const updated = await s.send(family.update, params, change);
+      // The item's fields now: a list filtered on them must be asked with the new values.
+      if (updated.status >= 200 && updated.status < 300 && isObject(change)) latest = { ...(isObject(latest) ? latest : {}), ...change };
       if (expect2xx(updated) && family.read) {
         const back = await s.send(family.read, params);
         if (expect2xx(back)) {
@@ -107,16 +122,36 @@ export class CrudFlow {
         }
       }
     }
+    let deleteVerdict: FlowOutcome['deleteVerdict'];
     if (this.#steps.remove && family.remove && idFrom === 'created') {
+      const listQuery = family.list ? listQueryLike(family.list, latest) : {};
+      // The list is a second witness, but only when it showed the item before the delete.
+      const listedBefore = family.list !== undefined && findIds((await s.send(family.list, {}, undefined, listQuery)).text).includes(id);
       const removed = await s.send(family.remove, params);
-      if (expect2xx(removed) && family.read) {
-        const gone = await s.send(family.read, params);
-        if (gone.status >= 200 && gone.status < 300) {
+      if (expect2xx(removed)) {
+        // Witnesses that still see the item, and whether any saw it gone (a read 404/410, a list without it).
+        const still: string[] = [];
+        let seenGone = false;
+        let readable = false;
+        if (family.read) {
+          const read = await s.send(family.read, params);
+          readable = read.status >= 200 && read.status < 300;
+          if (readable) still.push(`${family.read.route} still answers ${read.status} for it`);
+          seenGone ||= read.status === 404 || read.status === 410;
+        }
+        if (family.list && listedBefore) {
+          const list = await s.send(family.list, {}, undefined, listQuery);
+          const listed = findIds(list.text).includes(id);
+          if (expect2xx(list) && listed) still.push(`${family.list.route} still lists it`);
+          seenGone ||= list.status >= 200 && list.status < 300 && !listed;
+        }
+        deleteVerdict = still.length > 0 ? 'not-deleted' : seenGone ? 'deleted' : 'unconfirmed';
+        if (still.length > 0) {
           ok = false;
-          s.report(family.remove, 'logic-bug', 'high', `${family.remove.route} answered ${removed.status} but ${family.read.route} still returns ${id}`, 0.8, 'deleted-still-readable');
+          s.report(family.remove, 'logic-bug', 'high', `${family.remove.route} answered ${removed.status} for ${id} but ${still.join(' and ')}: the delete did not delete`, still.length > 1 ? 0.9 : 0.8, readable ? 'deleted-still-readable' : 'deleted-still-listed');
         }
       }
     }
-    return { family: family.item, idFrom, steps: s.log.length, completed: ok && s.log.length > 0 };
+    return { family: family.item, idFrom, steps: s.log.length, completed: ok && s.log.length > 0, ...(deleteVerdict === undefined ? {} : { deleteVerdict }) };
   }
 }

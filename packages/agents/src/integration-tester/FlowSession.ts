@@ -64,10 +64,15 @@ export class FlowSession {
     this.#cookies.clear();
   }
 
-  /** Sends `op` with its path parameters and JSON body; judges and logs the response. */
-  async send(op: ApiOperation, pathParams: Record<string, string>, body?: unknown): Promise<FlowStep> {
+  /**
+   * Sends `op` with its path parameters and JSON body; judges and logs the response. `queryFor`
+   * overrides query values of the run's query for this request (a list filtered like the item a flow created).
+   */
+  async send(op: ApiOperation, pathParams: Record<string, string>, body?: unknown, queryFor?: Record<string, string>): Promise<FlowStep> {
     if (this.#options.signal?.aborted) throw new AgentError('ABORTED', 'integration flows were aborted');
-    const qs = this.#options.query?.(op).toString() ?? '';
+    const query = new URLSearchParams(this.#options.query?.(op));
+    for (const [name, value] of Object.entries(queryFor ?? {})) query.set(name, value);
+    const qs = query.toString();
     const path = `${op.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(pathParams[name] ?? ''))}${qs ? `?${qs}` : ''}`;
     const headers: Record<string, string> = { ...this.#options.headers };
     if (body !== undefined) headers['content-type'] = 'application/json';

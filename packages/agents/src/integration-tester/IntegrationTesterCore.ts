@@ -135,7 +135,7 @@ export class IntegrationTesterCore implements AgentCore {
       notes.push(mismatch);
       skipped.push({ surface: 'operations answering 404', reason: mismatch });
     }
-    const refused = credentialsMismatch(statuses, Object.keys(target.headers ?? {}).length > 0);
+    const refused = credentialsMismatch(statuses, Object.keys(target.headers ?? {}).length > 0, target.credentialAdvice);
     if (refused !== undefined) {
       notes.push(refused);
       skipped.push({ surface: 'operations behind authentication', reason: refused });
@@ -143,6 +143,8 @@ export class IntegrationTesterCore implements AgentCore {
     const findings = mismatch === undefined ? (session?.findings() ?? []) : [];
     const completed = flows.filter((f) => f.completed).length;
     notes.push(`${flows.length} flows over ${families.length} resources, ${completed} completed; ${exercised.size} of ${operations.length} operations answered 2xx in a flow`);
+    const unconfirmed = flows.filter((f) => f.deleteVerdict === 'unconfirmed').map((f) => f.family);
+    if (unconfirmed.length > 0) notes.push(`a 2xx DELETE of ${unconfirmed.join(', ')} could not be verified: the read after it answered neither 2xx nor 404/410 and no list showed the item before`);
     return {
       agentId: this.id,
       strategy: strategy.name,

@@ -55,6 +55,27 @@ export function bodyFor(op: ApiOperation, sampler: SchemaSampler, fresh: boolean
   return merged;
 }
 
+/**
+ * Query values for `list` taken from the item a flow sent: a list whose query filters on a field
+ * the item has (`?type=` for `{ type: 'dog' }`) must be asked for that value, or a filter the run
+ * sampled (`?type=cat`) would hide the item and fake a missing or a deleted one.
+ */
+export function listQueryLike(list: ApiOperation, sent: unknown): Record<string, string> {
+  if (!isObject(sent)) return {};
+  const out: Record<string, string> = {};
+  for (const p of list.params) {
+    const value = sent[p.name];
+    if (p.in === 'query' && (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')) out[p.name] = String(value);
+  }
+  return out;
+}
+
+/** Whether a list answer may be one full page: it holds as many ids as a numeric query value asked for (`?limit=3`). */
+export function pageMayBeFull(path: string, ids: number): boolean {
+  const query = new URLSearchParams(path.includes('?') ? path.slice(path.indexOf('?') + 1) : '');
+  return [...query.values()].some((v) => /^\d+$/.test(v) && ids >= Number(v));
+}
+
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -8,6 +8,6 @@ export type { FlowSessionOptions, FlowStep } from './FlowSession.js';
 export { RandomWalk } from './RandomWalk.js';
 export { resourceFamilies } from './resourceFamilies.js';
 export type { ResourceFamily } from './resourceFamilies.js';
-export { bodyFor, createdId, declaredFields, droppedFields, staleFields } from './flowChecks.js';
+export { bodyFor, createdId, declaredFields, droppedFields, listQueryLike, pageMayBeFull, staleFields } from './flowChecks.js';
 export { IntegrationTesterAgent } from './IntegrationTesterAgent.js';
 export type { IntegrationTesterAgentOptions } from './IntegrationTesterAgent.js';

@@ -49,6 +49,8 @@ export type { TargetServiceOptions } from './service/TargetService.js';
 export { listeningPorts } from './service/listeningPorts.js';
 export { maskCredentials } from './service/maskCredentials.js';
 export { apiBaseUrl, credentialsMismatch, pathMismatch } from './openapi/apiBaseUrl.js';
+export { credentialAdvice, hasCredential, loadSecuritySchemes, securitySchemesOf, withApiKey } from './openapi/securitySchemes.js';
+export type { SecurityScheme } from './openapi/securitySchemes.js';
 export { findStrategy } from './agent/AgentCore.js';
 export type { AgentCore, AgentMeasure, AgentReport, AgentRunOptions, AgentStrategy, SkippedSurface } from './agent/AgentCore.js';
 export { NEUTRAL_SATISFACTION, failedTaskResult, resourceUsageOf, satisfactionOf, toTaskResult } from './agent/toTaskResult.js';

@@ -16,6 +16,8 @@ import { compareScreenshots } from './compareScreenshots.js';
 import type { ChangedRegion } from './compareScreenshots.js';
 import { ReferenceStyles } from './ReferenceStyles.js';
 import { computedStyles, regionSelector } from './regionSelector.js';
+import { dynamicMasks, elementBoxes } from './dynamicMasks.js';
+import type { MaskedRegion } from './dynamicMasks.js';
 
 /** A viewport, CSS pixels. */
 export interface Viewport {
@@ -47,7 +49,7 @@ export const DEFAULT_REFERENCE_STYLES = ['.qe-fleet/visual/reference-styles', 'b
 
 /** A visual-regression report: the kit's report plus what was compared. */
 export interface VisualReport extends AgentReport {
-  stats: { pagesReached: number; renderings: number; compared: number; recorded: number; changed: number; baseline: string; referenceStyles?: string; diffImages: string[] };
+  stats: { pagesReached: number; renderings: number; compared: number; recorded: number; changed: number; baseline: string; referenceStyles?: string; diffImages: string[]; masked: Array<MaskedRegion & { page: string; viewport: string }> };
 }
 
 /** Constructor options of `VisualRegressionCore`. */
@@ -62,6 +64,19 @@ export interface VisualRegressionOptions extends BrowserAgentOptions {
   threshold?: number;
   /** Store every current rendering as the baseline instead of comparing (the `baseline update` command). */
   update?: boolean;
+  /**
+   * CSS selectors of content that changes by design (a clock, an ad slot): hidden in every
+   * screenshot (Playwright's `screenshot({ mask })`) and painted over in the baseline too before comparing.
+   */
+  mask?: readonly string[];
+  /**
+   * When a page differs from its baseline, render it again in a fresh load `dynamicDelayMs` later
+   * and mask what differs between the two renderings (default true): dynamic content never counts as a regression.
+   */
+  detectDynamic?: boolean;
+  /** Delay before the second rendering (default 1000 ms: a clock showing seconds has ticked). */
+  dynamicDelayMs?: number;
+  sleep?: (ms: number) => Promise<void>;
   now?: () => number;
 }
 
@@ -70,11 +85,13 @@ async function settle(page: Page): Promise<void> {
   await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))').catch(() => undefined);
 }
 
-async function capture(page: Page, viewport: Viewport): Promise<Buffer> {
+async function capture(page: Page, viewport: Viewport, mask: readonly string[]): Promise<Buffer> {
   await page.setViewportSize({ width: viewport.width, height: viewport.height });
   await settle(page);
-  return page.screenshot({ fullPage: true, animations: 'disabled', caret: 'hide', timeout: 15_000 });
+  return page.screenshot({ fullPage: true, animations: 'disabled', caret: 'hide', timeout: 15_000, ...(mask.length === 0 ? {} : { mask: mask.map((m) => page.locator(m)) }) });
 }
+
+const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** One changed element on one page, over the viewports where it changed. */
 interface Change {
@@ -120,6 +137,9 @@ export class VisualRegressionCore implements AgentCore {
     const reference = update ? undefined : ReferenceStyles.find(target.dir, this.#options.referenceStyles ?? DEFAULT_REFERENCE_STYLES);
     const changes = new Map<string, Change>();
     const diffImages: string[] = [];
+    const masked: VisualReport['stats']['masked'] = [];
+    const userMask = this.#options.mask ?? [];
+    const delay = this.#options.dynamicDelayMs ?? 1000;
     let renderings = 0;
     let compared = 0;
     let recorded = 0;
@@ -142,7 +162,7 @@ export class VisualRegressionCore implements AgentCore {
         try {
           for (const viewport of strategy.config.viewports) {
             renderings++;
-            const current = await capture(page, viewport);
+            const current = await capture(page, viewport, userMask);
             const name = artifactName(crawled.location, `${viewport.width}x${viewport.height}`);
             const stored = join(baselineDir, name);
             if (update || (!existsSync(stored) && reference === undefined)) {
@@ -152,10 +172,21 @@ export class VisualRegressionCore implements AgentCore {
               continue;
             }
             const refPage = existsSync(stored) ? undefined : await openReference();
-            const baseline = refPage === undefined ? await readFile(stored) : await capture(refPage, viewport);
+            const baseline = refPage === undefined ? await readFile(stored) : await capture(refPage, viewport, userMask);
             const source = refPage === undefined ? `stored baseline ${stored}` : `the page rendered with the reference stylesheets of ${reference!.dir}`;
             compared++;
-            const comparison = compareScreenshots(baseline, current, this.#options.threshold === undefined ? {} : { threshold: this.#options.threshold });
+            // The configured masks, boxed on the current page, also cover a baseline stored without them.
+            let masks = await elementBoxes(page, userMask);
+            const compare = (): ReturnType<typeof compareScreenshots> => compareScreenshots(baseline, current, { ...(this.#options.threshold === undefined ? {} : { threshold: this.#options.threshold }), masks });
+            let comparison = compare();
+            if ((comparison.regions.length > 0 || comparison.sizeChanged) && this.#options.detectDynamic !== false) {
+              const dynamic = await this.#dynamicMasks(page, crawled.url, viewport, current, userMask, delay);
+              if (dynamic.length > 0) {
+                masks = [...masks, ...dynamic];
+                comparison = compare();
+              }
+            }
+            for (const m of masks) masked.push({ ...m, page: crawled.location, viewport: `${viewport.width}×${viewport.height}` });
             if (comparison.regions.length === 0 && !comparison.sizeChanged) continue;
             await mkdir(outputDir, { recursive: true });
             const diffPath = join(outputDir, name.replace(/\.png$/, '-diff.png'));
@@ -196,6 +227,7 @@ export class VisualRegressionCore implements AgentCore {
       rule: 'visual-regression/changed-region',
     }));
     const notes = [...result.site.notes];
+    for (const m of masked) notes.push(`masked ${m.selector} on ${m.page} at ${m.viewport} (x ${Math.round(m.x)}, y ${Math.round(m.y)}, ${Math.round(m.width)}×${Math.round(m.height)}): ${m.why === 'configured' ? 'it matches a configured mask selector' : `it differed between two renderings of the page ${delay} ms apart (dynamic content such as a clock or a random id), so it is not a regression`}`);
     if (update || recorded > 0) notes.push(`${recorded} rendering(s) stored as the baseline in ${baselineDir}${update ? '' : ' (no baseline or reference stylesheet existed: nothing compared for them)'}`);
     if (reference !== undefined) notes.push(`reference stylesheets from ${reference.dir} (${reference.substituted.size} stylesheet request(s) substituted)`);
     if (result.blocked.length > 0) notes.push(`${result.blocked.length} non-loopback request(s) blocked (fonts, images from other hosts render as missing in both)`);
@@ -210,8 +242,24 @@ export class VisualRegressionCore implements AgentCore {
       coverage: expected === 0 ? 0 : (compared + recorded) / expected,
       notes,
       ...(result.site.skipped.length === 0 ? {} : { skipped: result.site.skipped }),
-      stats: { pagesReached: result.crawl.pages.length, renderings, compared, recorded, changed: findings.length, baseline: baselineDir, ...(reference === undefined ? {} : { referenceStyles: reference.dir }), diffImages },
+      stats: { pagesReached: result.crawl.pages.length, renderings, compared, recorded, changed: findings.length, baseline: baselineDir, ...(reference === undefined ? {} : { referenceStyles: reference.dir }), diffImages, masked },
     };
+  }
+
+  /** Renders `url` again in a fresh page of the same context `delay` ms later and returns what differs from `current`. */
+  async #dynamicMasks(page: Page, url: string, viewport: Viewport, current: Buffer, userMask: readonly string[], delay: number): Promise<MaskedRegion[]> {
+    const again = await page.context().newPage();
+    try {
+      await (this.#options.sleep ?? pause)(delay);
+      await again.goto(url, { waitUntil: 'load', timeout: 15_000 });
+      await again.waitForLoadState('networkidle', { timeout: 2000 }).catch(() => undefined);
+      return await dynamicMasks(page, current, await capture(again, viewport, userMask));
+    } catch {
+      // A page that cannot be loaded twice (a POST result) keeps its changes unmasked: reported, not hidden.
+      return [];
+    } finally {
+      await again.close().catch(() => undefined);
+    }
   }
 
   async #styleDiff(page: Page, reference: Page, selector: string): Promise<string[]> {

@@ -36,6 +36,32 @@ export interface CompareOptions {
   cell?: number;
   /** Regions with fewer changed pixels are noise (default 8). */
   minRegionPixels?: number;
+  /**
+   * Rectangles (page pixels) painted the same colour in both images before comparing: masked
+   * dynamic content (a clock, a random id) never counts as a change.
+   */
+  masks?: readonly MaskRect[];
+}
+
+/** A rectangle to mask, page pixels. */
+export interface MaskRect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Playwright's default mask colour (#FF00FF), so stored screenshots and compared images agree. */
+const MASK_RGBA = [255, 0, 255, 255] as const;
+
+function paintMasks(data: Uint8Array, width: number, height: number, masks: readonly MaskRect[]): void {
+  for (const m of masks) {
+    const x0 = Math.max(0, Math.floor(m.x));
+    const y0 = Math.max(0, Math.floor(m.y));
+    const x1 = Math.min(width, Math.ceil(m.x + m.width));
+    const y1 = Math.min(height, Math.ceil(m.y + m.height));
+    for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) data.set(MASK_RGBA, (y * width + x) * 4);
+  }
 }
 
 function padded(png: PNG, width: number, height: number): Uint8Array {
@@ -100,15 +126,20 @@ function regionsOf(mask: Uint8Array, width: number, height: number, cell: number
 
 /**
  * Compares a baseline and a current PNG with pixelmatch (anti-aliasing tolerant) and groups the
- * changed pixels into regions (connected cells of a `cell`-pixel grid), largest first.
+ * changed pixels into regions (connected cells of a `cell`-pixel grid), largest first; `masks`
+ * are painted over in both first.
  */
 export function compareScreenshots(baseline: Buffer, current: Buffer, options: CompareOptions = {}): ScreenshotComparison {
   const a = PNG.sync.read(baseline);
   const b = PNG.sync.read(current);
   const width = Math.max(a.width, b.width);
   const height = Math.max(a.height, b.height);
-  const img1 = padded(a, width, height);
-  const img2 = padded(b, width, height);
+  // Copies: the decoded PNGs are not ours to paint on when masks apply.
+  const masks = options.masks ?? [];
+  const img1 = masks.length === 0 ? padded(a, width, height) : Uint8Array.from(padded(a, width, height));
+  const img2 = masks.length === 0 ? padded(b, width, height) : Uint8Array.from(padded(b, width, height));
+  paintMasks(img1, width, height, masks);
+  paintMasks(img2, width, height, masks);
   const threshold = options.threshold ?? 0.1;
   const mask = new Uint8Array(width * height * 4);
   const changedPixels = pixelmatch(img1, img2, mask, width, height, { threshold, includeAA: false, diffMask: true, diffColor: [255, 0, 0], aaColor: [255, 255, 0] });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IntegrationTesterCore, createdId, droppedFields, openTarget, resourceFamilies, runAgentTask, staleFields } from '@qe-fleet/agents';
-import type { ApiOperation, CatalogueScore, IntegrationTesterReport } from '@qe-fleet/agents';
+import type { AgentTaskResult, ApiOperation, CatalogueScore, IntegrationTesterReport } from '@qe-fleet/agents';
 import { measureStrategies } from '../support/fixture.js';
 import { writeTinyShop } from '../support/tinyShop.js';
 import { writeProject } from '../support/writeProject.js';
@@ -14,6 +14,9 @@ let scores: Map<string, CatalogueScore>;
 let tmp: string;
 let buggy: IntegrationTesterReport;
 let clean: IntegrationTesterReport;
+let unread: IntegrationTesterReport;
+let keyed: AgentTaskResult;
+let keyless: AgentTaskResult;
 
 // Every strategy runs once against the sample target's real service, and crud-flows once on a
 // tiny own service with planted defects and once on its clean twin.
@@ -21,8 +24,17 @@ beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'qe-it-'));
   ({ reports, scores } = await measureStrategies(new IntegrationTesterCore({ service })));
   const core = new IntegrationTesterCore({ service });
-  buggy = await core.run(await openTarget({ dir: await writeTinyShop(tmp, 'buggy', { keepDeleted: true, dropNote: true }) }), 'crud-flows');
-  clean = await core.run(await openTarget({ dir: await writeTinyShop(tmp, 'clean') }), 'crud-flows');
+  const shop = async (name: string, bugs: Parameters<typeof writeTinyShop>[2] = {}): Promise<IntegrationTesterReport> => core.run(await openTarget({ dir: await writeTinyShop(tmp, name, bugs) }), 'crud-flows');
+  // A shop behind an apiKey header its document declares: run with the key from apiKeyEnv, and without.
+  process.env['QE_IT_SHOP_KEY'] = 'k-123';
+  const locked = await writeTinyShop(tmp, 'locked', { apiKeyHeader: 'X-Shop-Key' });
+  [buggy, clean, unread, keyed, keyless] = await Promise.all([
+    shop('buggy', { keepDeleted: true, dropNote: true }),
+    shop('clean'),
+    shop('unread', { keepDeleted: true, brokenRead: true }),
+    runAgentTask(core, { dir: locked, apiKeyEnv: 'QE_IT_SHOP_KEY' }, 'crud-flows'),
+    runAgentTask(core, { dir: locked }, 'crud-flows'),
+  ]);
 }, 300_000);
 afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
@@ -63,9 +75,38 @@ describe('integration-tester on a tiny own service', () => {
   it('finds a delete that leaves the item readable and a field a PUT drops, with nothing on the clean twin', () => {
     const kinds = buggy.findings.map((f) => `${f.kind} ${(f.location as { route: string }).route}`).sort();
     expect(kinds).toEqual(['api-field-dropped PUT /items/{id}', 'logic-bug DELETE /items/{id}']);
-    expect(buggy.findings.find((f) => f.kind === 'logic-bug')!.evidence).toMatch(/DELETE \/items\/i\d+ → 204 \(empty body\) \| \d+\. GET \/items\/i\d+ → 200/);
+    const kept = buggy.findings.find((f) => f.kind === 'logic-bug')!;
+    expect(kept.evidence).toMatch(/DELETE \/items\/i\d+ → 204 \(empty body\) \| \d+\. GET \/items\/i\d+ → 200/);
+    expect(kept.message).toMatch(/GET \/items\/\{id\} still answers 200 for it and GET \/items still lists it/);
+    expect(kept.rule).toBe('integration-tester/deleted-still-readable');
+    expect(buggy.stats.flows[0]!.deleteVerdict).toBe('not-deleted');
+    // The list is asked with the created item's name, not the documented example filter that would hide it.
     expect(clean.findings).toEqual([]);
     expect(clean.stats.flowsCompleted).toBe(1);
+    expect(clean.stats.flows[0]!.deleteVerdict).toBe('deleted');
+  });
+
+  it('a delete the item read cannot confirm (it answers 500) is caught by the list still holding the id', () => {
+    const kinds = unread.findings.map((f) => `${f.kind} ${(f.location as { route: string }).route}`).sort();
+    expect(kinds).toEqual(['api-server-error GET /items/{id}', 'logic-bug DELETE /items/{id}']);
+    const kept = unread.findings.find((f) => f.kind === 'logic-bug')!;
+    expect(kept.rule).toBe('integration-tester/deleted-still-listed');
+    expect(kept.message).toMatch(/DELETE \/items\/\{id\} answered 204 for (i\d+) but GET \/items still lists it/);
+    const id = /for (i\d+)/.exec(kept.message)![1]!;
+    // Evidence: the list held the id before the delete, the delete answered 204, the read 500, the list still holds it;
+    // the list is asked with the item's name after the PUT renamed it, so the filter never hides it.
+    expect(kept.evidence).toMatch(new RegExp(`PUT /items/${id} \\{"name":"(\\w+)".*GET /items\\?name=\\1 → 200 [^|]*"id":"${id}"[^|]* \\| \\d+\\. DELETE /items/${id} → 204 \\(empty body\\) \\| \\d+\\. GET /items/${id} → 500 [^|]* \\| \\d+\\. GET /items\\?name=\\1 → 200 [^|]*"id":"${id}"`));
+    expect(unread.stats.flows[0]!.deleteVerdict).toBe('not-deleted');
+  });
+
+  it('sends the key from apiKeyEnv in the header the security scheme names; without it the notes say what to configure', () => {
+    const report = keyed.output.report as IntegrationTesterReport;
+    expect(keyed.success).toBe(true);
+    expect(report.stats.flowsCompleted).toBe(1);
+    expect(report.findings).toEqual([]);
+    expect(report.notes.join('\n')).not.toMatch(/no credential configured|k-123/);
+    const notes = (keyless.output.report as IntegrationTesterReport).notes.join('\n');
+    expect(notes).toMatch(/security scheme ShopKey \(apiKey in header X-Shop-Key, required by 6 operations\) has no credential configured: send header X-Shop-Key with `headers: \{"X-Shop-Key": "…"\}`.*`apiKeyEnv`/);
   });
 
   it('is not applicable without an API description, and the task fails with that reason', async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoadTesterCore, failsUnderLoad, findKnee, openTarget, p99Growth, payloadGrowth, scoreFindings, summariseLevels } from '@qe-fleet/agents';
+import { TargetService } from '@qe-fleet/agents';
 import type { LoadGenerator, LoadRequest, LoadSample, LoadTesterReport, Target } from '@qe-fleet/agents';
 import { FIXTURE } from '../support/fixture.js';
 import { writeTinyShop } from '../support/tinyShop.js';
@@ -12,6 +13,8 @@ let tmp: string;
 let sample: Target;
 let payload: LoadTesterReport;
 let smoke: LoadTesterReport;
+let shopService: TargetService;
+let shop: Target;
 
 /** A load sample from a closed-loop model: `serviceMs` per request on one worker, `c` connections. */
 function modelled(c: number, serviceMs: number, extra: Partial<LoadSample> = {}): LoadSample {
@@ -29,19 +32,24 @@ class FakeGenerator implements LoadGenerator {
       const n = (JSON.parse(request.body ?? '{}') as { numbers: number[] }).numbers.length;
       return modelled(request.connections, 1 + (n * n) / 1e6);
     }
-    return modelled(request.connections, 2, request.method === 'GET' && request.url.endsWith('/items') && request.connections > 2 ? { status5xx: 3 } : {});
+    return modelled(request.connections, 2, request.method === 'GET' && new URL(request.url).pathname === '/items' && request.connections > 2 ? { status5xx: 3 } : {});
   }
 }
 
-// Real load once: payload growth on the sample target (D23, D24), smoke on a tiny own service.
+// Real load once: payload growth on the sample target (D23, D24), smoke on a tiny own service,
+// started once for the file (the injected-generator runs below reuse it).
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'qe-load-'));
   sample = await openTarget({ dir: FIXTURE });
   const core = new LoadTesterCore({ service });
   payload = await core.run(sample, 'payload-growth');
-  smoke = await core.run(await openTarget({ dir: await writeTinyShop(tmp, 'shop') }), 'smoke');
+  const dir = await writeTinyShop(tmp, 'shop');
+  shopService = new TargetService({ dir, ...service });
+  shop = await openTarget({ dir, baseUrl: await shopService.start() });
+  smoke = await core.run(shop, 'smoke');
 }, 300_000);
 afterAll(async () => {
+  await shopService?.stop();
   await rm(tmp, { recursive: true, force: true });
 });
 
@@ -71,9 +79,8 @@ describe('load-tester with autocannon', () => {
 describe('load-tester core with an injected load generator', () => {
   it('ramp: knee, failures under concurrency with the autocannon command; payload growth judged on the model', async () => {
     const generator = new FakeGenerator();
-    const dir = await writeTinyShop(tmp, 'fake');
     const core = new LoadTesterCore({ service, generator });
-    const ramp = await core.run(await openTarget({ dir }), 'ramp');
+    const ramp = await core.run(shop, 'ramp');
     const items = ramp.stats.perRoute.find((r) => r.route === 'GET /items')!;
     expect(items.levels.map((l) => l.repeats)).toEqual([3, 3, 3, 3, 3]);
     // One worker: throughput stops growing at 1 connection, so the knee is there.
@@ -82,7 +89,7 @@ describe('load-tester core with an injected load generator', () => {
     expect(ramp.findings[0]!.evidence).toMatch(/npx autocannon -c 4 .* -m GET http:\/\/127\.0\.0\.1:\d+\/items/);
     // Routes beyond the strategy's three are skipped, not silently dropped.
     expect(ramp.skipped?.some((s) => /beyond the strategy's 3 routes/.test(s.reason))).toBe(true);
-    const growth = await core.run(await openTarget({ dir }), 'payload-growth');
+    const growth = await core.run(shop, 'payload-growth');
     expect(growth.findings.map((f) => f.location)).toEqual([{ route: 'POST /sum' }]);
     expect(generator.requests.every((r) => r.url.startsWith('http://127.0.0.1:'))).toBe(true);
   });

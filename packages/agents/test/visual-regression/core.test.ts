@@ -18,6 +18,13 @@ let reports: Map<string, VisualReport>;
 let scores: Map<string, CatalogueScore>;
 let recorded: VisualReport;
 let rerun: VisualReport;
+let clock: { unmasked: VisualReport; detected: VisualReport; configured: VisualReport };
+
+// A page whose text changes on every load: a timestamp and a random id (in a fixed-width box, so the
+// changed pixels always fall inside #now), next to static content.
+const CLOCK_PAGE = `<!doctype html><html><head><title>status</title><style>body { font: 16px sans-serif; margin: 20px } #now { display: inline-block; width: 30em; padding: 4px }</style></head>
+<body><h1>Status</h1><p>Last updated <span id="now"></span></p><p>Static text that never changes.</p>
+<script>document.getElementById('now').textContent = new Date().toISOString() + ' ' + String(Math.floor(Math.random() * 1e8)).padStart(8, '0');</script></body></html>`;
 
 describe.runIf(HAVE_CHROMIUM)('visual-regression in headless Chromium', () => {
   beforeAll(async () => {
@@ -31,6 +38,15 @@ describe.runIf(HAVE_CHROMIUM)('visual-regression in headless Chromium', () => {
     const stored = { browser, baselineDir: join(tmp, 'stored'), outputDir: join(tmp, 'out2') };
     recorded = await new VisualRegressionCore({ ...stored, update: true }).run(target, 'desktop');
     rerun = await new VisualRegressionCore(stored).run(target, 'desktop');
+    // The clock page: baseline recorded, then compared without masking, with detection, with a configured mask.
+    const clockTarget = await openTarget({ dir: await writeProject(tmp, 'clock', { 'index.html': CLOCK_PAGE }) });
+    const clockOptions = { browser, baselineDir: join(tmp, 'clock-base'), outputDir: join(tmp, 'clock-out'), dynamicDelayMs: 50 };
+    await new VisualRegressionCore({ ...clockOptions, update: true }).run(clockTarget, 'desktop');
+    clock = {
+      unmasked: await new VisualRegressionCore({ ...clockOptions, detectDynamic: false }).run(clockTarget, 'desktop'),
+      detected: await new VisualRegressionCore(clockOptions).run(clockTarget, 'desktop'),
+      configured: await new VisualRegressionCore({ ...clockOptions, detectDynamic: false, mask: ['#now'] }).run(clockTarget, 'desktop'),
+    };
   }, 400_000);
   afterAll(async () => {
     await browser?.close();
@@ -62,6 +78,18 @@ describe.runIf(HAVE_CHROMIUM)('visual-regression in headless Chromium', () => {
     expect(rerun.stats.compared).toBe(3);
     expect(rerun.findings).toEqual([]);
   });
+
+  it('a changing timestamp is a false finding without masking; detected as dynamic or masked by configuration it is not', () => {
+    expect(clock.unmasked.findings.map((f) => f.location)).toEqual([{ page: 'index.html', selector: '#now' }]);
+    expect(clock.unmasked.stats.masked).toEqual([]);
+    expect(clock.detected.findings).toEqual([]);
+    expect(clock.detected.stats.compared).toBe(1);
+    expect(clock.detected.stats.masked).toEqual([expect.objectContaining({ selector: '#now', why: 'dynamic', page: 'index.html', viewport: '1280×800' })]);
+    expect(clock.detected.notes.join('\n')).toMatch(/masked #now on index\.html at 1280×800 \(x \d+, y \d+, \d+×\d+\): it differed between two renderings of the page 50 ms apart/);
+    expect(clock.configured.findings).toEqual([]);
+    expect(clock.configured.stats.masked).toEqual([expect.objectContaining({ selector: '#now', why: 'configured' })]);
+    expect(clock.configured.notes.join('\n')).toMatch(/masked #now on index\.html .*configured mask selector/);
+  });
 });
 
 describe('compareScreenshots', () => {
@@ -81,6 +109,14 @@ describe('compareScreenshots', () => {
       { x: 10, y: 5, width: 20, height: 10, pixels: 200 },
     ]);
     expect(compareScreenshots(before, before).regions).toEqual([]);
+  });
+
+  it('masks are painted over in both images: a change inside one is not counted', () => {
+    const before = png(100, 100, () => [255, 255, 255]);
+    const after = png(100, 100, (x, y) => (x < 10 && y < 10) || (x >= 90 && y >= 90) ? [0, 0, 0] : [255, 255, 255]);
+    expect(compareScreenshots(before, after).regions).toHaveLength(2);
+    const masked = compareScreenshots(before, after, { masks: [{ x: 0, y: 0, width: 10, height: 10 }] });
+    expect(masked.regions).toEqual([{ x: 90, y: 90, width: 10, height: 10, pixels: 100 }]);
   });
 
   it('a taller page is a size change, its new part a region', () => {

@@ -23,7 +23,11 @@ export async function runAgentTask(core: AgentCore, spec: TargetSpec, strategy: 
   try {
     findStrategy(core, strategy);
     const target = await openTarget(spec);
-    const report = await core.run(target, strategy, options.signal === undefined ? {} : { signal: options.signal });
+    const ran = await core.run(target, strategy, options.signal === undefined ? {} : { signal: options.signal });
+    // A strategy that talks to the service says which credential the document wants and nobody configured.
+    const talks = findStrategy(core, strategy).usesService ?? core.usesService === true;
+    const advice = talks ? (target.credentialAdvice ?? []).filter((a) => !ran.notes.includes(a)) : [];
+    const report = advice.length === 0 ? ran : { ...ran, notes: [...ran.notes, ...advice] };
     const scored = target.catalogue === undefined ? report : { ...report, score: scoreFindings(report.findings, target.catalogue, core.id) };
     return toTaskResult(scored, options);
   } catch (error) {

@@ -23,10 +23,13 @@ export function pathMismatch(statuses: readonly number[], base: string): string 
 
 /**
  * "credentials missing or rejected" when most answers are 401 or 403 (more than half, over at
- * least 3 requests): the service was reached but the checks saw only its door. Undefined otherwise.
+ * least 3 requests): the service was reached but the checks saw only its door. `advice` (the
+ * target's `credentialAdvice`) names the header the document wants. Undefined otherwise.
  */
-export function credentialsMismatch(statuses: readonly number[], sentCredentials: boolean): string | undefined {
+export function credentialsMismatch(statuses: readonly number[], sentCredentials: boolean, advice: readonly string[] = []): string | undefined {
   const refused = statuses.filter((s) => s === 401 || s === 403).length;
   if (statuses.length < 3 || refused * 2 <= statuses.length) return undefined;
-  return `credentials ${sentCredentials ? 'rejected' : 'missing'}: ${refused} of ${statuses.length} requests got 401/403 (${sentCredentials ? 'check the configured headers' : 'configure headers or bearerTokenEnv'})`;
+  // The document's own scheme says which header to configure: better than a generic hint.
+  const hint = advice.length > 0 ? advice.join('; ') : sentCredentials ? 'check the configured headers' : 'configure headers, bearerTokenEnv or apiKeyEnv';
+  return `credentials ${sentCredentials ? 'rejected' : 'missing'}: ${refused} of ${statuses.length} requests got 401/403 (${hint})`;
 }

@@ -4,6 +4,8 @@ import { join, resolve } from 'node:path';
 import { AgentError } from '../agent/AgentError.js';
 import { assertLoopback } from '../service/assertLoopback.js';
 import { loadCatalogue } from '../findings/Catalogue.js';
+import { credentialAdvice, loadSecuritySchemes, withApiKey } from '../openapi/securitySchemes.js';
+import type { SecurityScheme } from '../openapi/securitySchemes.js';
 import type { Catalogue } from '../findings/Catalogue.js';
 import { discoverProfile } from './TargetProfile.js';
 import type { TargetProfile } from './TargetProfile.js';
@@ -23,6 +25,11 @@ export interface TargetSpec {
   healthPath?: string;
   /** Name of an environment variable holding a bearer token: sent as `authorization: Bearer …` (unless `headers` has one). */
   bearerTokenEnv?: string;
+  /**
+   * Name of an environment variable holding an API key: sent in the header (or cookie) that the API
+   * description's `apiKey` security scheme names (`X-API-Key: …`), unless `headers` already has it.
+   */
+  apiKeyEnv?: string;
   /** Source folders or files (relative), instead of the discovered ones. */
   sourceRoots?: string[];
   /** The API description file (relative or absolute), instead of searching the tree. */
@@ -53,6 +60,14 @@ export interface Target {
   healthPath?: string;
   /** The user's advisory export (`TargetSpec.advisories`), absolute. */
   advisories?: string;
+  /** The API description's security schemes, with the operations requiring each. */
+  securitySchemes?: SecurityScheme[];
+  /**
+   * One line per required scheme no configured header carries: which header/cookie/query
+   * parameter and which option sends it (kit `credentialAdvice`). Agents that talk to the service
+   * get these in their report's notes (`runAgentTask`).
+   */
+  credentialAdvice?: string[];
 }
 
 /**
@@ -77,13 +92,20 @@ export async function openTarget(spec: TargetSpec): Promise<Target> {
   const defaultCatalogue = join(dir, 'defects.json');
   const cataloguePath = spec.catalogue ?? (existsSync(defaultCatalogue) ? defaultCatalogue : false);
   const catalogue = cataloguePath === false ? undefined : await loadCatalogue(cataloguePath);
-  const headers = withBearerToken(spec);
+  const apiKey = readEnv(spec.apiKeyEnv, 'apiKeyEnv');
+  let headers = withBearerToken(spec);
   const profile = await discoverProfile(dir, packageJson, {
     ...(spec.sourceRoots === undefined ? {} : { sourceRoots: spec.sourceRoots }),
     ...(spec.openapi === undefined ? {} : { openapi: spec.openapi }),
     ...(spec.ignore === undefined ? {} : { ignore: spec.ignore }),
     ...(spec.start === undefined ? {} : { start: spec.start }),
   });
+  const securitySchemes = profile.api === undefined ? [] : await loadSecuritySchemes(dir, profile.api.file);
+  if (apiKey !== undefined) {
+    headers = withApiKey(securitySchemes, apiKey, headers);
+    if (headers === undefined) throw new AgentError('UNSUPPORTED_TARGET', `apiKeyEnv ${spec.apiKeyEnv} is set but ${profile.api === undefined ? 'there is no API description' : `${profile.api.file} declares no apiKey security scheme in a header or cookie`} to say where the key goes: give the header with headers instead`);
+  }
+  const advice = credentialAdvice(securitySchemes, headers);
   return {
     dir,
     name: typeof packageJson['name'] === 'string' ? packageJson['name'] : (dir.split(/[\\/]/).pop() ?? dir),
@@ -95,14 +117,23 @@ export async function openTarget(spec: TargetSpec): Promise<Target> {
     ...(spec.start === undefined ? {} : { start: spec.start }),
     ...(spec.healthPath === undefined ? {} : { healthPath: spec.healthPath }),
     ...(spec.advisories === undefined ? {} : { advisories: resolve(dir, spec.advisories) }),
+    ...(securitySchemes.length === 0 ? {} : { securitySchemes }),
+    ...(advice.length === 0 ? {} : { credentialAdvice: advice }),
   };
 }
 
 /** `spec.headers` plus the bearer token from `spec.bearerTokenEnv`; an unset variable is refused before any work. */
 function withBearerToken(spec: TargetSpec): Record<string, string> | undefined {
-  if (spec.bearerTokenEnv === undefined) return spec.headers;
-  const token = process.env[spec.bearerTokenEnv];
-  if (token === undefined || token === '') throw new AgentError('UNSUPPORTED_TARGET', `environment variable ${spec.bearerTokenEnv} (bearerTokenEnv) is not set: no credentials to send`);
+  const token = readEnv(spec.bearerTokenEnv, 'bearerTokenEnv');
+  if (token === undefined) return spec.headers;
   const hasAuthorization = Object.keys(spec.headers ?? {}).some((k) => k.toLowerCase() === 'authorization');
   return hasAuthorization ? spec.headers : { ...spec.headers, authorization: `Bearer ${token}` };
+}
+
+/** The value of the variable an option names; an option naming an unset variable is refused before any work. */
+function readEnv(name: string | undefined, option: string): string | undefined {
+  if (name === undefined) return undefined;
+  const value = process.env[name];
+  if (value === undefined || value === '') throw new AgentError('UNSUPPORTED_TARGET', `environment variable ${name} (${option}) is not set: no credentials to send`);
+  return value;
 }
