@@ -133,7 +133,7 @@ export interface FunctionDataOptions {
 }
 
 /**
- * Data sets for the pure exported functions whose every required parameter has a JSON type:
+ * Data sets for the pure exported functions whose every required parameter has a JSON type (not `any`):
  * random valid argument lists, per-parameter boundary values (the other arguments held at one
  * valid value), the inputs a doc comment states an output for, and the three values around every
  * documented numeric bound the function compares a parameter with.
@@ -144,6 +144,9 @@ export function functionDataSets(functions: readonly ExportedFunction[], generat
     if (!fn.pure || fn.async) continue;
     const params = fn.params.filter((p) => !p.optional);
     if (params.length === 0) continue;
+    // An untyped parameter (`any`, an unannotated JavaScript one) says nothing about what is valid: an
+    // object or a number there is not data the function promised to take.
+    if (params.some((p) => p.type.kind === 'json' && p.type.untyped === true)) continue;
     const schemas = params.map((p) => shapeSchema(p.type));
     if (schemas.some((s) => s === undefined)) continue;
     const items = schemas as JsonSchema[];

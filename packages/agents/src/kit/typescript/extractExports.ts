@@ -16,8 +16,8 @@ export type TypeShape =
   | { kind: 'tuple'; elements: TypeShape[] }
   | { kind: 'object'; name?: string; properties: PropertyShape[] }
   | { kind: 'record'; value: TypeShape }
-  /** Anything JSON-like (`unknown`, `any`, `object`). */
-  | { kind: 'json' }
+  /** Anything JSON-like (`unknown`, `any`, `object`); `untyped` for `any`/`unknown` (an untyped JavaScript parameter): nothing says what is valid. */
+  | { kind: 'json'; untyped?: boolean }
   /**
    * An unconstrained type parameter: by parametricity the function cannot look inside its values,
    * so any type stands for it; generators use small integers (equal values are likely).
@@ -272,7 +272,7 @@ class ShapeReader {
   shape(type: ts.Type, depth: number): TypeShape {
     const checker = this.checker;
     const f = type.flags;
-    if (f & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return { kind: 'json' };
+    if (f & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return { kind: 'json', untyped: true };
     if (f & ts.TypeFlags.TypeParameter) {
       const constraint = checker.getBaseConstraintOfType(type);
       return constraint && !(constraint.flags & ts.TypeFlags.Unknown) && constraint !== type ? this.shape(constraint, depth) : { kind: 'typeParam' };
