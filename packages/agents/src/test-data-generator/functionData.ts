@@ -68,10 +68,12 @@ export function shapeSchema(shape: TypeShape, depth = 0): JsonSchema | undefined
 }
 
 const QUOTED = String.raw`("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|-?\d+(?:\.\d+)?)`;
-/** `"in" becomes "out"`, `'in' → 'out'`, `f("in") === "out"`, `f(3) returns 4` and the like. */
+/** An output may also be a JSON keyword (`isIP('1.1.1.1'); //=> true`). */
+const OUTPUT = String.raw`("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|-?\d+(?:\.\d+)?|true|false|null)`;
+/** `"in" becomes "out"`, `'in' → 'out'`, `f("in") === "out"`, `f(3) returns 4`, `f('x');\n//=> true` and the like. */
 const DOC_PAIRS = [
   new RegExp(`${QUOTED}\\s*(?:becomes|turns into|gives|yields|maps to|→|->|=>)\\s*${QUOTED}`, 'g'),
-  new RegExp(`(\\w+)\\(${QUOTED}\\)\\s*(?:===?|returns|is|→|->|=>|//\\s*=>)\\s*${QUOTED}`, 'g'),
+  new RegExp(`(\\w+)\\(${QUOTED}\\);?\\s*(?:===?|returns|is|→|->|=>|//\\s*=>)\\s*${OUTPUT}`, 'g'),
 ];
 
 /** Input/output pairs a doc comment states for a one-argument function. */

@@ -190,7 +190,10 @@ export function extractExports(root: string, files: string[]): ExtractedExports 
       const typedSignature = typed && typedDecl && checker.getTypeOfSymbolAtLocation(typed, typedDecl).getCallSignatures()[0];
       const shape = typedSignature && typedDecl ? reader.signature(typedSignature, typedDecl) : reader.signature(signature, decl);
       const hotspot = nestedIteration(decl, sf);
-      const doc = [ts.displayPartsToString(symbol.getDocumentationComment(checker)), ...symbol.getJsDocTags(checker).filter((t) => t.name === 'example').map((t) => `@example ${ts.displayPartsToString(t.text)}`)].join('\n');
+      const docOf = (s: ts.Symbol): string => [ts.displayPartsToString(s.getDocumentationComment(checker)), ...s.getJsDocTags(checker).filter((t) => t.name === 'example').map((t) => `@example ${ts.displayPartsToString(t.text)}`)].join('\n');
+      // A JavaScript module documented in its hand-written declaration (index.js + index.d.ts): the declaration's doc.
+      const own = docOf(symbol);
+      const doc = own.trim() === '' && typed ? docOf(typed) : own;
       functions.push({
         name,
         file: rel,
