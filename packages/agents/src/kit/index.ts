@@ -75,6 +75,8 @@ export { tsconfigCoverage } from './typescript/tsconfigCoverage.js';
 export type { TsconfigCoverage } from './typescript/tsconfigCoverage.js';
 export { extractTargetExports } from './typescript/extractTargetExports.js';
 export type { TargetExports } from './typescript/extractTargetExports.js';
+export { isPublic, publicExports } from './typescript/publicExports.js';
+export type { PublicExports } from './typescript/publicExports.js';
 export type { ExportedClass, ExportedFunction, ExtractedExports, MethodShape, ParameterShape, PropertyShape, TypeShape } from './typescript/extractExports.js';
 export { TargetWorkspace } from './target/TargetWorkspace.js';
 export type { TargetWorkspaceOptions } from './target/TargetWorkspace.js';

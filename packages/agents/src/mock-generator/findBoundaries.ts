@@ -6,6 +6,8 @@ export interface DoubleReturn {
   kind: 'promise' | 'value' | 'void';
   /** JavaScript of a default value of the (awaited) return type; `undefined` when any will do. */
   sample: string;
+  /** The (awaited) result is data the caller may use (not void/undefined): a stateless double cannot stand for the state behind it. */
+  reads?: boolean;
 }
 
 /** A method of an injected interface. */
@@ -45,6 +47,8 @@ export interface AmbientUse {
   member?: string;
   /** What the called function returns (the double's default value). */
   returns?: DoubleReturn;
+  /** Destructured from `require()` when the module loaded: replacing the module's function later does not reach this call. */
+  loadBound?: boolean;
 }
 
 /** An exported function or class with its injection points and ambient side effects. */
@@ -208,9 +212,9 @@ class BoundaryReader {
     const checker = this.#checker;
     const raw = signature.getReturnType();
     const awaited = checker.getAwaitedType(raw);
-    if (awaited && awaited !== raw) return { kind: 'promise', sample: this.sample(awaited, 0) };
+    if (awaited && awaited !== raw) return { kind: 'promise', sample: this.sample(awaited, 0), reads: (awaited.flags & (ts.TypeFlags.Void | ts.TypeFlags.Undefined)) === 0 };
     if (raw.flags & (ts.TypeFlags.Void | ts.TypeFlags.Undefined)) return { kind: 'void', sample: 'undefined' };
-    return { kind: 'value', sample: this.sample(raw, 0) };
+    return { kind: 'value', sample: this.sample(raw, 0), reads: true };
   }
 
   sample(type: ts.Type, depth: number): string {
@@ -246,17 +250,44 @@ class BoundaryReader {
 function moduleUses(sf: ts.SourceFile): AmbientUse[] {
   const out: AmbientUse[] = [];
   for (const st of sf.statements) {
-    if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier)) continue;
-    const api = MODULES.find(([re]) => re.test((st.moduleSpecifier as ts.StringLiteral).text))?.[1];
+    const specifier = ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier) ? st.moduleSpecifier.text : requires(st)[0]?.module;
+    const api = specifier === undefined ? undefined : MODULES.find(([re]) => re.test(specifier))?.[1];
     if (api) out.push({ api, line: sf.getLineAndCharacterOfPosition(st.getStart(sf)).line + 1 });
   }
   return out;
 }
 
-/** Local names bound by imports of the side-effect modules: `readFile` -> node:fs/promises readFile, `fs` -> the whole module. */
-function moduleBindings(sf: ts.SourceFile): Map<string, { module: string; api: AmbientUse['api']; member?: string }> {
-  const out = new Map<string, { module: string; api: AmbientUse['api']; member?: string }>();
+/** CommonJS `const x = require('m')` / `const { a, b: c } = require('m')` at the top of a module. */
+function requires(st: ts.Statement): Array<{ module: string; name: ts.BindingName }> {
+  if (!ts.isVariableStatement(st)) return [];
+  const out: Array<{ module: string; name: ts.BindingName }> = [];
+  for (const d of st.declarationList.declarations) {
+    const init = d.initializer;
+    if (init && ts.isCallExpression(init) && ts.isIdentifier(init.expression) && init.expression.text === 'require' && init.arguments.length === 1 && ts.isStringLiteral(init.arguments[0]!)) {
+      out.push({ module: init.arguments[0].text, name: d.name });
+    }
+  }
+  return out;
+}
+
+/**
+ * Local names bound by imports of the side-effect modules: `readFile` -> node:fs/promises readFile, `fs` -> the
+ * whole module. A function destructured from `require()` is `loadBound`: the module keeps the original.
+ */
+function moduleBindings(sf: ts.SourceFile): Map<string, { module: string; api: AmbientUse['api']; member?: string; loadBound?: boolean }> {
+  const out = new Map<string, { module: string; api: AmbientUse['api']; member?: string; loadBound?: boolean }>();
   for (const st of sf.statements) {
+    for (const { module, name } of requires(st)) {
+      const api = MODULES.find(([re]) => re.test(module))?.[1];
+      if (!api) continue;
+      if (ts.isIdentifier(name)) out.set(name.text, { module, api });
+      else if (ts.isObjectBindingPattern(name)) {
+        for (const el of name.elements) {
+          const member = el.propertyName && ts.isIdentifier(el.propertyName) ? el.propertyName.text : ts.isIdentifier(el.name) ? el.name.text : undefined;
+          if (member !== undefined && ts.isIdentifier(el.name)) out.set(el.name.text, { module, api, member, loadBound: true });
+        }
+      }
+    }
     if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier) || !st.importClause || st.importClause.isTypeOnly) continue;
     const module = st.moduleSpecifier.text;
     const api = MODULES.find(([re]) => re.test(module))?.[1];
@@ -286,7 +317,7 @@ function ambientUses(root: ts.Node, sf: ts.SourceFile, bindings: ReturnType<type
       const local = ts.isIdentifier(callee) ? bindings.get(text) : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) ? bindings.get(callee.expression.text) : undefined;
       if (local && (local.member !== undefined || ts.isPropertyAccessExpression(callee))) {
         const member = local.member ?? (callee as ts.PropertyAccessExpression).name.text;
-        out.push({ api: local.api, line: at(node), module: local.module, member, ...withReturns(returns()) });
+        out.push({ api: local.api, line: at(node), module: local.module, member, ...withReturns(returns()), ...(local.loadBound ? { loadBound: true } : {}) });
       } else if (ts.isIdentifier(callee) && text === 'fetch') out.push({ api: 'fetch', line: at(node), member: 'fetch', ...withReturns(returns()) });
       else if (text === 'Date.now') out.push({ api: 'Date', line: at(node), member: 'now' });
       else if (text === 'Math.random') out.push({ api: 'Math.random', line: at(node), member: 'random' });

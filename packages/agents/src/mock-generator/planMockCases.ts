@@ -45,11 +45,11 @@ export function planMockCases(owners: readonly BoundaryOwner[], classes: readonl
   for (const owner of owners) {
     const injected = owner.boundaries;
     const ambient = renderAmbient(owner, library, style.language === 'typescript');
-    if (injected.length === 0 && ambient.doubled.length === 0) continue;
     if (ambient.blocked.length > 0) {
       skipped.push(`${owner.name}: calls ${ambient.blocked.join(', ')}, which no double stands for`);
       continue;
     }
+    if (injected.length === 0 && ambient.doubled.length === 0) continue;
     // A module that imports fs may be exercised when every I/O call of the owner goes to a double.
     // (its own calls of fs and crypto are doubled, `blocked` is empty); network and process modules still rule it out.
     const io = (found: { io: boolean } | undefined): boolean => found?.io === true && owner.ambient.some((a) => a.api === 'network' || a.api === 'child_process');

@@ -48,8 +48,8 @@ export function renderAmbient(owner: BoundaryOwner, library: MockLibrary, typed:
     if (seen.has(key)) continue;
     seen.add(key);
     if (a.module !== undefined) {
-      if (!DOUBLED_MODULES.has(a.api)) {
-        out.blocked.push(key);
+      if (!DOUBLED_MODULES.has(a.api) || a.loadBound) {
+        out.blocked.push(a.loadBound ? `${key} (destructured from require() at load)` : key);
         continue;
       }
       const mod = `__${a.module.replace(/^node:/, '').replace(/\W/g, '_')}`;

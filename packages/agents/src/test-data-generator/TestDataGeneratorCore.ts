@@ -12,6 +12,7 @@ import { withService } from '../kit/service/TargetService.js';
 import type { TargetServiceOptions } from '../kit/service/TargetService.js';
 import type { Target } from '../kit/target/Target.js';
 import { extractTargetExports } from '../kit/typescript/extractTargetExports.js';
+import { isPublic, publicExports } from '../kit/typescript/publicExports.js';
 import { dataFindings } from './dataFindings.js';
 import { functionDataSets } from './functionData.js';
 import type { FunctionDataSet } from './functionData.js';
@@ -189,7 +190,12 @@ export class TestDataGeneratorCore implements AgentCore {
 
   #functionData(target: Target, config: TestDataConfig, seed: number, keep: <R extends GeneratedRecord>(schema: object, records: R[]) => R[], notes: string[], skipped: SkippedSurface[]): FunctionDataSet[] {
     const { extracted } = extractTargetExports(target);
-    const functions = extracted?.functions ?? [];
+    // Only what the package offers its users (its package.json entries' exports): an internal helper is
+    // called by code that already checked its input, so "accepts what its type allows" is not its contract.
+    const entries = publicExports(target);
+    const exported = extracted?.functions ?? [];
+    const functions = entries === undefined ? exported : exported.filter((f) => isPublic(entries, f.file, f.line));
+    if (entries !== undefined && functions.length < exported.length) notes.push(`functions: ${functions.length} of ${exported.length} exported functions are reachable from the package entries (${entries.entries.join(', ')}); internal helpers are left out`);
     const sets = functions
       .map((fn) => functionDataSets([fn], new RecordGenerator({ seed: subjectSeed(seed, `${fn.file}#${fn.name}`) }), { random: config.random, boundaries: config.boundaries })[0])
       .filter((set): set is FunctionDataSet => set !== undefined)

@@ -68,10 +68,12 @@ export function shapeSchema(shape: TypeShape, depth = 0): JsonSchema | undefined
 }
 
 const QUOTED = String.raw`("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|-?\d+(?:\.\d+)?)`;
-/** `"in" becomes "out"`, `'in' → 'out'`, `f("in") === "out"`, `f(3) returns 4` and the like. */
+/** An output may also be a JSON keyword (`isIP('1.1.1.1'); //=> true`). */
+const OUTPUT = String.raw`("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|-?\d+(?:\.\d+)?|true|false|null)`;
+/** `"in" becomes "out"`, `'in' → 'out'`, `f("in") === "out"`, `f(3) returns 4`, `f('x');\n//=> true` and the like. */
 const DOC_PAIRS = [
   new RegExp(`${QUOTED}\\s*(?:becomes|turns into|gives|yields|maps to|→|->|=>)\\s*${QUOTED}`, 'g'),
-  new RegExp(`(\\w+)\\(${QUOTED}\\)\\s*(?:===?|returns|is|→|->|=>|//\\s*=>)\\s*${QUOTED}`, 'g'),
+  new RegExp(`(\\w+)\\(${QUOTED}\\);?\\s*(?:===?|returns|is|→|->|=>|//\\s*=>)\\s*${OUTPUT}`, 'g'),
 ];
 
 /** Input/output pairs a doc comment states for a one-argument function. */
@@ -133,7 +135,7 @@ export interface FunctionDataOptions {
 }
 
 /**
- * Data sets for the pure exported functions whose every required parameter has a JSON type:
+ * Data sets for the pure exported functions whose every required parameter has a JSON type (not `any`):
  * random valid argument lists, per-parameter boundary values (the other arguments held at one
  * valid value), the inputs a doc comment states an output for, and the three values around every
  * documented numeric bound the function compares a parameter with.
@@ -144,6 +146,9 @@ export function functionDataSets(functions: readonly ExportedFunction[], generat
     if (!fn.pure || fn.async) continue;
     const params = fn.params.filter((p) => !p.optional);
     if (params.length === 0) continue;
+    // An untyped parameter (`any`, an unannotated JavaScript one) says nothing about what is valid: an
+    // object or a number there is not data the function promised to take.
+    if (params.some((p) => p.type.kind === 'json' && p.type.untyped === true)) continue;
     const schemas = params.map((p) => shapeSchema(p.type));
     if (schemas.some((s) => s === undefined)) continue;
     const items = schemas as JsonSchema[];

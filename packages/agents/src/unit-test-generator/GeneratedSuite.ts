@@ -61,7 +61,8 @@ export class GeneratedSuite {
     if (candidates.length === 0) return new GeneratedSuite([], dropped, 1, undefined, notes, style);
     let files = render(candidates, style);
     const environment = new Set<string>();
-    const broken = typeErrors(copy, files, style, environment);
+    const firstErrors: string[] = [];
+    const broken = typeErrors(copy, files, style, environment, firstErrors);
     if (environment.size > 0) notes.push(`type-check set aside what the environment lacks: ${[...environment].slice(0, 3).join('; ')}`);
     const compiledFiles = files.filter((f) => !broken.has(f.file.path) || broken.get(f.file.path)!.size < f.tests.length).length;
     const compileRate = files.length === 0 ? 1 : files.filter((f) => !broken.has(f.file.path)).length / files.length;
@@ -71,7 +72,7 @@ export class GeneratedSuite {
       if (!ok) drop('does not compile');
       return ok;
     });
-    if (compiledFiles < files.length) notes.push(`${files.length - compiledFiles} generated test files did not compile at all`);
+    if (compiledFiles < files.length) notes.push(`${files.length - compiledFiles} generated test files did not compile at all (${firstErrors.slice(0, 2).join('; ')})`);
     const run = async (list: readonly CandidateTest[]): Promise<{ results: TestCaseResult[]; coverage: CoverageMap | undefined; rendered: RenderedFile[] }> => {
       const rendered = render(list, style);
       for (const f of rendered) {
@@ -175,14 +176,16 @@ function render(candidates: readonly CandidateTest[], style: TestFileStyle): Ren
 }
 
 /** Per rendered file, the candidates whose test has a type error (TypeScript) or a syntax error. */
-function typeErrors(copy: TargetCopy, files: readonly RenderedFile[], style: TestFileStyle, environment: Set<string>): Map<string, Set<CandidateTest>> {
+function typeErrors(copy: TargetCopy, files: readonly RenderedFile[], style: TestFileStyle, environment: Set<string>, firstErrors: string[]): Map<string, Set<CandidateTest>> {
   const check = typeCheckTests(new Map(files.map((f) => [copy.path(f.file.path), f.file.content])), style.language);
   for (const e of check.environment) environment.add(e);
   const broken = new Map<string, Set<CandidateTest>>();
   for (const f of files) {
     const lines = f.file.content.split('\n');
     const starts = f.tests.map((t) => ({ t, line: lines.findIndex((l) => l.includes(t.name) || l.includes(JSON.stringify(t.name).slice(1, -1))) }));
-    for (const error of check.errors.get(copy.path(f.file.path)) ?? []) {
+    const errors = check.errors.get(copy.path(f.file.path)) ?? [];
+    if (errors[0]) firstErrors.push(`${f.file.path}:${errors[0].line + 1}: ${errors[0].message.slice(0, 160)}`);
+    for (const error of errors) {
       const owner = starts.filter((s) => s.line >= 0 && s.line <= error.line).at(-1);
       const set = broken.get(f.file.path) ?? new Set<CandidateTest>();
       // An error before the first test (the imports) breaks every test of the file.

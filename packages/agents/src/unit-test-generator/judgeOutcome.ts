@@ -40,7 +40,14 @@ export function judgeOutcome(c: UnitCase, o: ProbeOutcome): Verdict {
   const validInputs = c.args.every((a) => a.finite);
   if (o.status === 'threw') {
     const e = o.error;
-    const native = e !== undefined && (e.name === 'TypeError' || e.name === 'ReferenceError') && !o.deliberate && !/eval at|<anonymous>/.test(e.stack.split('\n')[0] ?? '');
+    // The global fetch failing to connect (undici's TypeError "fetch failed") is the network's answer,
+    // not the code's: neither a crash nor something a regression test can pin.
+    if (e?.name === 'TypeError' && e.message === 'fetch failed') return { kind: 'discard', reason: 'needs the network (fetch failed)' };
+    // An engine crash is thrown at the target's own line; a TypeError raised first inside Node's own
+    // modules (`fetch('')`, `new URL('x')`, `Buffer.from(1)`) is the platform refusing an argument on purpose.
+    const firstFrame = e?.stack.split('\n').find((l) => /^\s+at /.test(l)) ?? '';
+    const platform = /\(node:|at node:/.test(firstFrame);
+    const native = e !== undefined && (e.name === 'TypeError' || e.name === 'ReferenceError') && !o.deliberate && !platform && !/eval at|<anonymous>/.test(e.stack.split('\n')[0] ?? '');
     if (native && validInputs && c.oracle?.kind !== 'doc-example') {
       return defect('crash-on-valid-input', 0.7, 'high', `no ${e.name} on input valid by its type (got "${e.message}")`, { kind: 'ok', value: `(${act}, true)` });
     }

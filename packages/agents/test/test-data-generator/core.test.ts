@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestDataGeneratorCore, openTarget, runAgentTask, satisfactionOf, scoreFindings } from '@qe-fleet/agents';
+import { TestDataGeneratorCore, isPublic, openTarget, publicExports, runAgentTask, satisfactionOf, scoreFindings } from '@qe-fleet/agents';
 import type { CatalogueScore, TestDataReport } from '@qe-fleet/agents';
 import { FIXTURE } from '../support/fixture.js';
 import { writeProject } from '../support/writeProject.js';
@@ -152,6 +152,43 @@ describe('test-data-generator on its own fixture, per strategy', () => {
       expect(satisfactionOf(report)).toBeCloseTo(confidence * (report.measure?.value ?? 0), 9);
     }
     expect(new Set([...own.values()].map((r) => satisfactionOf(r).toFixed(4))).size).toBeGreaterThan(1);
+  });
+});
+
+describe('test-data-generator calls what a package offers, with data its types promise', () => {
+  it('leaves out internal helpers (not reachable from the package.json entries) and parameters without a type', async () => {
+    // The validator.js shape: build output named in package.json, an object of functions as the default export.
+    const dir = await writeProject(tmp, 'lib-entries', {
+      'package.json': JSON.stringify({ name: 'lib-entries', type: 'module', main: './dist/index.js', exports: { '.': './dist/index.js' } }),
+      // A helper its callers only give non-empty text: '' crashes it, which is no defect of the package.
+      'src/util.ts': 'export function head(s: string): string {\n  return s[0]!.toUpperCase();\n}\n',
+      'src/pad.ts': 'export function pad(s: string, width: number): string {\n  return s.padStart(Math.min(Math.max(width, 0), 50));\n}\n',
+      'src/index.ts': [
+        "import { head } from './util.js';",
+        "import { pad } from './pad.js';",
+        'export function title(s: string): string {',
+        "  return s === '' ? '' : head(s) + s.slice(1);",
+        '}',
+        '// eslint-disable-next-line @typescript-eslint/no-explicit-any',
+        'export function size(value: any): number {',
+        '  return value.length;',
+        '}',
+        'export default { pad };',
+        '',
+      ].join('\n'),
+    });
+    const target = await openTarget({ dir, catalogue: false });
+    const entries = publicExports(target)!;
+    expect(entries.entries).toEqual(['src/index.ts']);
+    expect(isPublic(entries, 'src/index.ts', 3)).toBe(true);
+    expect(isPublic(entries, 'src/pad.ts', 1)).toBe(true);
+    expect(isPublic(entries, 'src/util.ts', 1)).toBe(false);
+    const report = await new TestDataGeneratorCore().run(target, 'boundaries');
+    expect(report.notes.join('\n')).toContain('3 of 4 exported functions are reachable from the package entries (src/index.ts)');
+    // title and pad get data; size's parameter is `any` (null or a number would crash it: not data it promised to take).
+    expect(report.notes.join('\n')).toContain('data for 2 pure exported functions');
+    expect(report.stats.calls).toBeGreaterThan(10);
+    expect(report.findings).toEqual([]);
   });
 });
 

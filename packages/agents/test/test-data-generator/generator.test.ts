@@ -1,5 +1,9 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RecordGenerator, SchemaChecker, documentedSide, docPairs, functionDataSets, sendable, shapeSchema, toJsonSchema, verdictOf } from '@qe-fleet/agents';
+import { RecordGenerator, SchemaChecker, documentedSide, docPairs, extractExports, functionDataSets, sendable, shapeSchema, toJsonSchema, verdictOf } from '@qe-fleet/agents';
+import { writeProject } from '../support/writeProject.js';
 import type { ExportedFunction, GeneratedRecord, JsonSchema } from '@qe-fleet/agents';
 
 const user: JsonSchema = {
@@ -89,6 +93,24 @@ describe('function data', () => {
   it('reads documented examples', () => {
     expect(docPairs('Turns a name into a slug ("Crème brûlée" becomes "creme-brulee").', 'slugify')).toEqual([{ input: 'Crème brûlée', output: 'creme-brulee', source: '"Crème brûlée" becomes "creme-brulee"' }]);
     expect(docPairs('double(3) returns 6; other(1) returns 2', 'double').map((p) => [p.input, p.output])).toEqual([[3, 6]]);
+    // The `//=>` form of many libraries' @example blocks, with a statement's semicolon and a JSON keyword as the output.
+    expect(docPairs("```\nisIP('1:2:3:4:5:6:7:8');\n//=> true\n\nisIP('x');\n//=> false\n```", 'isIP').map((p) => [p.input, p.output])).toEqual([['1:2:3:4:5:6:7:8', true], ['x', false]]);
+    expect(docPairs("ipVersion('abc');\n//=> undefined", 'ipVersion')).toEqual([]);
+  });
+
+  it('reads the doc of a JavaScript module from its hand-written declaration', async () => {
+    const tmp = await mkdtemp(join(tmpdir(), 'qe-tdg-dts-'));
+    try {
+      const dir = await writeProject(tmp, 'dts', {
+        'index.js': 'export function isHex(string) {\n  return /^[\\da-f]+$/i.test(string);\n}\n',
+        'index.d.ts': "/**\nCheck if `string` is hexadecimal.\n\n@example\n```\nisHex('ff');\n//=> true\n```\n*/\nexport function isHex(string: string): boolean;\n",
+      });
+      const [fn] = extractExports(dir, [join(dir, 'index.js')]).functions;
+      expect(fn?.params[0]?.type).toEqual({ kind: 'string' });
+      expect(docPairs(fn!.doc, 'isHex').map((p) => [p.input, p.output])).toEqual([['ff', true]]);
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
   });
 
   it('turns types into JSON Schema and leaves out what no JSON value has', () => {

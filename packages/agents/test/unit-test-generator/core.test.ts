@@ -148,6 +148,10 @@ describe('planner and oracles', () => {
     const typeError = { name: 'TypeError', message: "Cannot read properties of undefined (reading 'x')", stack: '    at f (/w/target/src/f.ts:4:3)' };
     expect(judgeOutcome(c, outcome({ status: 'threw', error: typeError, deliberate: false }))).toMatchObject({ kind: 'defect', violation: { rule: 'crash-on-valid-input' } });
     expect(judgeOutcome(c, outcome({ status: 'threw', error: typeError, deliberate: true }))).toEqual({ kind: 'characterise', assertion: { kind: 'throws', call: 'roundCents(2.5)' } });
+    // Node refusing an argument (its own frame first) is not a crash; a fetch that cannot connect is not pinned at all.
+    const refused = { name: 'TypeError', message: 'Failed to parse URL from ', stack: 'TypeError: Failed to parse URL from \n    at node:internal/deps/undici/undici:13502:13\n    at async f (/w/target/src/f.ts:4:3)' };
+    expect(judgeOutcome(c, outcome({ status: 'threw', error: refused, deliberate: false }))).toEqual({ kind: 'characterise', assertion: { kind: 'throws', call: 'roundCents(2.5)' } });
+    expect(judgeOutcome(c, outcome({ status: 'threw', error: { ...refused, message: 'fetch failed' }, deliberate: false }))).toEqual({ kind: 'discard', reason: 'needs the network (fetch failed)' });
     expect(judgeOutcome(c, outcome({ raw: { $number: 'NaN' }, literal: 'NaN' }))).toMatchObject({ kind: 'defect', violation: { rule: 'nan-result' } });
     expect(judgeOutcome(c, outcome({ status: 'timeout' }))).toEqual({ kind: 'discard', reason: 'timed out' });
   });

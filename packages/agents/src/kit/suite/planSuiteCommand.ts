@@ -41,7 +41,7 @@ const RUNNERS: Record<RunnerName, RunnerSpec> = {
   jest: {
     binaries: /^jest$/,
     defaultCommand: 'jest',
-    valueFlags: ['-c', '--config', '-t', '--testNamePattern', '--outputFile', '--maxWorkers', '-w', '--reporters', '--testTimeout', '--selectProjects', '--rootDir', '--coverageDirectory', '--seed'],
+    valueFlags: ['-c', '--config', '-t', '--testNamePattern', '--outputFile', '--maxWorkers', '-w', '--reporters', '--testTimeout', '--selectProjects', '--rootDir', '--coverageDirectory', '--seed', '--env', '--testEnvironment', '--shard', '--testPathIgnorePatterns', '--testRegex', '--roots'],
     drop: ['--json', '--outputFile', '--coverage', '--collectCoverage', '--watch', '--watchAll', '-t', '--testNamePattern', '--reporters', '--randomize', '--seed', '--ci'],
   },
   mocha: {

@@ -30,10 +30,13 @@ export function typeCheckTests(files: ReadonlyMap<string, string>, language: Sou
   const fileExists = host.fileExists.bind(host);
   host.readFile = (name) => files.get(name) ?? readFile(name);
   host.fileExists = (name) => files.has(name) || fileExists(name);
+  // Extensionless relative imports (`from './index'`, written because the project's own tests do) are
+  // resolved by a bundler or a transform (ts-jest, vitest), never by Node's ESM rules: check them so.
+  const extensionless = [...files.values()].some((text) => /\bfrom\s+['"]\.{1,2}\/(?:[^'"]*\/)?[^'"./]+['"]/.test(text));
   const program = ts.createProgram([...files.keys()], {
     target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    module: extensionless ? ts.ModuleKind.ESNext : ts.ModuleKind.NodeNext,
+    moduleResolution: extensionless ? ts.ModuleResolutionKind.Bundler : ts.ModuleResolutionKind.NodeNext,
     strict: language === 'typescript',
     noEmit: true,
     skipLibCheck: true,

@@ -16,8 +16,8 @@ export type TypeShape =
   | { kind: 'tuple'; elements: TypeShape[] }
   | { kind: 'object'; name?: string; properties: PropertyShape[] }
   | { kind: 'record'; value: TypeShape }
-  /** Anything JSON-like (`unknown`, `any`, `object`). */
-  | { kind: 'json' }
+  /** Anything JSON-like (`unknown`, `any`, `object`); `untyped` for `any`/`unknown` (an untyped JavaScript parameter): nothing says what is valid. */
+  | { kind: 'json'; untyped?: boolean }
   /**
    * An unconstrained type parameter: by parametricity the function cannot look inside its values,
    * so any type stands for it; generators use small integers (equal values are likely).
@@ -190,7 +190,10 @@ export function extractExports(root: string, files: string[]): ExtractedExports 
       const typedSignature = typed && typedDecl && checker.getTypeOfSymbolAtLocation(typed, typedDecl).getCallSignatures()[0];
       const shape = typedSignature && typedDecl ? reader.signature(typedSignature, typedDecl) : reader.signature(signature, decl);
       const hotspot = nestedIteration(decl, sf);
-      const doc = [ts.displayPartsToString(symbol.getDocumentationComment(checker)), ...symbol.getJsDocTags(checker).filter((t) => t.name === 'example').map((t) => `@example ${ts.displayPartsToString(t.text)}`)].join('\n');
+      const docOf = (s: ts.Symbol): string => [ts.displayPartsToString(s.getDocumentationComment(checker)), ...s.getJsDocTags(checker).filter((t) => t.name === 'example').map((t) => `@example ${ts.displayPartsToString(t.text)}`)].join('\n');
+      // A JavaScript module documented in its hand-written declaration (index.js + index.d.ts): the declaration's doc.
+      const own = docOf(symbol);
+      const doc = own.trim() === '' && typed ? docOf(typed) : own;
       functions.push({
         name,
         file: rel,
@@ -272,7 +275,7 @@ class ShapeReader {
   shape(type: ts.Type, depth: number): TypeShape {
     const checker = this.checker;
     const f = type.flags;
-    if (f & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return { kind: 'json' };
+    if (f & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return { kind: 'json', untyped: true };
     if (f & ts.TypeFlags.TypeParameter) {
       const constraint = checker.getBaseConstraintOfType(type);
       return constraint && !(constraint.flags & ts.TypeFlags.Unknown) && constraint !== type ? this.shape(constraint, depth) : { kind: 'typeParam' };

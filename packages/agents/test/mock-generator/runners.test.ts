@@ -1,0 +1,188 @@
+import { mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MockGeneratorCore, UnitTestGeneratorCore, openTarget, runProcess } from '@qe-fleet/agents';
+import type { MockGeneratorReport, UnitTestGeneratorReport } from '@qe-fleet/agents';
+import { writeProject } from '../support/writeProject.js';
+
+// The generated doubles and sample tests of a jest project (CommonJS) and of a mocha + sinon project
+// (ESM), run by the real runners (jest, mocha and sinon are dev dependencies of this package: each
+// project's node_modules is a link to ours).
+const AGENTS_MODULES = resolve(import.meta.dirname, '../../node_modules');
+
+/** A shop module of one shape in both module systems: an injected store and clock, the clock, randomness, fetch, fs and timers. */
+function shop(cjs: boolean): string {
+  return [
+    // CommonJS: the module object (a double replaces its function) and a function destructured at load (none can).
+    cjs ? "const fsp = require('node:fs/promises');\nconst { readFileSync } = require('node:fs');" : "import { readFile } from 'node:fs/promises';",
+    '/** @typedef {{ load(id: string): Promise<number | undefined>, save(id: string, qty: number): Promise<void> }} Store */',
+    '/** Cart quantities kept in a store. */',
+    'class Cart {',
+    '  /** @param {Store} store @param {() => number} now */',
+    '  constructor(store, now) {',
+    '    this.store = store;',
+    '    this.now = now;',
+    '    this.items = new Map();',
+    '  }',
+    '  /** @param {string} id @param {number} qty @returns {Promise<number>} */',
+    '  async add(id, qty) {',
+    '    const before = (await this.store.load(id)) ?? 0;',
+    '    await this.store.save(id, before + qty);',
+    '    this.items.set(id, before + qty);',
+    '    return this.now();',
+    '  }',
+    '  /** @param {string} id @returns {Promise<void>} */',
+    '  async remove(id) {',
+    '    this.store.save(id, 0);',
+    '    this.items.delete(id);',
+    '  }',
+    '  /** @returns {number} */',
+    '  count() {',
+    '    let n = 0;',
+    '    for (const q of this.items.values()) n += q;',
+    '    return n;',
+    '  }',
+    '}',
+    '/** @param {string} prefix @returns {string} */',
+    'function orderId(prefix) {',
+    '  return `${prefix}-${Date.now()}-${Math.floor(Math.random() * 1000)}`;',
+    '}',
+    '/** @param {string} path @returns {Promise<number>} */',
+    'async function lineCount(path) {',
+    `  const text = await ${cjs ? 'fsp.' : ''}readFile(path, 'utf8');`,
+    "  return text === '' ? 0 : text.split('\\n').length;",
+    '}',
+    '/** @param {number} n @returns {Promise<number>} */',
+    'async function later(n) {',
+    '  await new Promise((resolve) => setTimeout(resolve, 60_000));',
+    '  return n * 2;',
+    '}',
+    ...(cjs ? ['/** @param {string} path @returns {string} */', 'function firstLine(path) {', "  return readFileSync(path, 'utf8').split('\\n')[0];", '}'] : []),
+    cjs ? 'module.exports = { Cart, orderId, lineCount, later, firstLine };' : 'export { Cart, orderId, lineCount, later };',
+    '',
+  ].join('\n');
+}
+
+/** Pure helpers and one that needs the network through the global fetch (no I/O import). */
+function util(cjs: boolean): string {
+  return [
+    '/** @param {string} url @returns {Promise<unknown>} */',
+    'async function getJson(url) {',
+    '  return (await fetch(url)).json();',
+    '}',
+    '/** Clamps a percentage. @param {number} value @returns {number} */',
+    'function clamp(value) {',
+    '  if (value < 0) return 0;',
+    '  return value > 100 ? 100 : value;',
+    '}',
+    cjs ? 'module.exports = { getJson, clamp };' : 'export { getJson, clamp };',
+    '',
+  ].join('\n');
+}
+
+let tmp: string;
+let jestDir: string;
+let mochaDir: string;
+let jestMocks: MockGeneratorReport;
+let sinonMocks: MockGeneratorReport;
+let jestUnits: UnitTestGeneratorReport;
+const runs = new Map<string, { code: number | null; out: string }>();
+
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'qe-runners-'));
+  jestDir = await writeProject(tmp, 'jest-shop', {
+    'package.json': JSON.stringify({ name: 'jest-shop', private: true, scripts: { test: 'jest' }, devDependencies: { jest: '^30.0.0' } }),
+    'src/shop.js': shop(true),
+    'src/util.js': util(true),
+    'test/shop.test.js': "const { clamp } = require('../src/util');\ntest('clamps above', () => {\n  expect(clamp(150)).toBe(100);\n});\n",
+  });
+  mochaDir = await writeProject(tmp, 'mocha-shop', {
+    'package.json': JSON.stringify({ name: 'mocha-shop', private: true, type: 'module', scripts: { test: 'mocha' }, devDependencies: { mocha: '^11.0.0', sinon: '^21.0.0' } }),
+    'src/shop.js': shop(false),
+    'src/util.js': util(false),
+    'test/shop.test.js': "import assert from 'node:assert/strict';\nimport { clamp } from '../src/util.js';\ndescribe('shop', () => {\n  it('clamps above', () => {\n    assert.equal(clamp(150), 100);\n  });\n});\n",
+  });
+  for (const dir of [jestDir, mochaDir]) await symlink(AGENTS_MODULES, join(dir, 'node_modules'), 'dir');
+  // Unit tests first: the sample tests written next would otherwise already cover what they add.
+  jestUnits = await new UnitTestGeneratorCore({ writeTestsDir: 'qe-unit' }).run(await openTarget({ dir: jestDir }), 'boundaries');
+  jestMocks = await new MockGeneratorCore({ writeTestsDir: 'qe-mocks', suiteTimeoutMs: 240_000 }).run(await openTarget({ dir: jestDir }), 'fault-injection');
+  sinonMocks = await new MockGeneratorCore({ writeTestsDir: 'qe-mocks', suiteTimeoutMs: 240_000 }).run(await openTarget({ dir: mochaDir }), 'fault-injection');
+  // The written files, run by the real runners outside the agents (what a user does next).
+  const bin = (name: string): string => join(AGENTS_MODULES, '.bin', name);
+  for (const [key, dir, command, args] of [
+    ['jest', jestDir, bin('jest'), ['--ci', '--json', 'qe-mocks', 'qe-unit']],
+    ['mocha', mochaDir, bin('mocha'), ['--reporter', 'json', 'qe-mocks/*.js']],
+  ] as const) {
+    const result = await runProcess(command, args, { cwd: dir, timeoutMs: 180_000 });
+    runs.set(key, { code: result.exitCode, out: result.stdout });
+  }
+}, 900_000);
+
+afterAll(async () => {
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+/** Titles of failed and passed tests in a jest or mocha JSON report. */
+function outcomes(key: string): { passed: string[]; failed: string[] } {
+  const out = runs.get(key)!.out;
+  const json = JSON.parse(out.slice(out.indexOf('{'))) as { testResults?: Array<{ assertionResults: Array<{ title: string; status: string }> }>; passes?: Array<{ title: string }>; failures?: Array<{ title: string }> };
+  if (json.testResults) {
+    const all = json.testResults.flatMap((r) => r.assertionResults);
+    return { passed: all.filter((a) => a.status === 'passed').map((a) => a.title), failed: all.filter((a) => a.status === 'failed').map((a) => a.title) };
+  }
+  return { passed: (json.passes ?? []).map((t) => t.title), failed: (json.failures ?? []).map((t) => t.title) };
+}
+
+describe('mock-generator and unit-test-generator in jest (CommonJS)', () => {
+  it('writes jest doubles (jest.fn, spyOn, fake timers) whose sample tests pass under jest, and the one exposing the unawaited save fails', async () => {
+    expect(jestMocks.stats.library).toBe('jest');
+    expect(jestMocks.stats.compiled).toBe(jestMocks.stats.sampleTests);
+    expect(jestMocks.stats.passed + jestMocks.stats.defectTests).toBe(jestMocks.stats.sampleTests);
+    expect(jestMocks.measure.value).toBe(1);
+    // The store's save in remove() is not awaited (the rejection reaches nobody); add() reads the store, so a
+    // double that forgets what was saved says nothing about accumulation (no add-accumulates finding).
+    const line = shop(true).split('\n').findIndex((l) => l.includes('this.store.save(id, 0)')) + 1;
+    expect(jestMocks.findings.map((f) => `${f.rule} ${JSON.stringify(f.location)}`)).toEqual([`mock-generator/unhandled-collaborator-rejection {"file":"src/shop.js","line":${line}}`]);
+    const text = await readFile(join(jestDir, 'qe-mocks', 'shop.qe-mocks.test.js'), 'utf8');
+    expect(text).toContain("jest.spyOn(__fs_promises, 'readFile')");
+    expect(jestMocks.skipped).toEqual([{ surface: 'injection point', reason: 'firstLine: calls node:fs.readFileSync (destructured from require() at load), which no double stands for' }]);
+    expect(text).toContain("require('../src/shop')");
+    expect(text).toContain('jest.fn(async () => undefined)');
+    expect(text).toContain("jest.spyOn(Math, 'random')");
+    expect(text).toMatch(/jest\.useFakeTimers\(/);
+    expect(await readFile(join(jestDir, 'qe-mocks', 'util.qe-mocks.test.js'), 'utf8')).toMatch(/jest\.spyOn\(globalThis, 'fetch'\)/);
+    const { passed, failed } = outcomes('jest');
+    expect(failed.filter((t) => !t.startsWith('exposes '))).toEqual([]);
+    expect(passed.length).toBeGreaterThanOrEqual(jestMocks.stats.passed);
+    expect(failed.filter((t) => t.startsWith('exposes unhandled rejection')).length).toBe(jestMocks.stats.defectTests);
+  });
+
+  it('keeps unit tests that pass under jest and calls no function that needs the network', () => {
+    expect(jestUnits.stats.compileRate).toBe(1);
+    expect(jestUnits.stats.kept).toBeGreaterThan(0);
+    // getJson('') is fetch refusing an empty URL (Node's own TypeError), not a crash of getJson: a characterisation
+    // test that closes the gap the project's tests leave.
+    expect(jestUnits.findings.filter((f) => /getJson/.test(f.message)).map((f) => f.rule)).toEqual(['unit-test-generator/untested-function']);
+    const { failed } = outcomes('jest');
+    expect(failed.filter((t) => !t.startsWith('exposes '))).toEqual([]);
+  });
+});
+
+describe('mock-generator in mocha with sinon (ESM)', () => {
+  it('writes sinon fakes and stubs whose sample tests pass under mocha', async () => {
+    expect(sinonMocks.stats.library).toBe('sinon');
+    expect(sinonMocks.stats.compiled).toBe(sinonMocks.stats.sampleTests);
+    expect(sinonMocks.stats.passed + sinonMocks.stats.defectTests).toBe(sinonMocks.stats.sampleTests);
+    expect(sinonMocks.findings.map((f) => f.rule).sort()).toEqual(jestMocks.findings.map((f) => f.rule).sort());
+    const text = await readFile(join(mochaDir, 'qe-mocks', 'shop.qe-mocks.test.js'), 'utf8');
+    expect(text).toContain("import sinon from 'sinon';");
+    expect(text).toContain('sinon.fake.resolves(undefined)');
+    expect(text).toContain('sinon.useFakeTimers(');
+    expect(text).toContain('sinon.restore();');
+    expect(text).toContain("sinon.stub(__fs_promises, 'readFile')");
+    const { passed, failed } = outcomes('mocha');
+    expect(failed.filter((t) => !t.startsWith('exposes '))).toEqual([]);
+    expect(passed.length).toBe(sinonMocks.stats.passed);
+  });
+});
