@@ -94,6 +94,7 @@ export {
   writeTestFile,
   quoteString,
   renderValue,
+  classifySlope,
   fitGrowth,
   hasArray,
 } from './kit/index.js';
@@ -341,6 +342,10 @@ export {
   baselineKey,
   confirmGrowth,
   isSuperLinear,
+  decideGrowth,
+  growthInterval,
+  RouteTimer,
+  ServiceCpuClock,
   PerformanceTesterAgent,
 } from './performance-tester/index.js';
 export type {
@@ -350,6 +355,11 @@ export type {
   GrowthResult,
   GrowthThresholds,
   GrowthVerdict,
+  GrowthDecision,
+  GrowthInterval,
+  ProcFs,
+  RouteTimerOptions,
+  RouteTiming,
   PerformanceTesterConfig,
   PerformanceTesterCoreOptions,
   PerformanceTesterReport,
