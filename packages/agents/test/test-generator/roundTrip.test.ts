@@ -96,7 +96,7 @@ describe('round trips blame the side the evidence points at', () => {
   });
 
   it('a correct pair gives no round-trip finding, and none lands on the innocent side of the others', () => {
-    const roundTrips = report.findings.filter((f) => f.rule.includes('round-trip:'));
+    const roundTrips = report.findings.filter((f) => (f.rule ?? '').includes('round-trip:'));
     expect(roundTrips.map((f) => f.message.split(' ')[0]).sort()).toEqual(['encodeCents', 'parseTags']);
     expect(report.stats.outcomes.filter((o) => o.oracle === 'round-trip:encodeWords').map((o) => o.failed)).toEqual([false]);
   });
