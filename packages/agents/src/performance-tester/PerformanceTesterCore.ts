@@ -625,6 +625,10 @@ async function median(fn, name, timePerSizeMs, warm) {
     if (cpuNow() - t0 >= 0.2 || k >= 1 << 16) break;
     k *= 4;
   }
+  // Warm every size up for 3 ms of CPU: a new input size can send V8 back to a slower tier for a
+  // while (an insertion sort measured 5x its optimised time at one size), and on a busy machine the
+  // wall-time budget alone leaves it a fraction of that.
+  for (const w0 = cpuNow(); cpuNow() - w0 < 3; ) for (let i = 0; i < k; i++) fn();
   // The time budget stays in wall time (overriddenIterationCost), so a busy machine costs fewer
   // samples rather than a longer run.
   const batch = () => {
