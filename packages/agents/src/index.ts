@@ -101,6 +101,7 @@ export {
   writeTestFile,
   quoteString,
   renderValue,
+  classifySlope,
   fitGrowth,
   hasArray,
 } from './kit/index.js';
@@ -350,6 +351,10 @@ export {
   baselineKey,
   confirmGrowth,
   isSuperLinear,
+  decideGrowth,
+  growthInterval,
+  RouteTimer,
+  ServiceCpuClock,
   PerformanceTesterAgent,
 } from './performance-tester/index.js';
 export type {
@@ -359,6 +364,11 @@ export type {
   GrowthResult,
   GrowthThresholds,
   GrowthVerdict,
+  GrowthDecision,
+  GrowthInterval,
+  ProcFs,
+  RouteTimerOptions,
+  RouteTiming,
   PerformanceTesterConfig,
   PerformanceTesterCoreOptions,
   PerformanceTesterReport,

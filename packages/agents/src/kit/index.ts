@@ -104,7 +104,7 @@ export type { RenderedTestFile } from './testfile/renderTestFile.js';
 export { writeTestFile } from './testfile/writeTestFile.js';
 export { quoteString, renderValue } from './testfile/renderValue.js';
 export type { TestAssertion, TestCase, TestFileSpec, TestImports } from './testfile/TestCase.js';
-export { fitGrowth } from './perf/fitGrowth.js';
+export { classifySlope, fitGrowth } from './perf/fitGrowth.js';
 export type { GrowthClass, GrowthFit, SizePoint } from './perf/fitGrowth.js';
 export { hasArray } from './openapi/hasArray.js';
 export { runSuite, suiteRunnerOf } from './suite/runSuite.js';

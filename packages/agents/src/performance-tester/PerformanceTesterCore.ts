@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { findStrategy } from '../kit/agent/AgentCore.js';
@@ -13,13 +12,15 @@ import { AgentError } from '../kit/agent/AgentError.js';
 import type { ExportedFunction, TypeShape } from '../kit/typescript/extractExports.js';
 import { withService } from '../kit/service/TargetService.js';
 import type { TargetServiceOptions } from '../kit/service/TargetService.js';
-import { fitGrowth } from '../kit/perf/fitGrowth.js';
+import { classifySlope, fitGrowth } from '../kit/perf/fitGrowth.js';
 import { confirmGrowth, isSuperLinear } from './confirmGrowth.js';
 import type { GrowthThresholds } from './confirmGrowth.js';
 import { hasArray } from '../kit/openapi/hasArray.js';
 import type { GrowthFit, SizePoint } from '../kit/perf/fitGrowth.js';
 import type { Finding } from '../kit/findings/Finding.js';
-import { loopbackFetch } from '../kit/service/loopbackFetch.js';
+import { RouteTimer } from './RouteTimer.js';
+import type { RouteTiming } from './RouteTimer.js';
+import type { ServiceCpuClock } from './ServiceCpuClock.js';
 import { runProcess } from '../kit/process/runProcess.js';
 import { SchemaSampler } from '../kit/openapi/SchemaSampler.js';
 import type { Target } from '../kit/target/Target.js';
@@ -42,7 +43,7 @@ export interface PerformanceTesterConfig {
 /** One benchmark point as tinybench measured it. */
 export interface BenchPoint {
   n: number;
-  /** The robust time the growth is fitted on: median latency (functions), fastest of the repeats (routes). */
+  /** The robust time the growth is fitted on: fastest CPU time per call (functions), median service CPU (or wall) time net of a same-round baseline request (routes). */
   ms: number;
   meanMs: number;
   /** Relative margin of error of the mean, percent (95 %, tinybench). */
@@ -67,8 +68,10 @@ export interface GrowthResult {
   fit: GrowthFit;
   /** Confirming runs of functions: the growth of one plain pass (enumerate and copy) over the same inputs. */
   baseline?: GrowthFit;
-  /** Routes: time of a minimal request, subtracted from the points. */
+  /** Routes: time of the baseline request (smallest payload), subtracted from the points. */
   overheadMs?: number;
+  /** Routes: the rounds' clock, growth interval and decision (`RouteTimer`). */
+  route?: RouteTiming;
   error?: string;
 }
 
@@ -115,8 +118,12 @@ export interface PerformanceTesterCoreOptions {
    * overhead, and a ×16 span so timing noise moves the fitted slope half as much as a ×4 span.
    */
   routeSizes?: number[];
-  /** Requests per route size; the fastest counts, as the least disturbed by other load (default 5). */
-  requestsPerSize?: number;
+  /** Rounds of route timing (every size once per round, random order); suspects get as many again (default 5). */
+  routeRounds?: number;
+  /** The service's CPU clock for a port (default `ServiceCpuClock.find`, Linux /proc); returning undefined times wall clock. */
+  serviceCpuClock?: (port: number) => ServiceCpuClock | undefined;
+  /** Random source of the route rounds' order and bootstrap (default: seeded from `seed`). */
+  random?: () => number;
   /**
    * Minimum slope and R² to report super-linear growth (defaults 1.6 and 0.9). On the sample
    * target, 12 runs of the three function strategies, quiet and with 3 or 6 busy threads on 2
@@ -140,11 +147,15 @@ export const PERFORMANCE_TESTER_STRATEGIES: readonly AgentStrategy<PerformanceTe
   { name: 'quick', description: 'sizes 100..6400 (×4), 20 ms per size, in process', config: { sizes: [100, 400, 1600, 6400], timePerSizeMs: 20, maxCallMs: 40, isolation: 'in-process', routes: false }, usesService: false },
   { name: 'quick-isolated', description: 'sizes 100..6400 (×4), 20 ms per size, child process', config: { sizes: [100, 400, 1600, 6400], timePerSizeMs: 20, maxCallMs: 40, isolation: 'child-process', routes: false }, usesService: false },
   { name: 'thorough', description: 'sizes 100..10k (×√10), 60 ms per size, child process', config: { sizes: [100, 300, 1000, 3000, 10_000], timePerSizeMs: 60, maxCallMs: 150, isolation: 'child-process', routes: false }, usesService: false },
-  { name: 'with-routes', description: 'quick + routes timed at growing payloads', config: { sizes: [100, 400, 1600, 6400], timePerSizeMs: 20, maxCallMs: 40, isolation: 'in-process', routes: true } },
+  { name: 'with-routes', description: 'quick-isolated + routes timed at growing payloads', config: { sizes: [100, 400, 1600, 6400], timePerSizeMs: 20, maxCallMs: 40, isolation: 'child-process', routes: true } },
 ];
 
-/** Route timing stops growing the payload once one request takes longer than this (ms). */
-const ROUTE_STOP_MS = 1500;
+/**
+ * Route timing stops growing the payload once one request takes longer than this (ms): on the
+ * service CPU clock the smaller sizes already show the growth, so a busy machine costs fewer sizes
+ * rather than minutes.
+ */
+const ROUTE_STOP_MS = 800;
 
 /** Baseline memory key of one benchmarked function. */
 export function baselineKey(target: string, subject: string): string {
@@ -259,12 +270,17 @@ export class PerformanceTesterCore implements AgentCore {
       else notes.push(`${result.subject}: ${verdict.why}`);
     }
     for (const result of routeResults) {
-      if (result.error !== undefined) notes.push(`${result.subject}: ${result.error}`);
+      if (result.error !== undefined) notes.push(`${result.subject}: not timed: ${result.error}`);
+      const timing = result.route;
+      if (timing === undefined) continue;
       const largest = result.points.at(-1);
-      // Growth that costs a few milliseconds at the largest payload, or that the request overhead
+      // Growth that costs a few milliseconds at the largest payload, or that the baseline request
       // still dominates, is not worth a report.
       const significant = largest !== undefined && largest.ms >= 5 && largest.ms >= 2 * (result.overheadMs ?? 0);
-      if (this.#superLinear(result.fit, this.#options.minRouteSlope ?? 1.5) && significant) findings.push(routeFinding(result));
+      const range = `n^${timing.interval.slope.toFixed(2)} (90 % interval ${timing.interval.low.toFixed(2)}..${timing.interval.high.toFixed(2)} over ${timing.interval.rounds} rounds, ${timing.clock === 'service-cpu' ? 'service CPU time' : 'wall time'})`;
+      if (timing.decision === 'super-linear' && significant) findings.push(routeFinding(result, timing));
+      else if (timing.decision === 'undecided') notes.push(`${result.subject}: not timed: the noise is too high to decide its growth, ${range}`);
+      else if (timing.decision === 'super-linear') notes.push(`${result.subject}: grows as ${range} but costs only ${largest?.ms.toPrecision(3) ?? '?'} ms at n=${largest?.n ?? '?'} beside ${result.overheadMs?.toPrecision(3) ?? '?'} ms per request: not reported`);
     }
     const { regressions, stored } = await this.#compareBaselines(target.name, functionResults);
     for (const r of regressions) notes.push(`regression: ${r.subject} at n=${r.n} ${r.baselineMs.toFixed(4)} → ${r.currentMs.toFixed(4)} ms (×${r.ratio.toFixed(2)}, beyond ±${r.marginMs.toFixed(4)} ms)`);
@@ -309,7 +325,10 @@ export class PerformanceTesterCore implements AgentCore {
         })) as { run(settings: unknown): Promise<RawResult[]> };
         raw = await mod.run(settings);
       } else {
-        const result = await runProcess(process.execPath, [runner, JSON.stringify(settings)], { cwd: workspace.dir, timeoutMs: this.#options.timeoutMs ?? 60_000, ...(signal ? { signal } : {}) });
+        // --single-threaded: V8 compiles and collects garbage on the benchmark's own thread, so the
+        // process's CPU time is the benchmark's (background compiler threads otherwise add to
+        // whichever size they happen to run beside).
+        const result = await runProcess(process.execPath, ['--single-threaded', runner, JSON.stringify(settings)], { cwd: workspace.dir, timeoutMs: this.#options.timeoutMs ?? 60_000, ...(signal ? { signal } : {}) });
         if (result.aborted) throw new AgentError('ABORTED', 'benchmarks were aborted');
         if (result.timedOut) throw new AgentError('TOOL_FAILED', `benchmarks did not finish within ${this.#options.timeoutMs ?? 60_000} ms`);
         const line = result.stdout.split('\n').find((l) => l.startsWith('QE_PERF '));
@@ -329,43 +348,29 @@ export class PerformanceTesterCore implements AgentCore {
     }
   }
 
-  /** Times operations whose JSON body holds arrays at growing array lengths; overhead (length 1) subtracted. */
+  /** Times operations whose JSON body holds arrays at growing array lengths (`RouteTimer`). */
   async #benchRoutes(target: Target, all: ApiOperation[], basePath: string, signal: AbortSignal | undefined): Promise<GrowthResult[]> {
     const operations = all.filter((op) => op.body?.schema && hasArray(op.body.schema) && !op.params.some((p) => p.in === 'path'));
     if (operations.length === 0) return [];
-    const sizes = this.#options.routeSizes ?? [1000, 2000, 4000, 8000, 16_000];
-    const repeats = this.#options.requestsPerSize ?? 5;
     const sampler = new SchemaSampler({ seed: this.#options.seed ?? 1 });
+    const order = new SchemaSampler({ seed: (this.#options.seed ?? 1) + 1 });
+    const timer = new RouteTimer({
+      sizes: this.#options.routeSizes ?? [1000, 2000, 4000, 8000, 16_000],
+      rounds: this.#options.routeRounds ?? 5,
+      stopMs: ROUTE_STOP_MS,
+      minSlope: this.#options.minRouteSlope ?? 1.5,
+      random: this.#options.random ?? (() => order.next()),
+      ...(this.#options.serviceCpuClock === undefined ? {} : { cpuClock: this.#options.serviceCpuClock }),
+      ...(signal ? { signal } : {}),
+    });
     return withService(target, async (serviceUrl) => {
       const baseUrl = apiBaseUrl(serviceUrl, basePath);
       const results: GrowthResult[] = [];
       for (const op of operations) {
-        const time = async (n: number, repeats: number): Promise<BenchPoint> => {
-          const body = JSON.stringify(sampler.valid(op.body?.schema, { arrayLength: n }));
-          const samples: number[] = [];
-          for (let i = 0; i < repeats; i++) {
-            if (signal?.aborted) throw new AgentError('ABORTED', 'route timing was aborted');
-            const t0 = performance.now();
-            const response = await loopbackFetch(`${baseUrl}${op.path}`, { method: op.method, body, headers: { ...target.headers, 'content-type': 'application/json' }, timeoutMs: 30_000 });
-            await response.arrayBuffer();
-            samples.push(performance.now() - t0);
-            if (response.status >= 400) throw new Error(`answered ${response.status} at n=${n}`);
-          }
-          const meanMs = samples.reduce((a, b) => a + b, 0) / samples.length;
-          return { n, ms: Math.min(...samples), meanMs, rme: 0, moe: 0, msMoe: 0, samples: samples.length };
-        };
         try {
-          // Warm the route's code paths up first: cold requests would inflate the overhead estimate.
-          await time(sizes[0] ?? 1, 2);
-          const overhead = await time(1, repeats * 2);
-          const points: BenchPoint[] = [];
-          for (const n of sizes) {
-            const p = await time(n, repeats);
-            points.push({ ...p, ms: Math.max(p.ms - overhead.ms, 0.001) });
-            // A payload that already takes this long is slow enough to judge; bigger ones only cost time.
-            if (p.ms > ROUTE_STOP_MS) break;
-          }
-          results.push({ subject: op.route, points, fit: fitGrowth(points), overheadMs: overhead.ms });
+          const timing = await timer.time(`${baseUrl}${op.path}`, op.method, { ...target.headers }, (n) => JSON.stringify(sampler.valid(op.body?.schema, { arrayLength: n })));
+          const points = timing.sizes.map((n, i) => ({ n, ms: Math.max(timing.medians[i] ?? 0, 0.001), meanMs: timing.wallMedians[i] ?? 0, rme: 0, moe: 0, msMoe: 0, samples: timing.interval.rounds }));
+          results.push({ subject: op.route, points, fit: { ...fitGrowth(points), slope: timing.interval.slope }, overheadMs: timing.baselineMs, route: timing });
         } catch (error) {
           if (error instanceof AgentError) throw error;
           results.push({ subject: op.route, points: [], fit: fitGrowth([]), error: error instanceof Error ? error.message : String(error) });
@@ -448,14 +453,18 @@ function functionFinding(fn: ExportedFunction, result: GrowthResult): Finding {
   };
 }
 
-function routeFinding(result: GrowthResult): Finding {
+function routeFinding(result: GrowthResult, timing: RouteTiming): Finding {
+  const { interval } = timing;
+  const clock = timing.clock === 'service-cpu' ? 'service CPU time' : 'wall time';
+  const first = result.points[0];
+  const last = result.points.at(-1);
   return {
     kind: 'perf-quadratic',
     severity: 'high',
     location: { route: result.subject },
-    message: `${result.subject} response time grows as ${result.fit.growth} with the payload (time ∝ n^${result.fit.slope.toFixed(2)}, R² ${result.fit.r2.toFixed(3)})`,
-    evidence: result.points.map((p) => `n=${p.n}: ${p.ms.toPrecision(3)} ms (fastest of ${p.samples}, overhead subtracted)`).join(', '),
-    confidence: Math.min(0.95, 0.6 + 0.35 * result.fit.r2),
+    message: `${result.subject} response time grows as ${classifySlope(interval.slope)} with the payload (${clock} ∝ n^${interval.slope.toFixed(2)}, 90 % interval ${interval.low.toFixed(2)}..${interval.high.toFixed(2)})`,
+    evidence: `${result.subject} with a JSON body whose arrays hold n items, ${interval.rounds} rounds in random order, each size right after a baseline request (n=1, ${timing.baselineMs.toPrecision(3)} ms) and net of it; median ${clock}: ${result.points.map((p, i) => `n=${p.n}: ${p.ms.toPrecision(3)} ms (wall ${timing.wallMedians[i]?.toPrecision(3) ?? '?'} ms)`).join(', ')}${first && last ? ` (×${(last.ms / first.ms).toFixed(0)} for ×${last.n / first.n} items)` : ''}`,
+    confidence: Math.min(0.95, 0.6 + 0.35 * interval.r2),
     rule: 'growth:route-payload',
   };
 }
@@ -599,9 +608,38 @@ function pass(v, depth = 0) {
   return v;
 }
 
+// CPU time of this process in milliseconds: unlike wall time it does not grow while the process
+// waits for a CPU, so a busy machine does not stretch the large sizes more than the small ones.
+function cpuNow() {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
 async function median(fn, name, timePerSizeMs, warm) {
+  // The CPU clock ticks in microseconds: calls are batched until a batch takes 0.2 ms, and each
+  // sample is the batch's CPU time per call.
+  let k = 1;
+  for (;;) {
+    const t0 = cpuNow();
+    for (let i = 0; i < k; i++) fn();
+    if (cpuNow() - t0 >= 0.2 || k >= 1 << 16) break;
+    k *= 4;
+  }
+  // Warm every size up for 3 ms of CPU: a new input size can send V8 back to a slower tier for a
+  // while (an insertion sort measured 5x its optimised time at one size), and on a busy machine the
+  // wall-time budget alone leaves it a fraction of that.
+  for (const w0 = cpuNow(); cpuNow() - w0 < 3; ) for (let i = 0; i < k; i++) fn();
+  // The time budget stays in wall time (overriddenIterationCost), so a busy machine costs fewer
+  // samples rather than a longer run.
+  const batch = () => {
+    const w0 = performance.now();
+    const t0 = cpuNow();
+    for (let i = 0; i < k; i++) fn();
+    const spent = cpuNow() - t0;
+    return { overriddenDuration: spent / k, overriddenIterationCost: performance.now() - w0 };
+  };
   const bench = new Bench({ time: timePerSizeMs, iterations: 3, warmupIterations: warm ? 20 : 2, warmupTime: warm ? timePerSizeMs : 0, throws: true });
-  bench.add(name, fn);
+  bench.add(name, batch);
   await bench.run();
   const result = bench.tasks[0].result;
   if (result.state !== 'completed') throw new Error('benchmark ' + result.state);
@@ -628,8 +666,10 @@ export async function run({ sizes, timePerSizeMs, maxCallMs, baseline }) {
         const l = await median(call, spec.fn, timePerSizeMs, k === 0);
         // The floor: read every argument and build a copy of the result once (the result as this
         // function returned it, so an object of n keys costs what the engine makes it cost).
-        if (baseline) basePoints.push({ n, ms: (await median(() => [pass(call.args), pass(result)], 'pass', timePerSizeMs, k === 0)).p50 });
-        points.push({ n, ms: l.p50, meanMs: l.mean, rme: l.rme, moe: l.moe, msMoe: (1.96 * 1.2533 * 1.4826 * l.mad) / Math.sqrt(l.samplesCount), samples: l.samplesCount });
+        if (baseline) basePoints.push({ n, ms: (await median(() => [pass(call.args), pass(result)], 'pass', timePerSizeMs, k === 0)).min });
+        // The fastest CPU sample: CPU-time noise (a JIT tier-up, a GC, caches another process
+        // evicted) only ever adds time, so the minimum is the least disturbed call.
+        points.push({ n, ms: l.min, meanMs: l.mean, rme: l.rme, moe: l.moe, msMoe: (1.96 * 1.2533 * 1.4826 * l.mad) / Math.sqrt(l.samplesCount), samples: l.samplesCount });
       } catch (e) {
         error = 'n=' + n + ': ' + (e instanceof Error ? e.constructor.name + ': ' + e.message : String(e));
         break;

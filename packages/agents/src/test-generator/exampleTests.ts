@@ -1,7 +1,7 @@
 import { renderValue } from '../kit/testfile/renderValue.js';
 import type { CodeExample } from './findExamples.js';
 import { moduleAlias } from './arbitraryCode.js';
-import type { PlannedProperty, PropertySubject } from './planProperties.js';
+import type { PlannedProperty, PropertySubject } from './plannedProperty.js';
 
 /** The examples test file and one planned property per function and example source. */
 export interface ExampleTests {

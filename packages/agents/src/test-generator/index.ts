@@ -4,8 +4,11 @@ export type { PropertyOutcome, RouteOutcome, TestGeneratorConfig, TestGeneratorC
 export { TestGeneratorAgent } from './TestGeneratorAgent.js';
 export type { TestGeneratorAgentOptions } from './TestGeneratorAgent.js';
 export { arbitraryCode } from './arbitraryCode.js';
-export { docExamples, planClassProperties, planProperties } from './planProperties.js';
-export type { OracleLevel, PlannedProperty, PropertySubject } from './planProperties.js';
+export { docExamples } from './docExamples.js';
+export { planClassProperties } from './planClassProperties.js';
+export { planProperties } from './planProperties.js';
+export { planRoundTrips } from './planRoundTrips.js';
+export type { OracleLevel, PlannedProperty, PropertySubject } from './plannedProperty.js';
 export { planRouteTests } from './planRouteTests.js';
 export type { PlanRouteTestsOptions, RouteCase } from './planRouteTests.js';
 export { findExamples } from './findExamples.js';

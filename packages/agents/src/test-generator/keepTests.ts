@@ -4,7 +4,7 @@ import type { TestAssertion, TestCase, TestFileSpec } from '../kit/testfile/Test
 import { detectTestStyle } from '../kit/testfile/TestFileStyle.js';
 import { writeTestFile } from '../kit/testfile/writeTestFile.js';
 import type { CodeExample } from './findExamples.js';
-import type { PlannedProperty } from './planProperties.js';
+import type { PlannedProperty } from './plannedProperty.js';
 
 /** A property's outcome as the kept tests need it (see `PropertyOutcome`). */
 export interface KeptOutcome {
@@ -125,7 +125,7 @@ function counterexampleCase(plan: Planned, counterexample: string): TestCase | u
     case 'idempotent':
       return { ...base, setup: [`const once = ${call};`], assertions: [{ kind: 'deepEqual', actual: `m.${name}(once)`, expectedCode: 'once' }] };
     default: {
-      // round-trip:<writer> is reported on the reader: the counter-example is the writer's input.
+      // round-trip:<writer> is planned on the reader: the counter-example is the writer's input.
       const writer = /^round-trip:(.+)$/.exec(plan.oracle)?.[1];
       if (writer === undefined) return undefined;
       return { ...base, setup: [`const [input] = ${counterexample};`], assertions: [{ kind: 'deepEqual', actual: `m.${name}(m.${writer}(input))`, expectedCode: 'input' }] };

@@ -45,7 +45,7 @@ export function fitGrowth(points: readonly SizePoint[]): GrowthFit {
   if (k < 2 || sxx === 0) return { slope: 0, r2: 0, growth: 'O(1)', points: k };
   const slope = median(pairwiseSlopes(xs, ys));
   const r2 = syy === 0 ? 1 : (sxy * sxy) / (sxx * syy);
-  return { slope, r2, growth: classify(slope), points: k };
+  return { slope, r2, growth: classifySlope(slope), points: k };
 }
 
 function pairwiseSlopes(xs: readonly number[], ys: readonly number[]): number[] {
@@ -65,7 +65,8 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
-function classify(slope: number): GrowthClass {
+/** The growth class of a log-log slope (the classes of `fitGrowth`). */
+export function classifySlope(slope: number): GrowthClass {
   if (slope < 0.35) return 'O(1)';
   if (slope < 0.8) return 'sublinear';
   if (slope < 1.15) return 'O(n)';
