@@ -10,6 +10,7 @@ import {
   resolveLearningConfig,
 } from '@qe-fleet/learning-core';
 import type {
+  ABTestOutcome,
   ExecutionResult,
   LearnedPattern,
   LearningConfig,
@@ -427,7 +428,8 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
     const learned = batcher.run(() => {
       if (record) tracker.recordSnapshot(snapshotOf(execution, feedback));
       if (learning) engine.learnFromExecution(task, execution, feedback);
-      if (test !== null) loop.recordTestResult(test.testId, name, execution.success, executionTime);
+      // Scored as the engine scores it (the same fields and feedback), so the test decides on what is learned.
+      if (test !== null) loop.recordTestResult(test.testId, name, execution.success, executionTime, abTestOutcome(execution, feedback));
       if (error !== null) memory.storeEvent({ type: 'agent:task_error', source: this.id, payload: this.#errorPayload(task, name, error) });
     }, () => this.#safely('reloading after a failed commit', () => {
       engine.reload();
@@ -743,6 +745,19 @@ function checkResult<O>(result: TaskResult<O>): TaskResult<O> {
   }
   if (result.errors !== undefined && !Array.isArray(result.errors)) throw new TypeError('TaskResult.errors must be an array');
   return result;
+}
+
+/** What an A/B test scores besides success and time: the execution's other fields and the feedback the engine learns from. */
+function abTestOutcome(execution: ExecutionResult, feedback: LearningFeedback | undefined): ABTestOutcome {
+  const { errors, coverage, satisfaction, resourceUsage } = execution;
+  const rated = feedback ?? execution.feedback;
+  return {
+    ...(errors === undefined ? {} : { errors }),
+    ...(coverage === undefined ? {} : { coverage }),
+    ...(satisfaction === undefined ? {} : { satisfaction }),
+    ...(resourceUsage === undefined ? {} : { resourceUsage }),
+    ...(rated === undefined ? {} : { feedback: rated }),
+  };
 }
 
 function pickMetrics(result: TaskResult<unknown> | undefined): Partial<ExecutionResult> {
