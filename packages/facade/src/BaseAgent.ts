@@ -7,6 +7,7 @@ import {
   PerformanceSafeguard,
   PerformanceTracker,
   StateVersioning,
+  executionMetrics,
   resolveLearningConfig,
 } from '@qe-fleet/learning-core';
 import type {
@@ -775,13 +776,15 @@ function pickMetrics(result: TaskResult<unknown> | undefined): Partial<Execution
  * as an error even without a message); a feedback rating is the user satisfaction, as in the reward.
  */
 function snapshotOf(execution: ExecutionResult, feedback: LearningFeedback | undefined): SnapshotInput {
+  // Success and satisfaction as the reward reads them (an empty run, coverage 0, is no success).
+  const scored = executionMetrics(execution, feedback);
   return {
     metrics: {
       tasksCompleted: 1,
-      successRate: execution.success ? 1 : 0,
+      successRate: scored.successRate ?? 0,
       averageExecutionTime: execution.executionTime,
       errorRate: !execution.success || (execution.errors?.length ?? 0) > 0 ? 1 : 0,
-      userSatisfaction: feedback?.rating ?? execution.satisfaction ?? 0,
+      userSatisfaction: scored.userSatisfaction ?? 0,
       resourceEfficiency: execution.resourceUsage ?? 0,
     },
   };

@@ -37,6 +37,7 @@ export { LearningError, type LearningErrorCode } from './LearningError.js';
 export { LearningEventType, LEARNING_EVENT_TTL } from './events.js';
 export {
   AGENT_CONFIGS,
+  FINDING_REWARD_WEIGHTS,
   AGGRESSIVE_CONFIG,
   ALGORITHMS,
   BALANCED_CONFIG,
@@ -45,7 +46,7 @@ export {
   resolveLearningConfig,
   rewardWeightsFor,
 } from './config.js';
-export { calculateReward } from './reward.js';
+export { calculateReward, executionMetrics } from './reward.js';
 export {
   createSystemResourceProbe,
   extractTaskState,
