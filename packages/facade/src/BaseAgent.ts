@@ -23,6 +23,7 @@ import { SwarmMemoryManager } from '@qe-fleet/memory';
 import type { Clock, Logger } from '@qe-fleet/memory';
 import { FacadeError } from './FacadeError.js';
 import { OverheadHistogram } from './OverheadHistogram.js';
+import { StatisticsExchange } from './StatisticsExchange.js';
 import { systemScheduler } from './systemScheduler.js';
 import { TransactionBatcher } from './TransactionBatcher.js';
 import type {
@@ -117,6 +118,7 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
   #batcher: TransactionBatcher | null = null;
   #strategies = new Map<string, StrategyDefinition>();
   #importTimer: unknown = null;
+  #exchange: StatisticsExchange | null = null;
   /** Own patterns published, with the evidence they had then. */
   readonly #published = new Map<string, { trials: number; at: number }>();
   #status: 'created' | 'initializing' | 'ready' | 'stopping' | 'stopped' = 'created';
@@ -332,6 +334,7 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
     this.#tracker = tracker;
     this.#loop = loop;
     this.#safeguard = safeguard;
+    this.#exchange = new StatisticsExchange(memory, engine, this.#caller(), this.logger);
     this.#batcher = TransactionBatcher.of(memory);
     if (engine.isEnabled()) {
       safeguard.start();
@@ -508,6 +511,28 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
   }
 
   /**
+   * Publishes this agent's own evidence as sufficient statistics (per state × strategy: trials,
+   * reward sum, sum of squares, as discounted; `LearningEngine.exportStatistics`), readable by its
+   * swarm for 7 days under `phase2/learning/shared/statistics/{agentId}`. Returns false when it
+   * has no evidence yet.
+   */
+  shareStatistics(): boolean {
+    this.#ready();
+    return this.#exchange!.publish();
+  }
+
+  /**
+   * Takes the statistics its swarm's peers published (`LearningEngine.importStatistics`: aged by
+   * half per day, never outweighing this agent's own recent evidence, ignored where its own mean
+   * contradicts them); an export already taken is not taken again. This, not
+   * `importSharedPatterns`, is what the periodic sync imports. Returns how many were taken.
+   */
+  importSharedStatistics(): number {
+    this.#ready();
+    return this.#exchange!.importPeers();
+  }
+
+  /**
    * Seed 5.2: imports the confident patterns other agents of the swarm shared, for strategies this
    * agent has; never its own, never the same one twice unless it carries new evidence (more
    * trials). Returns how many were imported.
@@ -661,8 +686,11 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
   #syncPatterns(): void {
     if (this.#status !== 'ready' || !this.#engine!.isEnabled()) return;
     try {
+      // Patterns are still published (seed 5.2: events, what `qe-fleet patterns` lists); the evidence
+      // pooled is the statistics: importing patterns too would count the same runs twice.
       this.sharePatterns();
-      this.importSharedPatterns();
+      this.shareStatistics();
+      this.importSharedStatistics();
     } catch (error) {
       this.logger.warn(`pattern sync of ${this.id} failed: ${describe(error)}`);
     }
