@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { meanScore } from '@qe-fleet/learning-core';
 import type { ABTest } from '@qe-fleet/learning-core';
 import { type AgentRecord, type AgentStatus, decodeValue, encodeValue, type PatternRecord, type SwarmMemoryManager } from '@qe-fleet/memory';
 import { FleetError } from './FleetError.js';
@@ -144,7 +145,11 @@ export const registerInspectCommands: CommandRegistrar = (program: Command, cont
               { header: 'test', value: (t) => t.name },
               { header: 'task type', value: (t) => t.taskType ?? '*' },
               { header: 'status', value: (t) => t.status },
-              { header: 'arms (successes/trials)', value: (t) => t.results.map((r) => `${r.strategy} ${r.successes}/${r.trials}`).join(', ') },
+              // The mean composite score is what the test decides on; successes/trials beside it.
+              {
+                header: 'arms (successes/trials, mean score)',
+                value: (t) => t.results.map((r) => `${r.strategy} ${r.successes}/${r.trials}${(r.scored ?? 0) > 0 ? ` ${meanScore(r).toFixed(3)}` : ''}`).join(', '),
+              },
               { header: 'winner', value: (t) => t.winner ?? '-' },
               { header: 'conclusion', value: (t) => t.conclusion ?? '-' },
             ],

@@ -7,9 +7,11 @@ import {
   PerformanceSafeguard,
   PerformanceTracker,
   StateVersioning,
+  executionMetrics,
   resolveLearningConfig,
 } from '@qe-fleet/learning-core';
 import type {
+  ABTestOutcome,
   ExecutionResult,
   LearnedPattern,
   LearningConfig,
@@ -21,6 +23,7 @@ import { SwarmMemoryManager } from '@qe-fleet/memory';
 import type { Clock, Logger } from '@qe-fleet/memory';
 import { FacadeError } from './FacadeError.js';
 import { OverheadHistogram } from './OverheadHistogram.js';
+import { StatisticsExchange } from './StatisticsExchange.js';
 import { systemScheduler } from './systemScheduler.js';
 import { TransactionBatcher } from './TransactionBatcher.js';
 import type {
@@ -115,6 +118,7 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
   #batcher: TransactionBatcher | null = null;
   #strategies = new Map<string, StrategyDefinition>();
   #importTimer: unknown = null;
+  #exchange: StatisticsExchange | null = null;
   /** Own patterns published, with the evidence they had then. */
   readonly #published = new Map<string, { trials: number; at: number }>();
   #status: 'created' | 'initializing' | 'ready' | 'stopping' | 'stopped' = 'created';
@@ -330,6 +334,7 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
     this.#tracker = tracker;
     this.#loop = loop;
     this.#safeguard = safeguard;
+    this.#exchange = new StatisticsExchange(memory, engine, this.#caller(), this.logger);
     this.#batcher = TransactionBatcher.of(memory);
     if (engine.isEnabled()) {
       safeguard.start();
@@ -427,7 +432,8 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
     const learned = batcher.run(() => {
       if (record) tracker.recordSnapshot(snapshotOf(execution, feedback));
       if (learning) engine.learnFromExecution(task, execution, feedback);
-      if (test !== null) loop.recordTestResult(test.testId, name, execution.success, executionTime);
+      // Scored as the engine scores it (the same fields and feedback), so the test decides on what is learned.
+      if (test !== null) loop.recordTestResult(test.testId, name, execution.success, executionTime, abTestOutcome(execution, feedback));
       if (error !== null) memory.storeEvent({ type: 'agent:task_error', source: this.id, payload: this.#errorPayload(task, name, error) });
     }, () => this.#safely('reloading after a failed commit', () => {
       engine.reload();
@@ -502,6 +508,28 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
     });
     for (const pattern of confident) this.#published.set(pattern.id, { trials: pattern.trials, at: now });
     return confident.length;
+  }
+
+  /**
+   * Publishes this agent's own evidence as sufficient statistics (per state × strategy: trials,
+   * reward sum, sum of squares, as discounted; `LearningEngine.exportStatistics`), readable by its
+   * swarm for 7 days under `phase2/learning/shared/statistics/{agentId}`. Returns false when it
+   * has no evidence yet.
+   */
+  shareStatistics(): boolean {
+    this.#ready();
+    return this.#exchange!.publish();
+  }
+
+  /**
+   * Takes the statistics its swarm's peers published (`LearningEngine.importStatistics`: aged by
+   * half per day, never outweighing this agent's own recent evidence, ignored where its own mean
+   * contradicts them); an export already taken is not taken again. This, not
+   * `importSharedPatterns`, is what the periodic sync imports. Returns how many were taken.
+   */
+  importSharedStatistics(): number {
+    this.#ready();
+    return this.#exchange!.importPeers();
   }
 
   /**
@@ -658,8 +686,11 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
   #syncPatterns(): void {
     if (this.#status !== 'ready' || !this.#engine!.isEnabled()) return;
     try {
+      // Patterns are still published (seed 5.2: events, what `qe-fleet patterns` lists); the evidence
+      // pooled is the statistics: importing patterns too would count the same runs twice.
       this.sharePatterns();
-      this.importSharedPatterns();
+      this.shareStatistics();
+      this.importSharedStatistics();
     } catch (error) {
       this.logger.warn(`pattern sync of ${this.id} failed: ${describe(error)}`);
     }
@@ -745,6 +776,19 @@ function checkResult<O>(result: TaskResult<O>): TaskResult<O> {
   return result;
 }
 
+/** What an A/B test scores besides success and time: the execution's other fields and the feedback the engine learns from. */
+function abTestOutcome(execution: ExecutionResult, feedback: LearningFeedback | undefined): ABTestOutcome {
+  const { errors, coverage, satisfaction, resourceUsage } = execution;
+  const rated = feedback ?? execution.feedback;
+  return {
+    ...(errors === undefined ? {} : { errors }),
+    ...(coverage === undefined ? {} : { coverage }),
+    ...(satisfaction === undefined ? {} : { satisfaction }),
+    ...(resourceUsage === undefined ? {} : { resourceUsage }),
+    ...(rated === undefined ? {} : { feedback: rated }),
+  };
+}
+
 function pickMetrics(result: TaskResult<unknown> | undefined): Partial<ExecutionResult> {
   if (result === undefined) return {};
   const picked: Partial<ExecutionResult> = {};
@@ -760,13 +804,15 @@ function pickMetrics(result: TaskResult<unknown> | undefined): Partial<Execution
  * as an error even without a message); a feedback rating is the user satisfaction, as in the reward.
  */
 function snapshotOf(execution: ExecutionResult, feedback: LearningFeedback | undefined): SnapshotInput {
+  // Success and satisfaction as the reward reads them (an empty run, coverage 0, is no success).
+  const scored = executionMetrics(execution, feedback);
   return {
     metrics: {
       tasksCompleted: 1,
-      successRate: execution.success ? 1 : 0,
+      successRate: scored.successRate ?? 0,
       averageExecutionTime: execution.executionTime,
       errorRate: !execution.success || (execution.errors?.length ?? 0) > 0 ? 1 : 0,
-      userSatisfaction: feedback?.rating ?? execution.satisfaction ?? 0,
+      userSatisfaction: scored.userSatisfaction ?? 0,
       resourceEfficiency: execution.resourceUsage ?? 0,
     },
   };

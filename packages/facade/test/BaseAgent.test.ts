@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { FacadeError } from '@qe-fleet/facade';
 import type { ExecutedTaskResult, StrategyChoice, Task, TaskResult } from '@qe-fleet/facade';
 import { BaseAgent } from '@qe-fleet/facade';
-import { LearningError } from '@qe-fleet/learning-core';
+import { LearningError, calculateReward } from '@qe-fleet/learning-core';
 import type { StrategyDefinition } from '@qe-fleet/learning-core';
 import { MemoryError } from '@qe-fleet/memory';
 import type { SwarmMemoryManager } from '@qe-fleet/memory';
@@ -212,6 +212,14 @@ describe('BaseAgent options and lifecycle', () => {
     const test = agent.improvementLoop.getTest(testId)!;
     expect(test.results.map((r) => r.trials)).toEqual([6, 6]);
     expect(test.results.reduce((n, r) => n + r.successes, 0)).toBe(results.filter((r) => r.success).length);
+    // Each arm is scored with the reward the engine learns (same fields, feedback and weights).
+    const weights = agent.learningEngine.getConfig().rewardWeights;
+    for (const arm of test.results) {
+      const mine = results.filter((r) => r.strategy === arm.strategy);
+      expect(arm.scored).toBe(mine.length);
+      const expected = mine.reduce((sum, r) => sum + calculateReward(r, r.feedback, { weights }), 0);
+      expect(arm.sumScore).toBeCloseTo(expected, 9);
+    }
     await agent.shutdown();
     memory.close();
   });

@@ -4,11 +4,13 @@ import { checkAgentId, checkArms, checkFinite, checkName, checkOptions } from '.
 import { LearningError } from './LearningError.js';
 import type { PerformanceTracker } from './PerformanceTracker.js';
 import { timerScheduler, type Scheduler } from './Scheduler.js';
-import { addArmResult, decideABTest, emptyArmResult } from './SequentialTest.js';
-import { wilsonLowerBound } from './statistics.js';
+import { calculateReward } from './reward.js';
+import { addArmResult, decideABTest, emptyArmResult, meanScore } from './SequentialTest.js';
+import { wilsonInterval } from './statistics.js';
 import { TimeOrderedIds } from './TimeOrderedIds.js';
 import type {
   ABTest,
+  ExecutionResult,
   FailurePattern,
   ImprovementData,
   ImprovementStrategy,
@@ -39,7 +41,14 @@ export interface ImprovementLoopOptions {
   logger?: Logger;
 }
 
-/** An A/B test the loop proposes: two strategies of one task type whose success intervals overlap. */
+/**
+ * What `recordTestResult` scores besides success and time: the result's other fields and the
+ * user's feedback, as `calculateReward` reads them. Without them a result is scored on success
+ * and time only (and counted as error-free).
+ */
+export type ABTestOutcome = Pick<ExecutionResult, 'errors' | 'coverage' | 'satisfaction' | 'resourceUsage' | 'feedback'>;
+
+/** An A/B test the loop proposes: two strategies of one task type whose reward intervals overlap. */
 export interface Opportunity {
   taskType: string;
   strategies: [string, string];
@@ -74,8 +83,9 @@ export const DEFAULT_IMPROVEMENT_STRATEGIES: readonly ImprovementStrategy[] = [
   {
     name: AB_STRATEGY,
     description:
-      'When the 95 % Wilson intervals of the two best strategies of a task type overlap, A/B test them and apply ' +
-      'a significant winner. successRate: share of concluded tests that found a winner.',
+      'When the 95 % intervals of the mean composite reward of the two best strategies of a task type overlap, ' +
+      'A/B test them on the composite score and apply a significant winner. successRate: share of concluded tests ' +
+      'that found a winner.',
     config: { minTrials: 20, maxConcurrentTests: 3 },
     priority: 2,
     usageCount: 0,
@@ -240,8 +250,10 @@ export class ImprovementLoop {
   }
 
   /**
-   * Task types whose two best strategies (by success rate, each with at least `minTrials` trials)
-   * have overlapping 95 % Wilson intervals: the data cannot tell them apart yet.
+   * Task types whose two best strategies (by mean composite reward, the engine's `averageReward`,
+   * each with at least `minTrials` trials) have overlapping 95 % intervals: the data cannot tell
+   * them apart yet. A pattern keeps no variance, so the interval is Wilson's for a mean m of n
+   * scores in [0, 1]: their variance is at most m(1 − m) (Bhatia–Davis), the Bernoulli case.
    */
   discoverOpportunities(): Opportunity[] {
     const minTrials = numberConfig(this.#strategies.get(AB_STRATEGY), 'minTrials', 20);
@@ -256,17 +268,17 @@ export class ImprovementLoop {
     const out: Opportunity[] = [];
     for (const [taskType, patterns] of byType) {
       if (patterns.length < 2) continue;
-      const [first, second] = patterns.sort((a, b) => b.successes / b.trials - a.successes / a.trials) as [LearnedPattern, LearnedPattern];
-      // The Wilson upper bound of s/n is 1 − the lower bound of the failures (n − s)/n.
-      const secondUpper = 1 - wilsonLowerBound(second.trials - second.successes, second.trials);
-      const firstLower = wilsonLowerBound(first.successes, first.trials);
+      const [first, second] = patterns.sort((a, b) => b.averageReward - a.averageReward) as [LearnedPattern, LearnedPattern];
+      const [firstLower] = rewardInterval(first);
+      const [, secondUpper] = rewardInterval(second);
       if (secondUpper >= firstLower) {
         out.push({
           taskType,
           strategies: [first.strategy, second.strategy],
           reason:
-            `95 % intervals overlap: ${first.strategy} ${first.successes}/${first.trials} (lower ${firstLower.toFixed(3)}) vs ` +
-            `${second.strategy} ${second.successes}/${second.trials} (upper ${secondUpper.toFixed(3)})`,
+            `95 % intervals of the mean reward overlap: ${first.strategy} ${first.averageReward.toFixed(3)} over ${first.trials} ` +
+            `(lower ${firstLower.toFixed(3)}) vs ${second.strategy} ${second.averageReward.toFixed(3)} over ${second.trials} ` +
+            `(upper ${secondUpper.toFixed(3)})`,
         });
       }
     }
@@ -351,11 +363,14 @@ export class ImprovementLoop {
   }
 
   /**
-   * Records one result of a test arm and looks at the test (valid at every look). A concluded
+   * Records one result of a test arm and looks at the test (valid at every look). The result is
+   * scored with `calculateReward` and the tracker's weights (the agent's `rewardWeights`), from
+   * `success`, `executionTime` and `outcome` (its errors, satisfaction, efficiency, coverage and
+   * feedback), so the test decides on what the engine learns and the tracker shows. A concluded
    * test ignores late results. Unknown test → `TEST_NOT_FOUND`; unknown arm → `UNKNOWN_STRATEGY`;
-   * a negative or non-finite time → `INVALID_RESULT`; nothing is stored then.
+   * a negative or non-finite time or a bad outcome → `INVALID_RESULT`; nothing is stored then.
    */
-  recordTestResult(testId: string, strategy: string, success: boolean, executionTime: number): ABTest {
+  recordTestResult(testId: string, strategy: string, success: boolean, executionTime: number, outcome: ABTestOutcome = {}): ABTest {
     checkName(testId, 'testId', 'TEST_NOT_FOUND');
     checkName(strategy, 'strategy', 'UNKNOWN_STRATEGY');
     const test = this.#tests.get(testId);
@@ -366,9 +381,14 @@ export class ImprovementLoop {
     if (typeof executionTime !== 'number' || !Number.isFinite(executionTime) || executionTime < 0) {
       throw new LearningError('INVALID_RESULT', `executionTime must be a finite number >= 0, got ${String(executionTime)}`);
     }
+    if (outcome === null || typeof outcome !== 'object' || Array.isArray(outcome)) {
+      throw new LearningError('INVALID_RESULT', `outcome must be an object, got ${String(outcome)}`);
+    }
+    const { feedback, ...fields } = outcome;
+    const score = calculateReward({ strategy, success, executionTime, ...fields }, feedback, { weights: this.#tracker.rewardWeights });
     if (test.status !== 'running') return structuredClone(test);
     this.#update(test, () => {
-      addArmResult(arm, success, executionTime);
+      addArmResult(arm, success, executionTime, score);
       const concluded = this.#look(test);
       if (!concluded) this.#storeTest(test);
       return concluded;
@@ -432,7 +452,8 @@ export class ImprovementLoop {
     } else {
       test.status = 'completed';
       test.winner = decision.winner;
-      test.conclusion = `${decision.winner} is significantly better on ${decision.metric === 'successRate' ? 'success rate' : 'execution time'}`;
+      const scores = test.results.map((arm) => `${arm.strategy} ${meanScore(arm).toFixed(3)}`).join(' vs ');
+      test.conclusion = `${decision.winner} has a significantly higher composite score (${scores})`;
     }
     this.#storeTest(test);
     this.#blocks.delete(test.id);
@@ -564,6 +585,12 @@ export class ImprovementLoop {
   #key(suffix: string): string {
     return `phase2/learning/${this.#agentId}/${suffix}`;
   }
+}
+
+/** 95 % interval of a pattern's mean reward (see `discoverOpportunities`). */
+function rewardInterval(pattern: LearnedPattern): [number, number] {
+  const mean = Number.isFinite(pattern.averageReward) ? Math.min(1, Math.max(0, pattern.averageReward)) : 0;
+  return wilsonInterval(mean * pattern.trials, pattern.trials);
 }
 
 function numberConfig(strategy: ImprovementStrategy | undefined, key: string, fallback: number): number {

@@ -2,16 +2,23 @@ import { chiSquareGoodnessOfFit } from './sampleRatio.js';
 import type { ABTestArmResult } from './types.js';
 
 /**
- * Sequential A/B decisions that stay valid when the test is looked at after every result.
+ * Sequential A/B decisions that stay valid when the test is looked at after every result, made on
+ * the package's one objective: the composite score (`compositeScore`, seed 10.1) of each result,
+ * the number the engine learns, the tracker reports and the safeguard guards.
  *
  * Each comparison is a mixture sequential probability ratio test (mSPRT, Johari et al., "Always
  * Valid Inference", 2017) with a normal mixing distribution over the effect: the likelihood ratio
  * is a martingale under "no difference", so by Ville's inequality the chance that it EVER crosses
  * 1/α is at most α, however often we look. Inverting it gives a confidence sequence (an interval
- * valid at all sample sizes at once), which is what the decision reports.
+ * valid at all sample sizes at once), which is what the decision reports. The composite scores'
+ * variance is not known, so the test is the Welch-type one of Johari et al. §4: each arm's
+ * variance is estimated from its own results and the two added (s²_A/n_A + s²_B/n_B); the
+ * guarantee is then asymptotic. Because a score lies in [0, 1], each arm's variance is estimated
+ * with two pseudo-results at the bounds 0 and 1 added: a handful of identical scores cannot claim
+ * zero noise (and a certain win), while with many results the pseudo-results no longer matter.
  *
  * The mixing variance is set on the standardised scale (τ = `effectScale` × the per-observation
- * standard deviation), so one constant serves success rates and log execution times alike.
+ * standard deviation), so one constant serves every metric.
  */
 
 /** Prior standard deviation of the standardised effect; 0.3 favours effects around a third of a standard deviation. */
@@ -52,13 +59,15 @@ export function normalMixtureTest(
   return { difference, halfWidth, logLikelihoodRatio, significant: logLikelihoodRatio >= threshold };
 }
 
-/** Both metrics of one pair of arms (B against A). */
+/** A pair of arms (B against A): the deciding composite score, and its two main parts for the report. */
 export interface ArmComparison {
   a: string;
   b: string;
-  /** Success rate of B minus A. */
+  /** Mean composite score of B minus A: what decides. */
+  compositeScore: MixtureTestResult;
+  /** Success rate of B minus A (reported, never decides on its own). */
   successRate: MixtureTestResult;
-  /** Mean ln(executionTime) of B minus A; negative means B is faster. */
+  /** Mean ln(executionTime) of B minus A; negative means B is faster (reported, never decides on its own). */
   logExecutionTime: MixtureTestResult;
 }
 
@@ -69,19 +78,35 @@ function logTime(executionTime: number): number {
 
 /** An arm with no traffic yet. */
 export function emptyArmResult(strategy: string): ABTestArmResult {
-  return { strategy, assigned: 0, trials: 0, successes: 0, sumLogTime: 0, sumSqLogTime: 0 };
+  return { strategy, assigned: 0, trials: 0, successes: 0, sumLogTime: 0, sumSqLogTime: 0, scored: 0, sumScore: 0, sumSqScore: 0 };
 }
 
-/** Adds one result to an arm's sufficient statistics (in place). */
-export function addArmResult(arm: ABTestArmResult, success: boolean, executionTime: number): void {
+/**
+ * Adds one result to an arm's sufficient statistics (in place): its success, its time and its
+ * composite score in [0, 1] (`calculateReward` with the agent's weights; clamped into [0, 1]).
+ */
+export function addArmResult(arm: ABTestArmResult, success: boolean, executionTime: number, score: number): void {
   const lt = logTime(executionTime);
   arm.trials++;
   if (success) arm.successes++;
   arm.sumLogTime += lt;
   arm.sumSqLogTime += lt * lt;
+  const x = Number.isFinite(score) ? Math.min(1, Math.max(0, score)) : 0;
+  arm.scored = (arm.scored ?? 0) + 1;
+  arm.sumScore = (arm.sumScore ?? 0) + x;
+  arm.sumSqScore = (arm.sumSqScore ?? 0) + x * x;
 }
 
-/** Compares arm `b` with arm `a` on success rate and on log execution time, each at level `alpha`. */
+/** Mean composite score of an arm (0 before its first scored result). */
+export function meanScore(arm: ABTestArmResult): number {
+  const n = arm.scored ?? 0;
+  return n > 0 ? (arm.sumScore ?? 0) / n : 0;
+}
+
+/**
+ * Compares arm `b` with arm `a` at level `alpha`: on the composite score (what decides), and on
+ * success rate and log execution time (what the report shows beside it).
+ */
 export function compareArms(a: ABTestArmResult, b: ABTestArmResult, alpha: number, effectScale = DEFAULT_EFFECT_SCALE): ArmComparison {
   const c = a.trials > 0 && b.trials > 0 ? 1 / a.trials + 1 / b.trials : 0;
   const pa = a.trials > 0 ? a.successes / a.trials : 0;
@@ -93,7 +118,12 @@ export function compareArms(a: ABTestArmResult, b: ABTestArmResult, alpha: numbe
   const lb = logTimeMoments(b);
   const timeVariance = a.trials > 1 && b.trials > 1 ? la.variance / a.trials + lb.variance / b.trials : 0;
   const logExecutionTime = normalMixtureTest(lb.mean - la.mean, timeVariance, c, alpha, effectScale);
-  return { a: a.strategy, b: b.strategy, successRate, logExecutionTime };
+  const na = a.scored ?? 0;
+  const nb = b.scored ?? 0;
+  const cs = na > 0 && nb > 0 ? 1 / na + 1 / nb : 0;
+  const scoreVariance = cs > 0 ? boundedVariance(a) / na + boundedVariance(b) / nb : 0;
+  const compositeScore = normalMixtureTest(meanScore(b) - meanScore(a), scoreVariance, cs, alpha, effectScale);
+  return { a: a.strategy, b: b.strategy, compositeScore, successRate, logExecutionTime };
 }
 
 function logTimeMoments(arm: ABTestArmResult): { mean: number; variance: number } {
@@ -103,11 +133,19 @@ function logTimeMoments(arm: ABTestArmResult): { mean: number; variance: number 
   return { mean, variance };
 }
 
+/** Sample variance of an arm's scores with two pseudo-scores, 0 and 1, added (see the module comment). */
+function boundedVariance(arm: ABTestArmResult): number {
+  const n = (arm.scored ?? 0) + 2;
+  const sum = (arm.sumScore ?? 0) + 1;
+  const sumSq = (arm.sumSqScore ?? 0) + 1;
+  return Math.max(0, (sumSq - (sum * sum) / n) / (n - 1));
+}
+
 /** Settings of `decideABTest`. */
 export interface SequentialDecisionOptions {
-  /** Family-wise false-positive rate over every pair, both metrics and all looks. */
+  /** Family-wise false-positive rate over every pair and all looks. */
   alpha: number;
-  /** No decision before every arm has this many results. */
+  /** No decision before every arm has this many (scored) results. */
   minSamplesPerArm: number;
   /** Once every arm has this many results without a winner, the test ends with no winner. */
   maxSamplesPerArm: number;
@@ -119,7 +157,7 @@ export interface SequentialDecisionOptions {
 /** What a look at an A/B test concludes. */
 export type SequentialDecision =
   | { outcome: 'continue'; comparisons: ArmComparison[] }
-  | { outcome: 'winner'; winner: string; metric: 'successRate' | 'executionTime'; comparisons: ArmComparison[] }
+  | { outcome: 'winner'; winner: string; metric: 'compositeScore'; comparisons: ArmComparison[] }
   | { outcome: 'no-difference'; comparisons: ArmComparison[] }
   | { outcome: 'sample-ratio-mismatch'; counts: 'assigned' | 'results'; pValue: number };
 
@@ -131,11 +169,12 @@ export const DEFAULT_SRM_THRESHOLD = 0.001;
  *
  * First the sample ratio: the assigned counts and the recorded results per arm are each tested
  * against equal shares; a mismatch ends the test without a winner. Then, once every arm has
- * `minSamplesPerArm` results, every pair is compared on both metrics at α / (2 × pairs)
- * (Bonferroni over pairs and metrics, so any false winner has probability ≤ α). An arm beats
- * another when its success rate is significantly higher, or when it is significantly faster and
- * its success rate is not significantly lower; success rate comes first because it carries half
- * of the composite score. The winner is the arm that beats every other arm.
+ * `minSamplesPerArm` scored results, every pair is compared on the mean composite score at
+ * α / pairs (Bonferroni over pairs, so any false winner has probability ≤ α over all looks). The
+ * winner is the arm whose score is significantly higher than every other arm's. Success rate and
+ * time are reported beside it but never decide alone: a strategy that succeeds a little more
+ * often but is much slower has the lower composite score and loses, as it does in the engine and
+ * the tracker (a separate success-rate veto would have kept exactly that trap alive).
  */
 export function decideABTest(arms: readonly ABTestArmResult[], options: SequentialDecisionOptions): SequentialDecision {
   const srmThreshold = options.srmThreshold ?? DEFAULT_SRM_THRESHOLD;
@@ -147,34 +186,25 @@ export function decideABTest(arms: readonly ABTestArmResult[], options: Sequenti
     const { pValue } = chiSquareGoodnessOfFit(observed, equal);
     if (pValue < srmThreshold) return { outcome: 'sample-ratio-mismatch', counts, pValue };
   }
-  if (arms.length < 2 || arms.some((arm) => arm.trials < options.minSamplesPerArm)) {
+  if (arms.length < 2 || arms.some((arm) => (arm.scored ?? 0) < options.minSamplesPerArm)) {
     return { outcome: 'continue', comparisons: [] };
   }
   const pairs = (arms.length * (arms.length - 1)) / 2;
-  const level = options.alpha / (2 * pairs);
+  const level = options.alpha / pairs;
   const comparisons: ArmComparison[] = [];
-  const beats = new Map<string, Map<string, 'successRate' | 'executionTime'>>(arms.map((arm) => [arm.strategy, new Map()]));
+  const beaten = new Map<string, number>(arms.map((arm) => [arm.strategy, 0]));
   for (let i = 0; i < arms.length; i++) {
     for (let j = i + 1; j < arms.length; j++) {
       const cmp = compareArms(arms[i]!, arms[j]!, level, options.effectScale);
       comparisons.push(cmp);
-      const dominance = dominanceOf(cmp);
-      if (dominance) beats.get(dominance.winner)!.set(dominance.winner === cmp.a ? cmp.b : cmp.a, dominance.metric);
+      if (!cmp.compositeScore.significant) continue;
+      const winner = cmp.compositeScore.difference > 0 ? cmp.b : cmp.a;
+      beaten.set(winner, beaten.get(winner)! + 1);
     }
   }
-  for (const [strategy, beaten] of beats) {
-    if (beaten.size === arms.length - 1) {
-      const metric = [...beaten.values()].includes('successRate') ? 'successRate' : 'executionTime';
-      return { outcome: 'winner', winner: strategy, metric, comparisons };
-    }
+  for (const [strategy, count] of beaten) {
+    if (count === arms.length - 1) return { outcome: 'winner', winner: strategy, metric: 'compositeScore', comparisons };
   }
-  if (arms.every((arm) => arm.trials >= options.maxSamplesPerArm)) return { outcome: 'no-difference', comparisons };
+  if (arms.every((arm) => (arm.scored ?? 0) >= options.maxSamplesPerArm)) return { outcome: 'no-difference', comparisons };
   return { outcome: 'continue', comparisons };
-}
-
-function dominanceOf(cmp: ArmComparison): { winner: string; metric: 'successRate' | 'executionTime' } | null {
-  const { successRate: s, logExecutionTime: t } = cmp;
-  if (s.significant) return { winner: s.difference > 0 ? cmp.b : cmp.a, metric: 'successRate' };
-  if (t.significant) return { winner: t.difference < 0 ? cmp.b : cmp.a, metric: 'executionTime' };
-  return null;
 }

@@ -74,12 +74,41 @@ export const BALANCED_CONFIG: Readonly<LearningConfig> = Object.freeze({
   updateFrequency: 10,
 });
 
-/** Seed A.2: per agent type, applied over `BALANCED_CONFIG`. */
+/**
+ * Reward weights of an agent whose product is what it finds or measures in the part of a project
+ * it chooses to examine (lint findings, weak tests, uncovered code): the quality of that product
+ * (satisfaction: F1 against a catalogue, else the user's triage rating or the agent's own measure)
+ * weighs 0.45 and the share of the project it examined (`coverage`) 0.1, against 0.3 for running
+ * without failure or errors and 0.15 for time and cost. With seed 10.1's weights quality weighs
+ * 0.25 against 0.75 for success, errors, time and cost, so a strategy that examines almost nothing
+ * quickly beats one that finds what is there (mutation-tester's `changed-files` on a clean
+ * checkout scored 0.745 with no finding).
+ */
+export const FINDING_REWARD_WEIGHTS: Readonly<RewardWeights> = Object.freeze({
+  success: 0.2,
+  errors: 0.1,
+  satisfaction: 0.45,
+  time: 0.1,
+  efficiency: 0.05,
+  coverage: 0.1,
+  timeScaleMs: DEFAULT_REWARD_WEIGHTS.timeScaleMs,
+});
+
+/**
+ * Seed A.2: per agent type, applied over `BALANCED_CONFIG`. `rewardWeights` (over
+ * `DEFAULT_REWARD_WEIGHTS`; `rewardWeightsFor(type)` resolves them) are set where the agent's
+ * quality signal matters more than seed 10.1's weights let it: the agents that choose how much of
+ * a project to examine (a "changed files" strategy may examine nothing) get
+ * `FINDING_REWARD_WEIGHTS`; mutation-tester's time scale is 15 minutes, since a mutation run takes
+ * minutes and at the 60 s scale only an empty run scores on time.
+ */
 export const AGENT_CONFIGS: Readonly<Record<string, Readonly<Partial<LearningConfig>>>> = Object.freeze({
   'test-generator': { learningRate: 0.15, explorationRate: 0.4, batchSize: 32 },
-  'code-reviewer': { learningRate: 0.08, explorationRate: 0.2, batchSize: 64 },
+  'code-reviewer': { learningRate: 0.08, explorationRate: 0.2, batchSize: 64, rewardWeights: FINDING_REWARD_WEIGHTS },
   'api-tester': { learningRate: 0.1, explorationRate: 0.3, batchSize: 32 },
   'flaky-test-detector': { learningRate: 0.12, explorationRate: 0.25, batchSize: 128 },
+  'coverage-analyzer': { rewardWeights: FINDING_REWARD_WEIGHTS },
+  'mutation-tester': { rewardWeights: Object.freeze({ ...FINDING_REWARD_WEIGHTS, timeScaleMs: 15 * 60_000 }) },
 });
 
 /** True for a built-in algorithm name or one added with `registerAlgorithm`. */

@@ -37,6 +37,7 @@ export { LearningError, type LearningErrorCode } from './LearningError.js';
 export { LearningEventType, LEARNING_EVENT_TTL } from './events.js';
 export {
   AGENT_CONFIGS,
+  FINDING_REWARD_WEIGHTS,
   AGGRESSIVE_CONFIG,
   ALGORITHMS,
   BALANCED_CONFIG,
@@ -45,7 +46,7 @@ export {
   resolveLearningConfig,
   rewardWeightsFor,
 } from './config.js';
-export { calculateReward } from './reward.js';
+export { calculateReward, executionMetrics } from './reward.js';
 export {
   createSystemResourceProbe,
   extractTaskState,
@@ -100,6 +101,7 @@ export {
   CYCLE_TTL,
   DEFAULT_CYCLE_INTERVAL_MS,
   DEFAULT_IMPROVEMENT_STRATEGIES,
+  type ABTestOutcome,
   type ImprovementCycleResult,
   type ImprovementEngine,
   type ImprovementLoopOptions,
@@ -124,6 +126,7 @@ export {
   compareArms,
   decideABTest,
   emptyArmResult,
+  meanScore,
   normalMixtureTest,
   DEFAULT_EFFECT_SCALE,
   DEFAULT_SRM_THRESHOLD,

@@ -1,7 +1,7 @@
 import { compositeScore, DEFAULT_REWARD_WEIGHTS } from './compositeScore.js';
 import { checkFeedback, checkResult, show } from './inputChecks.js';
 import { LearningError } from './LearningError.js';
-import type { ExecutionResult, LearningFeedback, RewardOptions } from './types.js';
+import type { ExecutionResult, LearningFeedback, PerformanceMetricValues, RewardOptions } from './types.js';
 
 const invalid = (message: string): never => {
   throw new LearningError('INVALID_RESULT', message);
@@ -29,6 +29,11 @@ function unit(name: string, value: unknown): number | undefined {
  * | efficiency | 0.1 | `resourceUsage` (higher is more efficient); left out when absent |
  * | coverage | 0 | `coverage`; left out when absent |
  *
+ * An execution that examined nothing (`coverage` 0: no file, route or page was looked at, e.g. a
+ * "changed files" strategy on a clean checkout) is an empty run: it scores 0 on success and on
+ * satisfaction (unless the user rated it), whatever it reports, so being cheap cannot make doing
+ * nothing the best strategy (`executionMetrics`).
+ *
  * Weights come from `options.weights` (the engine passes its `LearningConfig.rewardWeights`; a
  * script scoring an agent's runs passes `rewardWeightsFor(agentType)`), time scale included. Refuses
  * (LearningError `INVALID_RESULT`) NaN, infinite or negative times and ratios outside [0, 1];
@@ -51,18 +56,34 @@ export function calculateReward(
     invalid(`result.executionTime must be a finite number of ms >= 0, got ${String(time)}`);
   }
   if (result.errors !== undefined && !Array.isArray(result.errors)) invalid('result.errors must be an array');
+  return compositeScore(executionMetrics(result, feedback), options.weights ?? DEFAULT_REWARD_WEIGHTS);
+}
+
+/**
+ * One execution as the composite score's metrics (a one-task window), as `calculateReward` scores
+ * it and the facade records it for the tracker: success 1 or 0, error rate 1 when it reported
+ * errors, satisfaction from the feedback rating else `satisfaction`, time, efficiency, coverage.
+ * An empty run (`coverage` 0) has success 0 and, without a rating, satisfaction 0. Absent inputs
+ * stay absent. Throws `INVALID_RESULT` on a ratio outside [0, 1].
+ */
+export function executionMetrics(
+  result: Pick<ExecutionResult, 'success' | 'executionTime' | 'errors' | 'coverage' | 'satisfaction' | 'resourceUsage' | 'feedback'>,
+  feedback?: LearningFeedback,
+): Partial<PerformanceMetricValues> & { coverage?: number } {
   const rating = unit('feedback.rating', (feedback ?? result.feedback)?.rating);
-  const satisfaction = unit('result.satisfaction', result.satisfaction);
-  const weights = options.weights ?? DEFAULT_REWARD_WEIGHTS;
-  return compositeScore(
-    {
-      successRate: result.success ? 1 : 0,
-      errorRate: (result.errors?.length ?? 0) > 0 ? 1 : 0,
-      userSatisfaction: rating ?? satisfaction,
-      averageExecutionTime: time,
-      resourceEfficiency: unit('result.resourceUsage', result.resourceUsage),
-      coverage: unit('result.coverage', result.coverage),
-    },
-    weights,
-  );
+  const coverage = unit('result.coverage', result.coverage);
+  const empty = coverage === 0;
+  const reported = unit('result.satisfaction', result.satisfaction);
+  const satisfaction = empty ? 0 : reported;
+  const metrics: Partial<PerformanceMetricValues> & { coverage?: number } = {
+    successRate: result.success && !empty ? 1 : 0,
+    errorRate: (result.errors?.length ?? 0) > 0 ? 1 : 0,
+    averageExecutionTime: result.executionTime,
+  };
+  const userSatisfaction = rating ?? satisfaction;
+  if (userSatisfaction !== undefined) metrics.userSatisfaction = userSatisfaction;
+  const efficiency = unit('result.resourceUsage', result.resourceUsage);
+  if (efficiency !== undefined) metrics.resourceEfficiency = efficiency;
+  if (coverage !== undefined) metrics.coverage = coverage;
+  return metrics;
 }

@@ -332,6 +332,14 @@ export interface ABTestArmResult {
   /** Sum and sum of squares of ln(executionTime). */
   sumLogTime: number;
   sumSqLogTime: number;
+  /**
+   * Results with a composite score (`compositeScore`, the one objective), and the sum and sum of
+   * squares of those scores: what the test decides on. Absent in tests stored by older versions,
+   * which then start their score count at 0.
+   */
+  scored?: number;
+  sumScore?: number;
+  sumSqScore?: number;
 }
 
 /** An improvement strategy of the loop (seed `ImprovementStrategy`). */

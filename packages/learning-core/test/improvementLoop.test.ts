@@ -126,7 +126,7 @@ describe('ImprovementLoop', () => {
       test = loop.recordTestResult(id, strategy, random() < (strategy === 'b' ? 0.9 : 0.5), 4000);
     }
     expect(test).toMatchObject({ status: 'completed', winner: 'b' });
-    expect(test.conclusion).toMatch(/b is significantly better on success rate/);
+    expect(test.conclusion).toMatch(/^b has a significantly higher composite score \(a 0\.\d+ vs b 0\.\d+\)$/);
     expect(engine.recommendStrategy(state('unit')).strategy).toBe('b');
     expect(loop.getActiveTests()).toHaveLength(0);
     expect(loop.assignStrategy('unit')).toBeNull();
@@ -135,6 +135,61 @@ describe('ImprovementLoop', () => {
     expect(events('learning:strategy_changed').at(-1)!.payload).toMatchObject({ taskType: 'unit', strategy: 'b' });
     // Late results of a concluded test are ignored.
     expect(loop.recordTestResult(id, 'a', true, 1).results[0]!.trials).toBe(test.results[0]!.trials);
+  });
+
+  it('decides on the composite score with the tracker\'s weights: success and time equal, the more satisfying arm wins', () => {
+    // The agent's weights (here satisfaction-heavy) reach the test through its tracker.
+    tracker = new PerformanceTracker('agent-1', memory, { clock, windowSize: 4, rewardWeights: { satisfaction: 0.6 } });
+    tracker.initialize();
+    const loop = newLoop({ minSamplesPerArm: 20 });
+    const id = loop.createABTest('a vs b', [{ name: 'a' }, { name: 'b' }], undefined, { taskType: 'unit' });
+    const random = createRandom(5);
+    let test = loop.getTest(id)!;
+    for (let i = 0; i < 2000 && test.status === 'running'; i++) {
+      const { strategy } = loop.assignStrategy('unit')!;
+      const satisfaction = Math.min(1, Math.max(0, (strategy === 'a' ? 0.8 : 0.5) + 0.2 * (random() - 0.5)));
+      test = loop.recordTestResult(id, strategy, true, 3000, { errors: [], satisfaction, resourceUsage: 0.9 });
+    }
+    expect(test).toMatchObject({ status: 'completed', winner: 'a' });
+    expect(test.results.every((arm) => arm.successes === arm.trials && arm.scored === arm.trials)).toBe(true);
+    expect(() => loop.recordTestResult(id, 'a', true, 10, { satisfaction: 2 })).toThrowError(expect.objectContaining({ code: 'INVALID_RESULT' }));
+  });
+
+  it('lets a much slower arm lose although it succeeds more often (the composite objective, not success first)', () => {
+    // 200 results per arm before a look: by then a's higher success rate (19/20 vs 6/7) is itself
+    // significant, so a success-first rule would pick a.
+    const loop = newLoop({ minSamplesPerArm: 200 });
+    const id = loop.createABTest('slow vs fast', [{ name: 'a' }, { name: 'b' }], undefined, { taskType: 'unit' });
+    const runs = { a: 0, b: 0 };
+    let test = loop.getTest(id)!;
+    for (let i = 0; i < 4000 && test.status === 'running'; i++) {
+      const { strategy } = loop.assignStrategy('unit')! as { strategy: 'a' | 'b' };
+      const n = ++runs[strategy];
+      const success = strategy === 'a' ? n % 20 !== 0 : n % 7 !== 0;
+      test = loop.recordTestResult(id, strategy, success, strategy === 'a' ? 50_000 : 3000, { errors: success ? [] : ['failed'] });
+    }
+    const [a, b] = test.results;
+    expect(a!.successes / a!.trials).toBeGreaterThan(b!.successes / b!.trials + 0.08);
+    expect(test).toMatchObject({ status: 'completed', winner: 'b' });
+  });
+
+  it('continues a test stored by an older version (no score sums): scores count from the first new result', () => {
+    const loop = newLoop({ minSamplesPerArm: 5 });
+    const id = loop.createABTest('a vs b', [{ name: 'a' }, { name: 'b' }], undefined, { taskType: 'unit' });
+    const key = `phase2/learning/agent-1/abtests/${id}`;
+    const stored = memory.retrieve(key, { partition: 'learning' }) as { results: Array<Record<string, unknown>> };
+    for (const arm of stored.results) {
+      Object.assign(arm, { assigned: 10, trials: 10, successes: 5, sumLogTime: 80, sumSqLogTime: 640 });
+      delete arm['scored'];
+      delete arm['sumScore'];
+      delete arm['sumSqScore'];
+    }
+    memory.store(key, stored, { partition: 'learning', ttl: 0 });
+    const restarted = newLoop({ minSamplesPerArm: 5 });
+    const test = restarted.recordTestResult(id, 'a', true, 3000);
+    expect(test.status).toBe('running');
+    expect(test.results[0]).toMatchObject({ trials: 11, scored: 1 });
+    expect(test.results[1]!.scored ?? 0).toBe(0);
   });
 
   it('cancels a test with a sample-ratio mismatch and applies nothing', () => {

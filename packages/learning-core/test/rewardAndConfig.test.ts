@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   AGENT_CONFIGS,
+  FINDING_REWARD_WEIGHTS,
+  executionMetrics,
   AGGRESSIVE_CONFIG,
   BALANCED_CONFIG,
   CONSERVATIVE_CONFIG,
@@ -51,6 +53,37 @@ describe('calculateReward', () => {
       const flipped = calculateReward({ ...result, success: !result.success });
       expect(result.success ? r > flipped : r < flipped).toBe(true);
     }
+  });
+
+  it('scores an empty run (coverage 0: nothing examined) as no success and no satisfaction, however cheap', () => {
+    // A "changed files" strategy on a clean checkout: 1 s, no errors, reports satisfaction 0.5.
+    const empty: ExecutionResult = { strategy: 'changed-files', success: true, executionTime: 1000, errors: [], coverage: 0, satisfaction: 0.5, resourceUsage: 0.97 };
+    expect(executionMetrics(empty)).toMatchObject({ successRate: 0, userSatisfaction: 0, coverage: 0 });
+    // errors 0.2 + time 0.15 * (1 - 1/60) + efficiency 0.1 * 0.97, over all five seed weights
+    expect(calculateReward(empty)).toBeCloseTo(0.2 + 0.15 * (59 / 60) + 0.097, 12);
+    // Examining a little is a success again, and its satisfaction counts.
+    const examined = { ...empty, coverage: 0.01 };
+    expect(executionMetrics(examined)).toMatchObject({ successRate: 1, userSatisfaction: 0.5 });
+    expect(calculateReward(examined)).toBeGreaterThan(calculateReward(empty) + 0.4);
+    // A slow run that found something beats the empty one with the finding agents' weights.
+    const weights = rewardWeightsFor('mutation-tester');
+    const sample: ExecutionResult = { strategy: 'file-sample', success: true, executionTime: 76_000, errors: [], coverage: 0.25, satisfaction: 0.15, resourceUsage: 0.28 };
+    expect(calculateReward(sample, undefined, { weights })).toBeGreaterThan(calculateReward({ ...empty, satisfaction: 0 }, undefined, { weights }));
+    // The user's rating still counts on an empty run; a bad ratio is refused even there.
+    expect(executionMetrics(empty, { rating: 0.9 }).userSatisfaction).toBe(0.9);
+    expectLearningError(() => executionMetrics({ ...empty, satisfaction: 2 }), 'INVALID_RESULT', /satisfaction/);
+  });
+
+  it('gives the agents that choose how much to examine the finding weights (quality 0.45 + coverage 0.1)', () => {
+    expect(rewardWeightsFor('code-reviewer')).toEqual(FINDING_REWARD_WEIGHTS);
+    expect(rewardWeightsFor('coverage-analyzer')).toEqual(FINDING_REWARD_WEIGHTS);
+    expect(rewardWeightsFor('mutation-tester')).toEqual({ ...FINDING_REWARD_WEIGHTS, timeScaleMs: 900_000 });
+    const w = FINDING_REWARD_WEIGHTS;
+    expect(w.satisfaction + w.coverage).toBeGreaterThan(w.success + w.errors + w.time + w.efficiency - 0.01);
+    // The same fast, error-free run that finds nothing: seed weights pay 0.75 of it, the finding weights 0.45.
+    const nothing: ExecutionResult = { strategy: 's', success: true, executionTime: 0, errors: [], satisfaction: 0, resourceUsage: 1, coverage: 1 };
+    expect(calculateReward(nothing)).toBeCloseTo(0.75, 12);
+    expect(calculateReward(nothing, undefined, { weights: FINDING_REWARD_WEIGHTS })).toBeCloseTo(0.55, 12);
   });
 
   it('is the seed 10.1 composite score of the run as a one-task window', () => {

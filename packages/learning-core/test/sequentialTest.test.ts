@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   addArmResult,
+  calculateReward,
   chiSquareGoodnessOfFit,
   chiSquareSurvival,
   compositeScore,
@@ -14,6 +15,17 @@ import {
 } from '@qe-fleet/learning-core';
 
 const arm = emptyArmResult;
+
+/** Records one result with its composite score (default weights; a failure reports an error). */
+function record(a: ReturnType<typeof arm>, success: boolean, executionTime: number): void {
+  const score = calculateReward({ strategy: a.strategy, success, executionTime, errors: success ? [] : ['failed'] });
+  addArmResult(a, success, executionTime, score);
+}
+
+/** An arm of `n` results, `successes` of them scoring 1 and the others 0. */
+function counted(strategy: string, n: number, successes: number) {
+  return { ...arm(strategy), assigned: n, trials: n, successes, scored: n, sumScore: successes, sumSqScore: successes };
+}
 
 interface ArmTruth {
   success: number;
@@ -32,14 +44,14 @@ function runTest(random: RandomSource, truth: [ArmTruth, ArmTruth], maxPerArm: n
     const a = arms[k]!;
     const t = truth[k]!;
     a.assigned++;
-    addArmResult(a, random() < t.success, Math.exp(t.logTime + 0.5 * standardNormal(random)));
+    record(a, random() < t.success, Math.exp(t.logTime + 0.5 * standardNormal(random)));
     const decision = decideABTest(arms, { alpha: 0.05, minSamplesPerArm: minPerArm, maxSamplesPerArm: maxPerArm });
     if (decision.outcome !== 'continue') return { decision, perArm: a.trials };
   }
   return { decision: null as SequentialDecision | null, perArm: maxPerArm };
 }
 
-describe('sequential A/B decision (mSPRT, normal mixture)', () => {
+describe('sequential A/B decision (mSPRT, normal mixture, on the composite score)', () => {
   it('keeps the false-winner rate at or below alpha on 400 A/A tests looked at after every result', () => {
     let wins = 0;
     let noDifference = 0;
@@ -60,29 +72,59 @@ describe('sequential A/B decision (mSPRT, normal mixture)', () => {
         { success: 0.6, logTime: 9 },
         { success: 0.8, logTime: 9 },
       ], 1000);
-      if (decision?.outcome === 'winner' && decision.winner === 'b' && decision.metric === 'successRate' && perArm <= 300) {
+      if (decision?.outcome === 'winner' && decision.winner === 'b' && decision.metric === 'compositeScore' && perArm <= 300) {
         sizes.push(perArm);
       }
     }
     expect(sizes.length).toBeGreaterThanOrEqual(95);
   });
 
-  it('picks the faster arm when success rates are equal and times differ by 20 %', () => {
+  it('picks the faster arm when success rates are equal and one takes three times as long (30 s vs 10 s)', () => {
     const { decision } = runTest(createRandom(7), [
+      { success: 0.8, logTime: Math.log(30_000) },
       { success: 0.8, logTime: Math.log(10_000) },
-      { success: 0.8, logTime: Math.log(8_000) },
     ], 1000);
-    expect(decision).toMatchObject({ outcome: 'winner', winner: 'b', metric: 'executionTime' });
+    expect(decision).toMatchObject({ outcome: 'winner', winner: 'b', metric: 'compositeScore' });
+  });
+
+  it('lets a variant that succeeds more often but is much slower (lower composite score) lose, in 20 of 20 runs', () => {
+    // a: 95 % success in ~50 s, composite ~0.77; b: 85 % success in ~3 s, composite ~0.87. No look
+    // before 400 results per arm, when a's success advantage is itself significant: a rule that
+    // decides on success first would pick a.
+    const trap = { success: 0.95, logTime: Math.log(50_000) };
+    const fast = { success: 0.85, logTime: Math.log(3_000) };
+    const winners: string[] = [];
+    for (let seed = 2000; seed < 2020; seed++) {
+      const { decision } = runTest(createRandom(seed), [trap, fast], 1000, 400);
+      winners.push(decision?.outcome === 'winner' ? decision.winner : String(decision?.outcome));
+      if (decision?.outcome !== 'winner') continue;
+      const cmp = decision.comparisons[0]!;
+      // The loser really had the higher success rate, significantly: success alone would have picked it.
+      expect(cmp.successRate.difference).toBeLessThan(0);
+      expect(cmp.successRate.significant).toBe(true);
+      expect(cmp.compositeScore.difference).toBeGreaterThan(0);
+    }
+    expect(winners).toEqual(Array.from({ length: 20 }, () => 'b'));
+  });
+
+  it('decides on scores, not raw success: arms with identical scores never win, however different their success counts', () => {
+    const a = { ...counted('a', 400, 100), sumScore: 0.7 * 400, sumSqScore: 0.49 * 400 };
+    const b = { ...counted('b', 400, 380), sumScore: 0.7 * 400, sumSqScore: 0.49 * 400 };
+    const decision = decideABTest([a, b], { alpha: 0.05, minSamplesPerArm: 100, maxSamplesPerArm: 400 });
+    expect(decision.outcome).toBe('no-difference');
+    // Constant but different scores are told apart (the pseudo-results bound the noise, they do not hide it).
+    const c = { ...b, sumScore: 0.75 * 400, sumSqScore: 0.5625 * 400 };
+    expect(decideABTest([a, c], { alpha: 0.05, minSamplesPerArm: 100, maxSamplesPerArm: 400 })).toMatchObject({ outcome: 'winner', winner: 'b' });
+    // ... but not from a handful of results.
+    const few = (s: typeof a, score: number) => ({ ...s, assigned: 5, trials: 5, scored: 5, sumScore: 5 * score, sumSqScore: 5 * score * score });
+    expect(decideABTest([few(a, 0.7), few(c, 0.75)], { alpha: 0.05, minSamplesPerArm: 5, maxSamplesPerArm: 400 }).outcome).toBe('continue');
   });
 
   it('makes no decision before every arm has the minimum sample', () => {
-    const a = { ...arm('a'), trials: 99, successes: 0, assigned: 99 };
-    const b = { ...arm('b'), trials: 99, successes: 99, assigned: 99 };
+    const a = counted('a', 99, 0);
+    const b = counted('b', 99, 99);
     expect(decideABTest([a, b], { alpha: 0.05, minSamplesPerArm: 100, maxSamplesPerArm: 1000 }).outcome).toBe('continue');
-    a.trials = a.assigned = 100;
-    b.trials = b.assigned = 100;
-    b.successes = 100;
-    expect(decideABTest([a, b], { alpha: 0.05, minSamplesPerArm: 100, maxSamplesPerArm: 1000 })).toMatchObject({
+    expect(decideABTest([counted('a', 100, 0), counted('b', 100, 100)], { alpha: 0.05, minSamplesPerArm: 100, maxSamplesPerArm: 1000 })).toMatchObject({
       outcome: 'winner',
       winner: 'b',
     });
@@ -108,7 +150,7 @@ describe('sequential A/B decision (mSPRT, normal mixture)', () => {
   });
 
   it('needs one arm to beat every other arm when there are three', () => {
-    const mk = (strategy: string, successes: number) => ({ ...arm(strategy), assigned: 400, trials: 400, successes });
+    const mk = (strategy: string, successes: number) => counted(strategy, 400, successes);
     const opts = { alpha: 0.05, minSamplesPerArm: 100, maxSamplesPerArm: 1000 };
     expect(decideABTest([mk('a', 200), mk('b', 320), mk('c', 200)], opts)).toMatchObject({ outcome: 'winner', winner: 'b' });
     // b and c both beat a but not each other: no winner yet.

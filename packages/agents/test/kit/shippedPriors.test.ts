@@ -34,6 +34,13 @@ describe('every agent ships priors: a fresh database starts with its best-measur
         }
         const generator = agents.find((a) => a.id === 'test-generator')!.learningEngine;
         expect(generator.selectStrategy(generator.extractTaskState(runTask('test-generator'))).strategy).not.toBe('smoke');
+        // the strategies that examine nothing on a clean checkout (an empty run) are never the first pick
+        for (const id of ['code-reviewer', 'coverage-analyzer', 'mutation-tester']) {
+          const engine = agents.find((a) => a.id === id)!.learningEngine;
+          expect(engine.selectStrategy(engine.extractTaskState(runTask(id))).strategy, id).not.toBe('changed-files');
+        }
+        const mutation = agents.find((a) => a.id === 'mutation-tester')!.learningEngine;
+        expect(mutation.selectStrategy(mutation.extractTaskState(runTask('mutation-tester'))).strategy).toBe('file-sample');
       } finally {
         for (const agent of agents) await agent.shutdown();
         memory.close();
