@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 const BENCHES: Array<{ file: string; flags?: string[] }> = [
   { file: 'effectiveness.ts', flags: ['--expose-gc'] },
   { file: 'retrieval.ts' },
+  { file: 'hnsw.ts' },
   { file: 'ope.ts' },
   { file: 'decisionTransformer.ts' },
   { file: 'advanced.ts' },
