@@ -47,7 +47,7 @@ interface RunMode {
  * service is started, which header names are sent (never their values: a hash of a secret would
  * still be a copy of it) and the content of an advisories export.
  */
-async function cacheKeyParts(settings: RunSettings): Promise<string[]> {
+async function cacheKeyParts(settings: RunSettings, algorithms: ReadonlyMap<string, string>): Promise<string[]> {
   const agentsVersion = (createRequire(import.meta.url)('@qe-fleet/agents/package.json') as { version: string }).version;
   const { start, healthPath, headers, advisories } = settings.service;
   return [
@@ -57,6 +57,8 @@ async function cacheKeyParts(settings: RunSettings): Promise<string[]> {
     `health ${healthPath ?? ''}`,
     `headers ${Object.keys(headers ?? {}).sort().join(',')}`,
     `advisories ${advisories === undefined ? '' : await hashTargetInputs(advisories)}`,
+    // A switch made with `learning evaluate --use` must run the agent again, not replay the old choice's result.
+    `algorithms ${[...algorithms].map(([id, algorithm]) => `${id}=${algorithm}`).sort().join(',')}`,
   ];
 }
 
@@ -131,7 +133,7 @@ async function runFleet(ctx: CommandContext, opts: RunOptions, mode: RunMode = {
     const running = fleet.agents.filter((a) => !notApplicable.has(a.id));
     const results = new Map<string, Array<ExecutedTaskResult<AgentOutput>>>();
     const cache = settings.cache ? new ResultCache(memory) : undefined;
-    const inputsHash = cache === undefined ? undefined : await hashTargetInputs(target, await cacheKeyParts(settings));
+    const inputsHash = cache === undefined ? undefined : await hashTargetInputs(target, await cacheKeyParts(settings, chosen));
     const reused = new Set<string>();
     for (const agent of running) {
       const hit = inputsHash === undefined ? undefined : cache?.get(agent.id, target, inputsHash, settings.strategies[agent.id]);

@@ -55,7 +55,7 @@ beforeAll(async () => {
   forced = await cli(['run', '--target', project, '--db', db, '--agents', 'code-reviewer', '--strategy', 'code-reviewer=changed-files', '--no-cache'], dir);
   const memory = new SwarmMemoryManager(db);
   memory.initialize();
-  const [agent] = createPilotAgents({ ids: ['code-reviewer'], memory });
+  const [agent] = await createPilotAgents({ ids: ['code-reviewer'], memory });
   try {
     await agent!.initialize();
     const engine = agent!.learningEngine;
