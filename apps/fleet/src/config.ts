@@ -24,6 +24,10 @@ export const FleetConfigSchema = z
       .record(z.string().regex(HEADER_NAME, 'expected an HTTP header name'), z.string())
       .describe("headers every request to the target's service carries (never printed or stored)"),
     tokenEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name').describe('environment variable holding a bearer token for the service'),
+    apiKeyEnv: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name')
+      .describe("environment variable holding an API key, sent in the header or cookie the API description's apiKey security scheme names"),
     strategy: z.record(z.string().min(1), z.string().min(1)).describe('agent id → strategy to force'),
     learn: z.boolean().describe('false: run the best strategy without exploring or recording'),
     allowFailed: z.boolean().describe('an agent that failed to run does not make the exit code 4'),

@@ -49,13 +49,14 @@ interface RunMode {
  */
 async function cacheKeyParts(settings: RunSettings, algorithms: ReadonlyMap<string, string>): Promise<string[]> {
   const agentsVersion = (createRequire(import.meta.url)('@qe-fleet/agents/package.json') as { version: string }).version;
-  const { start, healthPath, headers, advisories } = settings.service;
+  const { start, healthPath, headers, apiKey, advisories } = settings.service;
   return [
     `agents ${agentsVersion}`,
     `fleet ${VERSION}`,
     `start ${start ?? ''}`,
     `health ${healthPath ?? ''}`,
     `headers ${Object.keys(headers ?? {}).sort().join(',')}`,
+    `api key ${apiKey === undefined ? 'no' : 'yes'}`,
     `advisories ${advisories === undefined ? '' : await hashTargetInputs(advisories)}`,
     // A switch made with `learning evaluate --use` must run the agent again, not replay the old choice's result.
     `algorithms ${[...algorithms].map(([id, algorithm]) => `${id}=${algorithm}`).sort().join(',')}`,

@@ -61,7 +61,7 @@ export interface RunSettings {
   /** Absolute folder the test-generator keeps its tests in (`--write-tests`). */
   writeTestsDir: string | undefined;
   /** What agents get to reach the target's service; headers hold credentials: never print or store them. */
-  service: { start?: string; healthPath?: string; headers?: Record<string, string>; advisories?: string };
+  service: { start?: string; healthPath?: string; headers?: Record<string, string>; apiKey?: string; advisories?: string };
 }
 
 function parseAgents(list: string[] | undefined): readonly string[] {
@@ -95,13 +95,18 @@ function checkTarget(target: string): void {
 
 function serviceHeaders(ctx: CommandContext): Record<string, string> | undefined {
   const headers: Record<string, string> = { ...ctx.config.headers };
-  const tokenEnv = ctx.config.tokenEnv;
-  if (tokenEnv !== undefined) {
-    const token = ctx.io.env[tokenEnv];
-    if (token === undefined || token === '') throw new FleetError('USAGE', `environment variable ${tokenEnv} (named by tokenEnv in the config) is not set`);
-    headers['authorization'] = `Bearer ${token}`;
-  }
+  const token = configuredSecret(ctx, 'tokenEnv');
+  if (token !== undefined) headers['authorization'] = `Bearer ${token}`;
   return Object.keys(headers).length === 0 ? undefined : headers;
+}
+
+/** The value of the environment variable a config key names; a named variable that is unset is a usage error. */
+function configuredSecret(ctx: CommandContext, key: 'tokenEnv' | 'apiKeyEnv'): string | undefined {
+  const name = ctx.config[key];
+  if (name === undefined) return undefined;
+  const value = ctx.io.env[name];
+  if (value === undefined || value === '') throw new FleetError('USAGE', `environment variable ${name} (named by ${key} in the config) is not set`);
+  return value;
 }
 
 /**
@@ -138,6 +143,7 @@ export function resolveRunSettings(ctx: CommandContext, opts: RunOptions): RunSe
   const start = opts.start ?? ctx.config.start;
   const healthPath = ctx.config.healthPath;
   const headers = serviceHeaders(ctx);
+  const apiKey = configuredSecret(ctx, 'apiKeyEnv');
   const repeat = opts.repeat ?? ctx.config.repeat ?? 1;
   const advisoriesFlag = opts.advisories ?? ctx.config.advisories;
   const advisories = advisoriesFlag === undefined ? undefined : resolve(ctx.io.cwd, advisoriesFlag);
@@ -161,6 +167,7 @@ export function resolveRunSettings(ctx: CommandContext, opts: RunOptions): RunSe
       ...(start === undefined ? {} : { start }),
       ...(healthPath === undefined ? {} : { healthPath }),
       ...(headers === undefined ? {} : { headers }),
+      ...(apiKey === undefined ? {} : { apiKey }),
       ...(advisories === undefined ? {} : { advisories }),
     },
   };

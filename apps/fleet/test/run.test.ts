@@ -97,6 +97,10 @@ describe('run: bad usage is exit 2, refused before any agent runs', () => {
     const stored = Buffer.concat([db, `${db}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f)));
     expect(stored.includes('src/app.js')).toBe(true);
     expect(stored.includes(token)).toBe(false);
+    writeFileSync(join(dir, 'qe-fleet.config.json'), JSON.stringify({ apiKeyEnv: 'QE_TEST_API_KEY' }));
+    const noKey = await runJson(SCAN);
+    expect(noKey.code).toBe(2);
+    expect(noKey.err).toContain('QE_TEST_API_KEY (named by apiKeyEnv in the config) is not set');
   });
 });
 

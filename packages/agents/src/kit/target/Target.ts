@@ -30,6 +30,8 @@ export interface TargetSpec {
    * description's `apiKey` security scheme names (`X-API-Key: …`), unless `headers` already has it.
    */
   apiKeyEnv?: string;
+  /** The API key itself, sent like `apiKeyEnv`'s (a host that reads its own environment passes the value). */
+  apiKey?: string;
   /** Source folders or files (relative), instead of the discovered ones. */
   sourceRoots?: string[];
   /** The API description file (relative or absolute), instead of searching the tree. */
@@ -92,7 +94,7 @@ export async function openTarget(spec: TargetSpec): Promise<Target> {
   const defaultCatalogue = join(dir, 'defects.json');
   const cataloguePath = spec.catalogue ?? (existsSync(defaultCatalogue) ? defaultCatalogue : false);
   const catalogue = cataloguePath === false ? undefined : await loadCatalogue(cataloguePath);
-  const apiKey = readEnv(spec.apiKeyEnv, 'apiKeyEnv');
+  const apiKey = spec.apiKey ?? readEnv(spec.apiKeyEnv, 'apiKeyEnv');
   let headers = withBearerToken(spec);
   const profile = await discoverProfile(dir, packageJson, {
     ...(spec.sourceRoots === undefined ? {} : { sourceRoots: spec.sourceRoots }),
@@ -103,7 +105,7 @@ export async function openTarget(spec: TargetSpec): Promise<Target> {
   const securitySchemes = profile.api === undefined ? [] : await loadSecuritySchemes(dir, profile.api.file);
   if (apiKey !== undefined) {
     headers = withApiKey(securitySchemes, apiKey, headers);
-    if (headers === undefined) throw new AgentError('UNSUPPORTED_TARGET', `apiKeyEnv ${spec.apiKeyEnv} is set but ${profile.api === undefined ? 'there is no API description' : `${profile.api.file} declares no apiKey security scheme in a header or cookie`} to say where the key goes: give the header with headers instead`);
+    if (headers === undefined) throw new AgentError('UNSUPPORTED_TARGET', `an API key is configured${spec.apiKeyEnv === undefined ? '' : ` (apiKeyEnv ${spec.apiKeyEnv})`} but ${profile.api === undefined ? 'there is no API description' : `${profile.api.file} declares no apiKey security scheme in a header or cookie`} to say where the key goes: give the header with headers instead`);
   }
   const advice = credentialAdvice(securitySchemes, headers);
   return {
