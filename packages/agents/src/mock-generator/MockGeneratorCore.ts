@@ -265,7 +265,9 @@ function judge(c: MockCase, o: ProbeOutcome, config: MockGeneratorConfig): { fin
     // A collaborator method that hands data back (a store's `load`) forgets, as a double, what was saved:
     // when the adder read one, a count that does not accumulate may come from the double, not the code.
     // (Callbacks such as a clock or an id source keep no state the count could depend on.)
-    const readers = c.owner.boundaries.flatMap((b) => b.methods.filter((m) => m.returns.reads).map((m) => `${b.param}.${m.name}`));
+    // The adder's own calls (its call sites), not the factory's: `Cart.open` may load before any add.
+    const inAdder = new Set((c.owner.callSites.get(c.method ?? '') ?? []).map((s) => s.method));
+    const readers = c.owner.boundaries.flatMap((b) => b.methods.filter((m) => m.returns.reads && inAdder.has(m.name)).map((m) => `${b.param}.${m.name}`));
     const readState = readers.some((name) => (observed.calls?.[name] ?? 0) > 0);
     if (o.status === 'returned' && typeof o.raw === 'number' && o.raw !== 5 && !readState) {
       findings.push({ kind: 'logic-bug', severity: 'high', location: { file: c.owner.file, line: c.subject.line }, message: `${c.subject.name}: adding the same key twice (2 then 3) raised the count by ${o.raw}, not 5`, evidence: `with recording doubles of ${c.owner.boundaries.map((b) => b.param).join(', ')}: ${reproduce} === ${o.raw}`, confidence: 0.75, rule: 'mock-generator/add-accumulates' });
