@@ -91,6 +91,10 @@ export class MockGeneratorCore implements AgentCore {
   readonly strategies = MOCK_GENERATOR_STRATEGIES;
   readonly #options: MockGeneratorCoreOptions;
   readonly #owners = new WeakMap<Target, BoundaryOwner[]>();
+  // Strategies share their cases (`track-promises` plans the cases of `record`): a case observed or a set
+  // of sample files run once on a target is not probed or run again for the next strategy.
+  readonly #observed = new WeakMap<Target, Map<string, ProbeOutcome>>();
+  readonly #verified = new WeakMap<Target, Map<string, { compiled: number; passed: number; defectTests: number; notes: string[] }>>();
 
   constructor(options: MockGeneratorCoreOptions = {}) {
     this.#options = options;
@@ -121,13 +125,23 @@ export class MockGeneratorCore implements AgentCore {
     const ambient: Record<string, number> = {};
     for (const o of owners) for (const a of o.ambient) ambient[a.api] = (ambient[a.api] ?? 0) + 1;
     const ambientDoubled = new Set(cases.flatMap((c) => c.doubles.ambient.map((a) => `${c.owner.file}:${c.owner.name}:${a}`))).size;
-    const probe = await CaseProbe.create(target, sources, this.#options.tmpRoot === undefined ? {} : { tmpRoot: this.#options.tmpRoot });
     let outcomes: ProbeOutcome[];
-    try {
-      outcomes = await probe.run(cases, { timeoutMs: 120_000, ...(options.signal === undefined ? {} : { signal: options.signal }) });
-    } finally {
-      await probe.dispose();
-    }
+    const observed = this.#observed.get(target) ?? new Map<string, ProbeOutcome>();
+    this.#observed.set(target, observed);
+    const keyOf = (c: MockCase): string => JSON.stringify([c.file, c.imports, c.setup, c.act, c.awaitAct, c.observe]);
+    const unseen = cases.filter((c) => !observed.has(keyOf(c)));
+    if (unseen.length > 0) {
+      const probe = await CaseProbe.create(target, sources, this.#options.tmpRoot === undefined ? {} : { tmpRoot: this.#options.tmpRoot });
+      try {
+        const fresh = await probe.run(unseen, { timeoutMs: 120_000, ...(options.signal === undefined ? {} : { signal: options.signal }) });
+        // A case not run because an earlier one hung is not an observation.
+        unseen.forEach((c, i) => fresh[i]!.status !== 'not-run' && observed.set(keyOf(c), fresh[i]!));
+        outcomes = cases.map((c) => observed.get(keyOf(c)) ?? fresh[unseen.indexOf(c)]!);
+      } finally {
+        await probe.dispose();
+      }
+    } else outcomes = cases.map((c) => observed.get(keyOf(c))!);
+    outcomes = outcomes.map((o, i) => ({ ...o, id: cases[i]!.id }));
     const findings: Finding[] = [];
     const tests: Array<{ c: MockCase; test: TestCase; expectFailure: boolean }> = [];
     cases.forEach((c, i) => {
@@ -209,6 +223,11 @@ export class MockGeneratorCore implements AgentCore {
     });
     const notes: string[] = [];
     if (files.length === 0) return { compiled: 0, passed: 0, defectTests: 0, notes, files };
+    const verified = this.#verified.get(target) ?? new Map<string, { compiled: number; passed: number; defectTests: number; notes: string[] }>();
+    this.#verified.set(target, verified);
+    const key = JSON.stringify(files.map((f) => [f.path, f.content, f.list.map((t) => t.expectFailure)]));
+    const known = verified.get(key);
+    if (known !== undefined) return { ...known, notes: [...known.notes], files };
     const copy = await TargetCopy.create(target, this.#options.tmpRoot === undefined ? {} : { tmpRoot: this.#options.tmpRoot });
     try {
       const check = typeCheckTests(new Map(files.map((f) => [copy.path(f.path), f.content])), style.language);
@@ -245,6 +264,8 @@ export class MockGeneratorCore implements AgentCore {
           }
         });
       }
+      // A run that reported nothing (the runner broke, perhaps under load) is tried again by the next strategy.
+      if (results.length > 0) verified.set(key, { compiled, passed, defectTests, notes: [...notes] });
       return { compiled, passed, defectTests, notes, files };
     } finally {
       await copy.dispose();
@@ -265,7 +286,9 @@ function judge(c: MockCase, o: ProbeOutcome, config: MockGeneratorConfig): { fin
     // A collaborator method that hands data back (a store's `load`) forgets, as a double, what was saved:
     // when the adder read one, a count that does not accumulate may come from the double, not the code.
     // (Callbacks such as a clock or an id source keep no state the count could depend on.)
-    const readers = c.owner.boundaries.flatMap((b) => b.methods.filter((m) => m.returns.reads).map((m) => `${b.param}.${m.name}`));
+    // The adder's own calls (its call sites), not the factory's: `Cart.open` may load before any add.
+    const inAdder = new Set((c.owner.callSites.get(c.method ?? '') ?? []).map((s) => s.method));
+    const readers = c.owner.boundaries.flatMap((b) => b.methods.filter((m) => m.returns.reads && inAdder.has(m.name)).map((m) => `${b.param}.${m.name}`));
     const readState = readers.some((name) => (observed.calls?.[name] ?? 0) > 0);
     if (o.status === 'returned' && typeof o.raw === 'number' && o.raw !== 5 && !readState) {
       findings.push({ kind: 'logic-bug', severity: 'high', location: { file: c.owner.file, line: c.subject.line }, message: `${c.subject.name}: adding the same key twice (2 then 3) raised the count by ${o.raw}, not 5`, evidence: `with recording doubles of ${c.owner.boundaries.map((b) => b.param).join(', ')}: ${reproduce} === ${o.raw}`, confidence: 0.75, rule: 'mock-generator/add-accumulates' });

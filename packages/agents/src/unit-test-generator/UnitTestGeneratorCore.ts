@@ -3,6 +3,7 @@ import type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy, SkippedSur
 import { AgentError } from '../kit/agent/AgentError.js';
 import type { Finding } from '../kit/findings/Finding.js';
 import { CaseProbe } from '../kit/probe/CaseProbe.js';
+import type { ProbeOutcome } from '../kit/probe/CaseProbe.js';
 import { coverageKeys, coverageShares } from '../kit/suite/coverageKeys.js';
 import { detectRunner } from '../kit/suite/detectRunner.js';
 import { runSuite } from '../kit/suite/runSuite.js';
@@ -100,6 +101,8 @@ export class UnitTestGeneratorCore implements AgentCore {
   readonly #options: UnitTestGeneratorCoreOptions;
   // The project's own suite is run once per opened target: every strategy compares with it.
   readonly #baselines = new WeakMap<Target, Promise<SuiteRun | AgentError>>();
+  // `boundaries` plans `doc-examples`' cases and more: a case observed once on a target is not probed again.
+  readonly #observed = new WeakMap<Target, Map<string, ProbeOutcome>>();
 
   constructor(options: UnitTestGeneratorCoreOptions = {}) {
     this.#options = options;
@@ -136,13 +139,22 @@ export class UnitTestGeneratorCore implements AgentCore {
       if (baseline instanceof AgentError) skipped.push({ surface: 'coverage guidance', reason: 'no baseline coverage: every function is a candidate' });
       else cases = cases.filter((c) => bodyLines(c).some((key) => base.all.has(key) && !base.covered.has(key)));
     }
-    const probe = await CaseProbe.create(target, sources, this.#options.tmpRoot === undefined ? {} : { tmpRoot: this.#options.tmpRoot });
-    let outcomes;
-    try {
-      outcomes = await probe.run(cases, { timeoutMs: 120_000, ...(options.signal === undefined ? {} : { signal: options.signal }) });
-    } finally {
-      await probe.dispose();
+    const observed = this.#observed.get(target) ?? new Map<string, ProbeOutcome>();
+    this.#observed.set(target, observed);
+    const keyOf = (c: UnitCase): string => JSON.stringify([c.file, c.imports, c.setup, c.act, c.awaitAct, c.observe]);
+    const unseen = cases.filter((c) => !observed.has(keyOf(c)));
+    let fresh: ProbeOutcome[] = [];
+    if (unseen.length > 0) {
+      const probe = await CaseProbe.create(target, sources, this.#options.tmpRoot === undefined ? {} : { tmpRoot: this.#options.tmpRoot });
+      try {
+        fresh = await probe.run(unseen, { timeoutMs: 120_000, ...(options.signal === undefined ? {} : { signal: options.signal }) });
+      } finally {
+        await probe.dispose();
+      }
+      // A case not run because an earlier one hung is not an observation.
+      unseen.forEach((c, i) => fresh[i]!.status !== 'not-run' && observed.set(keyOf(c), fresh[i]!));
     }
+    const outcomes = cases.map((c) => ({ ...(observed.get(keyOf(c)) ?? fresh[unseen.indexOf(c)]!), id: c.id }));
     // Qodo Cover's filter, first half: defects are kept; other cases only when they reach a line
     // or branch arm neither the project suite nor an earlier kept case reached.
     const covered = new Set(base.covered);

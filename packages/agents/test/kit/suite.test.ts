@@ -24,6 +24,11 @@ describe('planSuiteCommand', () => {
     expect(plan.command).toBe("NODE_ENV=test vitest run --reporter=json --outputFile=/w/results.json -t adds --sequence.shuffle --sequence.seed=3 src/b.test.ts");
   });
 
+  it('keeps the value of a jest flag that takes one when file operands are replaced (vercel/ms: jest --env node)', () => {
+    const env = planSuiteCommand({ name: 'jest', command: 'npx jest', script: 'test' }, 'jest --env node', { files: ['src/a.test.ts'] }, '/w', '');
+    expect(env.command).toMatch(/ --env node src\/a\.test\.ts$/);
+  });
+
   it('puts node:test flags after --test and keeps loaders before it', () => {
     const plan = planSuiteCommand({ name: 'node-test', command: 'node --test', script: 'test' }, 'node --import tsx --test test/*.test.ts', { seed: 1 }, '/w', '/w/r.mjs');
     expect(plan.command).toBe('node --import tsx --test --test-reporter=/w/r.mjs --test-reporter-destination=/w/results.jsonl test/*.test.ts');
