@@ -15,6 +15,7 @@ import type {
   ExecutionResult,
   LearnedPattern,
   LearningConfig,
+  LearningEngineOptions,
   LearningFeedback,
   SnapshotInput,
   StrategyDefinition,
@@ -162,7 +163,7 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
     if (options.capabilities !== undefined && !(Array.isArray(options.capabilities) && options.capabilities.every((c) => typeof c === 'string'))) {
       throw new FacadeError('INVALID_OPTIONS', `capabilities must be an array of strings, got ${show(options.capabilities)}`, { agentId: options.id });
     }
-    for (const key of ['clock', 'random', 'resources'] as const) {
+    for (const key of ['clock', 'random', 'resources', 'engine'] as const) {
       if (options[key] !== undefined && typeof options[key] !== 'function') {
         throw new FacadeError('INVALID_OPTIONS', `${key} must be a function, got ${show(options[key])}`, { agentId: options.id });
       }
@@ -308,14 +309,14 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
     const clock = this.#clock;
     const logger = this.logger;
     const resources = this.#options.resources;
-    const engine = new LearningEngine(this.id, memory, {
+    const engine = this.#buildEngine(memory, {
       config: this.#config,
       strategies,
       clock,
       random: this.#random,
       logger,
       ...(resources === undefined ? {} : { resources }),
-    });
+    }, strategies);
     this.#load('engine', () => engine.initialize());
     const tracker = new PerformanceTracker(this.id, memory, { clock, logger, rewardWeights: this.#config.rewardWeights });
     this.#load('performance tracker', () => tracker.initialize());
@@ -348,6 +349,28 @@ export abstract class BaseAgent<I = unknown, O = unknown> {
    * Runs one component's `initialize()`: a stored value it cannot read (an uncoded TypeError
    * from a hand-edited or foreign entry) becomes STATE_UNREADABLE naming the agent and component.
    */
+  /** The `engine` option's engine (checked: the loop, safeguard and versioning need a real `LearningEngine`), else the default. */
+  #buildEngine(memory: SwarmMemoryManager, options: LearningEngineOptions, strategies: readonly StrategyDefinition[]): LearningEngine {
+    const factory = this.#options.engine;
+    if (factory === undefined) return new LearningEngine(this.id, memory, options);
+    const refuse = (why: string, cause?: unknown): never => {
+      throw new FacadeError('INVALID_OPTIONS', `engine option of ${this.id}: ${why}`, { agentId: this.id, ...(cause === undefined ? {} : { cause }) });
+    };
+    let engine: unknown;
+    try {
+      engine = factory(this.id, memory, options);
+    } catch (error) {
+      refuse(`the factory threw: ${describe(error)}`, error);
+    }
+    if (!(engine instanceof LearningEngine)) return refuse(`the factory must return a LearningEngine, got ${show(engine)}`);
+    if (engine.agentId !== this.id) refuse(`the engine is for agent ${show(engine.agentId)}`);
+    const names = engine.getStrategies().map((s) => s.name);
+    if (names.length !== strategies.length || strategies.some((s) => !names.includes(s.name))) {
+      refuse(`the engine's strategies (${names.join(', ')}) are not the agent's (${strategies.map((s) => s.name).join(', ')})`);
+    }
+    return engine;
+  }
+
   #load(component: string, fn: () => void): void {
     try {
       fn();

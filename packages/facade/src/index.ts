@@ -13,6 +13,7 @@ export type {
   BaseAgentOptions,
   ExecutedTaskResult,
   FeedbackContext,
+  LearningEngineFactory,
   LearningDashboard,
   OverheadSummary,
   Scheduler,

@@ -4,6 +4,8 @@
  */
 import type {
   LearningConfig,
+  LearningEngine,
+  LearningEngineOptions,
   LearningFeedback,
   LearningTask,
   ResourceProbe,
@@ -91,6 +93,15 @@ export interface FeedbackContext {
   strategy: string;
 }
 
+/**
+ * Builds an agent's learning engine from what `BaseAgent` would give `new LearningEngine(...)`:
+ * its id, its store, and the resolved config, strategies (priors applied), clock, random source,
+ * logger and resource probe. Returns a `LearningEngine` or a subclass (e.g. agentdb-adapter's
+ * `AdvancedLearningEngine`), not yet initialised: the agent calls `initialize()`. Passed in by the
+ * caller so the facade depends on no engine package above learning-core.
+ */
+export type LearningEngineFactory = (agentId: string, memory: SwarmMemoryManager, options: LearningEngineOptions) => LearningEngine;
+
 /** Constructor options of `BaseAgent`. Only `id`, `type` and `memory` are required. */
 export interface BaseAgentOptions {
   /** Unique agent id (letters, digits, `_ - .`). */
@@ -103,6 +114,14 @@ export interface BaseAgentOptions {
   learning?: Partial<LearningConfig>;
   /** Default true. When false the agent still runs tasks (exploiting) and reports metrics. */
   learningEnabled?: boolean;
+  /**
+   * Builds the learning engine instead of `new LearningEngine(id, memory, options)`: pass the
+   * options on (e.g. `(id, memory, o) => new AdvancedLearningEngine(id, memory, { ...o, agentDB })`).
+   * Must return a `LearningEngine` instance with this agent's id and exactly its strategies (build
+   * it on the `memory` given); anything else, or a throw, is `FacadeError('INVALID_OPTIONS')` at
+   * `initialize()`.
+   */
+  engine?: LearningEngineFactory;
   /**
    * Replaces the priors the agent's strategies ship (`StrategyDefinition.prior`), by strategy
    * name; `null` drops one. For a user whose projects are unlike the agent's benchmark.
