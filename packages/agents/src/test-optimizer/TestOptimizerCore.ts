@@ -1,3 +1,4 @@
+import { createRandom } from '@qe-fleet/learning-core';
 import { findStrategy } from '../kit/agent/AgentCore.js';
 import type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy, SkippedSurface } from '../kit/agent/AgentCore.js';
 import { AgentError } from '../kit/agent/AgentError.js';
@@ -220,7 +221,8 @@ export class TestOptimizerCore implements AgentCore {
     if (config.prioritise) {
       const order = prioritise([...facts.values()]);
       report.order = order;
-      const random = this.#options.random ?? seeded(1);
+      // Seeded, so the random baseline is reproducible.
+      const random = this.#options.random ?? createRandom(1);
       report.apfd = faultSets.map((set) => ({
         faultSource: set.name,
         faults: set.faults.length,
@@ -391,14 +393,3 @@ function measureName(config: TestOptimizerConfig): string {
   return 'share of tests analysed';
 }
 
-/** mulberry32: the default random source, seeded, so the random baseline is reproducible. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
