@@ -70,6 +70,7 @@ export { SchemaSampler, typeOf, wrongTypeValue } from './openapi/SchemaSampler.j
 export type { InvalidSample, SampleOptions, SchemaObject, SchemaSamplerOptions } from './openapi/SchemaSampler.js';
 export { documentedResponse, findIds, responseProblems } from './openapi/responseProblems.js';
 export type { ActualResponse, DocumentedResponses, ResponseProblem, SchemaCheck } from './openapi/responseProblems.js';
+export { docPairs } from './typescript/docPairs.js';
 export { extractExports } from './typescript/extractExports.js';
 export { tsconfigCoverage } from './typescript/tsconfigCoverage.js';
 export type { TsconfigCoverage } from './typescript/tsconfigCoverage.js';

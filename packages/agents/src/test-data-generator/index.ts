@@ -7,7 +7,7 @@ export { RecordGenerator, getAt, setAt } from './RecordGenerator.js';
 export type { GeneratedRecord, JsonSchema, RecordGeneratorOptions, RecordKind, ViolationClaim } from './RecordGenerator.js';
 export { SchemaChecker, toJsonSchema } from './SchemaChecker.js';
 export type { RecordCheck } from './SchemaChecker.js';
-export { documentedSide, docPairs, functionDataSets, shapeSchema } from './functionData.js';
+export { documentedSide, functionDataSets, shapeSchema } from './functionData.js';
 export type { CallRecord, Expectation, FunctionDataOptions, FunctionDataSet } from './functionData.js';
 export { probeApi, requestSchema, sendable, verdictOf } from './probeApi.js';
 export type { ProbeApiOptions, RequestDataSet, RequestOutcome } from './probeApi.js';

@@ -1,30 +1,6 @@
-/** `"input" becomes "output"`, `'in' → 'out'`, `f("in") === "out"` and the like in a doc comment. */
-const QUOTED = String.raw`("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|-?\d+(?:\.\d+)?)`;
-const DOC_EXAMPLES = [
-  new RegExp(`${QUOTED}\\s*(?:becomes|turns into|gives|yields|maps to|→|->|=>)\\s*${QUOTED}`, 'g'),
-  new RegExp(`\\w+\\(${QUOTED}\\)\\s*(?:===?|returns|→|->|=>|//\\s*=>)\\s*${QUOTED}`, 'g'),
-];
+import { docPairs } from '../kit/typescript/docPairs.js';
 
-/** Input/output pairs a unary function's doc comment states (see DOC_EXAMPLES). */
+/** Input/output pairs a unary function's doc comment states (kit `docPairs`, any function's calls). */
 export function docExamples(doc: string): Array<[unknown, unknown]> {
-  const out: Array<[unknown, unknown]> = [];
-  for (const pattern of DOC_EXAMPLES) {
-    for (const match of doc.matchAll(pattern)) {
-      const input = literal(match[1]);
-      const output = literal(match[2]);
-      if (input !== undefined && output !== undefined) out.push([input, output]);
-    }
-  }
-  return out;
+  return docPairs(doc).map(({ input, output }) => [input, output]);
 }
-
-function literal(text: string | undefined): unknown {
-  if (text === undefined) return undefined;
-  if (/^-?\d/.test(text)) return Number(text);
-  try {
-    return JSON.parse(text.startsWith("'") ? `"${text.slice(1, -1).replaceAll('"', '\\"')}"` : text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-

@@ -3,18 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { RouteTimer, ServiceCpuClock, decideGrowth, growthInterval } from '@qe-fleet/agents';
 import type { ProcFs } from '@qe-fleet/agents';
+import { createRandom } from '@qe-fleet/learning-core';
 
-/** A seeded uniform source (mulberry32), so every interval here is reproducible. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SIZES = [1000, 2000, 4000, 8000, 16_000];
 
@@ -26,7 +16,7 @@ const SIZES = [1000, 2000, 4000, 8000, 16_000];
 function fakeService(cost: (n: number) => number, seed: number, cpu = true) {
   let cpuMs = 0;
   let wallMs = 0;
-  const load = seeded(seed);
+  const load = createRandom(seed);
   const sizeOf = (body: string): number => (JSON.parse(body) as { items: unknown[] }).items.length;
   const timer = (random: () => number) =>
     new RouteTimer({
@@ -45,7 +35,7 @@ function fakeService(cost: (n: number) => number, seed: number, cpu = true) {
 }
 
 const body = (n: number): string => JSON.stringify({ items: Array.from({ length: n }, (_, i) => i) });
-const time = (cost: (n: number) => number, seed: number, cpu = true) => fakeService(cost, seed, cpu)(seeded(seed + 100)).time('http://127.0.0.1:1/x', 'POST', {}, body);
+const time = (cost: (n: number) => number, seed: number, cpu = true) => fakeService(cost, seed, cpu)(createRandom(seed + 100)).time('http://127.0.0.1:1/x', 'POST', {}, body);
 
 describe('RouteTimer', () => {
   it('calls a quadratic handler with linear body parsing super-linear on the service CPU clock, whatever the load does to wall time', async () => {
@@ -96,7 +86,7 @@ describe('growthInterval and decideGrowth', () => {
     const sizes = [1, 2, 4, 8];
     const clean = sizes.map((n) => n * n);
     const rounds = [clean, clean, clean, clean, sizes.map((n, i) => (i === 3 ? 50 * n * n : n * n))];
-    const interval = growthInterval(sizes, rounds, seeded(1));
+    const interval = growthInterval(sizes, rounds, createRandom(1));
     expect(interval.slope).toBeCloseTo(2, 5);
     expect(interval.high).toBeGreaterThan(2);
     expect(decideGrowth(interval, 1.5)).toBe('super-linear');
@@ -105,7 +95,7 @@ describe('growthInterval and decideGrowth', () => {
   it('is undecided when the rounds disagree', () => {
     const sizes = [1, 2, 4, 8];
     const rounds = [sizes.map((n) => n), sizes.map((n) => n * n * n), sizes.map((n) => n), sizes.map((n) => n * n * n)];
-    expect(decideGrowth(growthInterval(sizes, rounds, seeded(2)), 1.5)).toBe('undecided');
+    expect(decideGrowth(growthInterval(sizes, rounds, createRandom(2)), 1.5)).toBe('undecided');
     expect(decideGrowth({ slope: 1, low: 0.9, high: 1.1, r2: 1, rounds: 5 }, 1.5)).toBe('not super-linear');
   });
 });
