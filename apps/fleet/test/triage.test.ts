@@ -131,7 +131,8 @@ describe('qe-fleet triage: verdicts on the last run, suppression in later runs, 
       const weights = { weights: rewardWeightsFor('security-scanner') };
       // the stored experience's reward is the composite with the user's rating, lower than without it
       expect(training!.payload.experience.reward).toBeCloseTo(calculateReward(execution, { rating: given.rating }, weights), 10);
-      expect(training!.payload.experience.reward).toBeLessThan(calculateReward(execution, undefined, weights) - 0.05);
+      // (by the satisfaction weight times how far the rating is below the result's own satisfaction, asserted above)
+      expect(training!.payload.experience.reward).toBeLessThan(calculateReward(execution, undefined, weights));
       // and the tracker records the rating as the task's user satisfaction
       const satisfaction = memory.query<{ metrics: { userSatisfaction: number } }>('phase2/learning/security-scanner/snapshots/%', { partition: 'learning' }).map((e) => e.value.metrics.userSatisfaction);
       expect(satisfaction).toContain(given.rating);

@@ -107,6 +107,7 @@ export class E2eTesterCore implements AgentCore {
             message: `${uncaught ? 'Uncaught exception' : 'console.error'} on load of ${crawled.url}: ${error.message}`,
             evidence: `${uncaught ? 'pageerror' : 'console error'}: ${error.message}${error.where === '' ? '' : ` at ${error.where}`}`,
             confidence: uncaught ? 0.9 : 0.7, rule: `e2e-tester/${uncaught ? 'uncaught-exception' : 'console-error'}`,
+            verified: `Chromium reported the ${uncaught ? 'uncaught exception' : 'console.error'} on load of ${crawled.url}`,
           });
         }
         for (const failed of problems.failedRequests) {
@@ -119,6 +120,7 @@ export class E2eTesterCore implements AgentCore {
             message: `${script ? 'A request of the page\'s script' : `A ${failed.resourceType} the page loads`} failed: ${failed.method} ${new URL(failed.url).pathname} ${what}`,
             evidence: `${failed.method} ${failed.url} ${what} (${failed.resourceType}, on load of ${crawled.url})`,
             confidence: script ? 0.6 : 0.85, rule: `e2e-tester/${script ? 'failed-request' : 'missing-resource'}`,
+            verified: `Chromium saw ${failed.method} ${failed.url} ${what} on load of ${crawled.url}`,
           });
         }
         if (pageFindings.length > 0) {
@@ -143,6 +145,7 @@ export class E2eTesterCore implements AgentCore {
             kind: 'xss', severity: 'high', location: { route: proof.route },
             message: `Reflected XSS: the ${proof.parameter} parameter of ${proof.route} is put into the page unescaped and its script runs (found from ${crawled.location})`,
             evidence: `${proof.request} — payload ${proof.payload} executed its marker in Chromium`, confidence: 0.95, rule: 'e2e-tester/reflected-xss',
+            verified: `live probe: ${proof.request} with payload ${proof.payload} ran its script in Chromium`,
           });
         }
       },
@@ -186,6 +189,7 @@ export class E2eTesterCore implements AgentCore {
       message: `The form ${failure.form.selector} on ${crawled.location} cannot be completed: ${what}`,
       evidence: `filled ${failure.filled.join(', ') || 'nothing'} and submitted: ${what}${shot === undefined ? '' : `; screenshot ${shot}`}`,
       confidence: failure.status >= 500 ? 0.85 : 0.8, rule: 'e2e-tester/form-not-completed',
+      verified: `Chromium filled and submitted ${failure.form.selector} on ${crawled.url}: ${what}`,
     };
   }
 
@@ -212,6 +216,7 @@ export class E2eTesterCore implements AgentCore {
           message: `The link "${link.text || link.raw}" on ${page.location} points to ${link.raw}, which answers ${answer}`,
           evidence: `GET ${new URL(url).pathname}${new URL(url).search} -> ${answer}${status.chain.length > 0 ? ` after ${status.chain.join(', ')}` : ''} (linked from ${page.url})`,
           confidence: status.status === 404 || status.status === 410 ? 0.9 : 0.75, rule: 'e2e-tester/broken-link',
+          verified: `GET ${url} answered ${answer}`,
         });
       }
     }

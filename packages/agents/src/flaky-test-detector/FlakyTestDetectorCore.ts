@@ -195,11 +195,11 @@ function toFinding(v: { file: string; name: string } & TestVerdict, command: str
   const rate = `failed ${v.failures} of ${v.runs} runs (${(100 * v.failureRate).toFixed(0)} %, 95 % Wilson interval ${(100 * v.interval.low).toFixed(0)}-${(100 * v.interval.high).toFixed(0)} %)`;
   const first = v.firstFailure === undefined ? '' : `; first failure: ${v.firstFailure.split('\n').filter((l) => l.trim() !== '').slice(0, 3).join(' ').slice(0, 300)}`;
   if (v.verdict === 'flaky') {
-    return [{ kind: 'flaky-test', severity: 'medium', location: { test: v.file, name: v.name }, message: `"${v.name}" both passed and failed on the same code: ${rate}`, evidence: `rerun: ${command}${first}`, confidence: 0.9, rule: 'flaky-test-detector/both-outcomes' }];
+    return [{ kind: 'flaky-test', severity: 'medium', location: { test: v.file, name: v.name }, message: `"${v.name}" both passed and failed on the same code: ${rate}`, evidence: `rerun: ${command}${first}`, confidence: 0.9, rule: 'flaky-test-detector/both-outcomes', verified: `seen passing and failing on the same code: ${rate}` }];
   }
   if (v.verdict === 'order-dependent') {
     const when = v.failsWhen === 'alone' ? 'fails when run alone and passes after the tests before it in its file' : 'fails with the tests before it in its file and passes alone';
-    return [{ kind: 'order-dependent-test', severity: 'medium', location: { test: v.file, name: v.name }, message: `"${v.name}" ${when} (one-sided Fisher exact p = ${(v.fisherP ?? 1).toFixed(3)}): ${rate}`, evidence: `run it alone: ${command} with the test name filter "${v.name}" on ${v.file}, then with its whole file${first}`, confidence: 0.85, rule: 'flaky-test-detector/order-dependent' }];
+    return [{ kind: 'order-dependent-test', severity: 'medium', location: { test: v.file, name: v.name }, message: `"${v.name}" ${when} (one-sided Fisher exact p = ${(v.fisherP ?? 1).toFixed(3)}): ${rate}`, evidence: `run it alone: ${command} with the test name filter "${v.name}" on ${v.file}, then with its whole file${first}`, confidence: 0.85, rule: 'flaky-test-detector/order-dependent', verified: `seen both outcomes, split by the order it ran in: ${rate}` }];
   }
   return [];
 }

@@ -98,12 +98,16 @@ export class FlowSession {
     // all: the service's 4xx answers our request, not a defect, so it is logged but not judged.
     if (op.body !== undefined && !op.body.mediaType.includes('json')) return step;
     const problem = responseProblems(op.responses, { status: step.status, body: text, contentType: response.headers.get('content-type') }, (schema, data) => this.#validate(schema, data));
-    if (problem) this.report(op, problem.kind, problem.kind === 'api-server-error' ? 'high' : 'medium', `${op.method} ${path} ${problem.message}`, problem.confidence, `${op.route}/${problem.kind}`);
+    if (problem) this.report(op, problem.kind, problem.kind === 'api-server-error' ? 'high' : 'medium', `${op.method} ${path} ${problem.message}`, problem.confidence, `${op.route}/${problem.kind}`, `step ${this.log.length} of the request sequence: ${describe(step)}`);
     return step;
   }
 
-  /** Records a finding at `op`'s route (one per kind and route), with the flow so far as evidence. */
-  report(op: ApiOperation, kind: Finding['kind'], severity: Finding['severity'], message: string, confidence: number, rule: string): void {
+  /**
+   * Records a finding at `op`'s route (one per kind and route), with the flow so far as evidence.
+   * Every caller judges responses the service really gave, so the finding is verified: by
+   * `reproduction` when given (the step that answered wrongly), else by replaying the sequence.
+   */
+  report(op: ApiOperation, kind: Finding['kind'], severity: Finding['severity'], message: string, confidence: number, rule: string, reproduction?: string): void {
     const key = `${kind} ${op.route}`;
     if (this.#findings.has(key)) return;
     const headers = this.#options.headers ?? {};
@@ -115,6 +119,7 @@ export class FlowSession {
       evidence: maskCredentials(`request sequence${this.log.length > MAX_EVIDENCE_STEPS ? ` (last ${MAX_EVIDENCE_STEPS} of ${this.log.length})` : ''}: ${this.log.slice(-MAX_EVIDENCE_STEPS).map((s, i) => `${Math.max(0, this.log.length - MAX_EVIDENCE_STEPS) + i + 1}. ${describe(s)}`).join(' | ')}`, headers),
       confidence,
       rule: `integration-tester/${rule.includes('/') ? rule.split('/').at(-1) : rule}`,
+      verified: maskCredentials(reproduction ?? `observed live: replaying the ${Math.min(this.log.length, MAX_EVIDENCE_STEPS)} requests in the evidence against the running service gives the same answers`, headers),
     });
   }
 

@@ -4,7 +4,7 @@ export type { AgentErrorCode } from './agent/AgentError.js';
 export { assertLoopback } from './service/assertLoopback.js';
 export { loopbackFetch } from './service/loopbackFetch.js';
 export type { LoopbackFetchInit } from './service/loopbackFetch.js';
-export { DEFECT_KINDS, dedupeFindings, isDefectKind } from './findings/Finding.js';
+export { DEFECT_KINDS, dedupeFindings, isDefectKind, isVerified } from './findings/Finding.js';
 export type { DefectKind, Finding, FindingLocation, Severity } from './findings/Finding.js';
 export { findingMatches, loadCatalogue, locationsAgree, normaliseSelector, parseCatalogue, scoreFindings } from './findings/Catalogue.js';
 export type { Catalogue, CatalogueDefect, CatalogueScore } from './findings/Catalogue.js';
@@ -53,7 +53,7 @@ export { credentialAdvice, hasCredential, loadSecuritySchemes, securitySchemesOf
 export type { SecurityScheme } from './openapi/securitySchemes.js';
 export { findStrategy } from './agent/AgentCore.js';
 export type { AgentCore, AgentMeasure, AgentReport, AgentRunOptions, AgentStrategy, SkippedSurface } from './agent/AgentCore.js';
-export { NEUTRAL_SATISFACTION, failedTaskResult, resourceUsageOf, satisfactionOf, toTaskResult } from './agent/toTaskResult.js';
+export { NEUTRAL_SATISFACTION, UNMEASURED_COVERAGE, UNVERIFIED_DISCOUNT, YIELD_SCALE, failedTaskResult, resourceUsageOf, satisfactionOf, toTaskResult } from './agent/toTaskResult.js';
 export type { AgentOutput, AgentTaskResult, ToTaskResultOptions } from './agent/toTaskResult.js';
 export { runAgentTask } from './agent/runAgentTask.js';
 export type { RunAgentTaskOptions } from './agent/runAgentTask.js';

@@ -227,6 +227,8 @@ function routeFindings(result: RouteLoad, route: LoadRoute | undefined, config: 
       evidence: `${levelTable(result.levels)}; reproduce: npx autocannon -c ${failing.connections} -d ${Math.max(1, Math.round(config.levelMs / 1000))} -m ${method}${bodyFlag} ${target}`,
       confidence: 0.8,
       rule: 'load-tester/fails-under-load',
+      // Failed responses were observed, not inferred; the latency fits below are statistics, not reproductions.
+      verified: `observed ${failing.failures} failed responses at ${failing.connections} connections and none at ${result.levels[0]?.connections ?? 1}`,
     });
   }
   if (result.p99Growth?.superLinear) {

@@ -225,6 +225,9 @@ export class VisualRegressionCore implements AgentCore {
       // A computed style that differs from the reference explains the pixels; a bare pixel change may be content.
       confidence: c.styleDiff ? 0.85 : 0.7,
       rule: 'visual-regression/changed-region',
+      // With dynamic detection the page was rendered twice and what moved between renderings masked, so
+      // what is left reproduced; without it one rendering proves nothing about a clock or a random id.
+      ...(this.#options.detectDynamic === false ? {} : { verified: `rendered twice in Chromium at ${c.views.join(' and ')}: the region differs from the baseline in both renderings` }),
     }));
     const notes = [...result.site.notes];
     for (const m of masked) notes.push(`masked ${m.selector} on ${m.page} at ${m.viewport} (x ${Math.round(m.x)}, y ${Math.round(m.y)}, ${Math.round(m.width)}×${Math.round(m.height)}): ${m.why === 'configured' ? 'it matches a configured mask selector' : `it differed between two renderings of the page ${delay} ms apart (dynamic content such as a clock or a random id), so it is not a regression`}`);

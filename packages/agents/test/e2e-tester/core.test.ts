@@ -58,6 +58,10 @@ describe.runIf(HAVE_CHROMIUM)('e2e-tester in headless Chromium', () => {
     const xss = flows.findings.find((f) => f.kind === 'xss')!;
     expect(xss.location).toEqual({ route: 'GET /search' });
     expect(xss.evidence).toMatch(/GET http:\/\/127\.0\.0\.1:\d+\/search\?q=.*executed its marker/);
+    // All three were observed in Chromium or on the wire: verified, with what was seen.
+    expect(error.verified).toMatch(/^Chromium reported the uncaught exception on load of http:\/\/127\.0\.0\.1:\d+\/checkout\.html/);
+    expect(link.verified).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/help\.html answered 404$/);
+    expect(xss.verified).toMatch(/^live probe: GET http:\/\/127\.0\.0\.1:\d+\/search\?q=.* ran its script in Chromium$/);
     expect(flows.stats.formsSubmitted).toBe(2);
     expect(flows.findings.some((f) => f.rule === 'e2e-tester/form-not-completed' && 'page' in f.location && f.location.selector === '#checkout-form')).toBe(true);
   });

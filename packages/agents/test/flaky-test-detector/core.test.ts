@@ -80,6 +80,7 @@ describe('flaky-test-detector core with a scripted runner, clock and random sour
     // Runs are spread in time with the injected random source, never by real waiting.
     expect(waits.every((w) => w === 500)).toBe(true);
     expect(report.findings[0]!.evidence).toBe('rerun: node --test test/a.test.js; first failure: AssertionError: clock failed');
+    expect(report.findings[0]!.verified).toMatch(/^seen passing and failing on the same code: failed 3 of 4 runs/);
   });
 
   it('isolation: a test failing alone only is order-dependent once Fisher decides; agreeing tests cost one run', async () => {

@@ -59,6 +59,9 @@ describe('integration-tester on the sample target', () => {
     expect(dropped.evidence).toMatch(/1\. POST \/api\/products .*→ 201.*PUT \/api\/products\/p\d+ .*"description".*GET \/api\/products\/p\d+ → 200/);
     const empty = reports.get('crud-flows')!.findings.find((f) => f.kind === 'api-empty-body')!;
     expect(empty.evidence).toMatch(/GET \/api\/carts\/qe-it-\d+-\d+\/summary → 200 \(empty body\)/);
+    // Both were seen in live answers: verified, by the step that answered wrongly or the replayed sequence.
+    expect(empty.verified).toMatch(/^step \d+ of the request sequence: GET \/api\/carts\/qe-it-\d+-\d+\/summary → 200 \(empty body\)/);
+    expect(dropped.verified).toMatch(/^observed live: replaying the \d+ requests/);
   });
 
   it('own measure: flows completed and operations exercised grow with the strategy', () => {

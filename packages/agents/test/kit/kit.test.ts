@@ -200,9 +200,11 @@ describe('runAgentTask and toTaskResult', () => {
   const report = (findings: Finding[]): AgentReport => ({ agentId: 'fake', strategy: 's', target: dir, findings, durationMs: 30_000, notes: [] });
   const core = (run: AgentCore['run']): AgentCore => ({ id: 'code-reviewer', strategies: [{ name: 's', description: '', config: {} }], run });
 
-  it('maps uncatalogued reports to the confidence proxy and neutral when empty', () => {
-    expect(toTaskResult(report([])).satisfaction).toBe(0.5);
-    expect(toTaskResult(report([{ ...finding('xss', { route: 'GET /' }), confidence: 0.6 }])).satisfaction).toBeCloseTo(0.6);
+  it('maps uncatalogued reports to the verified-findings measure (test/kit/verified.test.ts has its properties)', () => {
+    // Coverage unmeasured counts as half: a clean run earns 0.25, one unverified 0.6 finding a little more.
+    expect(toTaskResult(report([])).satisfaction).toBe(0.25);
+    expect(toTaskResult({ ...report([]), coverage: 1 }).satisfaction).toBe(0.5);
+    expect(toTaskResult(report([{ ...finding('xss', { route: 'GET /' }), confidence: 0.6 }])).satisfaction).toBeCloseTo(0.25 + 0.75 * 0.3 * (1 - Math.exp(-0.3)), 10);
     expect(toTaskResult(report([])).resourceUsage).toBeCloseTo(0.5);
   });
   it('scores against the catalogue: satisfaction is F1', async () => {

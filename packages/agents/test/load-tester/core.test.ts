@@ -87,6 +87,7 @@ describe('load-tester core with an injected load generator', () => {
     expect(items.knee).toBe(1);
     expect(ramp.findings.map((f) => [f.kind, f.location, f.rule])).toEqual([['api-server-error', { route: 'GET /items' }, 'load-tester/fails-under-load']]);
     expect(ramp.findings[0]!.evidence).toMatch(/npx autocannon -c 4 .* -m GET http:\/\/127\.0\.0\.1:\d+\/items/);
+    expect(ramp.findings[0]!.verified).toMatch(/^observed \d+ failed responses at 4 connections and none at 1$/);
     // Routes beyond the strategy's three are skipped, not silently dropped.
     expect(ramp.skipped?.some((s) => /beyond the strategy's 3 routes/.test(s.reason))).toBe(true);
     const growth = await core.run(shop, 'payload-growth');

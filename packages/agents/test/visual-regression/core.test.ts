@@ -65,6 +65,7 @@ describe.runIf(HAVE_CHROMIUM)('visual-regression in headless Chromium', () => {
     const finding = reports.get('all-viewports')!.findings.find((f) => 'page' in f.location && f.location.page === 'public/index.html')!;
     expect(finding.message).toMatch(/375×667 and 1280×800/);
     expect(finding.evidence).toMatch(/background-color rgb\(31, 58, 147\) → rgb\(179, 38, 30\)/);
+    expect(finding.verified).toMatch(/^rendered twice in Chromium at 375×667 and 1280×800/);
     const diff = /diff image (\S+\.png)/.exec(finding.evidence)?.[1];
     expect(diff !== undefined && existsSync(diff)).toBe(true);
     expect(reports.get('all-viewports')!.stats.compared).toBe(2 * reports.get('desktop')!.stats.compared);
@@ -81,6 +82,8 @@ describe.runIf(HAVE_CHROMIUM)('visual-regression in headless Chromium', () => {
 
   it('a changing timestamp is a false finding without masking; detected as dynamic or masked by configuration it is not', () => {
     expect(clock.unmasked.findings.map((f) => f.location)).toEqual([{ page: 'index.html', selector: '#now' }]);
+    // One rendering proves nothing about a clock: without dynamic detection the change is not verified.
+    expect(clock.unmasked.findings[0]!.verified).toBeUndefined();
     expect(clock.unmasked.stats.masked).toEqual([]);
     expect(clock.detected.findings).toEqual([]);
     expect(clock.detected.stats.compared).toBe(1);

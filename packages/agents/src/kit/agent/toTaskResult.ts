@@ -2,7 +2,7 @@ import { AgentError } from './AgentError.js';
 import type { AgentErrorCode } from './AgentError.js';
 import type { AgentReport } from './AgentCore.js';
 import type { CatalogueScore } from '../findings/Catalogue.js';
-import type { Finding } from '../findings/Finding.js';
+import { type Finding, isVerified } from '../findings/Finding.js';
 
 /** What a caller gets besides the learning signals: the findings, their score, and why a run failed. */
 export interface AgentOutput {
@@ -34,22 +34,69 @@ export interface ToTaskResultOptions {
   timeBudgetMs?: number;
 }
 
-/** Satisfaction when there is no evidence either way (an uncatalogued target where nothing was found). */
+/**
+ * Satisfaction of a thorough run that found nothing: neutral, since "nothing found" is not proof of
+ * "clean". A run earns at most this much from what it examined alone.
+ */
 export const NEUTRAL_SATISFACTION = 0.5;
 
 /**
+ * How much of its confidence an unverified finding counts as a true one: a rule's confidence is its
+ * own precision estimate, measured elsewhere if at all; until the run reproduces the defect half of
+ * it is believed.
+ */
+export const UNVERIFIED_DISCOUNT = 0.5;
+
+/** The coverage assumed when an agent does not measure what it examined: half, neither thorough nor idle. */
+export const UNMEASURED_COVERAGE = 0.5;
+
+/**
+ * Expected true findings at which the yield is 1 − 1/e (≈ 0.63): one reproduced defect already
+ * makes a run clearly useful, and each further one adds less.
+ */
+export const YIELD_SCALE = 1;
+
+/**
  * Satisfaction of a report, 0..1. On a catalogued target it is F1 of precision and recall against
- * the catalogue: both missing defects and crying wolf cost. On an uncatalogued target recall is
- * unknowable, so the proxy is the mean confidence of the findings (each rule's own estimate of its
- * precision), and NEUTRAL_SATISFACTION when there are none: "nothing found" is not proof of "clean".
+ * the catalogue: both missing defects and crying wolf cost.
+ *
+ * On an uncatalogued target recall is unknowable and the rules' own confidence rewards finding
+ * nothing confidently, so the measure is built from what the run proved and what it examined:
+ *
+ * - each finding is worth `t = 1` when it is verified (it carries a reproduction: a failing request,
+ *   a test with its counter-example, a surviving mutant, a page error, an audit advisory), else
+ *   `t = confidence × UNVERIFIED_DISCOUNT`;
+ * - `E = Σ t` is the expected number of true findings, `P = E / n` the expected precision of the
+ *   list, `Y = 1 − exp(−E / YIELD_SCALE)` the yield (saturating: the fifth defect adds less than the
+ *   first);
+ * - `c` is the coverage the agent measured (`UNMEASURED_COVERAGE` when it measured none), and the
+ *   base `b = NEUTRAL_SATISFACTION × c` is what examining earns: a run that examined nothing earns 0,
+ *   a thorough clean run 0.5 (neutral, never a confident 1.0);
+ * - satisfaction `= b + (1 − b) × Y × P`.
+ *
+ * So findings never cost the base a run earned by looking, verified findings raise it most, and a
+ * noisy list (low P) earns little over it: one confident unverified finding (E ≈ 0.48, ≈ 0.59 at
+ * full coverage) scores below three verified ones (≈ 0.98). The user's triage is not read here: the
+ * fleet's triage replaces this value with the user's rating as the task's user satisfaction.
+ *
  * An agent's own `measure` (0..1) scales either: a run that finds defects with a poor product
  * (invalid "valid" data, an order no better than random) is worth less.
  */
 export function satisfactionOf(report: AgentReport): number {
-  const scale = report.measure === undefined ? 1 : Math.min(1, Math.max(0, report.measure.value));
+  const scale = report.measure === undefined ? 1 : clamp01(report.measure.value);
   if (report.score !== undefined) return report.score.f1 * scale;
-  if (report.findings.length === 0) return NEUTRAL_SATISFACTION * scale;
-  return (report.findings.reduce((sum, f) => sum + f.confidence, 0) / report.findings.length) * scale;
+  const coverage = report.coverage === undefined || !Number.isFinite(report.coverage) ? UNMEASURED_COVERAGE : clamp01(report.coverage);
+  const base = NEUTRAL_SATISFACTION * coverage;
+  const n = report.findings.length;
+  if (n === 0) return base * scale;
+  const expectedTrue = report.findings.reduce((sum, f) => sum + (isVerified(f) ? 1 : clamp01(f.confidence) * UNVERIFIED_DISCOUNT), 0);
+  const precision = expectedTrue / n;
+  const yieldOf = 1 - Math.exp(-expectedTrue / YIELD_SCALE);
+  return (base + (1 - base) * yieldOf * precision) * scale;
+}
+
+function clamp01(value: number): number {
+  return Number.isFinite(value) ? Math.min(1, Math.max(0, value)) : 0;
 }
 
 /** Efficiency 0..1 from wall time: budget / (budget + time), so 1 at 0 ms and 0.5 at the budget. */

@@ -64,6 +64,19 @@ export interface Finding {
    * region. One defect with two places is one finding, not two.
    */
   relatedLocations?: FindingLocation[];
+  /**
+   * How the defect was reproduced, in words a user can repeat (the failing request, the generated
+   * test and its counter-example, the mutant that survived, the error the page threw, the audit
+   * advisory matched). Absent when the finding is a rule's inference that nothing ran to confirm:
+   * a verified finding counts as a true one in `satisfactionOf`, an unverified one only by its
+   * discounted confidence.
+   */
+  verified?: string;
+}
+
+/** True when the finding carries a reproduction (a non-empty `verified`). */
+export function isVerified(finding: Finding): boolean {
+  return typeof finding.verified === 'string' && finding.verified.trim() !== '';
 }
 
 /** True when `value` is one of the catalogue's kinds. */
@@ -95,7 +108,9 @@ export function dedupeFindings(findings: readonly Finding[]): Finding[] {
       continue;
     }
     const [winner, other] = finding.confidence > kept.confidence ? [finding, kept] : [kept, finding];
-    byPlace.set(key, { ...winner, evidence: `${winner.evidence} (also ${other.rule ?? 'another check'})` });
+    // A reproduction proves the defect whichever rule's wording stays.
+    const verified = isVerified(winner) ? winner.verified : isVerified(other) ? other.verified : undefined;
+    byPlace.set(key, { ...winner, evidence: `${winner.evidence} (also ${other.rule ?? 'another check'})`, ...(verified === undefined ? {} : { verified }) });
   }
   return [...byPlace.values()];
 }

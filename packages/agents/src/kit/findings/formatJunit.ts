@@ -1,5 +1,6 @@
 import type { FindingsReport, ReportedFinding } from './ReportedFinding.js';
 import { locationLabel, ruleOf } from './ReportedFinding.js';
+import { isVerified } from './Finding.js';
 
 const escape = (text: string): string =>
   // XML 1.0 cannot carry most control characters at all, even escaped.
@@ -8,7 +9,7 @@ const escape = (text: string): string =>
 function testcase(finding: ReportedFinding): string {
   const name = `${locationLabel(finding.location)} ${ruleOf(finding)}`;
   const open = `    <testcase classname="${escape(`${finding.agent}.${finding.kind}`)}" name="${escape(name)}">`;
-  const body = `${finding.message}\nevidence: ${finding.evidence}\nseverity: ${finding.severity}\nfingerprint: ${finding.fingerprint}`;
+  const body = `${finding.message}\nevidence: ${finding.evidence}${isVerified(finding) ? `\nverified: ${finding.verified}` : ''}\nseverity: ${finding.severity}\nfingerprint: ${finding.fingerprint}`;
   if (finding.suppressed !== undefined) return `${open}<skipped message="${escape(`suppressed: ${finding.suppressed.reason}`)}"/></testcase>`;
   // A finding the baseline already holds is known debt: shown, but it does not fail the build.
   if (finding.baseline === 'existing') return `${open}<skipped message="${escape(`existing (in baseline): ${finding.message}`)}"/></testcase>`;

@@ -1,4 +1,5 @@
 import { countBySeverity, type FindingsReport, locationLabel, type ReportedFinding, ruleOf, SEVERITIES } from './ReportedFinding.js';
+import { isVerified } from './Finding.js';
 
 const cell = (text: string): string => text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|').replace(/`/g, "'");
 
@@ -31,7 +32,7 @@ export function formatMarkdown(report: FindingsReport): string {
     const group = report.findings.filter((f) => f.severity === severity);
     if (group.length === 0) continue;
     lines.push('', `## ${severity} (${group.length})`, '', '| location | rule | message | evidence | agent | baseline |', '| --- | --- | --- | --- | --- | --- |');
-    for (const f of group) lines.push(`| \`${cell(locationLabel(f.location))}\` | ${cell(ruleOf(f))} | ${cell(f.message)} | ${cell(f.evidence)} | ${cell(f.agent)} | ${mark(f)} |`);
+    for (const f of group) lines.push(`| \`${cell(locationLabel(f.location))}\` | ${cell(ruleOf(f))} | ${cell(f.message)} | ${cell(isVerified(f) ? `${f.evidence} (verified: ${f.verified})` : f.evidence)} | ${cell(f.agent)} | ${mark(f)} |`);
   }
   if (report.suppressed.length > 0) {
     lines.push('', `## suppressed (${report.suppressed.length})`, '', '| location | rule | reason | agent |', '| --- | --- | --- | --- |');

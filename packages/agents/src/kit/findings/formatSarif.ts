@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import type { Location, Log, ReportingDescriptor, Result } from 'sarif';
-import type { FindingLocation, Severity } from './Finding.js';
+import { type FindingLocation, type Severity, isVerified } from './Finding.js';
 import { type FindingsReport, type ReportedFinding, ruleOf, severityRank } from './ReportedFinding.js';
 
 /** The SARIF 2.1.0 schema URI written into every log. */
@@ -66,7 +66,7 @@ function result(finding: ReportedFinding, ruleIndex: number): Result {
     ...(finding.suppressed === undefined
       ? {}
       : { suppressions: [{ kind: 'triage' in finding.suppressed ? 'external' : 'inSource', status: 'accepted', justification: finding.suppressed.reason }] }),
-    properties: { agent: finding.agent, kind: finding.kind, severity: finding.severity, confidence: finding.confidence, ...logical },
+    properties: { agent: finding.agent, kind: finding.kind, severity: finding.severity, confidence: finding.confidence, ...(isVerified(finding) ? { verified: finding.verified } : {}), ...logical },
   };
 }
 

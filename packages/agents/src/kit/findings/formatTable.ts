@@ -1,4 +1,5 @@
 import { countBySeverity, type FindingsReport, locationLabel, ruleOf, SEVERITIES } from './ReportedFinding.js';
+import { isVerified } from './Finding.js';
 
 /** Options of `formatTable`. */
 export interface FormatTableOptions {
@@ -41,6 +42,7 @@ export function formatTable(report: FindingsReport, options: FormatTableOptions 
       const mark = f.baseline === undefined ? '' : `  [${f.baseline}]`;
       lines.push(`  ${locationLabel(f.location)}  ${ruleOf(f)}${mark}  (${f.agent})`, `      ${clip(f.message, 200)}`);
       if (f.evidence !== '' && f.evidence !== f.message) lines.push(`      evidence: ${clip(f.evidence, maxEvidence)}`);
+      if (isVerified(f)) lines.push(`      verified: ${clip(f.verified!, maxEvidence)}`);
     }
   }
   if (shown < report.findings.length) lines.push('', `… ${report.findings.length - shown} more not shown (--max-findings ${options.maxFindings}; --format json lists every finding)`);
