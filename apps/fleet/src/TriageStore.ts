@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   type Finding,
   fingerprintFindings,
+  isVerified,
   locationLabel,
   type ReportedFinding,
   ruleOf,
@@ -253,11 +254,13 @@ export class TriageStore {
           if (verdict !== 'wontfix') values.push(verdict === 'true' ? 1 : 0);
           continue;
         }
+        // A reproduced finding is as good as confirmed; otherwise its rule's precision estimate.
+        const prior = isVerified(f) ? 1 : f.confidence;
         const rule = rules.get(ruleOf(f));
         if (rule !== undefined && rule.true + rule.false > 0) {
           byRule += 1;
-          values.push((PRIOR_WEIGHT * f.confidence + rule.true) / (PRIOR_WEIGHT + rule.true + rule.false));
-        } else values.push(f.confidence);
+          values.push((PRIOR_WEIGHT * prior + rule.true) / (PRIOR_WEIGHT + rule.true + rule.false));
+        } else values.push(prior);
       }
       if (judged.true + judged.false + byRule === 0) return undefined;
       const rating = values.reduce((s, v) => s + v, 0) / values.length;

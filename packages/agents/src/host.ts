@@ -7,6 +7,7 @@ export { AGENT_IDS, createPilotAgents } from './registry.js';
 export { findStrategy } from './kit/agent/AgentCore.js';
 export { AgentError } from './kit/agent/AgentError.js';
 export { createBaseline, loadBaseline, saveBaseline } from './kit/findings/Baseline.js';
+export { isVerified } from './kit/findings/Finding.js';
 export { countBySeverity, locationLabel, ruleOf, severityRank } from './kit/findings/ReportedFinding.js';
 export { buildFindingsReport } from './kit/findings/buildFindingsReport.js';
 export { fingerprintFindings, sourceReader } from './kit/findings/fingerprintFindings.js';

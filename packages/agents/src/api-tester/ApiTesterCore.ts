@@ -332,7 +332,7 @@ class ApiRun {
     const key = `${kind} ${op.route}`;
     if (this.#findings.has(key)) return;
     this.#findingStatus.set(key, this.#lastStatus);
-    this.#findings.set(key, { kind, severity, location: { route: op.route }, message, evidence, confidence, rule: `api:${kind}` });
+    this.#findings.set(key, { kind, severity, location: { route: op.route }, message, evidence, confidence, rule: `api:${kind}`, verified: `the running service answered ${op.route} with ${this.#lastStatus}` });
   }
 }
 

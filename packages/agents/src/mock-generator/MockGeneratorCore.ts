@@ -291,20 +291,20 @@ function judge(c: MockCase, o: ProbeOutcome, config: MockGeneratorConfig): { fin
     const readers = c.owner.boundaries.flatMap((b) => b.methods.filter((m) => m.returns.reads && inAdder.has(m.name)).map((m) => `${b.param}.${m.name}`));
     const readState = readers.some((name) => (observed.calls?.[name] ?? 0) > 0);
     if (o.status === 'returned' && typeof o.raw === 'number' && o.raw !== 5 && !readState) {
-      findings.push({ kind: 'logic-bug', severity: 'high', location: { file: c.owner.file, line: c.subject.line }, message: `${c.subject.name}: adding the same key twice (2 then 3) raised the count by ${o.raw}, not 5`, evidence: `with recording doubles of ${c.owner.boundaries.map((b) => b.param).join(', ')}: ${reproduce} === ${o.raw}`, confidence: 0.75, rule: 'mock-generator/add-accumulates' });
+      findings.push({ kind: 'logic-bug', severity: 'high', location: { file: c.owner.file, line: c.subject.line }, message: `${c.subject.name}: adding the same key twice (2 then 3) raised the count by ${o.raw}, not 5`, evidence: `with recording doubles of ${c.owner.boundaries.map((b) => b.param).join(', ')}: ${reproduce} === ${o.raw}`, confidence: 0.75, rule: 'mock-generator/add-accumulates', verified: `ran ${reproduce} with recording doubles: ${o.raw}` });
       return { findings, test: { name: `exposes add-accumulates: ${c.title}`, setup: c.testSetup, assertions: [{ kind: 'deepEqual', actual: c.testCall, expectedCode: '5' }], async: c.async, comment: 'Fails on the current code: a repeated add must raise the count by both amounts.' }, exposing: true };
     }
   }
   const returned = o.status === 'returned';
   if (config.trackPromises && returned && c.mode === 'resolve') {
     for (const double of new Set(observed.unobserved ?? [])) {
-      findings.push({ kind: 'unawaited-promise', severity: 'medium', location: { file: c.owner.file, line: callSite(double) }, message: `${c.subject.name} calls ${double} and never awaits, handles or returns the promise it gets`, evidence: `a double of ${double} returned a promise nobody called then/catch/finally on after ${reproduce} returned; reproduce with the generated sample test "${c.title}"`, confidence: 0.8, rule: 'mock-generator/unawaited-collaborator-promise' });
+      findings.push({ kind: 'unawaited-promise', severity: 'medium', location: { file: c.owner.file, line: callSite(double) }, message: `${c.subject.name} calls ${double} and never awaits, handles or returns the promise it gets`, evidence: `a double of ${double} returned a promise nobody called then/catch/finally on after ${reproduce} returned; reproduce with the generated sample test "${c.title}"`, confidence: 0.8, rule: 'mock-generator/unawaited-collaborator-promise', verified: `ran ${reproduce}: the double's promise was never awaited or handled` });
     }
   }
   const rejection = o.unhandled.find((u) => u.message.startsWith('injected failure'));
   if (c.mode === 'reject' && rejection) {
     const double = rejection.message.replace('injected failure: ', '');
-    findings.push({ kind: 'unawaited-promise', severity: 'medium', location: { file: c.owner.file, line: callSite(double) }, message: `${c.subject.name}: when ${double} fails, the rejection is unhandled and ${c.subject.name} ${returned ? 'returns normally' : 'fails with something else'}`, evidence: `a double of ${double} rejected with "injected failure"; ${reproduce} ${returned ? 'returned normally' : `threw ${o.error?.name}`} and the process saw an unhandledRejection`, confidence: 0.85, rule: 'mock-generator/unhandled-collaborator-rejection' });
+    findings.push({ kind: 'unawaited-promise', severity: 'medium', location: { file: c.owner.file, line: callSite(double) }, message: `${c.subject.name}: when ${double} fails, the rejection is unhandled and ${c.subject.name} ${returned ? 'returns normally' : 'fails with something else'}`, evidence: `a double of ${double} rejected with "injected failure"; ${reproduce} ${returned ? 'returned normally' : `threw ${o.error?.name}`} and the process saw an unhandledRejection`, confidence: 0.85, rule: 'mock-generator/unhandled-collaborator-rejection', verified: `ran ${reproduce} with ${double} rejecting: the process saw an unhandledRejection` });
     return { findings, test: { name: `exposes unhandled rejection: ${c.title}`, setup: c.testSetup, assertions: [{ kind: 'throws', call: c.testCall }], async: true, comment: `Fails on the current code: the failure of ${double} must reach the caller.` }, exposing: true };
   }
   const assertions: TestAssertion[] = [];

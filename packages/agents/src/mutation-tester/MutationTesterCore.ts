@@ -172,6 +172,7 @@ function weakFinding(w: WeakTest, reproduce: string): Finding {
     evidence: [`surviving: ${w.survivors.slice(0, 5).map(describeMutant).join('; ')}${w.survivors.length > 5 ? '; …' : ''}`, `reproduce: ${reproduce}`].join('; '),
     confidence: 0.8,
     rule: 'mutation-tester/weak-test',
+    verified: `StrykerJS ran the mutants and the test passed with them: ${reproduce}`,
   };
 }
 
@@ -191,6 +192,7 @@ function survivorFindings(survivors: readonly MutantInfo[], run: MutantsRun, rep
       evidence: `mutants ${group.map((m) => m.id).join(', ')}; reproduce: ${reproduce}`,
       confidence: 0.5,
       rule: 'mutation-tester/surviving-mutant',
+      verified: `StrykerJS ran the mutants and the suite passed with them: ${reproduce}`,
     } satisfies Finding;
   });
 }

@@ -233,7 +233,7 @@ export class SecurityScanner implements AgentCore {
     }
     const getRoutes = routes.filter((r) => r.method === 'GET').length;
     notes.push(`live: ${probe.requests} requests to ${probe.probedRoutes} of ${getRoutes} GET routes`);
-    return probe.hits.map((hit) => ({ kind: hit.kind, severity: hit.kind === 'xss' ? 'high' : 'critical', location: { route: hit.route }, message: hit.message, evidence: hit.evidence, confidence: hit.confidence, rule: hit.rule }));
+    return probe.hits.map((hit) => ({ kind: hit.kind, severity: hit.kind === 'xss' ? 'high' : 'critical', location: { route: hit.route }, message: hit.message, evidence: hit.evidence, confidence: hit.confidence, rule: hit.rule, verified: `the running service answered the probe of ${hit.route}` }));
   }
 
   /**
@@ -285,7 +285,7 @@ export class SecurityScanner implements AgentCore {
       const evidence = `${v.id} (${v.range}): ${v.title}${v.url === undefined ? '' : ` ${v.url}`}`;
       if (existing?.evidence.includes(`${v.id} (`) === true) continue;
       if (existing === undefined) {
-        byPackage.set(key, { kind: 'vulnerable-dependency', severity: v.severity, location: { package: v.name, version: v.version }, message: `${key} (${lockfile}: ${v.path}) is affected by ${v.id}`, evidence, confidence: 0.9, rule: 'qe/advisory' });
+        byPackage.set(key, { kind: 'vulnerable-dependency', severity: v.severity, location: { package: v.name, version: v.version }, message: `${key} (${lockfile}: ${v.path}) is affected by ${v.id}`, evidence, confidence: 0.9, rule: 'qe/advisory', verified: `${v.id} covers ${key}, the version ${lockfile} locks` });
       } else {
         existing.evidence += `; ${evidence}`;
         existing.message += `, ${v.id}`;

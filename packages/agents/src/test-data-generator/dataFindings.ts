@@ -40,6 +40,7 @@ export function dataFindings(requests: readonly RequestOutcome[], calls: readonl
       confidence: rule?.confidence ?? 0.9,
       rule: `${ID}/${first.verdict}`,
       location: { route: first.route },
+      verified: `the running service answered ${first.request} with ${first.status}`,
       message: `${first.route} ${what} ${group.length} of ${sent} ${records} (${claims.join('; ')})`,
       evidence: `${first.request}${first.body === undefined ? '' : ` body ${truncate(first.body, 400)}`} → ${first.status} ${truncate(first.response, 200)}${first.record.claim ? ` [breaks only: ${first.record.claim.keyword} at ${first.record.claim.path || '/'} (${first.record.claim.reason})]` : ` [${first.record.kind}: ${first.record.note}]`}`,
     });
@@ -61,6 +62,7 @@ export function dataFindings(requests: readonly RequestOutcome[], calls: readonl
       confidence: rule.confidence,
       rule: `${ID}/${first.verdict}`,
       location: { file: first.file, line: first.line },
+      verified: `called ${first.call}${first.detail ? `: ${first.detail}` : ''}`,
       message: `${first.fn} (${first.file}:${first.line}): ${first.detail ?? first.verdict} (${group.length} of ${total} generated calls)`,
       evidence: `${first.call} [${first.record.note}]${first.detail ? ` → ${first.detail}` : ''}`,
     });

@@ -447,6 +447,8 @@ function toFindings(outcomes: PropertyOutcome[], planned: PlannedProperty[]): Fi
       evidence: failures.map((f) => `${f.outcome.oracle}: counterexample ${f.outcome.counterexample ?? '?'} (shrunk ${f.outcome.shrinks}x)${f.outcome.error ? ` ${f.outcome.error}` : ''}`).join('\n'),
       confidence: Math.max(...failures.map((f) => CONFIDENCE[f.level])) * (first?.outcome.counterexample ? 1 : 0.8),
       rule: `property:${oracles.join('+')}`,
+      // A shrunk counter-example replays the failure; a property that failed without one did not show its input.
+      ...(first?.outcome.counterexample ? { verified: `the generated property fails on ${first.outcome.counterexample}` } : {}),
     };
   });
 }
@@ -464,6 +466,7 @@ function routeFindings(outcomes: RouteOutcome[]): Finding[] {
       evidence: `generated request test: ${o.request} → ${o.status}`,
       confidence: o.problem.confidence,
       rule: `route-test:${o.problem.kind}`,
+      verified: `the running service answered ${o.request} with ${o.status}`,
     });
   }
   return [...out.values()];

@@ -26,9 +26,9 @@ export interface OptimiserResults {
 /** Findings at `{ test, name }` locations with the evidence to act on. */
 export function optimiserFindings(results: OptimiserResults): Finding[] {
   const out: Finding[] = [];
-  const make = (rule: string, t: TestSource, message: string, evidence: string): Finding => {
+  const make = (rule: string, t: TestSource, message: string, evidence: string, verified?: string): Finding => {
     const r = TEST_OPTIMIZER_RULES[rule] as (typeof TEST_OPTIMIZER_RULES)[string];
-    return { kind: r.kind, severity: r.severity, confidence: r.confidence, rule: `${ID}/${rule}`, location: { test: t.file, name: t.name }, message, evidence };
+    return { kind: r.kind, severity: r.severity, confidence: r.confidence, rule: `${ID}/${rule}`, location: { test: t.file, name: t.name }, message, evidence, ...(verified === undefined ? {} : { verified }) };
   };
   for (const r of results.redundant) {
     out.push(
@@ -41,11 +41,11 @@ export function optimiserFindings(results: OptimiserResults): Finding[] {
     );
   }
   for (const o of results.orderDependent) {
-    out.push(make('fails-alone', o.test, `"${o.test.name}" (${o.test.file}:${o.test.line}) passes in the suite but fails alone (${o.runs} of ${o.runs} runs): it depends on ${o.test.shared.join(', ')} left by earlier tests`, `${o.command} → ${o.message || 'failed'}`));
+    out.push(make('fails-alone', o.test, `"${o.test.name}" (${o.test.file}:${o.test.line}) passes in the suite but fails alone (${o.runs} of ${o.runs} runs): it depends on ${o.test.shared.join(', ')} left by earlier tests`, `${o.command} → ${o.message || 'failed'}`, `run alone ${o.runs} times, it failed each time: ${o.command}`));
   }
   for (const { test: t, mutants } of results.weak) {
     if (mutants !== undefined && mutants.killed === 0) {
-      out.push(make('kills-no-mutant', t, `"${t.name}" (${t.file}:${t.line}) runs ${mutants.covered} mutants and kills none of them`, `surviving: ${mutants.survivors.join('; ')}; assertions: ${t.assertions.join('; ') || 'none'}`));
+      out.push(make('kills-no-mutant', t, `"${t.name}" (${t.file}:${t.line}) runs ${mutants.covered} mutants and kills none of them`, `surviving: ${mutants.survivors.join('; ')}; assertions: ${t.assertions.join('; ') || 'none'}`, `StrykerJS ran ${mutants.covered} mutants through the test and it passed with each`));
     } else {
       const killed = mutants === undefined ? '' : `; kills ${mutants.killed} of the ${mutants.covered} mutants it runs (surviving: ${mutants.survivors.join('; ')})`;
       out.push(make('truthy-only', t, `"${t.name}" (${t.file}:${t.line}) asserts only that a value is truthy or defined${mutants === undefined ? '' : `, and kills ${mutants.killed} of ${mutants.covered} mutants`}`, `assertions: ${t.assertions.join('; ')}${killed}`));

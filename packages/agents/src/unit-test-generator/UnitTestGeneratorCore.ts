@@ -312,6 +312,7 @@ function defectFinding(k: CandidateTest, runner: string): Finding {
     evidence: `input: ${c.act}${c.setup.length > 0 ? ` (setup: ${c.setup.join(' ')})` : ''}; observed: ${observed}; reproduce: the generated ${runner} test "${c.title}" fails on the current code`,
     confidence: v.violation.confidence,
     rule: `unit-test-generator/${v.violation.rule}`,
+    verified: `the generated ${runner} test "${c.title}" fails on the current code: ${c.act} ${observed}`,
   };
 }
 

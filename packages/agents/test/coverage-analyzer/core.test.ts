@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CoverageAnalyzerCore, openTarget, runSuite, scoreFindings, toTaskResult } from '@qe-fleet/agents';
+import { CoverageAnalyzerCore, openTarget, runSuite, satisfactionOf, scoreFindings, toTaskResult } from '@qe-fleet/agents';
 import type { CatalogueScore, CoverageAnalyzerReport, RunSuiteOptions, SuiteRunWithSummary, Target } from '@qe-fleet/agents';
 import { FIXTURE } from '../support/fixture.js';
 import { writeProject } from '../support/writeProject.js';
@@ -87,9 +87,9 @@ describe('coverage-analyzer on the sample target', () => {
     const functionsOnly = reports.get('uncovered-functions')!;
     expect(full.measure!.value).toBe(1);
     expect(functionsOnly.measure!.value).toBeLessThan(1);
-    // On an uncatalogued target satisfaction is the findings' mean confidence, scaled by this measure.
-    const mean = functionsOnly.findings.reduce((sum, f) => sum + f.confidence, 0) / functionsOnly.findings.length;
-    expect(toTaskResult(functionsOnly).satisfaction).toBeCloseTo(mean * functionsOnly.measure!.value, 10);
+    // On an uncatalogued target satisfaction (verified findings and coverage) is scaled by this measure.
+    const { measure, ...unmeasured } = functionsOnly;
+    expect(toTaskResult(functionsOnly).satisfaction).toBeCloseTo(satisfactionOf(unmeasured) * measure!.value, 10);
   });
 
   it('changed-files: nothing on a clean checkout (said in skipped), the changed file’s gaps on an edited one', () => {
