@@ -9,8 +9,9 @@
  */
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { createRandom, type TaskState } from '@qe-fleet/learning-core';
+import { createRandom } from '@qe-fleet/learning-core';
 import { EMBEDDING_DIMENSION, VectorIndex, embedTaskState } from '../src/index.js';
+import { pct, randomState } from './taskStates.js';
 
 interface HnswIndex {
   buildIndex(data: Array<{ id: number; vector: Float32Array | number[] }>): Promise<void>;
@@ -26,23 +27,6 @@ const { HNSW } = createRequire(join(dir, 'package.json'))('hnsw') as { HNSW: new
 const SIZES = (process.env['QE_BENCH_RETRIEVAL_SIZES'] ?? '1000,10000').split(',').map(Number);
 const QUERIES = Number(process.env['QE_BENCH_RETRIEVAL_QUERIES'] ?? 200);
 const EF = Number(process.env['QE_HNSW_EF'] ?? 50);
-const TYPES = ['unit', 'integration', 'regression', 'security', 'api', 'e2e', 'perf', 'a11y'];
-const CAPS = ['test-generation', 'api', 'security', 'regression', 'coverage', 'mutation', 'fuzz'];
-
-/** The retrieval bench's random task states. */
-function randomState(random: () => number): TaskState {
-  return {
-    taskType: TYPES[Math.floor(random() * TYPES.length)]!,
-    taskComplexity: random(),
-    requiredCapabilities: CAPS.filter(() => random() < 0.3),
-    contextFeatures: { framework: random() < 0.5 ? 'jest' : 'vitest', files: Math.floor(random() * 200) },
-    previousAttempts: Math.floor(random() * 3),
-    availableResources: random(),
-    timeConstraint: 60_000,
-  };
-}
-
-const pct = (xs: number[], q: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
 const K = 10;
 console.log(`| patterns | exact p50 (µs) | HNSW p50 (µs) (M 16, efConstruction 200, efSearch ${EF}) | HNSW build (s) | recall@${K} mean | recall@${K} p10 |`);
 console.log('| --- | --- | --- | --- | --- | --- |');

@@ -9,28 +9,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRandom, type TaskState } from '@qe-fleet/learning-core';
+import { createRandom } from '@qe-fleet/learning-core';
 import { EMBEDDING_DIMENSION, VectorIndex, createAgentDBAdapter, embedTaskState } from '../src/index.js';
+import { pct, randomState } from './taskStates.js';
+
+const STRATEGIES = ['template-based', 'boundary-value', 'property-based', 'mutation-guided', 'coverage-guided'];
 
 const SIZES = (process.env['QE_BENCH_RETRIEVAL_SIZES'] ?? '1000,10000,50000').split(',').map(Number);
 const QUERIES = Number(process.env['QE_BENCH_RETRIEVAL_QUERIES'] ?? 300);
-const TYPES = ['unit', 'integration', 'regression', 'security', 'api', 'e2e', 'perf', 'a11y'];
-const CAPS = ['test-generation', 'api', 'security', 'regression', 'coverage', 'mutation', 'fuzz'];
-const STRATEGIES = ['template-based', 'boundary-value', 'property-based', 'mutation-guided', 'coverage-guided'];
-
-function randomState(random: () => number): TaskState {
-  return {
-    taskType: TYPES[Math.floor(random() * TYPES.length)]!,
-    taskComplexity: random(),
-    requiredCapabilities: CAPS.filter(() => random() < 0.3),
-    contextFeatures: { framework: random() < 0.5 ? 'jest' : 'vitest', files: Math.floor(random() * 200) },
-    previousAttempts: Math.floor(random() * 3),
-    availableResources: random(),
-    timeConstraint: 60_000,
-  };
-}
-
-const pct = (xs: number[], q: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
 console.log('| patterns | insert p50 (µs) | insert p99 (µs) | retrieve p50 (µs) | retrieve p99 (µs) | index scan alone p50 (µs) | open + index load (ms) |');
 console.log('| --- | --- | --- | --- | --- | --- | --- |');
 for (const size of SIZES) {

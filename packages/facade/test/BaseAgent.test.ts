@@ -11,17 +11,7 @@ import type { SwarmMemoryManager } from '@qe-fleet/memory';
 import { ManualTimers } from './support/ManualTimers.js';
 import { SimulatedAgent, tasks } from './support/SimulatedAgent.js';
 import type { SimMode, SimulatedAgentOptions } from './support/SimulatedAgent.js';
-import { openMemory, simAgent, simOptions, tempDir } from './support/setup.js';
-
-async function caught(promise: Promise<unknown>): Promise<FacadeError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof FacadeError) return error;
-    throw error;
-  }
-  throw new Error('expected a FacadeError');
-}
+import { caught, openMemory, simAgent, simOptions, tempDir } from './support/setup.js';
 
 class HookedAgent extends SimulatedAgent {
   readonly log: string[] = [];

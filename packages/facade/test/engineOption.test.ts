@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { FacadeError } from '@qe-fleet/facade';
 import type { LearningEngineFactory } from '@qe-fleet/facade';
 import { LearningEngine } from '@qe-fleet/learning-core';
 import type { LearningEngineOptions, StrategyRecommendation, StrategySelection, TaskState } from '@qe-fleet/learning-core';
 import type { SwarmMemoryManager } from '@qe-fleet/memory';
 import { ManualTimers } from './support/ManualTimers.js';
 import { tasks } from './support/SimulatedAgent.js';
-import { openMemory, simAgent } from './support/setup.js';
+import { caught, openMemory, simAgent } from './support/setup.js';
 
 /**
  * Always picks one fixed strategy, the worst of THREE_ARMS: a default engine learns to avoid it
@@ -24,16 +23,6 @@ class PinnedEngine extends LearningEngine {
   override recommendStrategy(state: TaskState): StrategyRecommendation {
     return { ...super.recommendStrategy(state), strategy: this.pinned, reasoning: 'pinned by the test' };
   }
-}
-
-async function caught(promise: Promise<unknown>): Promise<FacadeError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof FacadeError) return error;
-    throw error;
-  }
-  throw new Error('expected a FacadeError');
 }
 
 describe('BaseAgentOptions.engine', () => {

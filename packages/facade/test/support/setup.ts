@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRandom } from '@qe-fleet/learning-core';
+import { FacadeError } from '@qe-fleet/facade';
 import { SwarmMemoryManager } from '@qe-fleet/memory';
 import { ManualTimers } from './ManualTimers.js';
 import { SimulatedAgent, THREE_ARMS } from './SimulatedAgent.js';
@@ -49,4 +50,15 @@ export function simAgent(
   options: Partial<SimulatedAgentOptions> & { seed?: number } = {},
 ): SimulatedAgent {
   return new SimulatedAgent(simOptions(timers, memory, options));
+}
+
+/** The FacadeError a promise rejects with; any other outcome fails the test. */
+export async function caught(promise: Promise<unknown>): Promise<FacadeError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof FacadeError) return error;
+    throw error;
+  }
+  throw new Error('expected a FacadeError');
 }
