@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -21,6 +22,10 @@ export function qeVitestConfig(overrides = {}) {
       exclude: ['**/node_modules/**', 'test/**/fixtures/**'],
       environment: 'node',
       pool: 'forks',
+      // Vitest's default (cores - 1) is one worker on a 2-core CI machine, but most agent tests wait
+      // on child processes (a target's test runner, a service, Chromium): two workers took the
+      // agents package from 570 s to 408 s on 2 cores; three gained nothing more (405 s).
+      maxWorkers: Math.max(2, availableParallelism() - 1),
       // Generous on purpose: the suite must pass on a loaded 2-core machine (see `pnpm test:contention`);
       // a hung test still fails, only later. No test asserts on how fast anything ran.
       testTimeout: 180_000,
