@@ -11,7 +11,9 @@ import { engineContextFeatures } from './decisionTransformer/DecisionTransformer
 import type { EngineLogEntry } from './evaluateAlgorithm.js';
 import { trainDecisionTransformer, type TrainDecisionTransformerOptions } from './decisionTransformer/DecisionTransformer.js';
 import type { DecisionTransformerTrained } from './decisionTransformer/core.js';
-import { readExperience, synthesizeContext } from './synthesize.js';
+import { PATTERN_SCHEMA, PatternTable } from './PatternTable.js';
+import { readPatternInput, unitVector } from './patternInput.js';
+import { synthesizeContext } from './synthesize.js';
 import { VectorIndex } from './VectorIndex.js';
 import type {
   AgentDBAdapterOptions,
@@ -27,39 +29,10 @@ import type {
   StoredPattern,
 } from './types.js';
 
-/** Version of the file's tables; a file with a newer one is refused. */
-const SCHEMA_VERSION = 1;
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS agentdb_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS agentdb_patterns (
-  seq INTEGER PRIMARY KEY,
-  id TEXT NOT NULL UNIQUE,
-  type TEXT NOT NULL,
-  domain TEXT NOT NULL,
-  embedding BLOB NOT NULL,
-  pattern_data TEXT NOT NULL,
-  confidence REAL NOT NULL,
-  usage_count INTEGER NOT NULL,
-  success_count INTEGER NOT NULL,
-  created_at INTEGER NOT NULL,
-  last_used INTEGER NOT NULL
-);
-`;
-
-interface PatternRow extends StoredPattern {
-  seq: number;
-}
-
 /** One domain's vectors and, slot by slot, the `seq` of their rows. */
 interface Domain {
   index: VectorIndex;
   seqs: number[];
-}
-
-/** A float32 BLOB as a vector; copied, because a driver Buffer may start at an offset not divisible by 4. */
-function blobToVector(blob: Buffer): Float32Array {
-  return new Float32Array(Uint8Array.from(blob).buffer);
 }
 
 const noopLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -90,7 +63,7 @@ export class AgentDBAdapter implements FederatedStore {
   readonly #logger: Logger;
   readonly #cache: LruCache<number, StoredPattern>;
   readonly #domains = new Map<string, Domain>();
-  readonly #statements;
+  readonly #patterns: PatternTable;
   readonly #models: ModelTables;
   #closed = false;
 
@@ -123,62 +96,24 @@ export class AgentDBAdapter implements FederatedStore {
       this.#db.pragma('journal_mode = WAL');
       this.#db.pragma(`synchronous = ${synchronous}`);
       this.#db.pragma('busy_timeout = 5000');
-      this.#db.exec(SCHEMA + MODEL_SCHEMA);
-      this.dimension = this.#checkMeta(dimension);
+      this.#db.exec(PATTERN_SCHEMA + MODEL_SCHEMA);
+      this.#patterns = new PatternTable(this.#db);
+      this.dimension = this.#patterns.checkMeta(this.path, dimension);
     } catch (error) {
       this.#db.close();
       if (error instanceof AgentDBError) throw error;
       throw new AgentDBError('STORAGE_ERROR', `cannot prepare ${options.dbPath}: ${(error as Error).message}`);
     }
-    this.#statements = {
-      insert: this.#db.prepare(
-        `INSERT INTO agentdb_patterns (id, type, domain, embedding, pattern_data, confidence, usage_count, success_count, created_at, last_used)
-         VALUES (@id, @type, @domain, @embedding, @pattern_data, @confidence, @usage_count, @success_count, @created_at, @last_used)`,
-      ),
-      bySeq: this.#db.prepare(
-        'SELECT id, type, domain, pattern_data, confidence, usage_count, success_count, created_at, last_used FROM agentdb_patterns WHERE seq = ?',
-      ),
-      byId: this.#db.prepare(
-        'SELECT id, type, domain, pattern_data, confidence, usage_count, success_count, created_at, last_used FROM agentdb_patterns WHERE id = ?',
-      ),
-      exists: this.#db.prepare('SELECT 1 FROM agentdb_patterns WHERE id = ?').pluck(),
-    };
     this.#models = new ModelTables(this.#db, this.#clock);
     this.#loadIndex();
   }
 
-  #checkMeta(requested: number): number {
-    const get = this.#db.prepare('SELECT value FROM agentdb_meta WHERE key = ?').pluck();
-    const version = get.get('schema_version') as string | undefined;
-    if (version !== undefined && Number(version) > SCHEMA_VERSION) {
-      throw new AgentDBError('STORAGE_ERROR', `${this.path} has schema ${version}; this version knows ${SCHEMA_VERSION}`);
-    }
-    const stored = get.get('dimension') as string | undefined;
-    if (stored !== undefined) {
-      if (Number(stored) !== requested) {
-        throw new AgentDBError('INVALID_OPTIONS', `${this.path} holds ${stored}-dimensional embeddings, not ${requested}`);
-      }
-      return requested;
-    }
-    const put = this.#db.prepare('INSERT OR REPLACE INTO agentdb_meta (key, value) VALUES (?, ?)');
-    this.#db.transaction(() => {
-      put.run('schema_version', String(SCHEMA_VERSION));
-      put.run('dimension', String(requested));
-    })();
-    return requested;
-  }
-
   #loadIndex(): void {
-    const rows = this.#db.prepare('SELECT seq, domain, embedding FROM agentdb_patterns ORDER BY seq').iterate() as Iterable<{
-      seq: number;
-      domain: string;
-      embedding: Buffer;
-    }>;
     let count = 0;
-    for (const row of rows) {
-      const vector = blobToVector(row.embedding);
-      this.#domain(row.domain).seqs.push(row.seq);
-      this.#domain(row.domain).index.add(vector);
+    for (const row of this.#patterns.embeddings()) {
+      const domain = this.#domain(row.domain);
+      domain.seqs.push(row.seq);
+      domain.index.add(row.vector);
       count++;
     }
     this.#logger.debug(`agentdb ${this.path}: ${count} patterns indexed`);
@@ -197,29 +132,6 @@ export class AgentDBAdapter implements FederatedStore {
     if (this.#closed) throw new AgentDBError('CLOSED', `agentdb ${this.path} is closed`);
   }
 
-  /** A validated unit-length copy of an embedding. */
-  #vector(embedding: unknown): Float32Array {
-    if (embedding === null || typeof embedding !== 'object' || typeof (embedding as ArrayLike<number>).length !== 'number') {
-      throw new AgentDBError('INVALID_EMBEDDING', 'embedding must be an array of numbers');
-    }
-    const source = embedding as ArrayLike<unknown>;
-    if (source.length !== this.dimension) {
-      throw new AgentDBError('INVALID_EMBEDDING', `embedding has ${source.length} numbers, this store holds ${this.dimension}`);
-    }
-    const v = new Float32Array(this.dimension);
-    let sum = 0;
-    for (let i = 0; i < this.dimension; i++) {
-      const x = source[i];
-      if (typeof x !== 'number' || !Number.isFinite(x)) throw new AgentDBError('INVALID_EMBEDDING', `embedding[${i}] is not a finite number`);
-      v[i] = x;
-      sum += x * x;
-    }
-    if (!(sum > 0)) throw new AgentDBError('INVALID_EMBEDDING', 'embedding is the zero vector (no direction to compare)');
-    const scale = 1 / Math.sqrt(sum);
-    for (let i = 0; i < v.length; i++) v[i] = v[i]! * scale;
-    return v;
-  }
-
   #newId(): string {
     let id = '';
     for (let i = 0; i < 4; i++) id += Math.floor(this.#random() * 0x10000).toString(16).padStart(4, '0');
@@ -232,65 +144,23 @@ export class AgentDBAdapter implements FederatedStore {
    */
   insertPattern(pattern: PatternInput): string {
     this.#open();
-    const bad = (why: string): never => {
-      throw new AgentDBError('INVALID_PATTERN', why);
-    };
-    if (pattern === null || typeof pattern !== 'object') bad('pattern must be an object');
-    if (typeof pattern.type !== 'string' || pattern.type.length === 0) bad('type must be a non-empty string');
-    if (typeof pattern.domain !== 'string' || pattern.domain.length === 0) bad('domain must be a non-empty string');
-    if (typeof pattern.confidence !== 'number' || !(pattern.confidence >= 0 && pattern.confidence <= 1)) bad('confidence must be in [0, 1]');
-    for (const field of ['usage_count', 'success_count'] as const) {
-      const v = pattern[field];
-      if (v !== undefined && !(Number.isInteger(v) && v >= 0)) bad(`${field} must be an integer >= 0`);
-    }
-    for (const field of ['created_at', 'last_used'] as const) {
-      const v = pattern[field];
-      if (v !== undefined && !Number.isFinite(v)) bad(`${field} must be a finite number`);
-    }
-    let data: string;
-    let parsed: unknown;
-    if (typeof pattern.pattern_data === 'string') {
-      data = pattern.pattern_data;
-      try {
-        parsed = JSON.parse(data);
-      } catch {
-        bad('pattern_data must be JSON text');
-      }
-    } else if (pattern.pattern_data !== null && typeof pattern.pattern_data === 'object') {
-      try {
-        data = JSON.stringify(pattern.pattern_data);
-      } catch (error) {
-        return bad(`pattern_data cannot be serialised: ${(error as Error).message}`);
-      }
-      parsed = pattern.pattern_data;
-    } else {
-      return bad('pattern_data must be JSON text or an object');
-    }
-    const embedding = pattern.embedding ?? (parsed as { embedding?: unknown } | null)?.embedding;
-    if (embedding === undefined) bad('no embedding (neither `embedding` nor `pattern_data.embedding`)');
-    const vector = this.#vector(embedding);
+    const { data, embedding } = readPatternInput(pattern);
+    const vector = unitVector(embedding, this.dimension);
     const id = pattern.id === undefined || pattern.id === '' ? this.#newId() : pattern.id;
-    if (typeof id !== 'string') bad('id must be a string');
-    if (this.#statements.exists.get(id) !== undefined) bad(`a pattern with id '${id}' exists`);
+    if (this.#patterns.has(id)) throw new AgentDBError('INVALID_PATTERN', `a pattern with id '${id}' exists`);
     const now = this.#clock();
-    let seq: number;
-    try {
-      const info = this.#statements.insert.run({
-        id,
-        type: pattern.type,
-        domain: pattern.domain,
-        embedding: Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength),
-        pattern_data: data!,
-        confidence: pattern.confidence,
-        usage_count: pattern.usage_count ?? 0,
-        success_count: pattern.success_count ?? 0,
-        created_at: pattern.created_at ?? now,
-        last_used: pattern.last_used ?? now,
-      });
-      seq = Number(info.lastInsertRowid);
-    } catch (error) {
-      throw new AgentDBError('STORAGE_ERROR', `insert failed: ${(error as Error).message}`);
-    }
+    const seq = this.#patterns.insert({
+      id,
+      type: pattern.type,
+      domain: pattern.domain,
+      embedding: vector,
+      pattern_data: data,
+      confidence: pattern.confidence,
+      usage_count: pattern.usage_count ?? 0,
+      success_count: pattern.success_count ?? 0,
+      created_at: pattern.created_at ?? now,
+      last_used: pattern.last_used ?? now,
+    });
     // Indexed only after the row is committed: a failed insert leaves the index as it was.
     const domain = this.#domain(pattern.domain);
     domain.index.add(vector);
@@ -330,13 +200,13 @@ export class AgentDBAdapter implements FederatedStore {
   /** A stored pattern by id, or null. */
   getPattern(id: string): StoredPattern | null {
     this.#open();
-    return (this.#statements.byId.get(id) as StoredPattern | undefined) ?? null;
+    return this.#patterns.byId(id);
   }
 
   #row(seq: number): StoredPattern {
     const cached = this.#cache.get(seq);
     if (cached !== undefined) return cached;
-    const row = this.#statements.bySeq.get(seq) as PatternRow;
+    const row = this.#patterns.bySeq(seq);
     this.#cache.set(seq, row);
     return row;
   }
@@ -364,7 +234,7 @@ export class AgentDBAdapter implements FederatedStore {
     if (options.synthesizeContext === true && !this.#reasoning) {
       throw new AgentDBError('REASONING_DISABLED', 'synthesizeContext needs enableReasoning');
     }
-    const query = this.#vector(embedding);
+    const query = unitVector(embedding, this.dimension);
     const domains =
       options.domain === undefined
         ? [...this.#domains.values()]
@@ -443,16 +313,7 @@ export class AgentDBAdapter implements FederatedStore {
 
   /** The stored experiences as one trajectory (embedding features), their strategies sorted by name. */
   #storedSteps(domain: string | undefined): { steps: Array<{ features: number[]; action: number; reward: number }>; strategies: string[]; timestamps: number[] } {
-    const rows = this.#db
-      .prepare(
-        `SELECT embedding, pattern_data, created_at FROM agentdb_patterns WHERE type = 'experience'${domain === undefined ? '' : ' AND domain = ?'} ORDER BY seq`,
-      )
-      .all(...(domain === undefined ? [] : [domain])) as Array<{ embedding: Buffer; pattern_data: string; created_at: number }>;
-    const read = rows.flatMap((r) => {
-      const exp = readExperience(r.pattern_data);
-      if (exp === null || !(exp.reward >= 0 && exp.reward <= 1)) return [];
-      return [{ features: Array.from(blobToVector(r.embedding)), strategy: exp.strategy, reward: exp.reward, at: r.created_at }];
-    });
+    const read = this.#patterns.experiences(domain);
     const strategies = [...new Set(read.map((s) => s.strategy))].sort();
     return {
       steps: read.map((s) => ({ features: s.features, action: strategies.indexOf(s.strategy), reward: s.reward })),
