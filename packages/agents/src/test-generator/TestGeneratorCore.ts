@@ -9,21 +9,19 @@ import { extractTargetExports } from '../kit/typescript/extractTargetExports.js'
 import { missingDependencies } from '../kit/target/missingDependencies.js';
 import { AgentError } from '../kit/agent/AgentError.js';
 import { loadOperations } from '../kit/openapi/operations.js';
-import type { Finding } from '../kit/findings/Finding.js';
 import { withService } from '../kit/service/TargetService.js';
 import type { TargetServiceOptions } from '../kit/service/TargetService.js';
-import { moduleAlias } from './arbitraryCode.js';
 import { harnessSource, nodeShimSource } from './harnessSource.js';
 import { planClassProperties } from './planClassProperties.js';
 import { planProperties } from './planProperties.js';
-import { SUSPECT } from './planRoundTrips.js';
-import type { OracleLevel, PlannedProperty, PropertySubject } from './plannedProperty.js';
+import type { OracleLevel, PlannedProperty } from './plannedProperty.js';
 import { findExamples } from './findExamples.js';
 import { planExampleTests } from './exampleTests.js';
 import { keepTests } from './keepTests.js';
+import { propertyFindings, routeFindings, type PropertyOutcome, type RouteOutcome } from './generatedOutcomes.js';
+import { importFrom, writeTests } from './writeTests.js';
 import { planRouteTests, responseProblemsFiles, routeHarnessSource, routeTestSource } from './planRouteTests.js';
 import type { RouteCase } from './planRouteTests.js';
-import type { ResponseProblem } from '../kit/openapi/responseProblems.js';
 import { runProcess } from '../kit/process/runProcess.js';
 import type { Target } from '../kit/target/Target.js';
 import { TargetWorkspace } from '../kit/target/TargetWorkspace.js';
@@ -35,27 +33,6 @@ export interface TestGeneratorConfig {
   numRuns: number;
   /** Also write request tests per OpenAPI operation and run them against the loopback service. */
   routes: boolean;
-}
-
-/** One route test's outcome, as the generated test printed it. */
-export interface RouteOutcome {
-  route: string;
-  request: string;
-  invalid: string | null;
-  status: number;
-  problem: ResponseProblem | null;
-}
-
-/** One property's outcome, as the generated test printed it. */
-export interface PropertyOutcome {
-  fn: string;
-  oracle: string;
-  failed: boolean;
-  numRuns: number;
-  /** fast-check's shrunk counter-example (`fc.stringify`), when it failed. */
-  counterexample: string | null;
-  shrinks: number;
-  error: string | null;
 }
 
 /** What the test generator measured beyond its findings. */
@@ -113,7 +90,6 @@ export const TEST_GENERATOR_STRATEGIES: readonly AgentStrategy<TestGeneratorConf
 ];
 
 const require = createRequire(import.meta.url);
-const CONFIDENCE: Record<OracleLevel, number> = { smoke: 0.7, invariants: 0.85, metamorphic: 0.75 };
 const RESULT_LINE = /QE_(RESULT|ROUTE|SKIP) ([A-Za-z0-9_-]+)\s*$/;
 
 /**
@@ -237,7 +213,7 @@ export class TestGeneratorCore implements AgentCore {
       // Skipped surfaces lower coverage: line coverage times the share of surfaces that ran.
       const surfaces = config.routes ? 2 : 1;
       const ran = surfaces - skipped.filter((s) => s.surface === 'property tests' || s.surface === 'request tests').length;
-      let findings = toFindings(run.outcomes, planned);
+      let findings = propertyFindings(run.outcomes, planned);
       let kept: TestGeneratorStats['kept'];
       if (this.#options.writeTestsDir !== undefined) {
         const result = await keepTests(target, this.#options.writeTestsDir, planned, run.outcomes);
@@ -362,40 +338,6 @@ interface RunOutcome {
   notes: string[];
 }
 
-/** Writes one test file per target module; returns their absolute paths. */
-async function writeTests(workspace: TargetWorkspace, planned: PlannedProperty[], sources: string[]): Promise<string[]> {
-  const byFile = new Map<string, PlannedProperty[]>();
-  for (const p of planned) byFile.set(p.fn.file, [...(byFile.get(p.fn.file) ?? []), p]);
-  const files: string[] = [];
-  for (const [file, props] of byFile) {
-    const name = `tests/${file.replace(/^(src|source|lib)\//, '').replace(/\.[cm]?[jt]sx?$/, '').replaceAll('/', '__')}.test.ts`;
-    const importOf = (f: string): string => importFrom(name, f);
-    const aliased = sources.filter((f) => props.some((p) => p.code.includes(`${moduleAlias(f)}.`))).map((f) => `import * as ${moduleAlias(f)} from ${JSON.stringify(importOf(f))};`);
-    files.push(await workspace.write(name, testFileSource(importOf(file), aliased, props)));
-  }
-  return files;
-}
-
-/** Import path of the copied target file `f` from the workspace test file `testFile` (compiled names). */
-function importFrom(testFile: string, f: string): string {
-  return `${'../'.repeat(testFile.split('/').length - 1)}target/${f}`.replace(/\.(m?)tsx?$/, '.$1js').replace(/\.cts$/, '.cjs');
-}
-
-function testFileSource(importPath: string, aliased: string[], props: PlannedProperty[]): string {
-  const tests = props.map((p) => `test(${JSON.stringify(`${p.fn.name}: ${p.oracle}`)}, async () => {\n  await ${p.code}\n});`);
-  return [
-    '// Generated by @qe-fleet/agents test-generator: property tests derived from exported signatures.',
-    "import { test } from 'node:test';",
-    "import { assert, call, check, checkAsync, fc, guard, guardAsync, hasNegative, near, roundTrip, SKIP, wellFormed } from './qe-harness.js';",
-    `import * as m from ${JSON.stringify(importPath)};`,
-    ...aliased,
-    'void [assert, call, check, checkAsync, guard, guardAsync, hasNegative, near, roundTrip, SKIP, wellFormed, m];',
-    '',
-    ...tests,
-    '',
-  ].join('\n');
-}
-
 /** Line coverage over every target file c8 saw (json-summary totals). */
 async function readCoverage(reportDir: string): Promise<number> {
   const summary = JSON.parse(await readFile(join(reportDir, 'coverage-summary.json'), 'utf8')) as Record<string, { lines: { total: number; covered: number } }>;
@@ -410,64 +352,3 @@ async function readCoverage(reportDir: string): Promise<number> {
   return covered / total;
 }
 
-/**
- * One finding per function with failing properties (several oracles failing usually share one
- * cause). A failed round trip goes to the side its test suspected (writer or reader) and names the
- * other one.
- */
-function toFindings(outcomes: PropertyOutcome[], planned: PlannedProperty[]): Finding[] {
-  const bySubject = new Map<string, { fn: PropertySubject; failures: Array<{ outcome: PropertyOutcome; level: OracleLevel; note?: string }> }>();
-  for (const outcome of outcomes) {
-    if (!outcome.failed) continue;
-    const plan = planned.find((p) => p.fn.name === outcome.fn && p.oracle === outcome.oracle);
-    if (!plan) continue;
-    let fn = plan.fn;
-    let note: string | undefined;
-    if (plan.roundTrip !== undefined) {
-      const { writer, reader } = plan.roundTrip;
-      const writerSuspected = SUSPECT.exec(outcome.error ?? '')?.[1] === 'writer';
-      fn = writerSuspected ? writer : reader;
-      const other = writerSuspected ? reader : writer;
-      note = `the round trip with ${other.name} (${other.file}:${other.line}) fails; ${writerSuspected ? 'the writer' : 'the reader'} is suspected`;
-    }
-    const key = `${fn.file}\0${fn.name}`;
-    const entry = bySubject.get(key) ?? { fn, failures: [] };
-    entry.failures.push({ outcome, level: plan.level, ...(note === undefined ? {} : { note }) });
-    bySubject.set(key, entry);
-  }
-  return [...bySubject.values()].map(({ fn, failures }): Finding => {
-    const first = failures[0];
-    const oracles = failures.map((f) => f.outcome.oracle);
-    const notes = failures.flatMap((f) => (f.note === undefined ? [] : [f.note]));
-    return {
-      kind: 'logic-bug',
-      severity: failures.some((f) => f.level !== 'smoke') ? 'high' : 'medium',
-      location: { file: fn.file, line: fn.line, endLine: fn.endLine },
-      message: `${fn.name} violates ${oracles.join(', ')}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`,
-      evidence: failures.map((f) => `${f.outcome.oracle}: counterexample ${f.outcome.counterexample ?? '?'} (shrunk ${f.outcome.shrinks}x)${f.outcome.error ? ` ${f.outcome.error}` : ''}`).join('\n'),
-      confidence: Math.max(...failures.map((f) => CONFIDENCE[f.level])) * (first?.outcome.counterexample ? 1 : 0.8),
-      rule: `property:${oracles.join('+')}`,
-      // A shrunk counter-example replays the failure; a property that failed without one did not show its input.
-      ...(first?.outcome.counterexample ? { verified: `the generated property fails on ${first.outcome.counterexample}` } : {}),
-    };
-  });
-}
-
-/** One finding per kind and route among the failed route tests. */
-function routeFindings(outcomes: RouteOutcome[]): Finding[] {
-  const out = new Map<string, Finding>();
-  for (const o of outcomes) {
-    if (o.problem === null || out.has(`${o.problem.kind} ${o.route}`)) continue;
-    out.set(`${o.problem.kind} ${o.route}`, {
-      kind: o.problem.kind,
-      severity: o.problem.kind === 'api-server-error' ? 'high' : 'medium',
-      location: { route: o.route },
-      message: `${o.request} ${o.problem.message}${o.invalid ? ` (to an invalid request: ${o.invalid})` : ''}`,
-      evidence: `generated request test: ${o.request} → ${o.status}`,
-      confidence: o.problem.confidence,
-      rule: `route-test:${o.problem.kind}`,
-      verified: `the running service answered ${o.request} with ${o.status}`,
-    });
-  }
-  return [...out.values()];
-}

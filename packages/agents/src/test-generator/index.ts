@@ -1,6 +1,7 @@
 // The test-generator agent: its core, strategies, checks and BaseAgent class.
 export { TEST_GENERATOR_STRATEGIES, TestGeneratorCore } from './TestGeneratorCore.js';
-export type { PropertyOutcome, RouteOutcome, TestGeneratorConfig, TestGeneratorCoreOptions, TestGeneratorReport, TestGeneratorStats } from './TestGeneratorCore.js';
+export type { TestGeneratorConfig, TestGeneratorCoreOptions, TestGeneratorReport, TestGeneratorStats } from './TestGeneratorCore.js';
+export type { PropertyOutcome, RouteOutcome } from './generatedOutcomes.js';
 export { TestGeneratorAgent } from './TestGeneratorAgent.js';
 export type { TestGeneratorAgentOptions } from './TestGeneratorAgent.js';
 export { arbitraryCode } from './arbitraryCode.js';
