@@ -19,6 +19,8 @@ export interface AgentRunSummary {
   reason: string | null;
   /** Surfaces its strategy could not examine, with the reason. */
   skipped: SkippedSurface[];
+  /** The agent's remarks on its last run (what it examined, sources it could not use, advice). */
+  notes: string[];
   findings: number;
   bySeverity: Record<Severity, number>;
   precision: number | null;
@@ -71,6 +73,7 @@ export function summariseAgent(
     error,
     reason: null,
     skipped: last?.output?.report?.skipped ?? [],
+    notes: last?.output?.report?.notes ?? [],
     findings: findings.length,
     bySeverity,
     precision: score?.precision ?? null,
@@ -96,6 +99,7 @@ export function notApplicableAgent(agent: string, reason: string): AgentRunSumma
     error: null,
     reason,
     skipped: [],
+    notes: [],
     findings: 0,
     bySeverity: { critical: 0, high: 0, medium: 0, low: 0, info: 0 },
     precision: null,
@@ -115,9 +119,12 @@ function improvementText(detail: ImprovementDetail | null): string {
   return `${pct(detail.rate)}${interval}`;
 }
 
+/** Notes printed per agent under the table; `--json` has them all. */
+const NOTES_SHOWN = 3;
+
 const RESULT: Record<AgentRunSummary['status'], string> = { ok: 'ok', failed: 'FAILED', 'not-applicable': 'n/a' };
 
-/** The run summary as text: one table row per agent, then failures, not-applicable agents and skipped surfaces. */
+/** The run summary as text: one table row per agent, then failures, not-applicable agents, skipped surfaces and notes. */
 export function renderSummary(summary: Omit<RunSummary, 'findings' | 'exitCode'>): string {
   const table = renderTable(
     [
@@ -137,6 +144,10 @@ export function renderSummary(summary: Omit<RunSummary, 'findings' | 'exitCode'>
   const failures = summary.agents.filter((a) => a.error !== null).map((a) => `  ${a.agent}: ${a.error}`);
   const notApplicable = summary.agents.filter((a) => a.status === 'not-applicable').map((a) => `  ${a.agent}: ${a.reason}`);
   const skipped = summary.agents.flatMap((a) => a.skipped.map((s) => `  ${a.agent}: ${s.surface}: ${s.reason}`));
+  const notes = summary.agents.flatMap((a) => [
+    ...a.notes.slice(0, NOTES_SHOWN).map((n) => `  ${a.agent}: ${n}`),
+    ...(a.notes.length > NOTES_SHOWN ? [`  ${a.agent}: … ${a.notes.length - NOTES_SHOWN} more (--json)`] : []),
+  ]);
   return [
     `target ${summary.target}${summary.baseUrl ? ` (service ${summary.baseUrl})` : ''}`,
     '',
@@ -147,6 +158,7 @@ export function renderSummary(summary: Omit<RunSummary, 'findings' | 'exitCode'>
     ...(failures.length > 0 ? ['', 'failures:', ...failures] : []),
     ...(notApplicable.length > 0 ? ['', 'not applicable:', ...notApplicable] : []),
     ...(skipped.length > 0 ? ['', 'skipped:', ...skipped] : []),
+    ...(notes.length > 0 ? ['', 'notes:', ...notes] : []),
     ...(summary.interrupted ? ['', 'interrupted: state saved, remaining runs skipped'] : []),
   ].join('\n');
 }

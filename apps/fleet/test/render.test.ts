@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderLineChart } from '../src/chart.js';
 import { fmt, pct, renderTable } from '../src/render.js';
+import { notApplicableAgent, renderSummary } from '../src/runSummary.js';
 
 describe('renderTable', () => {
   it('aligns columns, right-aligning numbers', () => {
@@ -22,6 +23,27 @@ describe('renderTable', () => {
     expect(fmt(Number.NaN)).toBe('-');
     expect(pct(12.345)).toBe('+12.3 %');
     expect(pct(-1)).toBe('-1.0 %');
+  });
+});
+
+describe('renderSummary', () => {
+  it("prints each agent's first three notes under the table and says how many more --json has", () => {
+    const agent = (name: string, notes: string[]) => ({ ...notApplicableAgent(name, ''), status: 'ok' as const, reason: null, notes });
+    const text = renderSummary({
+      target: '/t',
+      baseUrl: null,
+      database: ':memory:',
+      interrupted: false,
+      learned: true,
+      agents: [agent('api-tester', ['n1', 'n2', 'n3', 'n4', 'n5']), agent('code-reviewer', ['only one']), agent('security-scanner', [])],
+    });
+    expect(text.split('notes:\n')[1]!.split('\n')).toEqual([
+      '  api-tester: n1',
+      '  api-tester: n2',
+      '  api-tester: n3',
+      '  api-tester: … 2 more (--json)',
+      '  code-reviewer: only one',
+    ]);
   });
 });
 
