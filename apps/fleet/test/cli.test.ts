@@ -16,7 +16,8 @@ function seedDatabase(path: string): void {
   memory.storeEvent({ type: 'learning:pattern_discovered', payload: { pattern: 'qe-run:fast' }, source: 'api-tester' });
   memory.storePattern({ pattern: 'qe-run:fast', confidence: 0.91, agentId: 'api-tester' });
   memory.store('k1', { when: new Date(0) }, { partition: 'learning' });
-  memory.store('k2', 'short-lived', { ttl: 1 });
+  // An hour: an entry with an expiry, which no export and import on a loaded machine outlasts (1 s did).
+  memory.store('k2', 'short-lived', { ttl: 3600 });
   memory.close();
 }
 

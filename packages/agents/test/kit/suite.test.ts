@@ -22,6 +22,13 @@ describe('planSuiteCommand', () => {
   it('makes vitest a one-shot run, keeps env assignments and replaces file operands', () => {
     const plan = planSuiteCommand({ name: 'vitest', command: 'npx vitest run', script: 'test' }, 'NODE_ENV=test vitest --reporter=dot src/a.test.ts', { files: ['src/b.test.ts'], testNamePattern: 'adds', seed: 3 }, '/w', '');
     expect(plan.command).toBe("NODE_ENV=test vitest run --reporter=json --outputFile=/w/results.json -t adds --sequence.shuffle --sequence.seed=3 src/b.test.ts");
+    expect(plan.env).toEqual({ NODE_ENV: 'test' });
+  });
+
+  it("reads the variables a cross-env script sets for the runner (kelektiv/node-cron: cross-env TZ='Europe/Paris' jest)", () => {
+    const plan = planSuiteCommand({ name: 'jest', command: 'npx jest', script: 'test' }, "cross-env TZ='Europe/Paris' LANG=C jest --coverage", {}, '/w', '');
+    expect(plan.env).toEqual({ TZ: 'Europe/Paris', LANG: 'C' });
+    expect(plan.baseCommand).toBe("cross-env TZ='Europe/Paris' LANG=C jest");
   });
 
   it('keeps the value of a jest flag that takes one when file operands are replaced (vercel/ms: jest --env node)', () => {

@@ -2,12 +2,12 @@ import { mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MockGeneratorCore, UnitTestGeneratorCore, openTarget, runProcess } from '@qe-fleet/agents';
-import type { MockGeneratorReport, UnitTestGeneratorReport } from '@qe-fleet/agents';
+import { MockGeneratorCore, MutationTesterCore, UnitTestGeneratorCore, openTarget, runProcess } from '@qe-fleet/agents';
+import type { MockGeneratorReport, MutationTesterReport, UnitTestGeneratorReport } from '@qe-fleet/agents';
 import { writeProject } from '../support/writeProject.js';
 
 // The generated doubles and sample tests of a jest project (CommonJS) and of a mocha + sinon project
-// (ESM), run by the real runners (jest, mocha and sinon are dev dependencies of this package: each
+// (ESM), run by the real runners, and mutation-tester through Stryker's jest and mocha runners (jest, mocha and sinon are dev dependencies of this package: each
 // project's node_modules is a link to ours).
 const AGENTS_MODULES = resolve(import.meta.dirname, '../../node_modules');
 
@@ -87,6 +87,8 @@ let mochaDir: string;
 let jestMocks: MockGeneratorReport;
 let sinonMocks: MockGeneratorReport;
 let jestUnits: UnitTestGeneratorReport;
+let jestMutants: MutationTesterReport;
+let mochaMutants: MutationTesterReport;
 const runs = new Map<string, { code: number | null; out: string }>();
 
 beforeAll(async () => {
@@ -104,6 +106,9 @@ beforeAll(async () => {
     'test/shop.test.js': "import assert from 'node:assert/strict';\nimport { clamp } from '../src/util.js';\ndescribe('shop', () => {\n  it('clamps above', () => {\n    assert.equal(clamp(150), 100);\n  });\n});\n",
   });
   for (const dir of [jestDir, mochaDir]) await symlink(AGENTS_MODULES, join(dir, 'node_modules'), 'dir');
+  // Mutants first, against the project's own one test (the files written next would join its suite).
+  jestMutants = await new MutationTesterCore().run(await openTarget({ dir: jestDir }), 'full');
+  mochaMutants = await new MutationTesterCore().run(await openTarget({ dir: mochaDir }), 'full');
   // Unit tests first: the sample tests written next would otherwise already cover what they add.
   jestUnits = await new UnitTestGeneratorCore({ writeTestsDir: 'qe-unit' }).run(await openTarget({ dir: jestDir }), 'boundaries');
   jestMocks = await new MockGeneratorCore({ writeTestsDir: 'qe-mocks', suiteTimeoutMs: 240_000 }).run(await openTarget({ dir: jestDir }), 'fault-injection');
@@ -184,5 +189,23 @@ describe('mock-generator in mocha with sinon (ESM)', () => {
     const { passed, failed } = outcomes('mocha');
     expect(failed.filter((t) => !t.startsWith('exposes '))).toEqual([]);
     expect(passed.length).toBe(sinonMocks.stats.passed);
+  });
+});
+
+describe("mutation-tester through Stryker's jest and mocha runners", () => {
+  it('mutates the tested file with per-test coverage; the survivors clamp(150) leaves at both bounds are reported at their lines, naming the test', () => {
+    for (const [report, runner, cjs] of [[jestMutants, 'jest', true], [mochaMutants, 'mocha', false]] as const) {
+      expect(report.stats, `${runner}: ${report.notes.join('; ')}`).toBeDefined();
+      expect(report.stats!.testRunner).toBe(runner);
+      expect(report.stats!.perTest).toBe(true);
+      expect(report.stats!.mutatedFiles).toEqual(['src/util.js']);
+      expect(report.stats!.score.killed).toBeGreaterThan(0);
+      const lineOf = (text: string): number => util(cjs).split('\n').findIndex((l) => l.includes(text)) + 1;
+      expect(report.findings.map((f) => `${f.kind} ${JSON.stringify(f.location)}`)).toEqual([
+        `weak-assertion {"file":"src/util.js","line":${lineOf('if (value < 0)')}}`,
+        `weak-assertion {"file":"src/util.js","line":${lineOf('value > 100')}}`,
+      ]);
+      expect(report.findings.every((f) => f.message.includes('clamps above'))).toBe(true);
+    }
   });
 });

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, delimiter, dirname, isAbsolute, join, relative } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { AgentError } from '../agent/AgentError.js';
 import { runProcess } from '../process/runProcess.js';
 import { resolveTsxLoader, withTsx } from '../service/TargetService.js';
@@ -114,7 +114,7 @@ export async function runMutants(target: Target, options: RunMutantsOptions = {}
   try {
     const related = relatedTestFiles(target.dir, target.profile.testFiles, mutate);
     const testFiles = options.testFiles ?? (related.length > 0 ? related : undefined);
-    const { options: runnerOptions, name, perTest, portable } = await runnerConfig(target, runner, options.pluginDir ?? work, notes, testFiles);
+    const { options: runnerOptions, name, perTest, portable, env } = await runnerConfig(target, runner, options.pluginDir ?? work, notes, testFiles);
     const config: StrykerOptions = {
       mutate,
       ...runnerOptions,
@@ -135,7 +135,7 @@ export async function runMutants(target: Target, options: RunMutantsOptions = {}
       ...(options.incremental === true ? { incremental: true, incrementalFile: INCREMENTAL_FILE } : {}),
     };
     if (options.incremental === true) await mkdir(join(target.dir, '.qe-fleet'), { recursive: true });
-    const results = await strykerInChild(target.dir, config, work, options);
+    const results = await strykerInChild(target.dir, config, work, env ?? {}, options);
     const { tests, byMutant } = await readReport(join(work, 'mutation-report.json'), target.dir);
     const mutants: MutantInfo[] = results.map((m) => ({
       id: m.id,
@@ -182,8 +182,8 @@ const results = await new Stryker(JSON.parse(readFileSync(configFile, 'utf8'))).
 writeFileSync(outFile, JSON.stringify(results.map(({ id, fileName, location, mutatorName, replacement, status, coveredBy, killedBy, static: isStatic }) => ({ id, fileName, location, mutatorName, replacement, status, coveredBy, killedBy, static: isStatic }))));
 `;
 
-/** Runs Stryker with `config` in a child process working in `dir` (killed as a group on abort or after `timeoutMs`). */
-async function strykerInChild(dir: string, config: StrykerOptions, work: string, options: RunMutantsOptions): Promise<StrykerMutant[]> {
+/** Runs Stryker with `config` in a child process working in `dir`, with the variables the project's test script sets (killed as a group on abort or after `timeoutMs`). */
+async function strykerInChild(dir: string, config: StrykerOptions, work: string, scriptEnv: Record<string, string>, options: RunMutantsOptions): Promise<StrykerMutant[]> {
   const main = join(work, 'stryker-main.mjs');
   const configFile = join(work, 'stryker-config.json');
   const outFile = join(work, 'stryker-results.json');
@@ -194,7 +194,7 @@ async function strykerInChild(dir: string, config: StrykerOptions, work: string,
     cwd: dir,
     timeoutMs: options.runTimeoutMs ?? 1_800_000,
     // The command runner's `sh -c` finds the project's runner binary (vitest, ava) as `npm test` would.
-    env: { PATH: [...binFolders(dir), process.env['PATH'] ?? ''].join(delimiter), NODE_V8_COVERAGE: undefined, ...Object.fromEntries(Object.keys(process.env).filter((k) => /^(__)?VITEST/.test(k)).map((k) => [k, undefined])) },
+    env: { ...scriptEnv, PATH: [...binFolders(dir), process.env['PATH'] ?? ''].join(delimiter), NODE_V8_COVERAGE: undefined, ...Object.fromEntries(Object.keys(process.env).filter((k) => /^(__)?VITEST/.test(k)).map((k) => [k, undefined])) },
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
   if (result.aborted) throw new AgentError('ABORTED', 'mutation testing was aborted');
@@ -235,11 +235,14 @@ interface RunnerConfig {
   perTest: boolean;
   /** Overrides for the config shown to users (plugin paths that outlive the run). */
   portable: Record<string, unknown>;
+  /** Variables for Stryker's process (those the project's test script sets before its runner). */
+  env?: Record<string, string>;
 }
 
 async function runnerConfig(target: Target, runner: NonNullable<ReturnType<typeof detectRunner>>, work: string, notes: string[], only: string[] | undefined): Promise<RunnerConfig> {
   // `work` holds the node:test runner's modules; the command plan only needs a scratch path.
-  const plugin = (name: string): string => require.resolve(`@stryker-mutator/${name}`);
+  // Resolved as an import: under `require` conditions jest-runner's entry is its jest environment, not the plugin.
+  const plugin = (name: string): string => fileURLToPath(import.meta.resolve(`@stryker-mutator/${name}`));
   // Stryker's runners drive the project's own runner through its API, which older majors lack.
   const minimum: Partial<Record<string, number>> = { vitest: 2, jest: 27, mocha: 8 };
   const major = Number(packageVersion(target.dir, runner.name)?.split('.')[0] ?? Number.NaN);
@@ -247,11 +250,14 @@ async function runnerConfig(target: Target, runner: NonNullable<ReturnType<typeo
   if (tooOld) notes.push(`Stryker's ${runner.name} runner needs ${runner.name} ${minimum[runner.name]} or later (the project has ${major}.x): the command runner is used instead`);
   switch (tooOld ? 'other' : runner.name) {
     case 'vitest':
-      return { options: { testRunner: 'vitest', plugins: [plugin('vitest-runner')], coverageAnalysis: 'perTest' }, name: 'vitest', perTest: true, portable: { plugins: ['@stryker-mutator/vitest-runner'] } };
     case 'jest':
-      return { options: { testRunner: 'jest', plugins: [plugin('jest-runner')], coverageAnalysis: 'perTest' }, name: 'jest', perTest: true, portable: { plugins: ['@stryker-mutator/jest-runner'] } };
-    case 'mocha':
-      return { options: { testRunner: 'mocha', plugins: [plugin('mocha-runner')], coverageAnalysis: 'perTest' }, name: 'mocha', perTest: true, portable: { plugins: ['@stryker-mutator/mocha-runner'] } };
+    case 'mocha': {
+      const name = runner.name;
+      // Stryker drives the runner through its API, not the project's script: the variables the script sets (`TZ=…`) go to its process.
+      const { env } = planSuiteCommand(runner, scriptOf(target, runner.script), {}, work, '');
+      if (Object.keys(env).length > 0) notes.push(`${name}: set as the project's test script sets them: ${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+      return { options: { testRunner: name, plugins: [plugin(`${name}-runner`)], coverageAnalysis: 'perTest' }, name, perTest: true, env, portable: { plugins: [`@stryker-mutator/${name}-runner`] } };
+    }
     case 'node-test': {
       const plan = planSuiteCommand(runner, scriptOf(target, runner.script), {}, work, '');
       const words = shellWords(withTsx(plan.command, resolveTsxLoader(target.dir))).map((w) => w.value);

@@ -18,6 +18,11 @@ export interface SuitePlan {
   baseCommand: string;
   /** The file the runner's machine-readable reporter writes; stdout when absent. */
   resultFile?: string;
+  /**
+   * Variables the project's command sets before the runner (`TZ=UTC jest`, `cross-env NODE_ENV=test
+   * mocha`): a tool that drives the runner through its API (Stryker) must set them itself.
+   */
+  env: Record<string, string>;
   parse(text: string, ctx: ParseContext): TestCaseResult[];
   notes: string[];
 }
@@ -118,11 +123,13 @@ export function planSuiteCommand(runner: TestRunnerInfo, scriptText: string | un
   const command = [...prefix, ...head, ...args].map((w) => w.raw).join(' ');
   const baseCommand = [...prefix, ...head, ...(runner.name === 'node-test' && !rest.some((w) => w.value === '--test') ? [word('--test')] : []), ...rest].map((w) => w.raw).join(' ');
   const readsStdout = runner.name === 'ava' || runner.name === 'tap';
+  const env = Object.fromEntries(prefix.filter((w) => ENV_ASSIGNMENT.test(w.value)).map((w) => [w.value.slice(0, w.value.indexOf('=')), w.value.slice(w.value.indexOf('=') + 1)]));
   return {
     runner: runner.name,
     command,
     baseCommand,
     ...(readsStdout ? {} : { resultFile }),
+    env,
     parse: PARSERS[runner.name],
     notes,
   };
