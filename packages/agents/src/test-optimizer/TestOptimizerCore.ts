@@ -57,7 +57,7 @@ export interface TestOptimizerCoreOptions {
   /** Seeded random source for the random-order baseline. */
   random?: () => number;
   now?: () => Date;
-  /** At most this many per-test coverage runs; beyond it coverage is per file (default 60). */
+  /** At most this many per-test coverage runs (default 60); tests beyond them are not judged redundant, and have per-file coverage. */
   maxPerTestRuns?: number;
   /** Timeout of each suite run (default 300 000 ms). */
   timeoutMs?: number;
@@ -158,19 +158,24 @@ export class TestOptimizerCore implements AgentCore {
     );
     if (Object.keys(history).length > 0) notes.push(`history of ${Object.keys(history).length} tests from earlier runs`);
 
-    // Coverage: per test where asked and affordable, else per file.
+    // Coverage per test where asked, for at most `maxPerTestRuns` tests; per file for ordering and selection.
+    // Only coverage measured per test may call a test redundant: under per-file coverage every test of a file "covers" the same lines.
     const coverage = new Map<string, Set<string>>();
+    const perTestCoverage = new Map<string, Set<string>>();
     const candidates = config.coverage === 'candidates' ? candidateTests(sources) : results.map((t) => bySource.get(testKey(t)) ?? { file: t.file, name: t.name, title: t.title });
-    const perTest = config.coverage !== 'file' && candidates.length <= (this.#options.maxPerTestRuns ?? 60);
-    if (config.coverage !== 'file' && !perTest) notes.push(`${candidates.length} tests exceed ${this.#options.maxPerTestRuns ?? 60} per-test coverage runs: coverage is per file`);
-    if (perTest) {
-      for (const t of candidates) {
-        const run = await degrade(suite({ files: [t.file], testNamePattern: namePattern(t.title, runner), coverage: true }), `coverage of "${t.name}"`, notes);
-        if (run?.coverage === undefined) continue;
-        coverage.set(testKey(t), coveredLines(run.coverage, target.dir));
-      }
+    const limit = this.#options.maxPerTestRuns ?? 60;
+    const measured = config.coverage === 'file' ? [] : candidates.slice(0, limit);
+    if (measured.length < candidates.length && config.coverage !== 'file') {
+      notes.push(`per-test coverage for ${measured.length} of ${candidates.length} candidate tests (at most ${limit} runs): the other ${candidates.length - measured.length} are not judged redundant or not`);
     }
-    if (!perTest || config.prioritise || config.selectChanged) {
+    for (const t of measured) {
+      const run = await degrade(suite({ files: [t.file], testNamePattern: namePattern(t.title, runner), coverage: true }), `coverage of "${t.name}"`, notes);
+      if (run?.coverage === undefined) continue;
+      const lines = coveredLines(run.coverage, target.dir);
+      coverage.set(testKey(t), lines);
+      perTestCoverage.set(testKey(t), lines);
+    }
+    if (measured.length < candidates.length || config.prioritise || config.selectChanged) {
       const files = [...new Set(results.map((t) => t.file))];
       for (const file of files) {
         if (results.filter((t) => t.file === file).every((t) => coverage.has(testKey(t)))) continue;
@@ -192,7 +197,7 @@ export class TestOptimizerCore implements AgentCore {
 
     const findingsInput: Parameters<typeof optimiserFindings>[0] = { redundant: [], orderDependent: [], weak: [], command: baseline.command };
     if (config.redundancy) {
-      findingsInput.redundant = findRedundant(sources, coverage, passed);
+      findingsInput.redundant = findRedundant(sources, perTestCoverage, passed);
       findingsInput.orderDependent = await this.#orderDependent(sources, passed, suite, runner, notes);
       // Mutants decide where they ran: a test that kills none of the mutants it runs is weak whatever it asserts.
       const byMutants = mutants?.perTest ? weakByMutants(mutants, original) : undefined;

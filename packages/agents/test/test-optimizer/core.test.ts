@@ -138,6 +138,14 @@ describe('test-optimizer on the sample target (redundancy)', () => {
 });
 
 describe('test-optimizer on its own fixture', () => {
+  it('judges redundancy on per-test coverage only: with fewer per-test runs than candidates, the unmeasured tests are not called redundant', async () => {
+    const report = await new TestOptimizerCore({ history: new MemoryTestHistory(), runMutants: fakeMutants, maxPerTestRuns: 1, timeoutMs: 120_000 }).run(own, 'redundancy');
+    expect(ownRedundancy.findings.some((f) => f.kind === 'redundant-test')).toBe(true);
+    // Per-file coverage gives every test of a file the same lines, so it would make any assertion subset "redundant".
+    expect(report.findings.filter((f) => f.kind === 'redundant-test')).toEqual([]);
+    expect(report.notes.join('\n')).toMatch(/per-test coverage for 1 of \d+ candidate tests \(at most 1 runs\)/);
+  });
+
   it('redundancy: catalogue recall 1 at precision 1', () => {
     const score = scoreFindings(ownRedundancy.findings, own.catalogue!, 'test-optimizer');
     expect(score.found.sort()).toEqual(['O1', 'R1', 'R2', 'W1']);
