@@ -66,7 +66,7 @@ export interface CoverageAnalyzerCoreOptions {
 }
 
 /**
- * Runs the project's own suite under V8 coverage (kit `runSuite`: c8, or jest's V8 provider) and
+ * Runs the project's own suite under coverage (kit `runSuite`: c8, vitest's or jest's own provider) and
  * reports what no test executes as `coverage-gap` findings, riskiest first (complexity, public
  * API, recent change), with the coverage figures istanbul computes from the same map the tool's
  * own report is written from.
@@ -184,7 +184,7 @@ function exportsByFile(target: Target): Map<string, Array<{ name: string; line: 
 
 /** The project's command under the coverage tool this run used. */
 function reproduceCommand(run: SuiteRunWithSummary): string {
-  if (run.runner === 'jest') return `${run.baseCommand} --coverage --coverageProvider=v8`;
+  if (run.runner === 'jest') return `${run.baseCommand} --coverage`;
   if (run.runner === 'vitest' && !run.notes.some((n) => n.includes('coverage under c8'))) return `${run.baseCommand} --coverage`;
   return `npx c8 --all --reporter=text ${run.baseCommand}`;
 }

@@ -32,7 +32,7 @@ interface Range {
 const inside = (range: Range, line: number): boolean => line >= range.start.line && line <= range.end.line;
 
 /**
- * The coverage gaps of an istanbul coverage map (as c8 or a runner's V8 provider writes it): each
+ * The coverage gaps of an istanbul coverage map (as c8 or a runner's provider writes it): each
  * file whose statements all have zero hits is one `file` gap spanning the file; otherwise each
  * function with zero calls is a `function` gap over its declaration, and each called function
  * with an untaken branch arm is a `branches` gap over the function. Arms outside any function

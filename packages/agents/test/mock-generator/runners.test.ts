@@ -2,12 +2,13 @@ import { mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MockGeneratorCore, MutationTesterCore, UnitTestGeneratorCore, openTarget, runProcess } from '@qe-fleet/agents';
-import type { MockGeneratorReport, MutationTesterReport, UnitTestGeneratorReport } from '@qe-fleet/agents';
+import { CoverageAnalyzerCore, MockGeneratorCore, MutationTesterCore, UnitTestGeneratorCore, openTarget, runProcess } from '@qe-fleet/agents';
+import type { CoverageAnalyzerReport, MockGeneratorReport, MutationTesterReport, UnitTestGeneratorReport } from '@qe-fleet/agents';
 import { writeProject } from '../support/writeProject.js';
 
 // The generated doubles and sample tests of a jest project (CommonJS) and of a mocha + sinon project
-// (ESM), run by the real runners, and mutation-tester through Stryker's jest and mocha runners (jest, mocha and sinon are dev dependencies of this package: each
+// (ESM), run by the real runners, mutation-tester through Stryker's jest and mocha runners, and
+// coverage-analyzer beside jest's own coverage report (jest, mocha and sinon are dev dependencies of this package: each
 // project's node_modules is a link to ours).
 const AGENTS_MODULES = resolve(import.meta.dirname, '../../node_modules');
 
@@ -89,6 +90,8 @@ let sinonMocks: MockGeneratorReport;
 let jestUnits: UnitTestGeneratorReport;
 let jestMutants: MutationTesterReport;
 let mochaMutants: MutationTesterReport;
+let jestCoverage: CoverageAnalyzerReport;
+let jestOwnSummary: Record<string, { pct: number; covered: number; total: number }>;
 const runs = new Map<string, { code: number | null; out: string }>();
 
 beforeAll(async () => {
@@ -109,6 +112,11 @@ beforeAll(async () => {
   // Mutants first, against the project's own one test (the files written next would join its suite).
   jestMutants = await new MutationTesterCore().run(await openTarget({ dir: jestDir }), 'full');
   mochaMutants = await new MutationTesterCore().run(await openTarget({ dir: mochaDir }), 'full');
+  jestCoverage = await new CoverageAnalyzerCore().run(await openTarget({ dir: jestDir }), 'full');
+  // What a user's own `jest --coverage` prints for the same files (unloaded sources included, as the agent counts them).
+  const ownDir = join(tmp, 'jest-own-coverage');
+  await runProcess(join(AGENTS_MODULES, '.bin', 'jest'), ['--ci', '--coverage', '--coverageReporters=json-summary', `--coverageDirectory=${ownDir}`, '--collectCoverageFrom=src/**/*.js'], { cwd: jestDir, timeoutMs: 180_000 });
+  jestOwnSummary = (JSON.parse(await readFile(join(ownDir, 'coverage-summary.json'), 'utf8')) as { total: typeof jestOwnSummary }).total;
   // Unit tests first: the sample tests written next would otherwise already cover what they add.
   jestUnits = await new UnitTestGeneratorCore({ writeTestsDir: 'qe-unit' }).run(await openTarget({ dir: jestDir }), 'boundaries');
   jestMocks = await new MockGeneratorCore({ writeTestsDir: 'qe-mocks', suiteTimeoutMs: 240_000 }).run(await openTarget({ dir: jestDir }), 'fault-injection');
@@ -207,5 +215,14 @@ describe("mutation-tester through Stryker's jest and mocha runners", () => {
       ]);
       expect(report.findings.every((f) => f.message.includes('clamps above'))).toBe(true);
     }
+  });
+});
+
+describe("coverage-analyzer in a jest project", () => {
+  it("reports the figures the project's own jest --coverage prints (its provider, not a forced one)", () => {
+    for (const metric of ['lines', 'branches', 'functions', 'statements'] as const) {
+      expect(jestCoverage.figures?.[metric], metric).toMatchObject({ covered: jestOwnSummary[metric]!.covered, total: jestOwnSummary[metric]!.total });
+    }
+    expect(jestCoverage.notes.join(' ')).toMatch(/jest/);
   });
 });

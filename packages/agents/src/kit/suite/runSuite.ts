@@ -36,8 +36,10 @@ const OUTPUT_TAIL = 8000;
 /**
  * Runs the target's own test suite in its own runner (`target.profile.testRunner`, else the
  * runner its test files import) with that runner's machine-readable reporter, and returns one
- * result per test case; with `coverage`, V8 coverage of the target's sources as istanbul JSON
- * (jest: its own V8 provider; every other runner under c8, which follows child processes).
+ * result per test case; with `coverage`, coverage of the target's sources as istanbul JSON (jest:
+ * its own, with the project's provider, babel unless configured, so the figures are the ones its
+ * own `--coverage` prints; vitest: its installed provider; every other runner under c8, which
+ * follows child processes).
  * A failing suite is a result. No runner: UNSUPPORTED_TARGET; runner or imported packages not
  * installed: UNSUPPORTED_TARGET naming them; no results at all: TOOL_FAILED with the output;
  * aborted: ABORTED. A timeout kills the runner's process group and returns what was reported.
@@ -139,7 +141,6 @@ function jestCoverageFlags(reportDir: string, sources: readonly string[]): strin
   const quote = (s: string): string => `'${s.replaceAll("'", `'\\''`)}'`;
   return [
     '--coverage',
-    '--coverageProvider=v8',
     '--coverageReporters=json',
     '--coverageReporters=json-summary',
     `--coverageDirectory=${quote(reportDir)}`,
