@@ -351,4 +351,3 @@ async function readCoverage(reportDir: string): Promise<number> {
   if (total === 0) throw new Error('c8 found no target lines');
   return covered / total;
 }
-
