@@ -222,7 +222,8 @@ export class TestOptimizerCore implements AgentCore {
       suiteRuns: 0,
     };
     const measures: number[] = [];
-    if (config.redundancy) measures.push(results.length === 0 ? 0 : results.filter((t) => coverage.has(testKey(t)) || !candidates.some((c) => testKey(c) === testKey(t))).length / results.length);
+    // Analysed for redundancy: measured per test, or no candidate at all (a candidate left with per-file coverage was not judged).
+    if (config.redundancy) measures.push(results.length === 0 ? 0 : results.filter((t) => perTestCoverage.has(testKey(t)) || !candidates.some((c) => testKey(c) === testKey(t))).length / results.length);
     if (config.prioritise) {
       const order = prioritise([...facts.values()]);
       report.order = order;
