@@ -36,6 +36,10 @@ export interface MutationTesterReport extends AgentReport {
     testRunner: string;
     perTest: boolean;
     mutatedFiles: string[];
+    /** `false` when the time budget stopped Stryker before every planned mutant was tested. */
+    complete: boolean;
+    /** Mutants Stryker planned (all were tested when `complete`). */
+    planned: number;
     survivors: number;
     weakTests: number;
     mutantsPerMinute: number;
@@ -101,8 +105,11 @@ export class MutationTesterCore implements AgentCore {
       notes.push('nothing to mutate');
       return { agentId: this.id, strategy: strategy.name, target: target.dir, findings: [], durationMs: Date.now() - started, coverage: 0, notes, skipped, measure: { name: 'mutation score per minute', value: 0 } };
     }
+    // Stryker is stopped with a tenth of the caller's budget left, for the report and what the caller does with it.
+    const stopAfterMs = options.timeBudgetMs === undefined ? undefined : Math.max(1, options.timeBudgetMs * 0.9 - (Date.now() - started));
     const run = await (this.#options.runMutants ?? runMutants)(target, {
       files,
+      ...(stopAfterMs === undefined ? {} : { stop: AbortSignal.timeout(stopAfterMs) }),
       ...(strategy.config.incremental === true ? { incremental: true } : {}),
       ...(this.#options.concurrency === undefined ? {} : { concurrency: this.#options.concurrency }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
@@ -117,6 +124,12 @@ export class MutationTesterCore implements AgentCore {
     notes.push(
       `mutation score ${format(score.mutationScore)} % (${score.killed} killed, ${score.timeout} timed out, ${score.survived} survived, ${score.noCoverage} without coverage, ${score.errors} errors) over ${files.length} file(s) in ${Math.round(run.durationMs / 1000)} s; ${weak.length} weak test(s)`,
     );
+    const planned = Object.values(run.planned).reduce((a, b) => a + b, 0);
+    if (!run.complete) {
+      const perFile = Object.entries(run.planned).map(([file, n]) => `${file} ${run.mutants.filter((m) => m.file === file).length}/${n}`);
+      notes.push(`time budget reached: Stryker was stopped after ${run.mutants.length} of ${planned} mutants (${perFile.join(', ')}); the score is over the mutants tested`);
+      skipped.push({ surface: 'mutants', reason: `${planned - run.mutants.length} of ${planned} mutants were not tested within the time budget (${Math.round((stopAfterMs ?? 0) / 1000)} s)` });
+    }
     if (!run.perTest && survivors > 0) notes.push(`${run.testRunner} gives no per-test coverage: survivors are reported at their own line`);
     if (score.valid === 0) skipped.push({ surface: 'mutants', reason: 'Stryker made no valid mutant in the chosen files' });
     const fraction = Number.isNaN(score.mutationScore) ? 0 : score.mutationScore / 100;
@@ -126,7 +139,7 @@ export class MutationTesterCore implements AgentCore {
       target: target.dir,
       findings,
       durationMs: Date.now() - started,
-      coverage: candidates.length === 0 ? 0 : files.length / candidates.length,
+      coverage: candidates.length === 0 ? 0 : (files.length / candidates.length) * (planned === 0 ? 1 : run.mutants.length / planned),
       notes,
       ...(skipped.length === 0 ? {} : { skipped }),
       measure: { name: 'mutation score per minute', value: Math.min(1, fraction / Math.max(1, minutes)) },
@@ -135,6 +148,8 @@ export class MutationTesterCore implements AgentCore {
         testRunner: run.testRunner,
         perTest: run.perTest,
         mutatedFiles: files,
+        complete: run.complete,
+        planned,
         survivors,
         weakTests: weak.length,
         mutantsPerMinute: score.valid / minutes,

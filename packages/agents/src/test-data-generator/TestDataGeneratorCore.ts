@@ -11,10 +11,11 @@ import { maskCredentials } from '../kit/service/maskCredentials.js';
 import { withService } from '../kit/service/TargetService.js';
 import type { TargetServiceOptions } from '../kit/service/TargetService.js';
 import type { Target } from '../kit/target/Target.js';
+import type { ExportedFunction } from '../kit/typescript/extractExports.js';
 import { extractTargetExports } from '../kit/typescript/extractTargetExports.js';
 import { isPublic, publicExports } from '../kit/typescript/publicExports.js';
 import { dataFindings } from './dataFindings.js';
-import { functionDataSets } from './functionData.js';
+import { argumentsSchema, functionDataSets } from './functionData.js';
 import type { FunctionDataSet } from './functionData.js';
 import { probeApi, requestSchema, sendable } from './probeApi.js';
 import type { RequestDataSet, RequestOutcome } from './probeApi.js';
@@ -96,9 +97,10 @@ export class TestDataGeneratorCore implements AgentCore {
 
   notApplicable(target: Target): string | undefined {
     if (target.profile.api !== undefined) return undefined;
-    const { extracted } = extractTargetExports(target);
-    if (extracted !== undefined && extracted.functions.some((f) => f.pure && f.params.length > 0)) return undefined;
-    return 'no API description and no pure exported function with parameters: nothing to generate data for';
+    const { functions, exported } = publicFunctions(target);
+    if (functions.some((f) => argumentsSchema(f) !== undefined)) return undefined;
+    const internal = exported.length - functions.length;
+    return `no API description, and no function the package offers is pure with JSON-typed parameters (${functions.length} public exported function(s)${internal > 0 ? `, ${internal} internal helper(s) left out` : ''}): nothing to generate data for`;
   }
 
   async run(target: Target, strategyName: string, options: AgentRunOptions = {}): Promise<TestDataReport> {
@@ -189,13 +191,8 @@ export class TestDataGeneratorCore implements AgentCore {
   }
 
   #functionData(target: Target, config: TestDataConfig, seed: number, keep: <R extends GeneratedRecord>(schema: object, records: R[]) => R[], notes: string[], skipped: SkippedSurface[]): FunctionDataSet[] {
-    const { extracted } = extractTargetExports(target);
-    // Only what the package offers its users (its package.json entries' exports): an internal helper is
-    // called by code that already checked its input, so "accepts what its type allows" is not its contract.
-    const entries = publicExports(target);
-    const exported = extracted?.functions ?? [];
-    const functions = entries === undefined ? exported : exported.filter((f) => isPublic(entries, f.file, f.line));
-    if (entries !== undefined && functions.length < exported.length) notes.push(`functions: ${functions.length} of ${exported.length} exported functions are reachable from the package entries (${entries.entries.join(', ')}); internal helpers are left out`);
+    const { functions, exported, entries } = publicFunctions(target);
+    if (entries !== undefined && functions.length < exported.length) notes.push(`functions: ${functions.length} of ${exported.length} exported functions are reachable from the package entries (${entries.join(', ')}); internal helpers are left out`);
     const sets = functions
       .map((fn) => functionDataSets([fn], new RecordGenerator({ seed: subjectSeed(seed, `${fn.file}#${fn.name}`) }), { random: config.random, boundaries: config.boundaries })[0])
       .filter((set): set is FunctionDataSet => set !== undefined)
@@ -283,4 +280,16 @@ async function writeDataSet(dir: string, report: TestDataReport, sets: RequestDa
   };
   await writeFile(file, `${JSON.stringify(document, null, 2)}\n`);
   return file;
+}
+
+/**
+ * The exported functions the package offers its users (reachable from its package.json entries):
+ * an internal helper is called by code that already checked its input, so "accepts what its type
+ * allows" is not its contract. Without entries, every exported function.
+ */
+function publicFunctions(target: Target): { functions: ExportedFunction[]; exported: ExportedFunction[]; entries?: string[] } {
+  const exported = extractTargetExports(target).extracted?.functions ?? [];
+  const entries = publicExports(target);
+  if (entries === undefined) return { functions: exported, exported };
+  return { functions: exported.filter((f) => isPublic(entries, f.file, f.line)), exported, entries: entries.entries };
 }

@@ -100,6 +100,23 @@ export interface FunctionDataOptions {
 }
 
 /**
+ * The JSON Schema of `fn`'s required arguments (a tuple) when data can be made for it: a pure,
+ * synchronous function whose required parameters all have a JSON type; `undefined` otherwise.
+ */
+export function argumentsSchema(fn: ExportedFunction): FunctionDataSet['schema'] | undefined {
+  if (!fn.pure || fn.async) return undefined;
+  const params = fn.params.filter((p) => !p.optional);
+  if (params.length === 0) return undefined;
+  // An untyped parameter (`any`, an unannotated JavaScript one) says nothing about what is valid: an
+  // object or a number there is not data the function promised to take.
+  if (params.some((p) => p.type.kind === 'json' && p.type.untyped === true)) return undefined;
+  const schemas = params.map((p) => shapeSchema(p.type));
+  if (schemas.some((s) => s === undefined)) return undefined;
+  const items = schemas as JsonSchema[];
+  return { type: 'array', items, minItems: items.length, additionalItems: false };
+}
+
+/**
  * Data sets for the pure exported functions whose every required parameter has a JSON type (not `any`):
  * random valid argument lists, per-parameter boundary values (the other arguments held at one
  * valid value), the inputs a doc comment states an output for, and the three values around every
@@ -108,16 +125,10 @@ export interface FunctionDataOptions {
 export function functionDataSets(functions: readonly ExportedFunction[], generator: RecordGenerator, options: FunctionDataOptions): FunctionDataSet[] {
   const out: FunctionDataSet[] = [];
   for (const fn of functions) {
-    if (!fn.pure || fn.async) continue;
+    const schema = argumentsSchema(fn);
+    if (schema === undefined) continue;
     const params = fn.params.filter((p) => !p.optional);
-    if (params.length === 0) continue;
-    // An untyped parameter (`any`, an unannotated JavaScript one) says nothing about what is valid: an
-    // object or a number there is not data the function promised to take.
-    if (params.some((p) => p.type.kind === 'json' && p.type.untyped === true)) continue;
-    const schemas = params.map((p) => shapeSchema(p.type));
-    if (schemas.some((s) => s === undefined)) continue;
-    const items = schemas as JsonSchema[];
-    const schema: FunctionDataSet['schema'] = { type: 'array', items, minItems: items.length, additionalItems: false };
+    const items = schema.items as JsonSchema[];
     const base = items.map((s, i) => generator.value(s, params[i]?.name ?? '', { optional: 'all' }));
     const records: CallRecord[] = [];
     for (let r = 0; r < options.random; r++) {

@@ -2,7 +2,6 @@ import { createRandom } from '@qe-fleet/learning-core';
 import { findStrategy } from '../kit/agent/AgentCore.js';
 import type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy, SkippedSurface } from '../kit/agent/AgentCore.js';
 import { AgentError } from '../kit/agent/AgentError.js';
-import type { Finding } from '../kit/findings/Finding.js';
 import { runMutants } from '../kit/mutation/runMutants.js';
 import type { MutantsRun, RunMutantsOptions } from '../kit/mutation/runMutants.js';
 import { noSuiteReason } from '../kit/suite/detectRunner.js';

@@ -77,7 +77,7 @@ describe('mutation-tester on the sample target', () => {
     const calls: RunMutantsOptions[] = [];
     const fake = async (_t: Target, options: RunMutantsOptions): Promise<MutantsRun> => {
       calls.push(options);
-      return { mutants: [], tests: [], score: mutationScore([]), testRunner: 'qe-node-test', perTest: true, durationMs: 1, strykerConfig: {}, notes: [] };
+      return { mutants: [], tests: [], score: mutationScore([]), testRunner: 'qe-node-test', perTest: true, durationMs: 1, complete: true, planned: {}, strykerConfig: {}, notes: [] };
     };
     const core = new MutationTesterCore({ runMutants: fake });
     await core.run(target, 'full');
@@ -85,6 +85,29 @@ describe('mutation-tester on the sample target', () => {
     expect(calls[0]!.files).toEqual(['src/cart.ts', 'src/collections.ts', 'src/merge.ts', 'src/pricing.ts', 'src/shipping.ts', 'src/slugify.ts']);
     expect(calls[1]!.incremental).toBe(true);
     expect(incremental.skipped?.[0]?.surface).toBe('mutants');
+  });
+
+  it("stops Stryker within the caller's time budget and reports the mutants it tested as a part", async () => {
+    const stops: Array<AbortSignal | undefined> = [];
+    const tested = [mutant('0', 'Killed', ['t1'], ['t1']), mutant('1', 'Survived', ['t1'])];
+    const fake = async (_t: Target, options: RunMutantsOptions): Promise<MutantsRun> => {
+      stops.push(options.stop);
+      const complete = options.stop === undefined;
+      return { mutants: tested, tests: [{ id: 't1', file: 'test/a.test.ts', name: 'adds' }], score: mutationScore(tested), testRunner: 'qe-node-test', perTest: true, durationMs: 1, complete, planned: { 'src/a.ts': complete ? 2 : 8 }, strykerConfig: {}, notes: [] };
+    };
+    const core = new MutationTesterCore({ runMutants: fake, candidates: ['src/slugify.ts'] });
+    const part = await core.run(target, 'full', { timeBudgetMs: 600_000 });
+    const whole = await core.run(target, 'full');
+    expect(stops[0]).toBeInstanceOf(AbortSignal);
+    expect(stops[1]).toBeUndefined();
+    expect(part.notes.join('\n')).toMatch(/time budget reached: Stryker was stopped after 2 of 8 mutants \(src\/a\.ts 2\/8\)/);
+    expect(part.skipped).toContainEqual({ surface: 'mutants', reason: expect.stringMatching(/^6 of 8 mutants were not tested within the time budget/) as unknown as string });
+    expect(part.stats).toMatchObject({ complete: false, planned: 8 });
+    expect(part.coverage).toBeCloseTo(0.25, 10);
+    expect(part.findings.length).toBe(whole.findings.length);
+    expect(whole.stats).toMatchObject({ complete: true, planned: 2 });
+    expect(whole.coverage).toBe(1);
+    expect(whole.skipped).toBeUndefined();
   });
 
   it('is not applicable without tests', async () => {

@@ -163,9 +163,13 @@ describe('test-data-generator calls what a package offers, with data its types p
       // A helper its callers only give non-empty text: '' crashes it, which is no defect of the package.
       'src/util.ts': 'export function head(s: string): string {\n  return s[0]!.toUpperCase();\n}\n',
       'src/pad.ts': 'export function pad(s: string, width: number): string {\n  return s.padStart(Math.min(Math.max(width, 0), 50));\n}\n',
+      'src/check.ts': 'export class Check {\n  static valid(s: string): boolean {\n    return /^[a-z]+$/.test(s);\n  }\n}\n',
       'src/index.ts': [
         "import { head } from './util.js';",
         "import { pad } from './pad.js';",
+        "import { Check } from './check.js';",
+        '// The kelektiv/node-cron shape: a class method offered under its own name.',
+        'export const valid = Check.valid;',
         'export function title(s: string): string {',
         "  return s === '' ? '' : head(s) + s.slice(1);",
         '}',
@@ -180,13 +184,14 @@ describe('test-data-generator calls what a package offers, with data its types p
     const target = await openTarget({ dir, catalogue: false });
     const entries = publicExports(target)!;
     expect(entries.entries).toEqual(['src/index.ts']);
-    expect(isPublic(entries, 'src/index.ts', 3)).toBe(true);
+    expect(isPublic(entries, 'src/index.ts', 5)).toBe(true);
+    expect(isPublic(entries, 'src/index.ts', 6)).toBe(true);
     expect(isPublic(entries, 'src/pad.ts', 1)).toBe(true);
     expect(isPublic(entries, 'src/util.ts', 1)).toBe(false);
     const report = await new TestDataGeneratorCore().run(target, 'boundaries');
-    expect(report.notes.join('\n')).toContain('3 of 4 exported functions are reachable from the package entries (src/index.ts)');
-    // title and pad get data; size's parameter is `any` (null or a number would crash it: not data it promised to take).
-    expect(report.notes.join('\n')).toContain('data for 2 pure exported functions');
+    expect(report.notes.join('\n')).toContain('4 of 5 exported functions are reachable from the package entries (src/index.ts)');
+    // title, pad and valid get data; size's parameter is `any` (null or a number would crash it: not data it promised to take).
+    expect(report.notes.join('\n')).toContain('data for 3 pure exported functions');
     expect(report.stats.calls).toBeGreaterThan(10);
     expect(report.findings).toEqual([]);
   });
@@ -197,8 +202,19 @@ describe('test-data-generator error paths', () => {
     const dir = await writeProject(tmp, 'empty', { 'src/io.ts': "import { readFileSync } from 'node:fs';\nexport const read = (p: string): string => readFileSync(p, 'utf8');\n" });
     const target = await openTarget({ dir, catalogue: false });
     const core = new TestDataGeneratorCore();
-    expect(core.notApplicable(target)).toMatch(/no API description and no pure exported function/);
+    expect(core.notApplicable(target)).toMatch(/no API description, and no function the package offers is pure with JSON-typed parameters \(1 public/);
     await expect(core.run(target, 'full')).rejects.toMatchObject({ code: 'UNSUPPORTED_TARGET' });
+  });
+
+  it('does not apply when the only pure functions are internal helpers the package entries do not reach', async () => {
+    // The shape of a scheduler library: its entry exports a class doing I/O; the pure helpers behind it are not offered to users.
+    const dir = await writeProject(tmp, 'internal-only', {
+      'package.json': JSON.stringify({ name: 'internal-only', type: 'module', main: 'src/index.ts' }),
+      'src/index.ts': "import { writeFileSync } from 'node:fs';\nimport { pad } from './helpers.js';\nexport class Job {\n  run(path: string): void {\n    writeFileSync(path, pad(1, 3));\n  }\n}\n",
+      'src/helpers.ts': "export function pad(n: number, width: number): string {\n  return String(n).padStart(width, '0');\n}\n",
+    });
+    const core = new TestDataGeneratorCore();
+    expect(core.notApplicable(await openTarget({ dir, catalogue: false }))).toMatch(/\(0 public exported function\(s\), 1 internal helper\(s\) left out\)/);
   });
 
   it('an API without a service to start: the data is generated and checked, the requests are listed as skipped', async () => {

@@ -47,7 +47,7 @@ describe('mutants as faults', () => {
   it('maps the renumbered test ids of Stryker\'s JSON report to the suite\'s tests', () => {
     const mutant = (id: string, status: MutantInfo['status'], killedBy: string[], coveredBy: string[]): MutantInfo => ({ id, file: 'src/s.ts', line: 3, endLine: 3, column: 1, mutator: 'ArithmeticOperator', replacement: 'a - b', status, killedBy, coveredBy });
     const mutants = [mutant('1', 'Killed', ['0'], ['0', '1']), mutant('2', 'Survived', [], ['1'])];
-    const run: MutantsRun = { mutants, tests: [{ id: '0', file: 'test/s.test.ts', name: 'adds' }, { id: '1', file: 'test/s.test.ts', name: 'group > labels' }], score: mutationScore(mutants), testRunner: 'qe-node-test', perTest: true, durationMs: 1, strykerConfig: {}, notes: [] };
+    const run: MutantsRun = { mutants, tests: [{ id: '0', file: 'test/s.test.ts', name: 'adds' }, { id: '1', file: 'test/s.test.ts', name: 'group > labels' }], score: mutationScore(mutants), testRunner: 'qe-node-test', perTest: true, durationMs: 1, complete: true, planned: { 'src/s.ts': mutants.length }, strykerConfig: {}, notes: [] };
     const keys = ['test/s.test.ts > adds', 'test/s.test.ts > group > labels'];
     const faults = mutantFaults(run, keys);
     expect(faults.unmapped).toBe(0);

@@ -95,6 +95,8 @@ const fakeMutants = async (): Promise<MutantsRun> => ({
   testRunner: 'qe-node-test',
   perTest: true,
   durationMs: 1,
+  complete: true,
+  planned: { 'src/math.js': 2 },
   strykerConfig: {},
   notes: [],
 });

@@ -63,6 +63,12 @@ export interface SkippedSurface {
 /** Options of a core run. */
 export interface AgentRunOptions {
   signal?: AbortSignal;
+  /**
+   * Milliseconds the caller waits for this run (a fleet task's timeout), after which it discards
+   * it. A core whose work can end early and still say what it measured (mutation testing) stops
+   * in time and reports the part it did.
+   */
+  timeBudgetMs?: number;
 }
 
 /**

@@ -23,7 +23,10 @@ export async function runAgentTask(core: AgentCore, spec: TargetSpec, strategy: 
   try {
     findStrategy(core, strategy);
     const target = await openTarget(spec);
-    const ran = await core.run(target, strategy, options.signal === undefined ? {} : { signal: options.signal });
+    const ran = await core.run(target, strategy, {
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...(options.timeBudgetMs === undefined ? {} : { timeBudgetMs: options.timeBudgetMs - (now() - started) }),
+    });
     // A strategy that talks to the service says which credential the document wants and nobody configured.
     const talks = findStrategy(core, strategy).usesService ?? core.usesService === true;
     const advice = talks ? (target.credentialAdvice ?? []).filter((a) => !ran.notes.includes(a)) : [];

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, rmdir, writeFile } from 'node:fs/promises
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, delimiter, dirname, isAbsolute, join, relative } from 'node:path';
+import { basename, delimiter, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { AgentError } from '../agent/AgentError.js';
 import { runProcess } from '../process/runProcess.js';
@@ -16,6 +16,8 @@ import { relatedTestFiles } from '../suite/relatedTestFiles.js';
 import { shellWords } from '../suite/shellWords.js';
 import { NODE_TEST_HOOK, NODE_TEST_LOADER, NODE_TEST_PLUGIN, NODE_TEST_WRAPPER } from './nodeTestPlugin.js';
 import { mutationScore } from './mutationScore.js';
+import { PROGRESS_REPORTER, PROGRESS_REPORTER_NAME, projectPath, readProgress } from './progressReporter.js';
+import type { StrykerMutant } from './progressReporter.js';
 import type { MutantStatus, MutationScore } from './mutationScore.js';
 
 const require = createRequire(import.meta.url);
@@ -59,6 +61,11 @@ export interface RunMutantsOptions {
   pluginDir?: string;
   /** Milliseconds before the whole Stryker run is killed (default 30 minutes). */
   runTimeoutMs?: number;
+  /**
+   * When it aborts, Stryker is stopped and the mutants tested so far are returned (`complete:
+   * false`): a time budget that still yields a result, where `signal` and `runTimeoutMs` fail the run.
+   */
+  stop?: AbortSignal;
   /** Milliseconds added to a mutant's expected test time before it counts as a timeout (Stryker's `timeoutMS`, default 10 000). */
   timeoutMs?: number;
 }
@@ -83,6 +90,10 @@ export interface MutantsRun {
   /** Whether `coveredBy`/`killedBy` name individual tests. */
   perTest: boolean;
   durationMs: number;
+  /** `false` when `stop` ended the run before every planned mutant was tested. */
+  complete: boolean;
+  /** The mutants Stryker planned to test per file (relative): those of `mutants` when complete. */
+  planned: Record<string, number>;
   /** The Stryker options used (paths relative to the target), to repeat the run with `npx stryker run`. */
   strykerConfig: Record<string, unknown>;
   notes: string[];
@@ -115,11 +126,15 @@ export async function runMutants(target: Target, options: RunMutantsOptions = {}
     const related = relatedTestFiles(target.dir, target.profile.testFiles, mutate);
     const testFiles = options.testFiles ?? (related.length > 0 ? related : undefined);
     const { options: runnerOptions, name, perTest, portable, env } = await runnerConfig(target, runner, options.pluginDir ?? work, notes, testFiles);
+    const progressPlugin = join(work, 'qe-progress-reporter.mjs');
+    await writeFile(progressPlugin, PROGRESS_REPORTER);
     const config: StrykerOptions = {
       mutate,
       ...runnerOptions,
-      // Stryker's own JSON report: the test names behind the ids in coveredBy/killedBy.
-      reporters: ['json'],
+      plugins: [...(runnerOptions['plugins'] as string[]), progressPlugin],
+      // Stryker's own JSON report: the test names behind the ids in coveredBy/killedBy. The
+      // progress reporter's file is what remains when `stop` ends the run before the report.
+      reporters: ['json', PROGRESS_REPORTER_NAME],
       jsonReporter: { fileName: join(work, 'mutation-report.json') },
       // One level deep like Stryker's default (its tsconfig `extends` rewriting assumes that depth),
       // and one per run: Stryker deletes the whole folder, also after a failure ('always').
@@ -135,43 +150,31 @@ export async function runMutants(target: Target, options: RunMutantsOptions = {}
       ...(options.incremental === true ? { incremental: true, incrementalFile: INCREMENTAL_FILE } : {}),
     };
     if (options.incremental === true) await mkdir(join(target.dir, '.qe-fleet'), { recursive: true });
-    const results = await strykerInChild(target.dir, config, work, env ?? {}, options);
-    const { tests, byMutant } = await readReport(join(work, 'mutation-report.json'), target.dir);
+    const finished = await strykerInChild(target.dir, config, work, env ?? {}, options);
+    const { tests, results, planned, byMutant } = finished !== undefined ? { ...(await readReport(join(work, 'mutation-report.json'), target.dir)), results: finished, planned: undefined } : await stoppedRun(join(work, 'qe-progress.jsonl'), target.dir);
     const mutants: MutantInfo[] = results.map((m) => ({
       id: m.id,
-      file: relative(target.dir, m.fileName).replaceAll('\\', '/'),
+      file: projectPath(m.fileName, target.dir),
       line: m.location.start.line,
       endLine: m.location.end.line,
       column: m.location.start.column,
       mutator: m.mutatorName,
       replacement: m.replacement ?? '',
       status: m.status,
-      // The report's test ids, so that they match `tests`.
+      // The test ids `tests` uses.
       ...(byMutant.get(m.id) ?? {}),
       ...(m.static === undefined ? {} : { static: m.static }),
     }));
     const { jsonReporter: _report, ...shown } = config;
     void _report;
-    return { mutants, tests, score: mutationScore(mutants), testRunner: name, perTest, durationMs: Date.now() - started, strykerConfig: { ...shown, ...portable }, notes };
+    const strykerConfig = { ...shown, reporters: ['json'], plugins: runnerOptions['plugins'], ...portable };
+    return { mutants, tests, score: mutationScore(mutants), testRunner: name, perTest, durationMs: Date.now() - started, complete: finished !== undefined, planned: planned ?? countBy(mutants.map((m) => m.file)), strykerConfig, notes };
   } finally {
     await rm(work, { recursive: true, force: true });
     await rm(join(target.dir, sandbox), { recursive: true, force: true, maxRetries: 3 });
     // Leave no empty folders behind in the target (rmdir refuses a folder another run is still using).
     await rmdir(join(target.dir, '.qe-fleet')).catch(() => undefined);
   }
-}
-
-/** Stryker's own result per mutant (the fields read here). */
-interface StrykerMutant {
-  id: string;
-  fileName: string;
-  location: { start: { line: number; column: number }; end: { line: number; column: number } };
-  mutatorName: string;
-  replacement?: string;
-  status: MutantStatus;
-  coveredBy?: string[];
-  killedBy?: string[];
-  static?: boolean;
 }
 
 const STRYKER_MAIN = `// Written by @qe-fleet/agents (kit/mutation): one Stryker run in its own process (Stryker works in process.cwd()).
@@ -182,22 +185,29 @@ const results = await new Stryker(JSON.parse(readFileSync(configFile, 'utf8'))).
 writeFileSync(outFile, JSON.stringify(results.map(({ id, fileName, location, mutatorName, replacement, status, coveredBy, killedBy, static: isStatic }) => ({ id, fileName, location, mutatorName, replacement, status, coveredBy, killedBy, static: isStatic }))));
 `;
 
-/** Runs Stryker with `config` in a child process working in `dir`, with the variables the project's test script sets (killed as a group on abort or after `timeoutMs`). */
-async function strykerInChild(dir: string, config: StrykerOptions, work: string, scriptEnv: Record<string, string>, options: RunMutantsOptions): Promise<StrykerMutant[]> {
+/**
+ * Runs Stryker with `config` in a child process working in `dir`, with the variables the project's
+ * test script sets (killed as a group on abort, on `stop` or after `timeoutMs`); `undefined` when
+ * `stop` ended it.
+ */
+async function strykerInChild(dir: string, config: StrykerOptions, work: string, scriptEnv: Record<string, string>, options: RunMutantsOptions): Promise<StrykerMutant[] | undefined> {
   const main = join(work, 'stryker-main.mjs');
   const configFile = join(work, 'stryker-config.json');
   const outFile = join(work, 'stryker-results.json');
   await writeFile(main, STRYKER_MAIN);
   await writeFile(configFile, JSON.stringify(config));
   const core = pathToFileURL(require.resolve('@stryker-mutator/core')).href;
+  const signals = [options.signal, options.stop].filter((s) => s !== undefined);
+  const ended = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
   const result = await runProcess(process.execPath, [main, core, configFile, outFile], {
     cwd: dir,
     timeoutMs: options.runTimeoutMs ?? 1_800_000,
     // The command runner's `sh -c` finds the project's runner binary (vitest, ava) as `npm test` would.
     env: { ...scriptEnv, PATH: [...binFolders(dir), process.env['PATH'] ?? ''].join(delimiter), NODE_V8_COVERAGE: undefined, ...Object.fromEntries(Object.keys(process.env).filter((k) => /^(__)?VITEST/.test(k)).map((k) => [k, undefined])) },
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(ended === undefined ? {} : { signal: ended }),
   });
-  if (result.aborted) throw new AgentError('ABORTED', 'mutation testing was aborted');
+  if (result.aborted && options.signal?.aborted === true) throw new AgentError('ABORTED', 'mutation testing was aborted');
+  if (result.aborted) return undefined;
   if (result.timedOut) throw new AgentError('TOOL_FAILED', `Stryker did not finish within ${options.runTimeoutMs ?? 1_800_000} ms`);
   const text = await readFile(outFile, 'utf8').catch(() => undefined);
   if (text === undefined || result.exitCode !== 0) {
@@ -206,12 +216,32 @@ async function strykerInChild(dir: string, config: StrykerOptions, work: string,
   return JSON.parse(text) as StrykerMutant[];
 }
 
+function countBy(keys: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const key of keys) counts[key] = (counts[key] ?? 0) + 1;
+  return counts;
+}
+
+/** The tests that execute a mutant and those that detect it. */
+type TestIds = Pick<MutantInfo, 'coveredBy' | 'killedBy'>;
+
+function testIds(m: TestIds): TestIds {
+  return { ...(m.coveredBy === undefined ? {} : { coveredBy: m.coveredBy }), ...(m.killedBy === undefined ? {} : { killedBy: m.killedBy }) };
+}
+
+/** What a run `stop` ended left in the progress file: the mutants tested so far, named by the runner's test ids. */
+async function stoppedRun(progressFile: string, dir: string): Promise<{ tests: MutationTest[]; results: StrykerMutant[]; planned: Record<string, number>; byMutant: Map<string, TestIds> }> {
+  const progress = await readProgress(progressFile, dir);
+  if (progress.planned === undefined) throw new AgentError('TOOL_FAILED', `Stryker was stopped before its initial test run of the suite finished: no mutant was tested`);
+  return { tests: progress.tests, results: progress.mutants, planned: progress.planned, byMutant: new Map(progress.mutants.map((m) => [m.id, testIds(m)])) };
+}
+
 /**
  * The tests of Stryker's JSON report (mutation-testing-report-schema `testFiles`) and each
  * mutant's `coveredBy`/`killedBy` in the report's own test ids (the report renumbers tests).
  */
-async function readReport(reportFile: string, dir: string): Promise<{ tests: MutationTest[]; byMutant: Map<string, { coveredBy?: string[]; killedBy?: string[] }> }> {
-  const byMutant = new Map<string, { coveredBy?: string[]; killedBy?: string[] }>();
+async function readReport(reportFile: string, dir: string): Promise<{ tests: MutationTest[]; byMutant: Map<string, TestIds> }> {
+  const byMutant = new Map<string, TestIds>();
   const text = await readFile(reportFile, 'utf8').catch(() => undefined);
   if (text === undefined) return { tests: [], byMutant };
   const report = JSON.parse(text) as {
@@ -220,11 +250,11 @@ async function readReport(reportFile: string, dir: string): Promise<{ tests: Mut
   };
   const tests: MutationTest[] = [];
   for (const [file, entry] of Object.entries(report.testFiles ?? {})) {
-    const rel = file === '' ? '' : (isAbsolute(file) ? relative(dir, file) : file).replaceAll('\\', '/');
+    const rel = file === '' ? '' : projectPath(file, dir);
     for (const test of entry.tests ?? []) tests.push({ id: test.id, file: rel, name: test.name });
   }
   for (const entry of Object.values(report.files ?? {})) {
-    for (const m of entry.mutants ?? []) byMutant.set(m.id, { ...(m.coveredBy === undefined ? {} : { coveredBy: m.coveredBy }), ...(m.killedBy === undefined ? {} : { killedBy: m.killedBy }) });
+    for (const m of entry.mutants ?? []) byMutant.set(m.id, testIds(m));
   }
   return { tests, byMutant };
 }

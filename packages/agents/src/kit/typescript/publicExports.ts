@@ -90,7 +90,11 @@ export function publicExports(target: Target): PublicExports | undefined {
     if (resolved !== symbol) return follow(resolved, depth + 1);
     for (const d of symbol.declarations ?? []) {
       if (ts.isFunctionDeclaration(d) || ts.isClassDeclaration(d) || ts.isMethodDeclaration(d)) add(d);
-      else if (ts.isVariableDeclaration(d) && d.initializer) fromExpression(d.initializer, depth);
+      else if (ts.isVariableDeclaration(d) && d.initializer) {
+        // The exported name itself is public, also where it aliases a declaration elsewhere (`export const check = Checker.check`).
+        add(d);
+        fromExpression(d.initializer, depth);
+      }
       else if (ts.isExportAssignment(d)) fromExpression(d.expression, depth);
       else if (ts.isShorthandPropertyAssignment(d)) follow(checker.getShorthandAssignmentValueSymbol(d), depth + 1);
       else if (ts.isPropertyAssignment(d)) fromExpression(d.initializer, depth);
