@@ -119,8 +119,9 @@ function improvementText(detail: ImprovementDetail | null): string {
   return `${pct(detail.rate)}${interval}`;
 }
 
-/** Notes printed per agent under the table; `--json` has them all. */
+/** Notes printed per agent under the table, and characters per note (a note can list every function of a project); `--json` has them all, whole. */
 const NOTES_SHOWN = 3;
+const NOTE_CHARS = 240;
 
 const RESULT: Record<AgentRunSummary['status'], string> = { ok: 'ok', failed: 'FAILED', 'not-applicable': 'n/a' };
 
@@ -145,7 +146,7 @@ export function renderSummary(summary: Omit<RunSummary, 'findings' | 'exitCode'>
   const notApplicable = summary.agents.filter((a) => a.status === 'not-applicable').map((a) => `  ${a.agent}: ${a.reason}`);
   const skipped = summary.agents.flatMap((a) => a.skipped.map((s) => `  ${a.agent}: ${s.surface}: ${s.reason}`));
   const notes = summary.agents.flatMap((a) => [
-    ...a.notes.slice(0, NOTES_SHOWN).map((n) => `  ${a.agent}: ${n}`),
+    ...a.notes.slice(0, NOTES_SHOWN).map((n) => `  ${a.agent}: ${n.length > NOTE_CHARS ? `${n.slice(0, NOTE_CHARS - 1)}… (--json has all of it)` : n}`),
     ...(a.notes.length > NOTES_SHOWN ? [`  ${a.agent}: … ${a.notes.length - NOTES_SHOWN} more (--json)`] : []),
   ]);
   return [

@@ -27,7 +27,7 @@ describe('renderTable', () => {
 });
 
 describe('renderSummary', () => {
-  it("prints each agent's first three notes under the table and says how many more --json has", () => {
+  it("prints each agent's first three notes under the table, each cut at 240 characters, and says how many more --json has", () => {
     const agent = (name: string, notes: string[]) => ({ ...notApplicableAgent(name, ''), status: 'ok' as const, reason: null, notes });
     const text = renderSummary({
       target: '/t',
@@ -35,7 +35,7 @@ describe('renderSummary', () => {
       database: ':memory:',
       interrupted: false,
       learned: true,
-      agents: [agent('api-tester', ['n1', 'n2', 'n3', 'n4', 'n5']), agent('code-reviewer', ['only one']), agent('security-scanner', [])],
+      agents: [agent('api-tester', ['n1', 'n2', 'n3', 'n4', 'n5']), agent('code-reviewer', ['only one']), agent('performance-tester', [`not timed: ${'f, '.repeat(200)}`]), agent('security-scanner', [])],
     });
     expect(text.split('notes:\n')[1]!.split('\n')).toEqual([
       '  api-tester: n1',
@@ -43,6 +43,7 @@ describe('renderSummary', () => {
       '  api-tester: n3',
       '  api-tester: … 2 more (--json)',
       '  code-reviewer: only one',
+      `  performance-tester: not timed: ${'f, '.repeat(76)}… (--json has all of it)`,
     ]);
   });
 });
