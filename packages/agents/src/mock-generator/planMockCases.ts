@@ -50,9 +50,9 @@ export function planMockCases(owners: readonly BoundaryOwner[], classes: readonl
       continue;
     }
     if (injected.length === 0 && ambient.doubled.length === 0) continue;
-    // A module that imports fs may be exercised when every I/O call of the owner goes to a double.
-    // (its own calls of fs and crypto are doubled, `blocked` is empty); network and process modules still rule it out.
-    const io = (found: { io: boolean } | undefined): boolean => found?.io === true && owner.ambient.some((a) => a.api === 'network' || a.api === 'child_process');
+    // A module that imports fs or child_process may be exercised when every I/O call of the owner goes to a double
+    // (its own calls of fs, crypto and child_process are doubled, `blocked` is empty); network modules still rule it out.
+    const io = (found: { io: boolean } | undefined): boolean => found?.io === true && owner.ambient.some((a) => a.api === 'network');
     if (owner.kind === 'class') {
       const cls = classes.find((c) => c.name === owner.name && c.file === owner.file);
       if (!cls?.factory || io(cls)) {

@@ -10,7 +10,30 @@ export const FIXED_NOW = '2024-01-01T00:00:00.000Z';
 export const FIXED_RANDOM = 0.5;
 
 /** Modules whose functions are doubled (by replacing them on the built-in module and re-syncing its ESM exports). */
-const DOUBLED_MODULES = new Set<AmbientUse['api']>(['fs', 'crypto']);
+const DOUBLED_MODULES = new Set<AmbientUse['api']>(['fs', 'crypto', 'child_process']);
+
+/** `child_process` functions that start a process and hand back a ChildProcess (exec and execFile also take a callback). */
+const STARTS_CHILD = new Set(['spawn', 'fork', 'exec', 'execFile']);
+
+/**
+ * A function standing for `spawn`, `fork`, `exec` or `execFile`: it returns a child that succeeds
+ * at once with no output (events `spawn`, `exit` and `close` with code 0, ended stdout and stderr
+ * streams) and calls a trailing callback with `(null, '', '')`, on the next tick, after the caller
+ * has attached its listeners.
+ */
+function fakeChildProcess(typed: boolean): string {
+  const any = typed ? ': any[]' : '';
+  return [
+    `((...args${any}) => {`,
+    " const { EventEmitter } = process.getBuiltinModule('node:events');",
+    " const { PassThrough } = process.getBuiltinModule('node:stream');",
+    ' const child = Object.assign(new EventEmitter(), { pid: 0, exitCode: 0, signalCode: null, killed: false, stdin: new PassThrough(), stdout: new PassThrough(), stderr: new PassThrough(), kill: () => true });',
+    " const done = [...args].reverse().find((a) => typeof a === 'function');",
+    " process.nextTick(() => { child.stdout.end(); child.stderr.end(); child.emit('spawn'); child.emit('exit', 0, null); child.emit('close', 0, null); if (done) done(null, '', ''); });",
+    ' return child;',
+    ' })',
+  ].join('');
+}
 
 /** Doubles of the ambient side effects an owner uses, as probe JavaScript and as the project's mocking library. */
 export interface RenderedAmbient {
@@ -60,9 +83,10 @@ export function renderAmbient(owner: BoundaryOwner, library: MockLibrary, typed:
         out.probe.push(`const ${mod} = process.getBuiltinModule(${JSON.stringify(a.module)});`);
         out.test.push(`const ${mod} = process.getBuiltinModule(${JSON.stringify(a.module)});`);
       }
-      out.probe.push(`__stub(${mod}, ${JSON.stringify(a.member)}, __fake(${JSON.stringify(key)}, ${JSON.stringify(returns.kind)}, false, ${value}));`);
+      const child = a.api === 'child_process' && STARTS_CHILD.has(a.member!);
+      out.probe.push(`__stub(${mod}, ${JSON.stringify(a.member)}, ${child ? `__fake(${JSON.stringify(key)}, 'value', false, ${fakeChildProcess(false)}, true)` : `__fake(${JSON.stringify(key)}, ${JSON.stringify(returns.kind)}, false, ${value})`});`);
       // The module's overloads (`readFile` with and without an encoding) accept no single fake type.
-      const impl = `(${returns.kind === 'promise' ? 'async ' : ''}() => ${wrap(value)})${cast('never')}`;
+      const impl = `${child ? fakeChildProcess(typed) : `(${returns.kind === 'promise' ? 'async ' : ''}() => ${wrap(value)})`}${cast('never')}`;
       out.test.push(`const ${variable} = ${spy(library, mod, a.member!, impl)};`);
       out.counters.push({ name: key, variable, countExpr: countOf(library, variable) });
       out.doubled.push(key);
@@ -183,8 +207,8 @@ function fakeClock(library: MockLibrary, faked: string[]): { start: string; run:
 }
 
 /**
- * What common fs and crypto functions return, for a project whose types do not resolve (no
- * `@types/node`): the checker then says `any` and the double would hand back `undefined`.
+ * What common fs, crypto and child_process functions return, for a project whose types do not
+ * resolve (no `@types/node`): the checker then says `any` and the double would hand back `undefined`.
  */
 function knownReturn(a: AmbientUse): DoubleReturn | undefined {
   const member = a.member ?? '';
@@ -198,5 +222,7 @@ function knownReturn(a: AmbientUse): DoubleReturn | undefined {
   if (base === 'exists' || base === 'access') return { kind, sample: base === 'exists' ? 'true' : 'undefined' };
   if (/^(write|append|mkdir|rm|unlink|rename|copy|chmod)/.test(base)) return { kind: promise ? 'promise' : 'void', sample: 'undefined' };
   if (base === 'randomUUID') return { kind: 'value', sample: `'${FIXED_UUID}'` };
+  if (base === 'execFile' || base === 'exec') return { kind: 'value', sample: "''" };
+  if (base === 'spawn') return { kind: 'value', sample: "{ pid: 0, output: [null, '', ''], stdout: '', stderr: '', status: 0, signal: null }" };
   return undefined;
 }

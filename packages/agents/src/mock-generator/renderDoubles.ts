@@ -56,7 +56,7 @@ export const PROBE_HELPERS = [
   'const __calls = {}; const __tracked = []; let __failing = false; const __restore = [];',
   'class __Tracked extends Promise { then(a, b) { this.__observed = true; return super.then(a, b); } }',
   // `fresh`: `value` makes a new value per call (a response body can be read once).
-  "const __fake = (name, ret, reject, value, fresh) => (...args) => { __calls[name] = (__calls[name] ?? 0) + 1; const v = fresh ? value() : value; if (ret === 'promise') { const p = reject && __failing ? __Tracked.reject(new Error('injected failure: ' + name)) : __Tracked.resolve(v); __tracked.push({ name, p }); return p; } return v; };",
+  "const __fake = (name, ret, reject, value, fresh) => (...args) => { __calls[name] = (__calls[name] ?? 0) + 1; const v = fresh ? value(...args) : value; if (ret === 'promise') { const p = reject && __failing ? __Tracked.reject(new Error('injected failure: ' + name)) : __Tracked.resolve(v); __tracked.push({ name, p }); return p; } return v; };",
   // Globals and module functions replaced for one case, put back when it is observed.
   'const __stub = (object, key, fn) => { const had = Object.getOwnPropertyDescriptor(object, key); object[key] = fn; __restore.push(() => { if (had) Object.defineProperty(object, key, had); else delete object[key]; }); };',
 ];

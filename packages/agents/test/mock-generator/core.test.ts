@@ -76,6 +76,23 @@ beforeAll(async () => {
       '}',
       '',
     ].join('\n'),
+    // Child processes: one through its events, one through execFile's callback.
+    'src/run.js': [
+      "import { execFile, spawn } from 'node:child_process';",
+      '/** @param {string} command @returns {Promise<number>} */',
+      'export function runCommand(command) {',
+      '  return new Promise((resolve, reject) => {',
+      '    const child = spawn(command, { shell: true });',
+      "    child.on('error', reject);",
+      "    child.on('close', (code) => resolve(code ?? 1));",
+      '  });',
+      '}',
+      '/** @param {string} file @returns {Promise<string>} */',
+      'export function versionOf(file) {',
+      "  return new Promise((resolve, reject) => execFile(file, ['--version'], (error, stdout) => (error ? reject(error) : resolve(String(stdout).trim()))));",
+      '}',
+      '',
+    ].join('\n'),
     'test/memo.test.js': "import test from 'node:test';\nimport assert from 'node:assert/strict';\nimport { Memo } from '../src/memo.js';\ntest('recall', async () => assert.equal(await new Memo({ get: async () => 'v', set: async () => {} }, () => 1).recall('k'), 'v'));\n",
   });
   js = await new MockGeneratorCore({ writeTestsDir: 'test/doubles', suiteTimeoutMs: 240_000 }).run(await openTarget({ dir: jsDir }), 'track-promises');
@@ -163,6 +180,12 @@ describe('mock-generator doubles for globals, modules and options objects (node:
     expect(text).toContain('const options = { fetch: optionsFetch };');
     expect(text).toContain("mock.method(__fs_promises, 'readFile', (async () => '')");
     expect(text).toContain('mock.timers.runAll();');
+    // A child process that succeeds at once: through its close event and through execFile's callback.
+    const run = await readFile(join(jsDir, 'test', 'doubles', 'run.qe-mocks.test.js'), 'utf8');
+    expect(run).toContain("mock.method(__child_process, 'spawn', ((...args) => {");
+    expect(run).toContain("mock.method(__child_process, 'execFile', ((...args) => {");
+    expect(run).toContain('assert.deepStrictEqual(result, 0)');
+    expect(run).toContain('assert.deepStrictEqual(result, "")');
     // Every stub is put back whatever the test does.
     expect(text.match(/\} finally \{\n\s+mock\.restoreAll\(\);/g)?.length).toBe(4);
   });
