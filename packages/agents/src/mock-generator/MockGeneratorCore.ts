@@ -144,13 +144,20 @@ export class MockGeneratorCore implements AgentCore {
     outcomes = outcomes.map((o, i) => ({ ...o, id: cases[i]!.id }));
     const findings: Finding[] = [];
     const tests: Array<{ c: MockCase; test: TestCase; expectFailure: boolean }> = [];
+    const unset = new Set<string>();
     cases.forEach((c, i) => {
       const o = outcomes[i]!;
       if (o.status === 'timeout' || o.status === 'not-run') return;
+      // The instance (or other setup) could not be made from generated values: the doubles were never used.
+      if (o.inSetup === true) {
+        unset.add(`${c.owner.name}: setting it up with generated arguments threw ${o.error?.name ?? 'an error'}: ${o.error?.message.split('\n')[0] ?? ''}; its doubles were not exercised`);
+        return;
+      }
       const judged = judge(c, o, config);
       findings.push(...judged.findings);
       tests.push({ c, test: judged.test, expectFailure: judged.findings.length > 0 && judged.exposing });
     });
+    for (const reason of unset) skipped.push({ surface: 'injection point', reason });
     const verified = await this.#verify(target, tests, style, library, options.signal);
     notes.push(...verified.notes);
     const doubles = new Set(cases.flatMap((c) => [...c.doubles.counters.map((k) => k.name), ...c.doubles.ambient].map((k) => `${c.owner.file}:${c.owner.name}:${k}`))).size;

@@ -106,7 +106,7 @@ export class MutationTesterCore implements AgentCore {
       return { agentId: this.id, strategy: strategy.name, target: target.dir, findings: [], durationMs: Date.now() - started, coverage: 0, notes, skipped, measure: { name: 'mutation score per minute', value: 0 } };
     }
     // Stryker is stopped with a tenth of the caller's budget left, for the report and what the caller does with it.
-    const stopAfterMs = options.timeBudgetMs === undefined ? undefined : Math.max(1, options.timeBudgetMs * 0.9 - (Date.now() - started));
+    const stopAfterMs = options.timeBudgetMs === undefined ? undefined : Math.max(1, Math.round(options.timeBudgetMs * 0.9 - (Date.now() - started)));
     const run = await (this.#options.runMutants ?? runMutants)(target, {
       files,
       ...(stopAfterMs === undefined ? {} : { stop: AbortSignal.timeout(stopAfterMs) }),

@@ -96,7 +96,8 @@ describe('mutation-tester on the sample target', () => {
       return { mutants: tested, tests: [{ id: 't1', file: 'test/a.test.ts', name: 'adds' }], score: mutationScore(tested), testRunner: 'qe-node-test', perTest: true, durationMs: 1, complete, planned: { 'src/a.ts': complete ? 2 : 8 }, strykerConfig: {}, notes: [] };
     };
     const core = new MutationTesterCore({ runMutants: fake, candidates: ['src/slugify.ts'] });
-    const part = await core.run(target, 'full', { timeBudgetMs: 600_000 });
+    // A budget whose tenths are not whole milliseconds (a timer takes integers only).
+    const part = await core.run(target, 'full', { timeBudgetMs: 600_001 });
     const whole = await core.run(target, 'full');
     expect(stops[0]).toBeInstanceOf(AbortSignal);
     expect(stops[1]).toBeUndefined();

@@ -50,6 +50,8 @@ export interface ProbeOutcome {
   error?: ProbeError;
   /** The error was thrown on purpose by the target (a `throw` or `new …Error` on the throwing line). */
   deliberate?: boolean;
+  /** It threw before the act: in the case's setup (a constructor refusing the generated arguments), so the act never ran. */
+  inSetup?: boolean;
   /** Rejections nobody handled and exceptions nobody caught while the case ran. */
   unhandled: ProbeError[];
   ms: number;

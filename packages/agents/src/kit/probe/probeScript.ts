@@ -124,7 +124,7 @@ for (const { id, run } of cases) {
   } catch (caught) {
     const wrapped = caught !== null && typeof caught === 'object' && '__qeThrown' in caught;
     const error = wrapped ? caught.__qeThrown : caught;
-    outcome = error?.$timeout ? { id, status: 'timeout' } : { id, status: 'threw', error: describe(error), errorIsError: error instanceof Error, observed: wrapped ? raw(caught.observed) : undefined };
+    outcome = error?.$timeout ? { id, status: 'timeout' } : { id, status: 'threw', error: describe(error), errorIsError: error instanceof Error, ...(wrapped ? { observed: raw(caught.observed) } : { inSetup: true }) };
   } finally {
     clearTimeout(timer);
   }
