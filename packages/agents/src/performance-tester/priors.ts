@@ -1,25 +1,21 @@
 import { measuredPriors } from '../kit/agent/measuredPriors.js';
 
 /** Where the figures were measured: the reward column of the agent's score table. */
-const EVIDENCE = '`pnpm --filter @qe-fleet/agents score` on fixtures/sample-target, one run per strategy (packages/agents README, "Measured (test-generator, api-tester, performance-tester)", load average ~13), reward recomputed with the current calculateReward';
+const EVIDENCE = '`QE_AGENTS=performance-tester pnpm --filter @qe-fleet/agents score` on fixtures/sample-target, three runs on a quiet machine (load average 1.4-2.1, 2026-12-07 00:50-00:52 UTC), the median reward per strategy';
 
 /**
  * The performance-tester agent's shipped priors: each strategy's measured reward (see
- * `measuredPriors`). A user overrides them with `strategyPriors`. Figures: the README table's
- * runs (times, F1, coverage 1.00) with the reward recomputed by `calculateReward` with
- * `rewardWeightsFor('performance-tester')` (satisfaction = F1; efficiency 60 s / (60 s + time)),
- * as the score script computes it now:
- *   quick            6553 ms  3 findings  P 1.00  R 0.60  reward 0.911
- *   quick-isolated   6066 ms  3 findings  P 1.00  R 0.60  reward 0.913
- *   thorough        12079 ms  3 findings  P 1.00  R 0.60  reward 0.891
- *   with-routes      6293 ms  5 findings  P 1.00  R 1.00  reward 0.975
- * A re-run at 15:15-15:19 UTC at load average 12-17 (quick 0.895, quick-isolated 0.883, thorough
- * 0.860, with-routes 0.894 with R 0.80: D24's slope lost in timing noise) is not used: this agent
- * measures time, and the fleet runs it alone on a quiet machine for that reason.
+ * `measuredPriors`). A user overrides them with `strategyPriors`. This agent measures time, and
+ * the fleet runs it alone for that reason, so its priors come from a quiet machine too (the
+ * earlier figures were taken at load average ~13). Rewards of the three runs, median first:
+ *   quick            0.920 (0.918, 0.920)  about 4.3 s, 3 findings, P 1.00 R 0.60
+ *   quick-isolated   0.921 (0.919, 0.922)  about 3.9 s, 3 findings, P 1.00 R 0.60
+ *   thorough         0.853 (0.852, 0.863)  about 22.6 s, 3 findings, P 1.00 R 0.60
+ *   with-routes      0.957 (0.953, 0.961)  about 10.9 s, 5 findings, P 1.00 R 1.00
  */
 export const PERFORMANCE_TESTER_PRIORS = measuredPriors(EVIDENCE, {
-  'quick': 0.911,
-  'quick-isolated': 0.913,
-  'thorough': 0.891,
-  'with-routes': 0.975,
+  'quick': 0.92,
+  'quick-isolated': 0.921,
+  'thorough': 0.853,
+  'with-routes': 0.957,
 });
