@@ -159,7 +159,6 @@ export class TestOptimizerCore implements AgentCore {
 
     // Coverage per test where asked, for at most `maxPerTestRuns` tests; per file for ordering and selection.
     // Only coverage measured per test may call a test redundant: under per-file coverage every test of a file "covers" the same lines.
-    const coverage = new Map<string, Set<string>>();
     const perTestCoverage = new Map<string, Set<string>>();
     const candidates = config.coverage === 'candidates' ? candidateTests(sources) : results.map((t) => bySource.get(testKey(t)) ?? { file: t.file, name: t.name, title: t.title });
     const limit = this.#options.maxPerTestRuns ?? 60;
@@ -170,10 +169,10 @@ export class TestOptimizerCore implements AgentCore {
     for (const t of measured) {
       const run = await degrade(suite({ files: [t.file], testNamePattern: namePattern(t.title, runner), coverage: true }), `coverage of "${t.name}"`, notes);
       if (run?.coverage === undefined) continue;
-      const lines = coveredLines(run.coverage, target.dir);
-      coverage.set(testKey(t), lines);
-      perTestCoverage.set(testKey(t), lines);
+      perTestCoverage.set(testKey(t), coveredLines(run.coverage, target.dir));
     }
+    // What each test covers for ordering and selection: its own lines where measured, else its file's.
+    const coverage = new Map(perTestCoverage);
     if (measured.length < candidates.length || config.prioritise || config.selectChanged) {
       const files = [...new Set(results.map((t) => t.file))];
       for (const file of files) {

@@ -94,8 +94,7 @@ export function publicExports(target: Target): PublicExports | undefined {
         // The exported name itself is public, also where it aliases a declaration elsewhere (`export const check = Checker.check`).
         add(d);
         fromExpression(d.initializer, depth);
-      }
-      else if (ts.isExportAssignment(d)) fromExpression(d.expression, depth);
+      } else if (ts.isExportAssignment(d)) fromExpression(d.expression, depth);
       else if (ts.isShorthandPropertyAssignment(d)) follow(checker.getShorthandAssignmentValueSymbol(d), depth + 1);
       else if (ts.isPropertyAssignment(d)) fromExpression(d.initializer, depth);
       else if (ts.isBinaryExpression(d)) fromExpression(d.right, depth);
