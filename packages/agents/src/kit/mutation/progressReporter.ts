@@ -4,7 +4,7 @@ import type { MutantStatus } from './mutationScore.js';
 
 /**
  * A StrykerJS reporter that writes what Stryker learns as it goes (the dry run's tests, the
- * number of mutants planned, each mutant's result) to `qe-progress.jsonl` beside it. Stryker's
+ * mutants planned per file, each mutant's result) to `qe-progress.jsonl` beside it. Stryker's
  * own reports only appear when the whole run ends; this file is what is left of a run stopped on
  * a time budget. Written out as a plain ES module because Stryker imports plugins by path.
  */
