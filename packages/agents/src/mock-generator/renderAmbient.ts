@@ -84,7 +84,9 @@ export function renderAmbient(owner: BoundaryOwner, library: MockLibrary, typed:
         out.test.push(`const ${mod} = process.getBuiltinModule(${JSON.stringify(a.module)});`);
       }
       const child = a.api === 'child_process' && STARTS_CHILD.has(a.member!);
-      out.probe.push(`__stub(${mod}, ${JSON.stringify(a.member)}, ${child ? `__fake(${JSON.stringify(key)}, 'value', false, ${fakeChildProcess(false)}, true)` : `__fake(${JSON.stringify(key)}, ${JSON.stringify(returns.kind)}, false, ${value})`});`);
+      // A child is made per call (`fresh`): each caller gets its own events.
+      const fake = child ? `'value', false, ${fakeChildProcess(false)}, true` : `${JSON.stringify(returns.kind)}, false, ${value}`;
+      out.probe.push(`__stub(${mod}, ${JSON.stringify(a.member)}, __fake(${JSON.stringify(key)}, ${fake}));`);
       // The module's overloads (`readFile` with and without an encoding) accept no single fake type.
       const impl = `${child ? fakeChildProcess(typed) : `(${returns.kind === 'promise' ? 'async ' : ''}() => ${wrap(value)})`}${cast('never')}`;
       out.test.push(`const ${variable} = ${spy(library, mod, a.member!, impl)};`);

@@ -151,7 +151,7 @@ export async function runMutants(target: Target, options: RunMutantsOptions = {}
     };
     if (options.incremental === true) await mkdir(join(target.dir, '.qe-fleet'), { recursive: true });
     const finished = await strykerInChild(target.dir, config, work, env ?? {}, options);
-    const { tests, results, planned, byMutant } = finished !== undefined ? { ...(await readReport(join(work, 'mutation-report.json'), target.dir)), results: finished, planned: undefined } : await stoppedRun(join(work, 'qe-progress.jsonl'), target.dir);
+    const { tests, results, planned, byMutant } = finished !== undefined ? await finishedRun(finished, join(work, 'mutation-report.json'), target.dir) : await stoppedRun(join(work, 'qe-progress.jsonl'), target.dir);
     const mutants: MutantInfo[] = results.map((m) => ({
       id: m.id,
       file: projectPath(m.fileName, target.dir),
@@ -168,7 +168,7 @@ export async function runMutants(target: Target, options: RunMutantsOptions = {}
     const { jsonReporter: _report, ...shown } = config;
     void _report;
     const strykerConfig = { ...shown, reporters: ['json'], plugins: runnerOptions['plugins'], ...portable };
-    return { mutants, tests, score: mutationScore(mutants), testRunner: name, perTest, durationMs: Date.now() - started, complete: finished !== undefined, planned: planned ?? countBy(mutants.map((m) => m.file)), strykerConfig, notes };
+    return { mutants, tests, score: mutationScore(mutants), testRunner: name, perTest, durationMs: Date.now() - started, complete: finished !== undefined, planned, strykerConfig, notes };
   } finally {
     await rm(work, { recursive: true, force: true });
     await rm(join(target.dir, sandbox), { recursive: true, force: true, maxRetries: 3 });
@@ -216,12 +216,6 @@ async function strykerInChild(dir: string, config: StrykerOptions, work: string,
   return JSON.parse(text) as StrykerMutant[];
 }
 
-function countBy(keys: readonly string[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const key of keys) counts[key] = (counts[key] ?? 0) + 1;
-  return counts;
-}
-
 /** The tests that execute a mutant and those that detect it. */
 type TestIds = Pick<MutantInfo, 'coveredBy' | 'killedBy'>;
 
@@ -229,8 +223,26 @@ function testIds(m: TestIds): TestIds {
   return { ...(m.coveredBy === undefined ? {} : { coveredBy: m.coveredBy }), ...(m.killedBy === undefined ? {} : { killedBy: m.killedBy }) };
 }
 
+/** A run's results: its tests, Stryker's mutants, the mutants planned per file, and each mutant's test ids in the tests' namespace. */
+interface RunResults {
+  tests: MutationTest[];
+  results: StrykerMutant[];
+  planned: Record<string, number>;
+  byMutant: Map<string, TestIds>;
+}
+
+/** A run Stryker finished: every planned mutant was tested, and its report names the tests. */
+async function finishedRun(results: StrykerMutant[], reportFile: string, dir: string): Promise<RunResults> {
+  const planned: Record<string, number> = {};
+  for (const m of results) {
+    const file = projectPath(m.fileName, dir);
+    planned[file] = (planned[file] ?? 0) + 1;
+  }
+  return { ...(await readReport(reportFile, dir)), results, planned };
+}
+
 /** What a run `stop` ended left in the progress file: the mutants tested so far, named by the runner's test ids. */
-async function stoppedRun(progressFile: string, dir: string): Promise<{ tests: MutationTest[]; results: StrykerMutant[]; planned: Record<string, number>; byMutant: Map<string, TestIds> }> {
+async function stoppedRun(progressFile: string, dir: string): Promise<RunResults> {
   const progress = await readProgress(progressFile, dir);
   if (progress.planned === undefined) throw new AgentError('TOOL_FAILED', `Stryker was stopped before its initial test run of the suite finished: no mutant was tested`);
   return { tests: progress.tests, results: progress.mutants, planned: progress.planned, byMutant: new Map(progress.mutants.map((m) => [m.id, testIds(m)])) };
