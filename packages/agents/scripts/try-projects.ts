@@ -29,7 +29,7 @@ const agents = await createPilotAgents({ ids, memory: join(scratch, 'try.db') })
 // Initialised as the fleet initialises them: some cores keep state through their agent (performance baselines).
 for (const agent of agents) await agent.initialize();
 
-const rows: string[][] = [['project', 'agent', 'strategy', 'outcome', 'findings', 'coverage', 'P/R', 's', 'skipped / error']];
+const rows: string[][] = [['project', 'agent', 'strategy', 'outcome', 'findings', 'coverage', 'P/R', 'measure', 's', 'skipped / error']];
 let broken = 0;
 for (const dir of dirs.map((d) => resolve(d))) {
   const project = dir.split('/').slice(-2).join('/');
@@ -38,14 +38,14 @@ for (const dir of dirs.map((d) => resolve(d))) {
   for (const { core } of agents) {
     const reason = target instanceof Error ? undefined : core.notApplicable?.(target);
     if (reason !== undefined) {
-      rows.push([project, core.id, '*', 'not applicable', '', '', '', '', reason]);
+      rows.push([project, core.id, '*', 'not applicable', '', '', '', '', '', reason]);
       continue;
     }
     for (const { name } of core.strategies.filter((s) => onlyStrategies === undefined || onlyStrategies.includes(s.name))) {
       const result = await runAgentTask(core, spec, name).catch((error: unknown) => error as Error);
       if (result instanceof Error) {
         broken += 1;
-        rows.push([project, core.id, name, 'CRASH', '', '', '', '', result.message.slice(0, 120)]);
+        rows.push([project, core.id, name, 'CRASH', '', '', '', '', '', result.message.slice(0, 120)]);
         continue;
       }
       const { output } = result;
@@ -59,6 +59,7 @@ for (const dir of dirs.map((d) => resolve(d))) {
         String(output.findings.length),
         result.coverage === undefined ? '-' : result.coverage.toFixed(2),
         output.score === undefined ? '-' : `${output.score.precision.toFixed(2)}/${output.score.recall.toFixed(2)}`,
+        output.report?.measure === undefined ? '-' : `${output.report.measure.value.toFixed(2)} ${output.report.measure.name}`,
         (result.executionTime / 1000).toFixed(1),
         (result.success ? skipped : result.errors.join('; ')).slice(0, 160),
       ]);

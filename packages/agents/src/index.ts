@@ -503,9 +503,9 @@ export type {
 // Registry for the fleet app.
 export { AGENT_IDS, createPilotAgents } from './registry.js';
 
-// kit/probe, kit/target copies, coverage keys, test type-checks (unit-test-generator, mock-generator)
-export { CaseProbe, sampleValues, findAccumulators, TargetCopy, coverageKeys, coverageShares, typeCheckTests } from './kit/index.js';
-export type { ProbeCase, ProbeError, ProbeOutcome, ProbeRunOptions, SampleValue, Accumulator, CoverageKeys, TestTypeCheck, TestTypeError } from './kit/index.js';
+// kit/probe, kit/target copies, coverage keys, test type-checks, the project's own calls (unit-test-generator, mock-generator)
+export { CaseProbe, sampleValues, findAccumulators, TargetCopy, coverageKeys, coverageShares, typeCheckTests, findCallExamples } from './kit/index.js';
+export type { ProbeCase, ProbeError, ProbeOutcome, ProbeRunOptions, SampleValue, Accumulator, CoverageKeys, TestTypeCheck, TestTypeError, CallExample } from './kit/index.js';
 
 // unit-test-generator
 export { UNIT_TEST_GENERATOR_STRATEGIES, UnitTestGeneratorCore, UnitTestGeneratorAgent, readDocExamples, planClassCases, planFunctionCases, judgeOutcome, mutateRanges, GeneratedSuite } from './unit-test-generator/index.js';

@@ -127,6 +127,8 @@ export type { CoverageKeys } from './suite/coverageKeys.js';
 export { findAccumulators } from './probe/findAccumulators.js';
 export type { Accumulator } from './probe/findAccumulators.js';
 export { typeCheckTests } from './testfile/typeCheckTests.js';
+export { findCallExamples } from './typescript/callExamples.js';
+export type { CallExample } from './typescript/callExamples.js';
 export type { TestTypeCheck, TestTypeError } from './testfile/typeCheckTests.js';
 export { relatedTestFiles } from './suite/relatedTestFiles.js';
 export { INCREMENTAL_FILE, runMutants } from './mutation/runMutants.js';

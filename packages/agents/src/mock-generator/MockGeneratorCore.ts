@@ -17,6 +17,8 @@ import type { TestAssertion, TestCase, TestFileSpec } from '../kit/testfile/Test
 import { detectTestStyle, testFolderFor } from '../kit/testfile/TestFileStyle.js';
 import type { TestFileStyle } from '../kit/testfile/TestFileStyle.js';
 import { typeCheckTests } from '../kit/testfile/typeCheckTests.js';
+import { findCallExamples } from '../kit/typescript/callExamples.js';
+import type { ExportedClass } from '../kit/typescript/extractExports.js';
 import { extractTargetExports } from '../kit/typescript/extractTargetExports.js';
 import { findBoundaries } from './findBoundaries.js';
 import type { BoundaryOwner } from './findBoundaries.js';
@@ -120,27 +122,32 @@ export class MockGeneratorCore implements AgentCore {
     // A package whose test script is a wrapper: the runner its test files import (kit/suite).
     const style = { ...detectTestStyle(target.dir, target.profile), ...(target.profile.testRunner === undefined && detectRunner(target) ? { runner: detectRunner(target)!.name } : {}) };
     const library = mockLibraryFor(style, target.packageJson);
-    const { cases, skipped: unplanned } = planMockCases(owners, extracted?.classes ?? [], extracted?.functions ?? [], library, style, { faults: config.faults });
-    for (const s of unplanned) skipped.push({ surface: 'injection point', reason: s });
+    const classes = extracted?.classes ?? [];
+    const callees = new Map(owners.flatMap((o) => {
+      const callee = constructorCallee(classes, o);
+      return callee === undefined ? [] : [[o, callee] as const];
+    }));
+    const calls = findCallExamples(target.dir, target.profile.testFiles, [...callees.values()]);
+    const examples = new Map([...callees].map(([o, callee]) => [o, calls.get(callee)!]));
+    // An instance whose every case threw while being built is built the next way (the project's own calls, then
+    // required parameters only) and probed again; cases already observed are not run twice.
+    const attempt = new Map<BoundaryOwner, number>();
+    const planned = () => planMockCases(owners, classes, extracted?.functions ?? [], library, style, { faults: config.faults, examples, attempt });
+    let plan = planned();
+    let outcomes = await this.#observe(target, sources, plan.cases, options.signal);
+    for (;;) {
+      const unbuilt = (owner: BoundaryOwner): boolean => plan.cases.some((c) => c.owner === owner) && plan.cases.every((c, i) => c.owner !== owner || outcomes[i]!.inSetup === true);
+      const retry = [...plan.constructions].filter(([owner, ways]) => (attempt.get(owner) ?? 0) + 1 < ways.length && unbuilt(owner));
+      if (retry.length === 0) break;
+      for (const [owner] of retry) attempt.set(owner, (attempt.get(owner) ?? 0) + 1);
+      plan = planned();
+      outcomes = await this.#observe(target, sources, plan.cases, options.signal);
+    }
+    const { cases } = plan;
+    for (const s of plan.skipped) skipped.push({ surface: 'injection point', reason: s });
     const ambient: Record<string, number> = {};
     for (const o of owners) for (const a of o.ambient) ambient[a.api] = (ambient[a.api] ?? 0) + 1;
     const ambientDoubled = new Set(cases.flatMap((c) => c.doubles.ambient.map((a) => `${c.owner.file}:${c.owner.name}:${a}`))).size;
-    let outcomes: ProbeOutcome[];
-    const observed = this.#observed.get(target) ?? new Map<string, ProbeOutcome>();
-    this.#observed.set(target, observed);
-    const keyOf = (c: MockCase): string => JSON.stringify([c.file, c.imports, c.setup, c.act, c.awaitAct, c.observe]);
-    const unseen = cases.filter((c) => !observed.has(keyOf(c)));
-    if (unseen.length > 0) {
-      const probe = await CaseProbe.create(target, sources, this.#options.tmpRoot === undefined ? {} : { tmpRoot: this.#options.tmpRoot });
-      try {
-        const fresh = await probe.run(unseen, { timeoutMs: 120_000, ...(options.signal === undefined ? {} : { signal: options.signal }) });
-        // A case not run because an earlier one hung is not an observation.
-        unseen.forEach((c, i) => fresh[i]!.status !== 'not-run' && observed.set(keyOf(c), fresh[i]!));
-        outcomes = cases.map((c) => observed.get(keyOf(c)) ?? fresh[unseen.indexOf(c)]!);
-      } finally {
-        await probe.dispose();
-      }
-    } else outcomes = cases.map((c) => observed.get(keyOf(c))!);
     outcomes = outcomes.map((o, i) => ({ ...o, id: cases[i]!.id }));
     const findings: Finding[] = [];
     const tests: Array<{ c: MockCase; test: TestCase; expectFailure: boolean }> = [];
@@ -150,7 +157,8 @@ export class MockGeneratorCore implements AgentCore {
       if (o.status === 'timeout' || o.status === 'not-run') return;
       // The instance (or other setup) could not be made from generated values: the doubles were never used.
       if (o.inSetup === true) {
-        unset.add(`${c.owner.name}: setting it up with generated arguments threw ${o.error?.name ?? 'an error'}: ${o.error?.message.split('\n')[0] ?? ''}; its doubles were not exercised`);
+        const tried = plan.constructions.get(c.owner)?.map((w) => w.from).join(', ') ?? 'typical values';
+        unset.add(`${c.owner.name}: every way of setting it up threw (${tried}); the last: ${o.error?.name ?? 'an error'}: ${o.error?.message.split('\n')[0] ?? ''}; its doubles were not exercised`);
         return;
       }
       const judged = judge(c, o, config);
@@ -186,6 +194,24 @@ export class MockGeneratorCore implements AgentCore {
       stats: { boundaries: owners.reduce((n, o) => n + o.boundaries.length, 0), ambient, doubles, ambientDoubles: ambientDoubled, sampleTests: tests.length, compiled: verified.compiled, passed: verified.passed, defectTests: verified.defectTests, library },
       measure: { name: 'sample tests that compile and behave as expected', value: measure },
     };
+  }
+
+  /** Probe outcomes of `cases`, from this target's earlier observations where the same case was run. */
+  async #observe(target: Target, sources: ReturnType<typeof extractTargetExports>['sources'], cases: readonly MockCase[], signal: AbortSignal | undefined): Promise<ProbeOutcome[]> {
+    const observed = this.#observed.get(target) ?? new Map<string, ProbeOutcome>();
+    this.#observed.set(target, observed);
+    const keyOf = (c: MockCase): string => JSON.stringify([c.file, c.imports, c.setup, c.act, c.awaitAct, c.observe]);
+    const unseen = cases.filter((c) => !observed.has(keyOf(c)));
+    if (unseen.length === 0) return cases.map((c) => observed.get(keyOf(c))!);
+    const probe = await CaseProbe.create(target, sources, this.#options.tmpRoot === undefined ? {} : { tmpRoot: this.#options.tmpRoot });
+    try {
+      const fresh = await probe.run(unseen, { timeoutMs: 120_000, ...(signal === undefined ? {} : { signal }) });
+      // A case not run because an earlier one hung is not an observation.
+      unseen.forEach((c, i) => fresh[i]!.status !== 'not-run' && observed.set(keyOf(c), fresh[i]!));
+      return cases.map((c) => observed.get(keyOf(c)) ?? fresh[unseen.indexOf(c)]!);
+    } finally {
+      await probe.dispose();
+    }
   }
 
   #boundaries(target: Target): BoundaryOwner[] {
@@ -237,7 +263,7 @@ export class MockGeneratorCore implements AgentCore {
     if (known !== undefined) return { ...known, notes: [...known.notes], files };
     const copy = await TargetCopy.create(target, this.#options.tmpRoot === undefined ? {} : { tmpRoot: this.#options.tmpRoot });
     try {
-      const check = typeCheckTests(new Map(files.map((f) => [copy.path(f.path), f.content])), style.language);
+      const check = typeCheckTests(new Map(files.map((f) => [copy.path(f.path), f.content])), style.language, copy.dir);
       if (check.environment.length > 0) notes.push(`type-check set aside: ${check.environment.slice(0, 2).join('; ')}`);
       let compiled = 0;
       for (const f of files) {
@@ -281,6 +307,12 @@ export class MockGeneratorCore implements AgentCore {
 }
 
 /** Findings of one observed case and the sample test written for it. */
+/** The callee text of a class owner's constructor or factory as the project writes it (`new Job`, `Job.from`). */
+function constructorCallee(classes: readonly ExportedClass[], owner: BoundaryOwner): string | undefined {
+  const factory = owner.kind === 'class' ? classes.find((c) => c.name === owner.name && c.file === owner.file)?.factory : undefined;
+  return factory === undefined ? undefined : factory.kind === 'new' ? `new ${owner.name}` : `${owner.name}.${factory.name}`;
+}
+
 function judge(c: MockCase, o: ProbeOutcome, config: MockGeneratorConfig): { findings: Finding[]; test: TestCase; exposing: boolean } {
   const observed = (o.observed ?? {}) as { calls?: Record<string, number>; unobserved?: string[] };
   const findings: Finding[] = [];

@@ -8,6 +8,7 @@ import type { DoubleMode, MockLibrary, RenderedDoubles } from './renderDoubles.j
 import { renderAmbient } from './renderAmbient.js';
 import type { RenderedAmbient } from './renderAmbient.js';
 import type { TestFileStyle } from '../kit/testfile/TestFileStyle.js';
+import type { CallExample } from '../kit/typescript/callExamples.js';
 
 /** A sample test using the doubles of one owner, with the probe case that observes it first. */
 export interface MockCase extends ProbeCase {
@@ -31,6 +32,16 @@ export interface MockCase extends ProbeCase {
 export interface MockPlanOptions {
   /** Also plan cases whose promise-returning doubles reject. */
   faults: boolean;
+  /** The project's own calls of each class owner's constructor or factory (from its tests). */
+  examples?: ReadonlyMap<BoundaryOwner, readonly CallExample[]>;
+  /** Which of an owner's constructions to use (an index into `constructions`); the first by default. */
+  attempt?: ReadonlyMap<BoundaryOwner, number>;
+}
+
+/** One way to build an instance of a class owner: the argument list and where it came from. */
+export interface Construction {
+  args: string;
+  from: string;
 }
 
 /**
@@ -38,9 +49,10 @@ export interface MockPlanOptions {
  * doubles, each public method called once with typical values (the doubles record the
  * interactions), add-then-count sequences, and with `faults` the same calls with rejecting doubles.
  */
-export function planMockCases(owners: readonly BoundaryOwner[], classes: readonly ExportedClass[], functions: readonly ExportedFunction[], library: MockLibrary, style: TestFileStyle, options: MockPlanOptions): { cases: MockCase[]; skipped: string[] } {
+export function planMockCases(owners: readonly BoundaryOwner[], classes: readonly ExportedClass[], functions: readonly ExportedFunction[], library: MockLibrary, style: TestFileStyle, options: MockPlanOptions): { cases: MockCase[]; skipped: string[]; constructions: Map<BoundaryOwner, Construction[]> } {
   const cases: MockCase[] = [];
   const skipped: string[] = [];
+  const constructions = new Map<BoundaryOwner, Construction[]>();
   const modes: DoubleMode[] = options.faults ? ['resolve', 'reject'] : ['resolve'];
   for (const owner of owners) {
     const injected = owner.boundaries;
@@ -61,11 +73,13 @@ export function planMockCases(owners: readonly BoundaryOwner[], classes: readonl
       }
       for (const mode of modes) {
         const doubles = withAmbient(renderDoubles(injected, library, style, mode), ambient);
-        const args = callArgs(cls.factory.params, doubles);
-        if (args === undefined) {
+        const ways = constructionsOf(cls.factory.params, doubles, options.examples?.get(owner) ?? []);
+        if (ways.length === 0) {
           skipped.push(`${owner.name}: a constructor parameter has no generable value`);
           break;
         }
+        constructions.set(owner, ways);
+        const { args } = ways[Math.min(options.attempt?.get(owner) ?? 0, ways.length - 1)]!;
         const create = `${cls.factory.kind === 'new' ? `new ${cls.name}` : `${cls.factory.async ? 'await ' : ''}${cls.name}.${cls.factory.name}`}(${args})`;
         for (const m of cls.methods) {
           const margs = callArgs(m.params, undefined);
@@ -140,7 +154,7 @@ export function planMockCases(owners: readonly BoundaryOwner[], classes: readonl
       });
     }
   }
-  return { cases, skipped };
+  return { cases, skipped, constructions };
 }
 
 function methodCase(owner: BoundaryOwner, cls: ExportedClass, m: MethodShape, create: string, call: string, doubles: RenderedDoubles, mode: DoubleMode, n: number): MockCase {
@@ -165,11 +179,36 @@ function methodCase(owner: BoundaryOwner, cls: ExportedClass, m: MethodShape, cr
   };
 }
 
-/** Argument list: doubles at their indexes, typical values elsewhere; optional trailing parameters left out. */
-function callArgs(params: readonly ParameterShape[], doubles: RenderedDoubles | undefined): string | undefined {
+/**
+ * The ways to build an instance, tried in this order until one gets past the constructor's own
+ * checks: typical values for every parameter, the project's own calls (up to three, doubles at the
+ * injection points), then the required parameters alone.
+ */
+function constructionsOf(params: readonly ParameterShape[], doubles: RenderedDoubles, examples: readonly CallExample[]): Construction[] {
+  const ways: Construction[] = [];
+  const add = (args: string | undefined, from: string): void => {
+    if (args !== undefined && !ways.some((w) => w.args === args)) ways.push({ args, from });
+  };
+  add(callArgs(params, doubles), 'typical values');
+  let taken = 0;
+  for (const ex of examples) {
+    if (taken === 3) break;
+    const length = Math.max(ex.args.length, ...[...doubles.args.keys()].map((i) => i + 1));
+    const args = Array.from({ length }, (_, i) => doubles.args.get(i) ?? (i < ex.args.length ? ex.args[i] : 'undefined'));
+    if (args.some((a) => a === undefined)) continue;
+    const before = ways.length;
+    add(args.join(', '), `the project's call at ${ex.where}`);
+    taken += ways.length - before;
+  }
+  add(callArgs(params, doubles, true), 'required parameters only');
+  return ways;
+}
+
+/** Argument list: doubles at their indexes, typical values elsewhere (required parameters only with `requiredOnly`); optional trailing parameters left out. */
+function callArgs(params: readonly ParameterShape[], doubles: RenderedDoubles | undefined, requiredOnly = false): string | undefined {
   const args: string[] = [];
   for (const [i, p] of params.entries()) {
-    const code = doubles?.args.get(i) ?? sampleValues(p)[0]?.code;
+    const code = doubles?.args.get(i) ?? (requiredOnly && p.optional ? undefined : sampleValues(p)[0]?.code);
     if (code === undefined) {
       if (p.optional && params.slice(i).every((q, k) => q.optional && doubles?.args.get(i + k) === undefined)) break;
       if (p.optional) {

@@ -177,7 +177,7 @@ function render(candidates: readonly CandidateTest[], style: TestFileStyle): Ren
 
 /** Per rendered file, the candidates whose test has a type error (TypeScript) or a syntax error. */
 function typeErrors(copy: TargetCopy, files: readonly RenderedFile[], style: TestFileStyle, environment: Set<string>, firstErrors: string[]): Map<string, Set<CandidateTest>> {
-  const check = typeCheckTests(new Map(files.map((f) => [copy.path(f.file.path), f.file.content])), style.language);
+  const check = typeCheckTests(new Map(files.map((f) => [copy.path(f.file.path), f.file.content])), style.language, copy.dir);
   for (const e of check.environment) environment.add(e);
   const broken = new Map<string, Set<CandidateTest>>();
   for (const f of files) {

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { detectTestStyle, openTarget, renderTestFile, renderValue, writeTestFile } from '@qe-fleet/agents';
+import { detectTestStyle, findCallExamples, openTarget, renderTestFile, renderValue, typeCheckTests, writeTestFile } from '@qe-fleet/agents';
 import type { TestFileSpec, TestFileStyle } from '@qe-fleet/agents';
 import { writeProject } from '../support/writeProject.js';
 
@@ -114,5 +114,47 @@ describe('renderValue', () => {
     cyclic.self = cyclic;
     expect(() => renderValue(cyclic)).toThrow(/cyclic/);
     expect(() => renderValue(new (class Point {})())).toThrow(/Point/);
+  });
+});
+
+describe('typeCheckTests', () => {
+  it("checks a test against the runner's globals from the project's own @types (TypeScript 6 includes none by default)", async () => {
+    // A stand-in for @types/mocha, and another @types package that stays out (as it does when the sources are read).
+    const dir = await writeProject(tmp, 'types', {
+      'node_modules/@types/mocha/index.d.ts': 'declare function describe(name: string, body: () => void): void;\ndeclare function check(value: number): void;\n',
+      'node_modules/@types/mocha/package.json': JSON.stringify({ name: '@types/mocha', version: '1.0.0', types: 'index.d.ts' }),
+      'node_modules/@types/other/index.d.ts': 'declare function other(value: number): void;\n',
+      'node_modules/@types/other/package.json': JSON.stringify({ name: '@types/other', version: '1.0.0', types: 'index.d.ts' }),
+    });
+    const file = join(dir, 'test', 'a.qe.test.ts');
+    const check = typeCheckTests(new Map([[file, "describe('a', () => check('not a number'));\nother('not a number');\n"]]), 'typescript', dir);
+    // Without the project's @types, `describe` is an unknown global set aside and the wrong argument goes unseen.
+    expect(check.environment).toEqual(["Cannot find name 'other'."]);
+    expect(check.errors.get(file)).toEqual([{ line: 0, message: expect.stringContaining("'string' is not assignable to parameter of type 'number'") }]);
+  });
+});
+
+describe('findCallExamples', () => {
+  it("copies the project's own calls whose arguments stand alone, and marks those that need their test's scope", async () => {
+    const dir = await writeProject(tmp, 'calls', {
+      'test/job.test.ts': [
+        "import { Job } from '../src/job';",
+        "const zone = 'Europe/Paris';",
+        "new Job('* * * * *', () => {}, { zone: 'UTC', retries: [1, 2] });",
+        'new Job(`0 0 * * *`, function tick(n) { return tick.name + n + Math.max(1, 2); }, zone);',
+        "new Job('x' as string, (n: number) => n, this);",
+        "Job.from({ cron: '* * * * *' });",
+        'new Job(...args);',
+        '',
+      ].join('\n'),
+      'test/other.test.ts': "new Other('a');\n",
+    });
+    const found = findCallExamples(dir, ['test/job.test.ts', 'test/other.test.ts', 'test/missing.test.ts'], ['new Job', 'Job.from']);
+    expect(found.get('new Job')).toEqual([
+      { args: ["'* * * * *'", '() => {}', "{ zone: 'UTC', retries: [1, 2] }"], where: 'test/job.test.ts:3' },
+      { args: ['`0 0 * * *`', 'function tick(n) { return tick.name + n + Math.max(1, 2); }', undefined], where: 'test/job.test.ts:4' },
+      { args: [undefined, undefined, undefined], where: 'test/job.test.ts:5' },
+    ]);
+    expect(found.get('Job.from')).toEqual([{ args: ["{ cron: '* * * * *' }"], where: 'test/job.test.ts:6' }]);
   });
 });

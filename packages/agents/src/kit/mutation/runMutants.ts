@@ -290,18 +290,19 @@ async function runnerConfig(target: Target, runner: NonNullable<ReturnType<typeo
   const major = Number(packageVersion(target.dir, runner.name)?.split('.')[0] ?? Number.NaN);
   const tooOld = minimum[runner.name] !== undefined && Number.isFinite(major) && major < minimum[runner.name]!;
   if (tooOld) notes.push(`Stryker's ${runner.name} runner needs ${runner.name} ${minimum[runner.name]} or later (the project has ${major}.x): the command runner is used instead`);
+  // The project's own command, as its script runs it (the command runner plans its own, for `only`).
+  const plan = planSuiteCommand(runner, scriptOf(target, runner.script), {}, work, '');
   switch (tooOld ? 'other' : runner.name) {
     case 'vitest':
     case 'jest':
     case 'mocha': {
       const name = runner.name;
       // Stryker drives the runner through its API, not the project's script: the variables the script sets (`TZ=…`) go to its process.
-      const { env } = planSuiteCommand(runner, scriptOf(target, runner.script), {}, work, '');
+      const { env } = plan;
       if (Object.keys(env).length > 0) notes.push(`${name}: set as the project's test script sets them: ${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ')}`);
       return { options: { testRunner: name, plugins: [plugin(`${name}-runner`)], coverageAnalysis: 'perTest' }, name, perTest: true, env, portable: { plugins: [`@stryker-mutator/${name}-runner`] } };
     }
     case 'node-test': {
-      const plan = planSuiteCommand(runner, scriptOf(target, runner.script), {}, work, '');
       const words = shellWords(withTsx(plan.command, resolveTsxLoader(target.dir))).map((w) => w.value);
       const test = words.indexOf('--test');
       // The node options before `--test` (loaders such as tsx) carry over; the project's file operands become the test files.
@@ -327,9 +328,9 @@ async function runnerConfig(target: Target, runner: NonNullable<ReturnType<typeo
       return { options: { testRunner: 'qe-node-test', plugins: [join(folder, 'qe-node-test-plugin.mjs')], coverageAnalysis: 'perTest' }, name: 'qe-node-test', perTest: true, portable: {} };
     }
     default: {
-      const plan = planSuiteCommand(runner, scriptOf(target, runner.script), only === undefined ? {} : { files: only }, work, '');
+      const own = only === undefined ? plan : planSuiteCommand(runner, scriptOf(target, runner.script), { files: only }, work, '');
       // The command runner only reads the exit code: the project's own command, without our reporter flags.
-      const command = withTsx(plainCommand(plan.command), resolveTsxLoader(target.dir));
+      const command = withTsx(plainCommand(own.command), resolveTsxLoader(target.dir));
       notes.push(`${runner.name} has no Stryker runner: Stryker's command runner runs \`${command}\` once per mutant (no per-test coverage)`);
       return { options: { testRunner: 'command', commandRunner: { command }, coverageAnalysis: 'off', plugins: [] }, name: 'command', perTest: false, portable: {} };
     }

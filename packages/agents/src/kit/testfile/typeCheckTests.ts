@@ -17,15 +17,19 @@ export interface TestTypeCheck {
 }
 
 // "Cannot find module/name …, do you need to install type definitions": the environment's business.
+const RUNNER_TYPES = ['jest', 'mocha', 'jasmine'];
 const ENVIRONMENT = new Set([2307, 2580, 2582, 2591, 2593, 2304, 2867, 2868]);
 
 /**
  * Type-checks generated test files (absolute paths → contents, not necessarily on disk) against
  * the sources around them with the TypeScript API (NodeNext, strict for TypeScript tests); for
  * JavaScript tests only syntax errors count. Errors about missing type packages are set aside.
+ * The runner's globals (`@types/jest`, `@types/mocha`) are found from `dir`, the project's root,
+ * as its own tsconfig would find them.
  */
-export function typeCheckTests(files: ReadonlyMap<string, string>, language: SourceLanguage): TestTypeCheck {
+export function typeCheckTests(files: ReadonlyMap<string, string>, language: SourceLanguage, dir: string): TestTypeCheck {
   const host = ts.createCompilerHost({});
+  host.getCurrentDirectory = () => dir;
   const readFile = host.readFile.bind(host);
   const fileExists = host.fileExists.bind(host);
   host.readFile = (name) => files.get(name) ?? readFile(name);
@@ -44,6 +48,10 @@ export function typeCheckTests(files: ReadonlyMap<string, string>, language: Sou
     checkJs: false,
     allowImportingTsExtensions: true,
     esModuleInterop: true,
+    // The runner's globals from the project's `@types` (TypeScript 6 includes none by default); others, such as
+    // `@types/node`, stay out as they do when the sources are read (kit/typescript), so a test is checked against the
+    // same types its values were generated from. A package the project lacks is skipped without a file diagnostic.
+    types: RUNNER_TYPES,
   }, host);
   const errors = new Map<string, TestTypeError[]>();
   const environment = new Set<string>();
