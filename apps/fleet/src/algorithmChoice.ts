@@ -1,17 +1,6 @@
 import { hostname } from 'node:os';
 import { createPilotAgents } from '@qe-fleet/agents/host';
-import {
-  AgentDBError,
-  createAgentDBAdapter,
-  MemoryFederatedStore,
-  registerAgentDBAlgorithms,
-  type AgentDBAdapter,
-  type DecisionTransformerChoice,
-  type DecisionTransformerTrained,
-  type EngineLogEntry,
-  type FederatedLearningOptions,
-  logsFromExperiences,
-} from '@qe-fleet/agentdb-adapter';
+import type { AgentDBAdapter, DecisionTransformerChoice, DecisionTransformerTrained, EngineLogEntry, FederatedLearningOptions } from '@qe-fleet/agentdb-adapter';
 import { isKnownAlgorithm, type TaskExperience } from '@qe-fleet/learning-core';
 import type { SwarmMemoryManager } from '@qe-fleet/memory';
 import { FleetError } from './FleetError.js';
@@ -19,6 +8,12 @@ import { FleetError } from './FleetError.js';
 /** Where `learning evaluate --use` records an agent's algorithm (read by `qe-fleet run`). */
 const CHOICE_PARTITION = 'learning';
 const choiceKey = (agentId: string): string => `qe-fleet/algorithm-choice/${agentId}`;
+
+/**
+ * agentdb-adapter, loaded by the commands that use it: `qe-fleet run` needs it only for an agent
+ * whose algorithm was switched, and loading it with the CLI costs every command ~50 ms.
+ */
+export const loadAgentDB = (): Promise<typeof import('@qe-fleet/agentdb-adapter')> => import('@qe-fleet/agentdb-adapter');
 
 /** What `--use` stores. */
 export interface AlgorithmChoice {
@@ -48,6 +43,7 @@ export function agentDBPath(db: string): string {
 
 /** Opens the fleet's AgentDB file for `fn` and closes it after, also when `fn` throws. */
 export async function withAgentDB<T>(db: string, fn: (adapter: AgentDBAdapter) => T | Promise<T>): Promise<T> {
+  const { createAgentDBAdapter } = await loadAgentDB();
   const adapter = createAgentDBAdapter({ dbPath: agentDBPath(db) });
   try {
     return await fn(adapter);
@@ -96,8 +92,8 @@ export function loadAgentModel(adapter: AgentDBAdapter, agentId: string, strateg
  * this database, as member `<host>/<agent>`, publishing after every learned task (a fleet task is
  * minutes long, so one key-value write per task is nothing).
  */
-export function federationFor(memory: SwarmMemoryManager, agentType: string, agentId: string): FederatedLearningOptions {
-  return { store: new MemoryFederatedStore(memory), federation: `qe-fleet/${agentType}`, member: `${hostname()}/${agentId}`, roundEvery: 1 };
+function federationFor(store: FederatedLearningOptions['store'], agentType: string, agentId: string): FederatedLearningOptions {
+  return { store, federation: `qe-fleet/${agentType}`, member: `${hostname()}/${agentId}`, roundEvery: 1 };
 }
 
 /**
@@ -105,15 +101,33 @@ export function federationFor(memory: SwarmMemoryManager, agentType: string, age
  * agent's engine gets its own: `decision-transformer` the model `learning train` kept for that
  * agent (loaded now; a missing one is refused before anything runs), `federated-learning` a
  * member of its type's federation in the memory database. Returns agent id → algorithm.
+ * agentdb-adapter is loaded (and its algorithms' names become known) only when some agent has a
+ * recorded choice.
  */
 export async function prepareChosenAlgorithms(memory: SwarmMemoryManager, agentIds: readonly string[], db: string): Promise<Map<string, string>> {
   const choices = new Map<string, string>();
-  for (const id of agentIds) {
+  const recorded = agentIds.filter((id) => memory.retrieve(choiceKey(id), { partition: CHOICE_PARTITION }) !== null);
+  if (recorded.length === 0) return choices;
+  const { AgentDBError, createAgentDBAdapter, MemoryFederatedStore, registerAgentDBAlgorithms } = await loadAgentDB();
+  // Engines are built later (fleet initialisation), each with only its strategy names: match on those.
+  const byArms = new Map<string, { id: string; model?: AgentModel }>();
+  const agentOf = (arms: readonly string[]): { id: string; model?: AgentModel } => {
+    const found = byArms.get(arms.join('\n'));
+    if (found === undefined) throw new AgentDBError('MODEL_NOT_FOUND', `no agent of this run chose decision-transformer or federated-learning with strategies ${arms.join(', ')}`);
+    return found;
+  };
+  registerAgentDBAlgorithms({
+    decisionTransformer: (arms): DecisionTransformerChoice => {
+      const { id, model } = agentOf(arms);
+      if (model === undefined) throw new AgentDBError('MODEL_NOT_FOUND', `${id} has no decision-transformer model`);
+      return { model: model.model };
+    },
+    federated: (arms) => federationFor(new MemoryFederatedStore(memory), agentOf(arms).id, agentOf(arms).id),
+  });
+  for (const id of recorded) {
     const algorithm = chosenAlgorithm(memory, id);
     if (algorithm !== undefined) choices.set(id, algorithm);
   }
-  // Engines are built later (fleet initialisation), each with only its strategy names: match on those.
-  const byArms = new Map<string, { id: string; model?: AgentModel }>();
   const special = [...choices].filter(([, a]) => a === 'decision-transformer' || a === 'federated-learning');
   const adapter = special.some(([, a]) => a === 'decision-transformer') ? createAgentDBAdapter({ dbPath: agentDBPath(db) }) : undefined;
   try {
@@ -126,19 +140,6 @@ export async function prepareChosenAlgorithms(memory: SwarmMemoryManager, agentI
   } finally {
     adapter?.close();
   }
-  const agentOf = (arms: readonly string[]): { id: string; model?: AgentModel } => {
-    const found = byArms.get(arms.join('\n'));
-    if (found === undefined) throw new AgentDBError('MODEL_NOT_FOUND', `no agent of this run chose decision-transformer or federated-learning with strategies ${arms.join(', ')}`);
-    return found;
-  };
-  registerAgentDBAlgorithms({
-    decisionTransformer: (arms): DecisionTransformerChoice => {
-      const { id, model } = agentOf(arms);
-      if (model === undefined) throw new AgentDBError('MODEL_NOT_FOUND', `${id} has no decision-transformer model`);
-      return { model: model.model };
-    },
-    federated: (arms) => federationFor(memory, agentOf(arms).id, agentOf(arms).id),
-  });
   return choices;
 }
 
@@ -163,6 +164,7 @@ export async function agentLogs(memory: SwarmMemoryManager, agentId: string): Pr
     .filter((e) => e.key.startsWith(prefix))
     .map((e) => e.value as TaskExperience & { seq: number })
     .sort((a, b) => a.seq - b.seq);
+  const { logsFromExperiences } = await loadAgentDB();
   return { type: record.type, strategies, ...logsFromExperiences(experiences, strategies) };
 }
 

@@ -1,4 +1,3 @@
-import { DashboardServer } from './DashboardServer.js';
 import { FleetError } from './FleetError.js';
 import { openMemory } from './openMemory.js';
 import type { CommandRegistrar } from './program.js';
@@ -15,6 +14,8 @@ export const registerDashboardCommand: CommandRegistrar = (program, context) => 
     })
     .action(async (opts: { port?: number }) => {
       const ctx = context();
+      // Loaded here, not with the CLI: its metrics library (prom-client with OpenTelemetry) costs every other command ~70 ms.
+      const { DashboardServer } = await import('./DashboardServer.js');
       const memory = openMemory(ctx.options.db);
       const port = opts.port ?? ctx.config.dashboard?.port ?? 4477;
       const server = new DashboardServer({ memory, port });

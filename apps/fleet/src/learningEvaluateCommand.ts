@@ -1,15 +1,6 @@
-import {
-  evaluateAlgorithm,
-  evaluateDecisionTransformer,
-  evaluateTrainedDecisionTransformer,
-  loggedValue,
-  registerAgentDBAlgorithms,
-  type AlgorithmEvaluation,
-  type EngineLogEntry,
-  type ValueEstimate,
-} from '@qe-fleet/agentdb-adapter';
+import type { AlgorithmEvaluation, EngineLogEntry, ValueEstimate } from '@qe-fleet/agentdb-adapter';
 import { ALGORITHMS, isKnownAlgorithm, resolveLearningConfig } from '@qe-fleet/learning-core';
-import { agentLogs, chosenAlgorithm, decisionTransformerName, loadAgentModel, recordAlgorithmChoice, requireLogs, withAgentDB, type AgentModel } from './algorithmChoice.js';
+import { agentLogs, chosenAlgorithm, decisionTransformerName, loadAgentDB, loadAgentModel, recordAlgorithmChoice, requireLogs, withAgentDB, type AgentModel } from './algorithmChoice.js';
 import { FleetError } from './FleetError.js';
 import { addLearningTrainCommand } from './learningTrainCommand.js';
 import { withMemory } from './openMemory.js';
@@ -23,12 +14,14 @@ export { chosenAlgorithm } from './algorithmChoice.js';
  * replayed as a lone member (the others' statistics are today's, which the logged decisions could
  * not have had); the decision transformer trains or loads a model, so name it with --algorithm.
  */
-function defaultCandidates(): string[] {
+type AgentDB = Awaited<ReturnType<typeof loadAgentDB>>;
+
+function defaultCandidates({ registerAgentDBAlgorithms }: AgentDB): string[] {
   return [...ALGORITHMS, ...registerAgentDBAlgorithms({ federated: { store: { publishModel() {}, readModels: () => [] }, federation: 'evaluate', member: 'replay' } })];
 }
 
 /** The decision transformer's estimate: the kept model on the logs it was not trained on, else one trained now on 70 %. */
-async function evaluateTransformer(db: string, agentId: string, logged: readonly EngineLogEntry[], strategies: readonly string[]): Promise<{ e: AlgorithmEvaluation; note: string; model: AgentModel | null }> {
+async function evaluateTransformer({ evaluateDecisionTransformer, evaluateTrainedDecisionTransformer }: AgentDB, db: string, agentId: string, logged: readonly EngineLogEntry[], strategies: readonly string[]): Promise<{ e: AlgorithmEvaluation; note: string; model: AgentModel | null }> {
   const model = await withAgentDB(db, (adapter) => (adapter.loadModel(decisionTransformerName(agentId)) === null ? null : loadAgentModel(adapter, agentId, strategies)));
   if (model === null) {
     const e = await evaluateDecisionTransformer(logged, strategies);
@@ -67,7 +60,8 @@ export const registerLearningEvaluateCommand: CommandRegistrar = (program, conte
     .option('--force', 'switch with --use even when the estimate does not beat the current one (a refused switch exits 2)')
     .action(async (opts: { agent: string; algorithm?: string[]; use?: string; force?: boolean }) => {
       const ctx = context();
-      const known = defaultCandidates();
+      const agentdb = await loadAgentDB();
+      const known = defaultCandidates(agentdb);
       await withMemory(ctx.options.db, async (memory) => {
         const { strategies, logged, skipped } = await agentLogs(memory, opts.agent);
         const meta = memory.retrieve(`phase2/learning/${opts.agent}/meta`, { partition: 'learning' }) as { algorithm?: string } | null;
@@ -82,13 +76,13 @@ export const registerLearningEvaluateCommand: CommandRegistrar = (program, conte
         // The model must exist before anything is estimated: say which command trains it.
         if (opts.use === 'decision-transformer') await withAgentDB(ctx.options.db, (adapter) => loadAgentModel(adapter, opts.agent, strategies));
         requireLogs(opts.agent, logged.length, skipped, 'to estimate an algorithm');
-        const own = loggedValue(logged);
+        const own = agentdb.loggedValue(logged);
         const rows: Row[] = [{ algorithm: `${current} (current, logged)`, estimate: own, versus: null, experiences: logged.length, ess: null, note: 'mean logged reward' }];
         const evaluations = new Map<string, AlgorithmEvaluation>();
         let modelVersion: number | undefined;
         for (const name of candidates) {
-          const dt = name === 'decision-transformer' ? await evaluateTransformer(ctx.options.db, opts.agent, logged, strategies) : null;
-          const e = dt?.e ?? evaluateAlgorithm(name, logged, strategies);
+          const dt = name === 'decision-transformer' ? await evaluateTransformer(agentdb, ctx.options.db, opts.agent, logged, strategies) : null;
+          const e = dt?.e ?? agentdb.evaluateAlgorithm(name, logged, strategies);
           evaluations.set(name, e);
           if (dt?.model) modelVersion = dt.model.version;
           const note =

@@ -2,10 +2,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPilotAgents } from '@qe-fleet/agents';
-import { MemoryFederatedStore } from '@qe-fleet/agentdb-adapter';
-import { LearningEngine, TYPE_LEVEL, createRandom, type TaskExperience } from '@qe-fleet/learning-core';
+import { AGENTDB_ALGORITHMS, MemoryFederatedStore } from '@qe-fleet/agentdb-adapter';
+import { LearningEngine, TYPE_LEVEL, createRandom, unregisterAlgorithm, type TaskExperience } from '@qe-fleet/learning-core';
 import { SwarmMemoryManager } from '@qe-fleet/memory';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prepareChosenAlgorithms, recordAlgorithmChoice } from '../src/algorithmChoice.js';
 import { cli } from './cliHarness.js';
 
 const AGENT = 'code-reviewer';
@@ -132,5 +133,19 @@ describe('learning evaluate --use, then qe-fleet run, runs the chosen algorithm'
     // It plays its argmax: the logged propensity is exactly 1; the default engine's, on these logs, a Thompson probability well below.
     expect(state.last!.propensity).toBe(1);
     expect(after.seeded!.last!.propensity).toBeLessThan(0.9);
+  });
+
+  it('a fresh `qe-fleet run` process runs any of the nine chosen with --use, though their names are known only once agentdb-adapter is loaded', async () => {
+    // As in a new process: the commands above registered agentdb-adapter's algorithms in this one.
+    for (const name of AGENTDB_ALGORITHMS) unregisterAlgorithm(name);
+    const memory = new SwarmMemoryManager(db);
+    memory.initialize();
+    try {
+      recordAlgorithmChoice(memory, AGENT, { algorithm: 'active-learning' });
+      expect(await prepareChosenAlgorithms(memory, [AGENT], db)).toEqual(new Map([[AGENT, 'active-learning']]));
+      expect(await prepareChosenAlgorithms(memory, ['security-scanner'], db)).toEqual(new Map());
+    } finally {
+      memory.close();
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../target/parseYaml.js';
 import { listSourceFiles } from '../target/listSourceFiles.js';
 import type { SkipRules } from '../target/SkipRules.js';
 

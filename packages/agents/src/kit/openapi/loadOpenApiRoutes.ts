@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { isAbsolute, join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../target/parseYaml.js';
 import type { OpenAPI } from 'openapi-types';
 import { AgentError } from '../agent/AgentError.js';
 import { basePathOf, findApiDescription } from './findApiDescription.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../target/parseYaml.js';
 
 /** One security scheme of an API description and how many operations require it. */
 export interface SecurityScheme {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, relative } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from './parseYaml.js';
 import { describeApiDocument, findApiDescription } from '../openapi/findApiDescription.js';
 import type { ApiDescription } from '../openapi/findApiDescription.js';
 import { planServiceStart } from '../service/planServiceStart.js';
