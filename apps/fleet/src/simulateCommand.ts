@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { IMPROVEMENT_TARGET, SCENARIO_NAMES, type SimulationResult, Simulator } from '@qe-fleet/learning-core';
 import { renderLineChart } from './chart.js';
+import { loadAgentDB } from './algorithmChoice.js';
 import { FleetError } from './FleetError.js';
 import type { CommandContext, CommandRegistrar } from './program.js';
 import { fmt, pct, renderTable } from './render.js';
@@ -14,6 +15,7 @@ interface SimulateOptions {
   scenario?: string;
   chart: string;
   alone?: boolean;
+  curriculum?: boolean;
 }
 
 function number(flag: string, value: string | undefined, check: (n: number) => boolean, expected: string): number | undefined {
@@ -41,6 +43,7 @@ async function simulate(ctx: CommandContext, opts: SimulateOptions): Promise<num
     pooled: !opts.alone,
     trackPerformance: true,
     ...(agents === undefined || agents.length === 0 ? {} : { agents }),
+    ...(opts.curriculum === true ? { scheduler: new (await loadAgentDB()).CurriculumScheduler() } : {}),
   });
   const started = performance.now();
   const result: SimulationResult = await simulator.run();
@@ -95,7 +98,7 @@ async function simulate(ctx: CommandContext, opts: SimulateOptions): Promise<num
   );
   const text = [
     `scenario ${result.scenario.name}: ${result.scenario.description}`,
-    `${result.totalTasks} tasks, ${days} days at ${tasksPerHour}/hour, ${result.pooled ? 'pooled (shared patterns)' : 'alone'}, seed ${seed}, ${seconds.toFixed(1)} s`,
+    `${result.totalTasks} tasks, ${days} days at ${tasksPerHour}/hour, ${result.pooled ? 'pooled (shared patterns)' : 'alone'}${opts.curriculum === true ? ', curriculum (easy task types first)' : ''}, seed ${seed}, ${seconds.toFixed(1)} s`,
     '',
     renderTable(
       [
@@ -129,6 +132,7 @@ export const registerSimulateCommand: CommandRegistrar = (program, context, setE
     .option('--seed <n>', 'random seed (default 1)')
     .option('--scenario <name>', `one of ${SCENARIO_NAMES.join(', ')} (default seed-30-day)`)
     .option('--alone', 'agents do not share patterns')
+    .option('--curriculum', "a new agent's tasks run easiest measured task type first (agentdb-adapter's CurriculumScheduler)")
     .option('--chart <file>', 'where to write the SVG chart', '.memory/simulation.svg')
     .action(async (opts: SimulateOptions) => {
       setExit(await simulate(context(), opts));

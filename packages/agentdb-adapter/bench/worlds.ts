@@ -30,11 +30,13 @@ import {
   type LearningAlgorithm,
   type SimulationPolicy,
   type TaskExperience,
+  type TaskScheduler,
 } from '@qe-fleet/learning-core';
 import { SwarmMemoryManager } from '@qe-fleet/memory';
 import {
   createAgentDBAdapter,
   createAgentDBAlgorithm,
+  CurriculumScheduler,
   DecisionTransformerAlgorithm,
   logsFromExperiences,
   registerAgentDBAlgorithms,
@@ -91,7 +93,7 @@ let dtTrainSeconds = 0;
 const dtHeld: number[] = [];
 for (let seed = FIRST; seed < FIRST + WORLDS; seed++) {
   const world = generateWorld(seed, { days: Math.max(4, DAYS) });
-  const simulate = async (policy: SimulationPolicy, options: { pooled?: boolean; algorithm?: string } = {}): Promise<Score> => {
+  const simulate = async (policy: SimulationPolicy, options: { pooled?: boolean; algorithm?: string; scheduler?: TaskScheduler } = {}): Promise<Score> => {
     const r = await new Simulator({
       scenario: world.scenario,
       days: DAYS,
@@ -102,17 +104,21 @@ for (let seed = FIRST; seed < FIRST + WORLDS; seed++) {
       joinDays: world.joinDays.filter((d) => d < DAYS),
       trackPerformance: false,
       ...(options.algorithm === undefined ? {} : { algorithm: options.algorithm }),
+      ...(options.scheduler === undefined ? {} : { scheduler: options.scheduler }),
     }).run();
     return { ns: r.normalizedScore, day1: r.firstDayNormalizedScore, drift: r.driftDayNormalizedScore };
   };
   record('engine default (discounted-thompson) pooled', seed, await simulate('engine', { pooled: true }));
   record('engine default (discounted-thompson) alone', seed, await simulate('engine'));
+  record('engine default alone, tasks by CurriculumScheduler', seed, await simulate('engine', { scheduler: new CurriculumScheduler() }));
   record('textbook Gaussian Thompson (type, context)', seed, await simulate('gaussian-thompson'));
   record('textbook UCB1 (type, context)', seed, await simulate('ucb1'));
   for (const name of ENGINE_ALGORITHMS) {
     federation = { store: federation.store, members: 0, name: `w${seed}` };
     record(`${name}${name === 'federated-learning' ? ' (store, every 50 updates)' : ' alone'}`, seed, await simulate('engine', { algorithm: name }));
   }
+  // Across task types only multi-task-learning carries anything over: the one learner an easy-first order could help.
+  record('multi-task-learning alone, tasks by CurriculumScheduler', seed, await simulate('engine', { algorithm: 'multi-task-learning', scheduler: new CurriculumScheduler() }));
   // Decision transformer: logs of the engine default on this world with another seed (the harness
   // replays the Simulator exactly and numbers task types in scenario order, as the model expects).
   const typeOrder = new Map(world.scenario.taskTypes.map((t, i) => [t.taskType, i]));

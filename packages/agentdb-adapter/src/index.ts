@@ -38,6 +38,7 @@ export { ActorCritic, type ActorCriticOptions } from './algorithms/ActorCritic.j
 export { Exp3, type Exp3Options } from './algorithms/Exp3.js';
 export { ActiveLearning, type ActiveLearningOptions } from './algorithms/ActiveLearning.js';
 export { CurriculumLearning, type CurriculumLearningOptions } from './algorithms/CurriculumLearning.js';
+export { CurriculumScheduler, type CurriculumSchedulerOptions } from './algorithms/CurriculumScheduler.js';
 export { FederatedLearning, type FederatedLearningOptions } from './algorithms/FederatedLearning.js';
 export { MultiTaskLearning, type MultiTaskLearningOptions } from './algorithms/MultiTaskLearning.js';
 export {

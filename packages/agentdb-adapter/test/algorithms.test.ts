@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createRandom, type ArmContext } from '@qe-fleet/learning-core';
+import { createRandom, type ArmContext, type LearningTask } from '@qe-fleet/learning-core';
 import {
   AGENTDB_ALGORITHMS,
   ActiveLearning,
   ActorCritic,
   AgentDBError,
   CurriculumLearning,
+  CurriculumScheduler,
   Exp3,
   FederatedLearning,
   MultiTaskLearning,
@@ -179,5 +180,33 @@ describe('MultiTaskLearning', () => {
     expect(fresh[1]).toBeGreaterThan(fresh[0]!);
     expect(fresh[0]).toBeGreaterThan(fresh[2]!);
     expect(fresh[1]).toBeCloseTo(0.89, 1);
+  });
+});
+
+describe('CurriculumScheduler', () => {
+  const task = (id: string, type: string): LearningTask => ({ id, type });
+
+  it('gives a new agent its queue easiest measured type first, then arrival order once it is no longer new', () => {
+    const scheduler = new CurriculumScheduler({ lookahead: 4, newAgentTasks: 3 });
+    expect(scheduler.difficulty('never-run')).toBe(0.5);
+    // The fleet's record: `lint` always succeeds, `fuzz` always fails, `unit` half the time.
+    for (let i = 0; i < 8; i++) {
+      scheduler.observe('veteran', task(`l${i}`, 'lint'), true);
+      scheduler.observe('veteran', task(`f${i}`, 'fuzz'), false);
+      scheduler.observe('veteran', task(`u${i}`, 'unit'), i % 2 === 0);
+    }
+    expect(scheduler.difficulty('lint')).toBeCloseTo(0.1, 12);
+    expect(scheduler.difficulty('fuzz')).toBeCloseTo(0.9, 12);
+    const queue = [task('a', 'fuzz'), task('b', 'unit'), task('c', 'lint'), task('d', 'fuzz'), task('e', 'new-type'), task('f', 'lint')];
+    expect(scheduler.order('newcomer', queue).map((t) => t.id)).toEqual(['c', 'f', 'b', 'e', 'a', 'd']);
+    // The veteran has run 24 tasks: its queue keeps the arrival order.
+    expect(scheduler.order('veteran', queue).map((t) => t.id)).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+    for (const t of queue.slice(0, 3)) scheduler.observe('newcomer', t, true);
+    expect(scheduler.order('newcomer', queue).map((t) => t.id)).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+  });
+
+  it('refuses a window or a novice period that is not a whole number', () => {
+    expect(() => new CurriculumScheduler({ lookahead: 0 })).toThrow(AgentDBError);
+    expect(() => new CurriculumScheduler({ newAgentTasks: 1.5 })).toThrow(/newAgentTasks/);
   });
 });

@@ -25,6 +25,19 @@ const DAY_MS = 24 * HOUR_MS;
 /** Who picks the strategies: the real LearningEngine or one of the textbook baselines. */
 export type SimulationPolicy = 'engine' | BaselineName;
 
+/**
+ * A fleet's task queue for the simulator: each agent's next `lookahead` tasks arrive together and
+ * run in the order `order` returns (a curriculum, a priority). Without one, tasks run as they arrive.
+ */
+export interface TaskScheduler {
+  /** Tasks an agent's queue holds at once (an integer ≥ 1). */
+  readonly lookahead: number;
+  /** The order in which `agentId` runs `tasks` (a permutation of them). */
+  order(agentId: string, tasks: readonly LearningTask[]): LearningTask[];
+  /** What became of each task run: its measured difficulty. */
+  observe(agentId: string, task: LearningTask, success: boolean): void;
+}
+
 /** Options of a simulation run; every field has a default. */
 export interface SimulationOptions {
   /** Scenario name or a custom scenario (see `getScenario`). Default `'stationary'`. */
@@ -61,6 +74,8 @@ export interface SimulationOptions {
   joinDays?: readonly number[];
   /** Called after every simulated day (1-based). */
   onProgress?: (day: number, days: number) => void;
+  /** Orders each agent's queue of tasks (see `TaskScheduler`). Default: none, tasks run as they arrive. */
+  scheduler?: TaskScheduler;
 }
 
 /** One simulated day of one agent. */
@@ -213,6 +228,8 @@ interface SimAgent {
   outcomes: RandomSource;
   days: Tally[];
   improvements: Array<number | null>;
+  /** Tasks drawn for the scheduler and not run yet, in its order. */
+  queue: Array<{ task: LearningTask; reading: number | undefined }>;
 }
 
 /**
@@ -243,6 +260,7 @@ export class Simulator {
   readonly #startTime: number;
   readonly #onProgress: ((day: number, days: number) => void) | undefined;
   readonly #joinDays: readonly number[];
+  readonly #scheduler: TaskScheduler | undefined;
 
   constructor(options: SimulationOptions = {}) {
     const bad = (why: string): never => {
@@ -285,6 +303,8 @@ export class Simulator {
     if (this.#joinDays.some((d) => !(Number.isInteger(d) && d >= 0 && d < this.#days))) {
       bad('joinDays must be integers in [0, days)');
     }
+    this.#scheduler = options.scheduler;
+    if (this.#scheduler !== undefined && !(Number.isInteger(this.#scheduler.lookahead) && this.#scheduler.lookahead >= 1)) bad('scheduler.lookahead must be an integer >= 1');
   }
 
   /** Runs the whole simulation; deterministic for identical options. */
@@ -381,6 +401,7 @@ export class Simulator {
           outcomes: createRandom(streamSeed(this.#seed, `outcomes:${id}`)),
           days: [],
           improvements: [],
+          queue: [],
         });
       }
     }
@@ -407,17 +428,38 @@ export class Simulator {
     return [...totals].reduce((a, b) => (b[1] > a[1] ? b : a))[0];
   }
 
+  /** The agent's k-th task and its load reading: as it arrives, or the next of its scheduled queue. */
+  #nextTask(world: TaskWorld, agent: SimAgent, k: number): { task: LearningTask; reading: number | undefined } {
+    const reading = this.#scenario.resourceReading;
+    const arrive = (i: number): { task: LearningTask; reading: number | undefined } => ({
+      task: world.sampleTask(agent.tasks, `${agent.id}-task-${i}`),
+      reading: reading === undefined ? undefined : sampleUnit(agent.tasks, reading.mean, reading.sd),
+    });
+    if (this.#scheduler === undefined) return arrive(k);
+    if (agent.queue.length === 0) {
+      // Drawn in arrival order from the same stream, so a scheduler that keeps the order changes nothing.
+      const arrived = Array.from({ length: this.#scheduler.lookahead }, (_, i) => arrive(k + i));
+      const readings = new Map(arrived.map((a) => [a.task, a.reading]));
+      const ordered = this.#scheduler.order(agent.id, arrived.map((a) => a.task));
+      if (ordered.length !== arrived.length || new Set(ordered).size !== arrived.length || ordered.some((t) => !readings.has(t))) {
+        throw new LearningError('INVALID_CONFIG', `simulation: scheduler.order must return a permutation of the ${arrived.length} tasks it was given`);
+      }
+      agent.queue = ordered.map((task) => ({ task, reading: readings.get(task) }));
+    }
+    return agent.queue.shift()!;
+  }
+
   #runTask(world: TaskWorld, agent: SimAgent, k: number, now: number): void {
     const day = (now - this.#startTime) / DAY_MS;
-    const task = world.sampleTask(agent.tasks, `${agent.id}-task-${k}`);
-    const reading = this.#scenario.resourceReading;
-    if (reading !== undefined) agent.reading.value = sampleUnit(agent.tasks, reading.mean, reading.sd);
+    const { task, reading } = this.#nextTask(world, agent, k);
+    if (reading !== undefined) agent.reading.value = reading;
     const context = world.contextOf(task);
     // The oracle is the reference, so it never runs the shipped default.
     const shipped = day < this.#scenario.defaultStrategyDays && this.#policy !== 'oracle';
     const strategy = shipped ? world.strategies[0]! : agent.learner.choose(task, day);
     const result = world.sampleResult(agent.outcomes, task, strategy, day);
     agent.learner.learn(task, result);
+    this.#scheduler?.observe(agent.id, task, result.success);
     const failed = (result.errors?.length ?? 0) > 0;
     agent.tracker?.recordSnapshot({
       metrics: {

@@ -143,6 +143,7 @@ export {
   type SimulatedAgentResult,
   type SimulationDay,
   type SimulationOptions,
+  type TaskScheduler,
   type SimulationPolicy,
   type SimulationResult,
 } from './Simulator.js';

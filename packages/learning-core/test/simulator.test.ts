@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LearningError, SCENARIO_NAMES, Simulator, getScenario } from '@qe-fleet/learning-core';
+import { LearningError, SCENARIO_NAMES, Simulator, getScenario, type LearningTask, type TaskScheduler } from '@qe-fleet/learning-core';
 
 describe('Simulator', () => {
   it('replays a run exactly from its seed, and another seed changes it', async () => {
@@ -89,9 +89,31 @@ describe('Simulator', () => {
       { seed: 0.5 },
       { shareEveryHours: 0 },
       { policy: 'ucb1', algorithm: 'ucb1' },
+      { scheduler: { lookahead: 0, order: (_: string, t: readonly LearningTask[]) => [...t], observe() {} } },
     ] as const;
     for (const options of bad) {
       expect(() => new Simulator(options as never), JSON.stringify(options)).toThrow(LearningError);
     }
+  });
+
+  it("runs each agent's queue in its scheduler's order; a scheduler that keeps the arrival order changes nothing", async () => {
+    const options = { scenario: 'many-types', days: 1, tasksPerHour: 4, agentsPerType: 2, seed: 5, trackPerformance: false } as const;
+    const seen: Array<{ agent: string; id: string; type: string; success: boolean }> = [];
+    const scheduler = (order: (tasks: readonly LearningTask[]) => LearningTask[]): TaskScheduler => ({
+      lookahead: 8,
+      order: (_agent, tasks) => order(tasks),
+      observe: (agent, task, success) => seen.push({ agent, id: task.id, type: task.type, success }),
+    });
+    const plain = await new Simulator(options).run();
+    expect(await new Simulator({ ...options, scheduler: scheduler((tasks) => [...tasks]) }).run()).toEqual(plain);
+    const arrival = seen.splice(0).filter((s) => s.agent === 'test-generator-1');
+    expect(arrival.map((s) => s.id).slice(0, 3)).toEqual(['test-generator-1-task-0', 'test-generator-1-task-1', 'test-generator-1-task-2']);
+    // Each queue of 8 runs backwards: the same tasks (and load readings), in another order.
+    const reversed = await new Simulator({ ...options, scheduler: scheduler((tasks) => [...tasks].reverse()) }).run();
+    const run = seen.filter((s) => s.agent === 'test-generator-1');
+    expect(run.map((s) => s.id).slice(0, 9)).toEqual([7, 6, 5, 4, 3, 2, 1, 0, 15].map((i) => `test-generator-1-task-${i}`));
+    expect(run.map((s) => s.type).sort()).toEqual(arrival.map((s) => s.type).sort());
+    expect(reversed.totalTasks).toBe(plain.totalTasks);
+    await expect(new Simulator({ ...options, scheduler: scheduler((tasks) => tasks.slice(1)) }).run()).rejects.toThrow(/permutation/);
   });
 });

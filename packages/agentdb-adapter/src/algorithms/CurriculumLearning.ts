@@ -26,10 +26,8 @@ interface Deferred {
  * every update, and all are admitted once the pace is infinite, so nothing is lost and the final
  * statistics are unbiased.
  *
- * What it is not: the issue's reading ("a new agent meets task types from easy to hard") is a
- * choice of WHICH tasks an agent receives, which a strategy selector does not make; ordering task
- * types by measured difficulty belongs to the fleet's scheduler. This is the curriculum a learner
- * can apply to the experiences it is given.
+ * This is the curriculum a learner can apply to the experiences it is given; which task an agent
+ * meets next (task types from easy to hard) is a queue's choice: `CurriculumScheduler`.
  */
 export class CurriculumLearning extends GaussianArms {
   readonly name = 'curriculum-learning';
