@@ -6,7 +6,8 @@
  * Run: `pnpm --filter @qe-fleet/agents try-projects <dir> [<dir> …]`; QE_AGENTS=id,id limits the
  * agents, QE_STRATEGIES=name,name the strategies, QE_URL gives a running service's loopback URL,
  * QE_HEADERS='{"x-api-key":"…"}' headers for it, QE_BEARER_ENV the variable holding a bearer token and
- * QE_API_KEY_ENV the variable holding an API key (sent where the document's apiKey scheme says).
+ * QE_API_KEY_ENV the variable holding an API key (sent where the document's apiKey scheme says),
+ * QE_TIME_BUDGET_S each run's time budget (default 600, the task timeout `qe-fleet run` gives).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,7 @@ const baseUrl = process.env['QE_URL'];
 const headers = process.env['QE_HEADERS'] === undefined ? undefined : (JSON.parse(process.env['QE_HEADERS']) as Record<string, string>);
 const bearerTokenEnv = process.env['QE_BEARER_ENV'];
 const apiKeyEnv = process.env['QE_API_KEY_ENV'];
+const timeBudgetMs = Number(process.env['QE_TIME_BUDGET_S'] ?? 600) * 1000;
 const scratch = mkdtempSync(join(tmpdir(), 'qe-try-'));
 const agents = await createPilotAgents({ ids, memory: join(scratch, 'try.db') });
 // Initialised as the fleet initialises them: some cores keep state through their agent (performance baselines).
@@ -42,7 +44,7 @@ for (const dir of dirs.map((d) => resolve(d))) {
       continue;
     }
     for (const { name } of core.strategies.filter((s) => onlyStrategies === undefined || onlyStrategies.includes(s.name))) {
-      const result = await runAgentTask(core, spec, name).catch((error: unknown) => error as Error);
+      const result = await runAgentTask(core, spec, name, { timeBudgetMs }).catch((error: unknown) => error as Error);
       if (result instanceof Error) {
         broken += 1;
         rows.push([project, core.id, name, 'CRASH', '', '', '', '', '', result.message.slice(0, 120)]);

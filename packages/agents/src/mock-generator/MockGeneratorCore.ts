@@ -306,13 +306,13 @@ export class MockGeneratorCore implements AgentCore {
   }
 }
 
-/** Findings of one observed case and the sample test written for it. */
 /** The callee text of a class owner's constructor or factory as the project writes it (`new Job`, `Job.from`). */
 function constructorCallee(classes: readonly ExportedClass[], owner: BoundaryOwner): string | undefined {
   const factory = owner.kind === 'class' ? classes.find((c) => c.name === owner.name && c.file === owner.file)?.factory : undefined;
   return factory === undefined ? undefined : factory.kind === 'new' ? `new ${owner.name}` : `${owner.name}.${factory.name}`;
 }
 
+/** Findings of one observed case and the sample test written for it. */
 function judge(c: MockCase, o: ProbeOutcome, config: MockGeneratorConfig): { findings: Finding[]; test: TestCase; exposing: boolean } {
   const observed = (o.observed ?? {}) as { calls?: Record<string, number>; unobserved?: string[] };
   const findings: Finding[] = [];
