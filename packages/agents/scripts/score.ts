@@ -16,8 +16,11 @@ import { join } from 'node:path';
 import { AccessibilityCheckerCore, ApiTesterCore, CodeReviewer, CoverageAnalyzerCore, E2eTesterCore, FlakyTestDetectorCore, IntegrationTesterCore, LoadTesterCore, MemoryTestHistory, MockGeneratorCore, MutationTesterCore, PerformanceTesterCore, SecurityScanner, TestDataGeneratorCore, TestGeneratorCore, TestOptimizerCore, UnitTestGeneratorCore, VisualRegressionCore, runAgentTask } from '@qe-fleet/agents';
 import type { AgentCore } from '@qe-fleet/agents';
 
-/** Reference time of the reward (the task timeout the fleet gives these agents). */
-const TIMEOUT_MS = 60_000;
+/**
+ * Each run's time budget and the reward's reference time: the task timeout `qe-fleet run` gives
+ * (10 minutes). A shorter one stops mutation-tester's Stryker early and scores a partial run.
+ */
+const TIMEOUT_MS = 10 * 60_000;
 const dir = process.argv[2] ?? fileURLToPath(new URL('../../../fixtures/sample-target', import.meta.url));
 const service = { startupTimeoutMs: 60_000 };
 const only = process.env['QE_AGENTS']?.split(',');
