@@ -1,5 +1,5 @@
 /**
- * Prints precision, recall, F1, time and the learning reward of every strategy of the pilot agents
+ * Prints precision, recall, F1, time, the agent's own measure and the learning reward of every strategy of the agents
  * listed here, measured on fixtures/sample-target against its defects.json (one real run each).
  * Run: `pnpm --filter @qe-fleet/agents score` (optionally a target folder as the argument; the
  * environment variable QE_AGENTS=id,id limits it to those agents, QE_STRATEGIES=name,name to those strategies
@@ -64,7 +64,7 @@ function seededRandom(seed: number): () => number {
 }
 
 const pct = (x: number | undefined): string => (x === undefined ? '-' : x.toFixed(2));
-const rows: string[][] = [['agent', 'strategy', 'ms', 'findings', 'precision', 'recall', 'F1', 'coverage', 'reward', 'missed / error']];
+const rows: string[][] = [['agent', 'strategy', 'ms', 'findings', 'precision', 'recall', 'F1', 'coverage', 'measure', 'reward', 'missed / error']];
 for (const core of cores) {
   for (const { name } of core.strategies) {
     if (onlyStrategies !== undefined && !onlyStrategies.includes(name)) continue;
@@ -81,6 +81,7 @@ for (const core of cores) {
       pct(score?.recall),
       pct(score?.f1),
       pct(result.coverage),
+      output.report?.measure === undefined ? '-' : `${output.report.measure.value.toFixed(2)} ${output.report.measure.name}`,
       reward.toFixed(3),
       result.success ? (score?.missed.map((d) => d.id).join(' ') ?? 'uncatalogued') : result.errors.join('; ').slice(0, 80),
     ]);

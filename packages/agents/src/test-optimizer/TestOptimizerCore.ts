@@ -190,7 +190,10 @@ export class TestOptimizerCore implements AgentCore {
 
     // The change set first: the mutants of `select-changed` are only those in the changed lines.
     const changed = config.selectChanged ? await this.#changed(target, signal, skipped) : undefined;
-    const mutants = await this.#mutants(target, config, changed, facts, signal, notes, skipped);
+    // Stryker gets at most 60 % of the budget left at this point (with a tenth of the whole kept for the report):
+    // the order-dependence runs and the report come after it.
+    const stopAfterMs = options.timeBudgetMs === undefined ? undefined : Math.max(1, Math.round(0.6 * (options.timeBudgetMs * 0.9 - (Date.now() - started))));
+    const mutants = await this.#mutants(target, config, changed, facts, { signal, stopAfterMs }, notes, skipped);
     const faultSets = this.#faults(target, original, facts, history, mutants, notes);
 
     const findingsInput: Parameters<typeof optimiserFindings>[0] = { redundant: [], orderDependent: [], weak: [], command: baseline.command };
@@ -278,14 +281,23 @@ export class TestOptimizerCore implements AgentCore {
   }
 
   /** StrykerJS mutants (kit/mutation) where the strategy asks for them; a failure is a skipped surface. */
-  async #mutants(target: Target, config: TestOptimizerConfig, changed: { lines: ChangedLines } | undefined, facts: Map<string, TestFacts>, signal: AbortSignal | undefined, notes: string[], skipped: SkippedSurface[]): Promise<MutantsRun | undefined> {
+  async #mutants(target: Target, config: TestOptimizerConfig, changed: { lines: ChangedLines } | undefined, facts: Map<string, TestFacts>, limits: { signal: AbortSignal | undefined; stopAfterMs: number | undefined }, notes: string[], skipped: SkippedSurface[]): Promise<MutantsRun | undefined> {
     if (config.mutants === 'none' || (config.mutants === 'changed' && changed === undefined)) return undefined;
     // Only code some test runs can be a fault a test detects: files no test loads are left out.
     const loaded = [...new Set([...facts.values()].flatMap((f) => [...f.covered].map((line) => line.slice(0, line.lastIndexOf(':')))))].filter((f) => target.profile.files.some((s) => s.path === f));
     const files = config.mutants === 'changed' && changed !== undefined ? changedRanges(changed.lines, new Set(target.profile.files.map((f) => f.path))) : loaded.length > 0 ? loaded : undefined;
     try {
-      const run = await (this.#options.runMutants ?? runMutants)(target, { ...(files === undefined ? {} : { files }), ...(signal === undefined ? {} : { signal }) });
+      const { signal, stopAfterMs } = limits;
+      const run = await (this.#options.runMutants ?? runMutants)(target, {
+        ...(files === undefined ? {} : { files }),
+        ...(signal === undefined ? {} : { signal }),
+        ...(stopAfterMs === undefined ? {} : { stop: AbortSignal.timeout(stopAfterMs) }),
+      });
       notes.push(`${run.mutants.length} mutants (${run.testRunner}${run.perTest ? ', per-test' : ', no per-test data'}) in ${run.durationMs} ms; mutation score ${JSON.stringify(run.score)}`);
+      if (!run.complete) {
+        const planned = Object.values(run.planned).reduce((a, b) => a + b, 0);
+        skipped.push({ surface: 'mutants', reason: `${planned - run.mutants.length} of ${planned} mutants were not tested within the time budget (${Math.round((stopAfterMs ?? 0) / 1000)} s for Stryker): the mutant faults are those of the ${run.mutants.length} tested` });
+      }
       if (!run.perTest) skipped.push({ surface: 'mutants per test', reason: `${run.testRunner} reports one verdict per mutant, not which test killed it` });
       return run;
     } catch (error) {

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -30,10 +30,11 @@ describe('kit/mutation stopped on a budget', () => {
       'test/grade.test.js': [
         "import test from 'node:test';",
         "import assert from 'node:assert/strict';",
-        "import { appendFileSync } from 'node:fs';",
+        "import { appendFileSync, readFileSync } from 'node:fs';",
         "import { grade } from '../src/grade.js';",
         "test('grades', async () => {",
-        `  if (process.env.__STRYKER_ACTIVE_MUTANT__ !== undefined) { appendFileSync(${JSON.stringify(marker)}, process.env.__STRYKER_ACTIVE_MUTANT__ + '\\n'); await new Promise((r) => setTimeout(r, 400)); }`,
+        // The fourth mutant's test process (the one the stop lands in) hangs for a minute: the stop must not leave it running.
+        `  if (process.env.__STRYKER_ACTIVE_MUTANT__ !== undefined) { appendFileSync(${JSON.stringify(marker)}, process.env.__STRYKER_ACTIVE_MUTANT__ + '\\n'); const runs = readFileSync(${JSON.stringify(marker)}, 'utf8').split('\\n').filter(Boolean).length; await new Promise((r) => setTimeout(r, runs >= 4 ? 60_000 : 400)); }`,
         '  assert.equal(grade(5, 2), 10);',
         '  assert.equal(grade(1, 4), -11);',
         "  assert.equal(grade(6, 6), 'big');",
@@ -63,5 +64,13 @@ describe('kit/mutation stopped on a budget', () => {
     expect(tested.length).toBeGreaterThan(0);
     for (const m of tested) expect(m.coveredBy).toEqual([run.tests[0]!.id]);
     expect((await readdir(dir)).filter((f) => f.startsWith('.stryker-tmp'))).toEqual([]);
+    // No test process of the run is left: our node:test runner gives each its own process group, which Stryker's kill does not reach.
+    const left: string[] = [];
+    for (const pid of (await readdir('/proc')).filter((p) => /^\d+$/.test(p))) {
+      const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+      const cwd = await readlink(`/proc/${pid}/cwd`).catch(() => '');
+      if (cwd.startsWith(dir) && cmdline.includes('qe-node-test-hook')) left.push(pid);
+    }
+    expect(left).toEqual([]);
   }, 300_000);
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryTestHistory, TestOptimizerCore, openTarget, runAgentTask, scoreFindings } from '@qe-fleet/agents';
-import type { CatalogueScore, MutantsRun, SuiteRun, Target, TestOptimizerReport } from '@qe-fleet/agents';
+import type { CatalogueScore, MutantsRun, RunMutantsOptions, SuiteRun, Target, TestOptimizerReport } from '@qe-fleet/agents';
 import { FIXTURE } from '../support/fixture.js';
 import { writeProject } from '../support/writeProject.js';
 
@@ -208,5 +208,24 @@ describe('test-optimizer error paths', () => {
     const report = await new TestOptimizerCore({ history: new MemoryTestHistory(), runSuite: fakeSuite(tests), runMutants: broken }).run(target, 'full');
     expect(report.skipped?.map((s) => s.surface)).toEqual(expect.arrayContaining(['change-set selection', 'mutants']));
     expect(report.order).toEqual(['test/math.test.js > adds two numbers']);
+  });
+
+  it("gives Stryker part of the caller's time budget and says how many mutants it tested (kelektiv/node-cron: 20 min without one)", async () => {
+    const dir = await writeProject(tmp, 'budget', FILES);
+    const target = await openTarget({ dir, catalogue: false });
+    const stops: Array<AbortSignal | undefined> = [];
+    const stopped = async (_t: Target, options: RunMutantsOptions): Promise<MutantsRun> => {
+      stops.push(options.stop);
+      return { ...(await fakeMutants()), complete: options.stop === undefined, planned: { 'src/math.js': options.stop === undefined ? 2 : 9 } };
+    };
+    const tests: SuiteRun['tests'] = [{ file: 'test/math.test.js', name: 'adds two numbers', title: 'adds two numbers', status: 'passed', durationMs: 1 }];
+    const core = new TestOptimizerCore({ history: new MemoryTestHistory(), runSuite: fakeSuite(tests), runMutants: stopped });
+    // A budget whose share is not a whole number of milliseconds (a timer takes integers only).
+    const part = await core.run(target, 'prioritise', { timeBudgetMs: 600_001 });
+    const whole = await core.run(target, 'prioritise');
+    expect(stops[0]).toBeInstanceOf(AbortSignal);
+    expect(stops[1]).toBeUndefined();
+    expect(part.skipped).toContainEqual({ surface: 'mutants', reason: expect.stringMatching(/^7 of 9 mutants were not tested within the time budget \(\d+ s for Stryker\)/) as unknown as string });
+    expect(whole.skipped?.map((s) => s.surface) ?? []).not.toContain('mutants');
   });
 });

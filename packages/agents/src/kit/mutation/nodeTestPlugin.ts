@@ -10,7 +10,7 @@
 /** The plugin module (`strykerPlugins`), configured by `qe-node-test.json` beside it. */
 export const NODE_TEST_PLUGIN = `// Written by @qe-fleet/agents (kit/mutation): a StrykerJS test runner for node:test.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -39,6 +39,10 @@ function runFile(file, env, timeout) {
   const args = [...config.nodeArgs, '--import', config.hook, '--test', '--test-reporter=' + config.reporter, '--test-reporter-destination=' + results, file];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: process.cwd(), detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...config.env, ...env, QE_STRYKER_COVERAGE_DIR: out } });
+    // Its own process group outlives this worker when Stryker is stopped: listed until it closes, for the caller to kill.
+    const live = join(config.liveDir, String(child.pid));
+    mkdirSync(config.liveDir, { recursive: true });
+    writeFileSync(live, '');
     let output = '';
     const keep = (chunk) => { output = (output + chunk).slice(-4000); };
     child.stdout.on('data', keep);
@@ -47,6 +51,7 @@ function runFile(file, env, timeout) {
     const timer = setTimeout(() => { timedOut = true; try { process.kill(-child.pid, 'SIGKILL'); } catch {} }, Math.max(1, timeout));
     child.on('close', (code) => {
       clearTimeout(timer);
+      rmSync(live, { force: true });
       let text = '';
       try { text = readFileSync(results, 'utf8'); } catch {}
       const parts = readdirSync(out).filter((n) => n.startsWith('coverage-')).map((n) => JSON.parse(readFileSync(join(out, n), 'utf8')));

@@ -1,10 +1,11 @@
-import { mkdir, mkdtemp, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, delimiter, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { AgentError } from '../agent/AgentError.js';
+import { killProcessGroup } from '../process/killProcessGroup.js';
 import { runProcess } from '../process/runProcess.js';
 import { resolveTsxLoader, withTsx } from '../service/TargetService.js';
 import { missingDependencies } from '../target/missingDependencies.js';
@@ -122,10 +123,12 @@ export async function runMutants(target: Target, options: RunMutantsOptions = {}
   // is killed (timeout, abort), so it is removed here on every path too.
   const sandbox = `.stryker-tmp-${basename(work)}`;
   const started = Date.now();
+  let liveDir: string | undefined;
   try {
     const related = relatedTestFiles(target.dir, target.profile.testFiles, mutate);
     const testFiles = options.testFiles ?? (related.length > 0 ? related : undefined);
-    const { options: runnerOptions, name, perTest, portable, env } = await runnerConfig(target, runner, options.pluginDir ?? work, notes, testFiles);
+    const { options: runnerOptions, name, perTest, portable, env, liveDir: live } = await runnerConfig(target, runner, options.pluginDir ?? work, notes, testFiles);
+    liveDir = live;
     const progressPlugin = join(work, 'qe-progress-reporter.mjs');
     await writeFile(progressPlugin, PROGRESS_REPORTER);
     const config: StrykerOptions = {
@@ -170,10 +173,26 @@ export async function runMutants(target: Target, options: RunMutantsOptions = {}
     const strykerConfig = { ...shown, reporters: ['json'], plugins: runnerOptions['plugins'], ...portable };
     return { mutants, tests, score: mutationScore(mutants), testRunner: name, perTest, durationMs: Date.now() - started, complete: finished !== undefined, planned, strykerConfig, notes };
   } finally {
+    if (liveDir !== undefined) await killLeftTestProcesses(liveDir);
     await rm(work, { recursive: true, force: true });
     await rm(join(target.dir, sandbox), { recursive: true, force: true, maxRetries: 3 });
     // Leave no empty folders behind in the target (rmdir refuses a folder another run is still using).
     await rmdir(join(target.dir, '.qe-fleet')).catch(() => undefined);
+  }
+}
+
+/**
+ * Kills the test processes our node:test runner started and that are still running: each has a
+ * process group of its own (so that a timeout kills its file's subprocesses), which the kill of
+ * Stryker's group does not reach when a stop or abort ends the run. On Linux a pid is killed only
+ * if its command line still names the runner's hook (a recycled pid is left alone).
+ */
+async function killLeftTestProcesses(liveDir: string): Promise<void> {
+  const pids = await readdir(liveDir).catch(() => [] as string[]);
+  for (const pid of pids.map(Number).filter((n) => Number.isInteger(n) && n > 1)) {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' && existsSync('/proc/self') ? null : undefined));
+    if (cmdline === null || (cmdline !== undefined && !cmdline.includes('qe-node-test-hook'))) continue;
+    killProcessGroup(pid, 'SIGKILL');
   }
 }
 
@@ -279,6 +298,8 @@ interface RunnerConfig {
   portable: Record<string, unknown>;
   /** Variables for Stryker's process (those the project's test script sets before its runner). */
   env?: Record<string, string>;
+  /** Where the node:test runner lists the test processes it started and that have not closed (named by pid). */
+  liveDir?: string;
 }
 
 async function runnerConfig(target: Target, runner: NonNullable<ReturnType<typeof detectRunner>>, work: string, notes: string[], only: string[] | undefined): Promise<RunnerConfig> {
@@ -315,9 +336,11 @@ async function runnerConfig(target: Target, runner: NonNullable<ReturnType<typeo
       await writeFile(join(folder, 'qe-node-test-loader.mjs'), NODE_TEST_LOADER);
       await writeFile(join(folder, 'qe-node-test-wrapper.mjs'), NODE_TEST_WRAPPER);
       await writeFile(join(folder, 'qe-node-test-reporter.mjs'), NODE_TEST_REPORTER);
+      const liveDir = join(folder, 'live');
       const runnerConfigFile = {
         nodeArgs,
         testFiles,
+        liveDir,
         hook: pathToFileURL(join(folder, 'qe-node-test-hook.mjs')).href,
         reporter: join(folder, 'qe-node-test-reporter.mjs'),
         env: { NO_COLOR: '1', FORCE_COLOR: '0' },
@@ -325,7 +348,7 @@ async function runnerConfig(target: Target, runner: NonNullable<ReturnType<typeo
       };
       await writeFile(join(folder, 'qe-node-test.json'), JSON.stringify(runnerConfigFile));
       notes.push(`node:test through the fleet's Stryker runner (per-test coverage): node ${nodeArgs.join(' ')} --test ${testFiles.join(' ')}`);
-      return { options: { testRunner: 'qe-node-test', plugins: [join(folder, 'qe-node-test-plugin.mjs')], coverageAnalysis: 'perTest' }, name: 'qe-node-test', perTest: true, portable: {} };
+      return { options: { testRunner: 'qe-node-test', plugins: [join(folder, 'qe-node-test-plugin.mjs')], coverageAnalysis: 'perTest' }, name: 'qe-node-test', perTest: true, portable: {}, liveDir };
     }
     default: {
       const own = only === undefined ? plan : planSuiteCommand(runner, scriptOf(target, runner.script), { files: only }, work, '');
