@@ -20,7 +20,8 @@ const eslint = new ESLint({
   overrideConfigFile: true,
   errorOnUnmatchedPattern: false,
   overrideConfig: [
-    { files: ['**/*'], languageOptions: { parser: tseslint.parser, parserOptions: { ecmaFeatures: { jsx: true } } }, plugins: { security, 'no-unsanitized': noUnsanitized, regexp } },
+    // A universal `**/*` does not make ESLint lint a file: the extensions must be named (as kit/eslint's runEslint does).
+    { files: ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'], languageOptions: { parser: tseslint.parser, parserOptions: { ecmaFeatures: { jsx: true } } }, plugins: { security, 'no-unsanitized': noUnsanitized, regexp } },
     { rules: { ...js.configs.recommended.rules, complexity: ['warn', 10], 'security/detect-eval-with-expression': 'warn', 'no-unsanitized/property': 'warn', 'no-unsanitized/method': 'warn', 'regexp/no-super-linear-backtracking': 'warn' } },
   ],
 });
