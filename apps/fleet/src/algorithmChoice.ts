@@ -28,10 +28,18 @@ export function recordAlgorithmChoice(memory: SwarmMemoryManager, agentId: strin
 
 /** The algorithm `qe-fleet learning evaluate --use` chose for an agent, if any (`qe-fleet run` runs it). */
 export function chosenAlgorithm(memory: SwarmMemoryManager, agentId: string): string | undefined {
-  const value = memory.retrieve(choiceKey(agentId), { partition: CHOICE_PARTITION }) as { algorithm?: unknown } | null;
-  if (typeof value?.algorithm !== 'string') return undefined;
-  return isKnownAlgorithm(value.algorithm) || value.algorithm === 'decision-transformer' || value.algorithm === 'federated-learning' ? value.algorithm : undefined;
+  const recorded = recordedAlgorithm(memory, agentId);
+  return recorded !== undefined && runnable(recorded) ? recorded : undefined;
 }
+
+/** The name `--use` recorded for an agent, whether or not this process knows it (yet). */
+function recordedAlgorithm(memory: SwarmMemoryManager, agentId: string): string | undefined {
+  const value = memory.retrieve(choiceKey(agentId), { partition: CHOICE_PARTITION }) as { algorithm?: unknown } | null;
+  return typeof value?.algorithm === 'string' ? value.algorithm : undefined;
+}
+
+/** A registered algorithm, or one of the two that need a model or a federation prepared first. */
+const runnable = (algorithm: string): boolean => isKnownAlgorithm(algorithm) || algorithm === 'decision-transformer' || algorithm === 'federated-learning';
 
 /**
  * The AgentDB file kept beside the fleet database (`fleet.db` → `fleet.db.agentdb`): where
@@ -105,9 +113,11 @@ function federationFor(store: FederatedLearningOptions['store'], agentType: stri
  * recorded choice.
  */
 export async function prepareChosenAlgorithms(memory: SwarmMemoryManager, agentIds: readonly string[], db: string): Promise<Map<string, string>> {
-  const choices = new Map<string, string>();
-  const recorded = agentIds.filter((id) => memory.retrieve(choiceKey(id), { partition: CHOICE_PARTITION }) !== null);
-  if (recorded.length === 0) return choices;
+  const recorded = agentIds.flatMap((id) => {
+    const algorithm = recordedAlgorithm(memory, id);
+    return algorithm === undefined ? [] : [[id, algorithm] as const];
+  });
+  if (recorded.length === 0) return new Map();
   const { AgentDBError, createAgentDBAdapter, MemoryFederatedStore, registerAgentDBAlgorithms } = await loadAgentDB();
   // Engines are built later (fleet initialisation), each with only its strategy names: match on those.
   const byArms = new Map<string, { id: string; model?: AgentModel }>();
@@ -124,10 +134,8 @@ export async function prepareChosenAlgorithms(memory: SwarmMemoryManager, agentI
     },
     federated: (arms) => federationFor(new MemoryFederatedStore(memory), agentOf(arms).id, agentOf(arms).id),
   });
-  for (const id of recorded) {
-    const algorithm = chosenAlgorithm(memory, id);
-    if (algorithm !== undefined) choices.set(id, algorithm);
-  }
+  // Registered now, agentdb-adapter's names are known too.
+  const choices = new Map(recorded.filter(([, algorithm]) => runnable(algorithm)));
   const special = [...choices].filter(([, a]) => a === 'decision-transformer' || a === 'federated-learning');
   const adapter = special.some(([, a]) => a === 'decision-transformer') ? createAgentDBAdapter({ dbPath: agentDBPath(db) }) : undefined;
   try {

@@ -214,6 +214,12 @@ interface Learner {
   learn(task: LearningTask, result: ExecutionResult): void;
 }
 
+/** A task as drawn from an agent's stream, with the load reading drawn beside it. */
+interface DrawnTask {
+  task: LearningTask;
+  reading: number | undefined;
+}
+
 interface SimAgent {
   id: string;
   type: string;
@@ -229,7 +235,7 @@ interface SimAgent {
   days: Tally[];
   improvements: Array<number | null>;
   /** Tasks drawn for the scheduler and not run yet, in its order. */
-  queue: Array<{ task: LearningTask; reading: number | undefined }>;
+  queue: DrawnTask[];
 }
 
 /**
@@ -429,9 +435,9 @@ export class Simulator {
   }
 
   /** The agent's k-th task and its load reading: as it arrives, or the next of its scheduled queue. */
-  #nextTask(world: TaskWorld, agent: SimAgent, k: number): { task: LearningTask; reading: number | undefined } {
+  #nextTask(world: TaskWorld, agent: SimAgent, k: number): DrawnTask {
     const reading = this.#scenario.resourceReading;
-    const arrive = (i: number): { task: LearningTask; reading: number | undefined } => ({
+    const arrive = (i: number): DrawnTask => ({
       task: world.sampleTask(agent.tasks, `${agent.id}-task-${i}`),
       reading: reading === undefined ? undefined : sampleUnit(agent.tasks, reading.mean, reading.sd),
     });

@@ -10,7 +10,7 @@
 /** The plugin module (`strykerPlugins`), configured by `qe-node-test.json` beside it. */
 export const NODE_TEST_PLUGIN = `// Written by @qe-fleet/agents (kit/mutation): a StrykerJS test runner for node:test.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -41,7 +41,6 @@ function runFile(file, env, timeout) {
     const child = spawn(process.execPath, args, { cwd: process.cwd(), detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...config.env, ...env, QE_STRYKER_COVERAGE_DIR: out } });
     // Its own process group outlives this worker when Stryker is stopped: listed until it closes, for the caller to kill.
     const live = join(config.liveDir, String(child.pid));
-    mkdirSync(config.liveDir, { recursive: true });
     writeFileSync(live, '');
     let output = '';
     const keep = (chunk) => { output = (output + chunk).slice(-4000); };

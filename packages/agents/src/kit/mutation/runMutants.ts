@@ -337,6 +337,7 @@ async function runnerConfig(target: Target, runner: NonNullable<ReturnType<typeo
       await writeFile(join(folder, 'qe-node-test-wrapper.mjs'), NODE_TEST_WRAPPER);
       await writeFile(join(folder, 'qe-node-test-reporter.mjs'), NODE_TEST_REPORTER);
       const liveDir = join(folder, 'live');
+      await mkdir(liveDir, { recursive: true });
       const runnerConfigFile = {
         nodeArgs,
         testFiles,
