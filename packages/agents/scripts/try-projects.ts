@@ -8,11 +8,15 @@
  * QE_HEADERS='{"x-api-key":"…"}' headers for it, QE_BEARER_ENV the variable holding a bearer token and
  * QE_API_KEY_ENV the variable holding an API key (sent where the document's apiKey scheme says),
  * QE_TIME_BUDGET_S each run's time budget (default 600, the task timeout `qe-fleet run` gives).
+ * Each run also shows how many findings carry a reproduction, the satisfaction the agent reports to
+ * learning (F1 on a catalogued target, else built from verified findings and coverage) and the
+ * reward the engine learns from the run (the composite score with the agent's weights).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { AGENT_IDS, createPilotAgents, openTarget, runAgentTask } from '@qe-fleet/agents';
+import { AGENT_IDS, createPilotAgents, isVerified, openTarget, runAgentTask } from '@qe-fleet/agents';
+import { calculateReward, rewardWeightsFor } from '@qe-fleet/learning-core';
 
 const dirs = process.argv.slice(2);
 if (dirs.length === 0) {
@@ -31,7 +35,7 @@ const agents = await createPilotAgents({ ids, memory: join(scratch, 'try.db') })
 // Initialised as the fleet initialises them: some cores keep state through their agent (performance baselines).
 for (const agent of agents) await agent.initialize();
 
-const rows: string[][] = [['project', 'agent', 'strategy', 'outcome', 'findings', 'coverage', 'P/R', 'measure', 's', 'skipped / error']];
+const rows: string[][] = [['project', 'agent', 'strategy', 'outcome', 'findings', 'verified', 'coverage', 'P/R', 'measure', 'satisfaction', 'reward', 's', 'skipped / error']];
 let broken = 0;
 for (const dir of dirs.map((d) => resolve(d))) {
   const project = dir.split('/').slice(-2).join('/');
@@ -40,14 +44,14 @@ for (const dir of dirs.map((d) => resolve(d))) {
   for (const { core } of agents) {
     const reason = target instanceof Error ? undefined : core.notApplicable?.(target);
     if (reason !== undefined) {
-      rows.push([project, core.id, '*', 'not applicable', '', '', '', '', '', reason]);
+      rows.push([project, core.id, '*', 'not applicable', '', '', '', '', '', '', '', '', reason]);
       continue;
     }
     for (const { name } of core.strategies.filter((s) => onlyStrategies === undefined || onlyStrategies.includes(s.name))) {
       const result = await runAgentTask(core, spec, name, { timeBudgetMs }).catch((error: unknown) => error as Error);
       if (result instanceof Error) {
         broken += 1;
-        rows.push([project, core.id, name, 'CRASH', '', '', '', '', '', result.message.slice(0, 120)]);
+        rows.push([project, core.id, name, 'CRASH', '', '', '', '', '', '', '', '', result.message.slice(0, 120)]);
         continue;
       }
       const { output } = result;
@@ -59,9 +63,12 @@ for (const dir of dirs.map((d) => resolve(d))) {
         name,
         result.success ? (skipped === '' ? 'ran' : 'degraded') : `FAILED ${output.errorCode ?? ''}`,
         String(output.findings.length),
+        String(output.findings.filter(isVerified).length),
         result.coverage === undefined ? '-' : result.coverage.toFixed(2),
         output.score === undefined ? '-' : `${output.score.precision.toFixed(2)}/${output.score.recall.toFixed(2)}`,
         output.report?.measure === undefined ? '-' : `${output.report.measure.value.toFixed(2)} ${output.report.measure.name}`,
+        result.satisfaction === undefined ? '-' : result.satisfaction.toFixed(2),
+        calculateReward({ ...result, strategy: name }, undefined, { weights: rewardWeightsFor(core.id) }).toFixed(3),
         (result.executionTime / 1000).toFixed(1),
         (result.success ? skipped : result.errors.join('; ')).slice(0, 160),
       ]);
