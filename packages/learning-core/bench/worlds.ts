@@ -8,7 +8,9 @@
  * target of issue 13.
  *
  * `WORLDS`, `WORLDS_FIRST` (first seed, default 1), `WORLDS_DAYS` (default 14), `WORLDS_WORKERS`
- * (default 2) size a run; `WORLDS_CONFIG` (JSON) overrides the engine config for an experiment;
+ * (default 2) size a run; `WORLDS_STREAMS` (default 1) runs every world that many times with other
+ * task, outcome and exploration streams, and a world's figures are the mean of its runs (one run's
+ * NS scatters by about ±0.08 in a world, so one run per world compares luck as much as policies); `WORLDS_CONFIG` (JSON) overrides the engine config for an experiment;
  * `WORLDS_ARMS` (comma-separated subset of pooled, alone, gaussian-thompson, ucb1) runs only those;
  * `WORLDS_JSON` names a file that gets every run's figures as a JSON line when it completes (to
  * compare two versions world by world, or to read a run that was stopped).
@@ -28,6 +30,8 @@ const ARMS: readonly Arm[] = (process.env['WORLDS_ARMS']?.split(',') ?? ALL_ARMS
 interface Job {
   seed: number;
   arm: Arm;
+  /** 0 runs the world with its own seed's streams; k > 0 with the streams of seed + k × STREAM_STRIDE. */
+  stream: number;
 }
 
 interface JobResult {
@@ -43,6 +47,9 @@ const WORLDS = Number(process.env['WORLDS'] ?? 200);
 const FIRST = Number(process.env['WORLDS_FIRST'] ?? 1);
 const DAYS = Number(process.env['WORLDS_DAYS'] ?? 14);
 const WORKERS = Number(process.env['WORLDS_WORKERS'] ?? 2);
+const STREAMS = Number(process.env['WORLDS_STREAMS'] ?? 1);
+/** Apart from every world seed a run uses, so another stream of one world is no other world's stream. */
+const STREAM_STRIDE = 1_000_003;
 const CONFIG = JSON.parse(process.env['WORLDS_CONFIG'] ?? '{}') as Partial<LearningConfig>;
 const WORKER_FLAG = '--worlds-worker';
 
@@ -56,7 +63,7 @@ async function runJob(job: Job): Promise<JobResult> {
   const result = await new Simulator({
     scenario: world.scenario,
     days: DAYS,
-    seed: job.seed,
+    seed: job.seed + job.stream * STREAM_STRIDE,
     policy: (engine ? 'engine' : job.arm) as SimulationPolicy,
     pooled: job.arm === 'pooled',
     agentsPerType: world.agents,
@@ -107,14 +114,21 @@ const fmt = (x: number, digits = 3): string => (Number.isNaN(x) ? '—' : x.toFi
 const pass = (ok: boolean): string => (ok ? 'PASS' : 'FAIL');
 
 function report(results: JobResult[], elapsedMs: number): void {
-  const by = new Map<string, JobResult>(results.map((r) => [`${r.job.seed}:${r.job.arm}`, r]));
+  const runs = new Map<string, JobResult[]>();
+  for (const r of results) runs.set(`${r.job.seed}:${r.job.arm}`, [...(runs.get(`${r.job.seed}:${r.job.arm}`) ?? []), r]);
+  const by = new Map<string, JobResult>();
+  for (const [key, rs] of runs) {
+    const mean = (xs: number[]): number => xs.reduce((sum, x) => sum + x, 0) / xs.length;
+    const drifts = rs.flatMap((r) => (r.drift === null ? [] : [r.drift]));
+    by.set(key, { ...rs[0]!, ns: mean(rs.map((r) => r.ns)), day1: mean(rs.map((r) => r.day1)), drift: drifts.length === 0 ? null : mean(drifts), ms: mean(rs.map((r) => r.ms)) });
+  }
   const get = (seed: number, arm: Arm): JobResult => by.get(`${seed}:${arm}`)!;
   const seeds = Array.from({ length: WORLDS }, (_, i) => FIRST + i);
   console.log(
-    `\nRandom worlds ${FIRST}..${FIRST + WORLDS - 1}: ${DAYS} days × 10 tasks/h per agent, pools of 2-4 agents (some join late); ` +
+    `\nRandom worlds ${FIRST}..${FIRST + WORLDS - 1}: ${DAYS} days × 10 tasks/h per agent, pools of 2-4 agents (some join late), ${STREAMS} run(s) per world and policy (figures per world are their mean); ` +
       `NS on hidden expected reward (1 = oracle, 0 = uniform random); engine config ${JSON.stringify(CONFIG)}`,
   );
-  console.log(`\n${'policy'.padEnd(28)}${'NS med'.padStart(8)}${'p10'.padStart(8)}${'worst'.padStart(8)}${'day1 med'.padStart(10)}${'day1 p10'.padStart(10)}${'drift-day med'.padStart(15)}${'ms/world'.padStart(10)}`);
+  console.log(`\n${'policy'.padEnd(28)}${'NS med'.padStart(8)}${'p10'.padStart(8)}${'worst'.padStart(8)}${'day1 med'.padStart(10)}${'day1 p10'.padStart(10)}${'drift-day med'.padStart(15)}${'ms/run'.padStart(10)}`);
   for (const arm of ARMS) {
     const rs = seeds.map((s) => get(s, arm));
     const ns = rs.map((r) => r.ns);
@@ -173,7 +187,7 @@ if (process.argv.includes(WORKER_FLAG)) {
   const jobs: Job[] = [];
   // World by world, the engine's runs first in each: a worker often finds the world (its expected
   // rewards cost a Monte-Carlo estimate) already built by its previous job.
-  for (let seed = FIRST; seed < FIRST + WORLDS; seed++) for (const arm of ARMS) jobs.push({ seed, arm });
+  for (let seed = FIRST; seed < FIRST + WORLDS; seed++) for (let stream = 0; stream < STREAMS; stream++) for (const arm of ARMS) jobs.push({ seed, arm, stream });
   const json = process.env['WORLDS_JSON'];
   if (json !== undefined) writeFileSync(json, '');
   const results = await runAll(jobs);

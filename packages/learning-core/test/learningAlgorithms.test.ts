@@ -126,6 +126,23 @@ describe('Thompson sampling posterior width', () => {
     // Scattered rewards keep the posterior wide enough to go on checking the other arm.
     expect(noisyPicks / 2000).toBeGreaterThan(0.1);
   });
+  it('draws 0.7 posterior standard deviations wide: a full-width posterior over-explores', () => {
+    const learner = new BanditLearner('thompson-sampling', ['a', 'b'], createRandom(7), 'thompson', { kind: 'none' });
+    const ctx = { state: 1, type: 1600 };
+    for (let i = 0; i < 40; i++) {
+      learner.update(ctx, 0, i % 2 === 0 ? 0.4 : 0.8, null); // mean 0.60, sd 0.2
+      learner.update(ctx, 1, i % 2 === 0 ? 0.35 : 0.75, null); // mean 0.55, sd 0.2
+    }
+    // Each arm's variance: (40 x 0.04 + 2 x 0.04625 shared) / 41 = 0.04128, posterior sd sqrt(0.04128 / 41).
+    // The worse arm wins a draw with P = Phi(-0.05 / (0.7 x sqrt(2) x 0.03173)) = 0.056; at full width 0.133.
+    const worse = learner.probabilities(ctx, 0)[1]!;
+    expect(worse).toBeGreaterThan(0.05);
+    expect(worse).toBeLessThan(0.062);
+    const estimates = learner.estimates(ctx);
+    let picks = 0;
+    for (let i = 0; i < 4000; i++) if (learner.select(ctx, estimates, 0) === 1) picks++;
+    expect(picks / 4000).toBeLessThan(0.08);
+  });
 });
 
 describe('Thompson variance sharing keeps an exploration floor', () => {
