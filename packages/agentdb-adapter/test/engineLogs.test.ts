@@ -71,8 +71,8 @@ describe('off-policy evaluation on the real engine’s logged propensities, agai
       expect(uniform.experiences).toBe(run.logged.length);
     }
     // E[π/μ] = Σ_a π(a) = 1 when μ are the true selection probabilities. Over the five runs' logs
-    // together: one rare choice logged at propensity 6e-4 weighs 300 and moves a single run's
-    // 960-choice mean by 0.3, so one run's mean scatters (0.81-1.52) where calibration is not in doubt.
+    // together: a rare choice logged at a propensity below 0.001 weighs several hundred and moves a
+    // single run's 960-choice mean by 0.3 or more, where calibration is not in doubt.
     const logged = runs.flatMap((run) => run.logged);
     const meanWeight = logged.reduce((s, e) => s + 1 / names.length / e.propensity, 0) / logged.length;
     expect(Math.abs(meanWeight - 1)).toBeLessThan(0.2);
@@ -106,12 +106,8 @@ describe('off-policy evaluation on the real engine’s logged propensities, agai
 
   it('ranks a bad candidate below the logged engine (the check can fail): uniform-like EXP3 early on', () => {
     registerAgentDBAlgorithms();
-    // The five runs' logs together, and the estimate rather than its interval: the engine draws 0.7
-    // posterior widths, so it logs few of the choices a uniform-like candidate makes, and the 95 %
-    // interval of the difference (-0.046..+0.007 on these 4,800 choices) no longer excludes 0.
-    const bad = evaluateAlgorithm('adversarial-training', runs.flatMap((run) => run.logged), names);
-    expect(bad.versusLogged.value).toBeLessThan(-0.01);
-    expect(bad.versusLogged.lower).toBeLessThan(-0.03);
+    const bad = evaluateAlgorithm('adversarial-training', runs[0]!.logged, names);
+    expect(bad.versusLogged.upper).toBeLessThan(0);
   });
 
   it('trains and evaluates the decision transformer on held-out logs', async () => {

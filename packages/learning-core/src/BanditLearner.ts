@@ -35,14 +35,22 @@ const VARIANCE_PRIOR_WEIGHT = 2;
 const SHARED_VARIANCE_TRIALS = 3;
 
 /**
- * Thompson draws are this many posterior standard deviations wide. Full-width posterior sampling
- * over-explores at the horizons agents live in (Chapelle & Li 2011 saw the same): on the random
- * worlds (bench/worlds.ts, tuning worlds 1-40, two runs each) engine-alone NS went 0.736 -> 0.771
- * (median) and its share of worlds at or above textbook Thompson 77.5 -> 92.5 % at 0.7; 0.5 scored
- * higher on average but lost 0.17 in a drifting two-strategy world, where a narrow posterior is
- * slow to go back to an arm it left.
+ * Thompson draws of an arm the agent has tried `OWN_TRIALS_FOR_NARROW_DRAWS` times or more are this
+ * many posterior standard deviations wide. Full-width posterior sampling over-explores at the
+ * horizons agents live in (Chapelle & Li 2011 saw the same): on the random worlds (bench/worlds.ts,
+ * tuning worlds 1-40, two runs each) engine-alone NS went 0.736 -> 0.769 (median) and its share of
+ * worlds at or above textbook Thompson 77.5 -> 95 %; 0.5 scored higher on average but lost 0.17 in
+ * a drifting two-strategy world, where a narrow posterior is slow to go back to an arm it left.
  */
 const POSTERIOR_SCALE = 0.7;
+
+/**
+ * Own trials before an arm's draws narrow. A pool shares its evidence, so an arm the first
+ * unlucky trials made look poor is narrowed by everybody's imports while nobody tries it again:
+ * with every arm narrowed, a pool of four locked onto a trap for a week (world 10200, NS 0.31
+ * against 0.90 at full width). An arm the agent has hardly tried itself keeps the full width.
+ */
+const OWN_TRIALS_FOR_NARROW_DRAWS = 10;
 
 /** How old evidence fades. */
 export type Forgetting = { kind: 'none' } | { kind: 'discount'; factor: number } | { kind: 'window'; size: number };
@@ -165,9 +173,15 @@ export class BanditLearner extends TabularAlgorithm {
     this.#changed(type);
   }
 
-  /** Standard deviation of an arm's Thompson draw: `POSTERIOR_SCALE` of its posterior's. */
+  /**
+   * Standard deviation of an arm's Thompson draw: its posterior's, times `POSTERIOR_SCALE` once
+   * the agent has tried the arm `OWN_TRIALS_FOR_NARROW_DRAWS` times itself.
+   */
   #drawWidth(type: number, arm: number, estimate: ArmEstimate): number {
-    return POSTERIOR_SCALE * Math.sqrt(this.#armVariance(type, arm) / (estimate.trials + 1));
+    const row = this.table.find(type);
+    const own = row < 0 ? 0 : this.table.get(row, 2 * arm);
+    const scale = own >= OWN_TRIALS_FOR_NARROW_DRAWS ? POSTERIOR_SCALE : 1;
+    return scale * Math.sqrt(this.#armVariance(type, arm) / (estimate.trials + 1));
   }
 
   /** The reward variance an arm's estimate was fitted with (own and weighted imported evidence). */

@@ -143,6 +143,20 @@ describe('Thompson sampling posterior width', () => {
     for (let i = 0; i < 4000; i++) if (learner.select(ctx, estimates, 0) === 1) picks++;
     expect(picks / 4000).toBeLessThan(0.08);
   });
+  it('keeps the full width for an arm the agent has tried fewer than 10 times itself', () => {
+    const learner = new BanditLearner('thompson-sampling', ['a', 'b'], createRandom(7), 'thompson', { kind: 'none' });
+    const ctx = { state: 1, type: 1600 };
+    for (let i = 0; i < 40; i++) learner.update(ctx, 0, i % 2 === 0 ? 0.4 : 0.8, null);
+    const worseArm = (): number => learner.probabilities(ctx, 0)[1]!;
+    for (let i = 0; i < 9; i++) learner.update(ctx, 1, 0.56 + (i % 2) * 0.01, null);
+    const nine = worseArm();
+    learner.update(ctx, 1, 0.57, null);
+    const ten = worseArm();
+    // Nine own trials: drawn at full width, 0.167 (0.120 at 0.7 of it). The tenth narrows the draw to
+    // 0.7 of the posterior: 0.113, a fall one more trial alone (sqrt(10 / 11) = 0.95) does not explain.
+    expect(nine).toBeGreaterThan(0.14);
+    expect(ten).toBeLessThan(nine * 0.8);
+  });
 });
 
 describe('Thompson variance sharing keeps an exploration floor', () => {
