@@ -5,6 +5,7 @@ import { ESLint } from 'eslint';
 import type { Linter } from 'eslint';
 import tseslint from 'typescript-eslint';
 import { AgentError } from '../agent/AgentError.js';
+import { SHARED_PARSER } from './SharedParser.js';
 import type { DefectKind, Finding, Severity } from '../findings/Finding.js';
 
 const requireFromTsEslint = createRequire(createRequire(import.meta.url).resolve('typescript-eslint'));
@@ -38,6 +39,8 @@ export interface RunEslintOptions {
   plugins?: Record<string, ESLint.Plugin>;
   /** Parse problems and ignored directives are appended here. */
   notes: string[];
+  /** The parser (default `SHARED_PARSER`: typescript-eslint's, each file's tree shared by the process's ESLint passes). */
+  parser?: Linter.Parser;
 }
 
 /** Module system of one file, from its extension, then its syntax, then package.json `type`. */
@@ -87,7 +90,7 @@ export async function runEslint(dir: string, files: readonly string[], options: 
       // A universal `**/*` pattern does not make ESLint lint a file; the extensions must be named.
       files: [LINTED],
       plugins: { '@typescript-eslint': tseslint.plugin as ESLint.Plugin, ...options.plugins },
-      languageOptions: { parser: tseslint.parser as Linter.Parser, sourceType: 'module', parserOptions: { ecmaFeatures: { jsx: true } } },
+      languageOptions: { parser: options.parser ?? SHARED_PARSER, sourceType: 'module', parserOptions: { ecmaFeatures: { jsx: true } } },
       // Unused directives are the maintainers' business, not a defect and never a parse failure.
       linterOptions: { reportUnusedDisableDirectives: 'off', reportUnusedInlineConfigs: 'off' },
       rules: toRules(options.rules),
