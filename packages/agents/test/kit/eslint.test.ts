@@ -1,10 +1,11 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SkipRules, runEslint, sourceTypeOf, tsconfigCoverage } from '@qe-fleet/agents';
-import type { RuleMapping } from '@qe-fleet/agents';
-import type { ESLint } from 'eslint';
+import type { Finding, RuleMapping } from '@qe-fleet/agents';
+import type { ESLint, Rule } from 'eslint';
 import tseslint from 'typescript-eslint';
 import { SharedParser } from '../../src/kit/eslint/SharedParser.js';
 import type { SharedParserOptions } from '../../src/kit/eslint/SharedParser.js';
@@ -67,6 +68,20 @@ describe('runEslint', () => {
   });
 });
 
+describe('runEslint without typescript-eslint rules', () => {
+  it("does not register typescript-eslint's plugin, so a maintainer's directive naming one of its rules loads nothing", async () => {
+    const dir = join(tmp, 'directive');
+    await mkdir(dir);
+    await writeFile(join(dir, 'a.ts'), 'export class A {\n  // eslint-disable-next-line @typescript-eslint/class-methods-use-this\n  f(x: number) {\n    return x === x;\n  }\n}\n');
+    const findings = await runEslint(dir, ['a.ts'], { rules: { 'no-self-compare': bug }, notes: [] });
+    expect(findings.map((f) => f.rule)).toEqual(['no-self-compare']);
+    // typescript-eslint's plugin loads a rule's module the first time ESLint looks the rule up.
+    const requireFromPlugin = createRequire(createRequire(createRequire(import.meta.url).resolve('typescript-eslint')).resolve('@typescript-eslint/eslint-plugin'));
+    expect(requireFromPlugin.cache[requireFromPlugin.resolve('@typescript-eslint/eslint-plugin/use-at-your-own-risk/rules')]).toBeDefined();
+    expect(Object.keys(requireFromPlugin.cache).filter((path) => path.endsWith('class-methods-use-this.js'))).toEqual([]);
+  });
+});
+
 describe('SharedParser: one syntax tree per file for all ESLint passes of a process', () => {
   /** A shared parser that counts the parses it delegates to typescript-eslint, by file. */
   const counting = (): { parser: SharedParser; parsed: string[] } => {
@@ -77,7 +92,7 @@ describe('SharedParser: one syntax tree per file for all ESLint passes of a proc
     };
     return { parser: new SharedParser({ parseForESLint }), parsed };
   };
-  const at = (f: { rule?: string; location: object }): string => `${f.rule} ${'file' in f.location ? `${String(f.location.file)}:${String((f.location as { line: number }).line)}` : ''}`;
+  const at = (f: Finding): string => `${f.rule} ${'file' in f.location ? `${f.location.file}:${f.location.line}` : ''}`;
 
   it('parses each file once for two passes with different rules, and they report what unshared passes report', async () => {
     const dir = shape('eslint-disable');
@@ -97,7 +112,8 @@ describe('SharedParser: one syntax tree per file for all ESLint passes of a proc
     await mkdir(dir);
     await writeFile(join(dir, 'a.mjs'), 'const unused = 1;\nexport const used = 2;\n');
     // A rule that marks `unused` as used (as framework plugins do for JSX), run in the first pass only.
-    const probe: ESLint.Plugin = { rules: { 'mark-used': { meta: { type: 'problem', schema: [] }, create: (context) => ({ Program: (node) => void context.sourceCode.markVariableAsUsed('unused', node) }) } } };
+    const markUsed: Rule.RuleModule = { meta: { type: 'problem', schema: [] }, create: (context) => ({ Program: (node) => void context.sourceCode.markVariableAsUsed('unused', node) }) };
+    const probe: ESLint.Plugin = { rules: { 'mark-used': markUsed } };
     const { parser, parsed } = counting();
     const plugins = { probe };
     const marked = await runEslint(dir, ['a.mjs'], { rules: { 'probe/mark-used': bug, 'no-unused-vars': bug }, plugins, notes: [], parser });
