@@ -6,11 +6,11 @@ import { FleetError } from './FleetError.js';
  * Opens the fleet database with a user-facing error instead of a stack trace: a missing file for
  * a command that only reads, a read-only or corrupt file, or a schema newer than this version.
  */
-export function openMemory(path: string, options: { mustExist?: boolean; readonly?: boolean } = {}): SwarmMemoryManager {
+export function openMemory(path: string, options: { mustExist?: boolean; readonly?: boolean; checkpointThread?: boolean } = {}): SwarmMemoryManager {
   if (options.mustExist && path !== ':memory:' && !existsSync(path)) {
     throw new FleetError('DATABASE', `no fleet database at ${path} (run \`qe-fleet run\` first, or pass --db)`);
   }
-  const memory = new SwarmMemoryManager(path, { readonly: options.readonly ?? false });
+  const memory = new SwarmMemoryManager(path, { readonly: options.readonly ?? false, ...(options.checkpointThread === undefined ? {} : { checkpointThread: options.checkpointThread }) });
   try {
     memory.initialize();
   } catch (error) {

@@ -94,7 +94,9 @@ async function runFleet(ctx: CommandContext, opts: RunOptions, mode: RunMode = {
   const baseline = mode.saveBaseline ? undefined : await loadBaseline(target).catch((error: unknown) => {
     throw new FleetError('USAGE', error instanceof Error ? error.message : String(error), { cause: error });
   });
-  const memory = openMemory(ctx.options.db);
+  // A run that learns nothing writes a few rows (results, findings): no WAL checkpoint thread, a
+  // second Node environment starting beside the agents for writes that closing the database copies back anyway.
+  const memory = openMemory(ctx.options.db, { checkpointThread: settings.learn });
   let fleet: LearningFleet<PilotAgent> | undefined;
   let service: TargetService | undefined;
   let unregisterForceExit: (() => void) | undefined;

@@ -1,3 +1,4 @@
+import { createHook } from 'node:async_hooks';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -254,6 +255,23 @@ describe('baseline, suppression, formats', () => {
 });
 
 describe('--strategy, --no-learn and the findings history', () => {
+  it('--no-learn opens the database without its WAL checkpoint thread; a learning run has one', async () => {
+    // Worker threads started during a run, counted by their async resource (type WORKER).
+    const workersDuring = async (args: string[]): Promise<number> => {
+      let workers = 0;
+      const hook = createHook({ init: (_id, type) => void (type === 'WORKER' && workers++) }).enable();
+      try {
+        const run = await runJson([...SCAN, ...args]);
+        expect(run.code, run.err).toBe(0);
+      } finally {
+        hook.disable();
+      }
+      return workers;
+    };
+    expect(await workersDuring(['--no-learn'])).toBe(0);
+    expect(await workersDuring([])).toBe(1);
+  }, 180_000);
+
   it('--strategy forces the strategy; --no-learn stores no experience; every run stores its findings', async () => {
     const forced = await runJson(['--agents', 'security-scanner', '--strategy', 'security-scanner=static+deps']);
     expect(forced.summary?.agents[0]).toMatchObject({ strategy: 'static+deps', explored: false });

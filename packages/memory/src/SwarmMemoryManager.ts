@@ -228,6 +228,7 @@ export class SwarmMemoryManager {
   #busyTimeoutMs: number;
   #cleanupIntervalMs: number;
   #readonly: boolean;
+  #checkpointThread: boolean;
   #open: Open | undefined;
   #closed = false;
   #timers: NodeJS.Timeout[] = [];
@@ -254,6 +255,7 @@ export class SwarmMemoryManager {
     this.#busyTimeoutMs = options.busyTimeoutMs ?? 5000;
     this.#cleanupIntervalMs = options.cleanupIntervalMs ?? 60_000;
     this.#readonly = options.readonly ?? false;
+    this.#checkpointThread = options.checkpointThread ?? true;
   }
 
   /** Opens the database, migrating it to the current schema. Idempotent. */
@@ -269,7 +271,7 @@ export class SwarmMemoryManager {
     this.#open = { sqlite, orm: drizzle({ client: sqlite }), s: SwarmMemoryManager.#prepare(sqlite) };
     if (this.#readonly) return;
     if (this.#cleanupIntervalMs > 0) this.#every(this.#cleanupIntervalMs, 'expiry sweep', () => this.cleanupExpired());
-    if (this.#checkpoints()) {
+    if (this.#checkpointThread && this.#checkpoints()) {
       this.#checkpointer = new WalCheckpointer({ path: this.path, intervalMs: CHECKPOINT_INTERVAL_MS.idle, busyIntervalMs: CHECKPOINT_INTERVAL_MS.busy, logger: this.#logger });
     }
   }

@@ -465,6 +465,12 @@ export interface SwarmMemoryManagerOptions {
   logger?: Logger;
   /** Open read-only (for inspection tools). */
   readonly?: boolean;
+  /**
+   * Copy a file database's WAL back from a thread of its own (`WalCheckpointer`). Default true.
+   * A process that writes a few rows gains nothing from it: the thread starts a second Node
+   * environment beside the work, and closing the database copies the WAL back anyway.
+   */
+  checkpointThread?: boolean;
   /** Bus to announce on; default a new one (`createMemoryBus()`). */
   bus?: MemoryBus;
 }

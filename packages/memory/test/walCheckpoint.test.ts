@@ -1,3 +1,4 @@
+import { createHook } from 'node:async_hooks';
 import { existsSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -41,6 +42,35 @@ describe('WAL checkpoints off the writer thread', () => {
     expect(statSync(path).size).toBe(before);
     expect(await until(() => statSync(path).size > before + 100 * 4096)).toBe(true);
     expect(memory.retrieve('k/1999')).toEqual({ i: 1999, text: 'x'.repeat(200) });
+  });
+
+  it('checkpointThread: false starts no thread, and close() still copies the WAL back', () => {
+    // Worker threads made while opening, counted by their async resource (type WORKER).
+    const workersStartedBy = (open: () => void): number => {
+      let workers = 0;
+      const hook = createHook({ init: (_id, type) => void (type === 'WORKER' && workers++) }).enable();
+      try {
+        open();
+      } finally {
+        hook.disable();
+      }
+      return workers;
+    };
+    const tmp = tempDir();
+    cleanups.push(() => tmp.remove());
+    const threaded = new SwarmMemoryManager(tmp.file('threaded.db'), { cleanupIntervalMs: 0 });
+    expect(workersStartedBy(() => threaded.initialize())).toBe(1);
+    threaded.close();
+    const path = tmp.file('alone.db');
+    const alone = new SwarmMemoryManager(path, { cleanupIntervalMs: 0, checkpointThread: false });
+    expect(workersStartedBy(() => alone.initialize())).toBe(0);
+    alone.store('k', 3);
+    alone.close();
+    expect(existsSync(`${path}-wal`)).toBe(false);
+    const reopened = new SwarmMemoryManager(path, { cleanupIntervalMs: 0, readonly: true });
+    reopened.initialize();
+    expect(reopened.retrieve('k')).toBe(3);
+    reopened.close();
   });
 
   it('close() waits for the thread to let go of the file, so the WAL is removed; also right after initialize', async () => {

@@ -1,4 +1,6 @@
 import ts from '../kit/typescript/ts.js';
+import { SHARED_SOURCE_FILES } from '../kit/typescript/SourceFiles.js';
+import type { SourceFiles } from '../kit/typescript/SourceFiles.js';
 
 /** A call statement whose promise nobody awaits, found without type information. */
 export interface UnawaitedCall {
@@ -40,10 +42,10 @@ const KNOWN_ASYNC = new Set(['fetch']);
  * reports expression statements that call one of those names without `await`, `void`, `return` or
  * a `.then/.catch` chain. A plain call resolves to a function of its own file first. Name-based
  * otherwise, so a same-named sync method elsewhere is a false positive; the type-aware strategy
- * is the precise version.
+ * is the precise version. `sourceFiles` shares the syntax trees with the process's other walks.
  */
-export function findUnawaitedCalls(files: ReadonlyMap<string, string>): UnawaitedCall[] {
-  const parsed = [...files].map(([file, source]) => ({ file, sf: ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true) }));
+export function findUnawaitedCalls(files: ReadonlyMap<string, string>, sourceFiles: SourceFiles = SHARED_SOURCE_FILES): UnawaitedCall[] {
+  const parsed = [...files].map(([file, source]) => ({ file, sf: sourceFiles.get(file, source) }));
   const asyncNames = new Set(KNOWN_ASYNC);
   // `obj.name()` can only reach a method or an object's function property, never a free function:
   // `t.timeout(2000)` is not the project's `async function timeout`.

@@ -1,4 +1,6 @@
 import ts from '../kit/typescript/ts.js';
+import { SHARED_SOURCE_FILES } from '../kit/typescript/SourceFiles.js';
+import type { SourceFiles } from '../kit/typescript/SourceFiles.js';
 import type { Severity } from '../kit/findings/Finding.js';
 import { calledExport, moduleBindings } from './moduleBindings.js';
 import { RequestTaint } from './RequestTaint.js';
@@ -10,6 +12,8 @@ export interface FindRequestSinksOptions {
   noisy: boolean;
   /** Server-side templates (`views/*.ejs`, `.hbs`, `.pug`, `.dust`) by path: request input rendered unescaped in them is XSS. */
   views?: ReadonlyMap<string, string>;
+  /** Syntax trees shared with the other walks of the process (default `SHARED_SOURCE_FILES`). */
+  sourceFiles?: SourceFiles;
 }
 
 /** Unescaped output of the local `key` in EJS (`<%- key`), Handlebars (`{{{key}}}`), Pug (`!{key}`, `tag!= key`) or Dust (`{key|s}`). */
@@ -113,7 +117,7 @@ export function findRequestSinks(files: ReadonlyMap<string, string>, options: Fi
   for (const [file, source] of files) {
     // Cheap pre-filter: files that neither handle requests nor use a sink module are skipped.
     if (!/\b(req|request|ctx|event)\b|child_process|serialize|session|express|lodash|require\(/.test(source)) continue;
-    const sf = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true, file.endsWith('x') ? ts.ScriptKind.TSX : undefined);
+    const sf = (options.sourceFiles ?? SHARED_SOURCE_FILES).get(file, source, file.endsWith('x') ? ts.ScriptKind.TSX : undefined);
     const taint = new RequestTaint(sf);
     const cp = moduleBindings(sf, CHILD_PROCESS);
     const fs = moduleBindings(sf, FS);

@@ -1,10 +1,12 @@
 import ts from '../kit/typescript/ts.js';
 import type { SecuritySink } from './SecuritySink.js';
 import { findRequestSinks } from './findRequestSinks.js';
+import type { FindRequestSinksOptions } from './findRequestSinks.js';
+import { SHARED_SOURCE_FILES } from '../kit/typescript/SourceFiles.js';
 
 
 /** Options of `findSecuritySinks`. */
-export interface FindSecuritySinksOptions {
+export interface FindSecuritySinksOptions extends Pick<FindRequestSinksOptions, 'sourceFiles'> {
   /**
    * Noisy variants: XSS for any unescaped identifier in HTML (not only request-derived data) and
    * prototype pollution for every dynamic-key assignment in a key loop (not only merge-like ones).
@@ -211,7 +213,7 @@ function unguardedPathWalk(fn: ts.SignatureDeclaration): ts.Node | undefined {
 export function findSecuritySinks(files: ReadonlyMap<string, string>, options: FindSecuritySinksOptions): SecuritySink[] {
   const sinks: SecuritySink[] = [];
   for (const [file, source] of files) {
-    const sf = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true);
+    const sf = (options.sourceFiles ?? SHARED_SOURCE_FILES).get(file, source);
     const taintCache = new Map<ts.Node, Set<string>>();
     const taintOf = (node: ts.Node): Set<string> => {
       const fn: ts.Node = enclosingFunction(node) ?? sf;

@@ -5,6 +5,8 @@ import { ESLint } from 'eslint';
 import type { Linter } from 'eslint';
 import tseslint from 'typescript-eslint';
 import { AgentError } from '../agent/AgentError.js';
+import { SHARED_PARSER } from './SharedParser.js';
+import type { SharedParser } from './SharedParser.js';
 import type { DefectKind, Finding, Severity } from '../findings/Finding.js';
 
 const requireFromTsEslint = createRequire(createRequire(import.meta.url).resolve('typescript-eslint'));
@@ -34,10 +36,12 @@ export interface RunEslintOptions {
    * only, so a JS file or an excluded test never becomes a parse failure.
    */
   typed?: { rules: Readonly<Record<string, RuleMapping>>; files: readonly string[] };
-  /** Plugins besides `@typescript-eslint` (always present, it brings the parser). */
+  /** Plugins besides `@typescript-eslint` (present when a rule of it is asked for). */
   plugins?: Record<string, ESLint.Plugin>;
   /** Parse problems and ignored directives are appended here. */
   notes: string[];
+  /** The parser (default `SHARED_PARSER`: typescript-eslint's, each file's tree shared by the process's ESLint passes). */
+  parser?: SharedParser;
 }
 
 /** Module system of one file, from its extension, then its syntax, then package.json `type`. */
@@ -82,12 +86,16 @@ export async function runEslint(dir: string, files: readonly string[], options: 
     if (sourceTypeOf(file, text, packageType) === 'commonjs') commonjs.add(file);
   }
   const typedFiles = new Set(options.typed?.files ?? []);
+  const usesTsEslint = [...Object.keys(options.rules), ...Object.keys(options.typed?.rules ?? {})].some((rule) => rule.startsWith('@typescript-eslint/'));
   const overrideConfig: Linter.Config[] = [
     {
       // A universal `**/*` pattern does not make ESLint lint a file; the extensions must be named.
       files: [LINTED],
-      plugins: { '@typescript-eslint': tseslint.plugin as ESLint.Plugin, ...options.plugins },
-      languageOptions: { parser: tseslint.parser as Linter.Parser, sourceType: 'module', parserOptions: { ecmaFeatures: { jsx: true } } },
+      // Only when one of its rules runs: registered, each of its rules that a maintainer's
+      // `eslint-disable` comment names gets loaded just to be looked up, and a directive for a
+      // rule that does not run disables nothing either way.
+      plugins: { ...(usesTsEslint ? { '@typescript-eslint': tseslint.plugin as ESLint.Plugin } : {}), ...options.plugins },
+      languageOptions: { parser: (options.parser ?? SHARED_PARSER) as unknown as Linter.Parser, sourceType: 'module', parserOptions: { ecmaFeatures: { jsx: true } } },
       // Unused directives are the maintainers' business, not a defect and never a parse failure.
       linterOptions: { reportUnusedDisableDirectives: 'off', reportUnusedInlineConfigs: 'off' },
       rules: toRules(options.rules),
