@@ -10,7 +10,8 @@
  * `WORLDS`, `WORLDS_FIRST` (first seed, default 1), `WORLDS_DAYS` (default 14), `WORLDS_WORKERS`
  * (default 2) size a run; `WORLDS_STREAMS` (default 1) runs every world that many times with other
  * task, outcome and exploration streams, and a world's figures are the mean of its runs (one run's
- * NS scatters by about ±0.08 in a world, so one run per world compares luck as much as policies); `WORLDS_CONFIG` (JSON) overrides the engine config for an experiment;
+ * NS scatters by about ±0.08 in a world, so one run per world compares luck as much as policies);
+ * `WORLDS_CONFIG` (JSON) overrides the engine config for an experiment;
  * `WORLDS_ARMS` (comma-separated subset of pooled, alone, gaussian-thompson, ucb1) runs only those;
  * `WORLDS_JSON` names a file that gets every run's figures as a JSON line when it completes (to
  * compare two versions world by world, or to read a run that was stopped).
@@ -114,11 +115,15 @@ const fmt = (x: number, digits = 3): string => (Number.isNaN(x) ? '—' : x.toFi
 const pass = (ok: boolean): string => (ok ? 'PASS' : 'FAIL');
 
 function report(results: JobResult[], elapsedMs: number): void {
+  // A world's figures under a policy: the mean of its runs (one per stream).
   const runs = new Map<string, JobResult[]>();
-  for (const r of results) runs.set(`${r.job.seed}:${r.job.arm}`, [...(runs.get(`${r.job.seed}:${r.job.arm}`) ?? []), r]);
+  for (const r of results) {
+    const key = `${r.job.seed}:${r.job.arm}`;
+    runs.set(key, [...(runs.get(key) ?? []), r]);
+  }
+  const mean = (xs: number[]): number => xs.reduce((sum, x) => sum + x, 0) / xs.length;
   const by = new Map<string, JobResult>();
   for (const [key, rs] of runs) {
-    const mean = (xs: number[]): number => xs.reduce((sum, x) => sum + x, 0) / xs.length;
     const drifts = rs.flatMap((r) => (r.drift === null ? [] : [r.drift]));
     by.set(key, { ...rs[0]!, ns: mean(rs.map((r) => r.ns)), day1: mean(rs.map((r) => r.day1)), drift: drifts.length === 0 ? null : mean(drifts), ms: mean(rs.map((r) => r.ms)) });
   }
