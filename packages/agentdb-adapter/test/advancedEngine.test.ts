@@ -53,7 +53,10 @@ describe('AdvancedLearningEngine', () => {
     const usage = engine!.usage;
     expect(usage.byEngine + usage.byNeighbours).toBe(480);
     expect(usage.byEngine).toBeGreaterThan(20);
-    expect(usage.byNeighbours).toBeGreaterThan(50);
+    // The neighbours decide only where their evidence on the runner-up is clear too; the engine
+    // narrows its draws after 10 own trials of an arm, so in two days it leaves less of that
+    // evidence: 11 of the 480 decisions (145 with full-width draws).
+    expect(usage.byNeighbours).toBeGreaterThan(5);
     expect(result.normalizedScore).toBeGreaterThan(0.3);
     expect(() => new AdvancedLearningEngine('x', memories[0]!, {} as never)).toThrow(AgentDBError);
     for (const m of memories) m.close();
