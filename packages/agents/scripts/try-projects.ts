@@ -36,6 +36,15 @@ const agents = await createPilotAgents({ ids, memory: join(scratch, 'try.db') })
 for (const agent of agents) await agent.initialize();
 
 const rows: string[][] = [['project', 'agent', 'strategy', 'outcome', 'findings', 'verified', 'coverage', 'P/R', 'measure', 'satisfaction', 'reward', 's', 'skipped / error']];
+/** A row that only says what happened: the figures' columns left empty, the reason in the last. */
+const outcomeRow = (project: string, agent: string, strategy: string, outcome: string, reason: string): string[] => [
+  project,
+  agent,
+  strategy,
+  outcome,
+  ...new Array<string>(rows[0]!.length - 5).fill(''),
+  reason,
+];
 let broken = 0;
 for (const dir of dirs.map((d) => resolve(d))) {
   const project = dir.split('/').slice(-2).join('/');
@@ -44,14 +53,14 @@ for (const dir of dirs.map((d) => resolve(d))) {
   for (const { core } of agents) {
     const reason = target instanceof Error ? undefined : core.notApplicable?.(target);
     if (reason !== undefined) {
-      rows.push([project, core.id, '*', 'not applicable', '', '', '', '', '', '', '', '', reason]);
+      rows.push(outcomeRow(project, core.id, '*', 'not applicable', reason));
       continue;
     }
     for (const { name } of core.strategies.filter((s) => onlyStrategies === undefined || onlyStrategies.includes(s.name))) {
       const result = await runAgentTask(core, spec, name, { timeBudgetMs }).catch((error: unknown) => error as Error);
       if (result instanceof Error) {
         broken += 1;
-        rows.push([project, core.id, name, 'CRASH', '', '', '', '', '', '', '', '', result.message.slice(0, 120)]);
+        rows.push(outcomeRow(project, core.id, name, 'CRASH', result.message.slice(0, 120)));
         continue;
       }
       const { output } = result;
