@@ -1,4 +1,7 @@
-import { FEATURE_BUCKETS } from './taskState.js';
+import { FEATURE_BUCKETS, FEATURE_GROUPS } from './taskState.js';
+
+/** Groups of each feature (one more than its largest group number). */
+const GROUPS = FEATURE_GROUPS.map((groups) => Math.max(...groups) + 1);
 
 /** Passes of backfitting: the second corrects what the first credited to a feature correlated with another. */
 const PASSES = 2;
@@ -20,21 +23,22 @@ export interface StateRow {
   sums: ArrayLike<number>;
 }
 
-/** The fitted model of one arm: type mean plus one shrunk effect per feature bucket. */
+/** The fitted model of one arm: type mean plus one shrunk effect per feature group. */
 interface ArmFit {
   level: ArmLevel;
-  /** [feature][bucket] → effect on the mean. */
+  /** [feature][group] → effect on the mean. */
   effects: Float64Array[];
-  /** [feature][bucket] → posterior variance of that effect. */
+  /** [feature][group] → posterior variance of that effect. */
   effectVariance: Float64Array[];
 }
 
 /**
  * Splits a task type's evidence by a task feature only as far as the evidence shows the feature
  * matters: the estimate of an arm in a state is the type's mean plus, per feature, the effect of
- * the state's bucket of that feature, each effect shrunk by empirical Bayes (method of moments:
- * the spread of the bucket means beyond what sampling noise explains, tau², against the reward
- * variance sigma²: an effect measured over n trials keeps n tau² / (n tau² + sigma²) of itself).
+ * the group of the state's bucket of that feature (`FEATURE_GROUPS`: its low or high half), each
+ * effect shrunk by empirical Bayes (method of moments: the spread of the group means beyond what
+ * sampling noise explains, tau², against the reward variance sigma²: an effect measured over n
+ * trials keeps n tau² / (n tau² + sigma²) of itself).
  * A feature that does not matter (a noisy load reading, a bucket computed from the same number as
  * another) gets tau² near 0 and splits nothing; effects are fitted by backfitting, so two features
  * carrying the same information are not counted twice. An additive model: interactions between
@@ -58,29 +62,31 @@ export class FeatureBackoff {
     let mean = fit.level.mean;
     let variance = fit.level.variance / (fit.level.trials + 1);
     for (let f = 0; f < FEATURE_BUCKETS.length; f++) {
-      mean += fit.effects[f]![buckets[f]!]!;
-      variance += fit.effectVariance[f]![buckets[f]!]!;
+      const group = FEATURE_GROUPS[f]![buckets[f]!]!;
+      mean += fit.effects[f]![group]!;
+      variance += fit.effectVariance[f]![group]!;
     }
     return { mean: Math.min(1, Math.max(0, mean)), variance };
   }
 }
 
 function fitArm(level: ArmLevel, arm: number, rows: readonly StateRow[]): ArmFit {
-  const effects = FEATURE_BUCKETS.map((b) => new Float64Array(b));
-  const effectVariance = FEATURE_BUCKETS.map((b) => new Float64Array(b));
+  const effects = GROUPS.map((g) => new Float64Array(g));
+  const effectVariance = GROUPS.map((g) => new Float64Array(g));
   const sigma2 = Math.max(level.variance, 1e-4);
   const used = rows.filter((r) => r.trials[arm]! > 0);
   if (used.length < 2) return { level, effects, effectVariance };
   for (let pass = 0; pass < PASSES; pass++) {
     for (let f = 0; f < FEATURE_BUCKETS.length; f++) {
-      const residual = new Float64Array(FEATURE_BUCKETS[f]!);
-      const trials = new Float64Array(FEATURE_BUCKETS[f]!);
+      const residual = new Float64Array(GROUPS[f]!);
+      const trials = new Float64Array(GROUPS[f]!);
       for (const row of used) {
         let others = level.mean;
-        for (let g = 0; g < FEATURE_BUCKETS.length; g++) if (g !== f) others += effects[g]![row.buckets[g]!]!;
+        for (let g = 0; g < FEATURE_BUCKETS.length; g++) if (g !== f) others += effects[g]![FEATURE_GROUPS[g]![row.buckets[g]!]!]!;
         const n = row.trials[arm]!;
-        residual[row.buckets[f]!]! += row.sums[arm]! - n * others;
-        trials[row.buckets[f]!]! += n;
+        const group = FEATURE_GROUPS[f]![row.buckets[f]!]!;
+        residual[group]! += row.sums[arm]! - n * others;
+        trials[group]! += n;
       }
       let seen = 0;
       let total = 0;
@@ -91,7 +97,7 @@ function fitArm(level: ArmLevel, arm: number, rows: readonly StateRow[]): ArmFit
         total += trials[b]!;
         spread += (residual[b]! * residual[b]!) / trials[b]!;
       }
-      // Method of moments: E[sum n r²] = (buckets - 1) sigma² + n tau² when the buckets differ by tau².
+      // Method of moments: E[sum n r²] = (groups - 1) sigma² + n tau² when the groups differ by tau².
       const tau2 = seen < 2 ? 0 : Math.max(0, (spread - (seen - 1) * sigma2) / total);
       for (let b = 0; b < trials.length; b++) {
         const n = trials[b]!;

@@ -51,6 +51,7 @@ export {
   createSystemResourceProbe,
   extractTaskState,
   FEATURE_BUCKETS,
+  FEATURE_GROUPS,
   featureBuckets,
   featureCode,
   formatStateKey,

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  FEATURE_GROUPS,
   FeatureBackoff,
+  featureBuckets,
+  featureCode,
   LearningError,
   createRandom,
   standardNormal,
@@ -44,14 +47,36 @@ describe('FeatureBackoff: a feature splits the evidence only when it matters', (
   });
 
   it('follows a feature that matters, and only that one', () => {
-    const model = fit(rows(30, (c) => (c >= 3 ? 0.8 : 0.4)));
+    const model = fit(rows(30, (c) => (c >= 2 ? 0.8 : 0.4)));
     for (let r = 0; r < 4; r++) {
       expect(model.estimate(0, [0, 1, 0, 2, r]).mean).toBeCloseTo(0.4, 1);
       expect(model.estimate(0, [4, 1, 0, 2, r]).mean).toBeCloseTo(0.8, 1);
     }
-    // an unseen complexity bucket is uncertain (it may differ), not as sure as the type
-    const unseen = FeatureBackoff.fit([{ mean: 0.56, variance: 0.04, trials: 600 }], rows(30, (c) => (c >= 3 ? 0.8 : 0.4)).filter((r) => r.buckets[0] !== 2));
-    expect(unseen.estimate(0, [2, 1, 0, 2, 0]).variance).toBeGreaterThan(0.01);
+    // a time-limit group never seen (limits over a minute) is uncertain (it may differ), not as sure as the type
+    const random = createRandom(2);
+    const timed: StateRow[] = [0, 1, 2].map((t) => {
+      let sum = 0;
+      for (let i = 0; i < 30; i++) sum += (t === 0 ? 0.4 : 0.8) + 0.2 * standardNormal(random);
+      return { buckets: [1, 1, 0, t, 2], trials: [30], sums: [sum] };
+    });
+    expect(fit(timed).estimate(0, [1, 1, 0, 4, 2]).variance).toBeGreaterThan(0.01);
+  });
+
+  it('fits a feature on its halves: a rarely seen bucket follows its half, and complexity 0.45 and 0.55 fall apart', () => {
+    // retried tasks (attempt buckets 1-3) do better than first attempts; the third retry is rare
+    const random = createRandom(5);
+    const data: StateRow[] = [0, 1, 2, 3].map((a) => {
+      const n = a === 3 ? 2 : 40;
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += (a === 0 ? 0.4 : 0.8) + 0.2 * standardNormal(random);
+      return { buckets: [1, 1, a, 0, 2], trials: [n], sums: [sum] };
+    });
+    const model = fit(data);
+    expect(model.estimate(0, [1, 1, 0, 0, 2]).mean).toBeCloseTo(0.4, 1);
+    // bucket by bucket, its 2 trials would be shrunk most of the way to the type's mean (0.7)
+    expect(model.estimate(0, [1, 1, 3, 0, 2]).mean).toBeGreaterThan(0.77);
+    const bucket = (complexity: number) => featureBuckets(featureCode({ taskType: 't', taskComplexity: complexity, requiredCapabilities: [], contextFeatures: {}, previousAttempts: 0, availableResources: 1 }))[0]!;
+    expect(FEATURE_GROUPS[0]![bucket(0.45)]).not.toBe(FEATURE_GROUPS[0]![bucket(0.55)]);
   });
 
   it('does not count one piece of information twice when two features carry it', () => {
