@@ -119,7 +119,9 @@ function report(results: JobResult[], elapsedMs: number): void {
   const runs = new Map<string, JobResult[]>();
   for (const r of results) {
     const key = `${r.job.seed}:${r.job.arm}`;
-    runs.set(key, [...(runs.get(key) ?? []), r]);
+    const same = runs.get(key);
+    if (same === undefined) runs.set(key, [r]);
+    else same.push(r);
   }
   const mean = (xs: number[]): number => xs.reduce((sum, x) => sum + x, 0) / xs.length;
   const by = new Map<string, JobResult>();

@@ -3,6 +3,16 @@ import { FEATURE_BUCKETS, FEATURE_GROUPS } from './taskState.js';
 /** Groups of each feature (one more than its largest group number). */
 const GROUPS = FEATURE_GROUPS.map((groups) => Math.max(...groups) + 1);
 
+/** The group of each feature bucket (order of `FEATURE_BUCKETS`). */
+const groupsOf = (buckets: readonly number[]): number[] => buckets.map((bucket, f) => FEATURE_GROUPS[f]![bucket]!);
+
+/** A state row with its buckets already mapped to their groups. */
+interface GroupedRow {
+  groups: readonly number[];
+  trials: ArrayLike<number>;
+  sums: ArrayLike<number>;
+}
+
 /** Passes of backfitting: the second corrects what the first credited to a feature correlated with another. */
 const PASSES = 2;
 
@@ -53,7 +63,8 @@ export class FeatureBackoff {
 
   /** Fits every arm of a type from its state rows. */
   static fit(levels: readonly ArmLevel[], rows: readonly StateRow[]): FeatureBackoff {
-    return new FeatureBackoff(levels.map((level, arm) => fitArm(level, arm, rows)));
+    const grouped = rows.map((row) => ({ groups: groupsOf(row.buckets), trials: row.trials, sums: row.sums }));
+    return new FeatureBackoff(levels.map((level, arm) => fitArm(level, arm, grouped)));
   }
 
   /** Mean and variance of the estimate of `arm` in the state with these feature buckets. */
@@ -61,16 +72,15 @@ export class FeatureBackoff {
     const fit = this.#fits[arm]!;
     let mean = fit.level.mean;
     let variance = fit.level.variance / (fit.level.trials + 1);
-    for (let f = 0; f < FEATURE_BUCKETS.length; f++) {
-      const group = FEATURE_GROUPS[f]![buckets[f]!]!;
+    groupsOf(buckets).forEach((group, f) => {
       mean += fit.effects[f]![group]!;
       variance += fit.effectVariance[f]![group]!;
-    }
+    });
     return { mean: Math.min(1, Math.max(0, mean)), variance };
   }
 }
 
-function fitArm(level: ArmLevel, arm: number, rows: readonly StateRow[]): ArmFit {
+function fitArm(level: ArmLevel, arm: number, rows: readonly GroupedRow[]): ArmFit {
   const effects = GROUPS.map((g) => new Float64Array(g));
   const effectVariance = GROUPS.map((g) => new Float64Array(g));
   const sigma2 = Math.max(level.variance, 1e-4);
@@ -82,11 +92,10 @@ function fitArm(level: ArmLevel, arm: number, rows: readonly StateRow[]): ArmFit
       const trials = new Float64Array(GROUPS[f]!);
       for (const row of used) {
         let others = level.mean;
-        for (let g = 0; g < FEATURE_BUCKETS.length; g++) if (g !== f) others += effects[g]![FEATURE_GROUPS[g]![row.buckets[g]!]!]!;
+        for (let g = 0; g < FEATURE_BUCKETS.length; g++) if (g !== f) others += effects[g]![row.groups[g]!]!;
         const n = row.trials[arm]!;
-        const group = FEATURE_GROUPS[f]![row.buckets[f]!]!;
-        residual[group]! += row.sums[arm]! - n * others;
-        trials[group]! += n;
+        residual[row.groups[f]!]! += row.sums[arm]! - n * others;
+        trials[row.groups[f]!]! += n;
       }
       let seen = 0;
       let total = 0;

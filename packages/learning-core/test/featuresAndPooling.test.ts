@@ -13,16 +13,19 @@ import {
 } from '@qe-fleet/learning-core';
 import { openEngine, openMemory } from './engineHelpers.js';
 
+/** One state row of one arm: `n` rewards of mean `mean` (noise sd 0.2) in the state with these buckets. */
+function observed(random: () => number, buckets: number[], n: number, mean: number): StateRow {
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += mean + 0.2 * standardNormal(random);
+  return { buckets, trials: [n], sums: [sum] };
+}
+
 /** State rows of one arm: for each combination of complexity bucket and load bucket, n rewards. */
 function rows(n: number, mean: (complexity: number, load: number) => number, seed = 1): StateRow[] {
   const random = createRandom(seed);
   const out: StateRow[] = [];
   for (let c = 0; c < 5; c++) {
-    for (let r = 0; r < 4; r++) {
-      let sum = 0;
-      for (let i = 0; i < n; i++) sum += mean(c, r) + 0.2 * standardNormal(random);
-      out.push({ buckets: [c, 1, 0, 2, r], trials: [n], sums: [sum] });
-    }
+    for (let r = 0; r < 4; r++) out.push(observed(random, [c, 1, 0, 2, r], n, mean(c, r)));
   }
   return out;
 }
@@ -54,23 +57,14 @@ describe('FeatureBackoff: a feature splits the evidence only when it matters', (
     }
     // a time-limit group never seen (limits over a minute) is uncertain (it may differ), not as sure as the type
     const random = createRandom(2);
-    const timed: StateRow[] = [0, 1, 2].map((t) => {
-      let sum = 0;
-      for (let i = 0; i < 30; i++) sum += (t === 0 ? 0.4 : 0.8) + 0.2 * standardNormal(random);
-      return { buckets: [1, 1, 0, t, 2], trials: [30], sums: [sum] };
-    });
+    const timed = [0, 1, 2].map((t) => observed(random, [1, 1, 0, t, 2], 30, t === 0 ? 0.4 : 0.8));
     expect(fit(timed).estimate(0, [1, 1, 0, 4, 2]).variance).toBeGreaterThan(0.01);
   });
 
   it('fits a feature on its halves: a rarely seen bucket follows its half, and complexity 0.45 and 0.55 fall apart', () => {
     // retried tasks (attempt buckets 1-3) do better than first attempts; the third retry is rare
     const random = createRandom(5);
-    const data: StateRow[] = [0, 1, 2, 3].map((a) => {
-      const n = a === 3 ? 2 : 40;
-      let sum = 0;
-      for (let i = 0; i < n; i++) sum += (a === 0 ? 0.4 : 0.8) + 0.2 * standardNormal(random);
-      return { buckets: [1, 1, a, 0, 2], trials: [n], sums: [sum] };
-    });
+    const data = [0, 1, 2, 3].map((a) => observed(random, [1, 1, a, 0, 2], a === 3 ? 2 : 40, a === 0 ? 0.4 : 0.8));
     const model = fit(data);
     expect(model.estimate(0, [1, 1, 0, 0, 2]).mean).toBeCloseTo(0.4, 1);
     // bucket by bucket, its 2 trials would be shrunk most of the way to the type's mean (0.7)
@@ -84,11 +78,7 @@ describe('FeatureBackoff: a feature splits the evidence only when it matters', (
     const random = createRandom(3);
     const data: StateRow[] = [];
     for (const high of [false, true]) {
-      for (let r = 0; r < 4; r++) {
-        let sum = 0;
-        for (let i = 0; i < 50; i++) sum += (high ? 0.8 : 0.4) + 0.2 * standardNormal(random);
-        data.push({ buckets: [high ? 4 : 0, high ? 3 : 1, 0, 2, r], trials: [50], sums: [sum] });
-      }
+      for (let r = 0; r < 4; r++) data.push(observed(random, [high ? 4 : 0, high ? 3 : 1, 0, 2, r], 50, high ? 0.8 : 0.4));
     }
     const model = fit(data);
     expect(model.estimate(0, [4, 3, 0, 2, 0]).mean).toBeCloseTo(0.8, 1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALGORITHMS, BanditLearner, createRandom, type AlgorithmName, type LearningConfig } from '@qe-fleet/learning-core';
+import { ALGORITHMS, BanditLearner, createRandom, type AlgorithmName, type ArmContext, type LearningConfig } from '@qe-fleet/learning-core';
 import { openEngine, openMemory, runTasks } from './engineHelpers.js';
 
 const CONFIGS: Array<[AlgorithmName, Partial<LearningConfig>]> = [
@@ -101,6 +101,14 @@ describe('epsilon-greedy (q-learning)', () => {
   });
 });
 
+/** Share of `draws` selections (on the learner's current estimates) that pick `arm`. */
+function shareOfPicks(learner: BanditLearner, ctx: ArmContext, arm: number, draws: number): number {
+  const estimates = learner.estimates(ctx);
+  let picks = 0;
+  for (let i = 0; i < draws; i++) if (learner.select(ctx, estimates, 0) === arm) picks++;
+  return picks / draws;
+}
+
 describe('Thompson sampling posterior width', () => {
   it('follows the measured reward variance of the task type, not the [0, 1] bound', () => {
     const learner = new BanditLearner('thompson-sampling', ['a', 'b'], createRandom(5), 'thompson', { kind: 'none' });
@@ -109,22 +117,16 @@ describe('Thompson sampling posterior width', () => {
       learner.update(ctx, 0, 0.8, null);
       learner.update(ctx, 1, 0.7, null);
     }
-    const estimates = learner.estimates(ctx);
-    let picksOfWorse = 0;
-    for (let i = 0; i < 2000; i++) if (learner.select(ctx, estimates, 0) === 1) picksOfWorse++;
     // With a posterior as wide as the bound (sd 0.5 / sqrt(n)) the worse arm would be drawn ~10 % of the time.
-    expect(picksOfWorse / 2000).toBeLessThan(0.01);
+    expect(shareOfPicks(learner, ctx, 1, 2000)).toBeLessThan(0.01);
 
     const noisy = new BanditLearner('thompson-sampling', ['a', 'b'], createRandom(5), 'thompson', { kind: 'none' });
     for (let i = 0; i < 50; i++) {
       noisy.update(ctx, 0, i % 4 === 0 ? 0 : 1, null); // mean 0.74, sd 0.44
       noisy.update(ctx, 1, i % 10 < 7 ? 1 : 0, null); // mean 0.70, sd 0.46
     }
-    const noisyEstimates = noisy.estimates(ctx);
-    let noisyPicks = 0;
-    for (let i = 0; i < 2000; i++) if (noisy.select(ctx, noisyEstimates, 0) === 1) noisyPicks++;
     // Scattered rewards keep the posterior wide enough to go on checking the other arm.
-    expect(noisyPicks / 2000).toBeGreaterThan(0.1);
+    expect(shareOfPicks(noisy, ctx, 1, 2000)).toBeGreaterThan(0.1);
   });
   it('draws 0.7 posterior standard deviations wide: a full-width posterior over-explores', () => {
     const learner = new BanditLearner('thompson-sampling', ['a', 'b'], createRandom(7), 'thompson', { kind: 'none' });
@@ -138,10 +140,7 @@ describe('Thompson sampling posterior width', () => {
     const worse = learner.probabilities(ctx, 0)[1]!;
     expect(worse).toBeGreaterThan(0.05);
     expect(worse).toBeLessThan(0.062);
-    const estimates = learner.estimates(ctx);
-    let picks = 0;
-    for (let i = 0; i < 4000; i++) if (learner.select(ctx, estimates, 0) === 1) picks++;
-    expect(picks / 4000).toBeLessThan(0.08);
+    expect(shareOfPicks(learner, ctx, 1, 4000)).toBeLessThan(0.08);
   });
   it('keeps the full width for an arm the agent has tried fewer than 10 times itself', () => {
     const learner = new BanditLearner('thompson-sampling', ['a', 'b'], createRandom(7), 'thompson', { kind: 'none' });
