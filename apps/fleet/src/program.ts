@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { type FleetConfig, loadConfig } from './config.js';
 import { FleetError } from './FleetError.js';
-import { createLogger, type LogLevel } from './logger.js';
+import { type CliLogger, createLogger, type LogLevel } from './logger.js';
 import { stripControl } from './render.js';
 
 /** What a command can touch: streams, working directory, environment and a stop signal. */
@@ -38,7 +38,7 @@ export interface CommandContext {
   io: CliIO;
   options: GlobalOptions;
   config: FleetConfig;
-  logger: ReturnType<typeof createLogger>;
+  logger: CliLogger;
   /** Prints a result: JSON with `--json`, else the text. */
   print(text: string, json: unknown): void;
 }
