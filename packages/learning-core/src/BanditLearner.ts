@@ -1,3 +1,4 @@
+import { ChangeTest } from './ChangeTest.js';
 import { FeatureBackoff, type StateRow } from './FeatureBackoff.js';
 import { LearningError } from './LearningError.js';
 import { standardNormal } from './random.js';
@@ -86,7 +87,10 @@ function* entries(window: Window): Generator<[number, number]> {
  *   trials so an untried arm keeps the prior's width: a posterior as wide as the rewards really
  *   scatter, not as wide as they could.
  * - `discounted-thompson`: before each update of a task type, its row and all its state rows are
- *   multiplied by `banditDiscount` (evidence ages by the type's tasks, in every state alike).
+ *   multiplied by `banditDiscount` (evidence ages by the type's tasks, in every state alike); and a
+ *   change test per type and strategy (`ChangeTest`): when the strategy's recent rewards miss what
+ *   the model expected of them by more than 4 standard errors, its older evidence in the type is
+ *   cut to what those recent rewards are worth.
  * - `sliding-window-ucb`: the task-type row counts only its last `slidingWindowSize` tasks; state
  *   rows (too many to window each) fade by 1 - 1 / size per update, the same effective memory.
  */
@@ -99,6 +103,8 @@ export class BanditLearner extends TabularAlgorithm {
   #windows = new Map<number, Window>();
   /** Thompson only: per task-type row, the (forgotten alike) sum of squared rewards per arm. */
   #squares = new Map<number, Float64Array>();
+  /** Discounted only: whether a strategy's recent rewards show it changed. */
+  readonly #changes: ChangeTest;
   /** Task-type code → codes of its state rows. */
   #states = new Map<number, Set<number>>();
   /** Task-type code → changes so far (a fitted model is valid while this has not moved). */
@@ -118,6 +124,7 @@ export class BanditLearner extends TabularAlgorithm {
     this.name = name;
     this.#rule = rule;
     this.#forgetting = forgetting;
+    this.#changes = new ChangeTest(arms.length);
   }
 
   select(ctx: ArmContext, estimates: readonly ArmEstimate[], _epsilon: number): number {
@@ -208,6 +215,7 @@ export class BanditLearner extends TabularAlgorithm {
 
   update(ctx: ArmContext, arm: number, reward: number, _next: ArmContext | null): boolean {
     if (this.#forgetting.kind === 'discount') {
+      this.#testForChange(ctx, arm, reward);
       // Evidence ages with the type's tasks in every state alike, so the state rows keep summing to the type row.
       for (const code of this.#states.get(ctx.type) ?? []) this.table.scale(this.table.find(code), this.#forgetting.factor);
     }
@@ -215,6 +223,28 @@ export class BanditLearner extends TabularAlgorithm {
     this.#add(ctx.type, arm, reward, true);
     this.#changed(ctx.type);
     return true;
+  }
+
+  /**
+   * Feeds the reward's miss (reward − the arm's estimate in its state) to the change test; on a
+   * change, scales the arm's evidence in every row of the type (and its squares) down to what the
+   * recent rewards are worth.
+   */
+  #testForChange(ctx: ArmContext, arm: number, reward: number): void {
+    const estimate = this.estimates(ctx)[arm]!;
+    const recent = this.#changes.observe(ctx.type, arm, reward - estimate.mean, this.#armVariance(ctx.type, arm), estimate.trials);
+    const typeRow = this.table.find(ctx.type);
+    const trials = recent === undefined || typeRow < 0 ? 0 : this.table.get(typeRow, 2 * arm);
+    if (recent === undefined || trials <= recent) return;
+    const factor = recent / trials;
+    for (const code of [ctx.type, ...(this.#states.get(ctx.type) ?? [])]) {
+      const row = this.table.find(code);
+      if (row < 0) continue;
+      this.table.set(row, 2 * arm, this.table.get(row, 2 * arm) * factor);
+      this.table.set(row, 2 * arm + 1, this.table.get(row, 2 * arm + 1) * factor);
+    }
+    const squares = this.#squares.get(ctx.type);
+    if (squares !== undefined) squares[arm] = squares[arm]! * factor;
   }
 
   override setPrior(type: number, arm: number, mean: number, weight: number): void {
@@ -409,12 +439,14 @@ export class BanditLearner extends TabularAlgorithm {
     }
   }
 
-  override serializeRow(code: number): SerializedRow & { window?: Array<[string, number]>; squares?: Record<string, number> } {
+  override serializeRow(code: number): SerializedRow & { window?: Array<[string, number]>; squares?: Record<string, number>; misses?: Record<string, [number, number, number]> } {
     const window = this.#windows.get(code);
     const squares = this.#squares.get(code);
-    const row: SerializedRow & { window?: Array<[string, number]>; squares?: Record<string, number> } = super.serializeRow(code);
+    const misses = this.#changes.sums(code);
+    const row: SerializedRow & { window?: Array<[string, number]>; squares?: Record<string, number>; misses?: Record<string, [number, number, number]> } = super.serializeRow(code);
     if (window !== undefined) row.window = [...entries(window)].map(([arm, r]) => [this.arms[arm]!, r]);
     if (squares !== undefined) row.squares = Object.fromEntries(this.arms.map((name, i) => [name, squares[i]!]));
+    if (misses !== undefined) row.misses = Object.fromEntries(this.arms.map((name, i) => [name, [misses[3 * i]!, misses[3 * i + 1]!, misses[3 * i + 2]!]]));
     return row;
   }
 
@@ -434,6 +466,21 @@ export class BanditLearner extends TabularAlgorithm {
         restored[i] = x;
       });
       this.#squares.set(code, restored);
+    }
+    const misses = (value as { misses?: unknown }).misses;
+    if (misses !== undefined) {
+      if (misses === null || typeof misses !== 'object' || this.#forgetting.kind !== 'discount') {
+        throw new LearningError('INVALID_STATE', `model row ${code} has bad change-test sums`);
+      }
+      const restored = new Float64Array(3 * this.arms.length);
+      this.arms.forEach((name, i) => {
+        const x = (misses as Record<string, unknown>)[name] ?? [0, 0, 0];
+        if (!Array.isArray(x) || x.length !== 3 || !x.every((v) => typeof v === 'number' && Number.isFinite(v)) || x[1] < 0 || x[2] < 0) {
+          throw new LearningError('INVALID_STATE', `model row ${code} has bad change-test sums`);
+        }
+        restored.set(x as number[], 3 * i);
+      });
+      this.#changes.restore(code, restored);
     }
     const window = (value as { window?: unknown }).window;
     if (window === undefined) return;
@@ -461,6 +508,7 @@ export class BanditLearner extends TabularAlgorithm {
     super.clear();
     this.#windows.clear();
     this.#squares.clear();
+    this.#changes.clear();
     this.#states.clear();
     this.#fits.clear();
     this.#imported.clear();

@@ -33,14 +33,23 @@ export interface StateRow {
   sums: ArrayLike<number>;
 }
 
-/** The fitted model of one arm: type mean plus one shrunk effect per feature group. */
+/** The fitted model of one arm: type mean plus one shrunk effect per feature group, plus a shrunk residual per cell of the features that matter. */
 interface ArmFit {
   level: ArmLevel;
   /** [feature][group] → effect on the mean. */
   effects: Float64Array[];
   /** [feature][group] → posterior variance of that effect. */
   effectVariance: Float64Array[];
+  /** The features whose effects the evidence shows (tau² > 0); with two or more, their cells carry residuals. */
+  cellFeatures: readonly number[];
+  /** Cell (`cellOf`) → [residual beyond the additive model, its posterior variance]. */
+  cells: ReadonlyMap<number, readonly [number, number]>;
+  /** Prior variance of a cell's residual: the smallest tau² of `cellFeatures`. */
+  cellPrior: number;
 }
+
+/** The cell of a row's groups over some features (every feature has at most 4 groups). */
+const cellOf = (groups: readonly number[], features: readonly number[]): number => features.reduce((cell, f) => cell * 4 + groups[f]!, 0);
 
 /**
  * Splits a task type's evidence by a task feature only as far as the evidence shows the feature
@@ -51,8 +60,12 @@ interface ArmFit {
  * trials keeps n tau² / (n tau² + sigma²) of itself).
  * A feature that does not matter (a noisy load reading, a bucket computed from the same number as
  * another) gets tau² near 0 and splits nothing; effects are fitted by backfitting, so two features
- * carrying the same information are not counted twice. An additive model: interactions between
- * features are not represented.
+ * carrying the same information are not counted twice.
+ * Where two or more features matter, what the additive model leaves in each cell of their groups
+ * (a strategy that is best only when the task is both complex and retried) is a residual shrunk
+ * the same way, with the smallest of those features' tau² as its prior variance (an interaction is
+ * believed no larger than the effects it joins): a cell's own evidence takes over as it grows, as
+ * a textbook per-context bandit's does, while features that do not matter still split nothing.
  */
 export class FeatureBackoff {
   readonly #fits: ArmFit[];
@@ -72,10 +85,16 @@ export class FeatureBackoff {
     const fit = this.#fits[arm]!;
     let mean = fit.level.mean;
     let variance = fit.level.variance / (fit.level.trials + 1);
-    groupsOf(buckets).forEach((group, f) => {
+    const groups = groupsOf(buckets);
+    groups.forEach((group, f) => {
       mean += fit.effects[f]![group]!;
       variance += fit.effectVariance[f]![group]!;
     });
+    if (fit.cellFeatures.length >= 2) {
+      const [residual, residualVariance] = fit.cells.get(cellOf(groups, fit.cellFeatures)) ?? [0, fit.cellPrior];
+      mean += residual;
+      variance += residualVariance;
+    }
     return { mean: Math.min(1, Math.max(0, mean)), variance };
   }
 }
@@ -85,7 +104,9 @@ function fitArm(level: ArmLevel, arm: number, rows: readonly GroupedRow[]): ArmF
   const effectVariance = GROUPS.map((g) => new Float64Array(g));
   const sigma2 = Math.max(level.variance, 1e-4);
   const used = rows.filter((r) => r.trials[arm]! > 0);
-  if (used.length < 2) return { level, effects, effectVariance };
+  const additive = { level, effects, effectVariance, cellFeatures: [], cells: new Map(), cellPrior: 0 };
+  if (used.length < 2) return additive;
+  const tau2s = new Float64Array(FEATURE_BUCKETS.length);
   for (let pass = 0; pass < PASSES; pass++) {
     for (let f = 0; f < FEATURE_BUCKETS.length; f++) {
       const residual = new Float64Array(GROUPS[f]!);
@@ -108,6 +129,7 @@ function fitArm(level: ArmLevel, arm: number, rows: readonly GroupedRow[]): ArmF
       }
       // Method of moments: E[sum n r²] = (groups - 1) sigma² + n tau² when the groups differ by tau².
       const tau2 = seen < 2 ? 0 : Math.max(0, (spread - (seen - 1) * sigma2) / total);
+      tau2s[f] = tau2;
       for (let b = 0; b < trials.length; b++) {
         const n = trials[b]!;
         const keep = tau2 === 0 ? 0 : (n * tau2) / (n * tau2 + sigma2);
@@ -116,5 +138,21 @@ function fitArm(level: ArmLevel, arm: number, rows: readonly GroupedRow[]): ArmF
       }
     }
   }
-  return { level, effects, effectVariance };
+  const cellFeatures = [...tau2s.keys()].filter((f) => tau2s[f]! > 0);
+  if (cellFeatures.length < 2) return additive;
+  const cellPrior = Math.min(...cellFeatures.map((f) => tau2s[f]!));
+  const residuals = new Map<number, [number, number]>();
+  for (const row of used) {
+    let predicted = level.mean;
+    for (let f = 0; f < FEATURE_BUCKETS.length; f++) predicted += effects[f]![row.groups[f]!]!;
+    const cell = cellOf(row.groups, cellFeatures);
+    const n = row.trials[arm]!;
+    const [residual, trials] = residuals.get(cell) ?? [0, 0];
+    residuals.set(cell, [residual + row.sums[arm]! - n * predicted, trials + n]);
+  }
+  const cells = new Map<number, readonly [number, number]>();
+  for (const [cell, [residual, n]] of residuals) {
+    cells.set(cell, [((n * cellPrior) / (n * cellPrior + sigma2)) * (residual / n), (cellPrior * sigma2) / (n * cellPrior + sigma2)]);
+  }
+  return { level, effects, effectVariance, cellFeatures, cells, cellPrior };
 }

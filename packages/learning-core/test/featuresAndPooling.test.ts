@@ -73,6 +73,23 @@ describe('FeatureBackoff: a feature splits the evidence only when it matters', (
     expect(FEATURE_GROUPS[0]![bucket(0.45)]).not.toBe(FEATURE_GROUPS[0]![bucket(0.55)]);
   });
 
+  it('learns a strategy that does well when a task is complex or retried, not twice as well when it is both', () => {
+    // not additive: 0.4 on simple first attempts, 0.8 as soon as either feature is high
+    const random = createRandom(4);
+    const truth = (complex: boolean, retried: boolean) => (complex || retried ? 0.8 : 0.4);
+    const data: StateRow[] = [];
+    for (const complex of [false, true]) {
+      for (const retried of [false, true]) {
+        for (let r = 0; r < 4; r++) data.push(observed(random, [complex ? 3 : 1, 1, retried ? 1 : 0, 2, r], 50, truth(complex, retried)));
+      }
+    }
+    const model = fit(data);
+    // an additive model is 0.1 off in every cell (0.5, 0.7, 0.7, 0.9)
+    for (const complex of [false, true]) {
+      for (const retried of [false, true]) expect(Math.abs(model.estimate(0, [complex ? 3 : 1, 1, retried ? 1 : 0, 2, 0]).mean - truth(complex, retried))).toBeLessThan(0.04);
+    }
+  });
+
   it('does not count one piece of information twice when two features carry it', () => {
     // capability bucket = complexity bucket's half: the same split seen through two features
     const random = createRandom(3);
