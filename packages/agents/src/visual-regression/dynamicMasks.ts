@@ -44,16 +44,19 @@ return out;
 export async function dynamicMasks(page: Page, first: Buffer, second: Buffer): Promise<MaskedRegion[]> {
   const comparison = compareScreenshots(first, second);
   const pageArea = comparison.width * comparison.height;
-  const masks: MaskedRegion[] = [];
+  // One mask per element: a clock whose middle digits stayed the same changes in two places.
+  const masks = new Map<string, MaskedRegion>();
   for (const region of comparison.regions) {
     const selector = await regionSelector(page, region);
     const [box] = selector === 'body' ? [] : await elementBoxes(page, [selector]);
     const padded = { x: region.x - MARGIN, y: region.y - MARGIN, width: region.width + 2 * MARGIN, height: region.height + 2 * MARGIN };
     // The element's box and the changed pixels together: text longer than the box this time still falls inside.
-    if (box !== undefined && box.width * box.height <= pageArea * MAX_ELEMENT_SHARE) masks.push({ selector, ...union(box, padded), why: 'dynamic' });
-    else masks.push({ selector, ...padded, why: 'dynamic' });
+    let rect: MaskRect = box !== undefined && box.width * box.height <= pageArea * MAX_ELEMENT_SHARE ? union(box, padded) : padded;
+    const earlier = masks.get(selector);
+    if (earlier !== undefined) rect = union(earlier, rect);
+    masks.set(selector, { selector, x: rect.x, y: rect.y, width: rect.width, height: rect.height, why: 'dynamic' });
   }
-  return masks;
+  return [...masks.values()];
 }
 
 function union(a: MaskRect, b: MaskRect): MaskRect {

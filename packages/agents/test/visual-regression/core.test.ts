@@ -20,11 +20,12 @@ let recorded: VisualReport;
 let rerun: VisualReport;
 let clock: { unmasked: VisualReport; detected: VisualReport; configured: VisualReport };
 
-// A page whose text changes on every load: a timestamp and a random id (in a fixed-width box, so the
+// A page whose text changes on every load: a timestamp and, after fixed words, a random id (two changed
+// areas in one element, which must give one mask; in a fixed-width box, so the
 // changed pixels always fall inside #now), next to static content.
 const CLOCK_PAGE = `<!doctype html><html><head><title>status</title><style>body { font: 16px sans-serif; margin: 20px } #now { display: inline-block; width: 30em; padding: 4px }</style></head>
 <body><h1>Status</h1><p>Last updated <span id="now"></span></p><p>Static text that never changes.</p>
-<script>document.getElementById('now').textContent = new Date().toISOString() + ' ' + String(Math.floor(Math.random() * 1e8)).padStart(8, '0');</script></body></html>`;
+<script>document.getElementById('now').textContent = new Date().toISOString() + ' on build 2026 of the site, request ' + String(Math.floor(Math.random() * 1e8)).padStart(8, '0');</script></body></html>`;
 
 describe.runIf(HAVE_CHROMIUM)('visual-regression in headless Chromium', () => {
   beforeAll(async () => {
