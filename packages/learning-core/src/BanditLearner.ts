@@ -64,6 +64,18 @@ interface Window {
   length: number;
 }
 
+/** A statistics row as stored: its window (sliding-window-ucb), squares (Thompson) and change-test sums (discounted) beside the arms. */
+type BanditRow = SerializedRow & { window?: Array<[string, number]>; squares?: Record<string, number>; misses?: Record<string, [number, number, number]> };
+
+/** The feature buckets of a task's state. */
+const stateBuckets = (ctx: ArmContext): number[] => featureBuckets(ctx.state - (ctx.type - TYPE_LEVEL));
+
+/** An arm's estimate from its type's fitted model: the mean and the trials its variance is worth. */
+function modelEstimate(fit: { model: FeatureBackoff; variances: Float64Array }, buckets: readonly number[], arm: number): ArmEstimate {
+  const { mean, variance } = fit.model.estimate(arm, buckets);
+  return { mean, trials: Math.max(0, fit.variances[arm]! / variance - 1) };
+}
+
 function* entries(window: Window): Generator<[number, number]> {
   for (let i = 0; i < window.length; i++) {
     const at = (window.start + i) % window.arms.length;
@@ -166,12 +178,9 @@ export class BanditLearner extends TabularAlgorithm {
     // A windowed type row no longer sums its (fading) state rows, so the feature model would
     // compare unlike numbers: sliding-window-ucb keeps the state's own mean backed off to the type's.
     if (this.#forgetting.kind === 'window') return this.#windowEstimates(ctx);
-    const { model, variances } = this.#model(ctx.type);
-    const buckets = featureBuckets(ctx.state - (ctx.type - TYPE_LEVEL));
-    return this.arms.map((_, i) => {
-      const { mean, variance } = model.estimate(i, buckets);
-      return { mean, trials: Math.max(0, variances[i]! / variance - 1) };
-    });
+    const fit = this.#model(ctx.type);
+    const buckets = stateBuckets(ctx);
+    return this.arms.map((_, i) => modelEstimate(fit, buckets, i));
   }
 
   setImported(type: number, rows: ReadonlyMap<number, Float64Array>, squares: Float64Array): void {
@@ -231,11 +240,13 @@ export class BanditLearner extends TabularAlgorithm {
    * recent rewards are worth.
    */
   #testForChange(ctx: ArmContext, arm: number, reward: number): void {
-    const estimate = this.estimates(ctx)[arm]!;
-    const recent = this.#changes.observe(ctx.type, arm, reward - estimate.mean, this.#armVariance(ctx.type, arm), estimate.trials);
+    const fit = this.#model(ctx.type);
+    const estimate = modelEstimate(fit, stateBuckets(ctx), arm);
+    const recent = this.#changes.observe(ctx.type, arm, reward - estimate.mean, fit.variances[arm]!, estimate.trials);
+    if (recent === undefined) return;
     const typeRow = this.table.find(ctx.type);
-    const trials = recent === undefined || typeRow < 0 ? 0 : this.table.get(typeRow, 2 * arm);
-    if (recent === undefined || trials <= recent) return;
+    const trials = typeRow < 0 ? 0 : this.table.get(typeRow, 2 * arm);
+    if (trials <= recent) return;
     const factor = recent / trials;
     for (const code of [ctx.type, ...(this.#states.get(ctx.type) ?? [])]) {
       const row = this.table.find(code);
@@ -439,11 +450,11 @@ export class BanditLearner extends TabularAlgorithm {
     }
   }
 
-  override serializeRow(code: number): SerializedRow & { window?: Array<[string, number]>; squares?: Record<string, number>; misses?: Record<string, [number, number, number]> } {
+  override serializeRow(code: number): BanditRow {
     const window = this.#windows.get(code);
     const squares = this.#squares.get(code);
     const misses = this.#changes.sums(code);
-    const row: SerializedRow & { window?: Array<[string, number]>; squares?: Record<string, number>; misses?: Record<string, [number, number, number]> } = super.serializeRow(code);
+    const row: BanditRow = super.serializeRow(code);
     if (window !== undefined) row.window = [...entries(window)].map(([arm, r]) => [this.arms[arm]!, r]);
     if (squares !== undefined) row.squares = Object.fromEntries(this.arms.map((name, i) => [name, squares[i]!]));
     if (misses !== undefined) row.misses = Object.fromEntries(this.arms.map((name, i) => [name, [misses[3 * i]!, misses[3 * i + 1]!, misses[3 * i + 2]!]]));
