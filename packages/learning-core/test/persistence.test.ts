@@ -99,6 +99,30 @@ describe('restart', () => {
     }
   });
 
+  it('loadState refuses malformed change-test sums (discounted-thompson) and writes nothing', () => {
+    const memory = openMemory();
+    const engine = openEngine(memory, { algorithm: 'discounted-thompson' });
+    // past the first checkpoint (256 experiences), so the type's row is in the store too
+    runTasks(engine, 300, createRandom(1));
+    const state = engine.getState();
+    const model = state.model as Record<string, { misses?: Record<string, unknown> }>;
+    const typeRow = model['unit-test|*']!;
+    expect(Object.keys(typeRow.misses ?? {})).toEqual(['slow', 'medium', 'best']);
+    const withMisses = (misses: unknown) => ({ ...state, model: { ...model, 'unit-test|*': { ...typeRow, misses } } });
+    const stored = memory.retrieve('phase2/learning/agent-1/q/unit-test|*', { partition: 'learning' });
+    expect(stored).toMatchObject({ misses: { best: expect.any(Array) } });
+    for (const misses of [null, 'x', { slow: [1, 2] }, { slow: [0, Number.NaN, 1] }, { slow: [0.1, -1, 1] }, { slow: [0.1, 1, -1] }]) {
+      expect(() => engine.loadState(withMisses(misses))).toThrow(expect.objectContaining({ code: 'INVALID_STATE' }));
+      expect(engine.getState()).toEqual(state);
+      expect(memory.retrieve('phase2/learning/agent-1/q/unit-test|*', { partition: 'learning' })).toEqual(stored);
+    }
+    // sums are a discounted-thompson thing: another bandit refuses them
+    const ucb = openEngine(openMemory(), { algorithm: 'ucb1' });
+    const ucbState = ucb.getState();
+    expect(() => ucb.loadState({ ...state, algorithm: 'ucb1' })).toThrow(expect.objectContaining({ code: 'INVALID_STATE' }));
+    expect(ucb.getState()).toEqual(ucbState);
+  });
+
   it('a write that fails inside the transaction leaves memory and store as they were', () => {
     const memory = openMemory();
     const engine = openEngine(memory, { algorithm: 'discounted-thompson' });
