@@ -16,7 +16,7 @@ const MIN_REWARDS = 5;
  * A change test per (task type, strategy) for a bandit that forgets by discounting: the strategy's
  * recent misses (reward − what the model expected in the reward's state), exponentially weighted,
  * against their standard error. A discount alone re-learns a changed strategy only as fast as it
- * forgets (hundreds of tasks at 0.999); the test lets the strategy's older evidence go as soon as
+ * forgets (thousands of tasks at 0.9995); the test lets the strategy's older evidence go as soon as
  * its recent rewards show the change. The running sums are kept with the task type's statistics
  * row (`sums` / `restore`), so a restart continues the same test.
  */
