@@ -76,6 +76,8 @@ function modelEstimate(fit: { model: FeatureBackoff; variances: Float64Array }, 
   return { mean, trials: Math.max(0, fit.variances[arm]! / variance - 1) };
 }
 
+const isFiniteNumber = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+
 function* entries(window: Window): Generator<[number, number]> {
   for (let i = 0; i < window.length; i++) {
     const at = (window.start + i) % window.arms.length;
@@ -465,35 +467,16 @@ export class BanditLearner extends TabularAlgorithm {
     super.restoreRow(code, value);
     this.#track(code);
     this.#changed(code - (code % TYPE_STRIDE) + TYPE_LEVEL);
-    const squares = (value as { squares?: unknown }).squares;
+    const { squares, misses, window } = value as { squares?: unknown; misses?: unknown; window?: unknown };
     if (squares !== undefined) {
-      if (squares === null || typeof squares !== 'object' || this.#rule !== 'thompson') {
-        throw new LearningError('INVALID_STATE', `model row ${code} has bad squares`);
-      }
-      const restored = new Float64Array(this.arms.length);
-      this.arms.forEach((name, i) => {
-        const x = (squares as Record<string, unknown>)[name] ?? 0;
-        if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) throw new LearningError('INVALID_STATE', `model row ${code} has bad squares`);
-        restored[i] = x;
-      });
-      this.#squares.set(code, restored);
+      const read = (x: unknown): number[] | undefined => (isFiniteNumber(x) && x >= 0 ? [x] : undefined);
+      this.#squares.set(code, this.#perArm(code, squares, 1, this.#rule === 'thompson', read, 'squares'));
     }
-    const misses = (value as { misses?: unknown }).misses;
     if (misses !== undefined) {
-      if (misses === null || typeof misses !== 'object' || this.#forgetting.kind !== 'discount') {
-        throw new LearningError('INVALID_STATE', `model row ${code} has bad change-test sums`);
-      }
-      const restored = new Float64Array(3 * this.arms.length);
-      this.arms.forEach((name, i) => {
-        const x = (misses as Record<string, unknown>)[name] ?? [0, 0, 0];
-        if (!Array.isArray(x) || x.length !== 3 || !x.every((v) => typeof v === 'number' && Number.isFinite(v)) || x[1] < 0 || x[2] < 0) {
-          throw new LearningError('INVALID_STATE', `model row ${code} has bad change-test sums`);
-        }
-        restored.set(x as number[], 3 * i);
-      });
-      this.#changes.restore(code, restored);
+      // [weighted sum of misses, sum of weights, sum of squared weights]: only the first may be negative
+      const read = (x: unknown): number[] | undefined => (Array.isArray(x) && x.length === 3 && x.every(isFiniteNumber) && x[1]! >= 0 && x[2]! >= 0 ? x : undefined);
+      this.#changes.restore(code, this.#perArm(code, misses, 3, this.#forgetting.kind === 'discount', read, 'change-test sums'));
     }
-    const window = (value as { window?: unknown }).window;
     if (window === undefined) return;
     if (!Array.isArray(window) || this.#forgetting.kind !== 'window') {
       throw new LearningError('INVALID_STATE', `model row ${code} has a bad window`);
@@ -505,7 +488,7 @@ export class BanditLearner extends TabularAlgorithm {
     for (const entry of (window as unknown[]).slice(-size)) {
       const [name, reward] = Array.isArray(entry) ? entry : [];
       const arm = this.arms.indexOf(name as string);
-      if (typeof reward !== 'number' || !Number.isFinite(reward)) {
+      if (!isFiniteNumber(reward)) {
         throw new LearningError('INVALID_STATE', `model row ${code} has a bad window entry`);
       }
       if (arm < 0) continue;
@@ -513,6 +496,25 @@ export class BanditLearner extends TabularAlgorithm {
       restored.rewards[restored.length++] = reward;
     }
     this.#sumWindow(this.table.ensure(code), restored);
+  }
+
+  /**
+   * A stored per-arm record of a row (`squares`, `misses`) as `width` numbers per arm, an arm it
+   * does not name being zeros; INVALID_STATE unless this bandit keeps such a record (`kept`) and
+   * `read` accepts every entry.
+   */
+  #perArm(code: number, record: unknown, width: number, kept: boolean, read: (entry: unknown) => number[] | undefined, what: string): Float64Array {
+    const bad = (): LearningError => new LearningError('INVALID_STATE', `model row ${code} has bad ${what}`);
+    if (record === null || typeof record !== 'object' || !kept) throw bad();
+    const restored = new Float64Array(width * this.arms.length);
+    this.arms.forEach((name, i) => {
+      const entry = (record as Record<string, unknown>)[name];
+      if (entry === undefined) return;
+      const values = read(entry);
+      if (values === undefined) throw bad();
+      restored.set(values, width * i);
+    });
+    return restored;
   }
 
   override clear(): void {

@@ -99,7 +99,7 @@ describe('restart', () => {
     }
   });
 
-  it('loadState refuses malformed change-test sums (discounted-thompson) and writes nothing', () => {
+  it('loadState refuses malformed change-test sums and squares (discounted-thompson) and writes nothing', () => {
     const memory = openMemory();
     const engine = openEngine(memory, { algorithm: 'discounted-thompson' });
     // past the first checkpoint (256 experiences), so the type's row is in the store too
@@ -109,10 +109,16 @@ describe('restart', () => {
     const typeRow = model['unit-test|*']!;
     expect(Object.keys(typeRow.misses ?? {})).toEqual(['slow', 'medium', 'best']);
     const withMisses = (misses: unknown) => ({ ...state, model: { ...model, 'unit-test|*': { ...typeRow, misses } } });
+    const withSquares = (squares: unknown) => ({ ...state, model: { ...model, 'unit-test|*': { ...typeRow, squares } } });
     const stored = memory.retrieve('phase2/learning/agent-1/q/unit-test|*', { partition: 'learning' });
     expect(stored).toMatchObject({ misses: { best: expect.any(Array) } });
     for (const misses of [null, 'x', { slow: [1, 2] }, { slow: [0, Number.NaN, 1] }, { slow: [0.1, -1, 1] }, { slow: [0.1, 1, -1] }]) {
       expect(() => engine.loadState(withMisses(misses))).toThrow(expect.objectContaining({ code: 'INVALID_STATE' }));
+      expect(engine.getState()).toEqual(state);
+      expect(memory.retrieve('phase2/learning/agent-1/q/unit-test|*', { partition: 'learning' })).toEqual(stored);
+    }
+    for (const squares of [null, 'x', { slow: -1 }, { slow: Number.NaN }, { slow: '1' }]) {
+      expect(() => engine.loadState(withSquares(squares))).toThrow(expect.objectContaining({ code: 'INVALID_STATE' }));
       expect(engine.getState()).toEqual(state);
       expect(memory.retrieve('phase2/learning/agent-1/q/unit-test|*', { partition: 'learning' })).toEqual(stored);
     }
