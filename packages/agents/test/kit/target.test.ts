@@ -90,6 +90,22 @@ describe('TargetProfile on small projects', () => {
     expect(await listSourceFiles(dir)).toEqual(['app/a.cjs', 'app/index.cjs', 'bin/tool.mjs']);
   });
 
+  it('listSourceFiles stops at its limit in walk order (folders and files by name, depth first), skipped files not counted', async () => {
+    const minified = `${'var a=1;'.repeat(400)}\n`;
+    const dir = await writeProject(tmp, 'limited', {
+      'a/y.js': 'export const y = 1;\n',
+      'a/b/x.js': 'export const x = 1;\n',
+      'a/min.js': minified,
+      'c.js': 'export const c = 1;\n',
+      'd/z.js': 'export const z = 1;\n',
+    });
+    const skipped: string[] = [];
+    expect(await listSourceFiles(dir, { limit: 3, onSkip: (path) => skipped.push(path) })).toEqual(['a/b/x.js', 'a/y.js', 'c.js']);
+    expect(skipped).toEqual(['a/min.js']);
+    expect(await listSourceFiles(dir, { limit: 2 })).toEqual(['a/b/x.js', 'a/y.js']);
+    expect(await listSourceFiles(dir)).toEqual(['a/b/x.js', 'a/y.js', 'c.js', 'd/z.js']);
+  });
+
   it('overrides from TargetSpec win: sourceRoots, openapi, ignore', async () => {
     const dir = await writeProject(tmp, 'overridden', {
       'src/a.ts': 'export const a = 1;\n',

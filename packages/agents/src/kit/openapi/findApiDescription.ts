@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseYaml } from '../target/parseYaml.js';
+import { limitReads } from '../target/limitReads.js';
 import { listSourceFiles } from '../target/listSourceFiles.js';
 import type { SkipRules } from '../target/SkipRules.js';
 
@@ -40,14 +41,13 @@ const TOP_LEVEL_KEY = /^(?:\{\s*)?["']?(openapi|swagger)["']?\s*:/m;
  */
 export async function findApiDescription(dir: string, options: FindApiDescriptionOptions = {}): Promise<ApiDescription | undefined> {
   const files = await listSourceFiles(dir, { extensions: ['.json', '.yaml', '.yml'], limit: options.limit ?? 2000, ...(options.skip ? { skip: options.skip } : {}) });
-  const found: ApiDescription[] = [];
-  for (const file of files) {
-    if (NOT_API.test(file)) continue;
-    const text = await readFile(join(dir, file), 'utf8').catch(() => '');
-    if (text.length > 5 * 1024 * 1024 || !TOP_LEVEL_KEY.test(text)) continue;
-    const description = describeApiDocument(file, text);
-    if (description) found.push(description);
-  }
+  const read = await Promise.all(
+    files.filter((file) => !NOT_API.test(file)).map((file) => limitReads(async () => {
+      const text = await readFile(join(dir, file), 'utf8').catch(() => '');
+      return text.length > 5 * 1024 * 1024 || !TOP_LEVEL_KEY.test(text) ? undefined : describeApiDocument(file, text);
+    })),
+  );
+  const found = read.filter((d): d is ApiDescription => d !== undefined);
   const rank = (d: ApiDescription): number[] => [d.paths > 0 ? 0 : 1, /^(openapi|swagger|api)\b/i.test(basename(d.file)) ? 0 : 1, d.file.split('/').length];
   found.sort((a, b) => {
     const [ra, rb] = [rank(a), rank(b)];

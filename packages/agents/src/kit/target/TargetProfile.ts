@@ -6,6 +6,7 @@ import { describeApiDocument, findApiDescription } from '../openapi/findApiDescr
 import type { ApiDescription } from '../openapi/findApiDescription.js';
 import { planServiceStart } from '../service/planServiceStart.js';
 import type { ServiceStart } from '../service/planServiceStart.js';
+import { limitReads } from './limitReads.js';
 import { listSourceFiles } from './listSourceFiles.js';
 import { readJsonc } from './readJsonc.js';
 import { SkipRules } from './SkipRules.js';
@@ -120,17 +121,17 @@ export async function discoverProfile(dir: string, packageJson: Record<string, u
   const onSkip = (path: string, reason: string): void => {
     if (skipped.length < 200 && !skipped.some((s) => s.path === path)) skipped.push({ path, reason });
   };
-  const underRoots = await listSourceFiles(dir, { roots, skip, onSkip });
   const packageModule: ModuleSystem = packageJson['type'] === 'module' ? 'esm' : 'commonjs';
   const isTest = (f: string): boolean => TEST_DIR.test(f) || TEST_FILE.test(f);
-  const files: SourceFileInfo[] = [];
-  for (const path of underRoots) {
-    if (isTest(path) || CONFIG_FILE.test(path)) continue;
-    files.push(await describeFile(dir, path, packageModule));
-  }
   const testRoots = ['test', 'tests', '__tests__', 'spec', 'test.js', 'test.mjs', 'test.ts'].filter((t) => existsSync(join(dir, t)));
-  const testFiles = [...new Set([...underRoots.filter(isTest), ...(testRoots.length > 0 ? await listSourceFiles(dir, { roots: testRoots, skip }) : [])])].sort();
-  const api = overrides.openapi !== undefined ? await describeGiven(dir, overrides.openapi) : await findApiDescription(dir, { skip });
+  // The three walks wait on the disk, not on each other.
+  const [underRoots, underTestRoots, api] = await Promise.all([
+    listSourceFiles(dir, { roots, skip, onSkip }),
+    testRoots.length > 0 ? listSourceFiles(dir, { roots: testRoots, skip }) : [],
+    overrides.openapi !== undefined ? describeGiven(dir, overrides.openapi) : findApiDescription(dir, { skip }),
+  ]);
+  const files = await Promise.all(underRoots.filter((path) => !isTest(path) && !CONFIG_FILE.test(path)).map((path) => limitReads(() => describeFile(dir, path, packageModule))));
+  const testFiles = [...new Set([...underRoots.filter(isTest), ...underTestRoots])].sort();
   const testRunner = testRunnerOf(packageJson);
   return {
     sourceRoots: roots,

@@ -1,5 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { limitReads } from './limitReads.js';
 import { SkipRules } from './SkipRules.js';
 
 /** Options of `listSourceFiles`. */
@@ -17,6 +18,8 @@ export interface ListSourceFilesOptions {
 }
 
 const DEFAULT_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+/** Files of a folder whose reading starts before the walk reaches them. */
+const READ_AHEAD = 64;
 /** Files whose content is checked for minified/bundled/emitted code (reading other text is not needed). */
 const CODE = /\.[cm]?[jt]sx?$/;
 
@@ -29,45 +32,52 @@ export async function listSourceFiles(dir: string, options: ListSourceFilesOptio
   const { extensions = DEFAULT_EXTENSIONS, roots = ['.'], limit = 5000, onSkip } = options;
   const skip = options.skip ?? SkipRules.load(dir);
   const out = new Set<string>();
-  const consider = async (full: string, rel: string): Promise<void> => {
-    if (!extensions.some((ext) => rel.endsWith(ext))) return;
+  // undefined: `rel` is a source file to keep; a string: why it is skipped (told to onSkip); null: not a candidate (other extension, unreadable).
+  const verdict = async (full: string, rel: string): Promise<string | null | undefined> => {
+    if (!extensions.some((ext) => rel.endsWith(ext))) return null;
     const byName = skip.skipsFileName(rel);
-    if (byName !== undefined) {
-      onSkip?.(rel, byName);
-      return;
-    }
-    if (CODE.test(rel)) {
-      const content = await readFile(full, 'utf8').catch(() => undefined);
-      if (content === undefined) return;
-      const byContent = skip.skipsContent(content);
-      if (byContent !== undefined) {
-        onSkip?.(rel, byContent);
-        return;
-      }
-    }
-    out.add(rel);
+    if (byName !== undefined || !CODE.test(rel)) return byName;
+    const content = await readFile(full, 'utf8').catch(() => undefined);
+    return content === undefined ? null : skip.skipsContent(content);
+  };
+  const keep = (rel: string, why: string | null | undefined): void => {
+    if (why === undefined) out.add(rel);
+    else if (why !== null) onSkip?.(rel, why);
   };
   const walk = async (folder: string): Promise<void> => {
+    if (out.size >= limit) return;
     const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
     entries.sort((a, b) => a.name.localeCompare(b.name));
+    const rel = (name: string): string => relative(dir, join(folder, name)).replaceAll('\\', '/');
+    // A folder's files are read ahead of the walk, READ_AHEAD at a time (see limitReads), and kept
+    // in the walk's order: past the limit, at most READ_AHEAD files were read for nothing.
+    const files = entries.filter((e) => e.isFile());
+    const verdicts: Array<Promise<string | null | undefined>> = [];
+    const verdictOf = (index: number): Promise<string | null | undefined> => {
+      for (let i = verdicts.length; i < Math.min(files.length, index + READ_AHEAD); i++) {
+        const name = files[i]!.name;
+        verdicts.push(limitReads(() => verdict(join(folder, name), rel(name))));
+      }
+      return verdicts[index]!;
+    };
+    let fileIndex = 0;
     for (const entry of entries) {
       if (out.size >= limit) return;
-      const full = join(folder, entry.name);
-      const rel = relative(dir, full).replaceAll('\\', '/');
       if (entry.isDirectory()) {
-        const why = skip.skipsDir(rel);
-        if (why === undefined) await walk(full);
-        else if (why !== 'dependencies' && why !== 'version control' && why !== 'dot-folder') onSkip?.(`${rel}/`, why);
+        const why = skip.skipsDir(rel(entry.name));
+        if (why === undefined) await walk(join(folder, entry.name));
+        else if (why !== 'dependencies' && why !== 'version control' && why !== 'dot-folder') onSkip?.(`${rel(entry.name)}/`, why);
       } else if (entry.isFile()) {
-        await consider(full, rel);
+        keep(rel(entry.name), await verdictOf(fileIndex++));
       }
     }
   };
   for (const root of roots) {
     const full = join(dir, root);
     const info = await stat(full).catch(() => null);
+    const rel = relative(dir, full).replaceAll('\\', '/');
     if (info?.isDirectory()) await walk(full);
-    else if (info?.isFile()) await consider(full, relative(dir, full).replaceAll('\\', '/'));
+    else if (info?.isFile()) keep(rel, await verdict(full, rel));
   }
   return [...out].sort();
 }
