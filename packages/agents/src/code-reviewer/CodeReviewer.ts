@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { findStrategy } from '../kit/agent/AgentCore.js';
 import type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy, SkippedSurface } from '../kit/agent/AgentCore.js';
 import { AgentError } from '../kit/agent/AgentError.js';
@@ -10,6 +8,7 @@ import type { FindDuplicatesOptions } from './findDuplicates.js';
 import { findUnawaitedCalls } from './findUnawaitedCalls.js';
 import { listOwnCode } from '../kit/target/listOwnCode.js';
 import { hasSourceFiles } from '../kit/target/hasSourceFiles.js';
+import { readSources } from '../kit/target/readSources.js';
 import { tsconfigCoverage } from '../kit/typescript/tsconfigCoverage.js';
 import { runEslint } from '../kit/eslint/runEslint.js';
 import type { RuleMapping } from '../kit/eslint/runEslint.js';
@@ -185,8 +184,7 @@ export class CodeReviewer implements AgentCore {
       const reason = `no TypeScript or JavaScript sources of the project's own under ${profile.sourceRoots.join(', ')} (tests, vendored, minified and generated files are not reviewed)`;
       return { agentId: this.id, strategy: strategy.name, target: target.dir, findings: [], durationMs: this.#now() - started, coverage: 0, notes, skipped: [{ surface: 'code', reason }] };
     }
-    const sources = new Map<string, string>();
-    for (const file of all) sources.set(file, await readFile(join(target.dir, file), 'utf8'));
+    const sources = await readSources(target.dir, all);
 
     let files = all;
     if (config.changedOnly) {

@@ -1,6 +1,4 @@
 import { createRequire } from 'node:module';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ESLint } from 'eslint';
 import regexpPlugin from 'eslint-plugin-regexp';
@@ -19,6 +17,7 @@ import { describeRedos } from './describeRedos.js';
 import { findSecrets } from './findSecrets.js';
 import { findSecuritySinks } from './findSecuritySinks.js';
 import { listSourceFiles } from '../kit/target/listSourceFiles.js';
+import { readSources } from '../kit/target/readSources.js';
 import { listOwnCode } from '../kit/target/listOwnCode.js';
 import { hasSourceFiles } from '../kit/target/hasSourceFiles.js';
 import { loadOpenApiRoutes } from '../kit/openapi/loadOpenApiRoutes.js';
@@ -144,8 +143,7 @@ export class SecurityScanner implements AgentCore {
     const onSkip = (file: string, why: string): void => void leftOut.add(`${file} (${why})`);
     const listedCode = [...own.files, ...(config.noisy ? testFiles.filter((f) => CODE.some((ext) => f.endsWith(ext))) : [])].filter((f) => config.noisy || !TEST_FILE.test(f));
     const listedText = (await listSourceFiles(target.dir, { extensions: TEXT, skip, onSkip })).filter((f) => !NOT_SCANNED.test(f) && (config.noisy || !TEST_FILE.test(f)));
-    const sources = new Map<string, string>();
-    for (const file of new Set([...listedCode, ...listedText])) sources.set(file, await readFile(join(target.dir, file), 'utf8'));
+    const sources = await readSources(target.dir, [...listedCode, ...listedText]);
     const vendored = [...leftOut];
     if (vendored.length > 0) notes.push(`not scanned, not the project's own code: ${vendored.slice(0, 5).join(', ')}${vendored.length > 5 ? ` and ${vendored.length - 5} more` : ''}`);
     const code = listedCode.filter((f) => sources.has(f));
@@ -157,8 +155,7 @@ export class SecurityScanner implements AgentCore {
       const rules = config.noisy ? { ...SECURITY_RULES, ...NOISY_SECURITY_RULES } : SECURITY_RULES;
       const linted = await runEslint(target.dir, code, { rules, plugins: { security, 'no-unsanitized': noUnsanitized, regexp: regexpPlugin as unknown as ESLint.Plugin }, notes });
       findings.push(...linted.map((f) => (f.kind === 'redos' && 'file' in f.location ? describeRedos(f, codeSources.get(f.location.file)?.split('\n')[f.location.line - 1]) : f)));
-      const views = new Map<string, string>();
-      for (const file of await listSourceFiles(target.dir, { extensions: VIEWS, skip })) views.set(file, await readFile(join(target.dir, file), 'utf8'));
+      const views = await readSources(target.dir, await listSourceFiles(target.dir, { extensions: VIEWS, skip }));
       for (const sink of findSecuritySinks(codeSources, { noisy: config.noisy, views })) {
         findings.push({ kind: sink.kind, severity: sink.severity ?? (sink.kind === 'xss' ? 'high' : 'critical'), location: { file: sink.file, line: sink.line }, message: sink.message, evidence: sink.evidence, confidence: sink.confidence, rule: sink.rule });
       }

@@ -5,6 +5,7 @@ import { ESLint } from 'eslint';
 import type { Linter } from 'eslint';
 import tseslint from 'typescript-eslint';
 import { AgentError } from '../agent/AgentError.js';
+import { limitReads } from '../target/limitReads.js';
 import { SHARED_PARSER } from './SharedParser.js';
 import type { SharedParser } from './SharedParser.js';
 import type { DefectKind, Finding, Severity } from '../findings/Finding.js';
@@ -80,11 +81,8 @@ export async function runEslint(dir: string, files: readonly string[], options: 
   } catch {
     packageType = undefined;
   }
-  const commonjs = new Set<string>();
-  for (const file of files) {
-    const text = await readFile(join(dir, file), 'utf8').catch(() => '');
-    if (sourceTypeOf(file, text, packageType) === 'commonjs') commonjs.add(file);
-  }
+  const sourceTypes = await Promise.all(files.map((file) => limitReads(async () => sourceTypeOf(file, await readFile(join(dir, file), 'utf8').catch(() => ''), packageType))));
+  const commonjs = new Set(files.filter((_, i) => sourceTypes[i] === 'commonjs'));
   const typedFiles = new Set(options.typed?.files ?? []);
   const usesTsEslint = [...Object.keys(options.rules), ...Object.keys(options.typed?.rules ?? {})].some((rule) => rule.startsWith('@typescript-eslint/'));
   const overrideConfig: Linter.Config[] = [
