@@ -212,7 +212,7 @@ export class CodeReviewer implements AgentCore {
     const findings: Finding[] = [];
     if (files.length > 0) {
       const typed = config.typeAware ? { typed: { rules: typedRuleTable(config), files: typedFiles } } : {};
-      findings.push(...(await runEslint(target.dir, files, { rules: ruleTable(config), ...typed, notes })));
+      findings.push(...(await runEslint(target.dir, files, { rules: ruleTable(config), ...typed, notes, sources })));
       options.signal?.throwIfAborted();
       const reviewed = new Map(files.map((f) => [f, sources.get(f)!]));
       const duplicationSources = new Map([...reviewed].filter(([f]) => !TEST_FILE.test(f)));

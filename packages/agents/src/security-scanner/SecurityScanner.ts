@@ -153,7 +153,7 @@ export class SecurityScanner implements AgentCore {
 
     if (code.length > 0) {
       const rules = config.noisy ? { ...SECURITY_RULES, ...NOISY_SECURITY_RULES } : SECURITY_RULES;
-      const linted = await runEslint(target.dir, code, { rules, plugins: { security, 'no-unsanitized': noUnsanitized, regexp: regexpPlugin as unknown as ESLint.Plugin }, notes });
+      const linted = await runEslint(target.dir, code, { rules, plugins: { security, 'no-unsanitized': noUnsanitized, regexp: regexpPlugin as unknown as ESLint.Plugin }, notes, sources: codeSources });
       findings.push(...linted.map((f) => (f.kind === 'redos' && 'file' in f.location ? describeRedos(f, codeSources.get(f.location.file)?.split('\n')[f.location.line - 1]) : f)));
       const views = await readSources(target.dir, await listSourceFiles(target.dir, { extensions: VIEWS, skip }));
       for (const sink of findSecuritySinks(codeSources, { noisy: config.noisy, views })) {

@@ -43,6 +43,17 @@ describe('runEslint', () => {
     await expect(runEslint(dir, ['good.js', 'bad.js'], { rules: { 'no-self-compare': bug }, notes: [] })).rejects.toMatchObject({ code: 'TOOL_FAILED', message: expect.stringMatching(/could not parse 1 of 2 files/) });
   });
 
+  it('sniffs the module system from the texts the caller already read, reading only the others', async () => {
+    const dir = join(tmp, 'given-sources');
+    await mkdir(dir);
+    // CommonJS defines `module`; in an ES module it is an undefined name.
+    await writeFile(join(dir, 'a.js'), 'module.exports = 1;\n');
+    const rules = { 'no-undef': bug };
+    expect(await runEslint(dir, ['a.js'], { rules, notes: [] })).toEqual([]);
+    const sources = new Map([['a.js', 'export const a = 1;\n']]);
+    expect((await runEslint(dir, ['a.js'], { rules, notes: [], sources })).map((f) => f.message)).toEqual(["'module' is not defined."]);
+  });
+
   it('runs type-aware rules only on the files a tsconfig covers, syntactic rules on the rest', async () => {
     const dir = join(tmp, 'typed');
     await mkdir(join(dir, 'src'), { recursive: true });

@@ -43,6 +43,8 @@ export interface RunEslintOptions {
   notes: string[];
   /** The parser (default `SHARED_PARSER`: typescript-eslint's, each file's tree shared by the process's ESLint passes). */
   parser?: SharedParser;
+  /** The files' texts where the caller has read them already (their module system is sniffed from the text); others are read here. */
+  sources?: ReadonlyMap<string, string>;
 }
 
 /** Module system of one file, from its extension, then its syntax, then package.json `type`. */
@@ -81,7 +83,7 @@ export async function runEslint(dir: string, files: readonly string[], options: 
   } catch {
     packageType = undefined;
   }
-  const sourceTypes = await Promise.all(files.map((file) => limitReads(async () => sourceTypeOf(file, await readFile(join(dir, file), 'utf8').catch(() => ''), packageType))));
+  const sourceTypes = await Promise.all(files.map((file) => limitReads(async () => sourceTypeOf(file, options.sources?.get(file) ?? (await readFile(join(dir, file), 'utf8').catch(() => '')), packageType))));
   const commonjs = new Set(files.filter((_, i) => sourceTypes[i] === 'commonjs'));
   const typedFiles = new Set(options.typed?.files ?? []);
   const usesTsEslint = [...Object.keys(options.rules), ...Object.keys(options.typed?.rules ?? {})].some((rule) => rule.startsWith('@typescript-eslint/'));
