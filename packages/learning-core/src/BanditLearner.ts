@@ -76,9 +76,6 @@ function modelEstimate(fit: { model: FeatureBackoff; variances: Float64Array }, 
   return { mean, trials: Math.max(0, fit.variances[arm]! / variance - 1) };
 }
 
-/** Arms without any evidence in the task type: own, imported or a shipped prior. */
-const untriedArms = (estimates: readonly ArmEstimate[]): number[] => estimates.flatMap((e, i) => (e.trials > 0 ? [] : [i]));
-
 const isFiniteNumber = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 
 function* entries(window: Window): Generator<[number, number]> {
@@ -95,13 +92,6 @@ function* entries(window: Window): Generator<[number, number]> {
  * exactly once (no replay: replaying would count an experience twice in the sufficient statistics).
  * An arm's estimate in a state is its task type's mean plus the effects of the state's features
  * that the evidence shows matter (`FeatureBackoff`), so features that do not matter split nothing.
- *
- * Both rules first try, in random order, every strategy the task type has no evidence on (own,
- * imported or a shipped prior), as textbook UCB1 and Thompson do. Drawn from the no-data prior
- * (mean 0.5) instead, an untried strategy loses most draws to siblings that scored 0.8 and waits
- * while the agent narrows on one of them: on random worlds (engine alone, 3 runs) the worst world
- * against textbook Thompson went -0.133 -> -0.041 (90001-90200) and -0.081 -> -0.060 (fresh
- * 100001-100200), mean NS a little up, the share at or above Thompson unchanged.
  *
  * - `ucb1`: mean + sqrt(2 ln N / n).
  * - `thompson-sampling`: draws N(mean, v / (n + 1)) per arm, v the reward variance of that strategy
@@ -152,24 +142,22 @@ export class BanditLearner extends TabularAlgorithm {
   }
 
   select(ctx: ArmContext, estimates: readonly ArmEstimate[], _epsilon: number): number {
-    const untried = untriedArms(estimates);
-    if (untried.length > 0) return untried[Math.floor(this.random() * untried.length)]!;
     if (this.#rule === 'thompson') {
       return this.argmax(estimates.map((e, i) => e.mean + this.#drawWidth(ctx.type, i, e) * standardNormal(this.random)));
     }
+    const untried = estimates.flatMap((e, i) => (e.trials > 0 ? [] : [i]));
+    if (untried.length > 0) return untried[Math.floor(this.random() * untried.length)]!;
     const total = estimates.reduce((sum, e) => sum + e.trials, 0);
     return this.argmax(estimates.map((e) => e.mean + Math.sqrt((2 * Math.log(Math.max(total, 1))) / e.trials)));
   }
 
   /**
-   * The probability of each arm under `select`: uniform over the untried arms while some are;
-   * then Gaussian Thompson's in closed form (`gaussianArgmaxProbabilities` over the same means and
-   * posterior widths `select` draws from), UCB's deterministic.
+   * The probability of each arm under `select`: Gaussian Thompson's in closed form
+   * (`gaussianArgmaxProbabilities` over the same means and posterior widths `select` draws from);
+   * UCB's is deterministic (uniform over the untried arms while some are).
    */
   probabilities(ctx: ArmContext, _epsilon: number, only?: readonly number[]): number[] {
     const estimates = this.estimates(ctx);
-    const untried = untriedArms(estimates);
-    if (untried.length > 0) return estimates.map((_, i) => (untried.includes(i) ? 1 / untried.length : 0));
     if (this.#rule === 'thompson') {
       return gaussianArgmaxProbabilities(
         estimates.map((e) => e.mean),
@@ -177,6 +165,8 @@ export class BanditLearner extends TabularAlgorithm {
         only,
       );
     }
+    const untried = estimates.flatMap((e, i) => (e.trials > 0 ? [] : [i]));
+    if (untried.length > 0) return estimates.map((_, i) => (untried.includes(i) ? 1 / untried.length : 0));
     const total = estimates.reduce((sum, e) => sum + e.trials, 0);
     const best = this.argmax(estimates.map((e) => e.mean + Math.sqrt((2 * Math.log(Math.max(total, 1))) / e.trials)));
     return estimates.map((_, i) => (i === best ? 1 : 0));

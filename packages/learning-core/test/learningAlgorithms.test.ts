@@ -158,20 +158,6 @@ describe('Thompson sampling posterior width', () => {
   });
 });
 
-describe('strategies without evidence', () => {
-  it.each(['thompson', 'ucb'] as const)('%s tries each of them before drawing again from one it has tried', (rule) => {
-    const learner = new BanditLearner('thompson-sampling', ['a', 'b', 'c'], createRandom(13), rule, { kind: 'none' });
-    const ctx = { state: 1, type: 1600 };
-    for (let i = 0; i < 50; i++) learner.update(ctx, 0, 0.95, null);
-    // Drawn from the no-data prior (0.5, sd 0.5), each untried arm would beat 0.95 only ~18 % of the time.
-    expect(learner.probabilities(ctx, 0)).toEqual([0, 0.5, 0.5]);
-    const first = learner.select(ctx, learner.estimates(ctx), 0);
-    learner.update(ctx, first, 0.1, null);
-    const second = learner.select(ctx, learner.estimates(ctx), 0);
-    expect([first, second].sort()).toEqual([1, 2]);
-  });
-});
-
 describe('Thompson variance sharing keeps an exploration floor', () => {
   it('tries an untried best arm after its siblings replayed near-constant rewards', () => {
     // The security-scanner regression: 60 replayed tasks on 2 of 4 strategies, rewards nearly
