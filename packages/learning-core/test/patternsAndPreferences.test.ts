@@ -185,6 +185,26 @@ describe('setPreferredStrategy', () => {
     engine.setPreferredStrategy('unit-test', null);
     expect(() => engine.setPreferredStrategy('unit-test', 'nope')).toThrow(LearningError);
   });
+
+  it('does not stand in for a strategy on top with less evidence: selectStrategy runs it when drawn', () => {
+    const engine = openEngine(openMemory());
+    const unit = engine.extractTaskState(task(0));
+    for (let i = 0; i < 100; i++) engine.learnFromExecution(task(i), { strategy: 'medium', success: i % 5 < 3, executionTime: 100 });
+    for (let i = 100; i < 103; i++) engine.learnFromExecution(task(i), { strategy: 'best', success: true, executionTime: 100 });
+    for (let i = 103; i < 106; i++) engine.learnFromExecution(task(i), { strategy: 'slow', success: false, executionTime: 100 });
+    engine.setPreferredStrategy('unit-test', 'medium');
+    // 3 successes put best on top, too few to beat the preference with confidence...
+    expect(engine.recommendStrategy(unit).strategy).toBe('medium');
+    // ...so only running it can settle it. Standing in for every draw of the greedy strategy, the
+    // preference kept it from ever running (a simulated agent kept a 0.7 A/B winner for 29 days
+    // over a 0.9 strategy it had tried 5 times).
+    const runs = new Map<string, number>();
+    for (let i = 0; i < 200; i++) {
+      const { strategy } = engine.selectStrategy(unit);
+      runs.set(strategy, (runs.get(strategy) ?? 0) + 1);
+    }
+    expect(runs.get('best') ?? 0).toBeGreaterThan(50);
+  });
 });
 
 describe('setEnabled', () => {
