@@ -88,6 +88,21 @@ describe('detectTestStyle + renderTestFile: the project\'s own runner and style'
     expect(Object.fromEntries((generated?.assertionResults ?? []).map((a) => [a.title, a.status]))).toEqual({ 'doc example': 'passed', 'rejects a non-string': 'passed', idempotent: 'passed', 'exposes a defect': 'failed' });
   }, 90_000);
 
+  it('vitest *.test.ts files beside more plain type-test files in test/ (the superstruct shape): new tests are named and placed as the ones vitest runs', async () => {
+    const typeTest = "import { slug } from '../../src/index.js';\nconst s: string = slug('a');\n";
+    const dir = await writeProject(tmp, 'ts-vitest-typings', {
+      'package.json': JSON.stringify({ name: 'ts-vitest-typings', type: 'module', scripts: { test: 'vitest run' } }),
+      'src/index.ts': `export function slug(text: unknown): string {\n  ${SLUG_BODY}\n}\n`,
+      'test/api/slug.test.ts': "import { expect, test } from 'vitest';\nimport { slug } from '../../src/index.js';\n\ntest('x', () => {\n  expect(slug('A')).toBe('a');\n});\n",
+      'test/api/more.test.ts': "import { expect, test } from 'vitest';\nimport { slug } from '../../src/index.js';\n\ntest('y', () => {\n  expect(slug('B')).toBe('b');\n});\n",
+      ...Object.fromEntries(['any', 'array', 'assign', 'bigint'].map((name) => [`test/typings/${name}.ts`, typeTest])),
+    });
+    const { profile } = await openTarget({ dir });
+    const style = detectTestStyle(dir, profile);
+    expect(style).toMatchObject({ runner: 'vitest', suffix: '.test.ts', dir: 'test/api', colocated: false });
+    expect((await writeTestFile(dir, { module: 'src/index.ts', imports: { named: ['slug'] }, cases: cases(false) }, style)).path).toBe('test/api/index.generated.test.ts');
+  });
+
   it.each(['vitest', 'jest', 'mocha', 'ava', 'tap', 'node-test'] as const)('%s: ESM and CommonJS renderings are valid JavaScript with async cases', async (runner) => {
     for (const module of ['esm', 'commonjs'] as const) {
       const style: TestFileStyle = { runner, module, language: 'javascript', suffix: module === 'esm' ? '.test.mjs' : '.test.cjs', dir: 'test', colocated: false, importExtension: 'js', quote: "'", semicolons: true };

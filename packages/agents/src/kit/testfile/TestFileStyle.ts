@@ -23,18 +23,24 @@ const TEST_FOLDER = /^(test|tests|__tests__|spec|specs)$/;
 const RELATIVE_IMPORT = /(?:from\s+|require\(\s*|import\(\s*)(["'])(\.{1,2}\/[^"']+)\1/g;
 
 /**
- * The style of the target's test files, read from `profile.testFiles` (the runner they import, the
- * most common suffix, folder and import form of up to 20 of them), else `profile.testRunner`; a target without tests
+ * The style of the target's test files, read from `profile.testFiles` (those named `*.test.*`,
+ * `*.spec.*` or in `__tests__` when there are any: the runner they import, the most common suffix,
+ * folder and import form of up to 20 of them), else `profile.testRunner`; a target without tests
  * gets `node:test` files named `*.test.<ext>` in `test/` in its own language and module system.
  */
 export function detectTestStyle(dir: string, profile: TargetProfile): TestFileStyle {
-  const tests = profile.testFiles.filter((f) => /\.[cm]?[jt]sx?$/.test(f) && !/\.test-d\.|\.d\.[cm]?ts$/.test(f));
+  const code = profile.testFiles.filter((f) => /\.[cm]?[jt]sx?$/.test(f) && !/\.test-d\.|\.d\.[cm]?ts$/.test(f));
+  // Files named as tests, when there are any: vitest and jest run only those by default, and a plain
+  // file in a test folder may be a helper, a fixture or a type test that no runner runs.
+  const named = code.filter((f) => suffixOf(f) !== posix.extname(f) || /(^|\/)__tests__\//.test(f));
+  const tests = named.length > 0 ? named : code;
   const language: SourceLanguage = tests.length > 0 ? (mostCommon(tests.map((f) => (/\.[cm]?tsx?$/.test(f) ? 'typescript' : 'javascript'))) as SourceLanguage) : profile.languages.includes('typescript') ? 'typescript' : 'javascript';
   const ofLanguage = tests.filter((f) => /\.[cm]?tsx?$/.test(f) === (language === 'typescript'));
   const texts = ofLanguage.slice(0, 20).map((f) => readText(join(dir, f)));
   const suffixes = ofLanguage.map(suffixOf);
   const suffix = suffixes.length > 0 ? mostCommon(suffixes) : `.test.${language === 'typescript' ? 'ts' : 'js'}`;
-  const colocatedCount = ofLanguage.filter((f) => !TEST_FOLDER.test(posix.basename(posix.dirname(f))) && suffixOf(f) !== posix.extname(f)).length;
+  // In a test tree at any depth (`test/api/x.test.ts`) is not beside the code.
+  const colocatedCount = ofLanguage.filter((f) => !posix.dirname(f).split('/').some((segment) => TEST_FOLDER.test(segment)) && suffixOf(f) !== posix.extname(f)).length;
   const colocated = ofLanguage.length > 0 && colocatedCount * 2 > ofLanguage.length;
   const folders = ofLanguage.map((f) => posix.dirname(f));
   const dirOf = ofLanguage.length > 0 ? mostCommon(folders) : 'test';
