@@ -1,8 +1,11 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AgentError, SkipRules, apiBaseUrl, hashTargetInputs, missingDependencies, credentialsMismatch, listSourceFiles, loadOpenApiRoutes, maskCredentials, openTarget, pathMismatch, planServiceStart } from '@qe-fleet/agents';
+import { AgentError, SkipRules, apiBaseUrl, hashTargetInputs, missingDependencies, credentialsMismatch, listSourceFiles, loadOpenApiRoutes, maskCredentials, openTarget, pathMismatch, planServiceStart, TargetWorkspace } from '@qe-fleet/agents';
 import { FIXTURE } from '../support/fixture.js';
 import { shape } from '../support/shapes.js';
 import { writeProject } from '../support/writeProject.js';
@@ -88,6 +91,33 @@ describe('TargetProfile on small projects', () => {
     expect(profile.sourceRoots).toEqual(['app', 'bin']);
     expect(profile.files.map((f) => `${f.path} ${f.module}`)).toEqual(['app/a.cjs commonjs', 'app/index.cjs commonjs', 'bin/tool.mjs esm']);
     expect(await listSourceFiles(dir)).toEqual(['app/a.cjs', 'app/index.cjs', 'bin/tool.mjs']);
+  });
+
+  it('modules the entries load by relative path are own code (the nanoid shape); a workspace copy brings what the copied code loads', async () => {
+    const minified = `export const pad=(s,n)=>${"String(s).padStart(n,'0')+".repeat(40)}'';\n`;
+    const dir = await writeProject(tmp, 'imported', {
+      'package.json': JSON.stringify({ name: 'imported', type: 'module', exports: { '.': './index.js', './non-secure': './non-secure/index.js' } }),
+      'index.js': "import { alphabet } from './url-alphabet/index.js';\nimport { pad } from './lib/pad.min.js';\nimport sizes from './sizes.json' with { type: 'json' };\n// import { notes } from './notes.js';\nexport const id = () => pad(alphabet[0], sizes.id);\n",
+      'non-secure/index.js': "import { alphabet } from '../url-alphabet/index.js';\nexport const weak = () => alphabet[1];\n",
+      'url-alphabet/index.js': "export const alphabet = 'abc';\n",
+      'lib/pad.min.js': minified,
+      'sizes.json': '{ "id": 3 }\n',
+      'notes.js': 'export const notes = 1;\n',
+      'test/index.test.js': "import { helper } from './helper.js';\n",
+      'test/helper.js': 'export const helper = 1;\n',
+    });
+    const { profile } = await openTarget({ dir });
+    expect(profile.files.map((f) => f.path)).toEqual(['index.js', 'non-secure/index.js', 'url-alphabet/index.js']);
+    expect(profile.skipped.map((s) => s.path)).toContain('lib/pad.min.js');
+    const workspace = await TargetWorkspace.create({ targetDir: dir, sources: ['index.js'] });
+    try {
+      workspace.compile([]);
+      const run = spawnSync(process.execPath, ['--input-type=module', '-e', `import { id } from ${JSON.stringify(pathToFileURL(join(workspace.dir, 'out', 'target', 'index.js')).href)}; console.log(id());`], { encoding: 'utf8' });
+      expect(run.stdout.trim()).toBe('00a'.repeat(40));
+      expect(existsSync(join(workspace.dir, 'target', 'notes.js'))).toBe(false);
+    } finally {
+      await workspace.dispose();
+    }
   });
 
   it('listSourceFiles stops at its limit in walk order (folders and files by name, depth first), skipped files not counted', async () => {

@@ -1,8 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import ts from '../typescript/ts.js';
-
-const EXTENSIONS = ['', '.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+import { localImports } from '../target/localImports.js';
 
 /**
  * The test files (relative to `dir`) whose relative imports reach one of `sources`, directly or
@@ -30,35 +26,4 @@ export function relatedTestFiles(dir: string, testFiles: readonly string[], sour
     return hit;
   };
   return testFiles.filter((t) => visit(t, new Set()));
-}
-
-function localImports(dir: string, file: string): string[] {
-  let text: string;
-  try {
-    text = readFileSync(join(dir, file), 'utf8');
-  } catch {
-    return [];
-  }
-  const out: string[] = [];
-  for (const { fileName } of ts.preProcessFile(text, true, true).importedFiles) {
-    if (!fileName.startsWith('.')) continue;
-    const resolved = resolveLocal(dir, join(dirname(join(dir, file)), fileName));
-    if (resolved !== undefined) out.push(resolved);
-  }
-  return out;
-}
-
-function resolveLocal(dir: string, base: string): string | undefined {
-  const candidates = [base.replace(/\.([cm]?)js$/, '.$1ts'), base.replace(/\.jsx$/, '.tsx'), base];
-  for (const candidate of candidates) {
-    for (const ext of EXTENSIONS) {
-      const path = candidate + ext;
-      if (existsSync(path) && statSync(path).isFile()) return relative(dir, path).replaceAll('\\', '/');
-    }
-    for (const index of ['index.ts', 'index.js', 'index.mjs']) {
-      const path = join(candidate, index);
-      if (existsSync(path)) return relative(dir, path).replaceAll('\\', '/');
-    }
-  }
-  return undefined;
 }

@@ -8,6 +8,7 @@ import { planServiceStart } from '../service/planServiceStart.js';
 import type { ServiceStart } from '../service/planServiceStart.js';
 import { limitReads } from './limitReads.js';
 import { listSourceFiles } from './listSourceFiles.js';
+import { importClosure } from './localImports.js';
 import { readJsonc } from './readJsonc.js';
 import { SkipRules } from './SkipRules.js';
 
@@ -96,6 +97,7 @@ export interface ProfileOverrides {
 const COMMON_ROOTS = ['src', 'lib', 'source', 'app', 'server', 'routes'];
 const TEST_DIR = /(^|\/)(test|tests|__tests__|spec|specs|e2e)\//;
 const TEST_FILE = /(^|\/)(test|tests)\.[cm]?[jt]sx?$|[._-](test|spec|test-d|bench)\.[cm]?[jt]sx?$/;
+const CODE = /\.[cm]?[jt]sx?$/;
 const CONFIG_FILE = /(^|\/)[^/]*\.config\.[cm]?[jt]s$|(^|\/)\.?(eslintrc|prettierrc|babelrc)[^/]*$|(^|\/)(gulpfile|gruntfile)\.[cm]?js$/i;
 const RUNNERS: Array<{ name: TestRunnerInfo['name']; pattern: RegExp; command: string; dependency: string }> = [
   { name: 'vitest', pattern: /\bvitest\b/, command: 'npx vitest run', dependency: 'vitest' },
@@ -109,7 +111,8 @@ const RUNNERS: Array<{ name: TestRunnerInfo['name']; pattern: RegExp; command: s
 /**
  * Discovers the profile of the target folder `dir` (absolute) whose package.json is `packageJson`.
  * Reads only: package.json, tsconfig.json, ignore files, workspace manifests, the sources' text
- * (to sniff the module system and skip bundles) and JSON/YAML files (for an API description).
+ * (to sniff the module system, skip bundles and follow relative imports to modules outside the
+ * roots) and JSON/YAML files (for an API description).
  */
 export async function discoverProfile(dir: string, packageJson: Record<string, unknown>, overrides: ProfileOverrides = {}): Promise<TargetProfile> {
   const tsconfigPath = existsSync(join(dir, 'tsconfig.json')) ? 'tsconfig.json' : undefined;
@@ -130,7 +133,14 @@ export async function discoverProfile(dir: string, packageJson: Record<string, u
     testRoots.length > 0 ? listSourceFiles(dir, { roots: testRoots, skip }) : [],
     overrides.openapi !== undefined ? describeGiven(dir, overrides.openapi) : findApiDescription(dir, { skip }),
   ]);
-  const files = await Promise.all(underRoots.filter((path) => !isTest(path) && !CONFIG_FILE.test(path)).map((path) => limitReads(() => describeFile(dir, path, packageModule))));
+  const own = underRoots.filter((path) => !isTest(path) && !CONFIG_FILE.test(path));
+  // What that code loads by relative path is the project's own code too, wherever it lies (nanoid's
+  // url-alphabet/ is named by no package.json entry, only imported by the entries), unless a skip
+  // rule or the test and config conventions leave it out. Under a root of `.` the walk saw it all.
+  const inSkippedFolder = (path: string): boolean => path.split('/').slice(0, -1).some((_, i, parts) => skip.skipsDir(parts.slice(0, i + 1).join('/')) !== undefined);
+  const imported = roots.includes('.') ? [] : importClosure(dir, own, (path) => CODE.test(path) && !isTest(path) && !CONFIG_FILE.test(path) && !inSkippedFolder(path));
+  const reached = imported.length === 0 ? [] : await listSourceFiles(dir, { roots: imported, skip, onSkip });
+  const files = await Promise.all([...own, ...reached].sort().map((path) => limitReads(() => describeFile(dir, path, packageModule))));
   const testFiles = [...new Set([...underRoots.filter(isTest), ...underTestRoots])].sort();
   const testRunner = testRunnerOf(packageJson);
   return {

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import ts from '../typescript/ts.js';
+import { importClosure } from './localImports.js';
 
 /** Options of `TargetWorkspace.create`. */
 export interface TargetWorkspaceOptions {
@@ -23,6 +24,7 @@ export interface TargetWorkspaceOptions {
 }
 
 const require = createRequire(import.meta.url);
+const CODE = /\.[cm]?[jt]sx?$/;
 
 /** Folder of a dependency of this package (found where Node would look, whatever its `exports` allow). */
 function packageDir(name: string): string {
@@ -68,12 +70,20 @@ export class TargetWorkspace {
         await mkdir(join(dir, folder), { recursive: true });
         await writeFile(join(dir, folder, 'package.json'), scope);
       }
+      // With what they load by relative path, whether or not it is the project's own code (a
+      // vendored or generated module, a JSON file): the copies must run as the originals do.
       const sources: string[] = [];
-      for (const rel of options.sources) {
+      for (const rel of [...options.sources, ...importClosure(options.targetDir, options.sources)]) {
         const to = join(dir, 'target', rel);
         await mkdir(dirname(to), { recursive: true });
         await copyFile(join(options.targetDir, rel), to);
-        sources.push(to);
+        if (CODE.test(rel)) sources.push(to);
+        // tsc emits code only: data beside it is copied to where the compiled code looks for it.
+        else {
+          const emitted = join(dir, 'out', 'target', rel);
+          await mkdir(dirname(emitted), { recursive: true });
+          await copyFile(join(options.targetDir, rel), emitted);
+        }
       }
       return new TargetWorkspace(dir, sources);
     } catch (error) {
