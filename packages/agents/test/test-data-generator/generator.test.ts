@@ -113,6 +113,28 @@ describe('function data', () => {
     }
   });
 
+  it("takes the declaration package.json gives a JavaScript module: its exports condition's types, or that of the file a browser field replaces (the nanoid shape)", async () => {
+    const tmp = await mkdtemp(join(tmpdir(), 'qe-tdg-exports-'));
+    try {
+      const alphabet = 'export function customAlphabet(alphabet, size = 21) {\n  return () => alphabet.slice(0, size);\n}\n';
+      const dir = await writeProject(tmp, 'exports', {
+        'package.json': JSON.stringify({ type: 'module', exports: { '.': { types: './types/main.d.ts', browser: './index.browser.js', default: './index.js' }, './sub': { types: './types/sub.d.ts', default: './sub/impl.js' } }, browser: { './lib/node.js': './lib/web.js' }, main: './lib/node.js', types: './types/lib.d.ts' }),
+        'index.js': alphabet,
+        'index.browser.js': alphabet,
+        'sub/impl.js': alphabet,
+        'lib/node.js': alphabet,
+        'lib/web.js': alphabet,
+        ...Object.fromEntries(['main', 'sub', 'lib'].map((name) => [`types/${name}.d.ts`, 'export function customAlphabet(alphabet: string, size?: number): () => string;\n'])),
+      });
+      for (const file of ['index.js', 'index.browser.js', 'sub/impl.js', 'lib/node.js', 'lib/web.js']) {
+        const [fn] = extractExports(dir, [join(dir, file)]).functions;
+        expect(fn?.params.map((p) => p.type), file).toEqual([{ kind: 'string' }, { kind: 'number' }]);
+      }
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  });
+
   it('turns types into JSON Schema and leaves out what no JSON value has', () => {
     expect(shapeSchema({ kind: 'union', options: [{ kind: 'literal', value: 'a' }, { kind: 'literal', value: 'b' }] })).toEqual({ enum: ['a', 'b'] });
     expect(shapeSchema({ kind: 'object', properties: [{ name: 'n', type: { kind: 'number' }, optional: false }] })).toEqual({ type: 'object', properties: { n: { type: 'number' } }, required: ['n'] });

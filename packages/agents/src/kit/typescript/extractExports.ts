@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { relative, sep } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import ts from './ts.js';
 
 /** The shape of a TypeScript type, reduced to what input generators need. */
@@ -120,15 +120,55 @@ const IO_MODULES = /^(node:)?(http|https|http2|net|fs|fs\/promises|child_process
 const MAX_DEPTH = 4;
 
 /**
+ * The hand-written declaration of each JavaScript file among `files` (absolute): its sibling
+ * `x.d.ts`, else the `types` of the package.json `exports` condition object or top level (`main`)
+ * that names it, else that of the file a `browser` field replaces by it (nanoid's
+ * index.browser.js is documented in the index.d.ts of index.js).
+ */
+function declarationsOf(root: string, files: readonly string[]): Map<string, string> {
+  const declared = new Map<string, string>();
+  const at = (path: unknown): string | undefined => (typeof path === 'string' ? join(root, path) : undefined);
+  const document = (file: string | undefined, types: string | undefined): void => {
+    if (file !== undefined && types !== undefined && /\.[cm]?js$/.test(file) && !declared.has(file) && existsSync(types)) declared.set(file, types);
+  };
+  for (const file of files) document(file, file.replace(/\.(c|m)?js$/, '.d.$1ts'));
+  let manifest: Record<string, unknown> = {};
+  try {
+    manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<string, unknown>;
+  } catch {
+    // No readable package.json: sibling declarations only.
+  }
+  const conditions = (value: unknown): void => {
+    if (typeof value !== 'object' || value === null) return;
+    const entries = Object.values(value as Record<string, unknown>);
+    const types = at((value as Record<string, unknown>)['types'] ?? (value as Record<string, unknown>)['typings']);
+    for (const entry of entries) {
+      if (typeof entry === 'string') document(at(entry), types);
+      else conditions(entry);
+    }
+  };
+  conditions(manifest['exports']);
+  document(at(manifest['main'] ?? 'index.js'), at(manifest['types'] ?? manifest['typings']));
+  if (typeof manifest['browser'] === 'object' && manifest['browser'] !== null) {
+    for (const [from, to] of Object.entries(manifest['browser'] as Record<string, unknown>)) {
+      const original = at(from);
+      document(at(to), original === undefined ? undefined : declared.get(original));
+    }
+  }
+  const wanted = new Set(files);
+  return new Map([...declared].filter(([file]) => wanted.has(file)));
+}
+
+/**
  * Reads the exported functions of the target's source files with the TypeScript type checker:
  * parameter and return types become `TypeShape`s that generators turn into values. `files` are
  * absolute paths.
  */
 export function extractExports(root: string, files: string[]): ExtractedExports {
-  // A JavaScript module with a hand-written declaration beside it (index.js + index.d.ts, as many
-  // published libraries ship): the declaration's types are the documented contract, so they
-  // replace what inference makes of untyped parameters.
-  const declarations = new Map(files.filter((f) => /\.[cm]?js$/.test(f)).map((f) => [f, f.replace(/\.(c|m)?js$/, '.d.$1ts')] as const).filter(([, d]) => existsSync(d)));
+  // A JavaScript module with a hand-written declaration (index.js + index.d.ts, as many published
+  // libraries ship): the declaration's types are the documented contract, so they replace what
+  // inference makes of untyped parameters.
+  const declarations = declarationsOf(root, files);
   const program = ts.createProgram([...files, ...declarations.values()], {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.NodeNext,
