@@ -36,6 +36,7 @@ const expectedOf = (x: number): number[] => Array.from({ length: 7 }, (_, k) => 
 export function judgeOutcome(c: UnitCase, o: ProbeOutcome): Verdict {
   if (o.status === 'timeout') return { kind: 'discard', reason: 'timed out' };
   if (o.status === 'not-run') return { kind: 'discard', reason: 'not run (an earlier case hung)' };
+  if (o.varies === true) return { kind: 'discard', reason: 'another result when run again (random or time-dependent)' };
   const act = c.awaitAct ? `await ${c.act}` : c.act;
   const validInputs = c.args.every((a) => a.finite);
   if (o.status === 'threw') {

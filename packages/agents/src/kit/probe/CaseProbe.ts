@@ -54,6 +54,8 @@ export interface ProbeOutcome {
   inSetup?: boolean;
   /** Rejections nobody handled and exceptions nobody caught while the case ran. */
   unhandled: ProbeError[];
+  /** Set by a caller that ran the case twice and got another status or value the second time. */
+  varies?: true;
   ms: number;
   /** `file:line` (target-relative) of every source line the case executed. */
   lines: string[];
