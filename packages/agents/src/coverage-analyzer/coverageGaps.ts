@@ -60,14 +60,23 @@ export function coverageGaps(coverage: CoverageMap, dir: string): CoverageGap[] 
         arms.push({ line, type: branch.type, taken: (counts[i] ?? 0) > 0 });
       });
     }
+    const source = readLines(data.path ?? key);
     const everyStatementMissed = statements.length > 0 && statements.every(([id]) => hits(id) === 0);
     if (everyStatementMissed || statements.length === 0) {
       if (statements.length === 0 && arms.length === 0) continue;
-      const endLine = Math.max(lastLine(data.path ?? key), ...statements.map(([, loc]) => loc.end.line));
+      const endLine = Math.max(source?.length ?? 1, ...statements.map(([, loc]) => loc.end.line));
       gaps.push({ kind: 'file', file, name: '(file)', line: 1, endLine, uncoveredLines: uncoveredStatementLines(), uncoveredBranches: arms.map(({ line, type }) => ({ line, type })), branchCount: arms.length });
       continue;
     }
-    const functions = (Object.entries(data.fnMap) as Array<[string, { name: string; decl?: Range; loc: Range; line?: number }]>).filter(([, fn]) => fn.loc.start.line > 0);
+    // A named function whose name the source does not have where it maps (its lines and the three
+    // on either side: a transform's source map may place a declaration a few lines off) was added
+    // by a transform, as vitest's SSR transform gives every export a `get` accessor on the
+    // export's line: no test calls it, and none could.
+    const declared = (name: string, from: number, to: number): boolean => {
+      const own = name.split(/[.\s]/).pop() ?? name;
+      return source === undefined || name.startsWith('(anonymous') || new RegExp(`(?<![\\w$])${own.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w$])`).test(source.slice(Math.max(from - 4, 0), Math.max(to, from) + 3).join('\n'));
+    };
+    const functions = (Object.entries(data.fnMap) as Array<[string, { name: string; decl?: Range; loc: Range; line?: number }]>).filter(([, fn]) => fn.loc.start.line > 0 && declared(fn.name, fn.decl?.start.line ?? fn.loc.start.line, fn.loc.end.line));
     const inAnyFunction = (line: number): boolean => functions.some(([, fn]) => inside(fn.loc, line));
     for (const [id, fn] of functions) {
       const region = { start: { line: fn.decl?.start.line ?? fn.loc.start.line }, end: { line: fn.loc.end.line } };
@@ -103,11 +112,12 @@ export function coverageGaps(coverage: CoverageMap, dir: string): CoverageGap[] 
   return gaps;
 }
 
-function lastLine(path: string): number {
+/** The file's lines (no empty last one after a final newline), undefined when it cannot be read. */
+function readLines(path: string): string[] | undefined {
   try {
-    const text = readFileSync(path, 'utf8');
-    return text.endsWith('\n') ? text.split('\n').length - 1 : text.split('\n').length;
+    const lines = readFileSync(path, 'utf8').split('\n');
+    return lines.at(-1) === '' ? lines.slice(0, -1) : lines;
   } catch {
-    return 1;
+    return undefined;
   }
 }

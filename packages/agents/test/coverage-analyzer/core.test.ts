@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CoverageAnalyzerCore, openTarget, runSuite, satisfactionOf, scoreFindings, toTaskResult } from '@qe-fleet/agents';
+import { CoverageAnalyzerCore, coverageGaps, openTarget, runSuite, satisfactionOf, scoreFindings, toTaskResult } from '@qe-fleet/agents';
 import type { CatalogueScore, CoverageAnalyzerReport, RunSuiteOptions, SuiteRunWithSummary, Target } from '@qe-fleet/agents';
 import { FIXTURE } from '../support/fixture.js';
 import { writeProject } from '../support/writeProject.js';
@@ -99,6 +99,24 @@ describe('coverage-analyzer on the sample target', () => {
     expect(changed.findings.map((f) => [f.location, f.rule])).toEqual([[{ file: 'src/sign.js', line: 1, endLine: 5 }, 'coverage-analyzer/untaken-branches']]);
     expect(changed.notes.join()).toMatch(/1 related test file/);
     expect(changed.gaps[0]!.risk.changedDaysAgo).toBe(0);
+  });
+
+  it("leaves out functions a transform added (vitest's SSR export getters): a named function the source does not name on its line", async () => {
+    const dir = await writeProject(scratch, 'transformed', { 'src/a.ts': 'export function used(): number {\n  return 1;\n}\nexport function unused(): number {\n  return 2;\n}\n' });
+    const path = join(dir, 'src/a.ts');
+    const at = (line: number, from: number, to: number) => ({ start: { line, column: from }, end: { line, column: to } });
+    const coverage = {
+      [path]: {
+        path,
+        statementMap: { 0: at(2, 2, 11), 1: at(5, 2, 11) },
+        s: { 0: 1, 1: 0 },
+        fnMap: { 0: { name: 'used', decl: at(1, 0, 20), loc: at(1, 0, 30), line: 1 }, 1: { name: 'unused', decl: at(4, 0, 20), loc: at(4, 0, 30), line: 4 }, 2: { name: 'get', decl: at(1, 0, 6), loc: at(1, 0, 6), line: 1 }, 3: { name: 'get', decl: at(4, 0, 6), loc: at(4, 0, 6), line: 4 } },
+        f: { 0: 1, 1: 0, 2: 1, 3: 0 },
+        branchMap: {},
+        b: {},
+      },
+    };
+    expect(coverageGaps(coverage, dir).map((g) => `${g.kind} ${g.name} ${g.line}`)).toEqual(['function unused 4']);
   });
 
   it('is not applicable without tests or a runner', async () => {
