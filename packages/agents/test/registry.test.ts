@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SwarmMemoryManager } from '@qe-fleet/memory';
 import { createRandom } from '@qe-fleet/learning-core';
@@ -94,4 +96,13 @@ describe('registry', () => {
     expect(await runAgentTask(slow, { dir: join(tmp, 'p') }, 's', { signal: controller.signal })).toMatchObject({ success: false, output: { errorCode: 'ABORTED' } });
     expect(failedTaskResult(new AgentError('NON_LOOPBACK', 'x'), 's', 1).output.errorCode).toBe('NON_LOOPBACK');
   });
+});
+
+describe('the host entry', () => {
+  it('loads no agent tool: importing @qe-fleet/agents/host leaves TypeScript and ESLint unloaded, so `qe-fleet --help` starts without them', () => {
+    const script = "import { createRequire } from 'node:module'; await import('@qe-fleet/agents/host'); console.log(JSON.stringify(Object.keys(createRequire(import.meta.url).cache).filter((k) => /node_modules[\\\\/](typescript|eslint)[\\\\/]/.test(k))));";
+    const run = spawnSync(process.execPath, ['--conditions=@qe-fleet/source', '--import', 'tsx', '--input-type=module', '-e', script], { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8', timeout: 60_000 });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual([]);
+  }, 90_000);
 });
