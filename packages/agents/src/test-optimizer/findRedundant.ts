@@ -15,15 +15,15 @@ export function testKey(t: { file: string; name: string }): string {
 }
 
 /**
- * Tests whose assertions are a subset of another test's, naming the same imported code (the static pre-filter: only such pairs
+ * Tests whose checks (`TestSource.checks`) are a subset of another test's, naming the same imported code (the static pre-filter: only such pairs
  * need per-test coverage), with the tests they could be subsumed by.
  */
 export function assertionSubsumers(tests: readonly TestSource[]): Map<TestSource, TestSource[]> {
   const out = new Map<TestSource, TestSource[]>();
   for (const a of tests) {
-    if (a.assertions.length === 0) continue;
+    if (a.checks.length === 0) continue;
     // Same checks of the same code: a test of another API that happens to run the same lines is not a copy.
-    const by = tests.filter((b) => b !== a && a.assertions.every((x) => b.assertions.includes(x)) && a.subjects.every((x) => b.subjects.includes(x)) && b.subjects.every((x) => a.subjects.includes(x)));
+    const by = tests.filter((b) => b !== a && a.checks.every((x) => b.checks.includes(x)) && a.subjects.every((x) => b.subjects.includes(x)) && b.subjects.every((x) => a.subjects.includes(x)));
     if (by.length > 0) out.set(a, by);
   }
   return out;
@@ -43,7 +43,7 @@ export function findRedundant(tests: readonly TestSource[], coverage: ReadonlyMa
       const cb = coverage.get(testKey(b));
       if (cb === undefined || !passed.has(testKey(b))) continue;
       if (![...ca].every((line) => cb.has(line))) continue;
-      const identical = ca.size === cb.size && b.assertions.every((x) => a.assertions.includes(x));
+      const identical = ca.size === cb.size && b.checks.every((x) => a.checks.includes(x));
       out.push({ test: a, by: b, identical, lines: ca.size });
       break;
     }

@@ -15,6 +15,12 @@ export interface TestSource {
   /** Each assertion statement, whitespace-normalised: the checks the test makes. */
   assertions: string[];
   /**
+   * The assertions with each of the test's own bindings they read replaced by its initialiser:
+   * what comparing two tests' checks compares (the same `expect(parse(str)).toEqual(cookies)` on
+   * other values is another check).
+   */
+  checks: string[];
+  /**
    * Every assertion only checks that something exists or is truthy (`assert.ok(x)`,
    * `expect(x).toBeTruthy()`, `t.truthy(x)`): no value is compared.
    */
@@ -76,12 +82,18 @@ export async function readTests(dir: string, files: readonly string[]): Promise<
         }
         if (titleText !== undefined && body && TEST_CALLEES.test(callee)) {
           const assertions: string[] = [];
+          const checks: string[] = [];
           const used = new Set<string>();
           const subjects = new Set<string>();
+          const locals = localBindings(body);
           const walk = (n: ts.Node): void => {
             if (ts.isExpressionStatement(n)) {
-              const expr = n.expression.getText(sf).replace(/^await\s+/, '').replace(/\s+/g, ' ').trim();
-              if (ASSERTION.test(expr)) assertions.push(expr);
+              const normal = (text: string): string => text.replace(/^await\s+/, '').replace(/\s+/g, ' ').trim();
+              const expr = normal(n.expression.getText(sf));
+              if (ASSERTION.test(expr)) {
+                assertions.push(expr);
+                checks.push(normal(withLocals(n.expression, sf, locals)));
+              }
             }
             if (ts.isIdentifier(n) && topLevel.has(n.text)) used.add(n.text);
             if (ts.isIdentifier(n) && imported.has(n.text)) subjects.add(n.text);
@@ -95,6 +107,7 @@ export async function readTests(dir: string, files: readonly string[]): Promise<
             line: sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1,
             index: index++,
             assertions,
+            checks,
             truthyOnly: assertions.length > 0 && assertions.every((a) => TRUTHY.test(a) && !COMPARES.test(a.replace(/^[^(]*\(/, ''))),
             shared: [...used].sort(),
             subjects: [...subjects].sort(),
@@ -107,6 +120,45 @@ export async function readTests(dir: string, files: readonly string[]): Promise<
     visit(sf, []);
   }
   return out;
+}
+
+/** The test body's own `const`/`let` bindings with their initialisers. */
+function localBindings(body: ts.Node): Map<string, ts.Expression> {
+  const locals = new Map<string, ts.Expression>();
+  const collect = (n: ts.Node): void => {
+    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer !== undefined) locals.set(n.name.text, n.initializer);
+    ts.forEachChild(n, collect);
+  };
+  collect(body);
+  return locals;
+}
+
+/** The text of `node` with each of the test's own bindings it reads replaced by its initialiser (three levels deep). */
+function withLocals(node: ts.Node, sf: ts.SourceFile, locals: ReadonlyMap<string, ts.Expression>, depth = 0): string {
+  let text = '';
+  let at = node.getStart(sf);
+  const replace = (n: ts.Node): void => {
+    const id = ts.isShorthandPropertyAssignment(n) ? n.name : ts.isIdentifier(n) && isRead(n) ? n : undefined;
+    const initializer = id !== undefined && depth < 3 ? locals.get(id.text) : undefined;
+    if (initializer !== undefined) {
+      text += `${sf.text.slice(at, n.getStart(sf))}${n === id ? '' : `${id!.text}: `}(${withLocals(initializer, sf, locals, depth + 1)})`;
+      at = n.getEnd();
+      return;
+    }
+    ts.forEachChild(n, replace);
+  };
+  replace(node);
+  return text + sf.text.slice(at, node.getEnd());
+}
+
+/** An identifier that reads a binding (not a property name, a declared name or an assignment target). */
+function isRead(id: ts.Identifier): boolean {
+  const parent = id.parent;
+  if (ts.isPropertyAccessExpression(parent) && parent.name === id) return false;
+  if ((ts.isPropertyAssignment(parent) || ts.isVariableDeclaration(parent) || ts.isParameter(parent) || ts.isBindingElement(parent)) && parent.name === id) return false;
+  if (ts.isShorthandPropertyAssignment(parent)) return false;
+  if (ts.isBinaryExpression(parent) && parent.left === id && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) return false;
+  return true;
 }
 
 function isInert(node: ts.Expression): boolean {

@@ -111,8 +111,26 @@ it.each([1, 2])('table %i', (n) => { expect(n).toBeGreaterThan(0); });
     expect(tests.map((t) => t.subjects)).toEqual([[], ['createStore'], [], []]);
   });
 
+  it("an assertion reading the test's own bindings is compared with their values (the cookie roundtrip shape)", async () => {
+    const dir = await writeProject(tmp, 'locals', {
+      'test/a.test.ts': `import { expect, it } from 'vitest';
+import { parse, stringify } from '../src/index.js';
+it('simple', () => { const cookies = { a: 'b' }; const str = stringify(cookies); expect(parse(str)).toEqual(cookies); });
+it('empty', () => { const cookies = { a: '' }; const str = stringify(cookies); expect(parse(str)).toEqual(cookies); });
+it('simple again', () => { const cookies = { a: 'b' }; const str = stringify(cookies); expect(parse(str)).toEqual(cookies); });
+it('shorthand', () => { const a = 'b'; expect(parse(stringify({ a }))).toEqual({ a }); });
+`,
+    });
+    const tests = await readTests(dir, ['test/a.test.ts']);
+    expect(tests[0]?.assertions).toEqual(['expect(parse(str)).toEqual(cookies)']);
+    expect(tests[0]?.checks).toEqual(["expect(parse((stringify(({ a: 'b' }))))).toEqual(({ a: 'b' }))"]);
+    expect(tests[1]?.checks).not.toEqual(tests[0]?.checks);
+    expect(tests[2]?.checks).toEqual(tests[0]?.checks);
+    expect(tests[3]?.checks).toEqual(["expect(parse(stringify({ a: ('b') }))).toEqual({ a: ('b') })"]);
+  });
+
   it('a test is redundant only when another covers its lines and makes its assertions', () => {
-    const t = (name: string, assertions: string[], subjects = ['f']) => ({ file: 't.js', name, title: name, line: 1, index: 0, assertions, truthyOnly: false, shared: [], subjects });
+    const t = (name: string, assertions: string[], subjects = ['f']) => ({ file: 't.js', name, title: name, line: 1, index: 0, assertions, checks: assertions, truthyOnly: false, shared: [], subjects });
     const [a, b, c, d, e] = [t('a', ['x']), t('b', ['x', 'y']), t('c', ['x']), t('d', ['x']), t('e', ['x', 'y'], ['g'])];
     const coverage = new Map([[testKey(a), new Set(['s:1'])], [testKey(b), new Set(['s:1', 's:2'])], [testKey(c), new Set(['s:1', 's:3'])], [testKey(d), new Set(['s:9'])], [testKey(e), new Set(['s:1', 's:2', 's:3', 's:9'])]]);
     const passed = new Set([a, b, c, d, e].map(testKey));
