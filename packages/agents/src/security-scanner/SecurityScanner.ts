@@ -163,7 +163,7 @@ export class SecurityScanner implements AgentCore {
       skipped.push({ surface: 'code', reason: 'no TypeScript/JavaScript sources of the project\'s own' });
     }
     options.signal?.throwIfAborted();
-    for (const secret of findSecrets(textSources, { entropyOnly: config.noisy })) {
+    for (const secret of findSecrets(textSources, { entropyOnly: config.noisy, now: this.#now })) {
       // A key format proves a secret; a credential-named high-entropy literal suggests one; entropy alone is a guess.
       const severity: Severity = secret.confidence >= 0.9 ? 'high' : secret.confidence >= 0.7 ? 'medium' : 'low';
       findings.push({ kind: 'hardcoded-secret', severity, location: { file: secret.file, line: secret.line }, message: `possible ${secret.rule}`, evidence: secret.masked, confidence: secret.confidence, rule: `qe/secret/${secret.rule}` });

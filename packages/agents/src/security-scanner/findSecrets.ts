@@ -14,6 +14,8 @@ export interface FindSecretsOptions {
   entropyOnly: boolean;
   /** Bits per character a generic secret must reach (default 3.5). */
   minEntropy?: number;
+  /** Clock for a token's expiry (default `Date.now`). */
+  now?: () => number;
 }
 
 /** Well-known key formats: the format alone is strong evidence. */
@@ -42,6 +44,19 @@ const ANY_LITERAL = /['"`]([A-Za-z0-9+/=_-]{24,})['"`]/g;
 /** Values that are obviously not secrets: placeholders, env references, paths, URLs. */
 const PLACEHOLDER = /^(?:x+|\*+|<[^>]*>|\$\{[^}]*\}|changeme|change-me|your[_-].*|example.*|dummy.*|test.*|process\.env.*)$|[/\\]|^https?:/i;
 
+/**
+ * A JWT whose `exp` claim has passed: it authenticates nobody any more (the signed examples of API
+ * documentation are such tokens), whereas one without `exp` stays a credential.
+ */
+function expired(jwt: string, now: number): boolean {
+  try {
+    const claims = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown };
+    return typeof claims.exp === 'number' && claims.exp * 1000 < now;
+  } catch {
+    return false;
+  }
+}
+
 /** Shannon entropy of `text` in bits per character. */
 export function shannonEntropy(text: string): number {
   const counts = new Map<string, number>();
@@ -60,11 +75,12 @@ function mask(secret: string): string {
 
 /**
  * Secret search over text files: known key formats (AWS, GitHub, Stripe, Slack tokens and webhooks, Google, private
- * keys, JWTs, npm, SendGrid), then credential-named string literals whose value has high Shannon
+ * keys, JWTs that have not expired, npm, SendGrid), then credential-named string literals whose value has high Shannon
  * entropy, and with `entropyOnly` any long high-entropy literal. One match per line, strongest first.
  */
 export function findSecrets(files: ReadonlyMap<string, string>, options: FindSecretsOptions): SecretMatch[] {
   const minEntropy = options.minEntropy ?? 3.5;
+  const now = options.now ?? Date.now;
   const matches: SecretMatch[] = [];
   for (const [file, source] of files) {
     const lines = source.split('\n');
@@ -74,7 +90,7 @@ export function findSecrets(files: ReadonlyMap<string, string>, options: FindSec
       for (const [rule, pattern] of KNOWN_FORMATS) {
         pattern.lastIndex = 0;
         const match = pattern.exec(text);
-        if (match !== null) {
+        if (match !== null && !(rule === 'jwt' && expired(match[0], now()))) {
           matches.push({ file, line, rule, masked: mask(match[0]), confidence: 0.95 });
           return;
         }

@@ -137,6 +137,16 @@ describe('rules', () => {
     expect(findSecrets(new Map([['s.ts', source]]), { entropyOnly: true }).map((m) => m.line)).toEqual([1, 4, 5]);
   });
 
+  it('findSecrets takes an expired JWT (an API document\'s example token) for no credential, one without exp or not yet expired for one', () => {
+    const jwt = (claims: object) => `eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.m1U63blB0MLej_WfB7yC2FTMnCziif9X8yzwDEfJXAg`;
+    const now = () => Date.parse('2026-12-07T00:00:00Z');
+    const docs = [`      example:`, `        token: ${jwt({ sub: '5ebac534954b54139806c112', iat: 1589298484, exp: 1589300284 })}`, `        other: ${jwt({ sub: 'service' })}`, `        later: ${jwt({ sub: 'x', exp: 1893456000 })}`].join('\n');
+    expect(findSecrets(new Map([['docs/components.yml', docs]]), { entropyOnly: false, now }).map((m) => [m.line, m.rule])).toEqual([
+      [3, 'jwt'],
+      [4, 'jwt'],
+    ]);
+  });
+
   it('findSecuritySinks flags unsafe sinks and leaves guarded or constant ones alone', () => {
     const source = [
       "import { exec } from 'node:child_process';",
