@@ -7,7 +7,7 @@ import type { ApiDescription } from '../openapi/findApiDescription.js';
 import { planServiceStart } from '../service/planServiceStart.js';
 import type { ServiceStart } from '../service/planServiceStart.js';
 import { limitReads } from './limitReads.js';
-import { listSourceFiles } from './listSourceFiles.js';
+import { CODE_FILE, listSourceFiles } from './listSourceFiles.js';
 import { importClosure } from './localImports.js';
 import { readJsonc } from './readJsonc.js';
 import { SkipRules } from './SkipRules.js';
@@ -97,7 +97,6 @@ export interface ProfileOverrides {
 const COMMON_ROOTS = ['src', 'lib', 'source', 'app', 'server', 'routes'];
 const TEST_DIR = /(^|\/)(test|tests|__tests__|spec|specs|e2e)\//;
 const TEST_FILE = /(^|\/)(test|tests)\.[cm]?[jt]sx?$|[._-](test|spec|test-d|bench)\.[cm]?[jt]sx?$/;
-const CODE = /\.[cm]?[jt]sx?$/;
 const CONFIG_FILE = /(^|\/)[^/]*\.config\.[cm]?[jt]s$|(^|\/)\.?(eslintrc|prettierrc|babelrc)[^/]*$|(^|\/)(gulpfile|gruntfile)\.[cm]?js$/i;
 const RUNNERS: Array<{ name: TestRunnerInfo['name']; pattern: RegExp; command: string; dependency: string }> = [
   { name: 'vitest', pattern: /\bvitest\b/, command: 'npx vitest run', dependency: 'vitest' },
@@ -138,7 +137,7 @@ export async function discoverProfile(dir: string, packageJson: Record<string, u
   // url-alphabet/ is named by no package.json entry, only imported by the entries), unless a skip
   // rule or the test and config conventions leave it out. Under a root of `.` the walk saw it all.
   const inSkippedFolder = (path: string): boolean => path.split('/').slice(0, -1).some((_, i, parts) => skip.skipsDir(parts.slice(0, i + 1).join('/')) !== undefined);
-  const imported = roots.includes('.') ? [] : importClosure(dir, own, (path) => CODE.test(path) && !isTest(path) && !CONFIG_FILE.test(path) && !inSkippedFolder(path));
+  const imported = roots.includes('.') ? [] : importClosure(dir, own, (path) => CODE_FILE.test(path) && !isTest(path) && !CONFIG_FILE.test(path) && !inSkippedFolder(path));
   const reached = imported.length === 0 ? [] : await listSourceFiles(dir, { roots: imported, skip, onSkip });
   const files = await Promise.all([...own, ...reached].sort().map((path) => limitReads(() => describeFile(dir, path, packageModule))));
   const testFiles = [...new Set([...underRoots.filter(isTest), ...underTestRoots])].sort();

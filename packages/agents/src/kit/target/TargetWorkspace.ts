@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import ts from '../typescript/ts.js';
+import { CODE_FILE } from './listSourceFiles.js';
 import { importClosure } from './localImports.js';
 
 /** Options of `TargetWorkspace.create`. */
@@ -24,7 +25,6 @@ export interface TargetWorkspaceOptions {
 }
 
 const require = createRequire(import.meta.url);
-const CODE = /\.[cm]?[jt]sx?$/;
 
 /** Folder of a dependency of this package (found where Node would look, whatever its `exports` allow). */
 function packageDir(name: string): string {
@@ -77,7 +77,7 @@ export class TargetWorkspace {
         const to = join(dir, 'target', rel);
         await mkdir(dirname(to), { recursive: true });
         await copyFile(join(options.targetDir, rel), to);
-        if (CODE.test(rel)) sources.push(to);
+        if (CODE_FILE.test(rel)) sources.push(to);
         // tsc emits code only: data beside it is copied to where the compiled code looks for it.
         else {
           const emitted = join(dir, 'out', 'target', rel);

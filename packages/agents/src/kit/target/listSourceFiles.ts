@@ -20,8 +20,8 @@ export interface ListSourceFilesOptions {
 const DEFAULT_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 /** Files of a folder whose reading starts before the walk reaches them. */
 const READ_AHEAD = 64;
-/** Files whose content is checked for minified/bundled/emitted code (reading other text is not needed). */
-const CODE = /\.[cm]?[jt]sx?$/;
+/** A TypeScript or JavaScript file (declarations included); only these are checked for minified/bundled/emitted code. */
+export const CODE_FILE = /\.[cm]?[jt]sx?$/;
 
 /**
  * Lists a target's source files as sorted `/`-separated paths relative to `dir`, honouring the
@@ -36,7 +36,7 @@ export async function listSourceFiles(dir: string, options: ListSourceFilesOptio
   const verdict = async (full: string, rel: string): Promise<string | null | undefined> => {
     if (!extensions.some((ext) => rel.endsWith(ext))) return null;
     const byName = skip.skipsFileName(rel);
-    if (byName !== undefined || !CODE.test(rel)) return byName;
+    if (byName !== undefined || !CODE_FILE.test(rel)) return byName;
     const content = await readFile(full, 'utf8').catch(() => undefined);
     return content === undefined ? null : skip.skipsContent(content);
   };

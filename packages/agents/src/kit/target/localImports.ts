@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
+import { CODE_FILE } from './listSourceFiles.js';
 
 const require = createRequire(import.meta.url);
 let ts: typeof import('typescript') | undefined;
@@ -11,7 +12,6 @@ let ts: typeof import('typescript') | undefined;
 const typescript = (): typeof import('typescript') => (ts ??= require('typescript') as typeof import('typescript'));
 
 const EXTENSIONS = ['', '.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
-const CODE = /\.[cm]?[jt]sx?$/;
 
 /**
  * The files (relative to `dir`, `/`-separated) that the code file `file` imports, re-exports or
@@ -20,7 +20,7 @@ const CODE = /\.[cm]?[jt]sx?$/;
  * with the TypeScript pre-processor: an import in a comment or a string is none.
  */
 export function localImports(dir: string, file: string): string[] {
-  if (!CODE.test(file)) return [];
+  if (!CODE_FILE.test(file)) return [];
   let text: string;
   try {
     text = readFileSync(join(dir, file), 'utf8');
