@@ -18,8 +18,11 @@ export interface FindSecretsOptions {
   now?: () => number;
 }
 
-/** Well-known key formats: the format alone is strong evidence. */
-const KNOWN_FORMATS: ReadonlyArray<[rule: string, pattern: RegExp]> = [
+/**
+ * Well-known key formats: the format alone is strong evidence, unless the match itself says it no
+ * longer grants anything (`spent`, given the match and the time).
+ */
+const KNOWN_FORMATS: ReadonlyArray<[rule: string, pattern: RegExp, spent?: (match: string, now: number) => boolean]> = [
   ['aws-access-key-id', /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA)[0-9A-Z]{16}\b/g],
   ['github-token', /\bgh[pousr]_[A-Za-z0-9]{36,255}\b/g],
   ['github-fine-grained-token', /\bgithub_pat_[A-Za-z0-9_]{60,255}\b/g],
@@ -28,7 +31,7 @@ const KNOWN_FORMATS: ReadonlyArray<[rule: string, pattern: RegExp]> = [
   ['slack-token', /\bxox[abposr]-[0-9A-Za-z-]{10,}\b/g],
   ['google-api-key', /\bAIza[0-9A-Za-z_-]{35}\b/g],
   ['private-key', /-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY( BLOCK)?-----/g],
-  ['jwt', /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\b/g],
+  ['jwt', /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\b/g, expired],
   ['npm-token', /\bnpm_[A-Za-z0-9]{36}\b/g],
   ['sendgrid-key', /\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b/g],
 ];
@@ -87,10 +90,10 @@ export function findSecrets(files: ReadonlyMap<string, string>, options: FindSec
     lines.forEach((text, index) => {
       const line = index + 1;
       if (text.length > 2000) return; // minified or data blob: entropy means nothing there
-      for (const [rule, pattern] of KNOWN_FORMATS) {
+      for (const [rule, pattern, spent] of KNOWN_FORMATS) {
         pattern.lastIndex = 0;
         const match = pattern.exec(text);
-        if (match !== null && !(rule === 'jwt' && expired(match[0], now()))) {
+        if (match !== null && spent?.(match[0], now()) !== true) {
           matches.push({ file, line, rule, masked: mask(match[0]), confidence: 0.95 });
           return;
         }

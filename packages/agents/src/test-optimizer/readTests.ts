@@ -88,7 +88,6 @@ export async function readTests(dir: string, files: readonly string[]): Promise<
           const locals = localBindings(body);
           const walk = (n: ts.Node): void => {
             if (ts.isExpressionStatement(n)) {
-              const normal = (text: string): string => text.replace(/^await\s+/, '').replace(/\s+/g, ' ').trim();
               const expr = normal(n.expression.getText(sf));
               if (ASSERTION.test(expr)) {
                 assertions.push(expr);
@@ -122,6 +121,11 @@ export async function readTests(dir: string, files: readonly string[]): Promise<
   return out;
 }
 
+/** An assertion statement's text as compared: no `await`, whitespace collapsed. */
+function normal(text: string): string {
+  return text.replace(/^await\s+/, '').replace(/\s+/g, ' ').trim();
+}
+
 /** The test body's own `const`/`let` bindings with their initialisers. */
 function localBindings(body: ts.Node): Map<string, ts.Expression> {
   const locals = new Map<string, ts.Expression>();
@@ -139,9 +143,9 @@ function withLocals(node: ts.Node, sf: ts.SourceFile, locals: ReadonlyMap<string
   let at = node.getStart(sf);
   const replace = (n: ts.Node): void => {
     const id = ts.isShorthandPropertyAssignment(n) ? n.name : ts.isIdentifier(n) && isRead(n) ? n : undefined;
-    const initializer = id !== undefined && depth < 3 ? locals.get(id.text) : undefined;
-    if (initializer !== undefined) {
-      text += `${sf.text.slice(at, n.getStart(sf))}${n === id ? '' : `${id!.text}: `}(${withLocals(initializer, sf, locals, depth + 1)})`;
+    const initializer = id === undefined || depth >= 3 ? undefined : locals.get(id.text);
+    if (id !== undefined && initializer !== undefined) {
+      text += `${sf.text.slice(at, n.getStart(sf))}${n === id ? '' : `${id.text}: `}(${withLocals(initializer, sf, locals, depth + 1)})`;
       at = n.getEnd();
       return;
     }
