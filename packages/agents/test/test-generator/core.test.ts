@@ -142,6 +142,21 @@ describe('oracles from types, names and docs', () => {
     ]);
   });
 
+  it("reads CommonJS module.exports: a function is the module's default, an object exports the functions this file defines", async () => {
+    const dir = await project('commonjs-exports', {
+      'lib/parse.js': "'use strict';\nvar utils = require('./utils');\n/** Splits a query. */\nmodule.exports = function (str, opts) {\n  return utils.split(str, opts);\n};\n",
+      'lib/utils.js': "'use strict';\nvar split = function split(str) {\n  return String(str).split('&');\n};\nfunction join(parts) {\n  return parts.join('&');\n}\nmodule.exports = { join: join, split: split, limit: 20 };\n",
+      'lib/index.js': "'use strict';\nvar parse = require('./parse');\nmodule.exports = { parse: parse, utils: require('./utils') };\n",
+    });
+    const { functions } = extractExports(dir, ['lib/index.js', 'lib/parse.js', 'lib/utils.js'].map((f) => join(dir, f)));
+    expect(functions.map((f) => `${f.file}:${f.name}(${f.params.map((p) => p.name).join(',')}) line ${f.line}`).sort()).toEqual([
+      'lib/parse.js:default(str,opts) line 4',
+      'lib/utils.js:join(parts) line 5',
+      'lib/utils.js:split(str) line 2',
+    ]);
+    expect(functions.find((f) => f.name === 'default')?.doc).toContain('Splits a query.');
+  });
+
   it('chooses oracles by signature and name', async () => {
     const dir = await project('names', {
       'src/names.ts': [

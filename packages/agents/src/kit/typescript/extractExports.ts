@@ -191,10 +191,7 @@ export function extractExports(root: string, files: string[]): ExtractedExports 
       sf.statements.some((st) => ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier) && IO_MODULES.test(st.moduleSpecifier.text)) ||
       // CommonJS sources reach I/O through require().
       [...sf.text.matchAll(/\brequire\(\s*['"]([^'"]+)['"]\s*\)/g)].some((m) => IO_MODULES.test(m[1] ?? ''));
-    const exports = checker
-      .getExportsOfModule(moduleSymbol)
-      .map((e) => ({ name: e.getName(), symbol: e.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(e) : e }))
-      .filter((e) => e.symbol.valueDeclaration?.getSourceFile() === sf);
+    const exports = ownExports(checker, moduleSymbol, sf);
     const declarationFile = declarations.get(file);
     const dts = declarationFile === undefined ? undefined : program.getSourceFile(declarationFile);
     const dtsSymbol = dts && checker.getSymbolAtLocation(dts);
@@ -248,6 +245,30 @@ export function extractExports(root: string, files: string[]): ExtractedExports 
     }
   }
   return { files: modules.map((m) => m.rel), functions, classes, syntaxErrors };
+}
+
+/**
+ * The values a module exports that it defines itself (re-exports are the other module's). A
+ * CommonJS module's `module.exports = fn` is its `default` (what `import` and the probes' pick of
+ * `ns.default` give), and `module.exports = { a, b: c }` exports the functions of that object this
+ * file defines (`{ parse: require('./parse') }` is parse.js's): the checker lists neither, only
+ * `export=`.
+ */
+function ownExports(checker: ts.TypeChecker, moduleSymbol: ts.Symbol, sf: ts.SourceFile): Array<{ name: string; symbol: ts.Symbol }> {
+  const named = checker
+    .getExportsOfModule(moduleSymbol)
+    .map((e) => ({ name: e.getName(), symbol: e.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(e) : e }))
+    .filter((e) => e.symbol.valueDeclaration?.getSourceFile() === sf);
+  const assigned = moduleSymbol.exports?.get(ts.InternalSymbolName.ExportEquals);
+  if (named.length > 0 || assigned === undefined) return named;
+  // The function itself (its declaration, body and doc comment), under the name it is exported as.
+  const definedHere = (name: string, type: ts.Type): Array<{ name: string; symbol: ts.Symbol }> => {
+    const fn = type.getCallSignatures().length > 0 ? type.getSymbol() : undefined;
+    return fn?.valueDeclaration?.getSourceFile() === sf && !(fn.flags & ts.SymbolFlags.Class) ? [{ name, symbol: fn }] : [];
+  };
+  const value = checker.getTypeOfSymbol(assigned);
+  if (value.getCallSignatures().length > 0) return definedHere('default', value);
+  return checker.getPropertiesOfType(value).flatMap((p) => definedHere(p.getName(), checker.getTypeOfSymbol(p)));
 }
 
 function lines(node: ts.Node, sf: ts.SourceFile): { line: number; endLine: number } {
