@@ -158,7 +158,8 @@ export class FlakyTestDetectorCore implements AgentCore {
         const aloneRuns = obs.filter((o) => o.condition === 'alone').length;
         const withFile = config.candidates === 'not-first' && aloneRuns > 0 && aloneRuns >= obs.filter((o) => o.condition === 'suite').length;
         if (r > 0 || suiteRuns > 0) await sleep(random() * (this.#options.spreadMs ?? 700));
-        const run = await runner(target, { ...base, files: [test.file], ...(withFile ? {} : { testNamePattern: pattern }) });
+        // A runner that names no file for a test (tape, with several test files) reruns them all.
+        const run = await runner(target, { ...base, ...(test.file === '' ? {} : { files: [test.file] }), ...(withFile ? {} : { testNamePattern: pattern }) });
         reruns++;
         spent++;
         record(run, withFile ? 'suite' : 'alone', key);

@@ -166,11 +166,16 @@ export class TestOptimizerCore implements AgentCore {
     if (measured.length < candidates.length && config.coverage !== 'file') {
       notes.push(`per-test coverage for ${measured.length} of ${candidates.length} candidate tests (at most ${limit} runs): the other ${candidates.length - measured.length} are not judged redundant or not`);
     }
+    const notAlone: string[] = [];
     for (const t of measured) {
       const run = await degrade(suite({ files: [t.file], testNamePattern: namePattern(t.title, runner), coverage: true }), `coverage of "${t.name}"`, notes);
       if (run?.coverage === undefined) continue;
-      perTestCoverage.set(testKey(t), coveredLines(run.coverage, target.dir));
+      // Other tests ran beside it (a runner that cannot select one test, such as tape, or a filter
+      // matching more titles): that coverage is not the test's own.
+      if (run.tests.filter((r) => r.status !== 'skipped').length > 1) notAlone.push(t.name);
+      else perTestCoverage.set(testKey(t), coveredLines(run.coverage, target.dir));
     }
+    if (notAlone.length > 0) notes.push(`no per-test coverage for ${notAlone.length} tests: the runner ran other tests beside each (e.g. "${notAlone[0]}"), so they are not judged redundant or not`);
     // What each test covers for ordering and selection: its own lines where measured, else its file's.
     const coverage = new Map(perTestCoverage);
     if (measured.length < candidates.length || config.prioritise || config.selectChanged) {

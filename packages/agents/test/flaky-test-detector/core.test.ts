@@ -33,7 +33,7 @@ describe('flaky-test-detector on the sample target', () => {
 });
 
 /** A scripted project: `first`, `needs-first` (fails alone), `clock` (passes on every third run of it only), `steady`. */
-function scriptedRunner(runner = 'node-test'): { run: (t: Target, o: RunSuiteOptions) => Promise<SuiteRun>; calls: RunSuiteOptions[] } {
+function scriptedRunner(runner = 'node-test', file = 'test/a.test.js'): { run: (t: Target, o: RunSuiteOptions) => Promise<SuiteRun>; calls: RunSuiteOptions[] } {
   const calls: RunSuiteOptions[] = [];
   let clockRuns = 0;
   const run = async (_t: Target, options: RunSuiteOptions): Promise<SuiteRun> => {
@@ -54,15 +54,15 @@ function scriptedRunner(runner = 'node-test'): { run: (t: Target, o: RunSuiteOpt
       timedOut: false,
       output: '',
       notes: options.seed !== undefined && runner === 'node-test' ? [`node-test cannot shuffle the test order: seed ${options.seed} ignored`] : [],
-      tests: all.map((t) => ({ file: 'test/a.test.js', name: t.title, title: t.title, status: t.passed ? 'passed' : 'failed', ...(t.passed ? {} : { failureMessage: `AssertionError: ${t.title} failed` }) })),
+      tests: all.map((t) => ({ file, name: t.title, title: t.title, status: t.passed ? 'passed' : 'failed', ...(t.passed ? {} : { failureMessage: `AssertionError: ${t.title} failed` }) })),
     };
   };
   return { run, calls };
 }
 
 describe('flaky-test-detector core with a scripted runner, clock and random source', () => {
-  const make = (runner?: string) => {
-    const scripted = scriptedRunner(runner);
+  const make = (runner?: string, file?: string) => {
+    const scripted = scriptedRunner(runner, file);
     const waits: number[] = [];
     let t = 0;
     const core = new FlakyTestDetectorCore({ runSuite: scripted.run, sleep: async (ms) => void waits.push(ms), random: () => 0.5, now: () => (t += 10), spreadMs: 1000 });
@@ -81,6 +81,15 @@ describe('flaky-test-detector core with a scripted runner, clock and random sour
     expect(waits.every((w) => w === 500)).toBe(true);
     expect(report.findings[0]!.evidence).toBe('rerun: node --test test/a.test.js; first failure: AssertionError: clock failed');
     expect(report.findings[0]!.verified).toMatch(/^seen passing and failing on the same code: failed 3 of 4 runs/);
+  });
+
+  it('reruns the whole suite for a test whose file the runner does not name (tape with several test files)', async () => {
+    const { core, scripted } = make('tape', '');
+    const report = await core.run(sample, 'rerun-failures');
+    expect(report.findings.map((f) => f.location)).toEqual([{ test: '', name: 'clock' }]);
+    const reruns = scripted.calls.filter((c) => c.testNamePattern !== undefined);
+    expect(reruns.length).toBeGreaterThan(0);
+    expect(reruns.map((c) => c.files)).toEqual(reruns.map(() => undefined));
   });
 
   it('isolation: a test failing alone only is order-dependent once Fisher decides; agreeing tests cost one run', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AgentError, openTarget, parseJestJson, parseMochaJson, parseTap, planSuiteCommand, relatedTestFiles, runSuite, summarizeCoverage } from '@qe-fleet/agents';
+import { AgentError, detectRunner, openTarget, parseJestJson, parseMochaJson, parseTap, parseTape, planSuiteCommand, relatedTestFiles, runSuite, summarizeCoverage } from '@qe-fleet/agents';
 import type { SuiteRunWithSummary } from '@qe-fleet/agents';
 import { FIXTURE } from '../support/fixture.js';
 import { writeProject } from '../support/writeProject.js';
@@ -45,6 +45,65 @@ describe('planSuiteCommand', () => {
   it('keeps a quoted mocha glob quoted and replaces its reporter', () => {
     const plan = planSuiteCommand({ name: 'mocha', command: 'npx mocha', script: 'test' }, "mocha -r ts-node/register -R spec 'test/**/*.spec.ts'", {}, '/w', '');
     expect(plan.command).toBe("mocha --reporter json --reporter-option output=/w/results.json -r ts-node/register 'test/**/*.spec.ts'");
+  });
+});
+
+describe('tape (ljharb/qs: nyc tape \'test/**/*.js\')', () => {
+  let projects: string;
+  beforeAll(async () => {
+    projects = await mkdtemp(join(tmpdir(), 'qe-tape-test-'));
+  });
+  afterAll(() => rm(projects, { recursive: true, force: true }));
+
+  it('is found from the script, runs its files without our flags, and says it cannot select tests by name', async () => {
+    const dir = await writeProject(projects, 'tape', { 'package.json': JSON.stringify({ name: 'q', scripts: { 'tests-only': "nyc tape 'test/**/*.js'", test: 'npm run tests-only' } }), 'lib/a.js': 'module.exports = 1;\n', 'test/a.js': "var test = require('tape');\n" });
+    const runner = detectRunner(await openTarget({ dir }));
+    expect(runner).toMatchObject({ name: 'tape', script: 'tests-only' });
+    const plan = planSuiteCommand(runner!, "nyc tape 'test/**/*.js'", { files: ['test/a.js'], testNamePattern: 'parses' }, '/w', '');
+    expect(plan.command).toBe('tape test/a.js');
+    expect(plan.resultFile).toBeUndefined();
+    expect(plan.notes.join()).toMatch(/tape cannot select tests by name/);
+  });
+
+  it("reads tape's TAP: a `# name` comment opens a test, its assertions decide it, the failure's `at:` names its file", () => {
+    // Recorded from tape 5.10 on two files (paths shortened to /p).
+    const out = [
+      'TAP version 13',
+      '# first',
+      'ok 1 should be strictly equal',
+      'ok 2 objects',
+      '# second fails',
+      'not ok 3 should be strictly equal',
+      '  ---',
+      '    operator: equal',
+      '    expected: 2',
+      '    actual:   1',
+      '    at: Test.<anonymous> (/p/test/b.test.js:3:39)',
+      '    stack: |-',
+      '      Error: should be strictly equal',
+      '          at Test.assert [as _assert] (/p/node_modules/tape/lib/test.js:548:48)',
+      '  ...',
+      '# SKIP skipped one',
+      '# parent',
+      '# child',
+      'ok 4 should be truthy',
+      '# todo later',
+      'not ok 5 not done # TODO',
+      '',
+      '1..5',
+      '# tests 5',
+      '# pass  4',
+      '# fail  1',
+    ].join('\n');
+    expect(parseTape(out, ctx).map((t) => [t.file, t.name, t.status, t.failureMessage])).toEqual([
+      ['', 'first', 'passed', undefined],
+      ['test/b.test.js', 'second fails', 'failed', 'should be strictly equal\noperator: equal\nexpected: 2\nactual:   1\nat: Test.<anonymous> (/p/test/b.test.js:3:39)'],
+      ['', 'skipped one', 'skipped', undefined],
+      ['', 'parent', 'passed', undefined],
+      ['', 'child', 'passed', undefined],
+      ['', 'todo later', 'passed', undefined],
+    ]);
+    expect(parseTape(out, { dir: '/p', testFiles: ['test/b.test.js'] })[0]!.file).toBe('test/b.test.js');
   });
 });
 

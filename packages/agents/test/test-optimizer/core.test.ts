@@ -3,8 +3,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryTestHistory, TestOptimizerCore, openTarget, runAgentTask, scoreFindings } from '@qe-fleet/agents';
-import type { CatalogueScore, MutantsRun, RunMutantsOptions, SuiteRun, Target, TestOptimizerReport } from '@qe-fleet/agents';
+import { MemoryTestHistory, TestOptimizerCore, openTarget, runAgentTask, runSuite, scoreFindings } from '@qe-fleet/agents';
+import type { CatalogueScore, MutantsRun, RunMutantsOptions, RunSuiteOptions, SuiteRun, Target, TestOptimizerReport } from '@qe-fleet/agents';
 import { FIXTURE } from '../support/fixture.js';
 import { writeProject } from '../support/writeProject.js';
 
@@ -148,6 +148,17 @@ describe('test-optimizer on its own fixture', () => {
     expect(report.notes.join('\n')).toMatch(/per-test coverage for 1 of \d+ candidate tests \(at most 1 runs\)/);
     // The candidates left unjudged lower the learning signal (share of tests analysed).
     expect(report.measure!.value).toBeLessThan(ownRedundancy.measure!.value);
+  });
+
+  it('keeps no per-test coverage from a run where other tests ran beside the one asked for (tape cannot select one)', async () => {
+    // The runner ignores the name filter, as tape does: every "alone" run reports its file's other tests too.
+    const unselective = async (target: Target, options: RunSuiteOptions): Promise<SuiteRun> => {
+      const run = await runSuite(target, options);
+      return options.testNamePattern === undefined ? run : { ...run, tests: [...run.tests, { file: 'test/math.test.js', name: 'another test', title: 'another test', status: 'passed' }] };
+    };
+    const report = await new TestOptimizerCore({ history: new MemoryTestHistory(), runMutants: fakeMutants, runSuite: unselective, timeoutMs: 120_000 }).run(own, 'redundancy');
+    expect(report.findings.filter((f) => f.kind === 'redundant-test')).toEqual([]);
+    expect(report.notes.join('\n')).toMatch(/no per-test coverage for \d+ tests: the runner ran other tests beside each/);
   });
 
   it('redundancy: catalogue recall 1 at precision 1', () => {

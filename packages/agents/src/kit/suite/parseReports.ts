@@ -185,6 +185,43 @@ export function parseTap(text: string, ctx: ParseContext): TestCaseResult[] {
   return out;
 }
 
+/**
+ * tape's TAP: a `# name` comment opens each test (tape prints nested tests the same way, flat) and
+ * the `ok`/`not ok` lines under it are its assertions, numbered across the run; a test fails when
+ * one of them does (a `# TODO` one excepted), `# SKIP name` is a skipped test, and the `# tests`,
+ * `# pass`, `# fail` lines are the summary. tape names no file: a test's file is the one its failure
+ * points at (`at:`), else the run's only test file.
+ */
+export function parseTape(text: string, ctx: ParseContext): TestCaseResult[] {
+  const tests: Array<{ name: string; status: TestCaseResult['status']; file?: string; message?: string }> = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const header = /^# (.*)$/.exec(line);
+    if (header !== null) {
+      if (/^(tests|pass|fail|todo|skip)\s+\d+$|^ok$/.test(header[1]!)) continue;
+      const skipped = /^SKIP /.exec(header[1]!);
+      tests.push({ name: header[1]!.slice(skipped === null ? 0 : skipped[0].length).trim(), status: skipped === null ? 'passed' : 'skipped' });
+      continue;
+    }
+    const assertion = /^not ok\b.*?(#\s*TODO\b)?\s*$/i.exec(line);
+    const test = tests.at(-1);
+    if (assertion === null || assertion[1] !== undefined || test === undefined) continue;
+    // The YAML block under it, up to its stack trace (the assertion library's frames).
+    const diagnostics: string[] = [];
+    for (let j = i + 1; j < lines.length && /^\s+\S/.test(lines[j]!) && !/^\s*(\.\.\.|stack:)/.test(lines[j]!); j++) diagnostics.push(lines[j]!.trim());
+    const at = diagnostics.map((d) => /^at: .*?\(?((?:file:\/\/)?[^\s()]+?):\d+:\d+\)?$/.exec(d)?.[1]).find((f) => f !== undefined);
+    const file = at === undefined ? undefined : rel(ctx, at);
+    if (test.status !== 'failed') {
+      test.status = 'failed';
+      test.message = [line.replace(/^not ok\s*\d*\s*/, ''), ...diagnostics.filter((d) => d !== '---')].join('\n');
+    }
+    if (test.file === undefined && file !== undefined && ctx.testFiles.includes(file)) test.file = file;
+  }
+  const only = ctx.testFiles.length === 1 ? ctx.testFiles[0]! : '';
+  return tests.map((t) => result(t.file ?? only, [t.name], t.status, undefined, t.message));
+}
+
 function splitTapTitle(ctx: ParseContext, parents: string[], title: string): { file: string; parts: string[] } {
   const byPath = (candidate: string): string | undefined => {
     const clean = candidate.replaceAll('\\', '/').replace(/^\.\//, '');

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { TestRunnerInfo } from '../target/TargetProfile.js';
-import { parseJestJson, parseMochaJson, parseNodeTestEvents, parseTap } from './parseReports.js';
+import { parseJestJson, parseMochaJson, parseNodeTestEvents, parseTap, parseTape } from './parseReports.js';
 import type { ParseContext } from './parseReports.js';
 import { shellWords, splitCommands, word } from './shellWords.js';
 import type { ShellWord } from './shellWords.js';
@@ -67,6 +67,13 @@ const RUNNERS: Record<RunnerName, RunnerSpec> = {
     valueFlags: ['-R', '--reporter', '-t', '--timeout', '-g', '--grep', '--node-arg', '--test-arg', '-c', '--coverage-report'],
     drop: ['-R', '--reporter', '-g', '--grep', '--coverage-report', '--watch', '-w'],
   },
+  tape: {
+    binaries: /^tape$/,
+    // tape runs the files it is given (globs expanded by itself): without a script, the conventional folder.
+    defaultCommand: "tape 'test/**/*.js'",
+    valueFlags: ['-r', '--require', '-i', '--ignore', '--ignore-pattern'],
+    drop: [],
+  },
   'node-test': {
     binaries: /^node$/,
     defaultCommand: 'node --test',
@@ -122,7 +129,7 @@ export function planSuiteCommand(runner: TestRunnerInfo, scriptText: string | un
   } else args = [...flags, ...rest];
   const command = [...prefix, ...head, ...args].map((w) => w.raw).join(' ');
   const baseCommand = [...prefix, ...head, ...(runner.name === 'node-test' && !rest.some((w) => w.value === '--test') ? [word('--test')] : []), ...rest].map((w) => w.raw).join(' ');
-  const readsStdout = runner.name === 'ava' || runner.name === 'tap';
+  const readsStdout = runner.name === 'ava' || runner.name === 'tap' || runner.name === 'tape';
   const env = Object.fromEntries(prefix.filter((w) => ENV_ASSIGNMENT.test(w.value)).map((w) => [w.value.slice(0, w.value.indexOf('=')), w.value.slice(w.value.indexOf('=') + 1)]));
   return {
     runner: runner.name,
@@ -141,6 +148,7 @@ const PARSERS: Record<RunnerName, SuitePlan['parse']> = {
   mocha: parseMochaJson,
   ava: parseTap,
   tap: parseTap,
+  tape: parseTape,
   'node-test': parseNodeTestEvents,
 };
 
@@ -175,6 +183,11 @@ function runnerFlags(name: RunnerName, resultFile: string, options: RunSuiteOpti
     case 'tap':
       unshuffled();
       return [word('--reporter=tap'), ...(pattern === undefined ? [] : [word('--grep'), word(pattern)])];
+    case 'tape':
+      // TAP is tape's only output; it has no option to select tests by name or to shuffle them.
+      unshuffled();
+      if (pattern !== undefined) notes.push(`tape cannot select tests by name: every test of the files ran (pattern ${pattern})`);
+      return [];
     case 'node-test':
       unshuffled();
       return [word(`--test-reporter=${reporterModule}`), word(`--test-reporter-destination=${resultFile}`), ...(pattern === undefined ? [] : [word(`--test-name-pattern=${pattern}`)])];

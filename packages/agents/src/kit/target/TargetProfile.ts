@@ -28,7 +28,7 @@ export interface SourceFileInfo {
 
 /** The target's test runner and the command that runs it. */
 export interface TestRunnerInfo {
-  name: 'vitest' | 'jest' | 'mocha' | 'ava' | 'tap' | 'node-test';
+  name: 'vitest' | 'jest' | 'mocha' | 'ava' | 'tap' | 'tape' | 'node-test';
   /** The runner's own command (`npx vitest run`, `node --test`). */
   command: string;
   /** The package.json script that runs it, when one does. */
@@ -104,6 +104,7 @@ const RUNNERS: Array<{ name: TestRunnerInfo['name']; pattern: RegExp; command: s
   { name: 'mocha', pattern: /\bmocha\b/, command: 'npx mocha', dependency: 'mocha' },
   { name: 'ava', pattern: /\bava\b/, command: 'npx ava', dependency: 'ava' },
   { name: 'tap', pattern: /(^|[\s;&|])(tap|node-tap)(\s|$)/, command: 'npx tap', dependency: 'tap' },
+  { name: 'tape', pattern: /(^|[\s;&|])tape(\s|$)/, command: 'npx tape', dependency: 'tape' },
   { name: 'node-test', pattern: /\bnode\b[^&|;]*\s--test\b/, command: 'node --test', dependency: '' },
 ];
 
@@ -262,12 +263,16 @@ async function describeGiven(dir: string, file: string): Promise<ApiDescription 
 
 function testRunnerOf(packageJson: Record<string, unknown>): TestRunnerInfo | undefined {
   const scripts = (typeof packageJson['scripts'] === 'object' && packageJson['scripts'] !== null ? packageJson['scripts'] : {}) as Record<string, unknown>;
-  const names = ['test', ...Object.keys(scripts).filter((k) => k !== 'test' && /^test\b|:test$|^unit/.test(k))];
-  for (const script of names) {
+  const names = ['test', ...Object.keys(scripts).filter((k) => k !== 'test' && /^tests?\b|:test$|^unit/.test(k))];
+  // `"test": "npm run tests-only"`: the scripts a test script runs are searched too, in order.
+  for (let i = 0; i < names.length; i++) {
+    const script = names[i]!;
     const text = scripts[script];
     if (typeof text !== 'string') continue;
     const runner = RUNNERS.find((r) => r.pattern.test(text));
     if (runner) return { name: runner.name, command: runner.command, script };
+    const called = [...text.matchAll(/\b(?:npm|pnpm|yarn)\s+(?:run(?:-script)?\s+)?(?:--silent\s+|-s\s+)?([\w:.-]+)/g)].map((m) => m[1]!);
+    names.splice(i + 1, 0, ...new Set(called.filter((name) => !names.includes(name) && typeof scripts[name] === 'string')));
   }
   const deps = { ...(packageJson['devDependencies'] as object | undefined), ...(packageJson['dependencies'] as object | undefined) } as Record<string, unknown>;
   const byDependency = RUNNERS.find((r) => r.dependency !== '' && r.dependency in deps);

@@ -63,11 +63,21 @@ const SYNTAX: Record<TestFileStyle['runner'], RunnerSyntax> = {
     throws: (c, async) => (async ? `await t.rejects(async () => ${c})` : `t.throws(() => ${c})`),
     ok: (v) => `t.ok(${v})`,
   },
+  // tape 5 ends a test when its async callback settles; it has no `rejects`.
+  tape: {
+    imports: (esm, q) => [importOrRequire(esm, 'test', q('tape'))],
+    suites: false,
+    open: (n) => `test(${n}, async (t) => {`,
+    close: '})',
+    deepEqual: (a, e) => `t.deepEqual(${a}, ${e})`,
+    throws: (c, async) => (async ? `await (async () => ${c})().then(() => t.fail('expected a rejection'), () => t.pass('rejected'))` : `t.throws(() => ${c})`),
+    ok: (v) => `t.ok(${v})`,
+  },
 };
 
 /**
  * Renders `spec` as a test file in the target's style: its runner's API (vitest, jest, mocha,
- * `node:test`, ava, tap), ESM or CommonJS, its suffix and folder, its quotes and semicolons, and a
+ * `node:test`, ava, tap, tape), ESM or CommonJS, its suffix and folder, its quotes and semicolons, and a
  * relative import of the module under test from that folder. `dir` overrides the folder
  * (relative to the target root), e.g. the user's `--write-tests DIR`.
  */
@@ -98,7 +108,7 @@ export function renderTestFile(spec: TestFileSpec, style: TestFileStyle, dir?: s
 function renderCase(c: TestCase, syntax: RunnerSyntax, name: string, style: TestFileStyle, end: string): string[] {
   const out: string[] = [];
   if (c.comment) out.push(...c.comment.split('\n').map((l) => `// ${l}`));
-  const async = c.async === true || style.runner === 'tap';
+  const async = c.async === true || style.runner === 'tap' || style.runner === 'tape';
   out.push(syntax.open(quoteString(name, style.quote), async));
   const teardown = c.teardown ?? [];
   const pad = teardown.length > 0 ? '    ' : '  ';
