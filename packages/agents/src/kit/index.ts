@@ -78,6 +78,8 @@ export { extractTargetExports } from './typescript/extractTargetExports.js';
 export type { TargetExports } from './typescript/extractTargetExports.js';
 export { isPublic, publicExports } from './typescript/publicExports.js';
 export type { PublicExports } from './typescript/publicExports.js';
+export { offeredExports } from './typescript/offeredExports.js';
+export type { OfferedExports } from './typescript/offeredExports.js';
 export type { ExportedClass, ExportedFunction, ExtractedExports, MethodShape, ParameterShape, PropertyShape, TypeShape } from './typescript/extractExports.js';
 export { TargetWorkspace } from './target/TargetWorkspace.js';
 export type { TargetWorkspaceOptions } from './target/TargetWorkspace.js';

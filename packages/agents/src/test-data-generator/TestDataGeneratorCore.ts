@@ -11,9 +11,8 @@ import { maskCredentials } from '../kit/service/maskCredentials.js';
 import { withService } from '../kit/service/TargetService.js';
 import type { TargetServiceOptions } from '../kit/service/TargetService.js';
 import type { Target } from '../kit/target/Target.js';
-import type { ExportedFunction } from '../kit/typescript/extractExports.js';
 import { extractTargetExports } from '../kit/typescript/extractTargetExports.js';
-import { isPublic, publicExports } from '../kit/typescript/publicExports.js';
+import { offeredExports } from '../kit/typescript/offeredExports.js';
 import { dataFindings } from './dataFindings.js';
 import { argumentsSchema, functionDataSets } from './functionData.js';
 import type { FunctionDataSet } from './functionData.js';
@@ -97,7 +96,7 @@ export class TestDataGeneratorCore implements AgentCore {
 
   notApplicable(target: Target): string | undefined {
     if (target.profile.api !== undefined) return undefined;
-    const { functions, exported } = publicFunctions(target);
+    const { functions, exported } = offeredExports(target);
     if (functions.some((f) => argumentsSchema(f) !== undefined)) return undefined;
     const internal = exported.length - functions.length;
     return `no API description, and no function the package offers is pure with JSON-typed parameters (${functions.length} public exported function(s)${internal > 0 ? `, ${internal} internal helper(s) left out` : ''}): nothing to generate data for`;
@@ -191,7 +190,7 @@ export class TestDataGeneratorCore implements AgentCore {
   }
 
   #functionData(target: Target, config: TestDataConfig, seed: number, keep: <R extends GeneratedRecord>(schema: object, records: R[]) => R[], notes: string[], skipped: SkippedSurface[]): FunctionDataSet[] {
-    const { functions, exported, entries } = publicFunctions(target);
+    const { functions, exported, entries } = offeredExports(target);
     if (entries !== undefined && functions.length < exported.length) notes.push(`functions: ${functions.length} of ${exported.length} exported functions are reachable from the package entries (${entries.join(', ')}); internal helpers are left out`);
     const sets = functions
       .map((fn) => functionDataSets([fn], new RecordGenerator({ seed: subjectSeed(seed, `${fn.file}#${fn.name}`) }), { random: config.random, boundaries: config.boundaries })[0])
@@ -280,16 +279,4 @@ async function writeDataSet(dir: string, report: TestDataReport, sets: RequestDa
   };
   await writeFile(file, `${JSON.stringify(document, null, 2)}\n`);
   return file;
-}
-
-/**
- * The exported functions the package offers its users (reachable from its package.json entries):
- * an internal helper is called by code that already checked its input, so "accepts what its type
- * allows" is not its contract. Without entries, every exported function.
- */
-function publicFunctions(target: Target): { functions: ExportedFunction[]; exported: ExportedFunction[]; entries?: string[] } {
-  const exported = extractTargetExports(target).extracted?.functions ?? [];
-  const entries = publicExports(target);
-  if (entries === undefined) return { functions: exported, exported };
-  return { functions: exported.filter((f) => isPublic(entries, f.file, f.line)), exported, entries: entries.entries };
 }

@@ -6,6 +6,8 @@ import type { AgentCore, AgentReport, AgentRunOptions, AgentStrategy, SkippedSur
 import { apiBaseUrl, credentialsMismatch, pathMismatch } from '../kit/openapi/apiBaseUrl.js';
 import { maskCredentials } from '../kit/service/maskCredentials.js';
 import { extractTargetExports } from '../kit/typescript/extractTargetExports.js';
+import { offeredExports } from '../kit/typescript/offeredExports.js';
+import type { ExportedFunction } from '../kit/typescript/extractExports.js';
 import { missingDependencies } from '../kit/target/missingDependencies.js';
 import { AgentError } from '../kit/agent/AgentError.js';
 import { loadOperations } from '../kit/openapi/operations.js';
@@ -117,9 +119,11 @@ export class TestGeneratorCore implements AgentCore {
     if (target.profile.api !== undefined) return undefined;
     if (target.profile.files.length === 0) return `no JavaScript or TypeScript sources (looked in ${target.profile.sourceRoots.join(', ')}) and no API description`;
     const { sources, extracted } = extractTargetExports(target);
-    const planned = planProperties(extracted?.functions ?? [], 'smoke').length + planClassProperties(extracted?.classes ?? [], 'smoke').length;
+    const { functions, exported } = testedFunctions(target);
+    const planned = planProperties(functions, 'smoke').length + planClassProperties(extracted?.classes ?? [], 'smoke').length;
     if (planned > 0) return undefined;
-    return `no exported pure function or class with generable parameters (${extracted?.functions.length ?? 0} exported functions in ${sources.length} files) and no API description`;
+    const left = exported - functions.length;
+    return `no exported pure function or class with generable parameters (${exported} exported functions in ${sources.length} files${left > 0 ? `, ${left} untyped internal helper(s) left out` : ''}) and no API description`;
   }
 
   async run(target: Target, strategyName: string, options: AgentRunOptions = {}): Promise<TestGeneratorReport> {
@@ -130,7 +134,8 @@ export class TestGeneratorCore implements AgentCore {
     const notes: string[] = [];
     const skipped: SkippedSurface[] = [];
     const { sources, extracted } = extractTargetExports(target);
-    const functions = extracted?.functions ?? [];
+    const { functions, exported, entries } = testedFunctions(target);
+    if (functions.length < exported) notes.push(`${exported - functions.length} internal helper(s) (not reachable from ${entries?.join(', ')}) with untyped parameters left out: nothing says which values their callers pass`);
     const properties = [...planProperties(functions, config.oracles), ...planClassProperties(extracted?.classes ?? [], config.oracles)];
     const commonjs = new Set(target.profile.files.filter((f) => f.module === 'commonjs').map((f) => f.path));
     const examples = config.oracles === 'smoke' ? undefined : planExampleTests(findExamples({ dir: target.dir, sources, packageJson: target.packageJson, functions }, target.profile.testFiles), (f) => importFrom('tests/examples.test.ts', f), commonjs);
@@ -351,3 +356,17 @@ async function readCoverage(reportDir: string): Promise<number> {
   if (total === 0) throw new Error('c8 found no target lines');
   return covered / total;
 }
+
+/**
+ * The exported functions properties are written for: what the package offers, and internal helpers
+ * whose parameters all have types (from TypeScript, JSDoc or a declaration). An untyped internal
+ * helper fed arbitrary values crashes without a defect (qs's `utils.merge("", " ")`): only its
+ * callers say which values it gets.
+ */
+function testedFunctions(target: Target): { functions: ExportedFunction[]; exported: number; entries?: string[] } {
+  const { functions: offered, exported, entries } = offeredExports(target);
+  const isOffered = new Set(offered);
+  const typed = (f: ExportedFunction): boolean => f.params.every((p) => !(p.type.kind === 'json' && p.type.untyped === true));
+  return { functions: exported.filter((f) => isOffered.has(f) || typed(f)), exported: exported.length, ...(entries === undefined ? {} : { entries }) };
+}
+

@@ -160,6 +160,8 @@ describe('test-data-generator calls what a package offers, with data its types p
     // The validator.js shape: build output named in package.json, an object of functions as the default export.
     const dir = await writeProject(tmp, 'lib-entries', {
       'package.json': JSON.stringify({ name: 'lib-entries', type: 'module', main: './dist/index.js', exports: { '.': './dist/index.js' } }),
+      // Built: the entry still stands for its source (the build output is not the project's own code).
+      'dist/index.js': "export { valid, title, size } from './bundle.js';\n",
       // A helper its callers only give non-empty text: '' crashes it, which is no defect of the package.
       'src/util.ts': 'export function head(s: string): string {\n  return s[0]!.toUpperCase();\n}\n',
       'src/pad.ts': 'export function pad(s: string, width: number): string {\n  return s.padStart(Math.min(Math.max(width, 0), 50));\n}\n',

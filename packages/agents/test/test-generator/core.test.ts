@@ -103,6 +103,20 @@ describe('other targets', () => {
     expect(result.coverage).toBe(0.5);
   });
 
+  it('a CommonJS library (the qs shape): what its entry offers is tested, and internal helpers only when their parameters have types', async () => {
+    const dir = await project('cjs-library', {
+      'package.json': JSON.stringify({ name: 'cjs-library', main: 'lib/index.js' }),
+      'lib/index.js': "'use strict';\nvar parse = require('./parse');\nmodule.exports = { parse: parse };\n",
+      'lib/parse.js': "'use strict';\nvar utils = require('./utils');\nmodule.exports = function (str) {\n  return utils.split(typeof str === 'string' ? str : '');\n};\n",
+      // Called only with strings: fed anything else, merge throws, which is no defect.
+      'lib/utils.js': "'use strict';\nfunction merge(target, source) {\n  return target.concat(source);\n}\n/**\n * @param {string} text\n * @returns {string[]}\n */\nfunction split(text) {\n  return text.split('&');\n}\nmodule.exports = { merge: merge, split: split };\n",
+    });
+    const report = await generator.run(await openTarget({ dir, catalogue: false }), 'invariants');
+    expect([...new Set(report.stats.outcomes.map((o) => o.fn))].sort()).toEqual(['default', 'split']);
+    expect(report.findings).toEqual([]);
+    expect(report.notes.join('\n')).toMatch(/1 internal helper\(s\) \(not reachable from lib\/index\.js\) with untyped parameters left out/);
+  });
+
   it('says why when there is nothing to test (no sources, no API description)', async () => {
     const dir = await project('bare', { 'README.md': '# nothing here\n' });
     const result = await runAgentTask(generator, { dir }, 'invariants-routes');

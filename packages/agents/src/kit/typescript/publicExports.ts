@@ -1,4 +1,3 @@
-import { existsSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import ts from './ts.js';
 import type { Target } from '../target/Target.js';
@@ -27,20 +26,22 @@ function entryPaths(packageJson: Record<string, unknown>): string[] {
   return [...new Set(out)];
 }
 
-/** The source file an entry path stands for: itself, or its TypeScript/`src/` original when it names build output. */
-function sourceOf(dir: string, path: string): string | undefined {
+/**
+ * The own source file (one of `own`, the profile's) an entry path stands for: itself, or its
+ * TypeScript original under a source root when it names build output, built or not
+ * (`distribution/index.js` from `source/index.js`, `dist/index.js` from `src/index.ts`, a root
+ * `index.js` from `src/index.js` by `babel src -d .`).
+ */
+function sourceOf(dir: string, path: string, own: ReadonlySet<string>, roots: readonly string[]): string | undefined {
   const clean = path.replace(/^\.\//, '');
-  // `dist/index.js` built from `src/index.ts`; a root `index.js` built from `src/index.js` (babel src -d .).
-  const bases = [clean, clean.replace(/^(dist|lib|build|out|cjs|esm)(\/(cjs|esm|src))?\//, 'src/'), clean.replace(/^(dist|lib|build|out|cjs|esm)\//, ''), `src/${clean}`];
+  const built = clean.replace(/^(dist|distribution|lib|build|out|cjs|esm|umd)(\/(cjs|esm|src))?\//, '');
+  const bases = [clean, ...[...roots, 'src'].map((root) => `${root}/${built}`), built, `src/${clean}`];
   const candidates = bases.flatMap((b) => {
     const stem = b.replace(/\.[cm]?js$/, '');
     return [b, `${stem}.ts`, `${stem}.mts`, `${stem}.cts`, `${stem}.js`, `${stem}.mjs`, `${stem}.cjs`, `${b}/index.ts`, `${b}/index.js`];
   });
-  for (const c of candidates) {
-    const full = join(dir, c);
-    if (existsSync(full) && statSync(full).isFile() && !/\.d\.[cm]?ts$/.test(c)) return full;
-  }
-  return undefined;
+  const found = candidates.find((c) => own.has(c));
+  return found === undefined ? undefined : join(dir, found);
 }
 
 /**
@@ -54,7 +55,9 @@ export function publicExports(target: Target): PublicExports | undefined {
   const cached = cache.get(target);
   if (cached !== undefined) return cached ?? undefined;
   const fields = entryPaths(target.packageJson);
-  const entries = [...new Set((fields.length > 0 ? fields : ['index.js', 'src/index.ts', 'src/index.js']).map((p) => sourceOf(target.dir, p)).filter((f): f is string => f !== undefined))];
+  const own = new Set(target.profile.files.map((f) => f.path));
+  const roots = target.profile.sourceRoots.filter((r) => r !== '.');
+  const entries = [...new Set((fields.length > 0 ? fields : ['index.js', 'src/index.ts', 'src/index.js']).map((p) => sourceOf(target.dir, p, own, roots)).filter((f): f is string => f !== undefined))];
   if (entries.length === 0) {
     cache.set(target, null);
     return undefined;
