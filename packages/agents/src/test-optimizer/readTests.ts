@@ -15,9 +15,10 @@ export interface TestSource {
   /** Each assertion statement, whitespace-normalised: the checks the test makes. */
   assertions: string[];
   /**
-   * The assertions with each of the test's own bindings they read replaced by its initialiser:
-   * what comparing two tests' checks compares (the same `expect(parse(str)).toEqual(cookies)` on
-   * other values is another check).
+   * The assertions with each of the test's own bindings they read replaced by its initialiser and
+   * the statements of the test that use it: what comparing two tests' checks compares (the same
+   * `expect(parse(str)).toEqual(cookies)` on other values is another check, and so is the same
+   * `assert.equal(argument.required, true)` after `argument.argRequired()`).
    */
   checks: string[];
   /**
@@ -85,7 +86,7 @@ export async function readTests(dir: string, files: readonly string[]): Promise<
           const checks: string[] = [];
           const used = new Set<string>();
           const subjects = new Set<string>();
-          const locals = localBindings(body);
+          const locals = localBindings(body, sf);
           const walk = (n: ts.Node): void => {
             if (ts.isExpressionStatement(n)) {
               const expr = normal(n.expression.getText(sf));
@@ -126,26 +127,48 @@ function normal(text: string): string {
   return text.replace(/^await\s+/, '').replace(/\s+/g, ' ').trim();
 }
 
-/** The test body's own `const`/`let` bindings with their initialisers. */
-function localBindings(body: ts.Node): Map<string, ts.Expression> {
-  const locals = new Map<string, ts.Expression>();
+/** A binding of the test body: its initialiser, and the other statements that use it (what was done to it). */
+interface Local {
+  initializer: ts.Expression;
+  effects: string[];
+}
+
+/** The test body's own `const`/`let` bindings with their initialisers and the non-assertion statements that use them. */
+function localBindings(body: ts.Node, sf: ts.SourceFile): Map<string, Local> {
+  const locals = new Map<string, Local>();
   const collect = (n: ts.Node): void => {
-    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer !== undefined) locals.set(n.name.text, n.initializer);
+    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer !== undefined) locals.set(n.name.text, { initializer: n.initializer, effects: [] });
     ts.forEachChild(n, collect);
   };
   collect(body);
+  const effects = (n: ts.Node): void => {
+    if (ts.isExpressionStatement(n)) {
+      const text = normal(n.expression.getText(sf));
+      if (ASSERTION.test(text)) return;
+      const names = new Set<string>();
+      const find = (m: ts.Node): void => {
+        if (ts.isIdentifier(m) && locals.has(m.text)) names.add(m.text);
+        ts.forEachChild(m, find);
+      };
+      find(n.expression);
+      for (const name of names) locals.get(name)!.effects.push(text);
+    }
+    ts.forEachChild(n, effects);
+  };
+  effects(body);
   return locals;
 }
 
-/** The text of `node` with each of the test's own bindings it reads replaced by its initialiser (three levels deep). */
-function withLocals(node: ts.Node, sf: ts.SourceFile, locals: ReadonlyMap<string, ts.Expression>, depth = 0): string {
+/** The text of `node` with each of the test's own bindings it reads replaced by its initialiser and its uses (three levels deep). */
+function withLocals(node: ts.Node, sf: ts.SourceFile, locals: ReadonlyMap<string, Local>, depth = 0): string {
   let text = '';
   let at = node.getStart(sf);
   const replace = (n: ts.Node): void => {
     const id = ts.isShorthandPropertyAssignment(n) ? n.name : ts.isIdentifier(n) && isRead(n) ? n : undefined;
-    const initializer = id === undefined || depth >= 3 ? undefined : locals.get(id.text);
-    if (id !== undefined && initializer !== undefined) {
-      text += `${sf.text.slice(at, n.getStart(sf))}${n === id ? '' : `${id.text}: `}(${withLocals(initializer, sf, locals, depth + 1)})`;
+    const local = id === undefined || depth >= 3 ? undefined : locals.get(id.text);
+    if (id !== undefined && local !== undefined) {
+      const uses = local.effects.length === 0 ? '' : ` { ${local.effects.join('; ')} }`;
+      text += `${sf.text.slice(at, n.getStart(sf))}${n === id ? '' : `${id.text}: `}(${withLocals(local.initializer, sf, locals, depth + 1)}${uses})`;
       at = n.getEnd();
       return;
     }

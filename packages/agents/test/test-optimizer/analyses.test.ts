@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apfd, findRedundant, minimalDetectingSet, mutantFaults, mutationScore, parseDiff, prioritise, randomApfd, readTests, recordRun, testKey, weakByMutants } from '@qe-fleet/agents';
+import { apfd, assertionSubsumers, findRedundant, minimalDetectingSet, mutantFaults, mutationScore, parseDiff, prioritise, randomApfd, readTests, recordRun, testKey, weakByMutants } from '@qe-fleet/agents';
 import type { Fault, MutantInfo, MutantsRun, TestFacts } from '@qe-fleet/agents';
 import { writeProject } from '../support/writeProject.js';
 
@@ -127,6 +127,37 @@ it('shorthand', () => { const a = 'b'; expect(parse(stringify({ a }))).toEqual({
     expect(tests[1]?.checks).not.toEqual(tests[0]?.checks);
     expect(tests[2]?.checks).toEqual(tests[0]?.checks);
     expect(tests[3]?.checks).toEqual(["expect(parse(stringify({ a: ('b') }))).toEqual({ a: ('b') })"]);
+  });
+
+  it('what a test does to a binding before asserting on it is part of the check (the commander argRequired shape)', async () => {
+    const dir = await writeProject(tmp, 'effects', {
+      'test/argument.test.js': `import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Argument } from '../index.js';
+test('without brackets then required', () => {
+  const argument = new Argument('name');
+  assert.equal(argument.required, true);
+});
+test('argRequired then required', () => {
+  const argument = new Argument('name');
+  argument.required = false;
+  argument.argRequired();
+  assert.equal(argument.required, true);
+});
+test('without brackets then required, again', () => {
+  const argument = new Argument('name');
+  assert.equal(argument.required, true);
+});
+`,
+    });
+    const tests = await readTests(dir, ['test/argument.test.js']);
+    expect(tests.map((t) => t.assertions)).toEqual([['assert.equal(argument.required, true)'], ['assert.equal(argument.required, true)'], ['assert.equal(argument.required, true)']]);
+    expect(tests[1]?.checks).toEqual(["assert.equal((new Argument('name') { argument.required = false; argument.argRequired() }).required, true)"]);
+    // The first is not subsumed by the second (which overwrites what the constructor set), only by its copy.
+    expect([...assertionSubsumers(tests)].map(([a, by]) => [a.title, by.map((b) => b.title)])).toEqual([
+      ['without brackets then required', ['without brackets then required, again']],
+      ['without brackets then required, again', ['without brackets then required']],
+    ]);
   });
 
   it('a test is redundant only when another covers its lines and makes its assertions', () => {
