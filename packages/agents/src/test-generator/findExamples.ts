@@ -44,6 +44,12 @@ const THROWS = /^(toThrow|toThrowError|throws)$/;
 const GLOBALS = new Set(['Math', 'JSON', 'Number', 'String', 'Object', 'Array', 'Boolean', 'Symbol', 'Date', 'RegExp', 'Map', 'Set', 'BigInt', 'undefined', 'NaN', 'Infinity', 'parseInt', 'parseFloat', 'Error', 'TypeError', 'RangeError']);
 /** Examples that do I/O (a URL, an await) are never run: they could reach the network. */
 const UNSAFE = /\bawait\b|https?:\/\/|\bfetch\(|\brequire\(|\bprocess\./;
+/** Objects of the process whose state a test may set up before its assertions (the environment, globals, the DOM). */
+const PROCESS_STATE = new Set(['process', 'globalThis', 'global', 'window', 'document', 'navigator', 'localStorage', 'sessionStorage']);
+/** Calls that change what the code under test sees: stubbed environment, globals, clock or modules. */
+const STATE_CALLS = /^(vi|jest)\.(stubEnv|stubGlobal|useFakeTimers|setSystemTime|spyOn|mock|doMock|replaceProperty)$|^sinon\.|^mock\.(method|timers\.\w+)$/;
+/** `Object.assign(process.env, …)` and the like: a state change when their target is the process's. */
+const OBJECT_WRITES = /^Object\.(assign|defineProperty|defineProperties)$/;
 
 /**
  * Reads the examples the project states for its exported functions: assertions in its own tests
@@ -261,6 +267,8 @@ function testExamples(ctx: ExampleContext, file: string): CodeExample[] {
   };
   const walkBody = (fn: ts.Node, scope: Scope, params: unknown[] | undefined): void => {
     if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return;
+    // A test (or a suite, through its hooks) that sets up the environment or globals states results for that set-up only.
+    if (changesProcessState(fn.body)) return;
     const inner = new Map(scope);
     if (params !== undefined) fn.parameters.forEach((p, i) => bindPattern(p.name, params[i], inner));
     else for (const p of fn.parameters) if (ts.isIdentifier(p.name)) inner.set(p.name.text, UNKNOWN);
@@ -301,11 +309,38 @@ function testExamples(ctx: ExampleContext, file: string): CodeExample[] {
           const inner = new Map(scope);
           if (bindPattern(st.initializer.declarations[0].name, row, inner)) walk(ts.isBlock(st.statement) ? st.statement.statements : [st.statement], inner);
         }
-      } else if (ts.isExpressionStatement(st)) visitExpression(ts.isAwaitExpression(st.expression) ? st.expression.expression : st.expression, scope);
+      } else if (ts.isExpressionStatement(st)) {
+        // Top-level set-up (`process.env.TZ = 'UTC'`): what the file states after it depends on it.
+        if (changesProcessState(st)) return;
+        visitExpression(ts.isAwaitExpression(st.expression) ? st.expression.expression : st.expression, scope);
+      }
     }
   };
   walk(source.statements, new Map());
   return out;
+}
+
+/**
+ * Whether `node` changes state of the process that the code under test reads: an assignment to or
+ * `delete` of a member of `process` (`process.env.NO_COLOR = '1'`), `globalThis`, `window`…, or a
+ * call stubbing the environment, globals, the clock or modules (`vi.stubEnv`, `jest.useFakeTimers`,
+ * `Object.assign(process.env, …)`). commander's `useColor()` is `undefined` or `false` by `NO_COLOR`.
+ */
+function changesProcessState(node: ts.Node): boolean {
+  const root = (e: ts.Expression): ts.Expression => (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e) ? root(e.expression) : e);
+  const isProcessState = (e: ts.Expression): boolean => ts.isIdentifier(root(e)) && PROCESS_STATE.has((root(e) as ts.Identifier).text);
+  const isProcessMember = (e: ts.Expression): boolean => (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) && isProcessState(e);
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment && isProcessMember(n.left)) found = true;
+    else if (ts.isDeleteExpression(n) && isProcessMember(n.expression)) found = true;
+    else if (ts.isCallExpression(n) && STATE_CALLS.test(n.expression.getText().replace(/\s+/g, ''))) found = true;
+    else if (ts.isCallExpression(n) && OBJECT_WRITES.test(n.expression.getText().replace(/\s+/g, '')) && n.arguments[0] !== undefined && isProcessState(n.arguments[0])) found = true;
+    else ts.forEachChild(n, visit);
+  };
+  visit(node);
+  return found;
 }
 
 function forget(name: ts.BindingName, scope: Scope): void {

@@ -135,6 +135,32 @@ describe('examples the project states become oracles', () => {
     );
   });
 
+  it('takes no example from tests that set up the environment or globals first (the commander useColor shape)', async () => {
+    const envDir = await writeProject(tmp, 'env-examples', {
+      'package.json': JSON.stringify({ name: 'env-examples', type: 'module', exports: './src/color.js', scripts: { test: 'node --test test/' } }),
+      'src/color.js': "/** @returns {boolean | undefined} */\nexport function useColor() {\n  return process.env.NO_COLOR ? false : undefined;\n}\n/** @param {number} x\n @returns {number} */\nexport function twice(x) {\n  return 2 * x;\n}\n",
+      'test/color.test.js': [
+        "import { describe, test, beforeEach } from 'node:test';",
+        "import assert from 'node:assert/strict';",
+        "import { twice, useColor } from '../src/color.js';",
+        "test('twice', () => { assert.equal(twice(2), 4); });",
+        "describe('useColor', () => {",
+        '  beforeEach(() => { delete process.env.NO_COLOR; });',
+        "  test('default', () => { assert.equal(useColor(), undefined); });",
+        '});',
+        "test('NO_COLOR', () => {",
+        "  process.env.NO_COLOR = '1';",
+        '  assert.equal(useColor(), false);',
+        '});',
+        '',
+      ].join('\n'),
+    });
+    const target = await openTarget({ dir: envDir, catalogue: false });
+    const { sources, extracted } = extractTargetExports(target);
+    const examples = findExamples({ dir: envDir, sources, packageJson: target.packageJson, functions: extracted?.functions ?? [] }, target.profile.testFiles);
+    expect(examples.map((e) => `${e.code.replace('fn_under_test', e.fn.name)} ${JSON.stringify(e.expected)}`)).toEqual(['twice(2) 4']);
+  });
+
   it('finds the three planted bugs with the stated example as evidence, and nothing in the correct functions', () => {
     const byFn = Object.fromEntries(report.findings.map((f) => [f.message.split(' ')[0], f]));
     expect(Object.keys(byFn).sort()).toEqual(['dotCase', 'kebabCase', 'titleCase']);
