@@ -169,4 +169,14 @@ describe('planner and oracles', () => {
     expect(judgeOutcome(c, outcome({ status: 'timeout' }))).toEqual({ kind: 'discard', reason: 'timed out' });
     expect(judgeOutcome(c, outcome({ raw: 2.5, literal: '2.5', varies: true })).kind).toBe('discard');
   });
+
+  it('an untyped parameter has no valid input: its TypeError is characterised, not a crash (commander: styleUsage(str) splits a string)', () => {
+    const typeError = { name: 'TypeError', message: 'str.split is not a function', stack: '    at styleUsage (/w/target/lib/help.js:553:7)' };
+    const untyped = fn({ name: 'styleUsage', params: [{ name: 'str', type: { kind: 'json', untyped: true }, optional: false }], returns: { kind: 'json', untyped: true } });
+    const [c] = planFunctionCases([untyped], { origins: new Set(['typical']), maxPerSubject: 1 }) as [UnitCase];
+    expect(judgeOutcome(c, outcome({ status: 'threw', error: typeError, deliberate: false }))).toEqual({ kind: 'characterise', assertion: { kind: 'throws', call: c.act } });
+    // A declared `object` (or any type) still makes its sample valid input.
+    const [typed] = planFunctionCases([fn({ name: 'keys', params: [{ name: 'o', type: { kind: 'json' }, optional: false }] })], { origins: new Set(['typical']), maxPerSubject: 1 }) as [UnitCase];
+    expect(judgeOutcome(typed, outcome({ status: 'threw', error: typeError, deliberate: false }))).toMatchObject({ kind: 'defect', violation: { rule: 'crash-on-valid-input' } });
+  });
 });

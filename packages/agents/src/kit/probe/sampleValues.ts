@@ -48,9 +48,13 @@ function valuesOf(type: TypeShape, name: string, depth: number): SampleValue[] {
       return [v(typeof type.value === 'string' ? JSON.stringify(type.value).replace(/^"|"$/g, "'") : String(type.value), 'typical', true, typeof type.value !== 'number' || type.value >= 0)];
     case 'typeParam':
       return [v('1', 'typical'), v('2', 'boundary')];
-    case 'json':
-      // `unknown`/`any` (also a type the checker could not resolve): null is no valid input to judge a crash by.
-      return [v("{ a: 1, b: 'x' }", 'typical'), v('{}', 'boundary'), v('null', 'boundary', false, false)];
+    case 'json': {
+      // `unknown`/`any` (also a type the checker could not resolve, or an untyped JavaScript
+      // parameter): nothing says an object is valid input to judge a crash by (commander's
+      // untyped `styleUsage(str)` splits a string), and null never is.
+      const valid = type.untyped !== true;
+      return [v("{ a: 1, b: 'x' }", 'typical', valid, valid), v('{}', 'boundary', valid, valid), v('null', 'boundary', false, false)];
+    }
     case 'union': {
       const options = type.options.filter((o) => o.kind !== 'undefined' || type.options.length === 1);
       const first = options.flatMap((o) => valuesOf(o, name, depth).slice(0, 1));
