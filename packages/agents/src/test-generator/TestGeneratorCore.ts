@@ -135,7 +135,8 @@ export class TestGeneratorCore implements AgentCore {
     const skipped: SkippedSurface[] = [];
     const { sources, extracted } = extractTargetExports(target);
     const { functions, exported, entries } = testedFunctions(target);
-    if (functions.length < exported) notes.push(`${exported - functions.length} internal helper(s) (not reachable from ${entries?.join(', ')}) with untyped parameters left out: nothing says which values their callers pass`);
+    const internal = entries === undefined ? 'no package.json entry offers them' : `not reachable from ${entries.join(', ')}`;
+    if (functions.length < exported) notes.push(`${exported - functions.length} internal function(s) (${internal}) with untyped parameters left out: nothing says which values their callers pass`);
     const properties = [...planProperties(functions, config.oracles), ...planClassProperties(extracted?.classes ?? [], config.oracles)];
     const commonjs = new Set(target.profile.files.filter((f) => f.module === 'commonjs').map((f) => f.path));
     const examples = config.oracles === 'smoke' ? undefined : planExampleTests(findExamples({ dir: target.dir, sources, packageJson: target.packageJson, functions }, target.profile.testFiles), (f) => importFrom('tests/examples.test.ts', f), commonjs);
@@ -359,13 +360,15 @@ async function readCoverage(reportDir: string): Promise<number> {
 
 /**
  * The exported functions properties are written for: what the package offers, and internal helpers
- * whose parameters all have types (from TypeScript, JSDoc or a declaration). An untyped internal
+ * (every function of an application) whose parameters all have types (from TypeScript, JSDoc or a
+ * declaration). An untyped internal
  * helper fed arbitrary values crashes without a defect (qs's `utils.merge("", " ")`): only its
  * callers say which values it gets.
  */
 function testedFunctions(target: Target): { functions: ExportedFunction[]; exported: number; entries?: string[] } {
   const { functions: offered, exported, entries } = offeredExports(target);
-  const isOffered = new Set(offered);
+  // Without package.json entries (an application) no function is offered to users: all are internal.
+  const isOffered = new Set(entries === undefined ? [] : offered);
   const typed = (f: ExportedFunction): boolean => f.params.every((p) => !(p.type.kind === 'json' && p.type.untyped === true));
   return { functions: exported.filter((f) => isOffered.has(f) || typed(f)), exported: exported.length, ...(entries === undefined ? {} : { entries }) };
 }
