@@ -119,6 +119,29 @@ describe('other targets', () => {
     expect(tester.notApplicable(await openTarget({ dir }))).toMatch(/^no exported pure function takes a sized input .* and no API description with a service$/);
   });
 
+  it('times the functions of a CommonJS exports object as its methods (the nodejs-goof utils shape, which Node does not list as named exports)', async () => {
+    const dir = await project('cjs-object', {
+      'package.json': JSON.stringify({ name: 'cjs-object', main: 'utils.js' }),
+      'utils.js': [
+        'module.exports = {',
+        '  /** @param {number[]} items @returns {number} */',
+        '  first: function (items) {',
+        '    return items.length > 0 ? items[0] : 0;',
+        '  },',
+        '  /** @param {number[]} items @returns {number} */',
+        '  total: function (items) {',
+        '    return items.reduce((sum, x) => sum + x, this.first([]));',
+        '  },',
+        '};',
+        '',
+      ].join('\n'),
+    });
+    const report = (await runAgentTask(new PerformanceTesterCore({ timeoutMs: 120_000 }), { dir }, 'quick-isolated')).output.report as PerformanceTesterReport;
+    expect(report.notes.join('\n')).not.toMatch(/is not a function|Cannot read properties/);
+    expect(report.findings).toEqual([]);
+    expect(report.coverage).toBeGreaterThan(0);
+  });
+
   it('a function that throws is reported in the notes, and one that never returns is killed at the timeout', async () => {
     const dir = await project('bad', {
       'src/bad.ts': "export function broken(items: number[]): number {\n  throw new TypeError('not today ' + items.length);\n}\nexport function spin(items: number[]): number {\n  while (items.length >= 0) {}\n  return 0;\n}\n",
