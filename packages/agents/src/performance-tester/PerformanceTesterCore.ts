@@ -557,11 +557,12 @@ import { Bench } from 'tinybench';
 import { pathToFileURL } from 'node:url';
 ${imports.join('\n')}
 
-// A CommonJS \`module.exports = { f: function … }\` reaches an ES import only as \`default\` (Node's
-// named-export detection stops at such a property): its functions are called as its methods.
+// A CommonJS \`module.exports = { f: function … }\`, or a function with properties
+// (\`micromatch.isMatch = …\`), reaches an ES import only as \`default\` (Node's named-export
+// detection stops at such a property or never sees it): its functions are called as its methods.
 function owner(ns, name) {
   const d = ns.default;
-  return name in ns || d === null || typeof d !== 'object' ? ns : d;
+  return name in ns || d === null || (typeof d !== 'object' && typeof d !== 'function') ? ns : d;
 }
 
 let state = ${seed >>> 0 || 1};

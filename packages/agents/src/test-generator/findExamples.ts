@@ -48,8 +48,8 @@ const UNSAFE = /\bawait\b|https?:\/\/|\bfetch\(|\brequire\(|\bprocess\./;
 const PROCESS_STATE = new Set(['process', 'globalThis', 'global', 'window', 'document', 'navigator', 'localStorage', 'sessionStorage']);
 /** Calls that change what the code under test sees: stubbed environment, globals, clock or modules. */
 const STATE_CALLS = /^(vi|jest)\.(stubEnv|stubGlobal|useFakeTimers|setSystemTime|spyOn|mock|doMock|replaceProperty)$|^sinon\.|^mock\.(method|timers\.\w+)$/;
-/** `Object.assign(process.env, …)` and the like: a state change when their target is the process's. */
-const OBJECT_WRITES = /^Object\.(assign|defineProperty|defineProperties)$/;
+/** `Object.assign(process.env, …)`, `Reflect.defineProperty(process, 'version', …)`: a state change when their target is the process's. */
+const OBJECT_WRITES = /^(Object\.(assign|defineProperty|defineProperties)|Reflect\.(defineProperty|set|deleteProperty))$/;
 
 /**
  * Reads the examples the project states for its exported functions: assertions in its own tests
@@ -310,8 +310,8 @@ function testExamples(ctx: ExampleContext, file: string): CodeExample[] {
           if (bindPattern(st.initializer.declarations[0].name, row, inner)) walk(ts.isBlock(st.statement) ? st.statement.statements : [st.statement], inner);
         }
       } else if (ts.isExpressionStatement(st)) {
-        // Top-level set-up (`process.env.TZ = 'UTC'`): what the file states after it depends on it.
-        if (changesProcessState(st)) return;
+        // Set-up in this block itself (`process.env.TZ = 'UTC'`, not inside a test's callback): what it states after it depends on it.
+        if (changesProcessState(st, false)) return;
         visitExpression(ts.isAwaitExpression(st.expression) ? st.expression.expression : st.expression, scope);
       }
     }
@@ -324,15 +324,16 @@ function testExamples(ctx: ExampleContext, file: string): CodeExample[] {
  * Whether `node` changes state of the process that the code under test reads: an assignment to or
  * `delete` of a member of `process` (`process.env.NO_COLOR = '1'`), `globalThis`, `window`…, or a
  * call stubbing the environment, globals, the clock or modules (`vi.stubEnv`, `jest.useFakeTimers`,
- * `Object.assign(process.env, …)`). commander's `useColor()` is `undefined` or `false` by `NO_COLOR`.
+ * `Object.assign(process.env, …)`, micromatch's `Reflect.defineProperty(process, 'version', …)`);
+ * with `intoFunctions` false, not counting what callbacks it passes (a test's body) would do. commander's `useColor()` is `undefined` or `false` by `NO_COLOR`.
  */
-function changesProcessState(node: ts.Node): boolean {
+function changesProcessState(node: ts.Node, intoFunctions = true): boolean {
   const root = (e: ts.Expression): ts.Expression => (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e) ? root(e.expression) : e);
   const isProcessState = (e: ts.Expression): boolean => ts.isIdentifier(root(e)) && PROCESS_STATE.has((root(e) as ts.Identifier).text);
   const isProcessMember = (e: ts.Expression): boolean => (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) && isProcessState(e);
   let found = false;
   const visit = (n: ts.Node): void => {
-    if (found) return;
+    if (found || (!intoFunctions && (ts.isArrowFunction(n) || ts.isFunctionExpression(n)))) return;
     if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment && isProcessMember(n.left)) found = true;
     else if (ts.isDeleteExpression(n) && isProcessMember(n.expression)) found = true;
     else if (ts.isCallExpression(n) && STATE_CALLS.test(n.expression.getText().replace(/\s+/g, ''))) found = true;

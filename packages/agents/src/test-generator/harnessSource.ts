@@ -48,14 +48,15 @@ export async function guardAsync<T>(f: () => Promise<T>): Promise<T | typeof SKI
 }
 
 /**
- * A module's exports as its code sees them: a CommonJS \`module.exports = { f: function … }\`
- * reaches an ES import only as \`default\` (Node's named-export detection stops at such a
- * property), so its members are merged in, named exports first, and a method then runs with that
+ * A module's exports as its code sees them: a CommonJS \`module.exports = { f: function … }\`, or
+ * a function with properties (\`micromatch.isMatch = …; module.exports = micromatch\`), reaches an
+ * ES import only as \`default\` (Node's named-export detection stops at such a property or never
+ * sees it), so its members are merged in, named exports first, and a method then runs with that
  * object as \`this\` (nodejs-goof's \`uid\` calls \`this.ran_no\`).
  */
 export function members<T extends object>(ns: T): T {
   const d = (ns as { default?: unknown }).default;
-  return d !== null && typeof d === 'object' ? ({ ...(d as object), ...ns } as T) : ns;
+  return d !== null && (typeof d === 'object' || typeof d === 'function') ? ({ ...(d as object), ...ns } as T) : ns;
 }
 
 /** Runs f for its effect only (no-crash oracle). */

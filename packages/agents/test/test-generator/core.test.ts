@@ -117,6 +117,30 @@ describe('other targets', () => {
     expect(report.notes.join('\n')).toMatch(/1 internal function\(s\) \(not reachable from lib\/index\.js\) with untyped parameters left out/);
   });
 
+  it('a CommonJS function with properties (the micromatch shape): its properties are called, not reported as "not a function"', async () => {
+    const dir = await project('cjs-function-props', {
+      'package.json': JSON.stringify({ name: 'cjs-function-props', main: 'index.js' }),
+      'index.js': [
+        "'use strict';",
+        '/**',
+        ' * @param {string[]} list',
+        ' * @returns {string[]}',
+        ' */',
+        "const match = (list) => list.filter((s) => s.startsWith('a'));",
+        '/**',
+        ' * @param {string} str',
+        ' * @returns {boolean}',
+        ' */',
+        "match.isMatch = (str) => str.startsWith('a');",
+        'module.exports = match;',
+        '',
+      ].join('\n'),
+    });
+    const report = await generator.run(await openTarget({ dir, catalogue: false }), 'invariants');
+    expect(report.stats.outcomes.map((o) => o.fn)).toContain('isMatch');
+    expect(report.findings).toEqual([]);
+  });
+
   it('a CommonJS application (the nodejs-goof shape): no entry offers its functions, so only typed ones are tested, as methods of their exports object', async () => {
     const dir = await project('cjs-app', {
       'package.json': JSON.stringify({ name: 'cjs-app', scripts: { start: 'node app.js' } }),

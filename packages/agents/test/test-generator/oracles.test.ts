@@ -152,13 +152,20 @@ describe('examples the project states become oracles', () => {
         "  process.env.NO_COLOR = '1';",
         '  assert.equal(useColor(), false);',
         '});',
+        // micromatch's shape: the process's own properties redefined for one test.
+        "test('old node', () => {",
+        "  Reflect.defineProperty(process, 'version', { value: 'v6.0.0' });",
+        '  assert.equal(twice(3), 7);',
+        '});',
+        // A set-up inside one test's body does not reach the tests after it.
+        "test('twice again', () => { assert.equal(twice(5), 10); });",
         '',
       ].join('\n'),
     });
     const target = await openTarget({ dir: envDir, catalogue: false });
     const { sources, extracted } = extractTargetExports(target);
     const examples = findExamples({ dir: envDir, sources, packageJson: target.packageJson, functions: extracted?.functions ?? [] }, target.profile.testFiles);
-    expect(examples.map((e) => `${e.code.replace('fn_under_test', e.fn.name)} ${JSON.stringify(e.expected)}`)).toEqual(['twice(2) 4']);
+    expect(examples.map((e) => `${e.code.replace('fn_under_test', e.fn.name)} ${JSON.stringify(e.expected)}`)).toEqual(['twice(2) 4', 'twice(5) 10']);
   });
 
   it('finds the three planted bugs with the stated example as evidence, and nothing in the correct functions', () => {
