@@ -5,6 +5,8 @@ export const MONEY = /price|amount|cost|total|subtotal|fee|tax|balance|cents|val
 export const COUNT = /^(n|count|qty|quantity|size|length|limit|page|pageSize|per|index|offset|times|max|min|depth|level)$/i;
 export const QUANTITY = /qty|quantity|count|units/i;
 const PERCENT = /percent|pct|rate|ratio|discount/i;
+/** An untyped parameter named like an options bag: an object or nothing, never null or an array. */
+const OPTIONS = /^(opts|options|config|settings)$/i;
 
 function singular(name: string): string {
   return name.replace(/(ies)$/, 'y').replace(/s$/, '');
@@ -52,6 +54,8 @@ export function arbitraryCode(shape: TypeShape, name: string): string {
     case 'record':
       return `fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), ${arbitraryCode(shape.value, name)}, { maxKeys: 6, noNullPrototype: true })`;
     case 'json':
+      // An untyped `options` that gets null or an array crashes without a defect (qs `parse([], [])`, micromatch `isMatch('', ' ', null)`).
+      if (shape.untyped === true && OPTIONS.test(name)) return 'fc.option(fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3, noNullPrototype: true }), { nil: undefined })';
       return 'fc.jsonValue({ maxDepth: 2 })';
     case 'typeParam':
       return 'fc.integer({ min: 0, max: 20 })';

@@ -117,6 +117,16 @@ describe('other targets', () => {
     expect(report.notes.join('\n')).toMatch(/1 internal function\(s\) \(not reachable from lib\/index\.js\) with untyped parameters left out/);
   });
 
+  it('an untyped options parameter gets an object or nothing, never null or an array (qs parse([], []), micromatch isMatch with null options)', async () => {
+    const dir = await project('untyped-options', {
+      'package.json': JSON.stringify({ name: 'untyped-options', main: 'index.js' }),
+      'index.js': "'use strict';\nmodule.exports = function describe(value, options) {\n  var opts = options === undefined ? {} : options;\n  return String(value) + ':' + Object.keys(opts).filter(function (k) { return opts[k] !== undefined; }).length;\n};\n",
+    });
+    const report = await generator.run(await openTarget({ dir, catalogue: false }), 'invariants');
+    expect(report.stats.outcomes.map((o) => o.fn)).toContain('default');
+    expect(report.findings).toEqual([]);
+  });
+
   it('a CommonJS function with properties (the micromatch shape): its properties are called, not reported as "not a function"', async () => {
     const dir = await project('cjs-function-props', {
       'package.json': JSON.stringify({ name: 'cjs-function-props', main: 'index.js' }),
