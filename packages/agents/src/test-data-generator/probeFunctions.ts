@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { join } from 'node:path';
 import { AgentError } from '../kit/agent/AgentError.js';
 import { runProcess } from '../kit/process/runProcess.js';
+import { exportAccessSource } from '../kit/probe/exportAccessSource.js';
 import { TargetWorkspace } from '../kit/target/TargetWorkspace.js';
 import type { CallRecord, FunctionDataSet } from './functionData.js';
 
@@ -123,6 +124,7 @@ function show(value: unknown): string {
  */
 const RUNNER = `import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
+${exportAccessSource(false)}
 const ENGINE = /^Cannot (read|set) propert|^Cannot (destructure|convert|access|create property|assign to read only|mix BigInt)|is not (a function|iterable|a constructor|an object|defined)|^Reduce of empty array|^Converting circular structure|^Invalid time value|called on (null or undefined|incompatible)/;
 const calls = JSON.parse(await readFile(process.argv[2], 'utf8'));
 const modules = new Map();
@@ -132,9 +134,7 @@ for (const c of calls) {
   try {
     let m = modules.get(c.module);
     if (!m) { m = await import(pathToFileURL(c.module).href); modules.set(c.module, m); }
-    // A transpiled ES module loaded as CommonJS keeps its default export at module.exports.default.
-    const fn = c.fn === 'default' && m.default?.__esModule === true && typeof m.default.default === 'function' ? m.default.default : m[c.fn] ?? m.default?.[c.fn];
-    let value = fn(...structuredClone(c.args));
+    let value = __exportOwner(m, c.fn)[c.fn](...structuredClone(c.args));
     if (value && typeof value.then === 'function') value = await value;
     results.push({ ok: true, value: encode(value) });
   } catch (e) {

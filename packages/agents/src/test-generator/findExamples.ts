@@ -321,11 +321,12 @@ function testExamples(ctx: ExampleContext, file: string): CodeExample[] {
 }
 
 /**
- * Whether `node` changes state of the process that the code under test reads: an assignment to or
- * `delete` of a member of `process` (`process.env.NO_COLOR = '1'`), `globalThis`, `window`…, or a
- * call stubbing the environment, globals, the clock or modules (`vi.stubEnv`, `jest.useFakeTimers`,
- * `Object.assign(process.env, …)`, micromatch's `Reflect.defineProperty(process, 'version', …)`);
- * with `intoFunctions` false, not counting what callbacks it passes (a test's body) would do. commander's `useColor()` is `undefined` or `false` by `NO_COLOR`.
+ * Whether `node` changes state of the process that the code under test reads (commander's
+ * `useColor()` is `undefined` or `false` by `NO_COLOR`): an assignment to or `delete` of a member
+ * of `process` (`process.env.NO_COLOR = '1'`), `globalThis`, `window`…, or a call stubbing the
+ * environment, globals, the clock or modules (`vi.stubEnv`, `jest.useFakeTimers`,
+ * `Object.assign(process.env, …)`, micromatch's `Reflect.defineProperty(process, 'version', …)`).
+ * With `intoFunctions` false, what the callbacks it passes (a test's body) would do does not count.
  */
 function changesProcessState(node: ts.Node, intoFunctions = true): boolean {
   const root = (e: ts.Expression): ts.Expression => (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e) ? root(e.expression) : e);

@@ -1,4 +1,5 @@
 // The runtime half of the generated property tests: helpers and ambient declarations.
+import { exportAccessSource } from '../kit/probe/exportAccessSource.js';
 
 /**
  * The helpers every generated test file imports (`check`, `guard`, `call`...), as TypeScript.
@@ -47,16 +48,16 @@ export async function guardAsync<T>(f: () => Promise<T>): Promise<T | typeof SKI
   }
 }
 
+${exportAccessSource(true)}
+
 /**
- * A module's exports as its code sees them: a CommonJS \`module.exports = { f: function … }\`, or
- * a function with properties (\`micromatch.isMatch = …; module.exports = micromatch\`), reaches an
- * ES import only as \`default\` (Node's named-export detection stops at such a property or never
- * sees it), so its members are merged in, named exports first, and a method then runs with that
- * object as \`this\` (nodejs-goof's \`uid\` calls \`this.ran_no\`).
+ * A module's exports as its code sees them (\`__exportOwner\`), merged into one object whose
+ * methods run with it as \`this\`: it holds what a CommonJS \`default\` holds as well.
  */
 export function members<T extends object>(ns: T): T {
   const d = (ns as { default?: unknown }).default;
-  return d !== null && (typeof d === 'object' || typeof d === 'function') ? ({ ...(d as object), ...ns } as T) : ns;
+  const names = new Set([...(d !== null && (typeof d === 'object' || typeof d === 'function') ? Object.keys(d) : []), ...Object.keys(ns)]);
+  return Object.fromEntries([...names].map((name) => [name, __exportOwner(ns, name)[name]])) as T;
 }
 
 /** Runs f for its effect only (no-crash oracle). */

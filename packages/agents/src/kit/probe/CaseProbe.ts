@@ -7,6 +7,7 @@ import { AgentError } from '../agent/AgentError.js';
 import { runProcess } from '../process/runProcess.js';
 import type { Target } from '../target/Target.js';
 import { TargetWorkspace } from '../target/TargetWorkspace.js';
+import { exportAccessSource } from './exportAccessSource.js';
 import { PROBE_SCRIPT } from './probeScript.js';
 
 /**
@@ -152,18 +153,14 @@ export class CaseProbe {
   #casesModule(cases: readonly ProbeCase[]): string {
     const body = cases.map((c) => {
       const url = pathToFileURL(this.compiledPath(c.file)).href;
-      const bind = c.imports.map((i) => `const ${i.local} = __pick(await import(${JSON.stringify(url)}), ${JSON.stringify(i.name)});`).join(' ');
+      const bind = c.imports.map((i) => `const ${i.local} = __exportOwner(await import(${JSON.stringify(url)}), ${JSON.stringify(i.name)})[${JSON.stringify(i.name)}];`).join(' ');
       const act = c.awaitAct ? `await (${c.act})` : `(${c.act})`;
       // What the case observes is read whether the call returned or threw (the doubles' records).
       const observe = c.observe === undefined ? 'undefined' : `await (${c.observe})`;
       return `  { id: ${JSON.stringify(c.id)}, run: async () => { ${bind}\n${c.setup.join('\n')}\nlet __value, __error, __threw = false;\ntry { __value = ${act}; } catch (e) { __threw = true; __error = e; }\nconst __observed = ${observe};\nif (__threw) throw { __qeThrown: __error, observed: __observed };\nreturn { value: __value, observed: __observed }; } },`;
     });
-    // CommonJS modules come in as a namespace whose `default` is module.exports.
-    // A transpiled ES module loaded as CommonJS (`exports.__esModule`, Babel or tsc output): its
-    // default export is `module.exports.default`, not `module.exports`.
-    const pick = `function __pick(ns, name) { const d0 = ns.default; if (name === 'default' && d0 !== null && typeof d0 === 'object' && d0.__esModule === true && 'default' in d0) return d0.default; if (name in ns) return ns[name]; const d = ns.default; if (d !== undefined && d !== null && name in Object(d)) return d[name]; if (name === 'default') return d; throw new Error('no export ' + name); }`;
     const modules = [...new Set(cases.map((c) => pathToFileURL(this.compiledPath(c.file)).href))];
-    return `${pick}\nexport const modules = ${JSON.stringify(modules)};\nexport const cases = [\n${body.join('\n')}\n];\n`;
+    return `${exportAccessSource(false)}\nexport const modules = ${JSON.stringify(modules)};\nexport const cases = [\n${body.join('\n')}\n];\n`;
   }
 
   async #outcome(raw: RawOutcome, zeroLines: Set<string>): Promise<ProbeOutcome> {
