@@ -251,7 +251,7 @@ export type {
   BrowserAgentOptions,
 } from './kit/index.js';
 // kit/suite: the target's own test suite in its own runner, with V8 coverage.
-export { runSuite, suiteRunnerOf, detectRunner, noSuiteReason, c8Args, readCoverageReport, summarizeCoverage, planSuiteCommand, parseJestJson, parseMochaJson, parseNodeTestEvents, parseTap, parseTape } from './kit/index.js';
+export { runSuite, suiteRunnerOf, detectRunner, noSuiteReason, c8Args, readCoverageReport, summarizeCoverage, planSuiteCommand, parseJestJson, parseMochaJson, parseNodeTestEvents, parseTap, parseTape, parseUvu } from './kit/index.js';
 export type { ProcessRunner, RunSuiteDeps, SuiteRunWithSummary, CoverageMap, RunSuiteOptions, SuiteRun, TestCaseResult, CoverageMetric, CoverageSummary, RunnerName, SuitePlan } from './kit/index.js';
 // kit/mutation: StrykerJS on the target's own suite (per-test coverage where the runner allows).
 export { runMutants, mutationScore, INCREMENTAL_FILE, relatedTestFiles, changedFiles, lastChanged } from './kit/index.js';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { CoverageMap } from '../kit/suite/SuiteRun.js';
+import { escapeRegExp } from '../kit/suite/escapeRegExp.js';
 
 /** What part of the code no test executed. */
 export type GapKind = 'file' | 'function' | 'branches';
@@ -74,7 +75,7 @@ export function coverageGaps(coverage: CoverageMap, dir: string): CoverageGap[] 
     // export's line: no test calls it, and none could.
     const declared = (name: string, from: number, to: number): boolean => {
       const own = name.split(/[.\s]/).pop() ?? name;
-      return source === undefined || name.startsWith('(anonymous') || new RegExp(`(?<![\\w$])${own.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w$])`).test(source.slice(Math.max(from - 4, 0), Math.max(to, from) + 3).join('\n'));
+      return source === undefined || name.startsWith('(anonymous') || new RegExp(`(?<![\\w$])${escapeRegExp(own)}(?![\\w$])`).test(source.slice(Math.max(from - 4, 0), Math.max(to, from) + 3).join('\n'));
     };
     const functions = (Object.entries(data.fnMap) as Array<[string, { name: string; decl?: Range; loc: Range; line?: number }]>).filter(([, fn]) => fn.loc.start.line > 0 && declared(fn.name, fn.decl?.start.line ?? fn.loc.start.line, fn.loc.end.line));
     const inAnyFunction = (line: number): boolean => functions.some(([, fn]) => inside(fn.loc, line));

@@ -10,6 +10,7 @@ import type { Target } from '../kit/target/Target.js';
 import { judgeTest, settled } from './judgeTest.js';
 import type { TestObservation, TestVerdict } from './judgeTest.js';
 import { rerunsForBound } from './rerunStatistics.js';
+import { escapeRegExp } from '../kit/suite/escapeRegExp.js';
 
 /** Knobs of a flaky-test-detector strategy. */
 export interface FlakyTestDetectorConfig {
@@ -203,8 +204,4 @@ function toFinding(v: { file: string; name: string } & TestVerdict, command: str
     return [{ kind: 'order-dependent-test', severity: 'medium', location: { test: v.file, name: v.name }, message: `"${v.name}" ${when} (one-sided Fisher exact p = ${(v.fisherP ?? 1).toFixed(3)}): ${rate}`, evidence: `run it alone: ${command} with the test name filter "${v.name}" on ${v.file}, then with its whole file${first}`, confidence: 0.85, rule: 'flaky-test-detector/order-dependent', verified: `seen both outcomes, split by the order it ran in: ${rate}` }];
   }
   return [];
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

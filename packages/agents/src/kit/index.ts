@@ -118,7 +118,7 @@ export { c8Args, readCoverageReport, summarizeCoverage } from './suite/suiteCove
 export type { CoverageMetric, CoverageSummary } from './suite/suiteCoverage.js';
 export { planSuiteCommand } from './suite/planSuiteCommand.js';
 export type { RunnerName, SuitePlan } from './suite/planSuiteCommand.js';
-export { parseJestJson, parseMochaJson, parseNodeTestEvents, parseTap, parseTape } from './suite/parseReports.js';
+export { parseJestJson, parseMochaJson, parseNodeTestEvents, parseTap, parseTape, parseUvu } from './suite/parseReports.js';
 export { CaseProbe } from './probe/CaseProbe.js';
 export type { ProbeCase, ProbeError, ProbeOutcome, ProbeRunOptions } from './probe/CaseProbe.js';
 export { sampleValues } from './probe/sampleValues.js';

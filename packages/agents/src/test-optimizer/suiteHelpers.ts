@@ -1,4 +1,5 @@
 import { AgentError } from '../kit/agent/AgentError.js';
+import { escapeRegExp } from '../kit/suite/escapeRegExp.js';
 import type { SuiteRun } from '../kit/suite/SuiteRun.js';
 
 /** The runner's command without the reporter options pointing into its deleted temporary folder. */
@@ -14,7 +15,7 @@ export function reproducible(command: string): string {
 export function namePattern(title: string, runner: string | undefined): string {
   // A leading ! would negate the glob; * matches itself anyway.
   if (runner === 'ava' || runner === 'tap') return title.replace(/^!/, '*');
-  return `${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
+  return `${escapeRegExp(title)}$`;
 }
 
 /** One extra suite run that may fail (a name filter that matches nothing): noted, not fatal. */

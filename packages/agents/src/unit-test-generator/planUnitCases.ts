@@ -4,6 +4,7 @@ import type { ExportedClass, ExportedFunction, MethodShape, ParameterShape, Type
 import { findAccumulators } from '../kit/probe/findAccumulators.js';
 import { sampleValues } from '../kit/probe/sampleValues.js';
 import type { SampleValue } from '../kit/probe/sampleValues.js';
+import { escapeRegExp } from '../kit/suite/escapeRegExp.js';
 
 /** What the case was built from: the strategies differ in which origins they generate. */
 export type CaseOrigin = 'doc-example' | 'typical' | 'boundary' | 'threshold' | 'sequence';
@@ -203,7 +204,7 @@ function parses(code: string): boolean {
 
 /** Which side of a named bound the doc puts the bound itself on: "from C on" / "at least C" → upper. */
 function documentedSide(doc: string, constant: string): 'upper' | 'lower' | undefined {
-  const c = constant.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const c = escapeRegExp(constant);
   if (new RegExp(`\\bfrom\\s+${c}\\b[^.;]{0,30}\\bon\\b|\\bat least\\s+${c}\\b|\\b${c}\\s+or more\\b|>=\\s*${c}\\b`, 'i').test(doc)) return 'upper';
   if (new RegExp(`\\b(?:above|more than|over|beyond)\\s+${c}\\b|>\\s*${c}\\b`, 'i').test(doc)) return 'lower';
   return undefined;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AgentError, detectRunner, openTarget, parseJestJson, parseMochaJson, parseTap, parseTape, planSuiteCommand, relatedTestFiles, runSuite, summarizeCoverage } from '@qe-fleet/agents';
+import { AgentError, detectRunner, openTarget, parseJestJson, parseMochaJson, parseTap, parseTape, parseUvu, planSuiteCommand, relatedTestFiles, runSuite, summarizeCoverage } from '@qe-fleet/agents';
 import type { SuiteRunWithSummary } from '@qe-fleet/agents';
 import { FIXTURE } from '../support/fixture.js';
 import { writeProject } from '../support/writeProject.js';
@@ -104,6 +104,82 @@ describe('tape (ljharb/qs: nyc tape \'test/**/*.js\')', () => {
       ['', 'todo later', 'passed', undefined],
     ]);
     expect(parseTape(out, { dir: '/p', testFiles: ['test/b.test.js'] })[0]!.file).toBe('test/b.test.js');
+  });
+});
+
+describe('uvu (lukeed/klona: uvu -r esm test -i suites)', () => {
+  let projects: string;
+  beforeAll(async () => {
+    projects = await mkdtemp(join(tmpdir(), 'qe-uvu-test-'));
+  });
+  afterAll(() => rm(projects, { recursive: true, force: true }));
+
+  it('is found in the test script; files become the folder . and an anchored pattern, without the ignore patterns that would drop them', async () => {
+    const dir = await writeProject(projects, 'uvu', { 'package.json': JSON.stringify({ name: 'k', scripts: { test: 'uvu -r esm test -i suites' } }), 'src/index.js': 'export const a = 1;\n', 'test/index.js': "import { test } from 'uvu';\n" });
+    const runner = detectRunner(await openTarget({ dir }));
+    expect(runner).toMatchObject({ name: 'uvu', script: 'test' });
+    const plan = planSuiteCommand(runner!, 'uvu -r esm test -i suites', { files: ['test/suites/a.qe-unit.js', 'test/b.js'], testNamePattern: 'clones' }, '/w', '');
+    expect(plan.command).toBe("uvu --no-color -r esm . '^(?:test/suites/a\\.qe-unit\\.js|test/b\\.js)$'");
+    expect(plan.resultFile).toBeUndefined();
+    expect(plan.notes.join()).toMatch(/uvu cannot select tests by name/);
+    expect(planSuiteCommand(runner!, 'uvu -r esm test -i suites', {}, '/w', '').command).toBe('uvu --no-color -r esm test -i suites');
+  });
+
+  it("reads uvu's report: marks per suite (console output between them), failures by title in order, passing titles from the file", async () => {
+    const dir = await writeProject(projects, 'uvu-report', {
+      'test/a.test.js': [
+        "import { test, suite } from 'uvu';",
+        "test('adds', () => {});",
+        "test('fails here', () => {});",
+        "test.skip('skipped one', () => {});",
+        "test('third', () => {});",
+        'test.run();',
+        "const Math2 = suite('Math2');",
+        "Math2('mul', () => {});",
+        "Math2('div \"q\"', () => {});",
+        'Math2.run();',
+      ].join('\n'),
+      // Its tests are registered by a helper: no titles to read.
+      'test/b.test.js': "import { register } from './helper.js';\nregister();\n",
+    });
+    // Recorded from uvu 0.5.6 (`uvu test --no-color`), stacks shortened.
+    const out = [
+      'a.test.js',
+      '• ✘ noise',
+      '•   (2 / 3)',
+      '',
+      '   FAIL  "fails here"',
+      '    Expected values to be deeply equal:  (equal)',
+      '',
+      '        ++··"a":·2',
+      '    at assert (file:///p/node_modules/uvu/assert/index.mjs:33:8)',
+      '',
+      '',
+      ' Math2  • ✘   (1 / 2)',
+      '',
+      '   FAIL  Math2  "div "q""',
+      '    boom',
+      '',
+      '    at Object.handler (file:///p/test/a.test.js:10:32)',
+      '',
+      '',
+      'b.test.js',
+      '• •   (2 / 2)',
+      '',
+      '  Total:     7',
+      '  Passed:    5',
+      '  Skipped:   1',
+      '  Duration:  12.70ms',
+    ].join('\n');
+    expect(parseUvu(out, { dir, testFiles: ['test/a.test.js', 'test/b.test.js'] }).map((t) => [t.file, t.name, t.status, t.failureMessage])).toEqual([
+      ['test/a.test.js', 'adds', 'passed', undefined],
+      ['test/a.test.js', 'fails here', 'failed', 'Expected values to be deeply equal:  (equal)\n++··"a":·2'],
+      ['test/a.test.js', 'third', 'passed', undefined],
+      ['test/a.test.js', 'Math2 > mul', 'passed', undefined],
+      ['test/a.test.js', 'Math2 > div "q"', 'failed', 'boom'],
+      ['test/b.test.js', '#1', 'passed', undefined],
+      ['test/b.test.js', '#2', 'passed', undefined],
+    ]);
   });
 });
 

@@ -103,7 +103,7 @@ describe('detectTestStyle + renderTestFile: the project\'s own runner and style'
     expect((await writeTestFile(dir, { module: 'src/index.ts', imports: { named: ['slug'] }, cases: cases(false) }, style)).path).toBe('test/api/index.generated.test.ts');
   });
 
-  it.each(['vitest', 'jest', 'mocha', 'ava', 'tap', 'tape', 'node-test'] as const)('%s: ESM and CommonJS renderings are valid JavaScript with async cases', async (runner) => {
+  it.each(['vitest', 'jest', 'mocha', 'ava', 'tap', 'tape', 'uvu', 'node-test'] as const)('%s: ESM and CommonJS renderings are valid JavaScript with async cases', async (runner) => {
     for (const module of ['esm', 'commonjs'] as const) {
       const style: TestFileStyle = { runner, module, language: 'javascript', suffix: module === 'esm' ? '.test.mjs' : '.test.cjs', dir: 'test', colocated: false, importExtension: 'js', quote: "'", semicolons: true };
       const spec: TestFileSpec = { module: 'src/a.js', imports: { default: 'a', named: ['b'] }, cases: [{ name: 'rejects', async: true, assertions: [{ kind: 'throws', call: 'a(null)' }, { kind: 'deepEqual', actual: 'await b()', expectedCode: '[1]' }] }] };

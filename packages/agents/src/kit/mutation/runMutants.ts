@@ -107,7 +107,7 @@ export const INCREMENTAL_FILE = '.qe-fleet/stryker-incremental.json';
  * Mutation testing of the target with StrykerJS 9 on the project's own suite: Stryker's vitest,
  * jest or mocha runner when the project uses one (per-test coverage), our node:test runner for
  * `node --test` projects (per-test coverage too), else Stryker's command runner with the project's
- * test command (ava, tap, tape: one verdict per mutant, no per-test data). The sandbox lives in
+ * test command (ava, tap, tape, uvu: one verdict per mutant, no per-test data). The sandbox lives in
  * `<target>/.stryker-tmp-<run>` and is removed afterwards, also after a failure.
  */
 export async function runMutants(target: Target, options: RunMutantsOptions = {}): Promise<MutantsRun> {

@@ -9,6 +9,7 @@ const BY_IMPORT: Array<{ name: TestRunnerInfo['name']; pattern: RegExp; command:
   { name: 'ava', pattern: /from\s+['"]ava['"]|require\(\s*['"]ava['"]\s*\)/, command: 'npx ava' },
   { name: 'tap', pattern: /from\s+['"]tap['"]|require\(\s*['"]tap['"]\s*\)/, command: 'npx tap' },
   { name: 'tape', pattern: /from\s+['"]tape['"]|require\(\s*['"]tape['"]\s*\)/, command: 'npx tape' },
+  { name: 'uvu', pattern: /from\s+['"]uvu['"]|require\(\s*['"]uvu['"]\s*\)/, command: 'npx uvu' },
   { name: 'node-test', pattern: /from\s+['"](node:)?test['"]|require\(\s*['"](node:)?test['"]\s*\)/, command: 'node --test' },
 ];
 
@@ -75,6 +76,6 @@ export function hasBin(dir: string, name: string): boolean {
  */
 export function noSuiteReason(target: Target, purpose: string): string | undefined {
   if (target.profile.testFiles.length === 0) return `no test files: ${purpose}`;
-  if (detectRunner(target) === undefined) return 'no test runner found (no test script naming vitest, jest, mocha, ava, tap, tape or node --test, and no test file importing one)';
+  if (detectRunner(target) === undefined) return 'no test runner found (no test script naming vitest, jest, mocha, ava, tap, tape, uvu or node --test, and no test file importing one)';
   return undefined;
 }

@@ -1,4 +1,5 @@
-import { isAbsolute, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
 import type { TestCaseResult } from './SuiteRun.js';
 
 /** Where the results came from, to turn absolute paths into target-relative ones. */
@@ -220,6 +221,82 @@ export function parseTape(text: string, ctx: ParseContext): TestCaseResult[] {
   }
   const only = ctx.testFiles.length === 1 ? ctx.testFiles[0]! : '';
   return tests.map((t) => result(t.file ?? only, [t.name], t.status, undefined, t.message));
+}
+
+/**
+ * uvu's report (its only reporter): per test file a line with its path (relative to the folder uvu
+ * was given), then per suite its name, a `•` for each passing test and a `✘` for each failing one
+ * (console output of the tests may fall in between) and `(passed / total)`, then a block per
+ * failure, in order: `FAIL  suite  "title"`, the message and the stack. uvu names only failing
+ * tests: the passing ones take their titles from the file, in source order, when the file
+ * registers as many tests in that suite as ran, else their position (`#2`).
+ */
+export function parseUvu(text: string, ctx: ParseContext): TestCaseResult[] {
+  const out: TestCaseResult[] = [];
+  const lines = text.replace(/\x1b\[[0-9;]*m/g, '').split('\n');
+  let file = '';
+  let suite: { name: string; marks: string[]; failures: Array<{ title: string; message: string }> } | undefined;
+  let open = false;
+  const flush = (): void => {
+    if (suite === undefined) return;
+    const titles = declaredUvuTests(ctx, file).get(suite.name);
+    const failures = [...suite.failures];
+    suite.marks.forEach((mark, i) => {
+      const failure = mark === '✘' ? failures.shift() : undefined;
+      const title = failure?.title ?? (titles?.length === suite!.marks.length ? titles[i]! : `#${i + 1}`);
+      out.push(result(file, [suite!.name, title], failure === undefined ? 'passed' : 'failed', undefined, failure?.message));
+    });
+    suite = undefined;
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const header = line.trim() === '' ? undefined : ctx.testFiles.find((f) => f === line.trim() || f.endsWith(`/${line.trim()}`));
+    if (header !== undefined) {
+      flush();
+      file = header;
+      continue;
+    }
+    const failed = /^\s+FAIL\s+(?:(.+?)\s{2})?"(.*)"\s*$/.exec(line);
+    if (failed !== null && suite !== undefined && !open) {
+      const message: string[] = [];
+      for (let j = i + 1; j < lines.length && !/^\s+at\s/.test(lines[j]!) && !/^\s+FAIL\s/.test(lines[j]!); j++) if (lines[j]!.trim() !== '') message.push(lines[j]!.trim());
+      suite.failures.push({ title: failed[2]!, message: message.join('\n') });
+      continue;
+    }
+    if (/^\s+Total:\s+\d+/.test(line)) break;
+    if (!open) {
+      // A new suite's first line: its name (none for the default suite) before the first mark.
+      const start = /^ (\S.*?) {2}(?=[•✘]|\s*\(\d+ \/ \d+\))/.exec(line);
+      if (start === null && !/[•✘]|\(\d+ \/ \d+\)\s*$/.test(line)) continue;
+      flush();
+      suite = { name: start?.[1] ?? '', marks: [], failures: [] };
+      open = true;
+    }
+    const body = line.replace(/\(\d+ \/ \d+\)\s*$/, '');
+    for (const m of body.matchAll(/(?<=^|\s)([•✘])(?=\s|$)/g)) suite!.marks.push(m[1]!);
+    if (body !== line) open = false;
+  }
+  flush();
+  return out;
+}
+
+/** Titles of the tests a uvu file registers, per suite name (`''` for the default `test`), in source order. */
+function declaredUvuTests(ctx: ParseContext, file: string): Map<string, string[]> {
+  const byName = new Map<string, string[]>();
+  let source: string;
+  try {
+    source = readFileSync(join(ctx.dir, file), 'utf8');
+  } catch {
+    return byName;
+  }
+  const suites = new Map<string, string>([['test', '']]);
+  for (const m of source.matchAll(/\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*suite\(\s*(['"`])((?:\\.|(?!\2).)*)\2/g)) suites.set(m[1]!, m[3]!);
+  for (const m of source.matchAll(/(?<![\w$.])([A-Za-z_$][\w$]*)\s*\(\s*(['"`])((?:\\.|(?!\2).)*)\2/g)) {
+    const name = suites.get(m[1]!);
+    if (name === undefined) continue;
+    byName.set(name, [...(byName.get(name) ?? []), m[3]!.replace(/\\(.)/g, '$1')]);
+  }
+  return byName;
 }
 
 function splitTapTitle(ctx: ParseContext, parents: string[], title: string): { file: string; parts: string[] } {

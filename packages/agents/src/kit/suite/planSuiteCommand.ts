@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { TestRunnerInfo } from '../target/TargetProfile.js';
-import { parseJestJson, parseMochaJson, parseNodeTestEvents, parseTap, parseTape } from './parseReports.js';
+import { parseJestJson, parseMochaJson, parseNodeTestEvents, parseTap, parseTape, parseUvu } from './parseReports.js';
 import type { ParseContext } from './parseReports.js';
+import { escapeRegExp } from './escapeRegExp.js';
 import { shellWords, splitCommands, word } from './shellWords.js';
 import type { ShellWord } from './shellWords.js';
 import type { RunSuiteOptions, TestCaseResult } from './SuiteRun.js';
@@ -74,6 +75,13 @@ const RUNNERS: Record<RunnerName, RunnerSpec> = {
     valueFlags: ['-r', '--require', '-i', '--ignore', '--ignore-pattern'],
     drop: [],
   },
+  uvu: {
+    binaries: /^uvu$/,
+    // uvu's operands are a folder and a pattern: without them it runs test/, tests/ and *.test.* files.
+    defaultCommand: 'uvu',
+    valueFlags: ['-r', '--require', '-i', '--ignore', '-C', '--cwd'],
+    drop: ['-c', '--color', '--no-color', '-b', '--bail'],
+  },
   'node-test': {
     binaries: /^node$/,
     defaultCommand: 'node --test',
@@ -118,7 +126,12 @@ export function planSuiteCommand(runner: TestRunnerInfo, scriptText: string | un
   rest = dropFlags(rest, spec);
   if (options.files !== undefined) {
     rest = rest.filter((w, i) => !isOperand(rest, i, spec));
-    rest.push(...options.files.map(word));
+    // uvu takes no file operands: the folder `.` and a pattern its paths must match, which the
+    // project's ignore patterns (`-i suites`) must not undo.
+    if (runner.name === 'uvu') {
+      rest = dropFlags(rest, { ...spec, drop: ['-i', '--ignore'] });
+      rest.push(word('.'), word(`^(?:${options.files.map(escapeRegExp).join('|')})$`));
+    } else rest.push(...options.files.map(word));
   }
   const resultFile = join(workDir, runner.name === 'node-test' ? 'results.jsonl' : 'results.json');
   const flags = runnerFlags(runner.name, resultFile, options, notes, reporterModule);
@@ -129,7 +142,7 @@ export function planSuiteCommand(runner: TestRunnerInfo, scriptText: string | un
   } else args = [...flags, ...rest];
   const command = [...prefix, ...head, ...args].map((w) => w.raw).join(' ');
   const baseCommand = [...prefix, ...head, ...(runner.name === 'node-test' && !rest.some((w) => w.value === '--test') ? [word('--test')] : []), ...rest].map((w) => w.raw).join(' ');
-  const readsStdout = runner.name === 'ava' || runner.name === 'tap' || runner.name === 'tape';
+  const readsStdout = runner.name === 'ava' || runner.name === 'tap' || runner.name === 'tape' || runner.name === 'uvu';
   const env = Object.fromEntries(prefix.filter((w) => ENV_ASSIGNMENT.test(w.value)).map((w) => [w.value.slice(0, w.value.indexOf('=')), w.value.slice(w.value.indexOf('=') + 1)]));
   return {
     runner: runner.name,
@@ -149,6 +162,7 @@ const PARSERS: Record<RunnerName, SuitePlan['parse']> = {
   ava: parseTap,
   tap: parseTap,
   tape: parseTape,
+  uvu: parseUvu,
   'node-test': parseNodeTestEvents,
 };
 
@@ -188,6 +202,11 @@ function runnerFlags(name: RunnerName, resultFile: string, options: RunSuiteOpti
       unshuffled();
       if (pattern !== undefined) notes.push(`tape cannot select tests by name: every test of the files ran (pattern ${pattern})`);
       return [];
+    case 'uvu':
+      // Its only reporter prints a dot per passing test and names the failing ones; no name filter, no shuffle.
+      unshuffled();
+      if (pattern !== undefined) notes.push(`uvu cannot select tests by name: every test of the files ran (pattern ${pattern})`);
+      return [word('--no-color')];
     case 'node-test':
       unshuffled();
       return [word(`--test-reporter=${reporterModule}`), word(`--test-reporter-destination=${resultFile}`), ...(pattern === undefined ? [] : [word(`--test-name-pattern=${pattern}`)])];

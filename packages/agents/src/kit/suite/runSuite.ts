@@ -47,7 +47,7 @@ const OUTPUT_TAIL = 8000;
 export async function runSuite(target: Target, options: RunSuiteOptions = {}, deps: RunSuiteDeps = {}): Promise<SuiteRunWithSummary> {
   const runner = detectRunner(target);
   if (runner === undefined) {
-    throw new AgentError('UNSUPPORTED_TARGET', `no test runner found in ${target.dir}: no test script naming vitest, jest, mocha, ava, tap, tape or node --test, no such dependency, and no test file importing one`);
+    throw new AgentError('UNSUPPORTED_TARGET', `no test runner found in ${target.dir}: no test script naming vitest, jest, mocha, ava, tap, tape, uvu or node --test, no such dependency, and no test file importing one`);
   }
   const testFiles = options.files ?? target.profile.testFiles;
   const missing = missingDependencies(target.dir, testFiles);

@@ -28,7 +28,7 @@ export interface SourceFileInfo {
 
 /** The target's test runner and the command that runs it. */
 export interface TestRunnerInfo {
-  name: 'vitest' | 'jest' | 'mocha' | 'ava' | 'tap' | 'tape' | 'node-test';
+  name: 'vitest' | 'jest' | 'mocha' | 'ava' | 'tap' | 'tape' | 'uvu' | 'node-test';
   /** The runner's own command (`npx vitest run`, `node --test`). */
   command: string;
   /** The package.json script that runs it, when one does. */
@@ -105,6 +105,7 @@ const RUNNERS: Array<{ name: TestRunnerInfo['name']; pattern: RegExp; command: s
   { name: 'ava', pattern: /\bava\b/, command: 'npx ava', dependency: 'ava' },
   { name: 'tap', pattern: /(^|[\s;&|])(tap|node-tap)(\s|$)/, command: 'npx tap', dependency: 'tap' },
   { name: 'tape', pattern: /(^|[\s;&|])tape(\s|$)/, command: 'npx tape', dependency: 'tape' },
+  { name: 'uvu', pattern: /(^|[\s;&|])uvu(\s|$)/, command: 'npx uvu', dependency: 'uvu' },
   { name: 'node-test', pattern: /\bnode\b[^&|;]*\s--test\b/, command: 'node --test', dependency: '' },
 ];
 

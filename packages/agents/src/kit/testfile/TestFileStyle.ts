@@ -81,6 +81,7 @@ function runnerOf(texts: string[]): TestFileStyle['runner'] | undefined {
     ['ava', /(?:from|require\()\s*["']ava["']/],
     ['tap', /(?:from|require\()\s*["']tap["']/],
     ['tape', /(?:from|require\()\s*["']tape["']/],
+    ['uvu', /(?:from|require\()\s*["']uvu["']/],
     ['node-test', /(?:from|require\()\s*["']node:test["']/],
   ];
   const counts = imported.map(([name, re]) => [name, texts.filter((t) => re.test(t)).length] as const).filter(([, n]) => n > 0);

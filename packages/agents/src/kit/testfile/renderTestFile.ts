@@ -20,6 +20,8 @@ interface RunnerSyntax {
   deepEqual(actual: string, expected: string): string;
   throws(call: string, async: boolean): string;
   ok(value: string): string;
+  /** The file's last statement (uvu runs the tests it collected only when told). */
+  footer?: string;
 }
 
 const NODE_ASSERT = {
@@ -73,11 +75,22 @@ const SYNTAX: Record<TestFileStyle['runner'], RunnerSyntax> = {
     throws: (c, async) => (async ? `await (async () => ${c})().then(() => t.fail('expected a rejection'), () => t.pass('rejected'))` : `t.throws(() => ${c})`),
     ok: (v) => `t.ok(${v})`,
   },
+  // uvu/assert has no `rejects`: a settled promise fails the test through `unreachable`.
+  uvu: {
+    imports: (esm, q) => [importOrRequire(esm, '{ test }', q('uvu')), importOrRequire(esm, '* as assert', q('uvu/assert'))],
+    suites: false,
+    open: (n, a) => `test(${n}, ${a ? 'async ' : ''}() => {`,
+    close: '})',
+    deepEqual: (a, e) => `assert.equal(${a}, ${e})`,
+    throws: (c, async) => (async ? `await (async () => ${c})().then(() => assert.unreachable('expected a rejection'), () => {})` : `assert.throws(() => ${c})`),
+    ok: (v) => `assert.ok(${v})`,
+    footer: 'test.run()',
+  },
 };
 
 /**
  * Renders `spec` as a test file in the target's style: its runner's API (vitest, jest, mocha,
- * `node:test`, ava, tap, tape), ESM or CommonJS, its suffix and folder, its quotes and semicolons, and a
+ * `node:test`, ava, tap, tape, uvu), ESM or CommonJS, its suffix and folder, its quotes and semicolons, and a
  * relative import of the module under test from that folder. `dir` overrides the folder
  * (relative to the target root), e.g. the user's `--write-tests DIR`.
  */
@@ -101,6 +114,7 @@ export function renderTestFile(spec: TestFileSpec, style: TestFileStyle, dir?: s
     lines.push(...renderCase(c, syntax, syntax.suites ? c.name : `${suite}: ${c.name}`, style, end).map((l) => indent + l));
   });
   if (syntax.suites) lines.push(`})${end}`);
+  if (syntax.footer !== undefined) lines.push('', `${syntax.footer}${end}`);
   lines.push('');
   return { path, content: lines.join('\n') };
 }
