@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AgentError, detectRunner, openTarget, parseJestJson, parseMochaJson, parseTap, parseTape, parseUvu, planSuiteCommand, relatedTestFiles, runSuite, summarizeCoverage } from '@qe-fleet/agents';
+import { AgentError, detectRunner, noSuiteReason, openTarget, parseJestJson, parseMochaJson, parseTap, parseTape, parseUvu, planSuiteCommand, relatedTestFiles, runSuite, summarizeCoverage } from '@qe-fleet/agents';
 import type { SuiteRunWithSummary } from '@qe-fleet/agents';
 import { FIXTURE } from '../support/fixture.js';
 import { writeProject } from '../support/writeProject.js';
@@ -279,6 +279,16 @@ describe('runSuite on real runners', () => {
     const error = await runSuite(await openTarget({ dir: uninstalled })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AgentError);
     expect((error as AgentError).message).toMatch(/ava-not-installed-here.*npm install/);
+  });
+
+  it("refuses tests that load build output not built yet (lukeed/tinydate requires ../dist/tinydate, its pretest builds it), not a missing file elsewhere", async () => {
+    const files = { 'package.json': JSON.stringify({ name: 'd', scripts: { build: 'bundt', pretest: 'npm run build', test: 'node --test test/' } }), 'src/index.js': 'module.exports = 1;\n' };
+    const unbuilt = await writeProject(scratch, 'unbuilt', { ...files, 'test/index.js': "const test = require('node:test');\nconst d = require('../dist/tinydate');\ntest('d', () => {});\n" });
+    await expect(runSuite(await openTarget({ dir: unbuilt }))).rejects.toMatchObject({ code: 'UNSUPPORTED_TARGET', message: expect.stringMatching(/build output that is not there: \.\.\/dist\/tinydate \(from test\/index\.js\) \(run `npm run build`/) });
+    // The agents that run the suite say so as their reason for not applying.
+    expect(noSuiteReason(await openTarget({ dir: unbuilt }), 'there is no suite')).toMatch(/^the tests load build output that is not there/);
+    const typo = await writeProject(scratch, 'typo', { ...files, 'test/index.js': "const test = require('node:test');\nconst d = require('../src/indx');\ntest('d', () => {});\n" });
+    expect((await runSuite(await openTarget({ dir: typo }), { timeoutMs: 60_000 })).tests.some((t) => t.status === 'failed')).toBe(true);
   });
 
   it('kills a hanging suite at the timeout and returns what was reported', async () => {

@@ -8,7 +8,7 @@ import { AgentError } from '../agent/AgentError.js';
 import { killProcessGroup } from '../process/killProcessGroup.js';
 import { runProcess } from '../process/runProcess.js';
 import { resolveTsxLoader, withTsx } from '../service/TargetService.js';
-import { missingDependencies } from '../target/missingDependencies.js';
+import { assertTestsLoad } from '../target/assertTestsLoad.js';
 import type { Target } from '../target/Target.js';
 import { binFolders, detectRunner } from '../suite/detectRunner.js';
 import { NODE_TEST_REPORTER } from '../suite/nodeTestReporter.js';
@@ -113,8 +113,7 @@ export const INCREMENTAL_FILE = '.qe-fleet/stryker-incremental.json';
 export async function runMutants(target: Target, options: RunMutantsOptions = {}): Promise<MutantsRun> {
   const runner = detectRunner(target);
   if (runner === undefined) throw new AgentError('UNSUPPORTED_TARGET', `no test runner found in ${target.dir}: mutation testing needs the project's own tests`);
-  const missing = missingDependencies(target.dir, target.profile.testFiles);
-  if (missing.length > 0) throw new AgentError('UNSUPPORTED_TARGET', `dependencies of the tests are not installed: ${missing.join(', ')} (run npm install in ${target.dir})`);
+  assertTestsLoad(target, target.profile.testFiles);
   const mutate = options.files ?? target.profile.files.map((f) => f.path);
   if (mutate.length === 0) throw new AgentError('UNSUPPORTED_TARGET', `no source files to mutate in ${target.dir}`);
   const notes: string[] = [];
@@ -127,6 +126,11 @@ export async function runMutants(target: Target, options: RunMutantsOptions = {}
   try {
     const related = relatedTestFiles(target.dir, target.profile.testFiles, mutate);
     const testFiles = options.testFiles ?? (related.length > 0 ? related : undefined);
+    // Tests whose imports reach none of the mutated files test the build output (lukeed/tinydate
+    // requires ../dist/tinydate): the mutants reach them only through the project's own build.
+    const scripts = (target.packageJson['scripts'] ?? {}) as Record<string, unknown>;
+    const buildCommand = related.length === 0 && typeof scripts['build'] === 'string' ? 'npm run build' : undefined;
+    if (buildCommand !== undefined) notes.push(`no test imports the mutated files (the tests load the build output): Stryker runs \`${buildCommand}\` in its sandbox before it tests the mutants`);
     const { options: runnerOptions, name, perTest, portable, env, liveDir: live } = await runnerConfig(target, runner, options.pluginDir ?? work, notes, testFiles);
     liveDir = live;
     const progressPlugin = join(work, 'qe-progress-reporter.mjs');
@@ -150,6 +154,7 @@ export async function runMutants(target: Target, options: RunMutantsOptions = {}
       disableTypeChecks: true,
       // Every killing test, not the first: `killedBy` is how a weak test is told from a strong one.
       disableBail: true,
+      ...(buildCommand === undefined ? {} : { buildCommand }),
       ...(options.incremental === true ? { incremental: true, incrementalFile: INCREMENTAL_FILE } : {}),
     };
     if (options.incremental === true) await mkdir(join(target.dir, '.qe-fleet'), { recursive: true });

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Target } from '../target/Target.js';
+import { testsLoadProblem } from '../target/assertTestsLoad.js';
 import type { TestRunnerInfo } from '../target/TargetProfile.js';
 
 const BY_IMPORT: Array<{ name: TestRunnerInfo['name']; pattern: RegExp; command: string }> = [
@@ -71,11 +72,12 @@ export function hasBin(dir: string, name: string): boolean {
 }
 
 /**
- * Why an agent that runs the project's suite cannot apply (`purpose` ends "no test files: …"), or
- * `undefined` when there are test files and a runner to run them.
+ * Why an agent that runs the project's suite cannot apply (`purpose` ends "no test files: …"; no
+ * runner; tests that cannot load, `testsLoadProblem`), or `undefined` when there are test files
+ * and a runner to run them.
  */
 export function noSuiteReason(target: Target, purpose: string): string | undefined {
   if (target.profile.testFiles.length === 0) return `no test files: ${purpose}`;
   if (detectRunner(target) === undefined) return 'no test runner found (no test script naming vitest, jest, mocha, ava, tap, tape, uvu or node --test, and no test file importing one)';
-  return undefined;
+  return testsLoadProblem(target, target.profile.testFiles);
 }

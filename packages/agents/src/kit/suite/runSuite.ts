@@ -6,7 +6,7 @@ import { AgentError } from '../agent/AgentError.js';
 import { runProcess } from '../process/runProcess.js';
 import type { ProcessResult, RunProcessOptions } from '../process/runProcess.js';
 import { resolveTsxLoader, withTsx } from '../service/TargetService.js';
-import { missingDependencies } from '../target/missingDependencies.js';
+import { assertTestsLoad } from '../target/assertTestsLoad.js';
 import type { Target } from '../target/Target.js';
 import { binFolders, detectRunner, hasBin } from './detectRunner.js';
 import { NODE_TEST_REPORTER } from './nodeTestReporter.js';
@@ -41,7 +41,7 @@ const OUTPUT_TAIL = 8000;
  * own `--coverage` prints; vitest: its installed provider; every other runner under c8, which
  * follows child processes).
  * A failing suite is a result. No runner: UNSUPPORTED_TARGET; runner or imported packages not
- * installed: UNSUPPORTED_TARGET naming them; no results at all: TOOL_FAILED with the output;
+ * installed, or build output the tests import not built: UNSUPPORTED_TARGET naming them; no results at all: TOOL_FAILED with the output;
  * aborted: ABORTED. A timeout kills the runner's process group and returns what was reported.
  */
 export async function runSuite(target: Target, options: RunSuiteOptions = {}, deps: RunSuiteDeps = {}): Promise<SuiteRunWithSummary> {
@@ -50,8 +50,7 @@ export async function runSuite(target: Target, options: RunSuiteOptions = {}, de
     throw new AgentError('UNSUPPORTED_TARGET', `no test runner found in ${target.dir}: no test script naming vitest, jest, mocha, ava, tap, tape, uvu or node --test, no such dependency, and no test file importing one`);
   }
   const testFiles = options.files ?? target.profile.testFiles;
-  const missing = missingDependencies(target.dir, testFiles);
-  if (missing.length > 0) throw new AgentError('UNSUPPORTED_TARGET', `dependencies of the tests are not installed: ${missing.join(', ')} (run npm install in ${target.dir})`);
+  assertTestsLoad(target, testFiles);
   const scripts = (target.packageJson['scripts'] ?? {}) as Record<string, unknown>;
   const scriptText = runner.script !== undefined && typeof scripts[runner.script] === 'string' ? (scripts[runner.script] as string) : undefined;
   const work = await mkdtemp(join(tmpdir(), 'qe-suite-'));

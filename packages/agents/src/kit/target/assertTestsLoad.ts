@@ -1,0 +1,56 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { AgentError } from '../agent/AgentError.js';
+import ts from '../typescript/ts.js';
+import type { Target } from './Target.js';
+import { missingDependencies } from './missingDependencies.js';
+
+const EXTENSIONS = ['', '.js', '.cjs', '.mjs', '.json', '.ts', '.mts', '.cts', '.jsx', '.tsx', '/index.js', '/index.cjs', '/index.mjs', '/index.ts'];
+
+/**
+ * Why the target's tests cannot load, or undefined: packages they import are not installed ("run
+ * npm install"), or they import the project's build output from a folder that is not there
+ * (lukeed/tinydate's tests require `../dist/tinydate`, which its `pretest` builds: "run npm run
+ * build"). Agents that run the project's suite are not applicable then, rather than a failed tool.
+ */
+export function testsLoadProblem(target: Target, testFiles: readonly string[]): string | undefined {
+  const missing = missingDependencies(target.dir, testFiles);
+  if (missing.length > 0) return `dependencies of the tests are not installed: ${missing.join(', ')} (run npm install in ${target.dir})`;
+  const unbuilt = missingBuildOutput(target.dir, testFiles);
+  if (unbuilt.length === 0) return undefined;
+  const scripts = (target.packageJson['scripts'] ?? {}) as Record<string, unknown>;
+  const build = typeof scripts['build'] === 'string' ? '`npm run build`' : 'its build';
+  return `the tests load build output that is not there: ${unbuilt.slice(0, 3).join(', ')} (run ${build} in ${target.dir} first)`;
+}
+
+/** Throws UNSUPPORTED_TARGET with `testsLoadProblem`'s reason, if there is one. */
+export function assertTestsLoad(target: Target, testFiles: readonly string[]): void {
+  const problem = testsLoadProblem(target, testFiles);
+  if (problem !== undefined) throw new AgentError('UNSUPPORTED_TARGET', problem);
+}
+
+/**
+ * Relative imports of `files` that resolve to nothing inside a top-level folder of `dir` that does
+ * not exist (`dist/`, `build/`): the build has not run. A missing file in a folder that is there is
+ * the project's own problem, for its suite to report.
+ */
+function missingBuildOutput(dir: string, files: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const file of files) {
+    let text = '';
+    try {
+      text = readFileSync(join(dir, file), 'utf8');
+    } catch {
+      continue;
+    }
+    for (const { fileName: specifier } of ts.preProcessFile(text, true, true).importedFiles) {
+      if (!specifier.startsWith('.')) continue;
+      const path = join(dir, dirname(file), specifier);
+      const inside = relative(dir, path);
+      const top = inside.split(sep)[0]!;
+      if (inside.startsWith('..') || top === inside || existsSync(join(dir, top))) continue;
+      if (!EXTENSIONS.some((ext) => existsSync(path + ext))) out.push(`${specifier} (from ${file})`);
+    }
+  }
+  return out;
+}
