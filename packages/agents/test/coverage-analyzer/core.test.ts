@@ -119,6 +119,19 @@ describe('coverage-analyzer on the sample target', () => {
     expect(coverageGaps(coverage, dir).map((g) => `${g.kind} ${g.name} ${g.line}`)).toEqual(['function unused 4']);
   });
 
+  it("calls no source untested when the passing tests execute none of it (lukeed/tinydate's tests load ../dist/tinydate)", async () => {
+    const add = 'exports.add = function add(a, b) {\n  return a + b;\n};\n';
+    const dir = await writeProject(scratch, 'tests-the-build', {
+      'package.json': JSON.stringify({ name: 'b', main: 'dist/add.cjs', scripts: { build: 'node build.cjs', test: 'node --test' } }),
+      'src/add.cjs': add,
+      'dist/add.cjs': add,
+      'test/add.test.cjs': "const test = require('node:test');\nconst assert = require('node:assert/strict');\nconst { add } = require('../dist/add.cjs');\ntest('adds', () => assert.equal(add(1, 2), 3));\n",
+    });
+    const report = await new CoverageAnalyzerCore().run(await openTarget({ dir }), 'full');
+    expect(report.findings).toEqual([]);
+    expect(report.skipped?.map((s) => s.reason).join()).toMatch(/1 test\(s\) passed without executing a line of the sources/);
+  });
+
   it('is not applicable without tests or a runner', async () => {
     const bare = await writeProject(scratch, 'bare', { 'src/a.js': 'export const a = 1;\n' });
     expect(new CoverageAnalyzerCore().notApplicable(await openTarget({ dir: bare }))).toMatch(/no test files/);
