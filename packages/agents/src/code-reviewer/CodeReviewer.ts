@@ -41,7 +41,9 @@ const suspicion = (confidence: number): RuleMapping => ({ kind: 'logic-bug', sev
 
 /** ESLint core rules that only fire on code that cannot do what it says: always on. */
 const LOGIC_RULES: Record<string, RuleMapping> = {
-  'no-self-compare': bug(0.9),
+  // `x !== x` on a variable is the NaN test (lukeed/dequal's equality checks); `a.id === a.id` is
+  // the typo for `a.id === b.id`, and `x < x` is never right.
+  'no-self-compare': { ...bug(0.9), idiom: { pattern: /^([\w$]+)\s*!==?\s*\1$/, mapping: suspicion(0.3), hint: 'x !== x is true only for NaN; Number.isNaN(x) says so' } },
   'no-dupe-else-if': bug(0.9),
   'no-duplicate-case': bug(0.9),
   'no-dupe-keys': bug(0.9),

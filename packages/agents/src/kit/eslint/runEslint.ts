@@ -25,6 +25,12 @@ export interface RuleMapping {
   confidence: number;
   /** Rule options (the part after the severity in a flat config entry). */
   options?: unknown[];
+  /**
+   * An idiom the rule cannot tell from the mistake it looks for (`x !== x`, the NaN test, under
+   * `no-self-compare`): a hit whose source text matches `pattern` gets `mapping`, and `hint` is
+   * added to its message.
+   */
+  idiom?: { pattern: RegExp; mapping: Omit<RuleMapping, 'idiom' | 'options'>; hint: string };
 }
 
 /** Options of `runEslint`. */
@@ -130,13 +136,15 @@ export async function runEslint(dir: string, files: readonly string[], options: 
       }
       // Rule-less, non-fatal: a directive or inline config ESLint could not apply (a plugin's rule we do not load).
       if (message.ruleId === null) continue;
-      const mapping = mappings[message.ruleId];
-      if (mapping === undefined) continue;
+      const ruleMapping = mappings[message.ruleId];
+      if (ruleMapping === undefined) continue;
+      const idiom = ruleMapping.idiom !== undefined && ruleMapping.idiom.pattern.test(hitText(options.sources?.get(file) ?? result.source ?? '', message)) ? ruleMapping.idiom : undefined;
+      const mapping = idiom?.mapping ?? ruleMapping;
       findings.push({
         kind: mapping.kind,
         severity: mapping.severity,
         location: { file, line: message.line, ...(message.endLine === undefined ? {} : { endLine: message.endLine }) },
-        message: message.message,
+        message: idiom === undefined ? message.message : `${message.message} (${idiom.hint})`,
         evidence: `${message.ruleId} at ${file}:${message.line}:${message.column}`,
         confidence: mapping.confidence,
         rule: message.ruleId,
@@ -147,4 +155,14 @@ export async function runEslint(dir: string, files: readonly string[], options: 
     throw new AgentError('TOOL_FAILED', `ESLint could not parse ${unparsed.length} of ${files.length} files: ${options.notes.slice(-3).join('; ')}`);
   }
   return findings;
+}
+
+/** The source text an ESLint message spans (its 1-based lines and columns), trimmed. */
+function hitText(text: string, message: Linter.LintMessage): string {
+  const lines = text.split('\n').slice(message.line - 1, (message.endLine ?? message.line));
+  if (lines.length === 0) return '';
+  const last = lines.length - 1;
+  if (message.endColumn !== undefined) lines[last] = lines[last]!.slice(0, message.endColumn - 1);
+  lines[0] = lines[0]!.slice(message.column - 1);
+  return lines.join('\n').trim();
 }
