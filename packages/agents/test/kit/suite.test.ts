@@ -291,6 +291,27 @@ describe('runSuite on real runners', () => {
     expect((await runSuite(await openTarget({ dir: typo }), { timeoutMs: 60_000 })).tests.some((t) => t.status === 'failed')).toBe(true);
   });
 
+  it("runs once more when the first run fails before reporting a test (the esm loader's shared cache, raced by agents running at once: lukeed/dequal)", async () => {
+    const dir = await writeProject(scratch, 'retried', { 'package.json': JSON.stringify({ name: 'r', scripts: { test: 'uvu -r esm test' } }), 'src/a.js': 'export const a = 1;\n', 'test/a.test.js': "import { test } from 'uvu';\ntest('a', () => {});\ntest.run();\n", 'node_modules/.bin/uvu': '', 'node_modules/uvu/package.json': '{"name":"uvu"}', 'node_modules/esm/package.json': '{"name":"esm"}' });
+    const outputs = [
+      { stdout: '', stderr: "/p/test/a.test.js:1\nimport { test } from 'uvu';\n\nSyntaxError: Cannot use import statement outside a module", exitCode: 1 },
+      { stdout: 'a.test.js\n•   (1 / 1)\n\n  Total:     1\n  Passed:    1\n', stderr: '', exitCode: 0 },
+    ];
+    let calls = 0;
+    const run = await runSuite(await openTarget({ dir }), {}, { run: async () => ({ signal: null, timedOut: false, aborted: false, durationMs: 5, ...outputs[calls++]! }) });
+    expect(calls).toBe(2);
+    expect(run.tests.map((t) => [t.file, t.name, t.status])).toEqual([['test/a.test.js', 'a', 'passed']]);
+    expect(run.notes.join()).toMatch(/the first run reported no test results \(exit 1: SyntaxError: Cannot use import statement outside a module\); it ran once more/);
+    // Twice without results is the suite's failure, with its output.
+    calls = 0;
+    const failing = async () => {
+      calls++;
+      return { signal: null, timedOut: false, aborted: false, durationMs: 5, ...outputs[0]! };
+    };
+    await expect(runSuite(await openTarget({ dir }), {}, { run: failing })).rejects.toMatchObject({ code: 'TOOL_FAILED' });
+    expect(calls).toBe(2);
+  });
+
   it('kills a hanging suite at the timeout and returns what was reported', async () => {
     const hanging = await writeProject(scratch, 'hanging', {
       'src/a.js': 'export const a = 1;\n',

@@ -83,24 +83,35 @@ export async function runSuite(target: Target, options: RunSuiteOptions = {}, de
         args = [...c8Args(target.dir, sources, reportDir), 'sh', '-c', shell];
       }
     }
-    const result = await (deps.run ?? runProcess)(program, args, {
-      cwd: target.dir,
-      timeoutMs: options.timeoutMs ?? 300_000,
-      env: runnerEnv(target.dir, options.env),
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-    });
-    if (result.aborted) throw new AgentError('ABORTED', `the ${runner.name} run was aborted`);
-    const output = `${result.stdout}\n${result.stderr}`.trim().slice(-OUTPUT_TAIL);
-    const text = plan.resultFile === undefined ? result.stdout : await readFile(plan.resultFile, 'utf8').catch(() => '');
     const notes = [...plan.notes];
-    let tests: SuiteRun['tests'] = [];
-    try {
-      tests = text.trim() === '' ? [] : plan.parse(text, { dir: target.dir, testFiles: target.profile.testFiles });
-    } catch (error) {
-      if (!result.timedOut) throw new AgentError('TOOL_FAILED', `cannot read ${runner.name}'s results (${error instanceof Error ? error.message : String(error)}); output: ${output.slice(-1500)}`);
-      notes.push('the results of the interrupted run could not be read');
+    const attempt = async (): Promise<{ result: ProcessResult; output: string; tests: SuiteRun['tests'] }> => {
+      const result = await (deps.run ?? runProcess)(program, args, {
+        cwd: target.dir,
+        timeoutMs: options.timeoutMs ?? 300_000,
+        env: runnerEnv(target.dir, options.env),
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      });
+      if (result.aborted) throw new AgentError('ABORTED', `the ${runner.name} run was aborted`);
+      const output = `${result.stdout}\n${result.stderr}`.trim().slice(-OUTPUT_TAIL);
+      const text = plan.resultFile === undefined ? result.stdout : await readFile(plan.resultFile, 'utf8').catch(() => '');
+      try {
+        return { result, output, tests: text.trim() === '' ? [] : plan.parse(text, { dir: target.dir, testFiles: target.profile.testFiles }) };
+      } catch (error) {
+        if (!result.timedOut) throw new AgentError('TOOL_FAILED', `cannot read ${runner.name}'s results (${error instanceof Error ? error.message : String(error)}); output: ${output.slice(-1500)}`);
+        notes.push('the results of the interrupted run could not be read');
+        return { result, output, tests: [] };
+      }
+    };
+    const failedToStart = (a: { result: ProcessResult; tests: SuiteRun['tests'] }): boolean => a.tests.length === 0 && !a.result.timedOut && a.result.exitCode !== 0;
+    let { result, output, tests } = await attempt();
+    if (failedToStart({ result, tests })) {
+      // A run that fails before reporting a test can be a clash with a run of the same project
+      // beside it (the agents run at once; the `esm` loader of `-r esm` shares a cache in
+      // node_modules/.cache and fails on a half-written entry): it gets one more try.
+      notes.push(`the first run reported no test results (exit ${result.exitCode}: ${output.split('\n').find((l) => /Error/.test(l))?.trim().slice(0, 200) ?? output.slice(-200)}); it ran once more`);
+      ({ result, output, tests } = await attempt());
     }
-    if (tests.length === 0 && !result.timedOut && result.exitCode !== 0) {
+    if (failedToStart({ result, tests })) {
       throw new AgentError('TOOL_FAILED', `${runner.name} reported no test results (exit ${result.exitCode}) running \`${plan.command}\`: ${output.slice(-1500)}`);
     }
     if (result.timedOut) notes.push(`the run was killed after ${options.timeoutMs ?? 300_000} ms`);
