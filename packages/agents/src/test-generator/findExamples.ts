@@ -358,17 +358,29 @@ function containsRef(value: unknown): boolean {
 }
 
 /**
+ * A comment stating what the results after it assume of the environment: sindresorhus/camelcase's
+ * README shows `camelCase('lorem-ipsum') //=> 'loremİpsum'` under "// On a platform with `tr-TR`.";
+ * also "// In the browser", "// When NODE_ENV=production", "// With TZ=UTC".
+ */
+const CONDITION = /^\s*\/\/\s*(?:on|in|if|when|with|assuming|under)\b[^\n]*\b(?:platforms?|locales?|environment|browsers?|windows|macos|linux|time ?zone|TZ|node(?:\.js)?\s*v?\d+|NODE_ENV|env)\b/im;
+
+/**
  * Examples stated as `expr; //=> value` (or `// => value`, or `console.log(expr) //=> value`) in a
  * code block. Names come from the block's imports (kept across a README's blocks in `scope`),
  * else from the exports of `ownFile` or of any source file; expressions with other free names
- * (earlier variables, I/O) are left out.
+ * (earlier variables, I/O), and those after a comment stating a condition on the environment
+ * (`CONDITION`), are left out.
  */
 function resultComments(ctx: ExampleContext, code: string, where: string, sourceKind: ExampleSource, ownFile: string | undefined, scope: Scope = new Map()): CodeExample[] {
   const source = ts.createSourceFile('example.ts', code, ts.ScriptTarget.Latest, true, ts.ScriptKind.TSX);
   const [file, line0] = [where.slice(0, where.lastIndexOf(':')), Number(where.slice(where.lastIndexOf(':') + 1))];
   const out: CodeExample[] = [];
+  let conditional = false;
   for (const st of source.statements) {
     bindImport(ctx, st, undefined, scope);
+    // From a comment that states a condition on the environment on, the block's results hold only under it.
+    conditional ||= CONDITION.test(code.slice(st.pos, st.getStart(source)));
+    if (conditional) continue;
     let expr = ts.isExpressionStatement(st) ? st.expression : ts.isVariableStatement(st) && st.declarationList.declarations.length === 1 ? st.declarationList.declarations[0]?.initializer : undefined;
     if (expr === undefined) continue;
     if (ts.isCallExpression(expr) && expr.expression.getText(source) === 'console.log' && expr.arguments.length === 1 && expr.arguments[0]) expr = expr.arguments[0];

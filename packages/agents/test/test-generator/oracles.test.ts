@@ -135,7 +135,7 @@ describe('examples the project states become oracles', () => {
     );
   });
 
-  it('takes no example from tests that set up the environment or globals first (the commander useColor shape)', async () => {
+  it('takes no example from tests that set up the environment or globals first (the commander useColor shape), nor from README results under a stated platform (camelcase)', async () => {
     const envDir = await writeProject(tmp, 'env-examples', {
       'package.json': JSON.stringify({ name: 'env-examples', type: 'module', exports: './src/color.js', scripts: { test: 'node --test test/' } }),
       'src/color.js': "/** @returns {boolean | undefined} */\nexport function useColor() {\n  return process.env.NO_COLOR ? false : undefined;\n}\n/** @param {number} x\n @returns {number} */\nexport function twice(x) {\n  return 2 * x;\n}\n",
@@ -161,11 +161,13 @@ describe('examples the project states become oracles', () => {
         "test('twice again', () => { assert.equal(twice(5), 10); });",
         '',
       ].join('\n'),
+      // sindresorhus/camelcase's shape: results under a comment that states what the platform is.
+      'README.md': "```js\nimport { twice } from 'env-examples';\n\ntwice(1); //=> 2\n\n// On a platform with `tr-TR`.\n\ntwice(2); //=> 5\n```\n",
     });
     const target = await openTarget({ dir: envDir, catalogue: false });
     const { sources, extracted } = extractTargetExports(target);
     const examples = findExamples({ dir: envDir, sources, packageJson: target.packageJson, functions: extracted?.functions ?? [] }, target.profile.testFiles);
-    expect(examples.map((e) => `${e.code.replace('fn_under_test', e.fn.name)} ${JSON.stringify(e.expected)}`)).toEqual(['twice(2) 4', 'twice(5) 10']);
+    expect(examples.map((e) => `${e.code.replace('fn_under_test', e.fn.name)} ${JSON.stringify(e.expected)}`)).toEqual(['twice(2) 4', 'twice(5) 10', 'twice(1) 2']);
   });
 
   it('finds the three planted bugs with the stated example as evidence, and nothing in the correct functions', () => {
