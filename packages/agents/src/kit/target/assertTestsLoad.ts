@@ -1,11 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
 import { AgentError } from '../agent/AgentError.js';
-import ts from '../typescript/ts.js';
 import type { Target } from './Target.js';
-import { missingDependencies } from './missingDependencies.js';
-
-const EXTENSIONS = ['', '.js', '.cjs', '.mjs', '.json', '.ts', '.mts', '.cts', '.jsx', '.tsx', '/index.js', '/index.cjs', '/index.mjs', '/index.ts'];
+import { missingBuildOutput, missingDependencies } from './missingDependencies.js';
 
 /**
  * Why the target's tests cannot load, or undefined: packages they import are not installed ("run
@@ -27,30 +22,4 @@ export function testsLoadProblem(target: Target, testFiles: readonly string[]): 
 export function assertTestsLoad(target: Target, testFiles: readonly string[]): void {
   const problem = testsLoadProblem(target, testFiles);
   if (problem !== undefined) throw new AgentError('UNSUPPORTED_TARGET', problem);
-}
-
-/**
- * Relative imports of `files` that resolve to nothing inside a top-level folder of `dir` that does
- * not exist (`dist/`, `build/`): the build has not run. A missing file in a folder that is there is
- * the project's own problem, for its suite to report.
- */
-function missingBuildOutput(dir: string, files: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const file of files) {
-    let text = '';
-    try {
-      text = readFileSync(join(dir, file), 'utf8');
-    } catch {
-      continue;
-    }
-    for (const { fileName: specifier } of ts.preProcessFile(text, true, true).importedFiles) {
-      if (!specifier.startsWith('.')) continue;
-      const path = join(dir, dirname(file), specifier);
-      const inside = relative(dir, path);
-      const top = inside.split(sep)[0]!;
-      if (inside.startsWith('..') || top === inside || existsSync(join(dir, top))) continue;
-      if (!EXTENSIONS.some((ext) => existsSync(path + ext))) out.push(`${specifier} (from ${file})`);
-    }
-  }
-  return out;
 }

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import ts from '../typescript/ts.js';
 
 const BUILTIN = new Set(builtinModules);
@@ -13,6 +13,42 @@ const BUILTIN = new Set(builtinModules);
  */
 export function missingDependencies(dir: string, files: readonly string[]): string[] {
   const missing = new Set<string>();
+  for (const { specifier } of importsOf(dir, files)) {
+    if (specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('node:') || specifier.startsWith('#')) continue;
+    const parts = specifier.split('/');
+    const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? specifier);
+    if (BUILTIN.has(name) || missing.has(name)) continue;
+    if (!resolvable(dir, name)) missing.add(name);
+  }
+  return [...missing].sort();
+}
+
+const EXTENSIONS = ['', '.js', '.cjs', '.mjs', '.json', '.ts', '.mts', '.cts', '.jsx', '.tsx', '/index.js', '/index.cjs', '/index.mjs', '/index.ts'];
+
+/**
+ * Relative imports of `files` that resolve to nothing inside a top-level folder of `dir` that does
+ * not exist (`dist/`, `build/`): the build has not run. A missing file in a folder that is there is
+ * the project's own problem, for its suite to report.
+ */
+export function missingBuildOutput(dir: string, files: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const { file, specifier } of importsOf(dir, files)) {
+    if (!specifier.startsWith('.')) continue;
+    const path = join(dir, dirname(file), specifier);
+    const inside = relative(dir, path);
+    const top = inside.split(sep)[0]!;
+    if (inside.startsWith('..') || top === inside || existsSync(join(dir, top))) continue;
+    if (!EXTENSIONS.some((ext) => existsSync(path + ext))) out.push(`${specifier} (from ${file})`);
+  }
+  return out;
+}
+
+/**
+ * What each of `files` imports or requires. The TypeScript pre-processor reads real imports and
+ * requires only: an `import ky from 'ky'` in a doc comment's example (ky's own docs are full of
+ * them) is not one.
+ */
+function* importsOf(dir: string, files: readonly string[]): Generator<{ file: string; specifier: string }> {
   for (const file of files) {
     let text = '';
     try {
@@ -20,17 +56,8 @@ export function missingDependencies(dir: string, files: readonly string[]): stri
     } catch {
       continue;
     }
-    // The TypeScript pre-processor reads real imports and requires only: an `import ky from 'ky'`
-    // in a doc comment's example (ky's own docs are full of them) is not a dependency.
-    for (const { fileName: specifier } of ts.preProcessFile(text, true, true).importedFiles) {
-      if (specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('node:') || specifier.startsWith('#')) continue;
-      const parts = specifier.split('/');
-      const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? specifier);
-      if (BUILTIN.has(name) || missing.has(name)) continue;
-      if (!resolvable(dir, name)) missing.add(name);
-    }
+    for (const { fileName: specifier } of ts.preProcessFile(text, true, true).importedFiles) yield { file, specifier };
   }
-  return [...missing].sort();
 }
 
 function resolvable(dir: string, name: string): boolean {
