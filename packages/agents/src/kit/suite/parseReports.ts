@@ -237,9 +237,11 @@ export function parseUvu(text: string, ctx: ParseContext): TestCaseResult[] {
   let file = '';
   let suite: { name: string; marks: string[]; failures: Array<{ title: string; message: string }> } | undefined;
   let open = false;
+  const declared = new Map<string, Map<string, string[]>>();
   const flush = (): void => {
     if (suite === undefined) return;
-    const titles = declaredUvuTests(ctx, file).get(suite.name);
+    if (!declared.has(file)) declared.set(file, declaredUvuTests(ctx, file));
+    const titles = declared.get(file)!.get(suite.name);
     const failures = [...suite.failures];
     suite.marks.forEach((mark, i) => {
       const failure = mark === '✘' ? failures.shift() : undefined;

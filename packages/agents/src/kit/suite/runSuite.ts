@@ -41,8 +41,8 @@ const OUTPUT_TAIL = 8000;
  * own `--coverage` prints; vitest: its installed provider; every other runner under c8, which
  * follows child processes).
  * A failing suite is a result. No runner: UNSUPPORTED_TARGET; runner or imported packages not
- * installed, or build output the tests import not built: UNSUPPORTED_TARGET naming them; no results at all: TOOL_FAILED with the output;
- * aborted: ABORTED. A timeout kills the runner's process group and returns what was reported.
+ * installed, or build output the tests import not built: UNSUPPORTED_TARGET naming them; no
+ * results at all: one more run, then TOOL_FAILED with the output; aborted: ABORTED. A timeout kills the runner's process group and returns what was reported.
  */
 export async function runSuite(target: Target, options: RunSuiteOptions = {}, deps: RunSuiteDeps = {}): Promise<SuiteRunWithSummary> {
   const runner = detectRunner(target);
