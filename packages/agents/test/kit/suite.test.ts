@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { AgentError, detectRunner, noSuiteReason, openTarget, parseJestJson, parseMochaJson, parseTap, parseTape, parseUvu, planSuiteCommand, relatedTestFiles, runSuite, summarizeCoverage } from '@qe-fleet/agents';
 import type { SuiteRunWithSummary } from '@qe-fleet/agents';
 import { FIXTURE } from '../support/fixture.js';
@@ -40,6 +40,18 @@ describe('planSuiteCommand', () => {
     const plan = planSuiteCommand({ name: 'node-test', command: 'node --test', script: 'test' }, 'node --import tsx --test test/*.test.ts', { seed: 1 }, '/w', '/w/r.mjs');
     expect(plan.command).toBe('node --import tsx --test --test-reporter=/w/r.mjs --test-reporter-destination=/w/results.jsonl test/*.test.ts');
     expect(plan.notes.join()).toMatch(/cannot shuffle/);
+  });
+
+  it("runs jest through a toolkit's test command, which passes our flags on (kentcdodds/match-sorter: kcd-scripts test)", async () => {
+    const root = await mkdtemp(join(tmpdir(), 'qe-kcd-'));
+    onTestFinished(() => rm(root, { recursive: true, force: true }));
+    const dir = await writeProject(root, 'kcd', { 'package.json': JSON.stringify({ name: 'kcd', scripts: { lint: 'kcd-scripts lint', test: 'kcd-scripts test' } }), 'src/index.ts': 'export const a = 1;\n', 'src/__tests__/index.ts': "test('a', () => {});\n" });
+    const runner = detectRunner(await openTarget({ dir }));
+    expect(runner).toMatchObject({ name: 'jest', script: 'test' });
+    const plan = planSuiteCommand(runner!, 'kcd-scripts test', { files: ['src/__tests__/index.ts'] }, '/w', '');
+    expect(plan.command).toBe('kcd-scripts test --json --outputFile=/w/results.json --ci src/__tests__/index.ts');
+    expect(plan.wrapper).toBe('kcd-scripts');
+    expect(planSuiteCommand(runner!, 'jest --coverage', {}, '/w', '').wrapper).toBeUndefined();
   });
 
   it('keeps a quoted mocha glob quoted and replaces its reporter', () => {

@@ -318,7 +318,9 @@ async function runnerConfig(target: Target, runner: NonNullable<ReturnType<typeo
   if (tooOld) notes.push(`Stryker's ${runner.name} runner needs ${runner.name} ${minimum[runner.name]} or later (the project has ${major}.x): the command runner is used instead`);
   // The project's own command, as its script runs it (the command runner plans its own, for `only`).
   const plan = planSuiteCommand(runner, scriptOf(target, runner.script), {}, work, '');
-  switch (tooOld ? 'other' : runner.name) {
+  // Stryker's runner reads the runner's own config, not the one a toolkit gives it (kcd-scripts' babel transform for TypeScript).
+  if (plan.wrapper !== undefined) notes.push(`${runner.name} runs through \`${plan.wrapper} test\` with its config, which Stryker's ${runner.name} runner does not read: the command runner is used instead`);
+  switch (tooOld || plan.wrapper !== undefined ? 'other' : runner.name) {
     case 'vitest':
     case 'jest':
     case 'mocha': {
@@ -360,8 +362,9 @@ async function runnerConfig(target: Target, runner: NonNullable<ReturnType<typeo
       const own = only === undefined ? plan : planSuiteCommand(runner, scriptOf(target, runner.script), { files: only }, work, '');
       // The command runner only reads the exit code: the project's own command, without our reporter flags.
       const command = withTsx(plainCommand(own.command), resolveTsxLoader(target.dir));
-      notes.push(`${runner.name} has no Stryker runner: Stryker's command runner runs \`${command}\` once per mutant (no per-test coverage)`);
-      return { options: { testRunner: 'command', commandRunner: { command }, coverageAnalysis: 'off', plugins: [] }, name: 'command', perTest: false, portable: {} };
+      notes.push(`${tooOld || plan.wrapper !== undefined ? '' : `${runner.name} has no Stryker runner: `}Stryker's command runner runs \`${command}\` once per mutant (no per-test coverage)`);
+      // CI as in `runSuite`: a toolkit's test command watches files otherwise (`kcd-scripts test` adds jest's --watch).
+      return { options: { testRunner: 'command', commandRunner: { command }, coverageAnalysis: 'off', plugins: [] }, name: 'command', perTest: false, env: { CI: 'true' }, portable: {} };
     }
   }
 }

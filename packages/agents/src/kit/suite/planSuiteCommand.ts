@@ -26,10 +26,14 @@ export interface SuitePlan {
   env: Record<string, string>;
   parse(text: string, ctx: ParseContext): TestCaseResult[];
   notes: string[];
+  /** The toolkit whose `test` subcommand runs the runner with its own config (`kcd-scripts`), if one does. */
+  wrapper?: string;
 }
 
 interface RunnerSpec {
   binaries: RegExp;
+  /** Toolkits whose `test` subcommand runs this runner with their config and passes our flags on (`kcd-scripts test`). */
+  wrappers?: RegExp;
   defaultCommand: string;
   /** Flags that take the next word as their value (so that word is not a file operand). */
   valueFlags: readonly string[];
@@ -46,6 +50,7 @@ const RUNNERS: Record<RunnerName, RunnerSpec> = {
   },
   jest: {
     binaries: /^jest$/,
+    wrappers: /^(kcd-scripts|react-scripts|react-app-rewired|craco|tsdx)$/,
     defaultCommand: 'jest',
     valueFlags: ['-c', '--config', '-t', '--testNamePattern', '--outputFile', '--maxWorkers', '-w', '--reporters', '--testTimeout', '--selectProjects', '--rootDir', '--coverageDirectory', '--seed', '--env', '--testEnvironment', '--shard', '--testPathIgnorePatterns', '--testRegex', '--roots'],
     drop: ['--json', '--outputFile', '--coverage', '--collectCoverage', '--watch', '--watchAll', '-t', '--testNamePattern', '--reporters', '--randomize', '--seed', '--ci'],
@@ -113,8 +118,9 @@ export function planSuiteCommand(runner: TestRunnerInfo, scriptText: string | un
   }
   if (at >= words.length) return planSuiteCommand(runner, undefined, options, workDir, reporterModule);
   const binary = words[at]!;
-  let rest = words.slice(at + 1);
-  const head: ShellWord[] = [binary];
+  const wrapped = !spec.binaries.test(binary.value.split('/').pop() ?? binary.value);
+  let rest = words.slice(at + (wrapped ? 2 : 1));
+  const head: ShellWord[] = wrapped ? [binary, words[at + 1]!] : [binary];
   if (runner.name === 'vitest') {
     // `vitest` alone watches unless CI is set; `run` makes it a one-shot run in any environment.
     if (rest[0]?.value === 'run' || rest[0]?.value === 'related') head.push(rest.shift()!);
@@ -152,6 +158,7 @@ export function planSuiteCommand(runner: TestRunnerInfo, scriptText: string | un
     env,
     parse: PARSERS[runner.name],
     notes,
+    ...(wrapped ? { wrapper: binary.value } : {}),
   };
 }
 
@@ -215,6 +222,7 @@ function runnerFlags(name: RunnerName, resultFile: string, options: RunSuiteOpti
 
 function isRunnerWord(spec: RunnerSpec, value: string, words: readonly ShellWord[], index: number): boolean {
   const base = value.split('/').pop() ?? value;
+  if (spec.wrappers?.test(base) === true && words[index + 1]?.value === 'test') return true;
   if (!spec.binaries.test(base)) return false;
   // `node` is the runner only with `--test` (`node scripts/build.js` is not a test run).
   return base !== 'node' || words.slice(index + 1).some((w) => w.value === '--test');

@@ -100,7 +100,8 @@ const TEST_FILE = /(^|\/)(test|tests)\.[cm]?[jt]sx?$|[._-](test|spec|test-d|benc
 const CONFIG_FILE = /(^|\/)[^/]*\.config\.[cm]?[jt]s$|(^|\/)\.?(eslintrc|prettierrc|babelrc)[^/]*$|(^|\/)(gulpfile|gruntfile)\.[cm]?js$/i;
 const RUNNERS: Array<{ name: TestRunnerInfo['name']; pattern: RegExp; command: string; dependency: string }> = [
   { name: 'vitest', pattern: /\bvitest\b/, command: 'npx vitest run', dependency: 'vitest' },
-  { name: 'jest', pattern: /\bjest\b/, command: 'npx jest', dependency: 'jest' },
+  // Toolkits whose `test` command is jest with their own config (kcd-scripts, Create React App, tsdx) run it too.
+  { name: 'jest', pattern: /\bjest\b|\b(?:kcd-scripts|react-scripts|react-app-rewired|craco|tsdx)\s+test\b/, command: 'npx jest', dependency: 'jest' },
   { name: 'mocha', pattern: /\bmocha\b/, command: 'npx mocha', dependency: 'mocha' },
   { name: 'ava', pattern: /\bava\b/, command: 'npx ava', dependency: 'ava' },
   { name: 'tap', pattern: /(^|[\s;&|])(tap|node-tap)(\s|$)/, command: 'npx tap', dependency: 'tap' },
