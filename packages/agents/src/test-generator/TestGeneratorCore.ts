@@ -361,9 +361,8 @@ async function readCoverage(reportDir: string): Promise<number> {
 /**
  * The exported functions properties are written for: what the package offers, and internal helpers
  * (every function of an application) whose parameters all have types (from TypeScript, JSDoc or a
- * declaration). An untyped internal
- * helper fed arbitrary values crashes without a defect (qs's `utils.merge("", " ")`): only its
- * callers say which values it gets.
+ * declaration). An untyped internal helper fed arbitrary values crashes without a defect (qs's
+ * `utils.merge("", " ")`): only its callers say which values it gets.
  */
 function testedFunctions(target: Target): { functions: ExportedFunction[]; exported: number; entries?: string[] } {
   const { functions: offered, exported, entries } = offeredExports(target);
